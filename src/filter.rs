@@ -1,0 +1,1 @@
+//! ListUsers filters (HELPER B).
