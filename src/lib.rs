@@ -1,14 +1,29 @@
-#![doc = "userpool (docs pending)"]
+#![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
 pub mod clock;
+pub mod code;
+pub mod config;
 pub mod error;
-mod hex;
-pub mod policy;
-mod random;
-pub mod secret;
-
-pub use error::{Error, ErrorCode, Result};
-pub mod schema;
 pub mod filter;
+mod hex;
+pub mod message;
 pub mod password;
+pub mod policy;
+mod pool;
+mod random;
+pub mod schema;
+pub mod secret;
+pub mod store;
+
+pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
+pub use config::PoolConfig;
+pub use error::{Error, ErrorCode, Result};
+pub use message::{MessageSender, Outbox};
+pub use pool::{
+    AdminCreateUserRequest, AdminSetUserPasswordRequest, CodeDeliveryDetails,
+    ConfirmSignUpRequest, ListUsersRequest, ListUsersResponse, MessageAction, SignUpRequest,
+    SignUpResponse, User, UserPool, UserPoolBuilder,
+};
+pub use secret::{Code, Password};
+pub use store::{MemoryStore, Store, UserStatus};

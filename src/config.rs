@@ -1,0 +1,458 @@
+//! Pool configuration: plain data with Cognito's defaults, validated once.
+//!
+//! [`PoolConfig::builder`] starts from the defaults `CreateUserPool` applies
+//! when a field is omitted (cognito-protocol.md §4.2), and
+//! [`PoolConfigBuilder::build`] refuses what Cognito refuses.
+
+use crate::error::{Error, Result};
+use crate::policy::PasswordPolicy;
+use crate::schema::{CustomAttribute, Schema, StandardAttribute};
+
+/// An attribute that can stand in for the username (`UsernameAttributes`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum UsernameAttribute {
+    /// Users sign up and sign in with an email address.
+    Email,
+    /// Users sign up and sign in with a phone number.
+    PhoneNumber,
+}
+
+/// An alias users can sign in with besides their username (`AliasAttributes`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AliasAttribute {
+    /// A verified email address.
+    Email,
+    /// A verified phone number.
+    PhoneNumber,
+    /// The `preferred_username` attribute.
+    PreferredUsername,
+}
+
+/// An attribute Cognito verifies by sending a code (`AutoVerifiedAttributes`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum VerifiedAttribute {
+    /// `email`, by email.
+    Email,
+    /// `phone_number`, by SMS.
+    PhoneNumber,
+}
+
+impl VerifiedAttribute {
+    /// The attribute's API name.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Email => "email",
+            Self::PhoneNumber => "phone_number",
+        }
+    }
+}
+
+/// A way to recover an account (`AccountRecoverySetting.RecoveryMechanisms`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RecoveryMechanism {
+    /// A code to the verified email address.
+    VerifiedEmail,
+    /// A code to the verified phone number.
+    VerifiedPhoneNumber,
+    /// Only an administrator can reset the password.
+    AdminOnly,
+}
+
+/// Whether verification emails carry a code or a link (`DefaultEmailOption`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EmailStyle {
+    /// `CONFIRM_WITH_CODE`: the message contains `{####}`.
+    Code,
+    /// `CONFIRM_WITH_LINK`: not simulated; refused at construction.
+    Link,
+}
+
+/// The messages that carry verification codes (`VerificationMessageTemplate`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerificationMessageTemplate {
+    /// Email subject, 1–140 characters. Defaults to `Your verification code`.
+    pub email_subject: String,
+    /// Email body, 6–20000 characters, must contain `{####}` and not
+    /// `{username}`. Defaults to `Your verification code is {####}. `.
+    pub email_message: String,
+    /// SMS text, 6–140 characters, must contain `{####}`.
+    /// Defaults to `Your verification code is {####}. `.
+    pub sms_message: String,
+    /// Code or link. Defaults to [`EmailStyle::Code`].
+    pub default_email_option: EmailStyle,
+}
+
+impl Default for VerificationMessageTemplate {
+    fn default() -> Self {
+        Self {
+            email_subject: "Your verification code".to_owned(),
+            email_message: "Your verification code is {####}. ".to_owned(),
+            sms_message: "Your verification code is {####}. ".to_owned(),
+            default_email_option: EmailStyle::Code,
+        }
+    }
+}
+
+/// The invitation `AdminCreateUser` sends (`InviteMessageTemplate`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InviteMessageTemplate {
+    /// Email subject. Defaults to `Your temporary password`.
+    pub email_subject: String,
+    /// Email body; must contain `{username}` and `{####}` (the temporary
+    /// password). Defaults to `Your username is {username} and temporary password is {####}. `.
+    pub email_message: String,
+    /// SMS text; must contain `{username}` and `{####}`. Same default as the email.
+    pub sms_message: String,
+}
+
+impl Default for InviteMessageTemplate {
+    fn default() -> Self {
+        let body = "Your username is {username} and temporary password is {####}. ";
+        Self {
+            email_subject: "Your temporary password".to_owned(),
+            email_message: body.to_owned(),
+            sms_message: body.to_owned(),
+        }
+    }
+}
+
+/// A validated user pool configuration. Build one with [`PoolConfig::builder`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PoolConfig {
+    name: String,
+    username_attributes: Vec<UsernameAttribute>,
+    alias_attributes: Vec<AliasAttribute>,
+    auto_verified_attributes: Vec<VerifiedAttribute>,
+    case_sensitive: bool,
+    allow_admin_create_user_only: bool,
+    verification_message: VerificationMessageTemplate,
+    invite_message: InviteMessageTemplate,
+    schema: Schema,
+    password_policy: PasswordPolicy,
+    account_recovery: Vec<RecoveryMechanism>,
+}
+
+impl PoolConfig {
+    /// A builder for a pool called `name`, starting from Cognito's defaults.
+    #[must_use]
+    pub fn builder(name: impl Into<String>) -> PoolConfigBuilder {
+        PoolConfigBuilder {
+            name: name.into(),
+            username_attributes: Vec::new(),
+            alias_attributes: Vec::new(),
+            auto_verified_attributes: Vec::new(),
+            case_sensitive: true,
+            allow_admin_create_user_only: false,
+            verification_message: VerificationMessageTemplate::default(),
+            invite_message: InviteMessageTemplate::default(),
+            standard: Vec::new(),
+            custom: Vec::new(),
+            password_policy: PasswordPolicy::default(),
+            account_recovery: Vec::new(),
+        }
+    }
+
+    /// The pool's name.
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Attributes that replace the username. Defaults to none.
+    #[must_use]
+    pub fn username_attributes(&self) -> &[UsernameAttribute] {
+        &self.username_attributes
+    }
+
+    /// Aliases users can sign in with. Defaults to none.
+    #[must_use]
+    pub fn alias_attributes(&self) -> &[AliasAttribute] {
+        &self.alias_attributes
+    }
+
+    /// Attributes verified by a code at sign-up. Defaults to none.
+    #[must_use]
+    pub fn auto_verified_attributes(&self) -> &[VerifiedAttribute] {
+        &self.auto_verified_attributes
+    }
+
+    /// Whether usernames (and email / preferred-username lookups) are case
+    /// sensitive. Defaults to `true`, the API default.
+    #[must_use]
+    pub fn case_sensitive(&self) -> bool {
+        self.case_sensitive
+    }
+
+    /// Whether only administrators can create users. Defaults to `false`.
+    #[must_use]
+    pub fn allow_admin_create_user_only(&self) -> bool {
+        self.allow_admin_create_user_only
+    }
+
+    /// The verification message templates.
+    #[must_use]
+    pub fn verification_message(&self) -> &VerificationMessageTemplate {
+        &self.verification_message
+    }
+
+    /// The invitation templates.
+    #[must_use]
+    pub fn invite_message(&self) -> &InviteMessageTemplate {
+        &self.invite_message
+    }
+
+    /// The attribute schema.
+    #[must_use]
+    pub fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    /// The password policy.
+    #[must_use]
+    pub fn password_policy(&self) -> &PasswordPolicy {
+        &self.password_policy
+    }
+
+    /// Recovery mechanisms in priority order. Empty means Cognito's legacy
+    /// rule: a verified phone number first, then a verified email.
+    #[must_use]
+    pub fn account_recovery(&self) -> &[RecoveryMechanism] {
+        &self.account_recovery
+    }
+
+    /// Whether `attr` is a username attribute.
+    #[must_use]
+    pub fn is_username_attribute(&self, attr: UsernameAttribute) -> bool {
+        self.username_attributes.contains(&attr)
+    }
+
+    /// Whether `attr` is an alias.
+    #[must_use]
+    pub fn is_alias(&self, attr: AliasAttribute) -> bool {
+        self.alias_attributes.contains(&attr)
+    }
+}
+
+/// Builds a [`PoolConfig`]; see [`PoolConfig::builder`].
+#[derive(Clone, Debug)]
+pub struct PoolConfigBuilder {
+    name: String,
+    username_attributes: Vec<UsernameAttribute>,
+    alias_attributes: Vec<AliasAttribute>,
+    auto_verified_attributes: Vec<VerifiedAttribute>,
+    case_sensitive: bool,
+    allow_admin_create_user_only: bool,
+    verification_message: VerificationMessageTemplate,
+    invite_message: InviteMessageTemplate,
+    standard: Vec<StandardAttribute>,
+    custom: Vec<CustomAttribute>,
+    password_policy: PasswordPolicy,
+    account_recovery: Vec<RecoveryMechanism>,
+}
+
+impl PoolConfigBuilder {
+    /// Sign in with these attributes instead of a username (`UsernameAttributes`):
+    /// the internal username becomes the generated `sub`.
+    #[must_use]
+    pub fn username_attributes(mut self, attrs: &[UsernameAttribute]) -> Self {
+        self.username_attributes = attrs.to_vec();
+        self
+    }
+
+    /// Let users sign in with these aliases besides the username (`AliasAttributes`).
+    #[must_use]
+    pub fn alias_attributes(mut self, attrs: &[AliasAttribute]) -> Self {
+        self.alias_attributes = attrs.to_vec();
+        self
+    }
+
+    /// Verify these attributes by code at sign-up (`AutoVerifiedAttributes`).
+    #[must_use]
+    pub fn auto_verified_attributes(mut self, attrs: &[VerifiedAttribute]) -> Self {
+        self.auto_verified_attributes = attrs.to_vec();
+        self
+    }
+
+    /// Case sensitivity of usernames (`UsernameConfiguration.CaseSensitive`).
+    #[must_use]
+    pub fn case_sensitive(mut self, yes: bool) -> Self {
+        self.case_sensitive = yes;
+        self
+    }
+
+    /// Allow only administrators to create users
+    /// (`AdminCreateUserConfig.AllowAdminCreateUserOnly`).
+    #[must_use]
+    pub fn allow_admin_create_user_only(mut self, yes: bool) -> Self {
+        self.allow_admin_create_user_only = yes;
+        self
+    }
+
+    /// The verification message templates.
+    #[must_use]
+    pub fn verification_message(mut self, template: VerificationMessageTemplate) -> Self {
+        self.verification_message = template;
+        self
+    }
+
+    /// The invitation templates.
+    #[must_use]
+    pub fn invite_message(mut self, template: InviteMessageTemplate) -> Self {
+        self.invite_message = template;
+        self
+    }
+
+    /// Configures one standard attribute (required, immutable).
+    #[must_use]
+    pub fn standard_attribute(mut self, attr: StandardAttribute) -> Self {
+        self.standard.push(attr);
+        self
+    }
+
+    /// Adds a custom attribute.
+    #[must_use]
+    pub fn custom_attribute(mut self, attr: CustomAttribute) -> Self {
+        self.custom.push(attr);
+        self
+    }
+
+    /// The password policy (which also holds the temporary password validity).
+    #[must_use]
+    pub fn password_policy(mut self, policy: PasswordPolicy) -> Self {
+        self.password_policy = policy;
+        self
+    }
+
+    /// Account recovery mechanisms, highest priority first (1 or 2 entries).
+    #[must_use]
+    pub fn account_recovery(mut self, mechanisms: &[RecoveryMechanism]) -> Self {
+        self.account_recovery = mechanisms.to_vec();
+        self
+    }
+
+    /// Validates and returns the configuration.
+    ///
+    /// # Errors
+    /// `InvalidParameterException` when: the name is empty, over 128
+    /// characters or outside `[\w\s+=,.@-]`; both username and alias
+    /// attributes are set; a list repeats an entry; a verification template
+    /// lacks `{####}`, contains `{username}` or breaks its length limits; an
+    /// invitation template lacks `{username}` or `{####}`; the link style is
+    /// chosen; the recovery setting is empty-but-given incorrectly (more than
+    /// two entries, duplicates, `AdminOnly` combined with another); or the
+    /// schema is invalid (see [`Schema::new`]).
+    pub fn build(self) -> Result<PoolConfig> {
+        validate_name(&self.name)?;
+        if !self.username_attributes.is_empty() && !self.alias_attributes.is_empty() {
+            return Err(Error::invalid_parameter(
+                "Username attributes and alias attributes cannot both be set.",
+            ));
+        }
+        no_duplicates("UsernameAttributes", &self.username_attributes)?;
+        no_duplicates("AliasAttributes", &self.alias_attributes)?;
+        no_duplicates("AutoVerifiedAttributes", &self.auto_verified_attributes)?;
+        no_duplicates("RecoveryMechanisms", &self.account_recovery)?;
+        validate_verification(&self.verification_message)?;
+        validate_invite(&self.invite_message)?;
+        if self.account_recovery.len() > 2 {
+            return Err(Error::invalid_parameter(
+                "AccountRecoverySetting takes at most 2 recovery mechanisms.",
+            ));
+        }
+        if self.account_recovery.len() > 1
+            && self.account_recovery.contains(&RecoveryMechanism::AdminOnly)
+        {
+            return Err(Error::invalid_parameter(
+                "admin_only cannot be combined with another recovery mechanism.",
+            ));
+        }
+        let schema = Schema::new(self.standard, self.custom)?;
+        Ok(PoolConfig {
+            name: self.name,
+            username_attributes: self.username_attributes,
+            alias_attributes: self.alias_attributes,
+            auto_verified_attributes: self.auto_verified_attributes,
+            case_sensitive: self.case_sensitive,
+            allow_admin_create_user_only: self.allow_admin_create_user_only,
+            verification_message: self.verification_message,
+            invite_message: self.invite_message,
+            schema,
+            password_policy: self.password_policy,
+            account_recovery: self.account_recovery,
+        })
+    }
+}
+
+fn validate_name(name: &str) -> Result<()> {
+    let len = name.chars().count();
+    let ok_char = |c: char| c.is_alphanumeric() || c == '_' || c.is_whitespace() || "+=,.@-".contains(c);
+    if !(1..=128).contains(&len) || !name.chars().all(ok_char) {
+        return Err(Error::invalid_parameter(format!(
+            "1 validation error detected: Value '{name}' at 'poolName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w\\s+=,.@-]+ and have length between 1 and 128"
+        )));
+    }
+    Ok(())
+}
+
+fn no_duplicates<T: PartialEq + std::fmt::Debug>(what: &str, items: &[T]) -> Result<()> {
+    for (i, a) in items.iter().enumerate() {
+        if items[..i].contains(a) {
+            return Err(Error::invalid_parameter(format!(
+                "{what} contains {a:?} more than once."
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn check_len(what: &str, s: &str, min: usize, max: usize) -> Result<()> {
+    let n = s.chars().count();
+    if n < min || n > max {
+        return Err(Error::invalid_parameter(format!(
+            "{what} must be between {min} and {max} characters long."
+        )));
+    }
+    Ok(())
+}
+
+fn validate_verification(t: &VerificationMessageTemplate) -> Result<()> {
+    if t.default_email_option == EmailStyle::Link {
+        return Err(Error::invalid_parameter(
+            "DefaultEmailOption CONFIRM_WITH_LINK is not supported by this engine.",
+        ));
+    }
+    check_len("EmailSubject", &t.email_subject, 1, 140)?;
+    check_len("EmailMessage", &t.email_message, 6, 20_000)?;
+    check_len("SmsMessage", &t.sms_message, 6, 140)?;
+    for (what, body) in [("EmailMessage", &t.email_message), ("SmsMessage", &t.sms_message)] {
+        if !body.contains("{####}") {
+            return Err(Error::invalid_parameter(format!(
+                "{what} must contain the {{####}} placeholder for the verification code."
+            )));
+        }
+        if body.contains("{username}") {
+            return Err(Error::invalid_parameter(format!(
+                "{what} of a verification message cannot contain {{username}}."
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn validate_invite(t: &InviteMessageTemplate) -> Result<()> {
+    check_len("InviteMessageTemplate.EmailSubject", &t.email_subject, 1, 140)?;
+    check_len("InviteMessageTemplate.EmailMessage", &t.email_message, 6, 20_000)?;
+    check_len("InviteMessageTemplate.SMSMessage", &t.sms_message, 6, 140)?;
+    for (what, body) in [
+        ("InviteMessageTemplate.EmailMessage", &t.email_message),
+        ("InviteMessageTemplate.SMSMessage", &t.sms_message),
+    ] {
+        if !body.contains("{####}") || !body.contains("{username}") {
+            return Err(Error::invalid_parameter(format!(
+                "{what} must contain both the {{username}} and {{####}} placeholders."
+            )));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,366 @@
+//! Admin operations on users (IAM-authorised in Cognito).
+
+use super::{
+    AdminCreateUserRequest, AdminSetUserPasswordRequest, MessageAction, User, UserPool,
+    store_error,
+};
+use crate::code;
+use crate::config::{UsernameAttribute, VerifiedAttribute};
+use crate::error::{Error, ErrorCode, Result};
+use crate::message::{DeliveryMedium, Message, MessageKind};
+use crate::random;
+use crate::schema::{Attribute, AttributeUpdate, Writer};
+use crate::secret::{Code, Password};
+use crate::store::{CodePurpose, StoreError, UserRecord, UserStatus};
+
+impl UserPool {
+    /// Checks a password an administrator sets. Cognito words admin refusals
+    /// "did not conform with password policy" (cognito-protocol.md §5.2).
+    fn validate_admin_password(&self, password: &Password) -> Result<()> {
+        self.config()
+            .password_policy()
+            .validate(password)
+            .map_err(|e| {
+                if e.code() == ErrorCode::InvalidPassword {
+                    let msg = e.message().replacen(
+                        "did not conform with policy",
+                        "did not conform with password policy",
+                        1,
+                    );
+                    let violations = e.password_violations().to_vec();
+                    Error::new(ErrorCode::InvalidPassword, msg).with_violations(violations)
+                } else {
+                    e
+                }
+            })
+    }
+
+    /// The temporary password to use: the given one (policy-checked) or a
+    /// generated one that satisfies the policy.
+    fn temporary_password(&self, given: Option<&Password>) -> Result<Password> {
+        match given {
+            Some(p) => {
+                self.validate_admin_password(p)?;
+                Ok(p.clone())
+            }
+            None => self
+                .config()
+                .password_policy()
+                .generate_temporary_password(&mut random::below),
+        }
+    }
+
+    /// Where the invitation goes: each desired medium whose attribute the
+    /// user has (Cognito's default is SMS only).
+    fn invitation_targets(
+        user: &UserRecord,
+        mediums: &[DeliveryMedium],
+    ) -> Result<Vec<(DeliveryMedium, String)>> {
+        let mediums = if mediums.is_empty() {
+            &[DeliveryMedium::Sms][..]
+        } else {
+            mediums
+        };
+        let targets: Vec<(DeliveryMedium, String)> = mediums
+            .iter()
+            .filter_map(|m| {
+                let attr = match m {
+                    DeliveryMedium::Email => "email",
+                    DeliveryMedium::Sms => "phone_number",
+                };
+                user.attributes
+                    .get(attr)
+                    .filter(|v| !v.is_empty())
+                    .map(|v| (*m, v.clone()))
+            })
+            .collect();
+        if targets.is_empty() {
+            return Err(Error::invalid_parameter(
+                "The user has no attribute for any of the desired delivery mediums (email for EMAIL, phone_number for SMS).",
+            ));
+        }
+        Ok(targets)
+    }
+
+    fn send_invitation(
+        &self,
+        user: &UserRecord,
+        targets: &[(DeliveryMedium, String)],
+        password: &Password,
+    ) -> Result<()> {
+        let t = self.config().invite_message();
+        let now = self.now();
+        for (medium, destination) in targets {
+            let (subject, body) = match medium {
+                DeliveryMedium::Email => (Some(t.email_subject.clone()), &t.email_message),
+                DeliveryMedium::Sms => (None, &t.sms_message),
+            };
+            self.deliver(Message {
+                pool_id: self.id().to_owned(),
+                username: user.username.clone(),
+                destination: destination.clone(),
+                medium: *medium,
+                kind: MessageKind::AdminCreateUser,
+                subject,
+                body: code::render(body, password.expose_secret(), &user.username),
+                code: Code::new(password.expose_secret()),
+                sent_at: now,
+            })?;
+        }
+        Ok(())
+    }
+
+    /// `AdminCreateUser`: creates a `FORCE_CHANGE_PASSWORD` user with a
+    /// temporary password (given, or generated to satisfy the policy) valid
+    /// for the policy's `temporary_password_validity_days`, and sends the
+    /// invitation unless suppressed. With [`MessageAction::Resend`] it issues
+    /// a new temporary password to an existing `FORCE_CHANGE_PASSWORD` user.
+    ///
+    /// # Errors
+    /// - `InvalidParameterException` for a malformed username, refused
+    ///   attributes, or no attribute for the desired delivery mediums;
+    /// - `InvalidPasswordException` for a temporary password that breaks the policy;
+    /// - `UsernameExistsException` (`User account already exists`) for an
+    ///   existing user without `Resend`;
+    /// - `UserNotFoundException` for `Resend` of an unknown user;
+    /// - `UnsupportedUserStateException` for `Resend` to a user who is not
+    ///   `FORCE_CHANGE_PASSWORD`;
+    /// - `CodeDeliveryFailureException` when the invitation could not be sent.
+    pub fn admin_create_user(&self, request: AdminCreateUserRequest) -> Result<User> {
+        let password = self.temporary_password(request.temporary_password.as_ref())?;
+        if request.message_action == Some(MessageAction::Resend) {
+            return self.resend_invitation(&request, &password);
+        }
+        let new = self.prepare_new_user(&request.username, &request.user_attributes, Writer::Admin)?;
+        let hash = self.hash_new_password(&password)?;
+        let now = self.now();
+        let user = UserRecord {
+            username: new.username,
+            attributes: new.attributes,
+            status: UserStatus::ForceChangePassword,
+            enabled: true,
+            created_at: now,
+            modified_at: now,
+            password_hash: Some(hash.as_phc_str().to_owned()),
+            temporary_password_expires_at: Some(self.temporary_password_deadline(now)),
+            version: 1,
+        };
+        let targets = match request.message_action {
+            Some(MessageAction::Suppress) => Vec::new(),
+            _ => Self::invitation_targets(&user, &request.desired_delivery_mediums)?,
+        };
+        self.insert_new_user(&user).map_err(|e| {
+            if e.code() == ErrorCode::UsernameExists && e.message() == "User already exists" {
+                Error::new(ErrorCode::UsernameExists, "User account already exists")
+            } else {
+                e
+            }
+        })?;
+        self.send_invitation(&user, &targets, &password)?;
+        Ok(User::from_record(&user, None))
+    }
+
+    fn resend_invitation(&self, request: &AdminCreateUserRequest, password: &Password) -> Result<User> {
+        let existing = self.resolve_existing(&request.username)?;
+        let targets = Self::invitation_targets(&existing, &request.desired_delivery_mediums)?;
+        let hash = self.hash_new_password(password)?;
+        let now = self.now();
+        let stored = self.modify_user(&existing.username, |current| {
+            if current.status != UserStatus::ForceChangePassword {
+                return Err(Error::new(
+                    ErrorCode::UnsupportedUserState,
+                    format!(
+                        "Resend not possible. {} status is not FORCE_CHANGE_PASSWORD",
+                        current.username
+                    ),
+                ));
+            }
+            let mut next = current.clone();
+            next.password_hash = Some(hash.as_phc_str().to_owned());
+            next.temporary_password_expires_at = Some(self.temporary_password_deadline(now));
+            Ok(Some(next))
+        })?;
+        self.send_invitation(&stored, &targets, password)?;
+        Ok(User::from_record(&stored, None))
+    }
+
+    /// `AdminGetUser`: the user by username or alias.
+    ///
+    /// # Errors
+    /// `UserNotFoundException` (`User does not exist.`).
+    pub fn admin_get_user(&self, username: &str) -> Result<User> {
+        Ok(User::from_record(&self.resolve_existing(username)?, None))
+    }
+
+    /// Refuses removing the attribute that serves as the username.
+    fn keep_username_attributes(&self, update: &AttributeUpdate) -> Result<()> {
+        for (ua, name) in [
+            (UsernameAttribute::Email, "email"),
+            (UsernameAttribute::PhoneNumber, "phone_number"),
+        ] {
+            if self.config().is_username_attribute(ua)
+                && update.changed.iter().any(|c| c == name)
+                && !update.attributes.contains_key(name)
+            {
+                return Err(Error::invalid_parameter(format!(
+                    "The {name} attribute is used as the username and cannot be deleted."
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// After an attribute write: for each changed, auto-verified, unverified
+    /// email or phone number, send a verification code (cognito-protocol.md §4.7).
+    fn send_verification_codes(&self, user: &UserRecord, changed: &[String]) -> Result<()> {
+        for (va, purpose) in [
+            (VerifiedAttribute::Email, CodePurpose::VerifyEmail),
+            (VerifiedAttribute::PhoneNumber, CodePurpose::VerifyPhoneNumber),
+        ] {
+            let name = va.name();
+            let verified = user
+                .attributes
+                .get(&format!("{name}_verified"))
+                .is_some_and(|v| v == "true");
+            if self.config().auto_verified_attributes().contains(&va)
+                && changed.iter().any(|c| c == name)
+                && user.attributes.contains_key(name)
+                && !verified
+            {
+                self.issue_code(user, purpose, name, MessageKind::UpdateUserAttribute)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// `AdminUpdateUserAttributes`: writes attributes as an administrator
+    /// (who may set `email_verified` / `phone_number_verified` and `dev:`
+    /// attributes). Changing `email` or `phone_number` resets its `_verified`
+    /// flag unless the same call sets it, and sends a verification code when
+    /// the attribute is auto-verified. An empty value deletes the attribute.
+    ///
+    /// # Errors
+    /// `UserNotFoundException`; `InvalidParameterException` for refused
+    /// attributes (unknown, immutable, malformed, required and emptied);
+    /// `AliasExistsException` when a newly verified alias belongs to another
+    /// user; `UsernameExistsException` when a username attribute is taken.
+    pub fn admin_update_user_attributes(&self, username: &str, attributes: Vec<Attribute>) -> Result<()> {
+        let user = self.resolve_existing(username)?;
+        let mut changed = Vec::new();
+        let stored = self.modify_user(&user.username, |current| {
+            let update =
+                self.config()
+                    .schema()
+                    .validate_update(&current.attributes, &attributes, Writer::Admin)?;
+            self.keep_username_attributes(&update)?;
+            if update.changed.is_empty() {
+                return Ok(None);
+            }
+            let mut next = current.clone();
+            next.attributes = update.attributes;
+            changed = update.changed;
+            Ok(Some(next))
+        })?;
+        self.send_verification_codes(&stored, &changed)
+    }
+
+    /// `AdminDeleteUserAttributes`: deletes attributes by name.
+    ///
+    /// # Errors
+    /// `UserNotFoundException`; `InvalidParameterException` for unknown,
+    /// required or immutable attributes, or the attribute serving as username.
+    pub fn admin_delete_user_attributes(&self, username: &str, names: Vec<String>) -> Result<()> {
+        let user = self.resolve_existing(username)?;
+        self.modify_user(&user.username, |current| {
+            let update = self
+                .config()
+                .schema()
+                .validate_delete(&current.attributes, &names, Writer::Admin)?;
+            self.keep_username_attributes(&update)?;
+            if update.changed.is_empty() {
+                return Ok(None);
+            }
+            let mut next = current.clone();
+            next.attributes = update.attributes;
+            Ok(Some(next))
+        })?;
+        Ok(())
+    }
+
+    /// `AdminDeleteUser`: deletes the user, its aliases and pending codes.
+    ///
+    /// # Errors
+    /// `UserNotFoundException`.
+    pub fn admin_delete_user(&self, username: &str) -> Result<()> {
+        for _ in 0..super::MAX_CAS_RETRIES {
+            let user = self.resolve_existing(username)?;
+            match self.store().delete_user(self.id(), &user.username, user.version) {
+                Ok(()) => return Ok(()),
+                Err(StoreError::VersionMismatch) => continue,
+                Err(StoreError::NotFound) => return Err(Error::user_not_found()),
+                Err(e) => return Err(store_error(e)),
+            }
+        }
+        Err(Error::new(
+            ErrorCode::TooManyRequests,
+            "Too many concurrent changes to this user; retry the request.",
+        ))
+    }
+
+    fn set_enabled(&self, username: &str, enabled: bool) -> Result<()> {
+        let user = self.resolve_existing(username)?;
+        self.modify_user(&user.username, |current| {
+            if current.enabled == enabled {
+                return Ok(None);
+            }
+            let mut next = current.clone();
+            next.enabled = enabled;
+            Ok(Some(next))
+        })?;
+        Ok(())
+    }
+
+    /// `AdminDisableUser`: the user can no longer sign in
+    /// (`NotAuthorizedException` `User is disabled.`) but is still listed.
+    ///
+    /// # Errors
+    /// `UserNotFoundException`.
+    pub fn admin_disable_user(&self, username: &str) -> Result<()> {
+        self.set_enabled(username, false)
+    }
+
+    /// `AdminEnableUser`: re-enables a disabled user.
+    ///
+    /// # Errors
+    /// `UserNotFoundException`.
+    pub fn admin_enable_user(&self, username: &str) -> Result<()> {
+        self.set_enabled(username, true)
+    }
+
+    /// `AdminSetUserPassword`: a permanent password makes the user
+    /// `CONFIRMED`; a temporary one makes it `FORCE_CHANGE_PASSWORD` with a
+    /// fresh validity window.
+    ///
+    /// # Errors
+    /// `UserNotFoundException`; `InvalidPasswordException` (policy);
+    /// `InvalidParameterException` (over 256 characters, surrounding whitespace).
+    pub fn admin_set_user_password(&self, request: AdminSetUserPasswordRequest) -> Result<()> {
+        let user = self.resolve_existing(&request.username)?;
+        self.validate_admin_password(&request.password)?;
+        let hash = self.hash_new_password(&request.password)?;
+        let now = self.now();
+        self.modify_user(&user.username, |current| {
+            let mut next = current.clone();
+            next.password_hash = Some(hash.as_phc_str().to_owned());
+            if request.permanent {
+                next.status = UserStatus::Confirmed;
+                next.temporary_password_expires_at = None;
+            } else {
+                next.status = UserStatus::ForceChangePassword;
+                next.temporary_password_expires_at = Some(self.temporary_password_deadline(now));
+            }
+            Ok(Some(next))
+        })?;
+        Ok(())
+    }
+}

@@ -1,0 +1,597 @@
+//! [`UserPool`]: one method per Cognito operation.
+//!
+//! Each operation reads the clock once, draws its randomness, calls the pure
+//! domain modules, then the store. No lock is held while a password is
+//! hashed: records are read, the new state is computed, and it is written
+//! back with a compare-and-swap on the record's version, retried a bounded
+//! number of times.
+
+use std::fmt;
+use std::sync::Arc;
+
+use ring::hmac;
+
+use crate::clock::{Clock, SystemClock, Timestamp};
+use crate::code::{self, CodeContext, Verdict};
+use crate::config::{AliasAttribute, PoolConfig, UsernameAttribute};
+use crate::error::{Error, ErrorCode, Result};
+use crate::message::{DeliveryMedium, Message, MessageKind, MessageSender, Outbox};
+use crate::password::{self, HashingParams, PasswordHash};
+use crate::random;
+use crate::secret::{Code, Password};
+use crate::store::{CodePurpose, CodeRecord, MemoryStore, Store, StoreError, UserRecord};
+
+mod admin;
+mod list;
+mod signup;
+mod types;
+
+pub use types::{
+    AdminCreateUserRequest, AdminSetUserPasswordRequest, CodeDeliveryDetails,
+    ConfirmSignUpRequest, ListUsersRequest, ListUsersResponse, MessageAction, SignUpRequest,
+    SignUpResponse, User,
+};
+
+/// How many times an operation re-reads and retries after losing a
+/// compare-and-swap race before giving up with `TooManyRequestsException`.
+const MAX_CAS_RETRIES: usize = 16;
+
+/// An embeddable Cognito user pool.
+///
+/// Cheap to clone (an `Arc` inside) and `Send + Sync`: share one across
+/// threads. Every method is synchronous; async callers run them in
+/// `spawn_blocking`, since password hashing is CPU-bound.
+#[derive(Clone)]
+pub struct UserPool {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    id: String,
+    config: PoolConfig,
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    sender: Arc<dyn MessageSender>,
+    hashing: HashingParams,
+    code_key: hmac::Key,
+}
+
+impl fmt::Debug for UserPool {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UserPool")
+            .field("id", &self.inner.id)
+            .field("name", &self.inner.config.name())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds a [`UserPool`]; see [`UserPool::builder`].
+pub struct UserPoolBuilder {
+    config: PoolConfig,
+    id: Option<String>,
+    region: String,
+    store: Option<Arc<dyn Store>>,
+    clock: Option<Arc<dyn Clock>>,
+    sender: Option<Arc<dyn MessageSender>>,
+    hashing: HashingParams,
+    code_key: Option<[u8; 32]>,
+}
+
+impl fmt::Debug for UserPoolBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UserPoolBuilder")
+            .field("config", &self.config.name())
+            .field("id", &self.id)
+            .field("region", &self.region)
+            .field("hashing", &self.hashing)
+            .finish_non_exhaustive()
+    }
+}
+
+impl UserPoolBuilder {
+    /// Uses this pool id (`<region>_<alphanumerics>`, e.g. `us-east-1_AbCdEf123`).
+    /// Defaults to a fresh id in the builder's region.
+    #[must_use]
+    pub fn pool_id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+
+    /// The region a generated pool id starts with. Defaults to `us-east-1`.
+    #[must_use]
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = region.into();
+        self
+    }
+
+    /// Where users and codes live. Defaults to a fresh [`MemoryStore`].
+    #[must_use]
+    pub fn store(mut self, store: Arc<dyn Store>) -> Self {
+        self.store = Some(store);
+        self
+    }
+
+    /// The clock every expiry is decided against. Defaults to [`SystemClock`].
+    #[must_use]
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// Who delivers codes and invitations. Defaults to a fresh [`Outbox`]
+    /// nobody reads: pass your own (or a clone of an `Outbox` you keep).
+    #[must_use]
+    pub fn message_sender(mut self, sender: Arc<dyn MessageSender>) -> Self {
+        self.sender = Some(sender);
+        self
+    }
+
+    /// Argon2id parameters for new password hashes. Defaults to
+    /// [`HashingParams::OWASP`]. Existing hashes are re-hashed with these at
+    /// their next successful verification.
+    #[must_use]
+    pub fn hashing(mut self, params: HashingParams) -> Self {
+        self.hashing = params;
+        self
+    }
+
+    /// The 32-byte secret that keys stored code digests. Defaults to a random
+    /// key per process: pools in several processes that share a store must
+    /// be given the same key, or a code sent by one cannot be checked by
+    /// another. Keep it out of the store.
+    #[must_use]
+    pub fn code_key(mut self, key: [u8; 32]) -> Self {
+        self.code_key = Some(key);
+        self
+    }
+
+    /// Builds the pool.
+    ///
+    /// # Errors
+    /// `InvalidParameterException` for a malformed pool id or region;
+    /// `InternalErrorException` if the system RNG fails.
+    pub fn build(self) -> Result<UserPool> {
+        let id = match self.id {
+            Some(id) => id,
+            None => generate_pool_id(&self.region)?,
+        };
+        validate_pool_id(&id)?;
+        let key = match self.code_key {
+            Some(k) => k,
+            None => random::bytes::<32>()?,
+        };
+        Ok(UserPool {
+            inner: Arc::new(Inner {
+                id,
+                config: self.config,
+                store: self.store.unwrap_or_else(|| Arc::new(MemoryStore::new())),
+                clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
+                sender: self.sender.unwrap_or_else(|| Arc::new(Outbox::new())),
+                hashing: self.hashing,
+                code_key: hmac::Key::new(hmac::HMAC_SHA256, &key),
+            }),
+        })
+    }
+}
+
+fn generate_pool_id(region: &str) -> Result<String> {
+    const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut suffix = String::with_capacity(9);
+    for _ in 0..9 {
+        let i = random::below(ALNUM.len() as u32)? as usize;
+        suffix.push(char::from(ALNUM[i]));
+    }
+    Ok(format!("{region}_{suffix}"))
+}
+
+/// Checks `<region>_<alphanumerics>` with a region shaped like `us-east-1` or
+/// `us-gov-west-1`: the shape aws-jwt-verify requires (cognito-protocol.md §3.6).
+fn validate_pool_id(id: &str) -> Result<()> {
+    let bad = || {
+        Error::invalid_parameter(format!(
+            "Invalid user pool id {id:?}: expected <region>_<alphanumerics>, e.g. us-east-1_AbCdEf123."
+        ))
+    };
+    if id.len() > 55 {
+        return Err(bad());
+    }
+    let (region, suffix) = id.split_once('_').ok_or_else(bad)?;
+    if suffix.is_empty() || !suffix.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(bad());
+    }
+    let parts: Vec<&str> = region.split('-').collect();
+    let lower = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase());
+    let ok = match parts.as_slice() {
+        [cc, area, n] => cc.len() == 2 && lower(cc) && lower(area) && is_digit(n),
+        [cc, "gov", area, n] => cc.len() == 2 && lower(cc) && lower(area) && is_digit(n),
+        _ => false,
+    };
+    if ok { Ok(()) } else { Err(bad()) }
+}
+
+fn is_digit(s: &str) -> bool {
+    s.len() == 1 && s.chars().all(|c| c.is_ascii_digit())
+}
+
+impl UserPool {
+    /// A builder for a pool with configuration `config`.
+    #[must_use]
+    pub fn builder(config: PoolConfig) -> UserPoolBuilder {
+        UserPoolBuilder {
+            config,
+            id: None,
+            region: "us-east-1".to_owned(),
+            store: None,
+            clock: None,
+            sender: None,
+            hashing: HashingParams::OWASP,
+            code_key: None,
+        }
+    }
+
+    /// The pool id, `<region>_<alphanumerics>`.
+    #[must_use]
+    pub fn id(&self) -> &str {
+        &self.inner.id
+    }
+
+    /// The pool's configuration.
+    #[must_use]
+    pub fn config(&self) -> &PoolConfig {
+        &self.inner.config
+    }
+
+    fn now(&self) -> Timestamp {
+        self.inner.clock.now()
+    }
+
+    fn store(&self) -> &dyn Store {
+        &*self.inner.store
+    }
+
+    // ----- usernames, index keys and lookups -----
+
+    fn fold(&self, s: &str) -> String {
+        if self.inner.config.case_sensitive() {
+            s.to_owned()
+        } else {
+            s.to_lowercase()
+        }
+    }
+
+    /// The unique index keys of a user under this pool's configuration.
+    fn index_keys(&self, u: &UserRecord) -> Vec<String> {
+        let cfg = &self.inner.config;
+        let attr = |n: &str| u.attributes.get(n).filter(|v| !v.is_empty());
+        let verified = |n: &str| u.attributes.get(n).is_some_and(|v| v == "true");
+        let mut keys = vec![
+            format!("username:{}", self.fold(&u.username)),
+            format!("sub:{}", u.sub()),
+        ];
+        if let Some(email) = attr("email") {
+            if cfg.is_username_attribute(UsernameAttribute::Email)
+                || (cfg.is_alias(AliasAttribute::Email) && verified("email_verified"))
+            {
+                keys.push(format!("email:{}", self.fold(email)));
+            }
+        }
+        if let Some(phone) = attr("phone_number") {
+            if cfg.is_username_attribute(UsernameAttribute::PhoneNumber)
+                || (cfg.is_alias(AliasAttribute::PhoneNumber) && verified("phone_number_verified"))
+            {
+                keys.push(format!("phone_number:{phone}"));
+            }
+        }
+        if let Some(pu) = attr("preferred_username") {
+            if cfg.is_alias(AliasAttribute::PreferredUsername) {
+                keys.push(format!("preferred_username:{}", self.fold(pu)));
+            }
+        }
+        keys
+    }
+
+    /// Finds a user by internal username or any alias the pool accepts.
+    fn resolve(&self, name: &str) -> Result<Option<UserRecord>> {
+        let pool = self.id();
+        let cfg = &self.inner.config;
+        let mut candidates = vec![format!("username:{}", self.fold(name))];
+        if cfg.is_username_attribute(UsernameAttribute::Email) || cfg.is_alias(AliasAttribute::Email) {
+            candidates.push(format!("email:{}", self.fold(name)));
+        }
+        if cfg.is_username_attribute(UsernameAttribute::PhoneNumber)
+            || cfg.is_alias(AliasAttribute::PhoneNumber)
+        {
+            candidates.push(format!("phone_number:{name}"));
+        }
+        if cfg.is_alias(AliasAttribute::PreferredUsername) {
+            candidates.push(format!("preferred_username:{}", self.fold(name)));
+        }
+        for key in candidates {
+            if let Some(u) = self.store().find_user(pool, &key).map_err(store_error)? {
+                return Ok(Some(u));
+            }
+        }
+        Ok(None)
+    }
+
+    fn resolve_existing(&self, name: &str) -> Result<UserRecord> {
+        self.resolve(name)?.ok_or_else(Error::user_not_found)
+    }
+
+    /// Maps a key conflict to the exception Cognito raises for it.
+    fn conflict_error(&self, key: &str) -> Error {
+        let cfg = &self.inner.config;
+        let (kind, _) = key.split_once(':').unwrap_or((key, ""));
+        match kind {
+            "username" => Error::new(ErrorCode::UsernameExists, "User already exists"),
+            "email" if cfg.is_username_attribute(UsernameAttribute::Email) => Error::new(
+                ErrorCode::UsernameExists,
+                "An account with the given email already exists.",
+            ),
+            "phone_number" if cfg.is_username_attribute(UsernameAttribute::PhoneNumber) => {
+                Error::new(
+                    ErrorCode::UsernameExists,
+                    "An account with the given phone_number already exists.",
+                )
+            }
+            "email" => Error::new(ErrorCode::AliasExists, "An account with the email already exists."),
+            "phone_number" => Error::new(
+                ErrorCode::AliasExists,
+                "An account with the phone_number already exists.",
+            ),
+            "preferred_username" => Error::new(
+                ErrorCode::AliasExists,
+                "An account with the preferred_username already exists.",
+            ),
+            _ => Error::internal("A unique identifier collided; retry the request."),
+        }
+    }
+
+    /// Reads the user, applies `f`, and writes the result back with a
+    /// compare-and-swap, retrying on lost races. `f` returning `Ok(None)`
+    /// means "no change". Returns the stored record.
+    fn modify_user(
+        &self,
+        username: &str,
+        mut f: impl FnMut(&UserRecord) -> Result<Option<UserRecord>>,
+    ) -> Result<UserRecord> {
+        let pool = self.id();
+        for _ in 0..MAX_CAS_RETRIES {
+            let current = self
+                .store()
+                .get_user(pool, username)
+                .map_err(store_error)?
+                .ok_or_else(Error::user_not_found)?;
+            let Some(mut next) = f(&current)? else {
+                return Ok(current);
+            };
+            next.modified_at = self.now();
+            let keys = self.index_keys(&next);
+            match self.store().update_user(pool, &next, current.version, &keys) {
+                Ok(()) => {
+                    next.version = current.version + 1;
+                    return Ok(next);
+                }
+                Err(StoreError::VersionMismatch) => continue,
+                Err(StoreError::NotFound) => return Err(Error::user_not_found()),
+                Err(StoreError::Conflict { key }) => return Err(self.conflict_error(&key)),
+                Err(e) => return Err(store_error(e)),
+            }
+        }
+        Err(Error::new(
+            ErrorCode::TooManyRequests,
+            "Too many concurrent changes to this user; retry the request.",
+        ))
+    }
+
+    // ----- passwords -----
+
+    fn hash_new_password(&self, password: &Password) -> Result<PasswordHash> {
+        let salt = random::bytes::<16>()?;
+        password::hash_password(&self.inner.hashing, password, &salt)
+    }
+
+    fn temporary_password_deadline(&self, now: Timestamp) -> Timestamp {
+        let days = u64::from(self.inner.config.password_policy().temporary_password_validity_days());
+        now.saturating_add(std::time::Duration::from_secs(days * 86_400))
+    }
+
+    // ----- codes -----
+
+    /// Issues a fresh code for `purpose` to `attribute` (`email` or
+    /// `phone_number`), replacing any pending one, and delivers it.
+    fn issue_code(
+        &self,
+        user: &UserRecord,
+        purpose: CodePurpose,
+        attribute: &str,
+        kind: MessageKind,
+    ) -> Result<CodeDeliveryDetails> {
+        let now = self.now();
+        let destination = user
+            .attributes
+            .get(attribute)
+            .filter(|v| !v.is_empty())
+            .cloned()
+            .ok_or_else(|| {
+                Error::invalid_parameter(format!("The user has no {attribute} to send a code to."))
+            })?;
+        let code = code::generate(&mut random::below)?;
+        let id = u64::from_be_bytes(random::bytes::<8>()?);
+        let ctx = CodeContext {
+            pool_id: self.id(),
+            username: &user.username,
+            purpose,
+            code_id: id,
+        };
+        let record = CodeRecord {
+            id,
+            digest: code::digest(&self.inner.code_key, &ctx, code.expose_secret()),
+            attribute: Some(attribute.to_owned()),
+            issued_at: now,
+            expires_at: now.saturating_add(code::validity(purpose)),
+            failed_attempts: 0,
+        };
+        self.store()
+            .put_code(self.id(), &user.username, purpose, &record)
+            .map_err(store_error)?;
+        let template = self.inner.config.verification_message();
+        let (medium, subject, body_template) = if attribute == "email" {
+            (
+                DeliveryMedium::Email,
+                Some(template.email_subject.clone()),
+                &template.email_message,
+            )
+        } else {
+            (DeliveryMedium::Sms, None, &template.sms_message)
+        };
+        self.deliver(Message {
+            pool_id: self.id().to_owned(),
+            username: user.username.clone(),
+            destination: destination.clone(),
+            medium,
+            kind,
+            subject,
+            body: code::render(body_template, code.expose_secret(), &user.username),
+            code,
+            sent_at: now,
+        })?;
+        Ok(delivery_details(attribute, &destination))
+    }
+
+    fn deliver(&self, message: Message) -> Result<()> {
+        self.inner.sender.send(&message).map_err(|_| {
+            Error::new(
+                ErrorCode::CodeDeliveryFailure,
+                "Unable to deliver the message to the user's destination.",
+            )
+        })
+    }
+
+    /// Checks `submitted` against the pending code and, when right, takes it
+    /// (single use). Wrong guesses are counted in the store.
+    fn consume_code(
+        &self,
+        username: &str,
+        purpose: CodePurpose,
+        submitted: &Code,
+    ) -> Result<CodeRecord> {
+        let now = self.now();
+        let pool = self.id();
+        let record = self
+            .store()
+            .get_code(pool, username, purpose)
+            .map_err(store_error)?;
+        let ctx = CodeContext {
+            pool_id: pool,
+            username,
+            purpose,
+            code_id: record.as_ref().map_or(0, |r| r.id),
+        };
+        match code::check(&self.inner.code_key, &ctx, record.as_ref(), submitted, now) {
+            Verdict::Valid => self
+                .store()
+                .take_code(pool, username, purpose, ctx.code_id)
+                .map_err(store_error)?
+                .ok_or_else(expired_code),
+            Verdict::Mismatch => {
+                self.store()
+                    .record_code_failure(pool, username, purpose, ctx.code_id)
+                    .map_err(store_error)?;
+                Err(Error::new(
+                    ErrorCode::CodeMismatch,
+                    "Invalid verification code provided, please try again.",
+                ))
+            }
+            Verdict::Expired => Err(expired_code()),
+            Verdict::Exhausted => Err(Error::new(
+                ErrorCode::LimitExceeded,
+                "Attempt limit exceeded, please try after some time.",
+            )),
+        }
+    }
+
+    /// Puts a taken code back after the operation it was taken for failed,
+    /// unless a newer code has been issued meanwhile.
+    fn restore_code(&self, username: &str, purpose: CodePurpose, record: &CodeRecord) {
+        let pool = self.id();
+        if let Ok(None) = self.store().get_code(pool, username, purpose) {
+            // Best effort: the failure being reported matters more.
+            let _ = self.store().put_code(pool, username, purpose, record);
+        }
+    }
+}
+
+fn expired_code() -> Error {
+    Error::new(
+        ErrorCode::ExpiredCode,
+        "Invalid code provided, please request a code again.",
+    )
+}
+
+fn delivery_details(attribute: &str, destination: &str) -> CodeDeliveryDetails {
+    let (medium, masked) = if attribute == "email" {
+        (DeliveryMedium::Email, code::mask_email(destination))
+    } else {
+        (DeliveryMedium::Sms, code::mask_phone(destination))
+    };
+    CodeDeliveryDetails {
+        destination: masked,
+        delivery_medium: medium,
+        attribute_name: attribute.to_owned(),
+    }
+}
+
+/// Store failures the pool does not handle itself become `InternalErrorException`.
+fn store_error(e: StoreError) -> Error {
+    match e {
+        StoreError::Unavailable(msg) => Error::internal(format!("The user store failed: {msg}")),
+        other => Error::internal(format!("Unexpected store result: {other}")),
+    }
+}
+
+/// Validates a username against Cognito's model: 1–128 characters, no
+/// whitespace or control characters (`[\p{L}\p{M}\p{S}\p{N}\p{P}]+`).
+fn validate_username(name: &str) -> Result<()> {
+    let n = name.chars().count();
+    if n == 0 || n > 128 || name.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(Error::invalid_parameter(
+            "1 validation error detected: Value at 'username' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+",
+        ));
+    }
+    Ok(())
+}
+
+fn looks_like_phone(s: &str) -> bool {
+    s.len() > 1 && s.starts_with('+') && s[1..].chars().all(|c| c.is_ascii_digit())
+}
+
+fn looks_like_email(s: &str) -> bool {
+    s.contains('@')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pool_ids_must_look_like_cognitos() {
+        assert!(validate_pool_id("us-east-1_AbCdEf123").is_ok());
+        assert!(validate_pool_id("us-gov-west-1_x").is_ok());
+        for bad in ["useast1_abc", "us-east-1_", "us-east-1_ab-c", "US-east-1_a", "x", "us-east-12_a"] {
+            assert_eq!(
+                validate_pool_id(bad).map_err(|e| e.code()),
+                Err(ErrorCode::InvalidParameter),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn generated_pool_ids_validate() {
+        for _ in 0..20 {
+            let id = generate_pool_id("eu-west-2").unwrap_or_default();
+            assert!(validate_pool_id(&id).is_ok(), "{id}");
+        }
+    }
+}

@@ -1,0 +1,249 @@
+//! The sign-up lifecycle: `SignUp`, `ConfirmSignUp`, `ResendConfirmationCode`,
+//! `AdminConfirmSignUp`, and the user-creation steps `AdminCreateUser` shares.
+
+use super::{
+    ConfirmSignUpRequest, SignUpRequest, SignUpResponse, UserPool, looks_like_email,
+    looks_like_phone, store_error, validate_username,
+};
+use crate::config::{AliasAttribute, UsernameAttribute, VerifiedAttribute};
+use crate::error::{Error, ErrorCode, Result};
+use crate::message::MessageKind;
+use crate::pool::CodeDeliveryDetails;
+use crate::random;
+use crate::schema::{Attribute, Attributes, Writer};
+use crate::store::{CodePurpose, StoreError, UserRecord, UserStatus};
+
+/// A new user's identity, ready to store.
+pub(super) struct NewUser {
+    pub(super) username: String,
+    pub(super) attributes: Attributes,
+}
+
+impl UserPool {
+    /// Checks the username against the pool's username rules, derives the
+    /// internal username and `sub`, and validates the attributes.
+    pub(super) fn prepare_new_user(
+        &self,
+        username: &str,
+        attributes: &[Attribute],
+        writer: Writer,
+    ) -> Result<NewUser> {
+        validate_username(username)?;
+        let cfg = self.config();
+        let sub = random::uuid_v4()?;
+        let mut attrs: Vec<Attribute> = attributes.to_vec();
+        let internal = if cfg.username_attributes().is_empty() {
+            if cfg.is_alias(AliasAttribute::Email) && looks_like_email(username) {
+                return Err(Error::invalid_parameter(
+                    "Username cannot be of email format, since user pool is configured for email alias.",
+                ));
+            }
+            if cfg.is_alias(AliasAttribute::PhoneNumber) && looks_like_phone(username) {
+                return Err(Error::invalid_parameter(
+                    "Username cannot be of phone number format, since user pool is configured for phone number alias.",
+                ));
+            }
+            username.to_owned()
+        } else {
+            let email_ok = cfg.is_username_attribute(UsernameAttribute::Email);
+            let phone_ok = cfg.is_username_attribute(UsernameAttribute::PhoneNumber);
+            let attribute = if email_ok && looks_like_email(username) {
+                "email"
+            } else if phone_ok && looks_like_phone(username) {
+                "phone_number"
+            } else {
+                return Err(Error::invalid_parameter(match (email_ok, phone_ok) {
+                    (true, true) => "Username should be either an email or a phone number.",
+                    (true, false) => "Username should be an email.",
+                    _ => "Username should be a phone number.",
+                }));
+            };
+            if attrs.iter().any(|a| a.name == attribute && a.value != username) {
+                return Err(Error::invalid_parameter(format!(
+                    "The {attribute} attribute must equal the username in this user pool."
+                )));
+            }
+            attrs.retain(|a| a.name != attribute);
+            attrs.push(Attribute::new(attribute, username));
+            // cognito-protocol.md §7.4: the internal username is a UUID equal to `sub`.
+            sub.clone()
+        };
+        let mut validated = cfg.schema().validate_create(&attrs, writer)?;
+        validated.insert("sub".to_owned(), sub);
+        Ok(NewUser {
+            username: internal,
+            attributes: validated,
+        })
+    }
+
+    /// Inserts a prepared user, mapping key conflicts to Cognito's exceptions.
+    pub(super) fn insert_new_user(&self, user: &UserRecord) -> Result<()> {
+        let keys = self.index_keys(user);
+        match self.store().insert_user(self.id(), user, &keys) {
+            Ok(()) => Ok(()),
+            Err(StoreError::Conflict { key }) => Err(self.conflict_error(&key)),
+            Err(e) => Err(store_error(e)),
+        }
+    }
+
+    /// The attribute a sign-up code goes to: an auto-verified phone number
+    /// wins over an auto-verified email (cognito-protocol.md §4.4).
+    fn sign_up_code_target(&self, attributes: &Attributes) -> Option<&'static str> {
+        let auto = self.config().auto_verified_attributes();
+        [VerifiedAttribute::PhoneNumber, VerifiedAttribute::Email]
+            .into_iter()
+            .filter(|a| auto.contains(a))
+            .map(VerifiedAttribute::name)
+            .find(|name| attributes.get(*name).is_some_and(|v| !v.is_empty()))
+    }
+
+    /// `SignUp`: creates an `UNCONFIRMED` user and sends a confirmation code
+    /// to the auto-verified attribute, if the user has one.
+    ///
+    /// # Errors
+    /// - `NotAuthorizedException` when only admins may create users;
+    /// - `InvalidParameterException` for a malformed username, a username of
+    ///   the wrong form for the pool, or attributes the schema refuses;
+    /// - `InvalidPasswordException` when the password breaks the policy;
+    /// - `UsernameExistsException` when the username (or, in
+    ///   email/phone-as-username pools, the email/phone) is taken;
+    /// - `CodeDeliveryFailureException` when the code could not be sent (the
+    ///   user is stored; `ResendConfirmationCode` sends a new code).
+    pub fn sign_up(&self, request: SignUpRequest) -> Result<SignUpResponse> {
+        if self.config().allow_admin_create_user_only() {
+            return Err(Error::not_authorized(
+                "SignUp is not permitted for this user pool",
+            ));
+        }
+        let new = self.prepare_new_user(&request.username, &request.user_attributes, Writer::User)?;
+        self.config().password_policy().validate(&request.password)?;
+        let hash = self.hash_new_password(&request.password)?;
+        let now = self.now();
+        let user = UserRecord {
+            username: new.username,
+            attributes: new.attributes,
+            status: UserStatus::Unconfirmed,
+            enabled: true,
+            created_at: now,
+            modified_at: now,
+            password_hash: Some(hash.as_phc_str().to_owned()),
+            temporary_password_expires_at: None,
+            version: 0,
+        };
+        self.insert_new_user(&user)?;
+        let code_delivery_details = match self.sign_up_code_target(&user.attributes) {
+            Some(attr) => {
+                Some(self.issue_code(&user, CodePurpose::SignUp, attr, MessageKind::SignUp)?)
+            }
+            None => None,
+        };
+        Ok(SignUpResponse {
+            user_confirmed: false,
+            user_sub: user.sub().to_owned(),
+            code_delivery_details,
+        })
+    }
+
+    /// `ConfirmSignUp`: checks the code, marks the attribute it was sent to
+    /// verified, and moves the user to `CONFIRMED`. The code works once.
+    ///
+    /// # Errors
+    /// - `UserNotFoundException` (`Username/client id combination not found.`);
+    /// - `NotAuthorizedException` when the user is not `UNCONFIRMED`
+    ///   (`User cannot be confirmed. Current status is CONFIRMED`);
+    /// - `CodeMismatchException`, `ExpiredCodeException`, or
+    ///   `LimitExceededException` after too many wrong codes;
+    /// - `AliasExistsException` when the verified email or phone is already an
+    ///   alias of another user (the code stays usable);
+    /// - `InvalidParameterException` when `force_alias_creation` is set (not simulated).
+    pub fn confirm_sign_up(&self, request: ConfirmSignUpRequest) -> Result<()> {
+        if request.force_alias_creation {
+            return Err(Error::invalid_parameter(
+                "ForceAliasCreation is not supported by this engine.",
+            ));
+        }
+        let user = self.resolve(&request.username)?.ok_or_else(|| {
+            Error::new(
+                ErrorCode::UserNotFound,
+                "Username/client id combination not found.",
+            )
+        })?;
+        ensure_unconfirmed(&user)?;
+        let code = self.consume_code(&user.username, CodePurpose::SignUp, &request.confirmation_code)?;
+        let verified_flag = code.attribute.as_deref().map(|a| format!("{a}_verified"));
+        let result = self.modify_user(&user.username, |current| {
+            ensure_unconfirmed(current)?;
+            let mut next = current.clone();
+            next.status = UserStatus::Confirmed;
+            if let Some(flag) = &verified_flag {
+                next.attributes.insert(flag.clone(), "true".to_owned());
+            }
+            Ok(Some(next))
+        });
+        if let Err(e) = &result {
+            if e.code() == ErrorCode::AliasExists {
+                self.restore_code(&user.username, CodePurpose::SignUp, &code);
+            }
+        }
+        result.map(|_| ())
+    }
+
+    /// `ResendConfirmationCode`: sends a new sign-up code, replacing the old one.
+    ///
+    /// # Errors
+    /// - `UserNotFoundException` (`Username/client id combination not found.`);
+    /// - `InvalidParameterException` when the user is already confirmed
+    ///   (`User is already confirmed.`) or has no auto-verified attribute;
+    /// - `CodeDeliveryFailureException` when the code could not be sent.
+    pub fn resend_confirmation_code(&self, username: &str) -> Result<CodeDeliveryDetails> {
+        let user = self.resolve(username)?.ok_or_else(|| {
+            Error::new(
+                ErrorCode::UserNotFound,
+                "Username/client id combination not found.",
+            )
+        })?;
+        if user.status != UserStatus::Unconfirmed {
+            return Err(Error::invalid_parameter("User is already confirmed."));
+        }
+        let attr = self.sign_up_code_target(&user.attributes).ok_or_else(|| {
+            Error::invalid_parameter(
+                "The user has no attribute the pool verifies, so no code can be sent.",
+            )
+        })?;
+        self.issue_code(&user, CodePurpose::SignUp, attr, MessageKind::ResendCode)
+    }
+
+    /// `AdminConfirmSignUp`: moves an `UNCONFIRMED` user to `CONFIRMED`
+    /// without a code. Verifies no attribute (as Cognito) and discards the
+    /// pending sign-up code.
+    ///
+    /// # Errors
+    /// `UserNotFoundException`; `NotAuthorizedException` when the user is not
+    /// `UNCONFIRMED`.
+    pub fn admin_confirm_sign_up(&self, username: &str) -> Result<()> {
+        let user = self.resolve_existing(username)?;
+        self.modify_user(&user.username, |current| {
+            ensure_unconfirmed(current)?;
+            let mut next = current.clone();
+            next.status = UserStatus::Confirmed;
+            Ok(Some(next))
+        })?;
+        if let Ok(Some(code)) = self.store().get_code(self.id(), &user.username, CodePurpose::SignUp) {
+            let _ = self
+                .store()
+                .take_code(self.id(), &user.username, CodePurpose::SignUp, code.id);
+        }
+        Ok(())
+    }
+}
+
+fn ensure_unconfirmed(user: &UserRecord) -> Result<()> {
+    if user.status == UserStatus::Unconfirmed {
+        Ok(())
+    } else {
+        Err(Error::not_authorized(format!(
+            "User cannot be confirmed. Current status is {}",
+            user.status
+        )))
+    }
+}

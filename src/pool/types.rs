@@ -1,0 +1,215 @@
+//! Request and response types of the pool's operations: owned data, named
+//! after Cognito's members.
+
+use crate::clock::Timestamp;
+use crate::message::DeliveryMedium;
+use crate::schema::Attribute;
+use crate::secret::{Code, Password};
+use crate::store::{UserRecord, UserStatus};
+
+/// Where a code went (Cognito's `CodeDeliveryDetailsType`), destination masked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodeDeliveryDetails {
+    /// The masked destination: `j***@e***` or `+*******1212`.
+    pub destination: String,
+    /// Email or SMS.
+    pub delivery_medium: DeliveryMedium,
+    /// The attribute the code was sent to: `email` or `phone_number`.
+    pub attribute_name: String,
+}
+
+/// A user as admin operations and `ListUsers` return it (Cognito's `UserType`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct User {
+    /// The internal username.
+    pub username: String,
+    /// The attributes, `sub` first, then by name.
+    pub attributes: Vec<Attribute>,
+    /// When the user was created.
+    pub created_at: Timestamp,
+    /// When the user was last modified.
+    pub last_modified_at: Timestamp,
+    /// `false` when disabled by an admin.
+    pub enabled: bool,
+    /// The account status.
+    pub status: UserStatus,
+}
+
+impl User {
+    /// The value of attribute `name`, if the user has it.
+    #[must_use]
+    pub fn attribute(&self, name: &str) -> Option<&str> {
+        self.attributes
+            .iter()
+            .find(|a| a.name == name)
+            .map(|a| a.value.as_str())
+    }
+
+    pub(crate) fn from_record(r: &UserRecord, only: Option<&[String]>) -> Self {
+        let wanted = |name: &str| only.is_none_or(|names| names.iter().any(|n| n == name));
+        let mut attributes: Vec<Attribute> = Vec::with_capacity(r.attributes.len());
+        if let Some(sub) = r.attributes.get("sub").filter(|_| wanted("sub")) {
+            attributes.push(Attribute::new("sub", sub.clone()));
+        }
+        attributes.extend(
+            r.attributes
+                .iter()
+                .filter(|(k, _)| k.as_str() != "sub" && wanted(k))
+                .map(|(k, v)| Attribute::new(k.clone(), v.clone())),
+        );
+        Self {
+            username: r.username.clone(),
+            attributes,
+            created_at: r.created_at,
+            last_modified_at: r.modified_at,
+            enabled: r.enabled,
+            status: r.status,
+        }
+    }
+}
+
+/// `SignUp`.
+#[derive(Clone, Debug)]
+pub struct SignUpRequest {
+    /// The username; in email/phone-as-username pools, the email or phone number.
+    pub username: String,
+    /// The password, checked against the pool's policy.
+    pub password: Password,
+    /// Attributes by API name.
+    pub user_attributes: Vec<Attribute>,
+}
+
+impl SignUpRequest {
+    /// A sign-up with no attributes yet.
+    #[must_use]
+    pub fn new(username: impl Into<String>, password: impl Into<Password>) -> Self {
+        Self {
+            username: username.into(),
+            password: password.into(),
+            user_attributes: Vec::new(),
+        }
+    }
+
+    /// Adds an attribute.
+    #[must_use]
+    pub fn attribute(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.user_attributes.push(Attribute::new(name, value));
+        self
+    }
+}
+
+/// The result of `SignUp`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignUpResponse {
+    /// Whether the user is already confirmed (never, without triggers).
+    pub user_confirmed: bool,
+    /// The new user's `sub`.
+    pub user_sub: String,
+    /// Where the confirmation code went; `None` when the pool verifies no
+    /// attribute the user supplied.
+    pub code_delivery_details: Option<CodeDeliveryDetails>,
+}
+
+/// `ConfirmSignUp`.
+#[derive(Clone, Debug)]
+pub struct ConfirmSignUpRequest {
+    /// The username or an alias.
+    pub username: String,
+    /// The code the user received.
+    pub confirmation_code: Code,
+    /// Move an alias verified on another user to this one. Not simulated:
+    /// `true` is refused with `InvalidParameterException`.
+    pub force_alias_creation: bool,
+}
+
+impl ConfirmSignUpRequest {
+    /// A confirmation of `username` with `code`.
+    #[must_use]
+    pub fn new(username: impl Into<String>, code: impl Into<Code>) -> Self {
+        Self {
+            username: username.into(),
+            confirmation_code: code.into(),
+            force_alias_creation: false,
+        }
+    }
+}
+
+/// What `AdminCreateUser` does about the invitation (`MessageAction`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MessageAction {
+    /// Send no invitation.
+    Suppress,
+    /// Re-send the invitation to an existing `FORCE_CHANGE_PASSWORD` user,
+    /// with a new temporary password.
+    Resend,
+}
+
+/// `AdminCreateUser`.
+#[derive(Clone, Debug)]
+pub struct AdminCreateUserRequest {
+    /// The username; in email/phone-as-username pools, the email or phone number.
+    pub username: String,
+    /// Attributes by API name (admins may set `email_verified` and `dev:` attributes).
+    pub user_attributes: Vec<Attribute>,
+    /// The temporary password; generated to satisfy the policy when `None`.
+    pub temporary_password: Option<Password>,
+    /// Suppress or re-send the invitation; `None` sends it to a new user.
+    pub message_action: Option<MessageAction>,
+    /// Where to send the invitation. Empty means Cognito's default, `[SMS]`.
+    pub desired_delivery_mediums: Vec<DeliveryMedium>,
+}
+
+impl AdminCreateUserRequest {
+    /// A creation of `username` with a generated temporary password.
+    #[must_use]
+    pub fn new(username: impl Into<String>) -> Self {
+        Self {
+            username: username.into(),
+            user_attributes: Vec::new(),
+            temporary_password: None,
+            message_action: None,
+            desired_delivery_mediums: Vec::new(),
+        }
+    }
+
+    /// Adds an attribute.
+    #[must_use]
+    pub fn attribute(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.user_attributes.push(Attribute::new(name, value));
+        self
+    }
+}
+
+/// `AdminSetUserPassword`.
+#[derive(Clone, Debug)]
+pub struct AdminSetUserPasswordRequest {
+    /// The username or an alias.
+    pub username: String,
+    /// The new password, checked against the policy.
+    pub password: Password,
+    /// `true`: the user is `CONFIRMED` with this password. `false`: it is a
+    /// temporary password (`FORCE_CHANGE_PASSWORD`) with a fresh validity window.
+    pub permanent: bool,
+}
+
+/// `ListUsers`.
+#[derive(Clone, Debug, Default)]
+pub struct ListUsersRequest {
+    /// Cognito's filter expression, e.g. `email ^= "ali"`.
+    pub filter: Option<String>,
+    /// Page size, 1–60. `None` or 0 means 60.
+    pub limit: Option<u32>,
+    /// The token from the previous page.
+    pub pagination_token: Option<String>,
+    /// Return only these attributes (all when `None`).
+    pub attributes_to_get: Option<Vec<String>>,
+}
+
+/// The result of `ListUsers`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListUsersResponse {
+    /// This page of users, by internal username.
+    pub users: Vec<User>,
+    /// Pass this back for the next page; `None` on the last page.
+    pub pagination_token: Option<String>,
+}
