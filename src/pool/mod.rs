@@ -255,7 +255,9 @@ impl UserPool {
         if self.inner.config.case_sensitive() {
             s.to_owned()
         } else {
-            s.to_lowercase()
+            // Character by character, as the ListUsers filter folds, so both
+            // agree on every username (str::to_lowercase special-cases sigma).
+            s.chars().flat_map(char::to_lowercase).collect()
         }
     }
 
@@ -268,24 +270,19 @@ impl UserPool {
             format!("username:{}", self.fold(&u.username)),
             format!("sub:{}", u.sub()),
         ];
-        if let Some(email) = attr("email") {
-            if cfg.is_username_attribute(UsernameAttribute::Email)
-                || (cfg.is_alias(AliasAttribute::Email) && verified("email_verified"))
-            {
-                keys.push(format!("email:{}", self.fold(email)));
-            }
+        let email_unique = cfg.is_username_attribute(UsernameAttribute::Email)
+            || (cfg.is_alias(AliasAttribute::Email) && verified("email_verified"));
+        if let Some(email) = attr("email").filter(|_| email_unique) {
+            keys.push(format!("email:{}", self.fold(email)));
         }
-        if let Some(phone) = attr("phone_number") {
-            if cfg.is_username_attribute(UsernameAttribute::PhoneNumber)
-                || (cfg.is_alias(AliasAttribute::PhoneNumber) && verified("phone_number_verified"))
-            {
-                keys.push(format!("phone_number:{phone}"));
-            }
+        let phone_unique = cfg.is_username_attribute(UsernameAttribute::PhoneNumber)
+            || (cfg.is_alias(AliasAttribute::PhoneNumber) && verified("phone_number_verified"));
+        if let Some(phone) = attr("phone_number").filter(|_| phone_unique) {
+            keys.push(format!("phone_number:{phone}"));
         }
-        if let Some(pu) = attr("preferred_username") {
-            if cfg.is_alias(AliasAttribute::PreferredUsername) {
-                keys.push(format!("preferred_username:{}", self.fold(pu)));
-            }
+        let pu_unique = cfg.is_alias(AliasAttribute::PreferredUsername);
+        if let Some(pu) = attr("preferred_username").filter(|_| pu_unique) {
+            keys.push(format!("preferred_username:{}", self.fold(pu)));
         }
         keys
     }

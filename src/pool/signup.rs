@@ -180,10 +180,8 @@ impl UserPool {
             }
             Ok(Some(next))
         });
-        if let Err(e) = &result {
-            if e.code() == ErrorCode::AliasExists {
-                self.restore_code(&user.username, CodePurpose::SignUp, &code);
-            }
+        if result.as_ref().is_err_and(|e| e.code() == ErrorCode::AliasExists) {
+            self.restore_code(&user.username, CodePurpose::SignUp, &code);
         }
         result.map(|_| ())
     }
