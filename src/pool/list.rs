@@ -50,7 +50,7 @@ impl UserPool {
         };
         if let Some(names) = &request.attributes_to_get {
             let schema = self.config().schema();
-            if let Some(bad) = names.iter().find(|n| !schema.is_known(n) && n.as_str() != "sub") {
+            if let Some(bad) = names.iter().find(|n| !schema.is_known(n)) {
                 return Err(Error::invalid_parameter(format!(
                     "Invalid attribute name in AttributesToGet: {bad}"
                 )));

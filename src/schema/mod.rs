@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 mod standard;
 mod validate;
 
-pub use standard::{STANDARD_ATTRIBUTES, StandardAttributeInfo};
+pub use standard::{STANDARD_ATTRIBUTES, StandardAttributeInfo, standard_attribute};
 
 /// A user's attributes, by API name (`email`, `custom:tenant_id`), in name order.
 pub type Attributes = BTreeMap<String, String>;
@@ -43,7 +43,8 @@ pub enum AttributeDataType {
     String,
     /// An integer, optionally bounded in value.
     Number,
-    /// A date or date-time (see the crate docs for the accepted forms).
+    /// A date-time: an RFC 3339 date-time (`2022-01-01T10:00:00Z`) or a
+    /// `YYYY-MM-DD` calendar date. Cognito does not document its parser.
     DateTime,
     /// `true` or `false`.
     Boolean,
