@@ -13,6 +13,7 @@
 //! requested (Cognito's documented limits are per hour; a per-code limit is
 //! the stricter, simpler rule).
 
+use std::fmt;
 use std::time::Duration;
 
 use ring::hmac;
@@ -21,7 +22,64 @@ use subtle::ConstantTimeEq;
 use crate::clock::Timestamp;
 use crate::error::Result;
 use crate::secret::Code;
-use crate::store::{CodePurpose, CodeRecord};
+
+/// What a one-time code is for. One code per user and purpose is pending at a time.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CodePurpose {
+    /// Confirming a sign-up (`ConfirmSignUp`).
+    SignUp,
+    /// Verifying the `email` attribute (`VerifyUserAttribute`).
+    VerifyEmail,
+    /// Verifying the `phone_number` attribute (`VerifyUserAttribute`).
+    VerifyPhoneNumber,
+    /// Resetting a forgotten password (`ConfirmForgotPassword`).
+    ForgotPassword,
+}
+
+impl CodePurpose {
+    /// A stable name, usable as a storage key.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::SignUp => "sign_up",
+            Self::VerifyEmail => "verify_email",
+            Self::VerifyPhoneNumber => "verify_phone_number",
+            Self::ForgotPassword => "forgot_password",
+        }
+    }
+}
+
+/// A pending one-time code. Only a keyed digest of the code is stored.
+#[derive(Clone, PartialEq, Eq)]
+pub struct CodeRecord {
+    /// A random identifier of this issue of the code; a resend gets a new one,
+    /// so a failure or a take aimed at an old code never touches the new one.
+    pub id: u64,
+    /// HMAC-SHA256 of the code under the pool's code key (see `code` module).
+    pub digest: [u8; 32],
+    /// The attribute the code was sent to (`email`, `phone_number`).
+    pub attribute: Option<String>,
+    /// When the code was issued.
+    pub issued_at: Timestamp,
+    /// When the code stops working.
+    pub expires_at: Timestamp,
+    /// Wrong guesses so far.
+    pub failed_attempts: u32,
+}
+
+impl fmt::Debug for CodeRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CodeRecord")
+            .field("id", &self.id)
+            .field("digest", &"[redacted]")
+            .field("attribute", &self.attribute)
+            .field("issued_at", &self.issued_at)
+            .field("expires_at", &self.expires_at)
+            .field("failed_attempts", &self.failed_attempts)
+            .finish()
+    }
+}
 
 /// How long a sign-up confirmation code works: 24 hours.
 pub const SIGN_UP_CODE_VALIDITY: Duration = Duration::from_secs(24 * 3600);

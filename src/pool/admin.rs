@@ -134,17 +134,14 @@ impl UserPool {
         let new = self.prepare_new_user(&request.username, &request.user_attributes, Writer::Admin)?;
         let hash = self.hash_new_password(&password)?;
         let now = self.now();
-        let user = UserRecord {
-            username: new.username,
-            attributes: new.attributes,
-            status: UserStatus::ForceChangePassword,
-            enabled: true,
-            created_at: now,
-            modified_at: now,
-            password_hash: Some(hash.as_phc_str().to_owned()),
-            temporary_password_expires_at: Some(self.temporary_password_deadline(now)),
-            version: 1,
-        };
+        let mut user = UserRecord::new(
+            new.username,
+            new.attributes,
+            UserStatus::ForceChangePassword,
+            now,
+        );
+        user.password_hash = Some(hash.as_phc_str().to_owned());
+        user.temporary_password_expires_at = Some(self.temporary_password_deadline(now));
         let targets = match request.message_action {
             Some(MessageAction::Suppress) => Vec::new(),
             _ => Self::invitation_targets(&user, &request.desired_delivery_mediums)?,

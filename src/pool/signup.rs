@@ -119,17 +119,8 @@ impl UserPool {
         self.config().password_policy().validate(&request.password)?;
         let hash = self.hash_new_password(&request.password)?;
         let now = self.now();
-        let user = UserRecord {
-            username: new.username,
-            attributes: new.attributes,
-            status: UserStatus::Unconfirmed,
-            enabled: true,
-            created_at: now,
-            modified_at: now,
-            password_hash: Some(hash.as_phc_str().to_owned()),
-            temporary_password_expires_at: None,
-            version: 0,
-        };
+        let mut user = UserRecord::new(new.username, new.attributes, UserStatus::Unconfirmed, now);
+        user.password_hash = Some(hash.as_phc_str().to_owned());
         self.insert_new_user(&user)?;
         let code_delivery_details = match self.sign_up_code_target(&user.attributes) {
             Some(attr) => {

@@ -16,7 +16,10 @@
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use super::{CodePurpose, CodeRecord, Store, StoreError, UserRecord, UserStatus};
+use super::{
+    CodePurpose, CodeRecord, GroupRecord, RefreshTokenRecord, Store, StoreError, UserRecord,
+    UserStatus,
+};
 use crate::clock::Timestamp;
 
 const POOL: &str = "us-east-1_Conform01";
@@ -37,6 +40,12 @@ pub fn run_all(new_store: &dyn Fn() -> Box<dyn Store>) {
     concurrent_takes_of_one_code_admit_exactly_one(&*new_store());
     concurrent_failures_are_all_counted(&*new_store());
     concurrent_updates_of_one_version_admit_exactly_one(&*new_store());
+    refresh_tokens_are_found_by_digest_until_revoked(&*new_store());
+    user_sign_out_revokes_every_family_of_that_user_only(&*new_store());
+    concurrent_rotations_of_one_token_admit_exactly_one(&*new_store());
+    one_time_ids_are_consumed_exactly_once(&*new_store());
+    groups_and_memberships_follow_their_contract(&*new_store());
+    deleting_a_user_drops_its_memberships_and_tokens(&*new_store());
 }
 
 /// A user record for tests.
@@ -45,17 +54,15 @@ pub fn sample_user(username: &str) -> UserRecord {
     let mut attributes = BTreeMap::new();
     attributes.insert("sub".to_owned(), format!("sub-{username}"));
     attributes.insert("email".to_owned(), format!("{username}@example.com"));
-    UserRecord {
-        username: username.to_owned(),
+    let mut u = UserRecord::new(
+        username.to_owned(),
         attributes,
-        status: UserStatus::Unconfirmed,
-        enabled: true,
-        created_at: Timestamp::from_unix_seconds(1_700_000_000),
-        modified_at: Timestamp::from_unix_seconds(1_700_000_000),
-        password_hash: Some("$argon2id$v=19$m=256,t=1,p=1$c2FsdA$aGFzaA".to_owned()),
-        temporary_password_expires_at: None,
-        version: 42,
-    }
+        UserStatus::Unconfirmed,
+        Timestamp::from_unix_seconds(1_700_000_000),
+    );
+    u.password_hash = Some("$argon2id$v=19$m=256,t=1,p=1$c2FsdA$aGFzaA".to_owned());
+    u.version = 42;
+    u
 }
 
 fn keys(username: &str) -> Vec<String> {
@@ -399,4 +406,202 @@ pub fn concurrent_updates_of_one_version_admit_exactly_one(s: &dyn Store) {
     });
     assert_eq!(wins.load(Ordering::SeqCst), 1);
     assert_eq!(s.get_user(POOL, "alice").unwrap().unwrap().version, 2);
+}
+
+fn sample_refresh(n: u8, username: &str, family: &str) -> RefreshTokenRecord {
+    RefreshTokenRecord {
+        digest: [n; 32],
+        client_id: "client".to_owned(),
+        username: username.to_owned(),
+        origin_jti: family.to_owned(),
+        auth_time: Timestamp::from_unix_seconds(1_700_000_000),
+        issued_at: Timestamp::from_unix_seconds(1_700_000_000),
+        expires_at: Timestamp::from_unix_seconds(1_702_592_000),
+        replaced_at: None,
+    }
+}
+
+/// A refresh token is found by digest; revoking its family hides it and marks the family.
+pub fn refresh_tokens_are_found_by_digest_until_revoked(s: &dyn Store) {
+    let t1 = sample_refresh(1, "alice", "fam-a");
+    let t2 = sample_refresh(2, "alice", "fam-a");
+    let t3 = sample_refresh(3, "alice", "fam-b");
+    for t in [&t1, &t2, &t3] {
+        s.put_refresh_token(POOL, t).unwrap();
+    }
+    assert!(matches!(
+        s.put_refresh_token(POOL, &t1),
+        Err(StoreError::Conflict { .. })
+    ));
+    assert_eq!(s.get_refresh_token(POOL, &[1; 32]).unwrap(), Some(t1));
+    assert!(s.get_refresh_token(OTHER_POOL, &[1; 32]).unwrap().is_none());
+    assert!(!s.is_family_revoked(POOL, "fam-a").unwrap());
+    s.revoke_token_family(POOL, "fam-a").unwrap();
+    assert!(s.is_family_revoked(POOL, "fam-a").unwrap());
+    assert!(
+        s.get_refresh_token(POOL, &[1; 32]).unwrap().is_none()
+            && s.get_refresh_token(POOL, &[2; 32]).unwrap().is_none(),
+        "a revoked family's tokens must never be returned"
+    );
+    assert!(s.get_refresh_token(POOL, &[3; 32]).unwrap().is_some());
+    assert!(!s.is_family_revoked(OTHER_POOL, "fam-a").unwrap());
+}
+
+/// Revoking a user's tokens revokes all their families and nobody else's.
+pub fn user_sign_out_revokes_every_family_of_that_user_only(s: &dyn Store) {
+    s.put_refresh_token(POOL, &sample_refresh(1, "alice", "fam-a"))
+        .unwrap();
+    s.put_refresh_token(POOL, &sample_refresh(2, "alice", "fam-b"))
+        .unwrap();
+    s.put_refresh_token(POOL, &sample_refresh(3, "bob", "fam-c"))
+        .unwrap();
+    s.revoke_user_tokens(POOL, "alice").unwrap();
+    assert!(s.get_refresh_token(POOL, &[1; 32]).unwrap().is_none());
+    assert!(s.get_refresh_token(POOL, &[2; 32]).unwrap().is_none());
+    assert!(s.is_family_revoked(POOL, "fam-a").unwrap());
+    assert!(s.is_family_revoked(POOL, "fam-b").unwrap());
+    assert!(s.get_refresh_token(POOL, &[3; 32]).unwrap().is_some());
+    assert!(!s.is_family_revoked(POOL, "fam-c").unwrap());
+}
+
+/// Of concurrent rotations of one refresh token, exactly one wins.
+pub fn concurrent_rotations_of_one_token_admit_exactly_one(s: &dyn Store) {
+    s.put_refresh_token(POOL, &sample_refresh(9, "alice", "fam"))
+        .unwrap();
+    let wins = AtomicUsize::new(0);
+    let at = Timestamp::from_unix_seconds(1_700_000_100);
+    std::thread::scope(|sc| {
+        for _ in 0..THREADS {
+            let wins = &wins;
+            sc.spawn(move || {
+                if s.mark_refresh_token_replaced(POOL, &[9; 32], at).unwrap() {
+                    wins.fetch_add(1, Ordering::SeqCst);
+                }
+            });
+        }
+    });
+    assert_eq!(wins.load(Ordering::SeqCst), 1);
+    let r = s.get_refresh_token(POOL, &[9; 32]).unwrap().unwrap();
+    assert_eq!(r.replaced_at, Some(at));
+    assert_eq!(
+        s.mark_refresh_token_replaced(POOL, &[8; 32], at),
+        Err(StoreError::NotFound)
+    );
+}
+
+/// A one-time id is accepted exactly once, even under concurrency, per pool.
+pub fn one_time_ids_are_consumed_exactly_once(s: &dyn Store) {
+    let exp = Timestamp::from_unix_seconds(1_700_000_180);
+    let wins = AtomicUsize::new(0);
+    std::thread::scope(|sc| {
+        for _ in 0..THREADS {
+            let wins = &wins;
+            sc.spawn(move || {
+                if s.consume_once(POOL, "session-1", exp).unwrap() {
+                    wins.fetch_add(1, Ordering::SeqCst);
+                }
+            });
+        }
+    });
+    assert_eq!(wins.load(Ordering::SeqCst), 1);
+    assert!(s.consume_once(OTHER_POOL, "session-1", exp).unwrap());
+    assert!(s.consume_once(POOL, "session-2", exp).unwrap());
+}
+
+fn group(name: &str, precedence: Option<u32>) -> GroupRecord {
+    GroupRecord {
+        name: name.to_owned(),
+        description: Some(format!("{name} group")),
+        role_arn: None,
+        precedence,
+        created_at: Timestamp::from_unix_seconds(1_700_000_000),
+        modified_at: Timestamp::from_unix_seconds(1_700_000_000),
+    }
+}
+
+/// Groups: unique names, ordered listing, idempotent membership, delete cascades.
+pub fn groups_and_memberships_follow_their_contract(s: &dyn Store) {
+    for g in ["readers", "admins", "writers"] {
+        s.create_group(POOL, &group(g, None)).unwrap();
+    }
+    assert!(matches!(
+        s.create_group(POOL, &group("admins", Some(1))),
+        Err(StoreError::Conflict { .. })
+    ));
+    let names: Vec<String> = s
+        .list_groups(POOL, None, 10)
+        .unwrap()
+        .into_iter()
+        .map(|g| g.name)
+        .collect();
+    assert_eq!(names, ["admins", "readers", "writers"]);
+    let page: Vec<String> = s
+        .list_groups(POOL, Some("admins"), 1)
+        .unwrap()
+        .into_iter()
+        .map(|g| g.name)
+        .collect();
+    assert_eq!(page, ["readers"]);
+    assert!(s.list_groups(OTHER_POOL, None, 10).unwrap().is_empty());
+
+    let mut updated = group("admins", Some(0));
+    updated.role_arn = Some("arn:aws:iam::123456789012:role/Admin".to_owned());
+    s.update_group(POOL, &updated).unwrap();
+    assert_eq!(s.get_group(POOL, "admins").unwrap(), Some(updated));
+    assert_eq!(
+        s.update_group(POOL, &group("ghosts", None)),
+        Err(StoreError::NotFound)
+    );
+
+    s.add_to_group(POOL, "admins", "alice").unwrap();
+    s.add_to_group(POOL, "admins", "alice").unwrap();
+    s.add_to_group(POOL, "readers", "alice").unwrap();
+    s.add_to_group(POOL, "readers", "bob").unwrap();
+    assert_eq!(
+        s.add_to_group(POOL, "ghosts", "alice"),
+        Err(StoreError::NotFound)
+    );
+    let of_alice: Vec<String> = s
+        .groups_of_user(POOL, "alice")
+        .unwrap()
+        .into_iter()
+        .map(|g| g.name)
+        .collect();
+    assert_eq!(of_alice, ["admins", "readers"]);
+    assert_eq!(
+        s.users_in_group(POOL, "readers", None, 10).unwrap(),
+        ["alice", "bob"]
+    );
+    assert_eq!(
+        s.users_in_group(POOL, "readers", Some("alice"), 10).unwrap(),
+        ["bob"]
+    );
+    s.remove_from_group(POOL, "readers", "alice").unwrap();
+    s.remove_from_group(POOL, "readers", "alice").unwrap();
+    assert_eq!(s.users_in_group(POOL, "readers", None, 10).unwrap(), ["bob"]);
+
+    s.delete_group(POOL, "admins").unwrap();
+    assert_eq!(s.delete_group(POOL, "admins"), Err(StoreError::NotFound));
+    assert!(s.get_group(POOL, "admins").unwrap().is_none());
+    s.create_group(POOL, &group("admins", None)).unwrap();
+    assert!(
+        s.users_in_group(POOL, "admins", None, 10).unwrap().is_empty(),
+        "a re-created group must not inherit old members"
+    );
+}
+
+/// Deleting a user drops its memberships and refresh tokens.
+pub fn deleting_a_user_drops_its_memberships_and_tokens(s: &dyn Store) {
+    s.insert_user(POOL, &sample_user("alice"), &keys("alice"))
+        .unwrap();
+    s.create_group(POOL, &group("admins", None)).unwrap();
+    s.add_to_group(POOL, "admins", "alice").unwrap();
+    s.put_refresh_token(POOL, &sample_refresh(1, "alice", "fam"))
+        .unwrap();
+    s.delete_user(POOL, "alice", 1).unwrap();
+    assert!(s.groups_of_user(POOL, "alice").unwrap().is_empty());
+    assert!(s.get_refresh_token(POOL, &[1; 32]).unwrap().is_none());
+    s.insert_user(POOL, &sample_user("alice"), &keys("alice"))
+        .unwrap();
+    assert!(s.groups_of_user(POOL, "alice").unwrap().is_empty());
 }

@@ -1,13 +1,15 @@
 //! [`MemoryStore`]: everything in one mutex-guarded map. For tests, examples
 //! and single-process use; nothing survives the process.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Bound;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use super::{
-    CodePurpose, CodeRecord, CodeStore, StoreError, StoreResult, UserRecord, UserStore,
+    CodePurpose, CodeRecord, CodeStore, GroupRecord, GroupStore, RefreshTokenRecord, StoreError,
+    StoreResult, TokenStore, UserRecord, UserStore,
 };
+use crate::clock::Timestamp;
 
 type PoolUser = (String, String);
 
@@ -21,6 +23,16 @@ struct State {
     user_keys: HashMap<PoolUser, Vec<String>>,
     /// (pool, username, purpose) → pending code.
     codes: HashMap<(String, String, CodePurpose), CodeRecord>,
+    /// (pool, digest) → refresh token.
+    refresh: HashMap<(String, [u8; 32]), RefreshTokenRecord>,
+    /// (pool, origin_jti) of revoked families.
+    revoked_families: HashSet<(String, String)>,
+    /// (pool, one-time id) → when it may be forgotten.
+    used_once: HashMap<(String, String), Timestamp>,
+    /// (pool, group name) → group.
+    groups: BTreeMap<(String, String), GroupRecord>,
+    /// (pool, group name, username) memberships.
+    members: BTreeSet<(String, String, String)>,
 }
 
 impl State {
@@ -143,6 +155,10 @@ impl UserStore for MemoryStore {
         st.unindex(pool_id, username);
         st.codes
             .retain(|(p, u, _), _| !(p == pool_id && u == username));
+        st.members
+            .retain(|(p, _, u)| !(p == pool_id && u == username));
+        st.refresh
+            .retain(|(p, _), r| !(p == pool_id && r.username == username));
         Ok(())
     }
 
@@ -227,6 +243,219 @@ impl CodeStore for MemoryStore {
         } else {
             Ok(None)
         }
+    }
+}
+
+impl TokenStore for MemoryStore {
+    fn put_refresh_token(&self, pool_id: &str, token: &RefreshTokenRecord) -> StoreResult<()> {
+        let mut st = self.lock();
+        let k = (pool_id.to_owned(), token.digest);
+        if st.refresh.contains_key(&k) {
+            return Err(StoreError::Conflict {
+                key: "refresh_token".to_owned(),
+            });
+        }
+        st.refresh.insert(k, token.clone());
+        Ok(())
+    }
+
+    fn get_refresh_token(
+        &self,
+        pool_id: &str,
+        digest: &[u8; 32],
+    ) -> StoreResult<Option<RefreshTokenRecord>> {
+        let st = self.lock();
+        Ok(st
+            .refresh
+            .get(&(pool_id.to_owned(), *digest))
+            .filter(|r| {
+                !st.revoked_families
+                    .contains(&(pool_id.to_owned(), r.origin_jti.clone()))
+            })
+            .cloned())
+    }
+
+    fn mark_refresh_token_replaced(
+        &self,
+        pool_id: &str,
+        digest: &[u8; 32],
+        at: Timestamp,
+    ) -> StoreResult<bool> {
+        let mut st = self.lock();
+        let r = st
+            .refresh
+            .get_mut(&(pool_id.to_owned(), *digest))
+            .ok_or(StoreError::NotFound)?;
+        if r.replaced_at.is_some() {
+            return Ok(false);
+        }
+        r.replaced_at = Some(at);
+        Ok(true)
+    }
+
+    fn revoke_token_family(&self, pool_id: &str, origin_jti: &str) -> StoreResult<()> {
+        let mut st = self.lock();
+        st.revoked_families
+            .insert((pool_id.to_owned(), origin_jti.to_owned()));
+        st.refresh
+            .retain(|(p, _), r| !(p == pool_id && r.origin_jti == origin_jti));
+        Ok(())
+    }
+
+    fn revoke_user_tokens(&self, pool_id: &str, username: &str) -> StoreResult<()> {
+        let mut st = self.lock();
+        let families: Vec<String> = st
+            .refresh
+            .iter()
+            .filter(|((p, _), r)| p == pool_id && r.username == username)
+            .map(|(_, r)| r.origin_jti.clone())
+            .collect();
+        for f in families {
+            st.revoked_families.insert((pool_id.to_owned(), f));
+        }
+        st.refresh
+            .retain(|(p, _), r| !(p == pool_id && r.username == username));
+        Ok(())
+    }
+
+    fn is_family_revoked(&self, pool_id: &str, origin_jti: &str) -> StoreResult<bool> {
+        Ok(self
+            .lock()
+            .revoked_families
+            .contains(&(pool_id.to_owned(), origin_jti.to_owned())))
+    }
+
+    fn consume_once(&self, pool_id: &str, id: &str, expires_at: Timestamp) -> StoreResult<bool> {
+        let mut st = self.lock();
+        // Forget ids whose deadline passed long ago, so the set stays bounded.
+        if st.used_once.len() > 4096 {
+            let horizon = expires_at.saturating_sub(std::time::Duration::from_secs(3600));
+            st.used_once.retain(|_, exp| *exp > horizon);
+        }
+        Ok(st
+            .used_once
+            .insert((pool_id.to_owned(), id.to_owned()), expires_at)
+            .is_none())
+    }
+}
+
+impl GroupStore for MemoryStore {
+    fn create_group(&self, pool_id: &str, group: &GroupRecord) -> StoreResult<()> {
+        let mut st = self.lock();
+        let k = (pool_id.to_owned(), group.name.clone());
+        if st.groups.contains_key(&k) {
+            return Err(StoreError::Conflict {
+                key: group.name.clone(),
+            });
+        }
+        st.groups.insert(k, group.clone());
+        Ok(())
+    }
+
+    fn get_group(&self, pool_id: &str, name: &str) -> StoreResult<Option<GroupRecord>> {
+        Ok(self
+            .lock()
+            .groups
+            .get(&(pool_id.to_owned(), name.to_owned()))
+            .cloned())
+    }
+
+    fn update_group(&self, pool_id: &str, group: &GroupRecord) -> StoreResult<()> {
+        let mut st = self.lock();
+        let slot = st
+            .groups
+            .get_mut(&(pool_id.to_owned(), group.name.clone()))
+            .ok_or(StoreError::NotFound)?;
+        *slot = group.clone();
+        Ok(())
+    }
+
+    fn delete_group(&self, pool_id: &str, name: &str) -> StoreResult<()> {
+        let mut st = self.lock();
+        st.groups
+            .remove(&(pool_id.to_owned(), name.to_owned()))
+            .ok_or(StoreError::NotFound)?;
+        st.members.retain(|(p, g, _)| !(p == pool_id && g == name));
+        Ok(())
+    }
+
+    fn list_groups(
+        &self,
+        pool_id: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<GroupRecord>> {
+        let st = self.lock();
+        let start = match after {
+            Some(a) => Bound::Excluded(pool_user(pool_id, a)),
+            None => Bound::Included(pool_user(pool_id, "")),
+        };
+        Ok(st
+            .groups
+            .range((start, Bound::Unbounded))
+            .take_while(|((p, _), _)| p == pool_id)
+            .take(limit)
+            .map(|(_, g)| g.clone())
+            .collect())
+    }
+
+    fn add_to_group(&self, pool_id: &str, group: &str, username: &str) -> StoreResult<()> {
+        let mut st = self.lock();
+        if !st.groups.contains_key(&pool_user(pool_id, group)) {
+            return Err(StoreError::NotFound);
+        }
+        st.members
+            .insert((pool_id.to_owned(), group.to_owned(), username.to_owned()));
+        Ok(())
+    }
+
+    fn remove_from_group(&self, pool_id: &str, group: &str, username: &str) -> StoreResult<()> {
+        let mut st = self.lock();
+        if !st.groups.contains_key(&pool_user(pool_id, group)) {
+            return Err(StoreError::NotFound);
+        }
+        st.members
+            .remove(&(pool_id.to_owned(), group.to_owned(), username.to_owned()));
+        Ok(())
+    }
+
+    fn groups_of_user(&self, pool_id: &str, username: &str) -> StoreResult<Vec<GroupRecord>> {
+        let st = self.lock();
+        Ok(st
+            .members
+            .iter()
+            .filter(|(p, _, u)| p == pool_id && u == username)
+            .filter_map(|(p, g, _)| st.groups.get(&(p.clone(), g.clone())).cloned())
+            .collect())
+    }
+
+    fn users_in_group(
+        &self,
+        pool_id: &str,
+        group: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<String>> {
+        let st = self.lock();
+        if !st.groups.contains_key(&pool_user(pool_id, group)) {
+            return Err(StoreError::NotFound);
+        }
+        let start = (
+            pool_id.to_owned(),
+            group.to_owned(),
+            after.unwrap_or("").to_owned(),
+        );
+        let lower = match after {
+            Some(_) => Bound::Excluded(start),
+            None => Bound::Included(start),
+        };
+        Ok(st
+            .members
+            .range((lower, Bound::Unbounded))
+            .take_while(|(p, g, _)| p == pool_id && g == group)
+            .take(limit)
+            .map(|(_, _, u)| u.clone())
+            .collect())
     }
 }
 

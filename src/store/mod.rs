@@ -15,6 +15,7 @@
 use std::fmt;
 
 use crate::clock::Timestamp;
+pub use crate::code::{CodePurpose, CodeRecord};
 use crate::schema::Attributes;
 
 mod memory;
@@ -132,6 +133,15 @@ pub struct UserRecord {
     pub password_hash: Option<String>,
     /// When the temporary password of a `FORCE_CHANGE_PASSWORD` user stops working.
     pub temporary_password_expires_at: Option<Timestamp>,
+    /// Consecutive failed sign-ins counted by the lockout rules (`lockout` module).
+    pub failed_sign_ins: u32,
+    /// Sign-in is refused until this instant (`Password attempts exceeded`).
+    pub locked_until: Option<Timestamp>,
+    /// The last sign-in attempt, right or wrong (the lockout counter resets
+    /// after 15 idle minutes).
+    pub last_sign_in_attempt: Option<Timestamp>,
+    /// Access tokens issued before this instant are revoked (global sign-out).
+    pub tokens_valid_after: Option<Timestamp>,
     /// The version the store holds. Set by the store: 1 on insert, +1 on
     /// every successful update. Callers pass the version they read back to
     /// [`UserStore::update_user`] as the compare-and-swap guard.
@@ -139,6 +149,27 @@ pub struct UserRecord {
 }
 
 impl UserRecord {
+    /// A new, enabled record created at `now`, with no password and no
+    /// sign-in history. The store assigns the version.
+    #[must_use]
+    pub fn new(username: String, attributes: Attributes, status: UserStatus, now: Timestamp) -> Self {
+        Self {
+            username,
+            attributes,
+            status,
+            enabled: true,
+            created_at: now,
+            modified_at: now,
+            password_hash: None,
+            temporary_password_expires_at: None,
+            failed_sign_ins: 0,
+            locked_until: None,
+            last_sign_in_attempt: None,
+            tokens_valid_after: None,
+            version: 0,
+        }
+    }
+
     /// The user's `sub` attribute (empty if absent, which a pool never stores).
     #[must_use]
     pub fn sub(&self) -> &str {
@@ -163,6 +194,10 @@ impl fmt::Debug for UserRecord {
                 "temporary_password_expires_at",
                 &self.temporary_password_expires_at,
             )
+            .field("failed_sign_ins", &self.failed_sign_ins)
+            .field("locked_until", &self.locked_until)
+            .field("last_sign_in_attempt", &self.last_sign_in_attempt)
+            .field("tokens_valid_after", &self.tokens_valid_after)
             .field("version", &self.version)
             .finish()
     }
@@ -222,8 +257,10 @@ pub trait UserStore: Send + Sync + fmt::Debug {
         keys: &[String],
     ) -> StoreResult<()>;
 
-    /// Deletes the user, its index keys and all its pending codes, if its
-    /// stored version is still `expected_version`.
+    /// Deletes the user, its index keys, its pending codes, its group
+    /// memberships and its refresh tokens, if its stored version is still
+    /// `expected_version`. A user later created with the same username must
+    /// not inherit any of them.
     ///
     /// # Errors
     /// `VersionMismatch`, `NotFound`, `Unavailable` as for `update_user`.
@@ -243,64 +280,6 @@ pub trait UserStore: Send + Sync + fmt::Debug {
         after: Option<&str>,
         limit: usize,
     ) -> StoreResult<Vec<UserRecord>>;
-}
-
-/// What a one-time code is for. One code per user and purpose is pending at a time.
-#[non_exhaustive]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CodePurpose {
-    /// Confirming a sign-up (`ConfirmSignUp`).
-    SignUp,
-    /// Verifying the `email` attribute (`VerifyUserAttribute`).
-    VerifyEmail,
-    /// Verifying the `phone_number` attribute (`VerifyUserAttribute`).
-    VerifyPhoneNumber,
-    /// Resetting a forgotten password (`ConfirmForgotPassword`).
-    ForgotPassword,
-}
-
-impl CodePurpose {
-    /// A stable name, usable as a storage key.
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::SignUp => "sign_up",
-            Self::VerifyEmail => "verify_email",
-            Self::VerifyPhoneNumber => "verify_phone_number",
-            Self::ForgotPassword => "forgot_password",
-        }
-    }
-}
-
-/// A pending one-time code. Only a keyed digest of the code is stored.
-#[derive(Clone, PartialEq, Eq)]
-pub struct CodeRecord {
-    /// A random identifier of this issue of the code; a resend gets a new one,
-    /// so a failure or a take aimed at an old code never touches the new one.
-    pub id: u64,
-    /// HMAC-SHA256 of the code under the pool's code key (see `code` module).
-    pub digest: [u8; 32],
-    /// The attribute the code was sent to (`email`, `phone_number`).
-    pub attribute: Option<String>,
-    /// When the code was issued.
-    pub issued_at: Timestamp,
-    /// When the code stops working.
-    pub expires_at: Timestamp,
-    /// Wrong guesses so far.
-    pub failed_attempts: u32,
-}
-
-impl fmt::Debug for CodeRecord {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CodeRecord")
-            .field("id", &self.id)
-            .field("digest", &"[redacted]")
-            .field("attribute", &self.attribute)
-            .field("issued_at", &self.issued_at)
-            .field("expires_at", &self.expires_at)
-            .field("failed_attempts", &self.failed_attempts)
-            .finish()
-    }
 }
 
 /// Pending one-time codes, keyed by pool, internal username and purpose.
@@ -363,9 +342,197 @@ pub trait CodeStore: Send + Sync + fmt::Debug {
     ) -> StoreResult<Option<CodeRecord>>;
 }
 
+/// A stored refresh token. Only its SHA-256 digest is kept: the token has
+/// at least 256 random bits, so the digest cannot be inverted.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RefreshTokenRecord {
+    /// SHA-256 of the token string; the lookup key.
+    pub digest: [u8; 32],
+    /// The app client it was issued to; it works with no other.
+    pub client_id: String,
+    /// The internal username of its owner.
+    pub username: String,
+    /// The `origin_jti` shared by every token of the authentication it came
+    /// from, rotated refresh tokens included (its "family").
+    pub origin_jti: String,
+    /// When the user originally authenticated (`auth_time`, carried over on refresh).
+    pub auth_time: Timestamp,
+    /// When this token was issued.
+    pub issued_at: Timestamp,
+    /// When it stops working.
+    pub expires_at: Timestamp,
+    /// When a rotation replaced it; it keeps working for the client's grace
+    /// period after that, then its use is reuse.
+    pub replaced_at: Option<Timestamp>,
+}
+
+impl fmt::Debug for RefreshTokenRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RefreshTokenRecord")
+            .field("digest", &"[redacted]")
+            .field("client_id", &self.client_id)
+            .field("username", &self.username)
+            .field("origin_jti", &self.origin_jti)
+            .field("auth_time", &self.auth_time)
+            .field("issued_at", &self.issued_at)
+            .field("expires_at", &self.expires_at)
+            .field("replaced_at", &self.replaced_at)
+            .finish()
+    }
+}
+
+/// Refresh tokens and revocation, keyed by pool.
+pub trait TokenStore: Send + Sync + fmt::Debug {
+    /// Stores a new refresh token.
+    ///
+    /// # Errors
+    /// `Conflict` if the digest exists (a 256-bit collision: never in
+    /// practice); `Unavailable` on backend failure.
+    fn put_refresh_token(&self, pool_id: &str, token: &RefreshTokenRecord) -> StoreResult<()>;
+
+    /// The refresh token with this digest, if stored and its family not revoked.
+    /// A revoked token must never be returned: that is what makes revocation
+    /// and sign-out effective in every process that shares the store.
+    ///
+    /// # Errors
+    /// `Unavailable` on backend failure.
+    fn get_refresh_token(
+        &self,
+        pool_id: &str,
+        digest: &[u8; 32],
+    ) -> StoreResult<Option<RefreshTokenRecord>>;
+
+    /// Marks the token replaced at `at` if it has not been replaced yet, and
+    /// returns whether this call did it. Of concurrent rotations of one token
+    /// exactly one must win, or one token could fork into two live families.
+    ///
+    /// # Errors
+    /// `NotFound` if the token is not stored; `Unavailable` on backend failure.
+    fn mark_refresh_token_replaced(
+        &self,
+        pool_id: &str,
+        digest: &[u8; 32],
+        at: Timestamp,
+    ) -> StoreResult<bool>;
+
+    /// Revokes every refresh token of the family `origin_jti` and remembers
+    /// the family as revoked, so access tokens carrying it are refused.
+    ///
+    /// # Errors
+    /// `Unavailable` on backend failure.
+    fn revoke_token_family(&self, pool_id: &str, origin_jti: &str) -> StoreResult<()>;
+
+    /// Revokes every refresh token family of the user (global sign-out).
+    ///
+    /// # Errors
+    /// `Unavailable` on backend failure.
+    fn revoke_user_tokens(&self, pool_id: &str, username: &str) -> StoreResult<()>;
+
+    /// Whether the family `origin_jti` was revoked.
+    ///
+    /// # Errors
+    /// `Unavailable` on backend failure.
+    fn is_family_revoked(&self, pool_id: &str, origin_jti: &str) -> StoreResult<bool>;
+
+    /// Records the one-time id `id` as used and returns `true` if it was not
+    /// used before; `false` on every later call. Used for sessions and SRP
+    /// secret blocks: without it a captured challenge answer could be replayed.
+    /// The store may forget ids after `expires_at` (the caller refuses expired
+    /// ones itself).
+    ///
+    /// # Errors
+    /// `Unavailable` on backend failure.
+    fn consume_once(&self, pool_id: &str, id: &str, expires_at: Timestamp) -> StoreResult<bool>;
+}
+
+/// A group of users (Cognito's `GroupType`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GroupRecord {
+    /// The group's name, unique in the pool.
+    pub name: String,
+    /// A free-text description (at most 2048 characters).
+    pub description: Option<String>,
+    /// An IAM role ARN carried into `cognito:roles`.
+    pub role_arn: Option<String>,
+    /// Lower is higher priority; `None` is lowest.
+    pub precedence: Option<u32>,
+    /// When the group was created.
+    pub created_at: Timestamp,
+    /// When the group was last modified.
+    pub modified_at: Timestamp,
+}
+
+/// Groups and memberships, keyed by pool.
+pub trait GroupStore: Send + Sync + fmt::Debug {
+    /// Creates a group.
+    ///
+    /// # Errors
+    /// `Conflict` when a group of that name exists; `Unavailable` on backend failure.
+    fn create_group(&self, pool_id: &str, group: &GroupRecord) -> StoreResult<()>;
+
+    /// The group named `name`.
+    ///
+    /// # Errors
+    /// `Unavailable` on backend failure.
+    fn get_group(&self, pool_id: &str, name: &str) -> StoreResult<Option<GroupRecord>>;
+
+    /// Replaces the group's description, role and precedence.
+    ///
+    /// # Errors
+    /// `NotFound` when the group does not exist; `Unavailable` on backend failure.
+    fn update_group(&self, pool_id: &str, group: &GroupRecord) -> StoreResult<()>;
+
+    /// Deletes the group and every membership in it.
+    ///
+    /// # Errors
+    /// `NotFound` when the group does not exist; `Unavailable` on backend failure.
+    fn delete_group(&self, pool_id: &str, name: &str) -> StoreResult<()>;
+
+    /// Up to `limit` groups in byte order of name, strictly after `after`.
+    ///
+    /// # Errors
+    /// `Unavailable` on backend failure.
+    fn list_groups(
+        &self,
+        pool_id: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<GroupRecord>>;
+
+    /// Adds the user (internal username) to the group; adding twice is a no-op.
+    ///
+    /// # Errors
+    /// `NotFound` when the group does not exist; `Unavailable` on backend failure.
+    fn add_to_group(&self, pool_id: &str, group: &str, username: &str) -> StoreResult<()>;
+
+    /// Removes the user from the group; removing a non-member is a no-op.
+    ///
+    /// # Errors
+    /// `NotFound` when the group does not exist; `Unavailable` on backend failure.
+    fn remove_from_group(&self, pool_id: &str, group: &str, username: &str) -> StoreResult<()>;
+
+    /// Every group the user belongs to, in name order.
+    ///
+    /// # Errors
+    /// `Unavailable` on backend failure.
+    fn groups_of_user(&self, pool_id: &str, username: &str) -> StoreResult<Vec<GroupRecord>>;
+
+    /// Up to `limit` members of the group in byte order of username, strictly after `after`.
+    ///
+    /// # Errors
+    /// `NotFound` when the group does not exist; `Unavailable` on backend failure.
+    fn users_in_group(
+        &self,
+        pool_id: &str,
+        group: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<String>>;
+}
+
 /// Everything a [`UserPool`](crate::UserPool) needs from storage.
 ///
 /// Implemented automatically for every type that implements the parts.
-pub trait Store: UserStore + CodeStore {}
+pub trait Store: UserStore + CodeStore + TokenStore + GroupStore {}
 
-impl<T: UserStore + CodeStore + ?Sized> Store for T {}
+impl<T: UserStore + CodeStore + TokenStore + GroupStore + ?Sized> Store for T {}
