@@ -165,6 +165,9 @@ mod tests {
     fn duration_since_is_zero_when_reversed() {
         let t = Timestamp::from_unix_seconds(10);
         assert_eq!(Timestamp::UNIX_EPOCH.duration_since(t), Duration::ZERO);
-        assert_eq!(t.duration_since(Timestamp::UNIX_EPOCH), Duration::from_secs(10));
+        assert_eq!(
+            t.duration_since(Timestamp::UNIX_EPOCH),
+            Duration::from_secs(10)
+        );
     }
 }

@@ -361,7 +361,9 @@ impl PoolConfigBuilder {
             ));
         }
         if self.account_recovery.len() > 1
-            && self.account_recovery.contains(&RecoveryMechanism::AdminOnly)
+            && self
+                .account_recovery
+                .contains(&RecoveryMechanism::AdminOnly)
         {
             return Err(Error::invalid_parameter(
                 "admin_only cannot be combined with another recovery mechanism.",
@@ -386,7 +388,8 @@ impl PoolConfigBuilder {
 
 fn validate_name(name: &str) -> Result<()> {
     let len = name.chars().count();
-    let ok_char = |c: char| c.is_alphanumeric() || c == '_' || c.is_whitespace() || "+=,.@-".contains(c);
+    let ok_char =
+        |c: char| c.is_alphanumeric() || c == '_' || c.is_whitespace() || "+=,.@-".contains(c);
     if !(1..=128).contains(&len) || !name.chars().all(ok_char) {
         return Err(Error::invalid_parameter(format!(
             "1 validation error detected: Value '{name}' at 'poolName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w\\s+=,.@-]+ and have length between 1 and 128"
@@ -425,7 +428,10 @@ fn validate_verification(t: &VerificationMessageTemplate) -> Result<()> {
     check_len("EmailSubject", &t.email_subject, 1, 140)?;
     check_len("EmailMessage", &t.email_message, 6, 20_000)?;
     check_len("SmsMessage", &t.sms_message, 6, 140)?;
-    for (what, body) in [("EmailMessage", &t.email_message), ("SmsMessage", &t.sms_message)] {
+    for (what, body) in [
+        ("EmailMessage", &t.email_message),
+        ("SmsMessage", &t.sms_message),
+    ] {
         if !body.contains("{####}") {
             return Err(Error::invalid_parameter(format!(
                 "{what} must contain the {{####}} placeholder for the verification code."
@@ -441,8 +447,18 @@ fn validate_verification(t: &VerificationMessageTemplate) -> Result<()> {
 }
 
 fn validate_invite(t: &InviteMessageTemplate) -> Result<()> {
-    check_len("InviteMessageTemplate.EmailSubject", &t.email_subject, 1, 140)?;
-    check_len("InviteMessageTemplate.EmailMessage", &t.email_message, 6, 20_000)?;
+    check_len(
+        "InviteMessageTemplate.EmailSubject",
+        &t.email_subject,
+        1,
+        140,
+    )?;
+    check_len(
+        "InviteMessageTemplate.EmailMessage",
+        &t.email_message,
+        6,
+        20_000,
+    )?;
     check_len("InviteMessageTemplate.SMSMessage", &t.sms_message, 6, 140)?;
     for (what, body) in [
         ("InviteMessageTemplate.EmailMessage", &t.email_message),

@@ -13,17 +13,21 @@ pub mod policy;
 mod pool;
 mod random;
 pub mod schema;
+mod seal;
 pub mod secret;
 pub mod store;
+pub mod token;
 
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
 pub use config::PoolConfig;
 pub use error::{Error, ErrorCode, Result};
 pub use message::{MessageSender, Outbox};
+pub use password::{HashingParams, PasswordHash, Verification};
+pub use policy::{PasswordPolicy, PolicyViolation};
 pub use pool::{
-    AdminCreateUserRequest, AdminSetUserPasswordRequest, CodeDeliveryDetails,
-    ConfirmSignUpRequest, ListUsersRequest, ListUsersResponse, MessageAction, SignUpRequest,
-    SignUpResponse, User, UserPool, UserPoolBuilder,
+    AdminCreateUserRequest, AdminSetUserPasswordRequest, CodeDeliveryDetails, ConfirmSignUpRequest,
+    GroupPage, GroupRequest, ListUsersRequest, ListUsersResponse, MessageAction, SignUpRequest,
+    SignUpResponse, User, UserPage, UserPool, UserPoolBuilder,
 };
 pub use secret::{Code, Password};
 pub use store::{MemoryStore, Store, UserStatus};

@@ -1,6 +1,115 @@
-//! Password policy (HELPER A fills this in; interface fixed in the prompt).
+//! The pool's password policy: which passwords a user may set.
+//!
+//! A [`PasswordPolicy`] is Cognito's `Policies.PasswordPolicy`
+//! (`cognito-protocol.md` §7.3). It is a validated parameter type: the only
+//! ways to get one are [`PasswordPolicy::default`] (Cognito's API defaults)
+//! and [`PasswordPolicy::builder`], which refuses out-of-range values with
+//! Cognito's model-validation message, so every policy in the program is one
+//! Cognito would accept.
+//!
+//! # What a password is checked against
+//!
+//! [`PasswordPolicy::validate`] runs two stages, in this order:
+//!
+//! 1. **Model constraints** ([`ErrorCode::InvalidParameter`]), which hold in
+//!    every pool whatever its policy:
+//!    * at most [`MAX_PASSWORD_CHARS`] (256) characters
+//!      (`cognito-protocol.md` §7.3, model `PasswordType`);
+//!    * no leading or trailing whitespace. Cognito's console rejects leading
+//!      and trailing spaces (§7.3); we reject every Unicode whitespace
+//!      character ([`char::is_whitespace`]) at either end, because an
+//!      invisible trailing character is almost always a copy-and-paste
+//!      accident that would lock the user out.
+//!
+//!    These messages never contain the password.
+//! 2. **The policy** ([`ErrorCode::InvalidPassword`]): every rule is checked
+//!    and *all* violations are kept ([`Error::password_violations`]), in a
+//!    fixed order: [`PolicyViolation::TooShort`], `MissingUppercase`,
+//!    `MissingLowercase`, `MissingNumber`, `MissingSymbol`. The message names
+//!    only the first, as Cognito does (§5.2):
+//!    `Password did not conform with policy: Password not long enough`.
+//!
+//! # Character classes
+//!
+//! As in Cognito's developer guide (§7.3), the classes are ASCII only:
+//! uppercase is `A`–`Z`, lowercase `a`–`z`, numbers `0`–`9`, and symbols are
+//! the 32 characters of [`SYMBOLS`] plus the space character. A letter outside
+//! Basic Latin (`é`, `Ä`, `ß`, `Ж`) or a non-ASCII digit satisfies no class;
+//! it still counts towards the length. Only U+0020 counts as a symbol, not
+//! tabs or other spaces; since leading and trailing whitespace is refused, in
+//! practice this is "an inner space is a symbol", as Cognito's console says.
+//!
+//! # How length is counted
+//!
+//! Cognito does not document its unit. Its Java service most likely counts
+//! UTF-16 code units, which would make `😀` two characters. We count Unicode
+//! scalar values ([`str::chars`]): `é` (U+00E9) is one character and
+//! `ÄÖÜäöü1!` is eight, although it is fourteen bytes of UTF-8. Both
+//! [`PasswordPolicy::minimum_length`] and [`MAX_PASSWORD_CHARS`] use this unit.
+//! A decomposed `e` + U+0301 is two characters; we do not normalise.
+//!
+//! # Example
+//!
+//! ```
+//! use userpool::policy::{PasswordPolicy, PolicyViolation};
+//! use userpool::secret::Password;
+//! use userpool::ErrorCode;
+//!
+//! # fn main() -> userpool::Result<()> {
+//! let policy = PasswordPolicy::builder()
+//!     .minimum_length(10)
+//!     .require_symbols(false)
+//!     .build()?;
+//!
+//! assert_eq!(
+//!     policy.check("short"),
+//!     [PolicyViolation::TooShort, PolicyViolation::MissingUppercase, PolicyViolation::MissingNumber],
+//! );
+//!
+//! let err = policy.validate(&Password::new("short")).unwrap_err();
+//! assert_eq!(err.code(), ErrorCode::InvalidPassword);
+//! assert_eq!(err.message(), "Password did not conform with policy: Password not long enough");
+//! assert_eq!(err.password_violations().len(), 3);
+//!
+//! policy.validate(&Password::new("Correct horse 9"))?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! [`ErrorCode::InvalidParameter`]: crate::ErrorCode::InvalidParameter
+//! [`ErrorCode::InvalidPassword`]: crate::ErrorCode::InvalidPassword
+//! [`Error::password_violations`]: crate::Error::password_violations
+
+use zeroize::Zeroizing;
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::secret::Password;
+
+/// Cognito's password symbols, exactly the 32 ASCII characters of
+/// `cognito-protocol.md` §7.3:
+/// `` ^ $ * . [ ] { } ( ) ? " ! @ # % & / \ , > < ' : ; | _ ~ ` = + - ``.
+///
+/// The space character also satisfies [`PasswordPolicy::require_symbols`]
+/// but is not in this string, because generated passwords never contain it.
+pub const SYMBOLS: &str = "^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+-";
+
+/// The longest password, in characters ([`str::chars`]), that any operation
+/// accepts: Cognito's model limit for `PasswordType` (`cognito-protocol.md` §7.3).
+///
+/// Longer passwords are refused before the policy check and before hashing,
+/// so a huge request cannot make the server run the KDF over it.
+pub const MAX_PASSWORD_CHARS: usize = 256;
+
+const UPPERCASE: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+const LOWERCASE: &[u8] = b"abcdefghijklmnopqrstuvwxyz";
+const NUMBERS: &[u8] = b"0123456789";
+
+/// The model path Cognito names in its validation messages for policy fields.
+const POLICY_PATH: &str = "userPool.policies.passwordPolicy";
 
 /// One rule of a [`PasswordPolicy`] that a password breaks.
+///
+/// [`PasswordPolicy::check`] reports violations in declaration order.
 #[non_exhaustive]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum PolicyViolation {
@@ -14,4 +123,812 @@ pub enum PolicyViolation {
     MissingNumber,
     /// No character from Cognito's symbol set.
     MissingSymbol,
+}
+
+impl PolicyViolation {
+    /// Cognito's reason string for this violation, as it appears after
+    /// `Password did not conform with policy: ` (`cognito-protocol.md` §5.2).
+    #[must_use]
+    pub const fn message(&self) -> &'static str {
+        match self {
+            Self::TooShort => "Password not long enough",
+            Self::MissingUppercase => "Password must have uppercase characters",
+            Self::MissingLowercase => "Password must have lowercase characters",
+            Self::MissingNumber => "Password must have numeric characters",
+            Self::MissingSymbol => "Password must have symbol characters",
+        }
+    }
+}
+
+/// A pool's password policy (Cognito's `PasswordPolicyType`), always within
+/// Cognito's ranges.
+///
+/// Build one with [`PasswordPolicy::builder`]; [`PasswordPolicy::default`] is
+/// what Cognito's API uses when `PasswordPolicy` is omitted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct PasswordPolicy {
+    minimum_length: u32,
+    require_uppercase: bool,
+    require_lowercase: bool,
+    require_numbers: bool,
+    require_symbols: bool,
+    temporary_password_validity_days: u32,
+    password_history_size: u32,
+}
+
+impl PasswordPolicy {
+    /// Smallest allowed [`minimum_length`](Self::minimum_length).
+    pub const MIN_MINIMUM_LENGTH: u32 = 6;
+    /// Largest allowed [`minimum_length`](Self::minimum_length).
+    pub const MAX_MINIMUM_LENGTH: u32 = 99;
+    /// Default [`minimum_length`](Self::minimum_length).
+    pub const DEFAULT_MINIMUM_LENGTH: u32 = 8;
+
+    /// Largest allowed [`temporary_password_validity_days`](Self::temporary_password_validity_days).
+    pub const MAX_TEMPORARY_PASSWORD_VALIDITY_DAYS: u32 = 365;
+    /// Default [`temporary_password_validity_days`](Self::temporary_password_validity_days),
+    /// also used when the builder is given `0`.
+    pub const DEFAULT_TEMPORARY_PASSWORD_VALIDITY_DAYS: u32 = 7;
+
+    /// Largest allowed [`password_history_size`](Self::password_history_size).
+    pub const MAX_PASSWORD_HISTORY_SIZE: u32 = 24;
+
+    /// The shortest password [`generate_temporary_password`](Self::generate_temporary_password)
+    /// returns, whatever the policy's minimum length.
+    pub const MIN_GENERATED_LENGTH: u32 = 12;
+
+    /// Cognito's API defaults: at least 8 characters, all four character
+    /// classes required, temporary passwords valid for 7 days, no history.
+    pub const DEFAULT: Self = Self {
+        minimum_length: Self::DEFAULT_MINIMUM_LENGTH,
+        require_uppercase: true,
+        require_lowercase: true,
+        require_numbers: true,
+        require_symbols: true,
+        temporary_password_validity_days: Self::DEFAULT_TEMPORARY_PASSWORD_VALIDITY_DAYS,
+        password_history_size: 0,
+    };
+
+    /// A builder that starts from [`PasswordPolicy::DEFAULT`].
+    pub const fn builder() -> PasswordPolicyBuilder {
+        PasswordPolicyBuilder::new()
+    }
+
+    /// The fewest characters ([`str::chars`]) a password may have.
+    /// Between 6 and 99; defaults to 8.
+    #[must_use]
+    pub const fn minimum_length(&self) -> u32 {
+        self.minimum_length
+    }
+
+    /// Whether a password needs an ASCII uppercase letter `A`–`Z`. Defaults to `true`.
+    #[must_use]
+    pub const fn require_uppercase(&self) -> bool {
+        self.require_uppercase
+    }
+
+    /// Whether a password needs an ASCII lowercase letter `a`–`z`. Defaults to `true`.
+    #[must_use]
+    pub const fn require_lowercase(&self) -> bool {
+        self.require_lowercase
+    }
+
+    /// Whether a password needs an ASCII digit `0`–`9`. Defaults to `true`.
+    #[must_use]
+    pub const fn require_numbers(&self) -> bool {
+        self.require_numbers
+    }
+
+    /// Whether a password needs a character of [`SYMBOLS`] or a space. Defaults to `true`.
+    #[must_use]
+    pub const fn require_symbols(&self) -> bool {
+        self.require_symbols
+    }
+
+    /// How many days a temporary password from `AdminCreateUser` stays usable.
+    /// Between 1 and 365 (a configured `0` is stored as the default); defaults to 7.
+    #[must_use]
+    pub const fn temporary_password_validity_days(&self) -> u32 {
+        self.temporary_password_validity_days
+    }
+
+    /// How many previous passwords a user may not reuse. Between 0 and 24;
+    /// defaults to 0.
+    ///
+    /// Stored and reported only: the engine does not enforce password
+    /// history yet.
+    #[must_use]
+    pub const fn password_history_size(&self) -> u32 {
+        self.password_history_size
+    }
+
+    /// Every rule of this policy that `password` breaks, in the fixed order
+    /// `TooShort`, `MissingUppercase`, `MissingLowercase`, `MissingNumber`,
+    /// `MissingSymbol`. Empty when the password conforms.
+    ///
+    /// Length is counted in Unicode scalar values (see the module docs).
+    /// This is the policy alone: the 256-character cap and the whitespace rule
+    /// are checked by [`validate`](Self::validate).
+    #[must_use]
+    pub fn check(&self, password: &str) -> Vec<PolicyViolation> {
+        let mut chars: usize = 0;
+        let (mut upper, mut lower, mut number, mut symbol) = (false, false, false, false);
+        for c in password.chars() {
+            chars += 1;
+            upper |= c.is_ascii_uppercase();
+            lower |= c.is_ascii_lowercase();
+            number |= c.is_ascii_digit();
+            symbol |= is_symbol(c);
+        }
+
+        let too_short = chars < self.minimum_length as usize;
+        [
+            (too_short, PolicyViolation::TooShort),
+            (
+                self.require_uppercase && !upper,
+                PolicyViolation::MissingUppercase,
+            ),
+            (
+                self.require_lowercase && !lower,
+                PolicyViolation::MissingLowercase,
+            ),
+            (
+                self.require_numbers && !number,
+                PolicyViolation::MissingNumber,
+            ),
+            (
+                self.require_symbols && !symbol,
+                PolicyViolation::MissingSymbol,
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(broken, violation)| broken.then_some(violation))
+        .collect()
+    }
+
+    /// Checks a password someone wants to set: the model constraints first,
+    /// then this policy (see the module docs for the order and messages).
+    ///
+    /// # Errors
+    ///
+    /// * [`ErrorCode::InvalidParameter`] if the password has more than
+    ///   [`MAX_PASSWORD_CHARS`] characters, or begins or ends with whitespace.
+    ///   The message never contains the password.
+    /// * [`ErrorCode::InvalidPassword`] if it breaks the policy. The message
+    ///   names the first violation in Cognito's wording
+    ///   (`Password did not conform with policy: Password not long enough`);
+    ///   [`Error::password_violations`] lists all of them.
+    pub fn validate(&self, password: &Password) -> Result<()> {
+        let password = password.expose_secret();
+        check_length_cap(password)?;
+        // cognito-protocol.md §7.3: leading/trailing spaces are refused as a
+        // model constraint, before the policy.
+        if password.starts_with(char::is_whitespace) || password.ends_with(char::is_whitespace) {
+            return Err(Error::invalid_parameter(
+                "Password must not begin or end with whitespace.",
+            ));
+        }
+
+        let violations = self.check(password);
+        match violations.first() {
+            None => Ok(()),
+            Some(first) => Err(Error::new(
+                ErrorCode::InvalidPassword,
+                format!("Password did not conform with policy: {}", first.message()),
+            )
+            .with_violations(violations)),
+        }
+    }
+
+    /// A fresh random password that satisfies this policy, for
+    /// `AdminCreateUser` without a `TemporaryPassword`.
+    ///
+    /// It has `max(minimum_length, 12)` characters drawn from the ASCII
+    /// letters, digits and [`SYMBOLS`] (never whitespace), and always contains
+    /// at least one character of each class, whatever the policy requires.
+    /// The positions of those guaranteed characters are shuffled
+    /// (Fisher–Yates), so they leak nothing.
+    ///
+    /// `random_below(n)` must return a uniformly distributed integer in
+    /// `0..n` from a cryptographically secure source; this function draws
+    /// nothing itself, so tests can pass a deterministic source.
+    ///
+    /// # Errors
+    ///
+    /// Whatever `random_below` returns, and [`ErrorCode::InternalError`] if it
+    /// returns a value outside `0..n`.
+    pub fn generate_temporary_password(
+        &self,
+        random_below: &mut dyn FnMut(u32) -> Result<u32>,
+    ) -> Result<Password> {
+        const CLASSES: [&[u8]; 4] = [UPPERCASE, LOWERCASE, NUMBERS, SYMBOLS.as_bytes()];
+
+        let len = self.minimum_length.max(Self::MIN_GENERATED_LENGTH) as usize;
+        // Zeroizing: an early return must not leave a half-built password in freed memory.
+        // The capacity is exact, so the buffer never reallocates and leaves no copy behind.
+        let mut buf = Zeroizing::new(Vec::with_capacity(len));
+        for class in CLASSES {
+            buf.push(pick(class, random_below)?);
+        }
+        while buf.len() < len {
+            buf.push(pick_from_all(&CLASSES, random_below)?);
+        }
+
+        // Fisher–Yates: the first four characters were one of each class, in order.
+        for i in (1..buf.len()).rev() {
+            let j = draw_index(i + 1, random_below)?;
+            buf.swap(i, j);
+        }
+
+        let bytes = std::mem::take(&mut *buf);
+        String::from_utf8(bytes)
+            .map(Password::from)
+            .map_err(|_| Error::internal("A generated password was not valid UTF-8."))
+    }
+}
+
+impl Default for PasswordPolicy {
+    /// [`PasswordPolicy::DEFAULT`]: Cognito's API defaults.
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+/// Builds a [`PasswordPolicy`], checking every value against Cognito's ranges.
+///
+/// Starts from [`PasswordPolicy::DEFAULT`]; each setter overrides one field.
+///
+/// ```
+/// # fn main() -> userpool::Result<()> {
+/// let policy = userpool::policy::PasswordPolicy::builder()
+///     .minimum_length(12)
+///     .temporary_password_validity_days(0) // 0 means Cognito's default, 7
+///     .build()?;
+/// assert_eq!(policy.temporary_password_validity_days(), 7);
+/// # Ok(())
+/// # }
+/// ```
+#[must_use]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct PasswordPolicyBuilder {
+    minimum_length: u32,
+    require_uppercase: bool,
+    require_lowercase: bool,
+    require_numbers: bool,
+    require_symbols: bool,
+    temporary_password_validity_days: u32,
+    password_history_size: u32,
+}
+
+impl PasswordPolicyBuilder {
+    /// A builder holding Cognito's defaults.
+    pub const fn new() -> Self {
+        let d = PasswordPolicy::DEFAULT;
+        Self {
+            minimum_length: d.minimum_length,
+            require_uppercase: d.require_uppercase,
+            require_lowercase: d.require_lowercase,
+            require_numbers: d.require_numbers,
+            require_symbols: d.require_symbols,
+            temporary_password_validity_days: d.temporary_password_validity_days,
+            password_history_size: d.password_history_size,
+        }
+    }
+
+    /// `MinimumLength`: 6 to 99. Defaults to 8.
+    pub const fn minimum_length(mut self, value: u32) -> Self {
+        self.minimum_length = value;
+        self
+    }
+
+    /// `RequireUppercase`. Defaults to `true`.
+    pub const fn require_uppercase(mut self, value: bool) -> Self {
+        self.require_uppercase = value;
+        self
+    }
+
+    /// `RequireLowercase`. Defaults to `true`.
+    pub const fn require_lowercase(mut self, value: bool) -> Self {
+        self.require_lowercase = value;
+        self
+    }
+
+    /// `RequireNumbers`. Defaults to `true`.
+    pub const fn require_numbers(mut self, value: bool) -> Self {
+        self.require_numbers = value;
+        self
+    }
+
+    /// `RequireSymbols`. Defaults to `true`.
+    pub const fn require_symbols(mut self, value: bool) -> Self {
+        self.require_symbols = value;
+        self
+    }
+
+    /// `TemporaryPasswordValidityDays`: 0 to 365, where 0 means the default.
+    /// Defaults to 7.
+    pub const fn temporary_password_validity_days(mut self, value: u32) -> Self {
+        self.temporary_password_validity_days = value;
+        self
+    }
+
+    /// `PasswordHistorySize`: 0 to 24. Defaults to 0. Not enforced yet.
+    pub const fn password_history_size(mut self, value: u32) -> Self {
+        self.password_history_size = value;
+        self
+    }
+
+    /// The policy, if every value is in range.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorCode::InvalidParameter`] naming every out-of-range field in
+    /// Cognito's model-validation wording, e.g.
+    /// `1 validation error detected: Value '5' at
+    /// 'userPool.policies.passwordPolicy.minimumLength' failed to satisfy
+    /// constraint: Member must have value greater than or equal to 6`.
+    /// Several errors are joined with `; ` after `N validation errors detected: `.
+    pub fn build(self) -> Result<PasswordPolicy> {
+        let mut problems = Vec::new();
+        range_check(
+            &mut problems,
+            "minimumLength",
+            self.minimum_length,
+            PasswordPolicy::MIN_MINIMUM_LENGTH,
+            PasswordPolicy::MAX_MINIMUM_LENGTH,
+        );
+        range_check(
+            &mut problems,
+            "temporaryPasswordValidityDays",
+            self.temporary_password_validity_days,
+            0,
+            PasswordPolicy::MAX_TEMPORARY_PASSWORD_VALIDITY_DAYS,
+        );
+        range_check(
+            &mut problems,
+            "passwordHistorySize",
+            self.password_history_size,
+            0,
+            PasswordPolicy::MAX_PASSWORD_HISTORY_SIZE,
+        );
+        if !problems.is_empty() {
+            return Err(Error::invalid_parameter(validation_message(&problems)));
+        }
+
+        // cognito-protocol.md §7.3: TemporaryPasswordValidityDays 0 means the default (7).
+        let temporary_password_validity_days = match self.temporary_password_validity_days {
+            0 => PasswordPolicy::DEFAULT_TEMPORARY_PASSWORD_VALIDITY_DAYS,
+            days => days,
+        };
+        Ok(PasswordPolicy {
+            minimum_length: self.minimum_length,
+            require_uppercase: self.require_uppercase,
+            require_lowercase: self.require_lowercase,
+            require_numbers: self.require_numbers,
+            require_symbols: self.require_symbols,
+            temporary_password_validity_days,
+            password_history_size: self.password_history_size,
+        })
+    }
+}
+
+impl Default for PasswordPolicyBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Whether `password` is over [`MAX_PASSWORD_CHARS`], without walking a huge
+/// input: a string of more than 4 × 256 bytes cannot have 256 or fewer chars.
+pub(crate) fn exceeds_length_cap(password: &str) -> bool {
+    password.len() > MAX_PASSWORD_CHARS * 4 || password.chars().count() > MAX_PASSWORD_CHARS
+}
+
+/// The model-level length check shared by the policy and the hasher.
+///
+/// The message is Cognito's model-validation message for `password`, which
+/// (unlike other members) leaves the value out.
+pub(crate) fn check_length_cap(password: &str) -> Result<()> {
+    if exceeds_length_cap(password) {
+        return Err(Error::invalid_parameter(format!(
+            "1 validation error detected: Value at 'password' failed to satisfy constraint: \
+             Member must have length less than or equal to {MAX_PASSWORD_CHARS}"
+        )));
+    }
+    Ok(())
+}
+
+/// One bit per ASCII code point that satisfies `RequireSymbols`: the 32
+/// [`SYMBOLS`] plus the (inner) space (cognito-protocol.md §7.3). Built from
+/// `SYMBOLS` at compile time so the two cannot drift apart.
+const SYMBOL_MASK: u128 = {
+    let bytes = SYMBOLS.as_bytes();
+    let mut mask = 1u128 << b' ';
+    let mut i = 0;
+    while i < bytes.len() {
+        mask |= 1u128 << bytes[i];
+        i += 1;
+    }
+    mask
+};
+
+/// Whether `c` satisfies `RequireSymbols`.
+fn is_symbol(c: char) -> bool {
+    let code = c as u32;
+    code < 128 && SYMBOL_MASK & (1u128 << code) != 0
+}
+
+fn range_check(problems: &mut Vec<String>, member: &str, value: u32, min: u32, max: u32) {
+    let constraint = if value < min {
+        format!("greater than or equal to {min}")
+    } else if value > max {
+        format!("less than or equal to {max}")
+    } else {
+        return;
+    };
+    problems.push(format!(
+        "Value '{value}' at '{POLICY_PATH}.{member}' failed to satisfy constraint: \
+         Member must have value {constraint}"
+    ));
+}
+
+/// Cognito's (Coral's) model-validation message: a count, then each problem, joined by `; `.
+fn validation_message(problems: &[String]) -> String {
+    let n = problems.len();
+    let plural = if n == 1 { "error" } else { "errors" };
+    format!("{n} validation {plural} detected: {}", problems.join("; "))
+}
+
+/// A uniform index in `0..bound` from the caller's random source, checked.
+fn draw_index(bound: usize, random_below: &mut dyn FnMut(u32) -> Result<u32>) -> Result<usize> {
+    let bound32 = u32::try_from(bound)
+        .map_err(|_| Error::internal("A random draw was requested over too large a range."))?;
+    let i = random_below(bound32)? as usize;
+    if i < bound {
+        Ok(i)
+    } else {
+        Err(Error::internal(
+            "The random source returned a value out of the requested range.",
+        ))
+    }
+}
+
+fn pick(set: &[u8], random_below: &mut dyn FnMut(u32) -> Result<u32>) -> Result<u8> {
+    let i = draw_index(set.len(), random_below)?;
+    set.get(i)
+        .copied()
+        .ok_or_else(|| Error::internal("A random index fell outside its alphabet."))
+}
+
+/// One character uniformly from the union of `classes` (which are disjoint).
+fn pick_from_all(
+    classes: &[&[u8]],
+    random_below: &mut dyn FnMut(u32) -> Result<u32>,
+) -> Result<u8> {
+    let total = classes.iter().map(|c| c.len()).sum();
+    let mut i = draw_index(total, random_below)?;
+    for class in classes {
+        match class.get(i) {
+            Some(&c) => return Ok(c),
+            None => i -= class.len(),
+        }
+    }
+    Err(Error::internal("A random index fell outside its alphabet."))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+mod tests {
+    use super::*;
+    use PolicyViolation::*;
+
+    /// A deterministic "random" source: counts up, wrapping at each bound.
+    fn counter() -> impl FnMut(u32) -> Result<u32> {
+        let mut state: u32 = 0;
+        move |n| {
+            state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            Ok((state >> 8) % n)
+        }
+    }
+
+    #[test]
+    fn default_policy_is_cognitos_api_default() {
+        let p = PasswordPolicy::default();
+        assert_eq!(p.minimum_length(), 8);
+        assert!(p.require_uppercase());
+        assert!(p.require_lowercase());
+        assert!(p.require_numbers());
+        assert!(p.require_symbols());
+        assert_eq!(p.temporary_password_validity_days(), 7);
+        assert_eq!(p.password_history_size(), 0);
+        assert_eq!(PasswordPolicy::builder().build(), Ok(p));
+    }
+
+    #[test]
+    fn symbols_are_exactly_cognitos_32_ascii_characters() {
+        assert_eq!(SYMBOLS.len(), 32);
+        assert_eq!(SYMBOLS.chars().count(), 32);
+        let listed = "^ $ * . [ ] { } ( ) ? \" ! @ # % & / \\ , > < ' : ; | _ ~ ` = + -";
+        let mut a: Vec<char> = listed.split(' ').flat_map(str::chars).collect();
+        let mut b: Vec<char> = SYMBOLS.chars().collect();
+        a.sort_unstable();
+        b.sort_unstable();
+        assert_eq!(a, b);
+        assert!(SYMBOLS.chars().all(|c| c.is_ascii_punctuation()));
+    }
+
+    #[test]
+    fn minimum_length_below_six_is_refused_with_cognitos_model_message() {
+        let err = PasswordPolicy::builder()
+            .minimum_length(5)
+            .build()
+            .unwrap_err();
+        assert_eq!(err.code(), ErrorCode::InvalidParameter);
+        assert_eq!(
+            err.message(),
+            "1 validation error detected: Value '5' at \
+             'userPool.policies.passwordPolicy.minimumLength' failed to satisfy constraint: \
+             Member must have value greater than or equal to 6"
+        );
+    }
+
+    #[test]
+    fn every_out_of_range_field_is_reported_together() {
+        let err = PasswordPolicy::builder()
+            .minimum_length(100)
+            .temporary_password_validity_days(366)
+            .password_history_size(25)
+            .build()
+            .unwrap_err();
+        assert_eq!(err.code(), ErrorCode::InvalidParameter);
+        assert_eq!(
+            err.message(),
+            "3 validation errors detected: \
+             Value '100' at 'userPool.policies.passwordPolicy.minimumLength' failed to satisfy \
+             constraint: Member must have value less than or equal to 99; \
+             Value '366' at 'userPool.policies.passwordPolicy.temporaryPasswordValidityDays' \
+             failed to satisfy constraint: Member must have value less than or equal to 365; \
+             Value '25' at 'userPool.policies.passwordPolicy.passwordHistorySize' failed to \
+             satisfy constraint: Member must have value less than or equal to 24"
+        );
+    }
+
+    #[test]
+    fn range_ends_are_accepted() {
+        for (len, days, history) in [(6, 1, 0), (99, 365, 24)] {
+            let p = PasswordPolicy::builder()
+                .minimum_length(len)
+                .temporary_password_validity_days(days)
+                .password_history_size(history)
+                .build()
+                .unwrap();
+            assert_eq!(p.minimum_length(), len);
+            assert_eq!(p.temporary_password_validity_days(), days);
+            assert_eq!(p.password_history_size(), history);
+        }
+    }
+
+    #[test]
+    fn zero_validity_days_is_stored_as_the_default_seven() {
+        let p = PasswordPolicy::builder()
+            .temporary_password_validity_days(0)
+            .build()
+            .unwrap();
+        assert_eq!(p.temporary_password_validity_days(), 7);
+    }
+
+    #[test]
+    fn empty_password_breaks_every_rule_in_fixed_order() {
+        assert_eq!(
+            PasswordPolicy::default().check(""),
+            [
+                TooShort,
+                MissingUppercase,
+                MissingLowercase,
+                MissingNumber,
+                MissingSymbol
+            ]
+        );
+    }
+
+    #[test]
+    fn rules_the_policy_does_not_require_are_not_reported() {
+        let p = PasswordPolicy::builder()
+            .minimum_length(6)
+            .require_uppercase(false)
+            .require_lowercase(false)
+            .require_numbers(false)
+            .require_symbols(false)
+            .build()
+            .unwrap();
+        assert_eq!(p.check("......"), []);
+        assert_eq!(p.check("....."), [TooShort]);
+    }
+
+    #[test]
+    fn conforming_password_has_no_violations() {
+        assert_eq!(PasswordPolicy::default().check("Passw0rd!"), []);
+    }
+
+    #[test]
+    fn non_ascii_letters_and_digits_satisfy_no_class_but_count_towards_length() {
+        // Fullwidth A, e-acute, Arabic-Indic digit one, inverted exclamation mark.
+        assert_eq!(
+            PasswordPolicy::default().check("Ａé١¡ÄÖÜß"),
+            [
+                MissingUppercase,
+                MissingLowercase,
+                MissingNumber,
+                MissingSymbol
+            ]
+        );
+    }
+
+    #[test]
+    fn length_counts_characters_not_bytes() {
+        let p = PasswordPolicy::default();
+        assert_eq!("ÄÖÜäöü1!".len(), 14);
+        assert_eq!(p.check("ÄÖÜäöü1!"), [MissingUppercase, MissingLowercase]);
+        assert_eq!(p.check("Aa1!éé").first(), Some(&TooShort));
+    }
+
+    #[test]
+    fn inner_space_counts_as_a_symbol_but_tab_does_not() {
+        let p = PasswordPolicy::default();
+        assert_eq!(p.check("Pass word1"), []);
+        assert_eq!(p.check("Pass\tword1"), [MissingSymbol]);
+    }
+
+    #[test]
+    fn every_listed_symbol_satisfies_require_symbols() {
+        for s in SYMBOLS.chars() {
+            let pw = format!("Abcdef1{s}");
+            assert_eq!(PasswordPolicy::default().check(&pw), [], "symbol {s:?}");
+        }
+    }
+
+    #[test]
+    fn violation_messages_are_cognitos_reasons() {
+        assert_eq!(TooShort.message(), "Password not long enough");
+        assert_eq!(
+            MissingUppercase.message(),
+            "Password must have uppercase characters"
+        );
+        assert_eq!(
+            MissingLowercase.message(),
+            "Password must have lowercase characters"
+        );
+        assert_eq!(
+            MissingNumber.message(),
+            "Password must have numeric characters"
+        );
+        assert_eq!(
+            MissingSymbol.message(),
+            "Password must have symbol characters"
+        );
+    }
+
+    #[test]
+    fn validate_names_the_first_violation_and_keeps_all_of_them() {
+        let err = PasswordPolicy::default()
+            .validate(&Password::new("abc"))
+            .unwrap_err();
+        assert_eq!(err.code(), ErrorCode::InvalidPassword);
+        assert_eq!(
+            err.message(),
+            "Password did not conform with policy: Password not long enough"
+        );
+        assert_eq!(
+            err.password_violations(),
+            [TooShort, MissingUppercase, MissingNumber, MissingSymbol]
+        );
+    }
+
+    #[test]
+    fn validate_accepts_a_conforming_password() {
+        assert_eq!(
+            PasswordPolicy::default().validate(&Password::new("Passw0rd!")),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn validate_refuses_leading_or_trailing_whitespace_without_echoing_it() {
+        for pw in [
+            " Passw0rd!",
+            "Passw0rd! ",
+            "\tPassw0rd!",
+            "Passw0rd!\n",
+            "Passw0rd!\u{a0}",
+        ] {
+            let err = PasswordPolicy::default()
+                .validate(&Password::new(pw))
+                .unwrap_err();
+            assert_eq!(err.code(), ErrorCode::InvalidParameter);
+            assert_eq!(
+                err.message(),
+                "Password must not begin or end with whitespace."
+            );
+            assert!(err.password_violations().is_empty());
+        }
+    }
+
+    #[test]
+    fn validate_refuses_more_than_256_characters_without_echoing_them() {
+        let pw = format!("Aa1!{}", "x".repeat(253));
+        assert_eq!(pw.chars().count(), 257);
+        let err = PasswordPolicy::default()
+            .validate(&Password::new(pw))
+            .unwrap_err();
+        assert_eq!(err.code(), ErrorCode::InvalidParameter);
+        assert_eq!(
+            err.message(),
+            "1 validation error detected: Value at 'password' failed to satisfy constraint: \
+             Member must have length less than or equal to 256"
+        );
+        assert!(!err.message().contains("xxx"));
+    }
+
+    #[test]
+    fn validate_accepts_exactly_256_characters_even_when_multibyte() {
+        let pw = format!("Aa1!{}", "é".repeat(252));
+        assert_eq!(pw.chars().count(), 256);
+        assert_eq!(
+            PasswordPolicy::default().validate(&Password::new(pw)),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn length_cap_sees_through_a_huge_input_cheaply() {
+        assert!(exceeds_length_cap(&"é".repeat(10_000)));
+        assert!(!exceeds_length_cap(&"😀".repeat(256)));
+        assert!(exceeds_length_cap(&"😀".repeat(257)));
+    }
+
+    #[test]
+    fn generated_password_is_at_least_twelve_characters_and_conforms() {
+        let p = PasswordPolicy::default();
+        let pw = p.generate_temporary_password(&mut counter()).unwrap();
+        assert_eq!(pw.expose_secret().chars().count(), 12);
+        assert_eq!(p.validate(&pw), Ok(()));
+    }
+
+    #[test]
+    fn generated_password_meets_a_long_minimum_length() {
+        let p = PasswordPolicy::builder()
+            .minimum_length(99)
+            .build()
+            .unwrap();
+        let pw = p.generate_temporary_password(&mut counter()).unwrap();
+        assert_eq!(pw.expose_secret().len(), 99);
+        assert_eq!(p.validate(&pw), Ok(()));
+    }
+
+    #[test]
+    fn generated_password_contains_every_class_even_from_a_constant_source() {
+        // Always 0: the first character of each class, `A` as the fill, and a
+        // shuffle that rotates them. Still one of each class, still conforming.
+        let p = PasswordPolicy::default();
+        let pw = p.generate_temporary_password(&mut |_| Ok(0)).unwrap();
+        assert_eq!(p.check(pw.expose_secret()), []);
+        assert!(!pw.expose_secret().contains(char::is_whitespace));
+    }
+
+    #[test]
+    fn out_of_range_randomness_is_an_internal_error_not_a_panic() {
+        let err = PasswordPolicy::default()
+            .generate_temporary_password(&mut |n| Ok(n))
+            .unwrap_err();
+        assert_eq!(err.code(), ErrorCode::InternalError);
+    }
+
+    #[test]
+    fn randomness_failure_is_passed_through() {
+        let err = PasswordPolicy::default()
+            .generate_temporary_password(&mut |_| Err(Error::internal("rng down")))
+            .unwrap_err();
+        assert_eq!(err.code(), ErrorCode::InternalError);
+        assert_eq!(err.message(), "rng down");
+    }
 }
