@@ -8,10 +8,11 @@
 //! issue id, so a code can never be replayed for another user or purpose.
 //!
 //! Validity (cognito-protocol.md §7.5): sign-up and attribute verification
-//! 24 hours, forgot-password 1 hour. After [`MAX_FAILED_ATTEMPTS`] wrong
-//! guesses a code stops working, even the right value, until a new one is
-//! requested (Cognito's documented limits are per hour; a per-code limit is
-//! the stricter, simpler rule).
+//! 24 hours, forgot-password 1 hour. A code can be tried at most
+//! [`MAX_ATTEMPTS`] times; after that it stops working, even the right value,
+//! until a new one is requested (Cognito's documented limits are per hour; a
+//! per-code limit is the stricter, simpler rule). Each attempt is counted in
+//! the store *before* the comparison, so parallel guesses cannot outrun it.
 
 use std::fmt;
 use std::time::Duration;
@@ -60,12 +61,16 @@ pub struct CodeRecord {
     pub digest: [u8; 32],
     /// The attribute the code was sent to (`email`, `phone_number`).
     pub attribute: Option<String>,
+    /// The address or number it was sent to. A code proves possession of
+    /// this destination only: if the attribute has changed since, it
+    /// verifies nothing.
+    pub destination: Option<String>,
     /// When the code was issued.
     pub issued_at: Timestamp,
     /// When the code stops working.
     pub expires_at: Timestamp,
-    /// Wrong guesses so far.
-    pub failed_attempts: u32,
+    /// Codes submitted against it so far, right or wrong.
+    pub attempts: u32,
 }
 
 impl fmt::Debug for CodeRecord {
@@ -74,9 +79,10 @@ impl fmt::Debug for CodeRecord {
             .field("id", &self.id)
             .field("digest", &"[redacted]")
             .field("attribute", &self.attribute)
+            .field("destination", &self.destination)
             .field("issued_at", &self.issued_at)
             .field("expires_at", &self.expires_at)
-            .field("failed_attempts", &self.failed_attempts)
+            .field("attempts", &self.attempts)
             .finish()
     }
 }
@@ -87,8 +93,8 @@ pub const SIGN_UP_CODE_VALIDITY: Duration = Duration::from_secs(24 * 3600);
 pub const ATTRIBUTE_CODE_VALIDITY: Duration = Duration::from_secs(24 * 3600);
 /// How long a forgot-password code works: 1 hour.
 pub const FORGOT_PASSWORD_CODE_VALIDITY: Duration = Duration::from_secs(3600);
-/// Wrong guesses after which a pending code stops working.
-pub const MAX_FAILED_ATTEMPTS: u32 = 5;
+/// How many times one code can be tried, right or wrong.
+pub const MAX_ATTEMPTS: u32 = 5;
 /// The number of digits in a code (Cognito's `{####}`).
 pub const CODE_DIGITS: usize = 6;
 
@@ -150,7 +156,8 @@ pub(crate) enum Verdict {
     Exhausted,
 }
 
-/// Decides a submitted code against the pending record at `now`.
+/// Decides a submitted code against the pending record at `now`, where
+/// `record.attempts` counts the attempts *before* this one.
 ///
 /// The digest comparison is constant-time. The order matters: an exhausted
 /// code refuses even the right value, so guessing cannot continue.
@@ -164,7 +171,7 @@ pub(crate) fn check(
     let Some(record) = record else {
         return Verdict::Expired;
     };
-    if record.failed_attempts >= MAX_FAILED_ATTEMPTS {
+    if record.attempts >= MAX_ATTEMPTS {
         return Verdict::Exhausted;
     }
     if now >= record.expires_at {
@@ -181,7 +188,9 @@ pub(crate) fn check(
 /// Replaces `{####}` with the code and `{username}` with the username.
 #[must_use]
 pub(crate) fn render(template: &str, code: &str, username: &str) -> String {
-    template.replace("{####}", code).replace("{username}", username)
+    template
+        .replace("{####}", code)
+        .replace("{username}", username)
 }
 
 /// Masks an email as Cognito does: first character of the local part and of
@@ -223,43 +232,77 @@ mod tests {
         }
     }
 
-    fn record(code: &str, failed_attempts: u32) -> CodeRecord {
+    fn record(code: &str, attempts: u32) -> CodeRecord {
         CodeRecord {
             id: 1,
             digest: digest(&key(), &ctx(1), code),
             attribute: Some("email".into()),
+            destination: Some("a@example.com".into()),
             issued_at: Timestamp::from_unix_seconds(0),
             expires_at: Timestamp::from_unix_seconds(100),
-            failed_attempts,
+            attempts,
         }
     }
 
     #[test]
     fn the_right_code_in_time_is_valid() {
         let r = record("123456", 0);
-        let v = check(&key(), &ctx(1), Some(&r), &Code::new("123456"), Timestamp::from_unix_seconds(99));
+        let v = check(
+            &key(),
+            &ctx(1),
+            Some(&r),
+            &Code::new("123456"),
+            Timestamp::from_unix_seconds(99),
+        );
         assert_eq!(v, Verdict::Valid);
     }
 
     #[test]
     fn a_wrong_code_is_a_mismatch() {
         let r = record("123456", 0);
-        let v = check(&key(), &ctx(1), Some(&r), &Code::new("123457"), Timestamp::from_unix_seconds(1));
+        let v = check(
+            &key(),
+            &ctx(1),
+            Some(&r),
+            &Code::new("123457"),
+            Timestamp::from_unix_seconds(1),
+        );
         assert_eq!(v, Verdict::Mismatch);
     }
 
     #[test]
     fn a_code_expires_at_its_deadline() {
         let r = record("123456", 0);
-        let v = check(&key(), &ctx(1), Some(&r), &Code::new("123456"), Timestamp::from_unix_seconds(100));
+        let v = check(
+            &key(),
+            &ctx(1),
+            Some(&r),
+            &Code::new("123456"),
+            Timestamp::from_unix_seconds(100),
+        );
         assert_eq!(v, Verdict::Expired);
-        assert_eq!(check(&key(), &ctx(1), None, &Code::new("1"), Timestamp::UNIX_EPOCH), Verdict::Expired);
+        assert_eq!(
+            check(
+                &key(),
+                &ctx(1),
+                None,
+                &Code::new("1"),
+                Timestamp::UNIX_EPOCH
+            ),
+            Verdict::Expired
+        );
     }
 
     #[test]
     fn an_exhausted_code_refuses_even_the_right_value() {
-        let r = record("123456", MAX_FAILED_ATTEMPTS);
-        let v = check(&key(), &ctx(1), Some(&r), &Code::new("123456"), Timestamp::from_unix_seconds(1));
+        let r = record("123456", MAX_ATTEMPTS);
+        let v = check(
+            &key(),
+            &ctx(1),
+            Some(&r),
+            &Code::new("123456"),
+            Timestamp::from_unix_seconds(1),
+        );
         assert_eq!(v, Verdict::Exhausted);
     }
 

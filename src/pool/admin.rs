@@ -1,8 +1,7 @@
 //! Admin operations on users (IAM-authorised in Cognito).
 
 use super::{
-    AdminCreateUserRequest, AdminSetUserPasswordRequest, MessageAction, User, UserPool,
-    store_error,
+    AdminCreateUserRequest, AdminSetUserPasswordRequest, MessageAction, User, UserPool, store_error,
 };
 use crate::code;
 use crate::config::{UsernameAttribute, VerifiedAttribute};
@@ -131,7 +130,8 @@ impl UserPool {
         if request.message_action == Some(MessageAction::Resend) {
             return self.resend_invitation(&request, &password);
         }
-        let new = self.prepare_new_user(&request.username, &request.user_attributes, Writer::Admin)?;
+        let new =
+            self.prepare_new_user(&request.username, &request.user_attributes, Writer::Admin)?;
         let hash = self.hash_new_password(&password)?;
         let now = self.now();
         let mut user = UserRecord::new(
@@ -157,7 +157,11 @@ impl UserPool {
         Ok(User::from_record(&user, None))
     }
 
-    fn resend_invitation(&self, request: &AdminCreateUserRequest, password: &Password) -> Result<User> {
+    fn resend_invitation(
+        &self,
+        request: &AdminCreateUserRequest,
+        password: &Password,
+    ) -> Result<User> {
         let existing = self.resolve_existing(&request.username)?;
         let targets = Self::invitation_targets(&existing, &request.desired_delivery_mediums)?;
         let hash = self.hash_new_password(password)?;
@@ -212,7 +216,10 @@ impl UserPool {
     fn send_verification_codes(&self, user: &UserRecord, changed: &[String]) -> Result<()> {
         for (va, purpose) in [
             (VerifiedAttribute::Email, CodePurpose::VerifyEmail),
-            (VerifiedAttribute::PhoneNumber, CodePurpose::VerifyPhoneNumber),
+            (
+                VerifiedAttribute::PhoneNumber,
+                CodePurpose::VerifyPhoneNumber,
+            ),
         ] {
             let name = va.name();
             let verified = user
@@ -241,14 +248,19 @@ impl UserPool {
     /// attributes (unknown, immutable, malformed, required and emptied);
     /// `AliasExistsException` when a newly verified alias belongs to another
     /// user; `UsernameExistsException` when a username attribute is taken.
-    pub fn admin_update_user_attributes(&self, username: &str, attributes: Vec<Attribute>) -> Result<()> {
+    pub fn admin_update_user_attributes(
+        &self,
+        username: &str,
+        attributes: Vec<Attribute>,
+    ) -> Result<()> {
         let user = self.resolve_existing(username)?;
         let mut changed = Vec::new();
         let stored = self.modify_user(&user.username, |current| {
-            let update =
-                self.config()
-                    .schema()
-                    .validate_update(&current.attributes, &attributes, Writer::Admin)?;
+            let update = self.config().schema().validate_update(
+                &current.attributes,
+                &attributes,
+                Writer::Admin,
+            )?;
             self.keep_username_attributes(&update)?;
             if update.changed.is_empty() {
                 return Ok(None);
@@ -269,10 +281,11 @@ impl UserPool {
     pub fn admin_delete_user_attributes(&self, username: &str, names: Vec<String>) -> Result<()> {
         let user = self.resolve_existing(username)?;
         self.modify_user(&user.username, |current| {
-            let update = self
-                .config()
-                .schema()
-                .validate_delete(&current.attributes, &names, Writer::Admin)?;
+            let update = self.config().schema().validate_delete(
+                &current.attributes,
+                &names,
+                Writer::Admin,
+            )?;
             self.keep_username_attributes(&update)?;
             if update.changed.is_empty() {
                 return Ok(None);
@@ -291,7 +304,10 @@ impl UserPool {
     pub fn admin_delete_user(&self, username: &str) -> Result<()> {
         for _ in 0..super::MAX_CAS_RETRIES {
             let user = self.resolve_existing(username)?;
-            match self.store().delete_user(self.id(), &user.username, user.version) {
+            match self
+                .store()
+                .delete_user(self.id(), &user.username, user.version)
+            {
                 Ok(()) => return Ok(()),
                 Err(StoreError::VersionMismatch) => continue,
                 Err(StoreError::NotFound) => return Err(Error::user_not_found()),

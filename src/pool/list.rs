@@ -11,11 +11,11 @@ pub(crate) const MAX_LIST_LIMIT: u32 = 60;
 const SCAN_BATCH: usize = 256;
 const TOKEN_PREFIX: &str = "v1.";
 
-fn encode_token(username: &str) -> String {
+pub(super) fn encode_token(username: &str) -> String {
     format!("{TOKEN_PREFIX}{}", hex::encode(username.as_bytes()))
 }
 
-fn decode_token(token: &str) -> Result<String> {
+pub(super) fn decode_token(token: &str) -> Result<String> {
     token
         .strip_prefix(TOKEN_PREFIX)
         .and_then(hex::decode)

@@ -18,18 +18,21 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::message::{DeliveryMedium, Message, MessageKind, MessageSender, Outbox};
 use crate::password::{self, HashingParams, PasswordHash};
 use crate::random;
+use crate::seal::{self, POOL_SECRET_LEN, SealKey};
 use crate::secret::{Code, Password};
 use crate::store::{CodePurpose, CodeRecord, MemoryStore, Store, StoreError, UserRecord};
 
 mod admin;
+mod groups;
 mod list;
+mod session;
 mod signup;
 mod types;
 
+pub use groups::{GroupPage, GroupRequest, UserPage};
 pub use types::{
-    AdminCreateUserRequest, AdminSetUserPasswordRequest, CodeDeliveryDetails,
-    ConfirmSignUpRequest, ListUsersRequest, ListUsersResponse, MessageAction, SignUpRequest,
-    SignUpResponse, User,
+    AdminCreateUserRequest, AdminSetUserPasswordRequest, CodeDeliveryDetails, ConfirmSignUpRequest,
+    ListUsersRequest, ListUsersResponse, MessageAction, SignUpRequest, SignUpResponse, User,
 };
 
 /// How many times an operation re-reads and retries after losing a
@@ -54,6 +57,7 @@ struct Inner {
     sender: Arc<dyn MessageSender>,
     hashing: HashingParams,
     code_key: hmac::Key,
+    session_key: SealKey,
 }
 
 impl fmt::Debug for UserPool {
@@ -74,7 +78,7 @@ pub struct UserPoolBuilder {
     clock: Option<Arc<dyn Clock>>,
     sender: Option<Arc<dyn MessageSender>>,
     hashing: HashingParams,
-    code_key: Option<[u8; 32]>,
+    secret_key: Option<[u8; POOL_SECRET_LEN]>,
 }
 
 impl fmt::Debug for UserPoolBuilder {
@@ -135,13 +139,15 @@ impl UserPoolBuilder {
         self
     }
 
-    /// The 32-byte secret that keys stored code digests. Defaults to a random
-    /// key per process: pools in several processes that share a store must
-    /// be given the same key, or a code sent by one cannot be checked by
-    /// another. Keep it out of the store.
+    /// The pool's 32-byte secret. Every key the pool needs besides its token
+    /// signing keys is derived from it with HKDF: the key of stored code
+    /// digests and the key that seals auth sessions. Defaults to a random
+    /// secret per process: pools in several processes that share a store must
+    /// be given the same secret, or a code sent or a session issued by one
+    /// cannot be checked by another. Keep it out of the store.
     #[must_use]
-    pub fn code_key(mut self, key: [u8; 32]) -> Self {
-        self.code_key = Some(key);
+    pub fn secret_key(mut self, key: [u8; POOL_SECRET_LEN]) -> Self {
+        self.secret_key = Some(key);
         self
     }
 
@@ -156,10 +162,12 @@ impl UserPoolBuilder {
             None => generate_pool_id(&self.region)?,
         };
         validate_pool_id(&id)?;
-        let key = match self.code_key {
+        let secret = match self.secret_key {
             Some(k) => k,
-            None => random::bytes::<32>()?,
+            None => random::bytes::<POOL_SECRET_LEN>()?,
         };
+        let code_key = seal::derive(&secret, "userpool/v1/code-digests")?;
+        let session_key = SealKey::new(&seal::derive(&secret, "userpool/v1/sessions")?)?;
         Ok(UserPool {
             inner: Arc::new(Inner {
                 id,
@@ -168,7 +176,8 @@ impl UserPoolBuilder {
                 clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
                 sender: self.sender.unwrap_or_else(|| Arc::new(Outbox::new())),
                 hashing: self.hashing,
-                code_key: hmac::Key::new(hmac::HMAC_SHA256, &key),
+                code_key: hmac::Key::new(hmac::HMAC_SHA256, &code_key),
+                session_key,
             }),
         })
     }
@@ -225,7 +234,7 @@ impl UserPool {
             clock: None,
             sender: None,
             hashing: HashingParams::OWASP,
-            code_key: None,
+            secret_key: None,
         }
     }
 
@@ -292,7 +301,9 @@ impl UserPool {
         let pool = self.id();
         let cfg = &self.inner.config;
         let mut candidates = vec![format!("username:{}", self.fold(name))];
-        if cfg.is_username_attribute(UsernameAttribute::Email) || cfg.is_alias(AliasAttribute::Email) {
+        if cfg.is_username_attribute(UsernameAttribute::Email)
+            || cfg.is_alias(AliasAttribute::Email)
+        {
             candidates.push(format!("email:{}", self.fold(name)));
         }
         if cfg.is_username_attribute(UsernameAttribute::PhoneNumber)
@@ -331,7 +342,10 @@ impl UserPool {
                     "An account with the given phone_number already exists.",
                 )
             }
-            "email" => Error::new(ErrorCode::AliasExists, "An account with the email already exists."),
+            "email" => Error::new(
+                ErrorCode::AliasExists,
+                "An account with the email already exists.",
+            ),
             "phone_number" => Error::new(
                 ErrorCode::AliasExists,
                 "An account with the phone_number already exists.",
@@ -364,7 +378,10 @@ impl UserPool {
             };
             next.modified_at = self.now();
             let keys = self.index_keys(&next);
-            match self.store().update_user(pool, &next, current.version, &keys) {
+            match self
+                .store()
+                .update_user(pool, &next, current.version, &keys)
+            {
                 Ok(()) => {
                     next.version = current.version + 1;
                     return Ok(next);
@@ -389,7 +406,12 @@ impl UserPool {
     }
 
     fn temporary_password_deadline(&self, now: Timestamp) -> Timestamp {
-        let days = u64::from(self.inner.config.password_policy().temporary_password_validity_days());
+        let days = u64::from(
+            self.inner
+                .config
+                .password_policy()
+                .temporary_password_validity_days(),
+        );
         now.saturating_add(std::time::Duration::from_secs(days * 86_400))
     }
 
@@ -425,9 +447,10 @@ impl UserPool {
             id,
             digest: code::digest(&self.inner.code_key, &ctx, code.expose_secret()),
             attribute: Some(attribute.to_owned()),
+            destination: Some(destination.clone()),
             issued_at: now,
             expires_at: now.saturating_add(code::validity(purpose)),
-            failed_attempts: 0,
+            attempts: 0,
         };
         self.store()
             .put_code(self.id(), &user.username, purpose, &record)
@@ -466,7 +489,8 @@ impl UserPool {
     }
 
     /// Checks `submitted` against the pending code and, when right, takes it
-    /// (single use). Wrong guesses are counted in the store.
+    /// (single use). The attempt is counted in the store before the
+    /// comparison, so concurrent guesses cannot outrun the attempt limit.
     fn consume_code(
         &self,
         username: &str,
@@ -475,31 +499,41 @@ impl UserPool {
     ) -> Result<CodeRecord> {
         let now = self.now();
         let pool = self.id();
-        let record = self
+        let Some(mut record) = self
             .store()
             .get_code(pool, username, purpose)
-            .map_err(store_error)?;
+            .map_err(store_error)?
+        else {
+            return Err(expired_code());
+        };
+        if now >= record.expires_at {
+            return Err(expired_code());
+        }
+        let Some(attempt) = self
+            .store()
+            .record_code_attempt(pool, username, purpose, record.id)
+            .map_err(store_error)?
+        else {
+            // Replaced or used meanwhile.
+            return Err(expired_code());
+        };
+        record.attempts = attempt.saturating_sub(1);
         let ctx = CodeContext {
             pool_id: pool,
             username,
             purpose,
-            code_id: record.as_ref().map_or(0, |r| r.id),
+            code_id: record.id,
         };
-        match code::check(&self.inner.code_key, &ctx, record.as_ref(), submitted, now) {
+        match code::check(&self.inner.code_key, &ctx, Some(&record), submitted, now) {
             Verdict::Valid => self
                 .store()
-                .take_code(pool, username, purpose, ctx.code_id)
+                .take_code(pool, username, purpose, record.id)
                 .map_err(store_error)?
                 .ok_or_else(expired_code),
-            Verdict::Mismatch => {
-                self.store()
-                    .record_code_failure(pool, username, purpose, ctx.code_id)
-                    .map_err(store_error)?;
-                Err(Error::new(
-                    ErrorCode::CodeMismatch,
-                    "Invalid verification code provided, please try again.",
-                ))
-            }
+            Verdict::Mismatch => Err(Error::new(
+                ErrorCode::CodeMismatch,
+                "Invalid verification code provided, please try again.",
+            )),
             Verdict::Expired => Err(expired_code()),
             Verdict::Exhausted => Err(Error::new(
                 ErrorCode::LimitExceeded,
@@ -575,7 +609,14 @@ mod tests {
     fn pool_ids_must_look_like_cognitos() {
         assert!(validate_pool_id("us-east-1_AbCdEf123").is_ok());
         assert!(validate_pool_id("us-gov-west-1_x").is_ok());
-        for bad in ["useast1_abc", "us-east-1_", "us-east-1_ab-c", "US-east-1_a", "x", "us-east-12_a"] {
+        for bad in [
+            "useast1_abc",
+            "us-east-1_",
+            "us-east-1_ab-c",
+            "US-east-1_a",
+            "x",
+            "us-east-12_a",
+        ] {
             assert_eq!(
                 validate_pool_id(bad).map_err(|e| e.code()),
                 Err(ErrorCode::InvalidParameter),

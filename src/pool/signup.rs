@@ -58,7 +58,10 @@ impl UserPool {
                     _ => "Username should be a phone number.",
                 }));
             };
-            if attrs.iter().any(|a| a.name == attribute && a.value != username) {
+            if attrs
+                .iter()
+                .any(|a| a.name == attribute && a.value != username)
+            {
                 return Err(Error::invalid_parameter(format!(
                     "The {attribute} attribute must equal the username in this user pool."
                 )));
@@ -81,6 +84,11 @@ impl UserPool {
         let keys = self.index_keys(user);
         match self.store().insert_user(self.id(), user, &keys) {
             Ok(()) => Ok(()),
+            // The store reports an existing record of the same internal
+            // username by that username, not by an index key.
+            Err(StoreError::Conflict { key }) if key == user.username => {
+                Err(Error::new(ErrorCode::UsernameExists, "User already exists"))
+            }
             Err(StoreError::Conflict { key }) => Err(self.conflict_error(&key)),
             Err(e) => Err(store_error(e)),
         }
@@ -115,8 +123,11 @@ impl UserPool {
                 "SignUp is not permitted for this user pool",
             ));
         }
-        let new = self.prepare_new_user(&request.username, &request.user_attributes, Writer::User)?;
-        self.config().password_policy().validate(&request.password)?;
+        let new =
+            self.prepare_new_user(&request.username, &request.user_attributes, Writer::User)?;
+        self.config()
+            .password_policy()
+            .validate(&request.password)?;
         let hash = self.hash_new_password(&request.password)?;
         let now = self.now();
         let mut user = UserRecord::new(new.username, new.attributes, UserStatus::Unconfirmed, now);
@@ -160,18 +171,30 @@ impl UserPool {
             )
         })?;
         ensure_unconfirmed(&user)?;
-        let code = self.consume_code(&user.username, CodePurpose::SignUp, &request.confirmation_code)?;
-        let verified_flag = code.attribute.as_deref().map(|a| format!("{a}_verified"));
+        let code = self.consume_code(
+            &user.username,
+            CodePurpose::SignUp,
+            &request.confirmation_code,
+        )?;
         let result = self.modify_user(&user.username, |current| {
             ensure_unconfirmed(current)?;
             let mut next = current.clone();
             next.status = UserStatus::Confirmed;
-            if let Some(flag) = &verified_flag {
-                next.attributes.insert(flag.clone(), "true".to_owned());
+            // The code proves the address it went to, and only that one: if
+            // the attribute changed since, the user is confirmed but the new
+            // value stays unverified.
+            if let (Some(attr), Some(dest)) = (&code.attribute, &code.destination) {
+                if current.attributes.get(attr) == Some(dest) {
+                    next.attributes
+                        .insert(format!("{attr}_verified"), "true".to_owned());
+                }
             }
             Ok(Some(next))
         });
-        if result.as_ref().is_err_and(|e| e.code() == ErrorCode::AliasExists) {
+        if result
+            .as_ref()
+            .is_err_and(|e| e.code() == ErrorCode::AliasExists)
+        {
             self.restore_code(&user.username, CodePurpose::SignUp, &code);
         }
         result.map(|_| ())
@@ -217,7 +240,10 @@ impl UserPool {
             next.status = UserStatus::Confirmed;
             Ok(Some(next))
         })?;
-        if let Ok(Some(code)) = self.store().get_code(self.id(), &user.username, CodePurpose::SignUp) {
+        if let Ok(Some(code)) =
+            self.store()
+                .get_code(self.id(), &user.username, CodePurpose::SignUp)
+        {
             let _ = self
                 .store()
                 .take_code(self.id(), &user.username, CodePurpose::SignUp, code.id);

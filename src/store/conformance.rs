@@ -77,9 +77,10 @@ fn sample_code(id: u64) -> CodeRecord {
         id,
         digest: [id as u8; 32],
         attribute: Some("email".to_owned()),
+        destination: Some("alice@example.com".to_owned()),
         issued_at: Timestamp::from_unix_seconds(1_700_000_000),
         expires_at: Timestamp::from_unix_seconds(1_700_086_400),
-        failed_attempts: 0,
+        attempts: 0,
     }
 }
 
@@ -131,7 +132,10 @@ pub fn insert_refuses_a_taken_username_or_key_and_stores_nothing(s: &dyn Store) 
     );
     assert!(s.get_user(POOL, "mallory").unwrap().is_none());
     assert!(s.find_user(POOL, "username:mallory").unwrap().is_none());
-    let owner = s.find_user(POOL, "email:alice@example.com").unwrap().unwrap();
+    let owner = s
+        .find_user(POOL, "email:alice@example.com")
+        .unwrap()
+        .unwrap();
     assert_eq!(owner.username, "alice");
 }
 
@@ -164,21 +168,32 @@ pub fn update_replaces_index_keys_atomically(s: &dyn Store) {
     s.insert_user(POOL, &sample_user("alice"), &keys("alice"))
         .unwrap();
     let u = s.get_user(POOL, "alice").unwrap().unwrap();
-    let new_keys = vec!["username:alice".to_owned(), "email:new@example.com".to_owned()];
+    let new_keys = vec![
+        "username:alice".to_owned(),
+        "email:new@example.com".to_owned(),
+    ];
     s.update_user(POOL, &u, 1, &new_keys).unwrap();
     assert!(
-        s.find_user(POOL, "email:alice@example.com").unwrap().is_none(),
+        s.find_user(POOL, "email:alice@example.com")
+            .unwrap()
+            .is_none(),
         "a dropped key must be released"
     );
     assert_eq!(
-        s.find_user(POOL, "email:new@example.com").unwrap().unwrap().username,
+        s.find_user(POOL, "email:new@example.com")
+            .unwrap()
+            .unwrap()
+            .username,
         "alice"
     );
     // The released key is free for someone else.
     s.insert_user(
         POOL,
         &sample_user("bob"),
-        &["username:bob".to_owned(), "email:alice@example.com".to_owned()],
+        &[
+            "username:bob".to_owned(),
+            "email:alice@example.com".to_owned(),
+        ],
     )
     .unwrap();
 }
@@ -187,7 +202,8 @@ pub fn update_replaces_index_keys_atomically(s: &dyn Store) {
 pub fn update_refuses_a_key_owned_by_another_user(s: &dyn Store) {
     s.insert_user(POOL, &sample_user("alice"), &keys("alice"))
         .unwrap();
-    s.insert_user(POOL, &sample_user("bob"), &keys("bob")).unwrap();
+    s.insert_user(POOL, &sample_user("bob"), &keys("bob"))
+        .unwrap();
     let mut u = s.get_user(POOL, "alice").unwrap().unwrap();
     u.status = UserStatus::Confirmed;
     let err = s
@@ -195,7 +211,10 @@ pub fn update_refuses_a_key_owned_by_another_user(s: &dyn Store) {
             POOL,
             &u,
             1,
-            &["username:alice".to_owned(), "email:bob@example.com".to_owned()],
+            &[
+                "username:alice".to_owned(),
+                "email:bob@example.com".to_owned(),
+            ],
         )
         .unwrap_err();
     assert_eq!(
@@ -208,7 +227,10 @@ pub fn update_refuses_a_key_owned_by_another_user(s: &dyn Store) {
     assert_eq!(got.version, 1, "a refused update must not bump the version");
     assert_eq!(got.status, UserStatus::Unconfirmed);
     assert_eq!(
-        s.find_user(POOL, "email:alice@example.com").unwrap().unwrap().username,
+        s.find_user(POOL, "email:alice@example.com")
+            .unwrap()
+            .unwrap()
+            .username,
         "alice",
         "a refused update must keep the old keys"
     );
@@ -230,7 +252,9 @@ pub fn delete_removes_the_user_its_keys_and_its_codes(s: &dyn Store) {
         assert!(s.find_user(POOL, &k).unwrap().is_none());
     }
     assert!(
-        s.get_code(POOL, "alice", CodePurpose::SignUp).unwrap().is_none(),
+        s.get_code(POOL, "alice", CodePurpose::SignUp)
+            .unwrap()
+            .is_none(),
         "codes must not outlive their user"
     );
     assert_eq!(s.delete_user(POOL, "alice", 1), Err(StoreError::NotFound));
@@ -286,26 +310,20 @@ pub fn codes_are_replaced_counted_and_taken_once(s: &dyn Store) {
     s.put_code(POOL, "alice", p, &sample_code(1)).unwrap();
     s.put_code(POOL, "alice", CodePurpose::ForgotPassword, &sample_code(5))
         .unwrap();
-    assert_eq!(
-        s.record_code_failure(POOL, "alice", p, 1).unwrap(),
-        Some(1)
-    );
+    assert_eq!(s.record_code_attempt(POOL, "alice", p, 1).unwrap(), Some(1));
     s.put_code(POOL, "alice", p, &sample_code(2)).unwrap();
     let got = s.get_code(POOL, "alice", p).unwrap().unwrap();
     assert_eq!(got.id, 2, "a put must replace the pending code");
-    assert_eq!(got.failed_attempts, 0);
+    assert_eq!(got.attempts, 0);
     assert_eq!(
-        s.record_code_failure(POOL, "alice", p, 1).unwrap(),
+        s.record_code_attempt(POOL, "alice", p, 1).unwrap(),
         None,
-        "a failure aimed at a replaced code must not count"
+        "an attempt aimed at a replaced code must not count"
     );
     assert_eq!(s.take_code(POOL, "alice", p, 1).unwrap(), None);
-    assert_eq!(
-        s.record_code_failure(POOL, "alice", p, 2).unwrap(),
-        Some(1)
-    );
+    assert_eq!(s.record_code_attempt(POOL, "alice", p, 2).unwrap(), Some(1));
     let taken = s.take_code(POOL, "alice", p, 2).unwrap().unwrap();
-    assert_eq!(taken.failed_attempts, 1);
+    assert_eq!(taken.attempts, 1);
     assert_eq!(s.take_code(POOL, "alice", p, 2).unwrap(), None);
     assert!(s.get_code(POOL, "alice", p).unwrap().is_none());
     assert_eq!(
@@ -328,7 +346,10 @@ pub fn concurrent_inserts_of_one_key_admit_exactly_one(s: &dyn Store) {
             let wins = &wins;
             sc.spawn(move || {
                 let name = format!("user{i}");
-                let k = vec![format!("username:{name}"), "email:same@example.com".to_owned()];
+                let k = vec![
+                    format!("username:{name}"),
+                    "email:same@example.com".to_owned(),
+                ];
                 match s.insert_user(POOL, &sample_user(&name), &k) {
                     Ok(()) => {
                         wins.fetch_add(1, Ordering::SeqCst);
@@ -342,7 +363,10 @@ pub fn concurrent_inserts_of_one_key_admit_exactly_one(s: &dyn Store) {
     assert_eq!(wins.load(Ordering::SeqCst), 1);
     let all = s.list_users(POOL, None, 100).unwrap();
     assert_eq!(all.len(), 1, "losers must leave no record");
-    let owner = s.find_user(POOL, "email:same@example.com").unwrap().unwrap();
+    let owner = s
+        .find_user(POOL, "email:same@example.com")
+        .unwrap()
+        .unwrap();
     assert_eq!(owner.username, all[0].username);
 }
 
@@ -374,13 +398,16 @@ pub fn concurrent_failures_are_all_counted(s: &dyn Store) {
     std::thread::scope(|sc| {
         for _ in 0..THREADS {
             sc.spawn(move || {
-                s.record_code_failure(POOL, "alice", CodePurpose::SignUp, 3)
+                s.record_code_attempt(POOL, "alice", CodePurpose::SignUp, 3)
                     .unwrap();
             });
         }
     });
-    let c = s.get_code(POOL, "alice", CodePurpose::SignUp).unwrap().unwrap();
-    assert_eq!(c.failed_attempts as usize, THREADS);
+    let c = s
+        .get_code(POOL, "alice", CodePurpose::SignUp)
+        .unwrap()
+        .unwrap();
+    assert_eq!(c.attempts as usize, THREADS);
 }
 
 /// Many threads update from the same version: exactly one succeeds.
@@ -393,7 +420,8 @@ pub fn concurrent_updates_of_one_version_admit_exactly_one(s: &dyn Store) {
             let wins = &wins;
             sc.spawn(move || {
                 let mut u = sample_user("alice");
-                u.attributes.insert("name".to_owned(), format!("writer {i}"));
+                u.attributes
+                    .insert("name".to_owned(), format!("writer {i}"));
                 match s.update_user(POOL, &u, 1, &keys("alice")) {
                     Ok(()) => {
                         wins.fetch_add(1, Ordering::SeqCst);
@@ -573,19 +601,25 @@ pub fn groups_and_memberships_follow_their_contract(s: &dyn Store) {
         ["alice", "bob"]
     );
     assert_eq!(
-        s.users_in_group(POOL, "readers", Some("alice"), 10).unwrap(),
+        s.users_in_group(POOL, "readers", Some("alice"), 10)
+            .unwrap(),
         ["bob"]
     );
     s.remove_from_group(POOL, "readers", "alice").unwrap();
     s.remove_from_group(POOL, "readers", "alice").unwrap();
-    assert_eq!(s.users_in_group(POOL, "readers", None, 10).unwrap(), ["bob"]);
+    assert_eq!(
+        s.users_in_group(POOL, "readers", None, 10).unwrap(),
+        ["bob"]
+    );
 
     s.delete_group(POOL, "admins").unwrap();
     assert_eq!(s.delete_group(POOL, "admins"), Err(StoreError::NotFound));
     assert!(s.get_group(POOL, "admins").unwrap().is_none());
     s.create_group(POOL, &group("admins", None)).unwrap();
     assert!(
-        s.users_in_group(POOL, "admins", None, 10).unwrap().is_empty(),
+        s.users_in_group(POOL, "admins", None, 10)
+            .unwrap()
+            .is_empty(),
         "a re-created group must not inherit old members"
     );
 }

@@ -106,7 +106,11 @@ impl UserStore for MemoryStore {
     }
 
     fn get_user(&self, pool_id: &str, username: &str) -> StoreResult<Option<UserRecord>> {
-        Ok(self.lock().users.get(&pool_user(pool_id, username)).cloned())
+        Ok(self
+            .lock()
+            .users
+            .get(&pool_user(pool_id, username))
+            .cloned())
     }
 
     fn find_user(&self, pool_id: &str, key: &str) -> StoreResult<Option<UserRecord>> {
@@ -211,7 +215,7 @@ impl CodeStore for MemoryStore {
             .cloned())
     }
 
-    fn record_code_failure(
+    fn record_code_attempt(
         &self,
         pool_id: &str,
         username: &str,
@@ -224,8 +228,8 @@ impl CodeStore for MemoryStore {
             .get_mut(&(pool_id.to_owned(), username.to_owned(), purpose))
             .filter(|c| c.id == code_id)
             .map(|c| {
-                c.failed_attempts = c.failed_attempts.saturating_add(1);
-                c.failed_attempts
+                c.attempts = c.attempts.saturating_add(1);
+                c.attempts
             }))
     }
 

@@ -152,7 +152,12 @@ impl UserRecord {
     /// A new, enabled record created at `now`, with no password and no
     /// sign-in history. The store assigns the version.
     #[must_use]
-    pub fn new(username: String, attributes: Attributes, status: UserStatus, now: Timestamp) -> Self {
+    pub fn new(
+        username: String,
+        attributes: Attributes,
+        status: UserStatus,
+        now: Timestamp,
+    ) -> Self {
         Self {
             username,
             attributes,
@@ -310,14 +315,15 @@ pub trait CodeStore: Send + Sync + fmt::Debug {
         purpose: CodePurpose,
     ) -> StoreResult<Option<CodeRecord>>;
 
-    /// Adds one to `failed_attempts` of the pending code if its id is still
+    /// Adds one to `attempts` of the pending code if its id is still
     /// `code_id`, atomically, and returns the new count; `Ok(None)` if that
-    /// code is no longer pending. Counting must not lose increments under
-    /// concurrency, or the attempt limit can be outrun by parallel guesses.
+    /// code is no longer pending. The pool calls it *before* comparing a
+    /// submitted code, so every comparison is counted: a store that loses
+    /// increments under concurrency lets parallel guesses outrun the limit.
     ///
     /// # Errors
     /// `Unavailable` on backend failure.
-    fn record_code_failure(
+    fn record_code_attempt(
         &self,
         pool_id: &str,
         username: &str,

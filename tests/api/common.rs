@@ -1,0 +1,259 @@
+//! The pools, users and small assertions every module shares.
+
+use std::fmt::Debug;
+use std::sync::Arc;
+
+use userpool::config::{
+    AliasAttribute, PoolConfigBuilder, UsernameAttribute, VerificationMessageTemplate,
+    VerifiedAttribute,
+};
+use userpool::password::{self, HashingParams, PasswordHash};
+use userpool::policy::PasswordPolicy;
+use userpool::schema::{CustomAttribute, StandardAttribute};
+use userpool::store::{UserRecord, UserStore};
+use userpool::{
+    Code, Error, ListUsersRequest, ManualClock, MemoryStore, Outbox, Password, PoolConfig,
+    SignUpRequest, Store, Timestamp, User, UserPool,
+};
+
+/// A password every pool here accepts.
+pub(crate) const PASSWORD: &str = "1234Abcd^";
+
+/// Where every `ManualClock` starts: 2023-11-14T22:13:20Z.
+pub(crate) const START: Timestamp = Timestamp::from_unix_seconds(1_700_000_000);
+
+/// The quickstart pool's email templates.
+pub(crate) const SUBJECT: &str = "You need to verify your email";
+pub(crate) const BODY_PREFIX: &str = "Thanks for signing up Your verification code is ";
+
+/// A pool and the handles a test steers it with.
+#[derive(Debug)]
+pub(crate) struct Harness {
+    pub(crate) pool: UserPool,
+    pub(crate) clock: ManualClock,
+    pub(crate) outbox: Outbox,
+    pub(crate) store: Arc<MemoryStore>,
+}
+
+impl Harness {
+    /// A pool on `config` with a fresh in-memory store, a stopped clock at
+    /// [`START`], an outbox, and cheap hashing.
+    pub(crate) fn new(config: PoolConfig) -> Self {
+        Self::with_store(config, Arc::new(MemoryStore::new()))
+    }
+
+    /// As [`Harness::new`], on `store`.
+    pub(crate) fn with_store(config: PoolConfig, store: Arc<MemoryStore>) -> Self {
+        let clock = ManualClock::new(START);
+        let outbox = Outbox::new();
+        let pool = build_pool(config, store.clone(), &clock, &outbox);
+        Self {
+            pool,
+            clock,
+            outbox,
+            store,
+        }
+    }
+
+    /// The code (or temporary password) of the newest message for `who`:
+    /// an internal username or an unmasked destination.
+    pub(crate) fn code_for(&self, who: &str) -> Code {
+        self.outbox
+            .last_code_for(who)
+            .unwrap_or_else(|| panic!("no message was sent to {who}"))
+    }
+
+    /// The stored record of the user with internal username `username`.
+    pub(crate) fn record(&self, username: &str) -> UserRecord {
+        self.store
+            .get_user(self.pool.id(), username)
+            .expect("the memory store does not fail")
+            .unwrap_or_else(|| panic!("no stored user {username}"))
+    }
+
+    /// The user `name` (username or alias) resolves to; panics when unknown.
+    pub(crate) fn user(&self, name: &str) -> User {
+        self.pool
+            .admin_get_user(name)
+            .unwrap_or_else(|e| panic!("admin_get_user({name}): {e}"))
+    }
+
+    /// Every user of the pool, in one page.
+    pub(crate) fn all_users(&self) -> Vec<User> {
+        self.pool
+            .list_users(ListUsersRequest::default())
+            .expect("an unfiltered listing succeeds")
+            .users
+    }
+
+    /// Whether `password` is the stored password of `username`.
+    pub(crate) fn has_password(&self, username: &str, password: &str) -> bool {
+        let phc = self
+            .record(username)
+            .password_hash
+            .expect("the user has a password");
+        let hash = PasswordHash::from_phc(phc).expect("stored hashes parse");
+        password::verify_password(
+            &HashingParams::insecure_fast_for_tests(),
+            &hash,
+            &Password::new(password),
+        )
+        .expect("verification runs")
+        .is_match()
+    }
+}
+
+/// A pool on `config` over `store`, with `clock`, `outbox` and cheap hashing.
+pub(crate) fn build_pool(
+    config: PoolConfig,
+    store: Arc<dyn Store>,
+    clock: &ManualClock,
+    outbox: &Outbox,
+) -> UserPool {
+    UserPool::builder(config)
+        .pool_id("us-east-1_ApiTests1")
+        .store(store)
+        .clock(Arc::new(clock.clone()))
+        .message_sender(Arc::new(outbox.clone()))
+        .hashing(HashingParams::insecure_fast_for_tests())
+        .build()
+        .expect("the test pool builds")
+}
+
+/// The quickstart example's pool: email as username, email auto-verified,
+/// its own verification templates, `family_name` required and immutable,
+/// `address`, custom `tenant_id` (String 10..15, immutable), `created_at`
+/// (DateTime), `employee_id` (Number 1..100, immutable), `is_admin`
+/// (Boolean), and a policy requiring 8 characters of all four classes.
+pub(crate) fn quickstart_config() -> PoolConfigBuilder {
+    PoolConfig::builder("quickstart")
+        .username_attributes(&[UsernameAttribute::Email])
+        .auto_verified_attributes(&[VerifiedAttribute::Email])
+        .verification_message(VerificationMessageTemplate {
+            email_subject: SUBJECT.into(),
+            email_message: format!("{BODY_PREFIX}{{####}}"),
+            ..VerificationMessageTemplate::default()
+        })
+        .standard_attribute(StandardAttribute::new("family_name").required().immutable())
+        .standard_attribute(StandardAttribute::new("address"))
+        .custom_attribute(
+            CustomAttribute::string("tenant_id")
+                .length(10, 15)
+                .immutable(),
+        )
+        .custom_attribute(CustomAttribute::date_time("created_at"))
+        .custom_attribute(
+            CustomAttribute::number("employee_id")
+                .range(1, 100)
+                .immutable(),
+        )
+        .custom_attribute(CustomAttribute::boolean("is_admin"))
+        .password_policy(
+            PasswordPolicy::builder()
+                .minimum_length(8)
+                .require_lowercase(true)
+                .require_uppercase(true)
+                .require_numbers(true)
+                .require_symbols(true)
+                .build()
+                .expect("the quickstart policy is valid"),
+        )
+}
+
+/// A harness on [`quickstart_config`].
+pub(crate) fn quickstart() -> Harness {
+    Harness::new(
+        quickstart_config()
+            .build()
+            .expect("the quickstart pool is valid"),
+    )
+}
+
+/// A sign-up to the quickstart pool with every attribute it knows, valid.
+pub(crate) fn sign_up_request(email: &str) -> SignUpRequest {
+    SignUpRequest::new(email, PASSWORD)
+        .attribute("family_name", "Foobar")
+        .attribute("address", "1 Main St")
+        .attribute("custom:tenant_id", "1234567890")
+        .attribute("custom:created_at", "2022-01-01")
+        .attribute("custom:employee_id", "10")
+        .attribute("custom:is_admin", "false")
+}
+
+/// Jane, the quickstart example's user.
+pub(crate) const JANE: &str = "jane.doe@example.com";
+
+/// Signs `email` up to a quickstart harness; returns the new `sub`.
+pub(crate) fn sign_up(h: &Harness, email: &str) -> String {
+    h.pool
+        .sign_up(sign_up_request(email))
+        .unwrap_or_else(|e| panic!("sign_up({email}): {e}"))
+        .user_sub
+}
+
+/// A staff directory: plain usernames (case sensitivity as given), email
+/// auto-verified, `given_name` required (and mutable), `family_name`
+/// immutable, Cognito's default password policy.
+pub(crate) fn staff(case_sensitive: bool) -> Harness {
+    Harness::new(
+        PoolConfig::builder("staff")
+            .case_sensitive(case_sensitive)
+            .auto_verified_attributes(&[VerifiedAttribute::Email])
+            .standard_attribute(StandardAttribute::new("given_name").required())
+            .standard_attribute(StandardAttribute::new("family_name").immutable())
+            .build()
+            .expect("the staff pool is valid"),
+    )
+}
+
+/// A sign-up to a [`staff`] pool.
+pub(crate) fn staff_request(username: &str, email: &str) -> SignUpRequest {
+    SignUpRequest::new(username, PASSWORD)
+        .attribute("given_name", "Sam")
+        .attribute("email", email)
+}
+
+/// Usernames with email as a sign-in alias, the email auto-verified.
+pub(crate) fn alias_pool() -> Harness {
+    Harness::new(
+        PoolConfig::builder("aliases")
+            .alias_attributes(&[AliasAttribute::Email])
+            .auto_verified_attributes(&[VerifiedAttribute::Email])
+            .build()
+            .expect("the alias pool is valid"),
+    )
+}
+
+/// The error `result` holds; panics (failing the test) on success.
+pub(crate) fn refused<T: Debug>(result: Result<T, Error>) -> Error {
+    match result {
+        Ok(v) => panic!("expected a refusal, got Ok({v:?})"),
+        Err(e) => e,
+    }
+}
+
+/// A six-digit code that differs from `code` in every digit.
+pub(crate) fn wrong_code(code: &Code) -> Code {
+    Code::new(
+        code.expose_secret()
+            .chars()
+            .map(|c| {
+                c.to_digit(10)
+                    .map_or('0', |d| char::from(b'0' + ((d + 1) % 10) as u8))
+            })
+            .collect::<String>(),
+    )
+}
+
+/// Whether `s` is a lowercase version-4 UUID (`xxxxxxxx-xxxx-4xxx-[89ab]xxx-xxxxxxxxxxxx`).
+pub(crate) fn is_uuid_v4(s: &str) -> bool {
+    let groups: Vec<&str> = s.split('-').collect();
+    let hex = |g: &str| {
+        g.chars()
+            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+    };
+    groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
+        && groups.iter().all(|g| hex(g))
+        && groups[2].starts_with('4')
+        && groups[3].starts_with(['8', '9', 'a', 'b'])
+}

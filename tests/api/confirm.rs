@@ -1,0 +1,269 @@
+//! `ConfirmSignUp` and `ResendConfirmationCode`: single-use codes, the
+//! 24-hour validity, the attempt limit, and the refusals
+//! (cognito-protocol.md §4.4, §5.2, §7.5).
+
+use std::time::Duration;
+
+use userpool::code::{MAX_ATTEMPTS, SIGN_UP_CODE_VALIDITY};
+use userpool::message::{DeliveryMedium, MessageKind};
+use userpool::schema::Attribute;
+use userpool::{Code, CodeDeliveryDetails, ConfirmSignUpRequest, ErrorCode, UserStatus};
+
+use super::common::{Harness, JANE, quickstart, refused, sign_up, wrong_code};
+
+fn confirm(h: &Harness, who: &str, code: Code) -> userpool::Result<()> {
+    h.pool.confirm_sign_up(ConfirmSignUpRequest::new(who, code))
+}
+
+/// Resends until the new code differs from `old` (a repeat has odds of one
+/// in a million, but would make "the old code fails" flaky).
+fn resend_a_different_code(h: &Harness, who: &str, old: &Code) -> Code {
+    for _ in 0..5 {
+        h.pool.resend_confirmation_code(who).unwrap();
+        let new = h.code_for(who);
+        if new.expose_secret() != old.expose_secret() {
+            return new;
+        }
+    }
+    panic!("five resends repeated the old code");
+}
+
+#[test]
+fn the_right_code_confirms_the_user_and_verifies_the_email() {
+    let h = quickstart();
+    sign_up(&h, JANE);
+    confirm(&h, JANE, h.code_for(JANE)).unwrap();
+    let user = h.user(JANE);
+    assert_eq!(user.status, UserStatus::Confirmed);
+    assert_eq!(user.attribute("email_verified"), Some("true"));
+}
+
+#[test]
+fn the_sub_confirms_as_well_as_the_email() {
+    let h = quickstart();
+    let sub = sign_up(&h, JANE);
+    confirm(&h, &sub, h.code_for(JANE)).unwrap();
+    assert_eq!(h.user(JANE).status, UserStatus::Confirmed);
+}
+
+#[test]
+fn a_wrong_code_is_a_code_mismatch() {
+    let h = quickstart();
+    sign_up(&h, JANE);
+    let e = refused(confirm(&h, JANE, wrong_code(&h.code_for(JANE))));
+    assert_eq!(
+        (e.code(), e.message()),
+        (
+            ErrorCode::CodeMismatch,
+            "Invalid verification code provided, please try again."
+        )
+    );
+    let user = h.user(JANE);
+    assert_eq!(user.status, UserStatus::Unconfirmed);
+    assert_eq!(user.attribute("email_verified"), None);
+    // A wrong guess does not use the code up.
+    confirm(&h, JANE, h.code_for(JANE)).unwrap();
+}
+
+#[test]
+fn a_code_works_only_once() {
+    let h = quickstart();
+    sign_up(&h, JANE);
+    let code = h.code_for(JANE);
+    confirm(&h, JANE, code.clone()).unwrap();
+    let e = refused(confirm(&h, JANE, code));
+    assert_eq!(
+        (e.code(), e.message()),
+        (
+            ErrorCode::NotAuthorized,
+            "User cannot be confirmed. Current status is CONFIRMED"
+        )
+    );
+    assert_eq!(h.user(JANE).status, UserStatus::Confirmed);
+}
+
+#[test]
+fn a_code_still_works_a_millisecond_before_24_hours() {
+    let h = quickstart();
+    sign_up(&h, JANE);
+    h.clock
+        .advance(SIGN_UP_CODE_VALIDITY - Duration::from_millis(1));
+    confirm(&h, JANE, h.code_for(JANE)).unwrap();
+    assert_eq!(h.user(JANE).status, UserStatus::Confirmed);
+}
+
+#[test]
+fn a_code_expires_at_exactly_24_hours() {
+    let h = quickstart();
+    sign_up(&h, JANE);
+    assert_eq!(SIGN_UP_CODE_VALIDITY, Duration::from_secs(24 * 3600));
+    h.clock.advance(SIGN_UP_CODE_VALIDITY);
+    let e = refused(confirm(&h, JANE, h.code_for(JANE)));
+    assert_eq!(
+        (e.code(), e.message()),
+        (
+            ErrorCode::ExpiredCode,
+            "Invalid code provided, please request a code again."
+        )
+    );
+    assert_eq!(h.user(JANE).status, UserStatus::Unconfirmed);
+}
+
+#[test]
+fn a_resent_code_restarts_the_24_hours() {
+    let h = quickstart();
+    sign_up(&h, JANE);
+    h.clock.advance(SIGN_UP_CODE_VALIDITY);
+    let old = h.code_for(JANE);
+    let new = resend_a_different_code(&h, JANE, &old);
+    h.clock
+        .advance(SIGN_UP_CODE_VALIDITY - Duration::from_millis(1));
+    confirm(&h, JANE, new).unwrap();
+}
+
+#[test]
+fn after_the_attempt_limit_even_the_right_code_is_refused() {
+    let h = quickstart();
+    sign_up(&h, JANE);
+    let right = h.code_for(JANE);
+    let wrong = wrong_code(&right);
+    for attempt in 1..=MAX_ATTEMPTS {
+        let e = refused(confirm(&h, JANE, wrong.clone()));
+        assert_eq!(e.code(), ErrorCode::CodeMismatch, "attempt {attempt}");
+    }
+    let e = refused(confirm(&h, JANE, right));
+    assert_eq!(
+        (e.code(), e.message()),
+        (
+            ErrorCode::LimitExceeded,
+            "Attempt limit exceeded, please try after some time."
+        )
+    );
+    assert_eq!(h.user(JANE).status, UserStatus::Unconfirmed);
+}
+
+#[test]
+fn a_resent_code_works_after_the_attempt_limit_was_reached() {
+    let h = quickstart();
+    sign_up(&h, JANE);
+    let old = h.code_for(JANE);
+    for _ in 0..MAX_ATTEMPTS {
+        assert_eq!(
+            refused(confirm(&h, JANE, wrong_code(&old))).code(),
+            ErrorCode::CodeMismatch
+        );
+    }
+    let new = resend_a_different_code(&h, JANE, &old);
+    confirm(&h, JANE, new).unwrap();
+    assert_eq!(h.user(JANE).status, UserStatus::Confirmed);
+}
+
+#[test]
+fn a_resent_code_replaces_the_old_one() {
+    let h = quickstart();
+    sign_up(&h, JANE);
+    let old = h.code_for(JANE);
+    let new = resend_a_different_code(&h, JANE, &old);
+    let e = refused(confirm(&h, JANE, old));
+    assert_eq!(
+        (e.code(), e.message()),
+        (
+            ErrorCode::CodeMismatch,
+            "Invalid verification code provided, please try again."
+        )
+    );
+    confirm(&h, JANE, new).unwrap();
+    assert_eq!(h.user(JANE).status, UserStatus::Confirmed);
+}
+
+#[test]
+fn resending_reports_the_masked_destination_and_sends_a_resend_message() {
+    let h = quickstart();
+    sign_up(&h, JANE);
+    let details = h.pool.resend_confirmation_code(JANE).unwrap();
+    assert_eq!(
+        details,
+        CodeDeliveryDetails {
+            destination: "j***@e***".to_owned(),
+            delivery_medium: DeliveryMedium::Email,
+            attribute_name: "email".to_owned(),
+        }
+    );
+    let messages = h.outbox.messages_for(JANE);
+    assert_eq!(messages.len(), 2);
+    assert_eq!(messages[1].kind, MessageKind::ResendCode);
+}
+
+#[test]
+fn resending_to_a_confirmed_user_is_refused() {
+    let h = quickstart();
+    sign_up(&h, JANE);
+    confirm(&h, JANE, h.code_for(JANE)).unwrap();
+    let e = refused(h.pool.resend_confirmation_code(JANE));
+    assert_eq!(
+        (e.code(), e.message()),
+        (ErrorCode::InvalidParameter, "User is already confirmed.")
+    );
+    assert_eq!(h.outbox.messages().len(), 1);
+}
+
+#[test]
+fn confirming_an_unknown_user_is_refused() {
+    let h = quickstart();
+    let e = refused(confirm(&h, JANE, Code::new("123456")));
+    assert_eq!(
+        (e.code(), e.message()),
+        (
+            ErrorCode::UserNotFound,
+            "Username/client id combination not found."
+        )
+    );
+}
+
+#[test]
+fn resending_to_an_unknown_user_is_refused() {
+    let h = quickstart();
+    let e = refused(h.pool.resend_confirmation_code(JANE));
+    assert_eq!(
+        (e.code(), e.message()),
+        (
+            ErrorCode::UserNotFound,
+            "Username/client id combination not found."
+        )
+    );
+    assert!(h.outbox.messages().is_empty());
+}
+
+#[test]
+fn force_alias_creation_is_refused_as_not_simulated() {
+    let h = quickstart();
+    sign_up(&h, JANE);
+    let mut request = ConfirmSignUpRequest::new(JANE, h.code_for(JANE));
+    request.force_alias_creation = true;
+    let e = refused(h.pool.confirm_sign_up(request));
+    assert_eq!(e.code(), ErrorCode::InvalidParameter);
+    assert_eq!(h.user(JANE).status, UserStatus::Unconfirmed);
+}
+
+/// The sign-up code went to the old address. Confirming with it after an
+/// admin changed the email must not mark the new, never-contacted address
+/// verified (cognito-protocol.md §4.4: ConfirmSignUp "marks the
+/// delivered-to attribute verified"; §4.7: a changed email is unverified).
+#[test]
+fn a_sign_up_code_does_not_verify_an_address_it_was_not_sent_to() {
+    let h = quickstart();
+    sign_up(&h, JANE);
+    let code_sent_to_jane = h.code_for(JANE);
+    let other = "mallory@example.org";
+    h.pool
+        .admin_update_user_attributes(JANE, vec![Attribute::new("email", other)])
+        .unwrap();
+    let _ = confirm(&h, other, code_sent_to_jane);
+    let user = h.user(other);
+    assert_eq!(user.attribute("email"), Some(other));
+    assert_ne!(
+        user.attribute("email_verified"),
+        Some("true"),
+        "{other} never received a code but is marked verified"
+    );
+}

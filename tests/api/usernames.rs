@@ -1,0 +1,280 @@
+//! Username pools: uniqueness, case sensitivity, and email aliases that
+//! collide only at confirmation (cognito-protocol.md §4.4, §5.3, §7.4).
+
+use userpool::schema::Attribute;
+use userpool::{ConfirmSignUpRequest, ErrorCode, SignUpRequest, UserStatus};
+
+use super::common::{Harness, PASSWORD, alias_pool, refused, staff, staff_request};
+
+#[test]
+fn a_taken_username_is_refused_with_user_already_exists() {
+    let h = staff(true);
+    h.pool
+        .sign_up(staff_request("alice", "alice@example.com"))
+        .unwrap();
+    let e = refused(h.pool.sign_up(staff_request("alice", "other@example.com")));
+    assert_eq!(
+        (e.code(), e.message()),
+        (ErrorCode::UsernameExists, "User already exists")
+    );
+    assert_eq!(h.all_users().len(), 1);
+    assert_eq!(
+        h.user("alice").attribute("email"),
+        Some("alice@example.com")
+    );
+}
+
+#[test]
+fn a_case_insensitive_pool_treats_alice_and_lowercase_alice_as_one_user() {
+    let h = staff(false);
+    h.pool
+        .sign_up(staff_request("Alice", "alice@example.com"))
+        .unwrap();
+    let e = refused(h.pool.sign_up(staff_request("alice", "other@example.com")));
+    assert_eq!(
+        (e.code(), e.message()),
+        (ErrorCode::UsernameExists, "User already exists")
+    );
+    // Lookups fold case, and the username keeps the form it was created with.
+    assert_eq!(h.user("ALICE").username, "Alice");
+    assert_eq!(h.user("alice").username, "Alice");
+    assert_eq!(h.all_users().len(), 1);
+}
+
+#[test]
+fn an_exact_duplicate_username_is_refused_in_a_case_insensitive_pool() {
+    let h = staff(false);
+    h.pool
+        .sign_up(staff_request("alice", "alice@example.com"))
+        .unwrap();
+    let e = refused(h.pool.sign_up(staff_request("alice", "other@example.com")));
+    assert_eq!(
+        (e.code(), e.message()),
+        (ErrorCode::UsernameExists, "User already exists")
+    );
+}
+
+#[test]
+fn a_case_sensitive_pool_keeps_alice_and_lowercase_alice_apart() {
+    let h = staff(true);
+    h.pool
+        .sign_up(staff_request("Alice", "alice@example.com"))
+        .unwrap();
+    h.pool
+        .sign_up(staff_request("alice", "other@example.com"))
+        .unwrap();
+    assert_eq!(
+        h.user("Alice").attribute("email"),
+        Some("alice@example.com")
+    );
+    assert_eq!(
+        h.user("alice").attribute("email"),
+        Some("other@example.com")
+    );
+    let e = refused(h.pool.admin_get_user("ALICE"));
+    assert_eq!(
+        (e.code(), e.message()),
+        (ErrorCode::UserNotFound, "User does not exist.")
+    );
+    let names: Vec<String> = h.all_users().into_iter().map(|u| u.username).collect();
+    assert_eq!(names, ["Alice", "alice"]);
+}
+
+#[test]
+fn an_alias_pool_refuses_an_email_shaped_username() {
+    let h = alias_pool();
+    let e = refused(h.pool.sign_up(
+        SignUpRequest::new("bob@example.com", PASSWORD).attribute("email", "bob@example.com"),
+    ));
+    assert_eq!(
+        (e.code(), e.message()),
+        (
+            ErrorCode::InvalidParameter,
+            "Username cannot be of email format, since user pool is configured for email alias."
+        )
+    );
+    assert!(h.all_users().is_empty());
+}
+
+const SHARED: &str = "shared@example.com";
+
+/// An alias pool where `bob` and `carol` both signed up with [`SHARED`].
+fn bob_and_carol_share_an_email() -> Harness {
+    let h = alias_pool();
+    for name in ["bob", "carol"] {
+        h.pool
+            .sign_up(SignUpRequest::new(name, PASSWORD).attribute("email", SHARED))
+            .unwrap_or_else(|e| panic!("sign_up({name}): {e}"));
+    }
+    h
+}
+
+#[test]
+fn two_users_may_sign_up_with_the_same_email_in_an_alias_pool() {
+    let h = bob_and_carol_share_an_email();
+    for name in ["bob", "carol"] {
+        let user = h.user(name);
+        assert_eq!(user.status, UserStatus::Unconfirmed);
+        assert_eq!(user.attribute("email"), Some(SHARED));
+        assert_eq!(h.outbox.messages_for(name).len(), 1, "{name} got a code");
+    }
+    // An unverified email is not an alias yet.
+    let e = refused(h.pool.admin_get_user(SHARED));
+    assert_eq!(
+        (e.code(), e.message()),
+        (ErrorCode::UserNotFound, "User does not exist.")
+    );
+}
+
+#[test]
+fn the_first_user_to_confirm_an_email_alias_owns_it() {
+    let h = bob_and_carol_share_an_email();
+    h.pool
+        .confirm_sign_up(ConfirmSignUpRequest::new("bob", h.code_for("bob")))
+        .unwrap();
+    let owner = h.user(SHARED);
+    assert_eq!(owner.username, "bob");
+    assert_eq!(owner.attribute("email_verified"), Some("true"));
+}
+
+#[test]
+fn the_second_confirmation_of_a_verified_alias_is_refused_and_leaves_the_user_unconfirmed() {
+    let h = bob_and_carol_share_an_email();
+    h.pool
+        .confirm_sign_up(ConfirmSignUpRequest::new("bob", h.code_for("bob")))
+        .unwrap();
+    let e = refused(
+        h.pool
+            .confirm_sign_up(ConfirmSignUpRequest::new("carol", h.code_for("carol"))),
+    );
+    assert_eq!(
+        (e.code(), e.message()),
+        (
+            ErrorCode::AliasExists,
+            "An account with the email already exists."
+        )
+    );
+    let carol = h.user("carol");
+    assert_eq!(carol.status, UserStatus::Unconfirmed);
+    assert_ne!(carol.attribute("email_verified"), Some("true"));
+    assert_eq!(h.user(SHARED).username, "bob");
+}
+
+#[test]
+fn a_code_refused_for_alias_collision_still_works_once_the_alias_is_free() {
+    let h = bob_and_carol_share_an_email();
+    h.pool
+        .confirm_sign_up(ConfirmSignUpRequest::new("bob", h.code_for("bob")))
+        .unwrap();
+    let carol_code = h.code_for("carol");
+    assert_eq!(
+        refused(
+            h.pool
+                .confirm_sign_up(ConfirmSignUpRequest::new("carol", carol_code.clone()))
+        )
+        .code(),
+        ErrorCode::AliasExists
+    );
+
+    // Bob moves to another address, which is not verified yet: the alias is free.
+    h.pool
+        .admin_update_user_attributes("bob", vec![Attribute::new("email", "bob@example.com")])
+        .unwrap();
+    assert_eq!(h.user("bob").attribute("email_verified"), Some("false"));
+    assert_eq!(
+        refused(h.pool.admin_get_user(SHARED)).code(),
+        ErrorCode::UserNotFound
+    );
+
+    h.pool
+        .confirm_sign_up(ConfirmSignUpRequest::new("carol", carol_code))
+        .unwrap();
+    let carol = h.user(SHARED);
+    assert_eq!(carol.username, "carol");
+    assert_eq!(carol.status, UserStatus::Confirmed);
+    assert_eq!(carol.attribute("email_verified"), Some("true"));
+}
+
+#[test]
+fn the_alias_goes_to_the_first_to_confirm_not_the_first_to_sign_up() {
+    let h = bob_and_carol_share_an_email();
+    h.pool
+        .confirm_sign_up(ConfirmSignUpRequest::new("carol", h.code_for("carol")))
+        .unwrap();
+    assert_eq!(h.user(SHARED).username, "carol");
+    let e = refused(
+        h.pool
+            .confirm_sign_up(ConfirmSignUpRequest::new("bob", h.code_for("bob"))),
+    );
+    assert_eq!(e.code(), ErrorCode::AliasExists);
+    assert_eq!(h.user("bob").status, UserStatus::Unconfirmed);
+}
+
+#[test]
+fn deleting_the_alias_owner_frees_the_alias_for_the_next_confirmation() {
+    let h = bob_and_carol_share_an_email();
+    h.pool
+        .confirm_sign_up(ConfirmSignUpRequest::new("bob", h.code_for("bob")))
+        .unwrap();
+    h.pool.admin_delete_user("bob").unwrap();
+    h.pool
+        .confirm_sign_up(ConfirmSignUpRequest::new("carol", h.code_for("carol")))
+        .unwrap();
+    assert_eq!(h.user(SHARED).username, "carol");
+}
+
+#[test]
+fn an_admin_cannot_verify_an_alias_another_user_holds() {
+    let h = bob_and_carol_share_an_email();
+    h.pool
+        .confirm_sign_up(ConfirmSignUpRequest::new("bob", h.code_for("bob")))
+        .unwrap();
+    let e = refused(
+        h.pool
+            .admin_update_user_attributes("carol", vec![Attribute::new("email_verified", "true")]),
+    );
+    assert_eq!(
+        (e.code(), e.message()),
+        (
+            ErrorCode::AliasExists,
+            "An account with the email already exists."
+        )
+    );
+    assert_ne!(h.user("carol").attribute("email_verified"), Some("true"));
+    assert_eq!(h.user(SHARED).username, "bob");
+}
+
+#[test]
+fn a_case_insensitive_email_pool_treats_emails_differing_in_case_as_one() {
+    let h = Harness::new(
+        super::common::quickstart_config()
+            .case_sensitive(false)
+            .build()
+            .unwrap(),
+    );
+    let mut first = super::common::sign_up_request("Jane.Doe@Example.com");
+    first.password = PASSWORD.into();
+    let sub = h.pool.sign_up(first).unwrap().user_sub;
+    let e = refused(
+        h.pool
+            .sign_up(super::common::sign_up_request("jane.doe@example.com")),
+    );
+    assert_eq!(
+        (e.code(), e.message()),
+        (
+            ErrorCode::UsernameExists,
+            "An account with the given email already exists."
+        )
+    );
+    let user = h.user("JANE.DOE@EXAMPLE.COM");
+    assert_eq!(user.username, sub);
+    assert_eq!(user.attribute("email"), Some("Jane.Doe@Example.com"));
+}
+
+#[test]
+fn a_username_with_whitespace_is_refused() {
+    let h = staff(true);
+    let e = refused(h.pool.sign_up(staff_request("al ice", "alice@example.com")));
+    assert_eq!(e.code(), ErrorCode::InvalidParameter);
+    assert!(h.all_users().is_empty());
+}
