@@ -1,12 +1,14 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+pub mod client;
 pub mod clock;
 pub mod code;
 pub mod config;
 pub mod error;
 pub mod filter;
 mod hex;
+pub mod lockout;
 pub mod message;
 pub mod password;
 pub mod policy;
