@@ -7,7 +7,9 @@
 
 use std::sync::Arc;
 
-use userpool::config::{RecoveryMechanism, UsernameAttribute, VerificationMessageTemplate, VerifiedAttribute};
+use userpool::config::{
+    RecoveryMechanism, UsernameAttribute, VerificationMessageTemplate, VerifiedAttribute,
+};
 use userpool::password::HashingParams;
 use userpool::policy::PasswordPolicy;
 use userpool::schema::{Attribute, CustomAttribute, StandardAttribute};
@@ -24,9 +26,17 @@ fn main() -> Result<(), userpool::Error> {
         })
         .standard_attribute(StandardAttribute::new("family_name").required().immutable())
         .standard_attribute(StandardAttribute::new("address"))
-        .custom_attribute(CustomAttribute::string("tenant_id").length(10, 15).immutable())
+        .custom_attribute(
+            CustomAttribute::string("tenant_id")
+                .length(10, 15)
+                .immutable(),
+        )
         .custom_attribute(CustomAttribute::date_time("created_at"))
-        .custom_attribute(CustomAttribute::number("employee_id").range(1, 100).immutable())
+        .custom_attribute(
+            CustomAttribute::number("employee_id")
+                .range(1, 100)
+                .immutable(),
+        )
         .custom_attribute(CustomAttribute::boolean("is_admin"))
         .password_policy(
             PasswordPolicy::builder()
@@ -78,8 +88,7 @@ fn main() -> Result<(), userpool::Error> {
 
     println!("\nrefused inputs:");
     let weak = pool.sign_up(
-        SignUpRequest::new("weak@example.com", "password")
-            .attribute("family_name", "Weak"),
+        SignUpRequest::new("weak@example.com", "password").attribute("family_name", "Weak"),
     );
     report("weak password", weak.map(|_| ()));
 
@@ -90,7 +99,8 @@ fn main() -> Result<(), userpool::Error> {
     );
     report("tenant_id too short", short_tenant.map(|_| ()));
 
-    let immutable = pool.admin_update_user_attributes(email, vec![Attribute::new("family_name", "Changed")]);
+    let immutable =
+        pool.admin_update_user_attributes(email, vec![Attribute::new("family_name", "Changed")]);
     report("updating family_name", immutable);
     Ok(())
 }

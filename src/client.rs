@@ -1312,6 +1312,20 @@ impl AppClient {
         })
     }
 
+    /// This client with a new configuration at `now`: the id, the secret and
+    /// the creation time stay (`UpdateUserPoolClient` cannot change them).
+    #[must_use]
+    pub(crate) fn reconfigured(&self, mut config: AppClientConfig, now: Timestamp) -> Self {
+        config.client_secret = None;
+        Self {
+            id: self.id.clone(),
+            secret: self.secret.clone(),
+            config,
+            created_at: self.created_at,
+            modified_at: now,
+        }
+    }
+
     /// The client id (`ClientId`).
     #[must_use]
     pub fn id(&self) -> &str {

@@ -27,9 +27,12 @@ pub use message::{MessageSender, Outbox};
 pub use password::{HashingParams, PasswordHash, Verification};
 pub use policy::{PasswordPolicy, PolicyViolation};
 pub use pool::{
-    AdminCreateUserRequest, AdminSetUserPasswordRequest, CodeDeliveryDetails, ConfirmSignUpRequest,
-    GroupPage, GroupRequest, ListUsersRequest, ListUsersResponse, MessageAction, SignUpRequest,
-    SignUpResponse, User, UserPage, UserPool, UserPoolBuilder,
+    AdminCreateUserRequest, AdminSetUserPasswordRequest, AuthResponse, AuthenticationResult,
+    ChallengeName, CodeDeliveryDetails, ConfirmForgotPasswordRequest, ConfirmSignUpRequest,
+    ForgotPasswordRequest, GetTokensFromRefreshTokenRequest, GetUserResponse, GroupPage,
+    GroupRequest, InitiateAuthRequest, ListUsersRequest, ListUsersResponse, MessageAction,
+    Parameters, RespondToAuthChallengeRequest, RevokeTokenRequest, SignUpRequest, SignUpResponse,
+    User, UserPage, UserPool, UserPoolBuilder,
 };
 pub use secret::{Code, Password};
 pub use store::{MemoryStore, Store, UserStatus};

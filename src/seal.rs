@@ -12,7 +12,7 @@ use ring::hkdf;
 use crate::error::{Error, Result};
 
 /// Length of the pool secret every key is derived from.
-pub const POOL_SECRET_LEN: usize = 32;
+pub(crate) const POOL_SECRET_LEN: usize = 32;
 
 struct Len32;
 

@@ -1,7 +1,8 @@
 //! Admin operations on users (IAM-authorised in Cognito).
 
 use super::{
-    AdminCreateUserRequest, AdminSetUserPasswordRequest, MessageAction, User, UserPool, store_error,
+    AdminCreateUserRequest, AdminSetUserPasswordRequest, CodeDeliveryDetails, MessageAction, User,
+    UserPool, store_error,
 };
 use crate::code;
 use crate::config::{UsernameAttribute, VerifiedAttribute};
@@ -194,7 +195,7 @@ impl UserPool {
     }
 
     /// Refuses removing the attribute that serves as the username.
-    fn keep_username_attributes(&self, update: &AttributeUpdate) -> Result<()> {
+    pub(super) fn keep_username_attributes(&self, update: &AttributeUpdate) -> Result<()> {
         for (ua, name) in [
             (UsernameAttribute::Email, "email"),
             (UsernameAttribute::PhoneNumber, "phone_number"),
@@ -213,7 +214,12 @@ impl UserPool {
 
     /// After an attribute write: for each changed, auto-verified, unverified
     /// email or phone number, send a verification code (cognito-protocol.md §4.7).
-    fn send_verification_codes(&self, user: &UserRecord, changed: &[String]) -> Result<()> {
+    pub(super) fn send_verification_codes(
+        &self,
+        user: &UserRecord,
+        changed: &[String],
+    ) -> Result<Vec<CodeDeliveryDetails>> {
+        let mut sent = Vec::new();
         for (va, purpose) in [
             (VerifiedAttribute::Email, CodePurpose::VerifyEmail),
             (
@@ -231,10 +237,15 @@ impl UserPool {
                 && user.attributes.contains_key(name)
                 && !verified
             {
-                self.issue_code(user, purpose, name, MessageKind::UpdateUserAttribute)?;
+                sent.push(self.issue_code(
+                    user,
+                    purpose,
+                    name,
+                    MessageKind::UpdateUserAttribute,
+                )?);
             }
         }
-        Ok(())
+        Ok(sent)
     }
 
     /// `AdminUpdateUserAttributes`: writes attributes as an administrator
@@ -270,7 +281,8 @@ impl UserPool {
             changed = update.changed;
             Ok(Some(next))
         })?;
-        self.send_verification_codes(&stored, &changed)
+        self.send_verification_codes(&stored, &changed)?;
+        Ok(())
     }
 
     /// `AdminDeleteUserAttributes`: deletes attributes by name.
@@ -330,6 +342,12 @@ impl UserPool {
             next.enabled = enabled;
             Ok(Some(next))
         })?;
+        if !enabled {
+            // cognito-protocol.md §4.7: disabling revokes the user's tokens.
+            self.store()
+                .revoke_user_tokens(self.id(), &user.username)
+                .map_err(store_error)?;
+        }
         Ok(())
     }
 

@@ -8,7 +8,7 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::store::{GroupRecord, StoreError};
 
 /// Cognito's quota of groups one user can belong to (cognito-protocol.md §4.11).
-pub const MAX_GROUPS_PER_USER: usize = 100;
+pub(crate) const MAX_GROUPS_PER_USER: usize = 100;
 
 /// `CreateGroup` and `UpdateGroup`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

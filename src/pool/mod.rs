@@ -6,11 +6,13 @@
 //! back with a compare-and-swap on the record's version, retried a bounded
 //! number of times.
 
+use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 
 use ring::hmac;
 
+use crate::client::AppClient;
 use crate::clock::{Clock, SystemClock, Timestamp};
 use crate::code::{self, CodeContext, Verdict};
 use crate::config::{AliasAttribute, PoolConfig, UsernameAttribute};
@@ -21,19 +23,30 @@ use crate::random;
 use crate::seal::{self, POOL_SECRET_LEN, SealKey};
 use crate::secret::{Code, Password};
 use crate::store::{CodePurpose, CodeRecord, MemoryStore, Store, StoreError, UserRecord};
+use crate::token::{KeySet, TokenVerifier};
 
 mod admin;
+mod auth;
+mod clients;
 mod groups;
 mod list;
+mod recovery;
 mod session;
 mod signup;
 mod types;
+mod user_ops;
 
+pub use auth::{
+    AuthResponse, AuthenticationResult, ChallengeName, GetTokensFromRefreshTokenRequest,
+    InitiateAuthRequest, Parameters, RespondToAuthChallengeRequest,
+};
 pub use groups::{GroupPage, GroupRequest, UserPage};
+pub use recovery::{ConfirmForgotPasswordRequest, ForgotPasswordRequest};
 pub use types::{
     AdminCreateUserRequest, AdminSetUserPasswordRequest, CodeDeliveryDetails, ConfirmSignUpRequest,
     ListUsersRequest, ListUsersResponse, MessageAction, SignUpRequest, SignUpResponse, User,
 };
+pub use user_ops::{GetUserResponse, RevokeTokenRequest};
 
 /// How many times an operation re-reads and retries after losing a
 /// compare-and-swap race before giving up with `TooManyRequestsException`.
@@ -58,6 +71,18 @@ struct Inner {
     hashing: HashingParams,
     code_key: hmac::Key,
     session_key: SealKey,
+    clients: RwLock<BTreeMap<String, AppClient>>,
+    signing: RwLock<Signing>,
+    issuer: String,
+    /// A hash of a random password, verified against when a user does not
+    /// exist, so a miss costs the same time as a wrong password.
+    dummy_hash: OnceLock<PasswordHash>,
+}
+
+/// The signing keys and the verifier built from them, swapped together on rotation.
+struct Signing {
+    keys: Arc<KeySet>,
+    verifier: TokenVerifier,
 }
 
 impl fmt::Debug for UserPool {
@@ -67,6 +92,11 @@ impl fmt::Debug for UserPool {
             .field("name", &self.inner.config.name())
             .finish_non_exhaustive()
     }
+}
+
+struct SigningRef {
+    keys: Arc<KeySet>,
+    verifier: TokenVerifier,
 }
 
 /// Builds a [`UserPool`]; see [`UserPool::builder`].
@@ -79,6 +109,8 @@ pub struct UserPoolBuilder {
     sender: Option<Arc<dyn MessageSender>>,
     hashing: HashingParams,
     secret_key: Option<[u8; POOL_SECRET_LEN]>,
+    keys: Option<KeySet>,
+    issuer: Option<String>,
 }
 
 impl fmt::Debug for UserPoolBuilder {
@@ -151,11 +183,31 @@ impl UserPoolBuilder {
         self
     }
 
+    /// The RSA keys that sign access and ID tokens. Defaults to two fresh
+    /// 2048-bit keys (generating them takes a noticeable fraction of a
+    /// second: tests should generate one [`KeySet`] and share it, and real
+    /// deployments must persist theirs, or every restart invalidates every
+    /// token).
+    #[must_use]
+    pub fn keys(mut self, keys: KeySet) -> Self {
+        self.keys = Some(keys);
+        self
+    }
+
+    /// The `iss` of issued tokens. Defaults to Cognito's
+    /// `https://cognito-idp.<region>.amazonaws.com/<poolId>`, which
+    /// aws-jwt-verify's `CognitoJwtVerifier` expects.
+    #[must_use]
+    pub fn issuer(mut self, issuer: impl Into<String>) -> Self {
+        self.issuer = Some(issuer.into());
+        self
+    }
+
     /// Builds the pool.
     ///
     /// # Errors
     /// `InvalidParameterException` for a malformed pool id or region;
-    /// `InternalErrorException` if the system RNG fails.
+    /// `InternalErrorException` if the system RNG or key generation fails.
     pub fn build(self) -> Result<UserPool> {
         let id = match self.id {
             Some(id) => id,
@@ -168,6 +220,15 @@ impl UserPoolBuilder {
         };
         let code_key = seal::derive(&secret, "userpool/v1/code-digests")?;
         let session_key = SealKey::new(&seal::derive(&secret, "userpool/v1/sessions")?)?;
+        let keys = match self.keys {
+            Some(k) => k,
+            None => KeySet::generate()?,
+        };
+        let issuer = self.issuer.unwrap_or_else(|| {
+            let region = id.split_once('_').map_or("", |(r, _)| r);
+            format!("https://cognito-idp.{region}.amazonaws.com/{id}")
+        });
+        let verifier = keys.verifier(issuer.clone());
         Ok(UserPool {
             inner: Arc::new(Inner {
                 id,
@@ -178,6 +239,13 @@ impl UserPoolBuilder {
                 hashing: self.hashing,
                 code_key: hmac::Key::new(hmac::HMAC_SHA256, &code_key),
                 session_key,
+                clients: RwLock::new(BTreeMap::new()),
+                signing: RwLock::new(Signing {
+                    keys: Arc::new(keys),
+                    verifier,
+                }),
+                issuer,
+                dummy_hash: OnceLock::new(),
             }),
         })
     }
@@ -235,6 +303,8 @@ impl UserPool {
             sender: None,
             hashing: HashingParams::OWASP,
             secret_key: None,
+            keys: None,
+            issuer: None,
         }
     }
 
@@ -248,6 +318,55 @@ impl UserPool {
     #[must_use]
     pub fn config(&self) -> &PoolConfig {
         &self.inner.config
+    }
+
+    /// The `iss` claim of the pool's tokens.
+    #[must_use]
+    pub fn issuer(&self) -> &str {
+        &self.inner.issuer
+    }
+
+    /// The JWKS document of the pool's current and previous signing keys,
+    /// as served at `/<poolId>/.well-known/jwks.json`.
+    #[must_use]
+    pub fn jwks_json(&self) -> String {
+        self.signing().keys.jwks_json()
+    }
+
+    /// A verifier for the pool's tokens, for backends that check tokens
+    /// offline (signature, `kid`, `iss`, `token_use`, client, expiry; not
+    /// revocation, which only the pool's own operations see).
+    #[must_use]
+    pub fn token_verifier(&self) -> TokenVerifier {
+        self.signing().verifier.clone()
+    }
+
+    /// Makes `next` the current signing keys. Tokens signed by the keys
+    /// current until now keep verifying (they become the previous
+    /// generation); older ones stop.
+    pub fn rotate_keys(&self, next: KeySet) {
+        let mut signing = self
+            .inner
+            .signing
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        let mut keys = (*signing.keys).clone();
+        keys.rotate(next);
+        signing.verifier = keys.verifier(self.inner.issuer.clone());
+        signing.keys = Arc::new(keys);
+    }
+
+    /// The current keys and verifier (cheap clones; no lock held after).
+    fn signing(&self) -> SigningRef {
+        let s = self
+            .inner
+            .signing
+            .read()
+            .unwrap_or_else(PoisonError::into_inner);
+        SigningRef {
+            keys: Arc::clone(&s.keys),
+            verifier: s.verifier.clone(),
+        }
     }
 
     fn now(&self) -> Timestamp {

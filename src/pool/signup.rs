@@ -183,11 +183,11 @@ impl UserPool {
             // The code proves the address it went to, and only that one: if
             // the attribute changed since, the user is confirmed but the new
             // value stays unverified.
-            if let (Some(attr), Some(dest)) = (&code.attribute, &code.destination) {
-                if current.attributes.get(attr) == Some(dest) {
-                    next.attributes
-                        .insert(format!("{attr}_verified"), "true".to_owned());
-                }
+            if let (Some(attr), Some(dest)) = (&code.attribute, &code.destination)
+                && current.attributes.get(attr) == Some(dest)
+            {
+                next.attributes
+                    .insert(format!("{attr}_verified"), "true".to_owned());
             }
             Ok(Some(next))
         });

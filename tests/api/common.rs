@@ -103,6 +103,14 @@ impl Harness {
     }
 }
 
+/// One pair of signing keys for the whole test process: RSA key generation
+/// is far too slow to repeat for every pool.
+pub(crate) fn shared_keys() -> userpool::token::KeySet {
+    static KEYS: std::sync::OnceLock<userpool::token::KeySet> = std::sync::OnceLock::new();
+    KEYS.get_or_init(|| userpool::token::KeySet::generate().expect("RSA keys generate"))
+        .clone()
+}
+
 /// A pool on `config` over `store`, with `clock`, `outbox` and cheap hashing.
 pub(crate) fn build_pool(
     config: PoolConfig,
@@ -116,6 +124,7 @@ pub(crate) fn build_pool(
         .clock(Arc::new(clock.clone()))
         .message_sender(Arc::new(outbox.clone()))
         .hashing(HashingParams::insecure_fast_for_tests())
+        .keys(shared_keys())
         .build()
         .expect("the test pool builds")
 }

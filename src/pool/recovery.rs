@@ -1,0 +1,309 @@
+//! Password recovery: `ForgotPassword`, `ConfirmForgotPassword`,
+//! `AdminResetUserPassword`.
+
+use std::fmt;
+
+use super::{CodeDeliveryDetails, UserPool};
+use crate::client::{PreventUserExistenceErrors, check_secret_hash};
+use crate::code;
+use crate::config::RecoveryMechanism;
+use crate::error::{Error, ErrorCode, Result};
+use crate::lockout;
+use crate::message::{DeliveryMedium, MessageKind};
+use crate::secret::{Code, Password};
+use crate::store::{CodePurpose, UserRecord, UserStatus};
+
+/// `ForgotPassword`.
+#[derive(Clone)]
+pub struct ForgotPasswordRequest {
+    /// The app client.
+    pub client_id: String,
+    /// The username or an alias.
+    pub username: String,
+    /// `SECRET_HASH` for confidential clients.
+    pub secret_hash: Option<String>,
+}
+
+impl ForgotPasswordRequest {
+    /// A request through `client_id` for `username`.
+    #[must_use]
+    pub fn new(client_id: impl Into<String>, username: impl Into<String>) -> Self {
+        Self {
+            client_id: client_id.into(),
+            username: username.into(),
+            secret_hash: None,
+        }
+    }
+}
+
+impl fmt::Debug for ForgotPasswordRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ForgotPasswordRequest")
+            .field("client_id", &self.client_id)
+            .field("username", &self.username)
+            .field(
+                "secret_hash",
+                &self.secret_hash.as_ref().map(|_| "[redacted]"),
+            )
+            .finish()
+    }
+}
+
+/// `ConfirmForgotPassword`.
+#[derive(Clone)]
+pub struct ConfirmForgotPasswordRequest {
+    /// The app client.
+    pub client_id: String,
+    /// The username or an alias.
+    pub username: String,
+    /// The code the user received.
+    pub confirmation_code: Code,
+    /// The new password.
+    pub password: Password,
+    /// `SECRET_HASH` for confidential clients.
+    pub secret_hash: Option<String>,
+}
+
+impl ConfirmForgotPasswordRequest {
+    /// A reset of `username`'s password to `password` with `code`.
+    #[must_use]
+    pub fn new(
+        client_id: impl Into<String>,
+        username: impl Into<String>,
+        code: impl Into<Code>,
+        password: impl Into<Password>,
+    ) -> Self {
+        Self {
+            client_id: client_id.into(),
+            username: username.into(),
+            confirmation_code: code.into(),
+            password: password.into(),
+            secret_hash: None,
+        }
+    }
+}
+
+impl fmt::Debug for ConfirmForgotPasswordRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConfirmForgotPasswordRequest")
+            .field("client_id", &self.client_id)
+            .field("username", &self.username)
+            .field("confirmation_code", &self.confirmation_code)
+            .field("password", &self.password)
+            .field(
+                "secret_hash",
+                &self.secret_hash.as_ref().map(|_| "[redacted]"),
+            )
+            .finish()
+    }
+}
+
+fn verified(user: &UserRecord, attr: &str) -> bool {
+    user.attributes.get(attr).is_some_and(|v| !v.is_empty())
+        && user
+            .attributes
+            .get(&format!("{attr}_verified"))
+            .is_some_and(|v| v == "true")
+}
+
+fn no_destination() -> Error {
+    Error::invalid_parameter(
+        "Cannot reset password for the user as there is no registered/verified email or phone_number",
+    )
+}
+
+impl UserPool {
+    /// Where a reset code goes under the pool's `AccountRecoverySetting`:
+    /// the first mechanism, by priority, the user has verified. Without a
+    /// setting, Cognito's legacy rule: a verified phone, then a verified email.
+    fn recovery_target(&self, user: &UserRecord, admin: bool) -> Result<&'static str> {
+        let configured = self.config().account_recovery();
+        let order: Vec<RecoveryMechanism> =
+            if configured.is_empty() || (admin && configured == [RecoveryMechanism::AdminOnly]) {
+                vec![
+                    RecoveryMechanism::VerifiedPhoneNumber,
+                    RecoveryMechanism::VerifiedEmail,
+                ]
+            } else {
+                configured.to_vec()
+            };
+        if !admin && order == [RecoveryMechanism::AdminOnly] {
+            return Err(Error::not_authorized(
+                "Contact administrator to reset password.",
+            ));
+        }
+        order
+            .into_iter()
+            .filter_map(|m| match m {
+                RecoveryMechanism::VerifiedEmail => Some("email"),
+                RecoveryMechanism::VerifiedPhoneNumber => Some("phone_number"),
+                RecoveryMechanism::AdminOnly => None,
+            })
+            .find(|attr| verified(user, attr))
+            .ok_or_else(no_destination)
+    }
+
+    /// `ForgotPassword`: sends a reset code (valid 1 hour) to the destination
+    /// the account-recovery setting picks.
+    ///
+    /// With `PreventUserExistenceErrors=ENABLED` an unknown or disabled user
+    /// gets a normal-looking answer with a simulated destination, and no
+    /// message is sent.
+    ///
+    /// # Errors
+    /// - `ResourceNotFoundException` for an unknown client;
+    /// - `NotAuthorizedException`: secret-hash failures, `Contact administrator
+    ///   to reset password.` (admin-only recovery), `User password cannot be
+    ///   reset in the current state.` (a user who never set a password),
+    ///   `User is disabled.`;
+    /// - `UserNotFoundException` (`Username/client id combination not found.`) under `LEGACY`;
+    /// - `InvalidParameterException` when the user has no verified email or phone;
+    /// - `CodeDeliveryFailureException`.
+    pub fn forgot_password(&self, request: ForgotPasswordRequest) -> Result<CodeDeliveryDetails> {
+        let client = self.client(&request.client_id)?;
+        check_secret_hash(&client, &request.username, request.secret_hash.as_deref())?;
+        let prevent =
+            client.config().prevent_user_existence_errors() == PreventUserExistenceErrors::Enabled;
+        let user = match self.resolve(&request.username)? {
+            Some(u) if u.enabled || !prevent => u,
+            _ if prevent => return Ok(self.simulated_delivery(&request.username)),
+            _ => {
+                return Err(Error::new(
+                    ErrorCode::UserNotFound,
+                    "Username/client id combination not found.",
+                ));
+            }
+        };
+        if !user.enabled {
+            return Err(Error::not_authorized("User is disabled."));
+        }
+        if user.status == UserStatus::ForceChangePassword {
+            return Err(Error::not_authorized(
+                "User password cannot be reset in the current state.",
+            ));
+        }
+        let target = match self.recovery_target(&user, false) {
+            Err(e) if prevent && e.code() == ErrorCode::InvalidParameter => {
+                return Ok(self.simulated_delivery(&request.username));
+            }
+            other => other?,
+        };
+        self.issue_code(
+            &user,
+            CodePurpose::ForgotPassword,
+            target,
+            MessageKind::ForgotPassword,
+        )
+    }
+
+    /// A delivery answer for a user that cannot receive one, shaped like a
+    /// real one and the same for the same name every time.
+    fn simulated_delivery(&self, username: &str) -> CodeDeliveryDetails {
+        let destination = if username.contains('@') {
+            code::mask_email(username)
+        } else {
+            code::mask_email(&format!("{username}@example.com"))
+        };
+        CodeDeliveryDetails {
+            destination,
+            delivery_medium: DeliveryMedium::Email,
+            attribute_name: "email".to_owned(),
+        }
+    }
+
+    /// `ConfirmForgotPassword`: checks the reset code and sets the new
+    /// password; the user becomes `CONFIRMED` (from `RESET_REQUIRED`) and any
+    /// sign-in lockout is lifted.
+    ///
+    /// # Errors
+    /// - `ResourceNotFoundException` for an unknown client;
+    /// - `NotAuthorizedException` for secret-hash failures;
+    /// - `UserNotFoundException` under `LEGACY` (`CodeMismatchException` under `ENABLED`);
+    /// - `InvalidPasswordException` (checked before the code is used up);
+    /// - `CodeMismatchException`, `ExpiredCodeException`, `LimitExceededException`.
+    pub fn confirm_forgot_password(&self, request: ConfirmForgotPasswordRequest) -> Result<()> {
+        let client = self.client(&request.client_id)?;
+        check_secret_hash(&client, &request.username, request.secret_hash.as_deref())?;
+        let prevent =
+            client.config().prevent_user_existence_errors() == PreventUserExistenceErrors::Enabled;
+        let user = self.resolve(&request.username)?.ok_or_else(|| {
+            if prevent {
+                Error::new(
+                    ErrorCode::CodeMismatch,
+                    "Invalid verification code provided, please try again.",
+                )
+            } else {
+                Error::new(
+                    ErrorCode::UserNotFound,
+                    "Username/client id combination not found.",
+                )
+            }
+        })?;
+        self.config()
+            .password_policy()
+            .validate(&request.password)?;
+        let hash = self.hash_new_password(&request.password)?;
+        self.consume_code(
+            &user.username,
+            CodePurpose::ForgotPassword,
+            &request.confirmation_code,
+        )?;
+        let now = self.now();
+        self.modify_user(&user.username, |cur| {
+            let mut next = cur.clone();
+            next.password_hash = Some(hash.as_phc_str().to_owned());
+            if cur.status == UserStatus::ResetRequired {
+                next.status = UserStatus::Confirmed;
+            }
+            super::auth::set_lockout_state(
+                &mut next,
+                lockout::record_success(&super::auth::lockout_state(cur), now),
+            );
+            Ok(Some(next))
+        })?;
+        Ok(())
+    }
+
+    /// `AdminResetUserPassword`: the user must reset their password
+    /// (`RESET_REQUIRED`: sign-in answers `PasswordResetRequiredException`)
+    /// and is sent a reset code. The current password stops working.
+    ///
+    /// # Errors
+    /// `UserNotFoundException`; `NotAuthorizedException` (`User password
+    /// cannot be reset in the current state.`) unless the user is `CONFIRMED`
+    /// or already `RESET_REQUIRED`; `InvalidParameterException` when the user
+    /// has no verified email or phone; `CodeDeliveryFailureException`.
+    pub fn admin_reset_user_password(&self, username: &str) -> Result<()> {
+        let user = self.resolve_existing(username)?;
+        if !matches!(
+            user.status,
+            UserStatus::Confirmed | UserStatus::ResetRequired
+        ) {
+            return Err(Error::not_authorized(
+                "User password cannot be reset in the current state.",
+            ));
+        }
+        let target = self.recovery_target(&user, true)?;
+        let stored = self.modify_user(&user.username, |cur| {
+            if !matches!(
+                cur.status,
+                UserStatus::Confirmed | UserStatus::ResetRequired
+            ) {
+                return Err(Error::not_authorized(
+                    "User password cannot be reset in the current state.",
+                ));
+            }
+            let mut next = cur.clone();
+            next.status = UserStatus::ResetRequired;
+            next.password_hash = None;
+            Ok(Some(next))
+        })?;
+        self.issue_code(
+            &stored,
+            CodePurpose::ForgotPassword,
+            target,
+            MessageKind::ForgotPassword,
+        )?;
+        Ok(())
+    }
+}

@@ -1,0 +1,424 @@
+//! Operations a signed-in user makes with their access token, and sign-out
+//! and revocation: `GetUser`, `UpdateUserAttributes`,
+//! `GetUserAttributeVerificationCode`, `VerifyUserAttribute`,
+//! `DeleteUserAttributes`, `DeleteUser`, `ChangePassword`, `GlobalSignOut`,
+//! `AdminUserGlobalSignOut`, `RevokeToken`.
+
+use std::fmt;
+
+use super::auth::{lockout_state, set_lockout_state};
+use super::{CodeDeliveryDetails, UserPool, store_error};
+use crate::client::{AppClient, check_client_secret};
+use crate::error::{Error, ErrorCode, Result};
+use crate::lockout::{self, Decision};
+use crate::message::MessageKind;
+use crate::password::{self, PasswordHash, Verification};
+use crate::schema::{Attribute, Writer};
+use crate::secret::{Code, Password};
+use crate::store::{CodePurpose, StoreError, UserRecord, UserStatus};
+use crate::token::{
+    AccessClaims, SCOPE_USER_ADMIN, parse_refresh_token_shape, refresh_token_digest,
+};
+
+const REVOKED: &str = "Access Token has been revoked";
+
+/// The result of `GetUser`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GetUserResponse {
+    /// The internal username.
+    pub username: String,
+    /// The attributes the token's app client may read, `sub` first.
+    pub user_attributes: Vec<Attribute>,
+}
+
+/// `RevokeToken`.
+#[derive(Clone)]
+pub struct RevokeTokenRequest {
+    /// The refresh token to revoke.
+    pub token: String,
+    /// The app client it was issued to.
+    pub client_id: String,
+    /// The raw client secret, for confidential clients.
+    pub client_secret: Option<String>,
+}
+
+impl fmt::Debug for RevokeTokenRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RevokeTokenRequest")
+            .field("token", &"[redacted]")
+            .field("client_id", &self.client_id)
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "[redacted]"),
+            )
+            .finish()
+    }
+}
+
+/// A user authorised by an access token, with the client it was issued to.
+pub(super) struct Authorized {
+    pub(super) user: UserRecord,
+    pub(super) client: AppClient,
+}
+
+fn verify_target(attribute: &str) -> Result<CodePurpose> {
+    match attribute {
+        "email" => Ok(CodePurpose::VerifyEmail),
+        "phone_number" => Ok(CodePurpose::VerifyPhoneNumber),
+        other => Err(Error::invalid_parameter(format!(
+            "Only email and phone_number can be verified, not {other}."
+        ))),
+    }
+}
+
+impl UserPool {
+    /// Checks an access token for one of the pool's own operations: the
+    /// signature, issuer, expiry, scope, the app client still existing, and
+    /// revocation (sign-out, `RevokeToken`, disabling), then the user's state.
+    pub(super) fn authorize(&self, access_token: &str) -> Result<Authorized> {
+        let now = self.now();
+        let claims: AccessClaims =
+            self.signing()
+                .verifier
+                .verify_access(access_token, None, now)?;
+        if !claims.scope.split(' ').any(|s| s == SCOPE_USER_ADMIN) {
+            return Err(Error::not_authorized(
+                "Access Token does not have required scopes",
+            ));
+        }
+        let client = self
+            .client(&claims.client_id)
+            .map_err(|_| Error::not_authorized("Invalid Access Token"))?;
+        if let Some(family) = &claims.origin_jti
+            && self
+                .store()
+                .is_family_revoked(self.id(), family)
+                .map_err(store_error)?
+        {
+            return Err(Error::not_authorized(REVOKED));
+        }
+        let user = self
+            .store()
+            .get_user(self.id(), &claims.username)
+            .map_err(store_error)?
+            .ok_or_else(Error::user_not_found)?;
+        if user.sub() != claims.sub {
+            // The user was deleted and the name reused.
+            return Err(Error::user_not_found());
+        }
+        // Tokens without an origin_jti (revocation disabled on the client)
+        // are revoked by time: anything issued in or before the second of the
+        // last sign-out.
+        if claims.origin_jti.is_none()
+            && user
+                .tokens_valid_after
+                .is_some_and(|t| claims.iat <= t.unix_seconds())
+        {
+            return Err(Error::not_authorized(REVOKED));
+        }
+        if !user.enabled {
+            return Err(Error::not_authorized(REVOKED));
+        }
+        match user.status {
+            UserStatus::Unconfirmed => Err(Error::new(
+                ErrorCode::UserNotConfirmed,
+                "User is not confirmed.",
+            )),
+            UserStatus::ResetRequired => Err(Error::new(
+                ErrorCode::PasswordResetRequired,
+                "Password reset required for the user",
+            )),
+            _ => Ok(Authorized { user, client }),
+        }
+    }
+
+    /// `GetUser`: the token owner's username and the attributes its client may read.
+    ///
+    /// # Errors
+    /// `NotAuthorizedException` (`Invalid Access Token`, `Access Token has
+    /// expired`, `Access Token has been revoked`); `UserNotFoundException`;
+    /// `UserNotConfirmedException`; `PasswordResetRequiredException`.
+    pub fn get_user(&self, access_token: &str) -> Result<GetUserResponse> {
+        let a = self.authorize(access_token)?;
+        let user = super::User::from_record(&a.user, None);
+        Ok(GetUserResponse {
+            username: user.username,
+            user_attributes: user
+                .attributes
+                .into_iter()
+                .filter(|attr| a.client.config().can_read(&attr.name))
+                .collect(),
+        })
+    }
+
+    /// `UpdateUserAttributes`: writes attributes the token's client may
+    /// write. Changing `email` or `phone_number` resets its `_verified` flag
+    /// and, for an auto-verified attribute, sends a code; the new value takes
+    /// effect at once (`AttributesRequireVerificationBeforeUpdate` is not
+    /// simulated).
+    ///
+    /// # Errors
+    /// The token errors of [`UserPool::get_user`]; `NotAuthorizedException`
+    /// (`A client attempted to write unauthorized attribute`);
+    /// `InvalidParameterException` for refused attributes; `AliasExistsException`.
+    pub fn update_user_attributes(
+        &self,
+        access_token: &str,
+        attributes: Vec<Attribute>,
+    ) -> Result<Vec<CodeDeliveryDetails>> {
+        let a = self.authorize(access_token)?;
+        if attributes
+            .iter()
+            .any(|x| !a.client.config().can_write(&x.name))
+        {
+            return Err(Error::not_authorized(
+                "A client attempted to write unauthorized attribute",
+            ));
+        }
+        let mut changed = Vec::new();
+        let stored = self.modify_user(&a.user.username, |cur| {
+            let update = self.config().schema().validate_update(
+                &cur.attributes,
+                &attributes,
+                Writer::User,
+            )?;
+            self.keep_username_attributes(&update)?;
+            if update.changed.is_empty() {
+                return Ok(None);
+            }
+            let mut next = cur.clone();
+            next.attributes = update.attributes;
+            changed = update.changed;
+            Ok(Some(next))
+        })?;
+        self.send_verification_codes(&stored, &changed)
+    }
+
+    /// `GetUserAttributeVerificationCode`: sends a code to verify `email` or
+    /// `phone_number`, replacing any pending one.
+    ///
+    /// # Errors
+    /// The token errors; `InvalidParameterException` for another attribute or
+    /// one the user does not have; `CodeDeliveryFailureException`.
+    pub fn get_user_attribute_verification_code(
+        &self,
+        access_token: &str,
+        attribute_name: &str,
+    ) -> Result<CodeDeliveryDetails> {
+        let a = self.authorize(access_token)?;
+        let purpose = verify_target(attribute_name)?;
+        self.issue_code(
+            &a.user,
+            purpose,
+            attribute_name,
+            MessageKind::VerifyUserAttribute,
+        )
+    }
+
+    /// `VerifyUserAttribute`: checks the code and sets `<attribute>_verified`.
+    /// A code sent to a value the attribute no longer has verifies nothing.
+    ///
+    /// # Errors
+    /// The token errors; `InvalidParameterException` for an attribute other
+    /// than email or phone; `CodeMismatchException`, `ExpiredCodeException`,
+    /// `LimitExceededException`; `AliasExistsException` when the value is a
+    /// verified alias of another user (the code stays usable).
+    pub fn verify_user_attribute(
+        &self,
+        access_token: &str,
+        attribute_name: &str,
+        code: &Code,
+    ) -> Result<()> {
+        let a = self.authorize(access_token)?;
+        let purpose = verify_target(attribute_name)?;
+        let record = self.consume_code(&a.user.username, purpose, code)?;
+        let flag = format!("{attribute_name}_verified");
+        let result = self.modify_user(&a.user.username, |cur| {
+            if cur.attributes.get(attribute_name) != record.destination.as_ref() {
+                return Err(Error::new(
+                    ErrorCode::ExpiredCode,
+                    "Invalid code provided, please request a code again.",
+                ));
+            }
+            let mut next = cur.clone();
+            next.attributes.insert(flag.clone(), "true".to_owned());
+            Ok((next != *cur).then_some(next))
+        });
+        if result
+            .as_ref()
+            .is_err_and(|e| e.code() == ErrorCode::AliasExists)
+        {
+            self.restore_code(&a.user.username, purpose, &record);
+        }
+        result.map(|_| ())
+    }
+
+    /// `DeleteUserAttributes`: deletes attributes the token's client may write.
+    ///
+    /// # Errors
+    /// The token errors; `NotAuthorizedException` for attributes the client
+    /// may not write; `InvalidParameterException` for required or immutable ones.
+    pub fn delete_user_attributes(&self, access_token: &str, names: Vec<String>) -> Result<()> {
+        let a = self.authorize(access_token)?;
+        if names.iter().any(|n| !a.client.config().can_write(n)) {
+            return Err(Error::not_authorized(
+                "A client attempted to write unauthorized attribute",
+            ));
+        }
+        self.modify_user(&a.user.username, |cur| {
+            let update =
+                self.config()
+                    .schema()
+                    .validate_delete(&cur.attributes, &names, Writer::User)?;
+            self.keep_username_attributes(&update)?;
+            if update.changed.is_empty() {
+                return Ok(None);
+            }
+            let mut next = cur.clone();
+            next.attributes = update.attributes;
+            Ok(Some(next))
+        })?;
+        Ok(())
+    }
+
+    /// `DeleteUser`: the token owner deletes their account; their tokens stop working.
+    ///
+    /// # Errors
+    /// The token errors.
+    pub fn delete_user(&self, access_token: &str) -> Result<()> {
+        let a = self.authorize(access_token)?;
+        self.store()
+            .revoke_user_tokens(self.id(), &a.user.username)
+            .map_err(store_error)?;
+        self.admin_delete_user(&a.user.username)
+    }
+
+    /// `ChangePassword`: verifies the previous password (a wrong one counts
+    /// towards the sign-in lockout) and sets the proposed one. Existing
+    /// tokens keep working, as in Cognito.
+    ///
+    /// # Errors
+    /// The token errors; `NotAuthorizedException` (`Incorrect username or
+    /// password.`, `Password attempts exceeded`); `InvalidPasswordException`;
+    /// `InvalidParameterException` for a missing previous password.
+    pub fn change_password(
+        &self,
+        access_token: &str,
+        previous: &Password,
+        proposed: &Password,
+    ) -> Result<()> {
+        let a = self.authorize(access_token)?;
+        let now = self.now();
+        if let Decision::Locked { .. } = lockout::check(&lockout_state(&a.user), now) {
+            return Err(lockout::locked_error());
+        }
+        self.config().password_policy().validate(proposed)?;
+        let verification = match a.user.password_hash.as_deref() {
+            Some(phc) => password::verify_password(
+                &self.inner.hashing,
+                &PasswordHash::from_phc(phc.to_owned())?,
+                previous,
+            )?,
+            None => Verification::Mismatch,
+        };
+        if !verification.is_match() {
+            self.modify_user(&a.user.username, |cur| {
+                let mut next = cur.clone();
+                set_lockout_state(&mut next, lockout::record_failure(&lockout_state(cur), now));
+                Ok(Some(next))
+            })?;
+            return Err(Error::not_authorized("Incorrect username or password."));
+        }
+        let hash = self.hash_new_password(proposed)?;
+        self.modify_user(&a.user.username, |cur| {
+            let mut next = cur.clone();
+            next.password_hash = Some(hash.as_phc_str().to_owned());
+            set_lockout_state(&mut next, lockout::record_success(&lockout_state(cur), now));
+            Ok(Some(next))
+        })?;
+        Ok(())
+    }
+
+    fn sign_out_user(&self, username: &str) -> Result<()> {
+        self.store()
+            .revoke_user_tokens(self.id(), username)
+            .map_err(store_error)?;
+        let now = self.now();
+        self.modify_user(username, |cur| {
+            let mut next = cur.clone();
+            next.tokens_valid_after = Some(now);
+            Ok(Some(next))
+        })?;
+        Ok(())
+    }
+
+    /// `GlobalSignOut`: revokes every refresh token of the token owner and
+    /// makes their access tokens fail on the pool's operations (they still
+    /// verify offline until they expire, as Cognito's do).
+    ///
+    /// # Errors
+    /// The token errors.
+    pub fn global_sign_out(&self, access_token: &str) -> Result<()> {
+        let a = self.authorize(access_token)?;
+        self.sign_out_user(&a.user.username)
+    }
+
+    /// `AdminUserGlobalSignOut`: [`UserPool::global_sign_out`] by username.
+    ///
+    /// # Errors
+    /// `UserNotFoundException`.
+    pub fn admin_user_global_sign_out(&self, username: &str) -> Result<()> {
+        let user = self.resolve_existing(username)?;
+        self.sign_out_user(&user.username)
+    }
+
+    /// `RevokeToken`: revokes a refresh token and every access token issued
+    /// with it (its `origin_jti` family). Revoking an unknown or already
+    /// revoked refresh token succeeds (RFC 7009 §2.2).
+    ///
+    /// # Errors
+    /// `ResourceNotFoundException` for an unknown client;
+    /// `UnauthorizedException` for a wrong client secret or a token of
+    /// another client; `UnsupportedOperationException` when the client has
+    /// token revocation disabled; `UnsupportedTokenTypeException` for an
+    /// access or ID token.
+    pub fn revoke_token(&self, request: RevokeTokenRequest) -> Result<()> {
+        let client = self.client(&request.client_id)?;
+        if !check_client_secret(&client, request.client_secret.as_deref()) {
+            return Err(Error::new(
+                ErrorCode::Unauthorized,
+                format!("Unable to verify secret hash for client {}", client.id()),
+            ));
+        }
+        if !client.config().enable_token_revocation() {
+            return Err(Error::new(
+                ErrorCode::UnsupportedOperation,
+                "Token revocation is not enabled for this client.",
+            ));
+        }
+        if !parse_refresh_token_shape(&request.token) {
+            return Err(if request.token.split('.').count() == 3 {
+                Error::new(
+                    ErrorCode::UnsupportedTokenType,
+                    "Only refresh tokens can be revoked.",
+                )
+            } else {
+                Error::invalid_parameter("Invalid token.")
+            });
+        }
+        let digest = refresh_token_digest(&request.token);
+        match self.store().get_refresh_token(self.id(), &digest) {
+            Ok(Some(record)) if record.client_id != client.id() => Err(Error::new(
+                ErrorCode::Unauthorized,
+                "The token was not issued to this client.",
+            )),
+            Ok(Some(record)) => self
+                .store()
+                .revoke_token_family(self.id(), &record.origin_jti)
+                .map_err(store_error),
+            Ok(None) => Ok(()),
+            Err(StoreError::NotFound) => Ok(()),
+            Err(e) => Err(store_error(e)),
+        }
+    }
+}
