@@ -1,21 +1,34 @@
-#![allow(clippy::panic)]
-//! Sign-up + confirm through the whole pool with the test hashing preset,
-//! beside its floor measured in the same run: one Argon2id hash at the same
-//! preset. The ratio is what docs/PERFORMANCE.md records.
+//! Whole-pool flows beside their floors, measured in the same run
+//! (ARCHITECTURE.md, performance floors). docs/PERFORMANCE.md records the ratios.
+//!
+//! * `pool/sign_up+confirm/test_preset` against one Argon2id hash at the
+//!   test preset.
+//! * `login/user_password_auth/owasp` (USER_PASSWORD_AUTH to the token
+//!   triple, OWASP Argon2id) against its floor `login/floor/owasp`: one
+//!   Argon2id verify at the same parameters plus two raw RSA-2048 signatures.
 //!
 //! `cargo bench --bench pool`
+#![allow(clippy::panic)]
 
 use std::hint::black_box;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use ring::rand::SystemRandom;
+use ring::signature::{RSA_PKCS1_SHA256, RsaKeyPair};
+use userpool::client::{AppClientConfig, AuthFlow};
 use userpool::config::{UsernameAttribute, VerifiedAttribute};
-use userpool::password::{HashingParams, hash_password};
+use userpool::password::{HashingParams, hash_password, verify_password};
 use userpool::schema::StandardAttribute;
-use userpool::{ConfirmSignUpRequest, Outbox, Password, PoolConfig, SignUpRequest, UserPool};
+use userpool::token::KeySet;
+use userpool::{
+    ConfirmSignUpRequest, InitiateAuthRequest, Outbox, Password, PoolConfig, SignUpRequest,
+    UserPool,
+};
 
-fn pool(outbox: &Outbox) -> UserPool {
+fn pool(outbox: &Outbox, hashing: HashingParams, keys: KeySet) -> UserPool {
     let config = PoolConfig::builder("bench")
         .username_attributes(&[UsernameAttribute::Email])
         .auto_verified_attributes(&[VerifiedAttribute::Email])
@@ -24,14 +37,19 @@ fn pool(outbox: &Outbox) -> UserPool {
         .unwrap_or_else(|e| panic!("config: {e}"));
     UserPool::builder(config)
         .message_sender(Arc::new(outbox.clone()))
-        .hashing(HashingParams::insecure_fast_for_tests())
+        .hashing(hashing)
+        .keys(keys)
         .build()
         .unwrap_or_else(|e| panic!("pool: {e}"))
 }
 
-fn sign_up_and_confirm(c: &mut Criterion) {
+fn sign_up_and_confirm(c: &mut Criterion, keys: &KeySet) {
     let outbox = Outbox::new();
-    let pool = pool(&outbox);
+    let pool = pool(
+        &outbox,
+        HashingParams::insecure_fast_for_tests(),
+        keys.clone(),
+    );
     let n = AtomicU64::new(0);
     let mut g = c.benchmark_group("pool");
     g.bench_function("sign_up+confirm/test_preset", |b| {
@@ -58,5 +76,64 @@ fn sign_up_and_confirm(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, sign_up_and_confirm);
-criterion_main!(benches);
+fn login_password(c: &mut Criterion, keys: &KeySet) {
+    let outbox = Outbox::new();
+    let pool = pool(&outbox, HashingParams::OWASP, keys.clone());
+    let client = pool
+        .create_user_pool_client(
+            AppClientConfig::builder("bench")
+                .explicit_auth_flows([AuthFlow::UserPasswordAuth, AuthFlow::RefreshTokenAuth])
+                .build()
+                .unwrap_or_else(|e| panic!("client: {e}")),
+        )
+        .unwrap_or_else(|e| panic!("client: {e}"));
+    let email = "login@example.com";
+    pool.sign_up(SignUpRequest::new(email, "1234Abcd^").attribute("family_name", "Bench"))
+        .unwrap_or_else(|e| panic!("sign_up: {e}"));
+    pool.admin_confirm_sign_up(email)
+        .unwrap_or_else(|e| panic!("confirm: {e}"));
+
+    let mut g = c.benchmark_group("login");
+    g.sample_size(20).measurement_time(Duration::from_secs(8));
+    g.bench_function("user_password_auth/owasp", |b| {
+        b.iter(|| {
+            pool.initiate_auth(InitiateAuthRequest::user_password(
+                client.id(),
+                email,
+                "1234Abcd^",
+            ))
+            .unwrap_or_else(|e| panic!("sign-in: {e}"))
+        });
+    });
+
+    // The floor: what no implementation can avoid.
+    let password = Password::new("1234Abcd^");
+    let stored = hash_password(&HashingParams::OWASP, &password, &[9u8; 16])
+        .unwrap_or_else(|e| panic!("hash: {e}"));
+    let (access_der, _) = keys.export_pkcs8();
+    let pair = RsaKeyPair::from_pkcs8(&access_der).unwrap_or_else(|e| panic!("key: {e}"));
+    let rng = SystemRandom::new();
+    let message = vec![b'x'; 900];
+    let mut sig = vec![0u8; pair.public().modulus_len()];
+    g.bench_function("floor/owasp", |b| {
+        b.iter(|| {
+            let ok = verify_password(&HashingParams::OWASP, &stored, black_box(&password))
+                .unwrap_or_else(|e| panic!("verify: {e}"));
+            for _ in 0..2 {
+                pair.sign(&RSA_PKCS1_SHA256, &rng, black_box(&message), &mut sig)
+                    .unwrap_or_else(|e| panic!("sign: {e}"));
+            }
+            ok
+        });
+    });
+    g.finish();
+}
+
+fn benches(c: &mut Criterion) {
+    let keys = KeySet::generate().unwrap_or_else(|e| panic!("keys: {e}"));
+    sign_up_and_confirm(c, &keys);
+    login_password(c, &keys);
+}
+
+criterion_group!(pool_benches, benches);
+criterion_main!(pool_benches);

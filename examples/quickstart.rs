@@ -1,19 +1,26 @@
 //! The main demo: builds a pool like the one a Cognito console user would
 //! configure, signs a user up, confirms them with the code from the outbox,
 //! verifies their email, and shows three refused inputs with their Cognito
-//! exception names.
+//! exception names. Then it signs in with USER_PASSWORD_AUTH, verifies the
+//! tokens with the public verifier, refreshes, signs out globally and shows
+//! the old access token refused.
 //!
 //! Run with `cargo run --release --example quickstart`.
 
 use std::sync::Arc;
 
+use userpool::Clock as _;
+use userpool::client::{AppClientConfig, AuthFlow};
 use userpool::config::{
     RecoveryMechanism, UsernameAttribute, VerificationMessageTemplate, VerifiedAttribute,
 };
 use userpool::password::HashingParams;
 use userpool::policy::PasswordPolicy;
 use userpool::schema::{Attribute, CustomAttribute, StandardAttribute};
-use userpool::{ConfirmSignUpRequest, Outbox, PoolConfig, SignUpRequest, User, UserPool};
+use userpool::{
+    ConfirmSignUpRequest, InitiateAuthRequest, Outbox, PoolConfig, SignUpRequest, SystemClock,
+    User, UserPool,
+};
 
 fn main() -> Result<(), userpool::Error> {
     let config = PoolConfig::builder("quickstart")
@@ -102,6 +109,83 @@ fn main() -> Result<(), userpool::Error> {
     let immutable =
         pool.admin_update_user_attributes(email, vec![Attribute::new("family_name", "Changed")]);
     report("updating family_name", immutable);
+
+    // ----- sign-in and tokens -----
+    let client = pool.create_user_pool_client(
+        AppClientConfig::builder("quickstart-web")
+            .explicit_auth_flows([AuthFlow::UserPasswordAuth, AuthFlow::RefreshTokenAuth])
+            .build()?,
+    )?;
+    println!("\napp client {}", client.id());
+
+    let signed_in = pool.initiate_auth(InitiateAuthRequest::user_password(
+        client.id(),
+        email,
+        "1234Abcd^",
+    ))?;
+    let tokens = signed_in
+        .authentication_result
+        .ok_or_else(|| userpool::Error::new(userpool::ErrorCode::InternalError, "no tokens"))?;
+    println!(
+        "\nUSER_PASSWORD_AUTH -> {} tokens, expires in {} s",
+        tokens.token_type, tokens.expires_in
+    );
+    println!("  access token:  {}", tokens.access_token);
+    println!("  id token:      {}", tokens.id_token);
+    println!(
+        "  refresh token: {}",
+        tokens.refresh_token.as_deref().unwrap_or("")
+    );
+
+    let verifier = pool.token_verifier();
+    let now = SystemClock.now();
+    let access = verifier.verify_access(&tokens.access_token, Some(client.id()), now)?;
+    let id = verifier.verify_id(&tokens.id_token, Some(client.id()), now)?;
+    println!(
+        "\nverified access token: sub {}, username {}, scope {:?}",
+        access.sub, access.username, access.scope
+    );
+    println!(
+        "verified id token: email {}, email_verified {}, custom:tenant_id {}",
+        id.attributes
+            .get("email")
+            .map_or_else(String::new, ToString::to_string),
+        id.attributes
+            .get("email_verified")
+            .map_or_else(String::new, ToString::to_string),
+        id.attributes
+            .get("custom:tenant_id")
+            .map_or_else(String::new, ToString::to_string),
+    );
+
+    let refresh_token = tokens.refresh_token.clone().unwrap_or_default();
+    let refreshed = pool.initiate_auth(InitiateAuthRequest::refresh(
+        client.id(),
+        refresh_token.clone(),
+    ))?;
+    println!(
+        "\nREFRESH_TOKEN_AUTH -> new access token: {}, new refresh token: {}",
+        refreshed
+            .authentication_result
+            .as_ref()
+            .is_some_and(|r| r.access_token != tokens.access_token),
+        refreshed
+            .authentication_result
+            .as_ref()
+            .is_some_and(|r| r.refresh_token.is_some())
+    );
+
+    pool.global_sign_out(&tokens.access_token)?;
+    println!("\nglobal_sign_out -> ok");
+    report(
+        "get_user with the old access token",
+        pool.get_user(&tokens.access_token).map(|_| ()),
+    );
+    report(
+        "refresh with the old refresh token",
+        pool.initiate_auth(InitiateAuthRequest::refresh(client.id(), refresh_token))
+            .map(|_| ()),
+    );
     Ok(())
 }
 
