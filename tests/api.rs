@@ -2,7 +2,10 @@
 //! email-as-username pool, username and alias rules, `ConfirmSignUp` and its
 //! codes, the admin operations, `ListUsers`, concurrent callers, invariants
 //! checked with proptest, and that no secret leaks through `Debug`
-//! (cognito-protocol.md §4.4, §4.7, §4.8, §4.9, §5.2, §7.4, §7.5).
+//! (cognito-protocol.md §4.4, §4.7, §4.8, §4.9, §5.2, §7.4, §7.5); then app
+//! clients, password sign-in and its challenge sessions, the tokens and their
+//! refresh, the access-token operations, recovery, lockout and groups
+//! (§2, §4.3, §4.5, §4.6, §4.10, §4.11, §5.3, §6, §7.9).
 //!
 //! Every pool hashes with `HashingParams::insecure_fast_for_tests()`, reads
 //! time from a `ManualClock` and delivers into an `Outbox` the test reads.
@@ -14,12 +17,21 @@
 
 mod api {
     mod admin;
+    mod auth;
+    mod clients;
     mod common;
     mod concurrency;
     mod confirm;
+    mod groups;
     mod list;
+    mod lockout;
     mod properties;
+    mod recovery;
+    mod refresh;
     mod secrets;
+    mod sessions;
     mod signup;
+    mod tokens;
+    mod user_ops;
     mod usernames;
 }

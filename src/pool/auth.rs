@@ -163,8 +163,9 @@ impl InitiateAuthRequest {
     }
 }
 
-/// `RespondToAuthChallenge` / `AdminRespondToAuthChallenge`.
-#[derive(Clone, Debug)]
+/// `RespondToAuthChallenge` / `AdminRespondToAuthChallenge`. `Debug`
+/// redacts the session and the responses' values.
+#[derive(Clone)]
 pub struct RespondToAuthChallengeRequest {
     /// The app client.
     pub client_id: String,
@@ -230,8 +231,9 @@ impl fmt::Debug for AuthenticationResult {
     }
 }
 
-/// The answer to a sign-in step: a challenge, or tokens.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// The answer to a sign-in step: a challenge, or tokens. `Debug` redacts
+/// the session (it lets its holder answer the challenge) and the tokens.
+#[derive(Clone, PartialEq, Eq)]
 pub struct AuthResponse {
     /// The next challenge, if any.
     pub challenge_name: Option<ChallengeName>,
@@ -241,6 +243,35 @@ pub struct AuthResponse {
     pub challenge_parameters: BTreeMap<String, String>,
     /// The tokens, when sign-in is complete.
     pub authentication_result: Option<AuthenticationResult>,
+}
+
+fn redacted(s: Option<&String>) -> Option<&'static str> {
+    s.map(|_| "[redacted]")
+}
+
+impl fmt::Debug for RespondToAuthChallengeRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RespondToAuthChallengeRequest")
+            .field("client_id", &self.client_id)
+            .field("challenge_name", &self.challenge_name)
+            .field("session", &redacted(self.session.as_ref()))
+            .field("challenge_responses", &self.challenge_responses)
+            .finish()
+    }
+}
+
+impl fmt::Debug for AuthResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuthResponse")
+            .field("challenge_name", &self.challenge_name)
+            .field("session", &redacted(self.session.as_ref()))
+            .field(
+                "challenge_parameters",
+                &self.challenge_parameters.keys().collect::<Vec<_>>(),
+            )
+            .field("authentication_result", &self.authentication_result)
+            .finish()
+    }
 }
 
 impl AuthResponse {
@@ -283,6 +314,13 @@ impl fmt::Debug for GetTokensFromRefreshTokenRequest {
 pub(super) struct Authenticated {
     user: UserRecord,
     auth_time: Timestamp,
+}
+
+/// The two names of a refresh-token family: every token of one
+/// authentication, refreshes included, carries them.
+struct Family {
+    origin_jti: String,
+    event_id: String,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -530,7 +568,7 @@ impl UserPool {
             .collect();
         let session = self.issue_session(
             client.id(),
-            &user.username,
+            user,
             NEW_PASSWORD_REQUIRED,
             client.config().auth_session_validity(),
         )?;
@@ -601,7 +639,7 @@ impl UserPool {
         check_secret_hash(client, username, r.get("SECRET_HASH"))?;
         let user = self
             .resolve(username)?
-            .filter(|u| u.username == state.username)
+            .filter(|u| u.username == state.username && u.sub() == state.sub)
             .ok_or_else(|| Error::not_authorized("Invalid session for the user."))?;
         let new_password = Password::new(r.required("NEW_PASSWORD")?);
         self.config().password_policy().validate(&new_password)?;
@@ -620,7 +658,22 @@ impl UserPool {
                 "A client attempted to write unauthorized attribute",
             ));
         }
+        let required = self.config().schema().required_attributes();
         let prepare = |current: &UserRecord| -> Result<crate::schema::Attributes> {
+            // cognito-protocol.md §4.6: the answer may supply missing required
+            // attributes, never overwrite one that already has a value.
+            if let Some(a) = attributes.iter().find(|a| {
+                required.contains(&a.name)
+                    && current
+                        .attributes
+                        .get(&a.name)
+                        .is_some_and(|v| !v.is_empty())
+            }) {
+                return Err(Error::invalid_parameter(format!(
+                    "Cannot modify an already provided {}",
+                    a.name
+                )));
+            }
             let update = self.config().schema().validate_update(
                 &current.attributes,
                 &attributes,
@@ -650,8 +703,11 @@ impl UserPool {
         let now = self.now();
         self.consume_session(&state)?;
         let stored = self.modify_user(&user.username, |cur| {
-            if cur.status != UserStatus::ForceChangePassword {
+            if cur.status != UserStatus::ForceChangePassword || cur.sub() != state.sub {
                 return Err(Error::not_authorized("Invalid session for the user."));
+            }
+            if !cur.enabled {
+                return Err(Error::not_authorized("User is disabled."));
             }
             if cur.temporary_password_expires_at.is_some_and(|t| now >= t) {
                 return Err(Error::not_authorized(
@@ -665,9 +721,6 @@ impl UserPool {
             next.temporary_password_expires_at = None;
             Ok(Some(next))
         })?;
-        if !stored.enabled {
-            return Err(Error::not_authorized("User is disabled."));
-        }
         Ok(AuthResponse::tokens(self.issue_tokens(
             client,
             &Authenticated {
@@ -700,11 +753,11 @@ impl UserPool {
         user: &UserRecord,
         auth_time: Timestamp,
         origin_jti: Option<String>,
+        event_id: String,
     ) -> Result<(String, String, u64)> {
         let now = self.now();
         let validity = client.config().token_validity();
         let (groups, roles, preferred_role) = group_claims(&self.group_infos(&user.username)?);
-        let event_id = random::uuid_v4()?;
         let iat = now.unix_seconds();
         let access = AccessClaims {
             sub: user.sub().to_owned(),
@@ -747,12 +800,12 @@ impl UserPool {
         ))
     }
 
-    /// Stores a new refresh token of family `origin_jti` and returns it.
+    /// Stores a new refresh token of the family (`origin_jti`, `event_id`) and returns it.
     fn new_refresh(
         &self,
         client: &AppClient,
         username: &str,
-        origin_jti: &str,
+        family: &Family,
         auth_time: Timestamp,
     ) -> Result<String> {
         let now = self.now();
@@ -761,11 +814,13 @@ impl UserPool {
             digest,
             client_id: client.id().to_owned(),
             username: username.to_owned(),
-            origin_jti: origin_jti.to_owned(),
+            origin_jti: family.origin_jti.clone(),
+            event_id: family.event_id.clone(),
             auth_time,
             issued_at: now,
             expires_at: now.saturating_add(client.config().token_validity().refresh_token()),
             replaced_at: None,
+            revoked: false,
         };
         self.store()
             .put_refresh_token(self.id(), &record)
@@ -779,15 +834,23 @@ impl UserPool {
         client: &AppClient,
         proof: &Authenticated,
     ) -> Result<AuthenticationResult> {
-        // The refresh family exists whether or not the tokens carry its id,
-        // so sign-out and revocation always have something to revoke.
-        let family = random::uuid_v4()?;
+        // The refresh family exists whether or not the tokens carry its
+        // origin_jti: sign-out and disabling revoke it by its event_id too.
+        let family = Family {
+            origin_jti: random::uuid_v4()?,
+            event_id: random::uuid_v4()?,
+        };
         let origin_jti = client
             .config()
             .enable_token_revocation()
-            .then(|| family.clone());
-        let (access_token, id_token, expires_in) =
-            self.sign_pair(client, &proof.user, proof.auth_time, origin_jti)?;
+            .then(|| family.origin_jti.clone());
+        let (access_token, id_token, expires_in) = self.sign_pair(
+            client,
+            &proof.user,
+            proof.auth_time,
+            origin_jti,
+            family.event_id.clone(),
+        )?;
         let refresh_token =
             self.new_refresh(client, &proof.user.username, &family, proof.auth_time)?;
         Ok(AuthenticationResult {
@@ -820,6 +883,9 @@ impl UserPool {
             .filter(|r| r.client_id == client.id())
             .ok_or_else(|| Error::not_authorized(INVALID_REFRESH))?;
         authorize(&record)?;
+        if record.revoked {
+            return Err(Error::not_authorized("Refresh Token has been revoked"));
+        }
         let now = self.now();
         if now >= record.expires_at {
             return Err(Error::not_authorized("Refresh Token has expired"));
@@ -866,7 +932,11 @@ impl UserPool {
                     "The refresh token has already been used and its grace period has passed.",
                 ));
             }
-            Some(self.new_refresh(client, &user.username, &record.origin_jti, record.auth_time)?)
+            let family = Family {
+                origin_jti: record.origin_jti.clone(),
+                event_id: record.event_id.clone(),
+            };
+            Some(self.new_refresh(client, &user.username, &family, record.auth_time)?)
         } else {
             None
         };
@@ -874,8 +944,15 @@ impl UserPool {
             .config()
             .enable_token_revocation()
             .then(|| record.origin_jti.clone());
-        let (access_token, id_token, expires_in) =
-            self.sign_pair(client, &user, record.auth_time, origin_jti)?;
+        // A refresh continues the authentication: same auth_time, origin_jti
+        // and event_id.
+        let (access_token, id_token, expires_in) = self.sign_pair(
+            client,
+            &user,
+            record.auth_time,
+            origin_jti,
+            record.event_id.clone(),
+        )?;
         Ok(AuthenticationResult {
             access_token,
             expires_in,

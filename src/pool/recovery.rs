@@ -239,6 +239,18 @@ impl UserPool {
                 )
             }
         })?;
+        if !user.enabled {
+            // cognito-protocol.md §5.3: under ENABLED a disabled user looks
+            // like a wrong code.
+            return Err(if prevent {
+                Error::new(
+                    ErrorCode::CodeMismatch,
+                    "Invalid verification code provided, please try again.",
+                )
+            } else {
+                Error::not_authorized("User is disabled.")
+            });
+        }
         self.config()
             .password_policy()
             .validate(&request.password)?;
@@ -250,6 +262,9 @@ impl UserPool {
         )?;
         let now = self.now();
         self.modify_user(&user.username, |cur| {
+            if !cur.enabled {
+                return Err(Error::not_authorized("User is disabled."));
+            }
             let mut next = cur.clone();
             next.password_hash = Some(hash.as_phc_str().to_owned());
             if cur.status == UserStatus::ResetRequired {

@@ -28,6 +28,9 @@ pub(super) struct SessionState {
     pub(super) client_id: String,
     /// The internal username.
     pub(super) username: String,
+    /// The user's `sub`: a user deleted and re-created under the same name
+    /// is another user, whose password this session must not set.
+    pub(super) sub: String,
     /// The challenge name, e.g. `NEW_PASSWORD_REQUIRED`.
     pub(super) challenge: String,
     /// Issued at, Unix milliseconds.
@@ -47,7 +50,7 @@ impl UserPool {
     pub(super) fn issue_session(
         &self,
         client_id: &str,
-        username: &str,
+        user: &crate::store::UserRecord,
         challenge: &str,
         validity: Duration,
     ) -> Result<String> {
@@ -55,7 +58,8 @@ impl UserPool {
         let state = SessionState {
             v: 1,
             client_id: client_id.to_owned(),
-            username: username.to_owned(),
+            username: user.username.clone(),
+            sub: user.sub().to_owned(),
             challenge: challenge.to_owned(),
             issued_ms: now.unix_millis(),
             expires_ms: now.saturating_add(validity).unix_millis(),

@@ -89,11 +89,13 @@ impl UserPool {
         let client = self
             .client(&claims.client_id)
             .map_err(|_| Error::not_authorized("Invalid Access Token"))?;
-        if let Some(family) = &claims.origin_jti
-            && self
-                .store()
-                .is_family_revoked(self.id(), family)
-                .map_err(store_error)?
+        // The token's family: its origin_jti, or, for clients with token
+        // revocation disabled, its event_id (cognito-protocol.md §4.10).
+        let family = claims.origin_jti.as_deref().unwrap_or(&claims.event_id);
+        if self
+            .store()
+            .is_family_revoked(self.id(), family)
+            .map_err(store_error)?
         {
             return Err(Error::not_authorized(REVOKED));
         }
@@ -105,16 +107,6 @@ impl UserPool {
         if user.sub() != claims.sub {
             // The user was deleted and the name reused.
             return Err(Error::user_not_found());
-        }
-        // Tokens without an origin_jti (revocation disabled on the client)
-        // are revoked by time: anything issued in or before the second of the
-        // last sign-out.
-        if claims.origin_jti.is_none()
-            && user
-                .tokens_valid_after
-                .is_some_and(|t| claims.iat <= t.unix_seconds())
-        {
-            return Err(Error::not_authorized(REVOKED));
         }
         if !user.enabled {
             return Err(Error::not_authorized(REVOKED));
@@ -342,14 +334,7 @@ impl UserPool {
     fn sign_out_user(&self, username: &str) -> Result<()> {
         self.store()
             .revoke_user_tokens(self.id(), username)
-            .map_err(store_error)?;
-        let now = self.now();
-        self.modify_user(username, |cur| {
-            let mut next = cur.clone();
-            next.tokens_valid_after = Some(now);
-            Ok(Some(next))
-        })?;
-        Ok(())
+            .map_err(store_error)
     }
 
     /// `GlobalSignOut`: revokes every refresh token of the token owner and

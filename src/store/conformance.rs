@@ -442,14 +442,17 @@ fn sample_refresh(n: u8, username: &str, family: &str) -> RefreshTokenRecord {
         client_id: "client".to_owned(),
         username: username.to_owned(),
         origin_jti: family.to_owned(),
+        event_id: format!("event-{family}"),
         auth_time: Timestamp::from_unix_seconds(1_700_000_000),
         issued_at: Timestamp::from_unix_seconds(1_700_000_000),
         expires_at: Timestamp::from_unix_seconds(1_702_592_000),
         replaced_at: None,
+        revoked: false,
     }
 }
 
-/// A refresh token is found by digest; revoking its family hides it and marks the family.
+/// A refresh token is found by digest; revoking its family marks its tokens
+/// revoked and the family revoked under both its names.
 pub fn refresh_tokens_are_found_by_digest_until_revoked(s: &dyn Store) {
     let t1 = sample_refresh(1, "alice", "fam-a");
     let t2 = sample_refresh(2, "alice", "fam-a");
@@ -467,11 +470,21 @@ pub fn refresh_tokens_are_found_by_digest_until_revoked(s: &dyn Store) {
     s.revoke_token_family(POOL, "fam-a").unwrap();
     assert!(s.is_family_revoked(POOL, "fam-a").unwrap());
     assert!(
-        s.get_refresh_token(POOL, &[1; 32]).unwrap().is_none()
-            && s.get_refresh_token(POOL, &[2; 32]).unwrap().is_none(),
-        "a revoked family's tokens must never be returned"
+        s.is_family_revoked(POOL, "event-fam-a").unwrap(),
+        "a revoked family must be revoked by its event_id too"
     );
-    assert!(s.get_refresh_token(POOL, &[3; 32]).unwrap().is_some());
+    for d in [[1u8; 32], [2; 32]] {
+        assert!(
+            s.get_refresh_token(POOL, &d).unwrap().unwrap().revoked,
+            "a revoked family's tokens must be reported revoked"
+        );
+    }
+    assert!(
+        !s.get_refresh_token(POOL, &[3; 32])
+            .unwrap()
+            .unwrap()
+            .revoked
+    );
     assert!(!s.is_family_revoked(OTHER_POOL, "fam-a").unwrap());
 }
 
@@ -484,12 +497,29 @@ pub fn user_sign_out_revokes_every_family_of_that_user_only(s: &dyn Store) {
     s.put_refresh_token(POOL, &sample_refresh(3, "bob", "fam-c"))
         .unwrap();
     s.revoke_user_tokens(POOL, "alice").unwrap();
-    assert!(s.get_refresh_token(POOL, &[1; 32]).unwrap().is_none());
-    assert!(s.get_refresh_token(POOL, &[2; 32]).unwrap().is_none());
-    assert!(s.is_family_revoked(POOL, "fam-a").unwrap());
-    assert!(s.is_family_revoked(POOL, "fam-b").unwrap());
-    assert!(s.get_refresh_token(POOL, &[3; 32]).unwrap().is_some());
+    assert!(
+        s.get_refresh_token(POOL, &[1; 32])
+            .unwrap()
+            .unwrap()
+            .revoked
+    );
+    assert!(
+        s.get_refresh_token(POOL, &[2; 32])
+            .unwrap()
+            .unwrap()
+            .revoked
+    );
+    for id in ["fam-a", "fam-b", "event-fam-a", "event-fam-b"] {
+        assert!(s.is_family_revoked(POOL, id).unwrap(), "{id}");
+    }
+    assert!(
+        !s.get_refresh_token(POOL, &[3; 32])
+            .unwrap()
+            .unwrap()
+            .revoked
+    );
     assert!(!s.is_family_revoked(POOL, "fam-c").unwrap());
+    assert!(!s.is_family_revoked(POOL, "event-fam-c").unwrap());
 }
 
 /// Of concurrent rotations of one refresh token, exactly one wins.

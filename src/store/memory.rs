@@ -25,7 +25,7 @@ struct State {
     codes: HashMap<(String, String, CodePurpose), CodeRecord>,
     /// (pool, digest) → refresh token.
     refresh: HashMap<(String, [u8; 32]), RefreshTokenRecord>,
-    /// (pool, origin_jti) of revoked families.
+    /// (pool, origin_jti or event_id) of revoked families.
     revoked_families: HashSet<(String, String)>,
     /// (pool, one-time id) → when it may be forgotten.
     used_once: HashMap<(String, String), Timestamp>,
@@ -269,14 +269,13 @@ impl TokenStore for MemoryStore {
         digest: &[u8; 32],
     ) -> StoreResult<Option<RefreshTokenRecord>> {
         let st = self.lock();
-        Ok(st
-            .refresh
-            .get(&(pool_id.to_owned(), *digest))
-            .filter(|r| {
-                !st.revoked_families
-                    .contains(&(pool_id.to_owned(), r.origin_jti.clone()))
-            })
-            .cloned())
+        Ok(st.refresh.get(&(pool_id.to_owned(), *digest)).map(|r| {
+            let mut r = r.clone();
+            r.revoked = st
+                .revoked_families
+                .contains(&(pool_id.to_owned(), r.origin_jti.clone()));
+            r
+        }))
     }
 
     fn mark_refresh_token_replaced(
@@ -299,34 +298,39 @@ impl TokenStore for MemoryStore {
 
     fn revoke_token_family(&self, pool_id: &str, origin_jti: &str) -> StoreResult<()> {
         let mut st = self.lock();
+        let events: Vec<String> = st
+            .refresh
+            .iter()
+            .filter(|((p, _), r)| p == pool_id && r.origin_jti == origin_jti)
+            .map(|(_, r)| r.event_id.clone())
+            .collect();
         st.revoked_families
             .insert((pool_id.to_owned(), origin_jti.to_owned()));
-        st.refresh
-            .retain(|(p, _), r| !(p == pool_id && r.origin_jti == origin_jti));
+        for e in events {
+            st.revoked_families.insert((pool_id.to_owned(), e));
+        }
         Ok(())
     }
 
     fn revoke_user_tokens(&self, pool_id: &str, username: &str) -> StoreResult<()> {
         let mut st = self.lock();
-        let families: Vec<String> = st
+        let ids: Vec<String> = st
             .refresh
             .iter()
             .filter(|((p, _), r)| p == pool_id && r.username == username)
-            .map(|(_, r)| r.origin_jti.clone())
+            .flat_map(|(_, r)| [r.origin_jti.clone(), r.event_id.clone()])
             .collect();
-        for f in families {
-            st.revoked_families.insert((pool_id.to_owned(), f));
+        for id in ids {
+            st.revoked_families.insert((pool_id.to_owned(), id));
         }
-        st.refresh
-            .retain(|(p, _), r| !(p == pool_id && r.username == username));
         Ok(())
     }
 
-    fn is_family_revoked(&self, pool_id: &str, origin_jti: &str) -> StoreResult<bool> {
+    fn is_family_revoked(&self, pool_id: &str, id: &str) -> StoreResult<bool> {
         Ok(self
             .lock()
             .revoked_families
-            .contains(&(pool_id.to_owned(), origin_jti.to_owned())))
+            .contains(&(pool_id.to_owned(), id.to_owned())))
     }
 
     fn consume_once(&self, pool_id: &str, id: &str, expires_at: Timestamp) -> StoreResult<bool> {

@@ -140,8 +140,6 @@ pub struct UserRecord {
     /// The last sign-in attempt, right or wrong (the lockout counter resets
     /// after 15 idle minutes).
     pub last_sign_in_attempt: Option<Timestamp>,
-    /// Access tokens issued before this instant are revoked (global sign-out).
-    pub tokens_valid_after: Option<Timestamp>,
     /// The version the store holds. Set by the store: 1 on insert, +1 on
     /// every successful update. Callers pass the version they read back to
     /// [`UserStore::update_user`] as the compare-and-swap guard.
@@ -170,7 +168,6 @@ impl UserRecord {
             failed_sign_ins: 0,
             locked_until: None,
             last_sign_in_attempt: None,
-            tokens_valid_after: None,
             version: 0,
         }
     }
@@ -202,7 +199,6 @@ impl fmt::Debug for UserRecord {
             .field("failed_sign_ins", &self.failed_sign_ins)
             .field("locked_until", &self.locked_until)
             .field("last_sign_in_attempt", &self.last_sign_in_attempt)
-            .field("tokens_valid_after", &self.tokens_valid_after)
             .field("version", &self.version)
             .finish()
     }
@@ -367,9 +363,15 @@ pub struct RefreshTokenRecord {
     pub issued_at: Timestamp,
     /// When it stops working.
     pub expires_at: Timestamp,
+    /// The `event_id` of every token of the family: a second name for the
+    /// family, by which access tokens that carry no `origin_jti` (clients
+    /// with token revocation disabled) are still revoked by sign-out.
+    pub event_id: String,
     /// When a rotation replaced it; it keeps working for the client's grace
     /// period after that, then its use is reuse.
     pub replaced_at: Option<Timestamp>,
+    /// Whether its family was revoked. Set by the store on read; ignored on write.
+    pub revoked: bool,
 }
 
 impl fmt::Debug for RefreshTokenRecord {
@@ -379,10 +381,12 @@ impl fmt::Debug for RefreshTokenRecord {
             .field("client_id", &self.client_id)
             .field("username", &self.username)
             .field("origin_jti", &self.origin_jti)
+            .field("event_id", &self.event_id)
             .field("auth_time", &self.auth_time)
             .field("issued_at", &self.issued_at)
             .field("expires_at", &self.expires_at)
             .field("replaced_at", &self.replaced_at)
+            .field("revoked", &self.revoked)
             .finish()
     }
 }
@@ -396,9 +400,10 @@ pub trait TokenStore: Send + Sync + fmt::Debug {
     /// practice); `Unavailable` on backend failure.
     fn put_refresh_token(&self, pool_id: &str, token: &RefreshTokenRecord) -> StoreResult<()>;
 
-    /// The refresh token with this digest, if stored and its family not revoked.
-    /// A revoked token must never be returned: that is what makes revocation
-    /// and sign-out effective in every process that shares the store.
+    /// The refresh token with this digest, if stored, with `revoked` set when
+    /// its family was revoked. The store must report revocation faithfully and
+    /// callers must refuse a revoked token: that is what makes revocation and
+    /// sign-out effective in every process that shares the store.
     ///
     /// # Errors
     /// `Unavailable` on backend failure.
@@ -422,23 +427,25 @@ pub trait TokenStore: Send + Sync + fmt::Debug {
     ) -> StoreResult<bool>;
 
     /// Revokes every refresh token of the family `origin_jti` and remembers
-    /// the family as revoked, so access tokens carrying it are refused.
+    /// the family, and the `event_id` of its tokens, as revoked, so access
+    /// tokens carrying either are refused.
     ///
     /// # Errors
     /// `Unavailable` on backend failure.
     fn revoke_token_family(&self, pool_id: &str, origin_jti: &str) -> StoreResult<()>;
 
-    /// Revokes every refresh token family of the user (global sign-out).
+    /// Revokes every refresh token family of the user, by `origin_jti` and
+    /// `event_id` (global sign-out, disabling).
     ///
     /// # Errors
     /// `Unavailable` on backend failure.
     fn revoke_user_tokens(&self, pool_id: &str, username: &str) -> StoreResult<()>;
 
-    /// Whether the family `origin_jti` was revoked.
+    /// Whether the family named `id` (an `origin_jti` or an `event_id`) was revoked.
     ///
     /// # Errors
     /// `Unavailable` on backend failure.
-    fn is_family_revoked(&self, pool_id: &str, origin_jti: &str) -> StoreResult<bool>;
+    fn is_family_revoked(&self, pool_id: &str, id: &str) -> StoreResult<bool>;
 
     /// Records the one-time id `id` as used and returns `true` if it was not
     /// used before; `false` on every later call. Used for sessions and SRP

@@ -3,6 +3,9 @@
 use std::fmt::Debug;
 use std::sync::Arc;
 
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use userpool::client::{AppClient, AppClientConfig, AppClientConfigBuilder, AuthFlow};
 use userpool::config::{
     AliasAttribute, PoolConfigBuilder, UsernameAttribute, VerificationMessageTemplate,
     VerifiedAttribute,
@@ -12,8 +15,9 @@ use userpool::policy::PasswordPolicy;
 use userpool::schema::{CustomAttribute, StandardAttribute};
 use userpool::store::{UserRecord, UserStore};
 use userpool::{
-    Code, Error, ListUsersRequest, ManualClock, MemoryStore, Outbox, Password, PoolConfig,
-    SignUpRequest, Store, Timestamp, User, UserPool,
+    AuthenticationResult, Code, ConfirmSignUpRequest, Error, InitiateAuthRequest, ListUsersRequest,
+    ManualClock, MemoryStore, Outbox, Password, PoolConfig, SignUpRequest, Store, Timestamp, User,
+    UserPool,
 };
 
 /// A password every pool here accepts.
@@ -265,4 +269,76 @@ pub(crate) fn is_uuid_v4(s: &str) -> bool {
         && groups.iter().all(|g| hex(g))
         && groups[2].starts_with('4')
         && groups[3].starts_with(['8', '9', 'a', 'b'])
+}
+
+// ----- app clients, sign-in and tokens -----
+
+/// The flows the sign-in modules use: `USER_PASSWORD_AUTH`,
+/// `ADMIN_USER_PASSWORD_AUTH` and `REFRESH_TOKEN_AUTH`.
+pub(crate) const PASSWORD_FLOWS: [AuthFlow; 3] = [
+    AuthFlow::UserPasswordAuth,
+    AuthFlow::AdminUserPasswordAuth,
+    AuthFlow::RefreshTokenAuth,
+];
+
+/// An app client configuration allowing [`PASSWORD_FLOWS`] and otherwise
+/// Cognito's defaults, for a test to refine.
+pub(crate) fn password_client_config(name: &str) -> AppClientConfigBuilder {
+    AppClientConfig::builder(name).explicit_auth_flows(PASSWORD_FLOWS)
+}
+
+/// Creates an app client on `h` from `config`.
+pub(crate) fn add_client(h: &Harness, config: AppClientConfigBuilder) -> AppClient {
+    h.pool
+        .create_user_pool_client(config.build().expect("the test client is valid"))
+        .expect("the client is created")
+}
+
+/// A public client on `h` allowing [`PASSWORD_FLOWS`]; its id.
+pub(crate) fn password_client(h: &Harness) -> String {
+    add_client(h, password_client_config("web")).id().to_owned()
+}
+
+/// Signs `email` up to a quickstart harness and confirms it with the code
+/// sent, so the email is verified; returns the new `sub`.
+pub(crate) fn confirmed(h: &Harness, email: &str) -> String {
+    let sub = sign_up(h, email);
+    h.pool
+        .confirm_sign_up(ConfirmSignUpRequest::new(email, h.code_for(email)))
+        .unwrap_or_else(|e| panic!("confirm_sign_up({email}): {e}"));
+    sub
+}
+
+/// `USER_PASSWORD_AUTH` through `client_id`, which must end in tokens.
+pub(crate) fn sign_in(
+    h: &Harness,
+    client_id: &str,
+    username: &str,
+    password: &str,
+) -> AuthenticationResult {
+    h.pool
+        .initiate_auth(InitiateAuthRequest::user_password(
+            client_id, username, password,
+        ))
+        .unwrap_or_else(|e| panic!("sign-in of {username}: {e}"))
+        .authentication_result
+        .unwrap_or_else(|| panic!("sign-in of {username} ended in a challenge"))
+}
+
+/// The refresh token of a sign-in's tokens.
+pub(crate) fn refresh_token(tokens: &AuthenticationResult) -> String {
+    tokens
+        .refresh_token
+        .clone()
+        .expect("a sign-in returns a refresh token")
+}
+
+/// The payload of a JWT, decoded without any check (the signature is
+/// checked in `tokens.rs`; elsewhere only the claims matter).
+pub(crate) fn claims(jwt: &str) -> serde_json::Value {
+    let payload = jwt.split('.').nth(1).expect("a JWT has a payload");
+    let bytes = URL_SAFE_NO_PAD
+        .decode(payload)
+        .expect("the payload is base64url");
+    serde_json::from_slice(&bytes).expect("the payload is JSON")
 }

@@ -1,0 +1,324 @@
+//! App clients: `CreateUserPoolClient`, `DescribeUserPoolClient`,
+//! `ListUserPoolClients`, `UpdateUserPoolClient`, `DeleteUserPoolClient`, and
+//! the refusal of an unknown client id by every operation that names one
+//! (cognito-protocol.md §3.6, §4.3).
+
+use std::time::Duration;
+
+use userpool::client::{AppClient, AppClientConfig, AuthFlow};
+use userpool::{
+    ChallengeName, ConfirmForgotPasswordRequest, ErrorCode, ForgotPasswordRequest,
+    GetTokensFromRefreshTokenRequest, InitiateAuthRequest, RespondToAuthChallengeRequest,
+    RevokeTokenRequest,
+};
+
+use super::common::{
+    JANE, PASSWORD, START, add_client, confirmed, password_client, password_client_config,
+    quickstart, refresh_token, refused, sign_in,
+};
+
+const UNKNOWN: &str = "0000000000000000000000000a";
+
+/// The settings of `config` worth comparing (`AppClientConfig` has no `PartialEq`).
+fn settings(config: &AppClientConfig) -> impl PartialEq + std::fmt::Debug + use<> {
+    (
+        config.name().to_owned(),
+        config.explicit_auth_flows().to_vec(),
+        config.token_validity(),
+        config.read_attributes().map(<[String]>::to_vec),
+        config.write_attributes().map(<[String]>::to_vec),
+        config.prevent_user_existence_errors(),
+        config.enable_token_revocation(),
+        config.auth_session_validity(),
+        config.refresh_token_rotation(),
+    )
+}
+
+/// Whether `s` is `len` characters of `[a-z0-9]`, the shape of Cognito's
+/// generated client ids and secrets.
+fn is_lower_alnum(s: &str, len: usize) -> bool {
+    s.len() == len
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+}
+
+#[test]
+fn a_new_client_gets_a_26_character_id_and_no_secret() {
+    let h = quickstart();
+    let client = add_client(&h, AppClientConfig::builder("web"));
+    assert!(is_lower_alnum(client.id(), 26), "{}", client.id());
+    assert!(client.secret().is_none());
+    assert_eq!(client.config().name(), "web");
+    assert_eq!(client.created_at(), START);
+    assert_eq!(client.modified_at(), START);
+    assert_eq!(
+        client.config().explicit_auth_flows(),
+        [
+            AuthFlow::UserSrpAuth,
+            AuthFlow::CustomAuth,
+            AuthFlow::RefreshTokenAuth
+        ]
+    );
+}
+
+#[test]
+fn generate_secret_gives_a_51_character_secret() {
+    let h = quickstart();
+    let client = add_client(&h, AppClientConfig::builder("server").generate_secret(true));
+    let secret = client.secret().expect("a generated secret");
+    assert!(is_lower_alnum(secret.expose_secret(), 51));
+    assert!(client.config().client_secret().is_none());
+    let other = add_client(&h, AppClientConfig::builder("server").generate_secret(true));
+    assert_ne!(other.id(), client.id());
+    assert_ne!(
+        other.secret().unwrap().expose_secret(),
+        secret.expose_secret()
+    );
+}
+
+#[test]
+fn describe_returns_the_client_as_created() {
+    let h = quickstart();
+    let client = add_client(&h, AppClientConfig::builder("server").generate_secret(true));
+    let described = h.pool.describe_user_pool_client(client.id()).unwrap();
+    assert_eq!(described.id(), client.id());
+    assert_eq!(settings(described.config()), settings(client.config()));
+    assert_eq!(
+        described.secret().map(|s| s.expose_secret().to_owned()),
+        client.secret().map(|s| s.expose_secret().to_owned())
+    );
+    assert_eq!(described.created_at(), client.created_at());
+}
+
+#[test]
+fn list_returns_every_client_by_id() {
+    let h = quickstart();
+    assert!(h.pool.list_user_pool_clients().is_empty());
+    let mut ids: Vec<String> = ["a", "b", "c"]
+        .iter()
+        .map(|n| add_client(&h, AppClientConfig::builder(*n)).id().to_owned())
+        .collect();
+    ids.sort();
+    let listed: Vec<String> = h
+        .pool
+        .list_user_pool_clients()
+        .iter()
+        .map(|c| c.id().to_owned())
+        .collect();
+    assert_eq!(listed, ids);
+}
+
+#[test]
+fn update_replaces_the_settings_and_keeps_id_secret_and_creation_time() {
+    let h = quickstart();
+    let client = add_client(&h, AppClientConfig::builder("server").generate_secret(true));
+    h.clock.advance(Duration::from_secs(60));
+    let updated = h
+        .pool
+        .update_user_pool_client(
+            client.id(),
+            password_client_config("renamed").build().unwrap(),
+        )
+        .unwrap();
+    assert_eq!(updated.id(), client.id());
+    assert_eq!(
+        updated.secret().unwrap().expose_secret(),
+        client.secret().unwrap().expose_secret()
+    );
+    assert_eq!(updated.config().name(), "renamed");
+    assert!(updated.config().allows(AuthFlow::UserPasswordAuth));
+    assert_eq!(updated.created_at(), START);
+    assert_eq!(
+        updated.modified_at(),
+        START.saturating_add(Duration::from_secs(60))
+    );
+    let described = h.pool.describe_user_pool_client(client.id()).unwrap();
+    assert_eq!(settings(described.config()), settings(updated.config()));
+    assert_eq!(described.modified_at(), updated.modified_at());
+}
+
+#[test]
+fn an_updated_client_signs_in_with_its_new_flows() {
+    let h = quickstart();
+    confirmed(&h, JANE);
+    let client = add_client(&h, AppClientConfig::builder("web"));
+    let e = refused(h.pool.initiate_auth(InitiateAuthRequest::user_password(
+        client.id(),
+        JANE,
+        PASSWORD,
+    )));
+    assert_eq!(e.code(), ErrorCode::InvalidParameter);
+    h.pool
+        .update_user_pool_client(client.id(), password_client_config("web").build().unwrap())
+        .unwrap();
+    sign_in(&h, client.id(), JANE, PASSWORD);
+}
+
+#[test]
+fn a_deleted_client_is_gone() {
+    let h = quickstart();
+    let client = add_client(&h, AppClientConfig::builder("web"));
+    h.pool.delete_user_pool_client(client.id()).unwrap();
+    let e = refused(h.pool.describe_user_pool_client(client.id()));
+    assert_eq!(
+        (e.code(), e.message()),
+        (
+            ErrorCode::ResourceNotFound,
+            format!("User pool client {} does not exist.", client.id()).as_str()
+        )
+    );
+    assert!(h.pool.list_user_pool_clients().is_empty());
+    let e = refused(h.pool.delete_user_pool_client(client.id()));
+    assert_eq!(e.code(), ErrorCode::ResourceNotFound);
+}
+
+#[test]
+fn tokens_of_a_deleted_client_stop_working() {
+    let h = quickstart();
+    confirmed(&h, JANE);
+    let client = password_client(&h);
+    let tokens = sign_in(&h, &client, JANE, PASSWORD);
+    h.pool.delete_user_pool_client(&client).unwrap();
+    let e = refused(h.pool.get_user(&tokens.access_token));
+    assert_eq!(
+        (e.code(), e.message()),
+        (ErrorCode::NotAuthorized, "Invalid Access Token")
+    );
+    let e = refused(h.pool.initiate_auth(InitiateAuthRequest::refresh(
+        &client,
+        refresh_token(&tokens),
+    )));
+    assert_eq!(e.code(), ErrorCode::ResourceNotFound);
+}
+
+#[test]
+fn an_inserted_client_keeps_its_id_and_a_duplicate_is_refused() {
+    let h = quickstart();
+    let config = || password_client_config("fixture").build().unwrap();
+    let client = AppClient::from_parts("fixture1client", config(), START, START).unwrap();
+    h.pool.insert_user_pool_client(client).unwrap();
+    assert_eq!(
+        h.pool
+            .describe_user_pool_client("fixture1client")
+            .unwrap()
+            .config()
+            .name(),
+        "fixture"
+    );
+    let again = AppClient::from_parts("fixture1client", config(), START, START).unwrap();
+    let e = refused(h.pool.insert_user_pool_client(again));
+    assert_eq!(e.code(), ErrorCode::InvalidParameter);
+}
+
+#[test]
+fn every_operation_that_names_a_client_refuses_an_unknown_one() {
+    let h = quickstart();
+    confirmed(&h, JANE);
+    let known = password_client(&h);
+    let tokens = sign_in(&h, &known, JANE, PASSWORD);
+    let refresh = refresh_token(&tokens);
+    let not_found = |e: userpool::Error, op: &str| {
+        assert_eq!(
+            (e.code(), e.message()),
+            (
+                ErrorCode::ResourceNotFound,
+                format!("User pool client {UNKNOWN} does not exist.").as_str()
+            ),
+            "{op}"
+        );
+    };
+    not_found(
+        refused(
+            h.pool
+                .initiate_auth(InitiateAuthRequest::user_password(UNKNOWN, JANE, PASSWORD)),
+        ),
+        "initiate_auth",
+    );
+    not_found(
+        refused(
+            h.pool.admin_initiate_auth(
+                InitiateAuthRequest::new(AuthFlow::AdminUserPasswordAuth, UNKNOWN)
+                    .param("USERNAME", JANE)
+                    .param("PASSWORD", PASSWORD),
+            ),
+        ),
+        "admin_initiate_auth",
+    );
+    not_found(
+        refused(
+            h.pool
+                .initiate_auth(InitiateAuthRequest::refresh(UNKNOWN, refresh.clone())),
+        ),
+        "REFRESH_TOKEN_AUTH",
+    );
+    let challenge = || {
+        RespondToAuthChallengeRequest::new(
+            UNKNOWN,
+            ChallengeName::NewPasswordRequired,
+            Some("session".to_owned()),
+        )
+        .response("USERNAME", JANE)
+        .response("NEW_PASSWORD", PASSWORD)
+    };
+    not_found(
+        refused(h.pool.respond_to_auth_challenge(challenge())),
+        "respond_to_auth_challenge",
+    );
+    not_found(
+        refused(h.pool.admin_respond_to_auth_challenge(challenge())),
+        "admin_respond_to_auth_challenge",
+    );
+    not_found(
+        refused(
+            h.pool
+                .get_tokens_from_refresh_token(GetTokensFromRefreshTokenRequest {
+                    refresh_token: refresh.clone(),
+                    client_id: UNKNOWN.to_owned(),
+                    client_secret: None,
+                }),
+        ),
+        "get_tokens_from_refresh_token",
+    );
+    not_found(
+        refused(h.pool.revoke_token(RevokeTokenRequest {
+            token: refresh,
+            client_id: UNKNOWN.to_owned(),
+            client_secret: None,
+        })),
+        "revoke_token",
+    );
+    not_found(
+        refused(
+            h.pool
+                .forgot_password(ForgotPasswordRequest::new(UNKNOWN, JANE)),
+        ),
+        "forgot_password",
+    );
+    not_found(
+        refused(
+            h.pool
+                .confirm_forgot_password(ConfirmForgotPasswordRequest::new(
+                    UNKNOWN, JANE, "123456", PASSWORD,
+                )),
+        ),
+        "confirm_forgot_password",
+    );
+    not_found(
+        refused(h.pool.describe_user_pool_client(UNKNOWN)),
+        "describe",
+    );
+    not_found(
+        refused(
+            h.pool
+                .update_user_pool_client(UNKNOWN, AppClientConfig::builder("x").build().unwrap()),
+        ),
+        "update",
+    );
+    not_found(refused(h.pool.delete_user_pool_client(UNKNOWN)), "delete");
+    // Nothing was sent and the known client still works.
+    assert!(
+        h.outbox.messages_for(JANE).len() == 1,
+        "only the sign-up code"
+    );
+    sign_in(&h, &known, JANE, PASSWORD);
+}
