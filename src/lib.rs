@@ -17,6 +17,7 @@ mod random;
 pub mod schema;
 mod seal;
 pub mod secret;
+pub mod srp;
 pub mod store;
 pub mod token;
 
