@@ -133,7 +133,7 @@ impl UserPool {
         }
         let new =
             self.prepare_new_user(&request.username, &request.user_attributes, Writer::Admin)?;
-        let hash = self.hash_new_password(&password)?;
+        let credentials = self.credentials(&new.username, &password)?;
         let now = self.now();
         let mut user = UserRecord::new(
             new.username,
@@ -141,7 +141,7 @@ impl UserPool {
             UserStatus::ForceChangePassword,
             now,
         );
-        user.password_hash = Some(hash.as_phc_str().to_owned());
+        credentials.apply(&mut user);
         user.temporary_password_expires_at = Some(self.temporary_password_deadline(now));
         let targets = match request.message_action {
             Some(MessageAction::Suppress) => Vec::new(),
@@ -165,7 +165,7 @@ impl UserPool {
     ) -> Result<User> {
         let existing = self.resolve_existing(&request.username)?;
         let targets = Self::invitation_targets(&existing, &request.desired_delivery_mediums)?;
-        let hash = self.hash_new_password(password)?;
+        let credentials = self.credentials(&existing.username, password)?;
         let now = self.now();
         let stored = self.modify_user(&existing.username, |current| {
             if current.status != UserStatus::ForceChangePassword {
@@ -178,7 +178,7 @@ impl UserPool {
                 ));
             }
             let mut next = current.clone();
-            next.password_hash = Some(hash.as_phc_str().to_owned());
+            credentials.apply(&mut next);
             next.temporary_password_expires_at = Some(self.temporary_password_deadline(now));
             Ok(Some(next))
         })?;
@@ -378,11 +378,11 @@ impl UserPool {
     pub fn admin_set_user_password(&self, request: AdminSetUserPasswordRequest) -> Result<()> {
         let user = self.resolve_existing(&request.username)?;
         self.validate_admin_password(&request.password)?;
-        let hash = self.hash_new_password(&request.password)?;
+        let credentials = self.credentials(&user.username, &request.password)?;
         let now = self.now();
         self.modify_user(&user.username, |current| {
             let mut next = current.clone();
-            next.password_hash = Some(hash.as_phc_str().to_owned());
+            credentials.apply(&mut next);
             if request.permanent {
                 next.status = UserStatus::Confirmed;
                 next.temporary_password_expires_at = None;

@@ -94,7 +94,7 @@ impl Parameters {
         self.0.get(key).map(String::as_str)
     }
 
-    fn required(&self, key: &str) -> Result<&str> {
+    pub(super) fn required(&self, key: &str) -> Result<&str> {
         self.get(key)
             .ok_or_else(|| Error::invalid_parameter(format!("Missing required parameter {key}")))
     }
@@ -316,6 +316,13 @@ pub(super) struct Authenticated {
     auth_time: Timestamp,
 }
 
+impl Authenticated {
+    /// Only for the credential checks of the sign-in modules.
+    pub(super) fn new(user: UserRecord, auth_time: Timestamp) -> Self {
+        Self { user, auth_time }
+    }
+}
+
 /// The two names of a refresh-token family: every token of one
 /// authentication, refreshes included, carries them.
 struct Family {
@@ -418,9 +425,7 @@ impl UserPool {
             }
             (AuthFlow::UserSrpAuth, _) => {
                 not_enabled("USER_SRP_AUTH is not enabled for the client.")?;
-                Err(Error::invalid_parameter(
-                    "USER_SRP_AUTH is not supported by this engine yet.",
-                ))
+                self.srp_initiate(&client, params)
             }
             (AuthFlow::CustomAuth | AuthFlow::UserAuth, _) => Err(Error::invalid_parameter(
                 format!("{} is not supported by this engine.", flow_name(flow)),
@@ -503,13 +508,23 @@ impl UserPool {
         } else {
             None
         };
+        // A password set before the pool had an SRP client has no verifier:
+        // the plaintext in hand is the one chance to add it.
+        let verifier = if user.srp_verifier.is_none() && self.srp_enabled() {
+            Some(self.seal_verifier(&user.username, &password)?)
+        } else {
+            None
+        };
         let stored = self.modify_user(&user.username, |cur| {
             let mut next = cur.clone();
             set_lockout_state(&mut next, lockout::record_success(&lockout_state(cur), now));
-            if let Some(h) = &rehashed {
-                // Only if the password was not changed meanwhile.
-                if cur.password_hash == user.password_hash {
+            // Only if the password was not changed meanwhile.
+            if cur.password_hash == user.password_hash {
+                if let Some(h) = &rehashed {
                     next.password_hash = Some(h.as_phc_str().to_owned());
+                }
+                if let Some(v) = &verifier {
+                    next.srp_verifier = Some(v.clone());
                 }
             }
             Ok((next != *cur).then_some(next))
@@ -618,9 +633,7 @@ impl UserPool {
         let client = self.client(&request.client_id)?;
         match request.challenge_name {
             ChallengeName::NewPasswordRequired => self.answer_new_password(&client, &request),
-            ChallengeName::PasswordVerifier => Err(Error::invalid_parameter(
-                "PASSWORD_VERIFIER is not supported by this engine yet.",
-            )),
+            ChallengeName::PasswordVerifier => self.srp_respond(&client, &request),
         }
     }
 
@@ -699,7 +712,7 @@ impl UserPool {
             Ok(update.attributes)
         };
         prepare(&user)?;
-        let hash = self.hash_new_password(&new_password)?;
+        let credentials = self.credentials(&user.username, &new_password)?;
         let now = self.now();
         self.consume_session(&state)?;
         let stored = self.modify_user(&user.username, |cur| {
@@ -716,7 +729,7 @@ impl UserPool {
             }
             let mut next = cur.clone();
             next.attributes = prepare(cur)?;
-            next.password_hash = Some(hash.as_phc_str().to_owned());
+            credentials.apply(&mut next);
             next.status = UserStatus::Confirmed;
             next.temporary_password_expires_at = None;
             Ok(Some(next))

@@ -24,7 +24,7 @@ fn client_not_found(id: &str) -> Error {
 }
 
 impl UserPool {
-    fn clients_read(&self) -> RwLockReadGuard<'_, Clients> {
+    pub(super) fn clients_read(&self) -> RwLockReadGuard<'_, Clients> {
         self.inner
             .clients
             .read()

@@ -33,6 +33,7 @@ mod list;
 mod recovery;
 mod session;
 mod signup;
+mod srp;
 mod types;
 mod user_ops;
 
@@ -71,6 +72,9 @@ struct Inner {
     hashing: HashingParams,
     code_key: hmac::Key,
     session_key: SealKey,
+    verifier_key: SealKey,
+    secret_block_key: SealKey,
+    fake_user_key: [u8; 32],
     clients: RwLock<BTreeMap<String, AppClient>>,
     signing: RwLock<Signing>,
     issuer: String,
@@ -220,6 +224,10 @@ impl UserPoolBuilder {
         };
         let code_key = seal::derive(&secret, "userpool/v1/code-digests")?;
         let session_key = SealKey::new(&seal::derive(&secret, "userpool/v1/sessions")?)?;
+        let verifier_key = SealKey::new(&seal::derive(&secret, "userpool/v1/srp-verifiers")?)?;
+        let secret_block_key =
+            SealKey::new(&seal::derive(&secret, "userpool/v1/srp-secret-blocks")?)?;
+        let fake_user_key = seal::derive(&secret, "userpool/v1/srp-fake-users")?;
         let keys = match self.keys {
             Some(k) => k,
             None => KeySet::generate()?,
@@ -239,6 +247,9 @@ impl UserPoolBuilder {
                 hashing: self.hashing,
                 code_key: hmac::Key::new(hmac::HMAC_SHA256, &code_key),
                 session_key,
+                verifier_key,
+                secret_block_key,
+                fake_user_key,
                 clients: RwLock::new(BTreeMap::new()),
                 signing: RwLock::new(Signing {
                     keys: Arc::new(keys),
@@ -519,6 +530,18 @@ impl UserPool {
 
     // ----- passwords -----
 
+    /// Everything stored for a new password: the Argon2id hash and, when a
+    /// client of the pool allows SRP, the sealed SRP verifier.
+    fn credentials(&self, username: &str, password: &Password) -> Result<Credentials> {
+        let hash = self.hash_new_password(password)?;
+        let verifier = if self.srp_enabled() {
+            Some(self.seal_verifier(username, password)?)
+        } else {
+            None
+        };
+        Ok(Credentials { hash, verifier })
+    }
+
     fn hash_new_password(&self, password: &Password) -> Result<PasswordHash> {
         let salt = random::bytes::<16>()?;
         password::hash_password(&self.inner.hashing, password, &salt)
@@ -689,6 +712,20 @@ fn delivery_details(attribute: &str, destination: &str) -> CodeDeliveryDetails {
         destination: masked,
         delivery_medium: medium,
         attribute_name: attribute.to_owned(),
+    }
+}
+
+/// A new password's stored forms, computed before any record is touched.
+struct Credentials {
+    hash: PasswordHash,
+    verifier: Option<Vec<u8>>,
+}
+
+impl Credentials {
+    /// Sets the password of `user`: both forms replace the old ones together.
+    fn apply(&self, user: &mut UserRecord) {
+        user.password_hash = Some(self.hash.as_phc_str().to_owned());
+        user.srp_verifier.clone_from(&self.verifier);
     }
 }
 

@@ -254,7 +254,7 @@ impl UserPool {
         self.config()
             .password_policy()
             .validate(&request.password)?;
-        let hash = self.hash_new_password(&request.password)?;
+        let credentials = self.credentials(&user.username, &request.password)?;
         self.consume_code(
             &user.username,
             CodePurpose::ForgotPassword,
@@ -266,7 +266,7 @@ impl UserPool {
                 return Err(Error::not_authorized("User is disabled."));
             }
             let mut next = cur.clone();
-            next.password_hash = Some(hash.as_phc_str().to_owned());
+            credentials.apply(&mut next);
             if cur.status == UserStatus::ResetRequired {
                 next.status = UserStatus::Confirmed;
             }
@@ -311,6 +311,7 @@ impl UserPool {
             let mut next = cur.clone();
             next.status = UserStatus::ResetRequired;
             next.password_hash = None;
+            next.srp_verifier = None;
             Ok(Some(next))
         })?;
         self.issue_code(

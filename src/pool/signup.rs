@@ -128,10 +128,10 @@ impl UserPool {
         self.config()
             .password_policy()
             .validate(&request.password)?;
-        let hash = self.hash_new_password(&request.password)?;
+        let credentials = self.credentials(&new.username, &request.password)?;
         let now = self.now();
         let mut user = UserRecord::new(new.username, new.attributes, UserStatus::Unconfirmed, now);
-        user.password_hash = Some(hash.as_phc_str().to_owned());
+        credentials.apply(&mut user);
         self.insert_new_user(&user)?;
         let code_delivery_details = match self.sign_up_code_target(&user.attributes) {
             Some(attr) => {

@@ -321,10 +321,10 @@ impl UserPool {
             })?;
             return Err(Error::not_authorized("Incorrect username or password."));
         }
-        let hash = self.hash_new_password(proposed)?;
+        let credentials = self.credentials(&a.user.username, proposed)?;
         self.modify_user(&a.user.username, |cur| {
             let mut next = cur.clone();
-            next.password_hash = Some(hash.as_phc_str().to_owned());
+            credentials.apply(&mut next);
             set_lockout_state(&mut next, lockout::record_success(&lockout_state(cur), now));
             Ok(Some(next))
         })?;

@@ -131,6 +131,11 @@ pub struct UserRecord {
     pub modified_at: Timestamp,
     /// Argon2id PHC string of the current password, if the user has one.
     pub password_hash: Option<String>,
+    /// The SRP verifier `(salt, v)` of the current password, sealed with a
+    /// key derived from the pool secret (never stored beside it): `v` is a
+    /// fast hash of the password and must not be readable from the store.
+    /// `None` when the pool had no SRP client when the password was set.
+    pub srp_verifier: Option<Vec<u8>>,
     /// When the temporary password of a `FORCE_CHANGE_PASSWORD` user stops working.
     pub temporary_password_expires_at: Option<Timestamp>,
     /// Consecutive failed sign-ins counted by the lockout rules (`lockout` module).
@@ -164,6 +169,7 @@ impl UserRecord {
             created_at: now,
             modified_at: now,
             password_hash: None,
+            srp_verifier: None,
             temporary_password_expires_at: None,
             failed_sign_ins: 0,
             locked_until: None,
@@ -191,6 +197,10 @@ impl fmt::Debug for UserRecord {
             .field(
                 "password_hash",
                 &self.password_hash.as_ref().map(|_| "[redacted]"),
+            )
+            .field(
+                "srp_verifier",
+                &self.srp_verifier.as_ref().map(|_| "[redacted]"),
             )
             .field(
                 "temporary_password_expires_at",

@@ -1,0 +1,411 @@
+//! `USER_SRP_AUTH` and the `PASSWORD_VERIFIER` challenge (cognito-protocol.md §1).
+//!
+//! Stateless between the two calls: the `SECRET_BLOCK` handed to the client
+//! is the handshake state (the server's secret `b`, `A`, `u`) sealed with
+//! AES-256-GCM under a key derived from the pool secret, bound to the pool,
+//! the app client and the user, expiring with the client's auth-session
+//! validity and usable once. Several real clients never echo a `Session`, so
+//! nothing else is needed to answer.
+//!
+//! Verifiers are stored sealed with another derived key: `v` is one SHA-256
+//! of the password away from a dictionary attack, so the store alone must
+//! not reveal it.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use zeroize::Zeroizing;
+
+use super::auth::{
+    AuthResponse, Authenticated, ChallengeName, Parameters, RespondToAuthChallengeRequest,
+};
+use super::{UserPool, store_error};
+use crate::client::{AppClient, AuthFlow, PreventUserExistenceErrors, check_secret_hash};
+use crate::clock::Timestamp;
+use crate::error::{Error, ErrorCode, Result};
+use crate::lockout::{self, Decision};
+use crate::random;
+use crate::secret::Password;
+use crate::srp::{self, HandshakeState, Verifier};
+use crate::store::{UserRecord, UserStatus};
+
+/// How far a client's `TIMESTAMP` may be from the server's clock
+/// (cognito-protocol.md §1.8 and §10.1: the real window is undocumented).
+pub(crate) const TIMESTAMP_SKEW: Duration = Duration::from_secs(5 * 60);
+
+const INCORRECT: &str = "Incorrect username or password.";
+
+fn incorrect() -> Error {
+    Error::not_authorized(INCORRECT)
+}
+
+/// What the sealed `SECRET_BLOCK` carries.
+struct SecretBlock {
+    client_id: String,
+    /// The internal username (`USER_ID_FOR_SRP`); for a simulated
+    /// challenge, the fake id.
+    username: String,
+    /// The user's `sub` (empty for a simulated challenge).
+    sub: String,
+    /// A simulated challenge for a user that does not exist: never succeeds.
+    simulated: bool,
+    issued_ms: i64,
+    expires_ms: i64,
+    /// Random one-time id.
+    id: [u8; 16],
+    handshake: Zeroizing<Vec<u8>>,
+}
+
+const BLOCK_VERSION: u8 = 1;
+
+fn put_str(out: &mut Vec<u8>, s: &str) -> Result<()> {
+    let len =
+        u16::try_from(s.len()).map_err(|_| Error::internal("A secret block field is too long."))?;
+    out.extend_from_slice(&len.to_be_bytes());
+    out.extend_from_slice(s.as_bytes());
+    Ok(())
+}
+
+/// A cursor over a decrypted block; `None` on any malformation.
+struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        if self.0.len() < n {
+            return None;
+        }
+        let (head, rest) = self.0.split_at(n);
+        self.0 = rest;
+        Some(head)
+    }
+
+    fn u8(&mut self) -> Option<u8> {
+        self.take(1).map(|b| b[0])
+    }
+
+    fn i64(&mut self) -> Option<i64> {
+        self.take(8)?.try_into().ok().map(i64::from_be_bytes)
+    }
+
+    fn string(&mut self) -> Option<String> {
+        let len = u16::from_be_bytes(self.take(2)?.try_into().ok()?);
+        String::from_utf8(self.take(usize::from(len))?.to_vec()).ok()
+    }
+}
+
+impl SecretBlock {
+    fn encode(&self) -> Result<Zeroizing<Vec<u8>>> {
+        let mut out = Zeroizing::new(Vec::with_capacity(64 + self.handshake.len()));
+        out.push(BLOCK_VERSION);
+        put_str(&mut out, &self.client_id)?;
+        put_str(&mut out, &self.username)?;
+        put_str(&mut out, &self.sub)?;
+        out.push(u8::from(self.simulated));
+        out.extend_from_slice(&self.issued_ms.to_be_bytes());
+        out.extend_from_slice(&self.expires_ms.to_be_bytes());
+        out.extend_from_slice(&self.id);
+        out.extend_from_slice(&self.handshake);
+        Ok(out)
+    }
+
+    fn decode(bytes: &[u8]) -> Option<Self> {
+        let mut r = Reader(bytes);
+        if r.u8()? != BLOCK_VERSION {
+            return None;
+        }
+        Some(Self {
+            client_id: r.string()?,
+            username: r.string()?,
+            sub: r.string()?,
+            simulated: r.u8()? != 0,
+            issued_ms: r.i64()?,
+            expires_ms: r.i64()?,
+            id: r.take(16)?.try_into().ok()?,
+            handshake: Zeroizing::new(r.0.to_vec()),
+        })
+    }
+}
+
+fn block_aad(pool_id: &str) -> Vec<u8> {
+    format!("userpool/srp-secret-block|{pool_id}").into_bytes()
+}
+
+fn verifier_aad(pool_id: &str, username: &str) -> Vec<u8> {
+    format!("userpool/srp-verifier|{pool_id}|{username}").into_bytes()
+}
+
+impl UserPool {
+    /// Whether any app client of the pool allows `USER_SRP_AUTH`: only then
+    /// are verifiers computed and stored.
+    pub(super) fn srp_enabled(&self) -> bool {
+        self.clients_read()
+            .values()
+            .any(|c| c.config().allows(AuthFlow::UserSrpAuth))
+    }
+
+    /// The `poolName` SRP hashes: the pool id after its first `_` (§1.3).
+    fn srp_pool_name(&self) -> &str {
+        self.id()
+            .split_once('_')
+            .map_or(self.id(), |(_, name)| name)
+    }
+
+    /// Computes the SRP verifier of `password` for `username` with a fresh
+    /// salt and seals `salt ‖ v` for storage.
+    pub(super) fn seal_verifier(&self, username: &str, password: &Password) -> Result<Vec<u8>> {
+        let salt = srp::random_salt()?;
+        let verifier = srp::compute_verifier(
+            self.srp_pool_name(),
+            username,
+            password.expose_secret().as_bytes(),
+            &salt,
+        );
+        let mut plain = Zeroizing::new(Vec::with_capacity(salt.len() + verifier.v.len()));
+        plain.extend_from_slice(&verifier.salt);
+        plain.extend_from_slice(&verifier.v);
+        self.inner.verifier_key.seal(
+            random::bytes::<12>()?,
+            &verifier_aad(self.id(), username),
+            &plain,
+        )
+    }
+
+    fn open_verifier(&self, user: &UserRecord) -> Option<Verifier> {
+        let sealed = user.srp_verifier.as_ref()?;
+        let plain = Zeroizing::new(
+            self.inner
+                .verifier_key
+                .open(&verifier_aad(self.id(), &user.username), sealed)?,
+        );
+        if plain.len() <= srp::SALT_LEN {
+            return None;
+        }
+        let (salt, v) = plain.split_at(srp::SALT_LEN);
+        Some(Verifier {
+            salt: salt.to_vec(),
+            v: v.to_vec(),
+        })
+    }
+
+    /// Step one: `InitiateAuth` / `AdminInitiateAuth` with `USER_SRP_AUTH`.
+    pub(super) fn srp_initiate(
+        &self,
+        client: &AppClient,
+        params: &Parameters,
+    ) -> Result<AuthResponse> {
+        let username = params.required("USERNAME")?;
+        let srp_a = params.required("SRP_A")?;
+        check_secret_hash(client, username, params.get("SECRET_HASH"))?;
+        // Malformed or degenerate A is refused before any lookup (§1.12).
+        srp::parse_srp_a(srp_a)?;
+        let prevent =
+            client.config().prevent_user_existence_errors() == PreventUserExistenceErrors::Enabled;
+        let (user_id, sub, verifier, simulated) = match self.resolve(username)? {
+            Some(user) => {
+                match user.status {
+                    UserStatus::Unconfirmed => {
+                        return Err(Error::new(
+                            ErrorCode::UserNotConfirmed,
+                            "User is not confirmed.",
+                        ));
+                    }
+                    UserStatus::ResetRequired if !prevent => {
+                        return Err(Error::new(
+                            ErrorCode::PasswordResetRequired,
+                            "Password reset required for the user",
+                        ));
+                    }
+                    _ => {}
+                }
+                match self.open_verifier(&user) {
+                    Some(v) => (user.username.clone(), user.sub().to_owned(), v, false),
+                    // No verifier (password set before the pool had an SRP
+                    // client, or reset): a challenge that cannot succeed.
+                    None => {
+                        let (_, salt, v) =
+                            srp::fake_user(&self.inner.fake_user_key, self.id(), &user.username);
+                        (
+                            user.username.clone(),
+                            user.sub().to_owned(),
+                            Verifier { salt, v },
+                            true,
+                        )
+                    }
+                }
+            }
+            None if prevent => {
+                // §1.13: the same salt and id for the same name every time.
+                let (id, salt, v) =
+                    srp::fake_user(&self.inner.fake_user_key, self.id(), &self.fold(username));
+                (id, String::new(), Verifier { salt, v }, true)
+            }
+            None => return Err(Error::user_not_found()),
+        };
+        let challenge = srp::server_challenge_random(&verifier.v, srp_a)?;
+        let now = self.now();
+        let block = SecretBlock {
+            client_id: client.id().to_owned(),
+            username: user_id.clone(),
+            sub,
+            simulated,
+            issued_ms: now.unix_millis(),
+            expires_ms: now
+                .saturating_add(client.config().auth_session_validity())
+                .unix_millis(),
+            id: random::bytes::<16>()?,
+            handshake: challenge.state().to_bytes(),
+        };
+        let sealed = self.inner.secret_block_key.seal(
+            random::bytes::<12>()?,
+            &block_aad(self.id()),
+            &block.encode()?,
+        )?;
+        let mut parameters = BTreeMap::new();
+        parameters.insert("SALT".to_owned(), srp::salt_hex(&verifier.salt));
+        parameters.insert("SECRET_BLOCK".to_owned(), STANDARD.encode(sealed));
+        parameters.insert("SRP_B".to_owned(), challenge.srp_b());
+        parameters.insert("USERNAME".to_owned(), user_id.clone());
+        parameters.insert("USER_ID_FOR_SRP".to_owned(), user_id);
+        Ok(AuthResponse {
+            challenge_name: Some(ChallengeName::PasswordVerifier),
+            session: None,
+            challenge_parameters: parameters,
+            authentication_result: None,
+        })
+    }
+
+    /// Step two: `RespondToAuthChallenge` with `PASSWORD_VERIFIER`.
+    pub(super) fn srp_respond(
+        &self,
+        client: &AppClient,
+        request: &RespondToAuthChallengeRequest,
+    ) -> Result<AuthResponse> {
+        let r = &request.challenge_responses;
+        let block_b64 = r.required("PASSWORD_CLAIM_SECRET_BLOCK")?;
+        let signature = r.required("PASSWORD_CLAIM_SIGNATURE")?;
+        let timestamp = r.required("TIMESTAMP")?;
+        let username = r.required("USERNAME")?;
+        // Unknown, tampered or foreign blocks all read as a wrong password (§1.9).
+        let block_bytes = STANDARD.decode(block_b64).map_err(|_| incorrect())?;
+        let block = self
+            .inner
+            .secret_block_key
+            .open(&block_aad(self.id()), &block_bytes)
+            .map(Zeroizing::new)
+            .and_then(|plain| SecretBlock::decode(&plain))
+            .filter(|b| b.client_id == client.id())
+            .ok_or_else(incorrect)?;
+        let now = self.now();
+        if now >= Timestamp::from_unix_millis(block.expires_ms) {
+            return Err(Error::not_authorized(
+                "Invalid session for the user, session is expired.",
+            ));
+        }
+        // The hash covers the USERNAME this request carries (§1.9, §1.10).
+        check_secret_hash(client, username, r.get("SECRET_HASH"))?;
+        let Some(sent_at) = srp::canonical_timestamp(timestamp)? else {
+            return Err(incorrect());
+        };
+        if sent_at.max(now).duration_since(sent_at.min(now)) > TIMESTAMP_SKEW {
+            return Err(incorrect());
+        }
+        let handshake = HandshakeState::from_bytes(&block.handshake).map_err(|_| incorrect())?;
+        let user = if block.simulated {
+            None
+        } else {
+            self.resolve(username)?
+                .filter(|u| u.username == block.username && u.sub() == block.sub)
+        };
+        let Some(user) = user else {
+            self.consume_block(&block)?;
+            return Err(incorrect());
+        };
+        if let Decision::Locked { .. } = lockout::check(&super::auth::lockout_state(&user), now) {
+            return Err(lockout::locked_error());
+        }
+        self.consume_block(&block)?;
+        let proven = match self.open_verifier(&user) {
+            Some(verifier) => srp::verify_claim(
+                &handshake,
+                &verifier.v,
+                self.srp_pool_name(),
+                &block.username,
+                &block_bytes,
+                timestamp,
+                signature,
+            )?,
+            None => false,
+        };
+        if !proven {
+            self.modify_user(&user.username, |cur| {
+                let mut next = cur.clone();
+                super::auth::set_lockout_state(
+                    &mut next,
+                    lockout::record_failure(&super::auth::lockout_state(cur), now),
+                );
+                Ok(Some(next))
+            })?;
+            return Err(incorrect());
+        }
+        let stored = self.modify_user(&user.username, |cur| {
+            let mut next = cur.clone();
+            super::auth::set_lockout_state(
+                &mut next,
+                lockout::record_success(&super::auth::lockout_state(cur), now),
+            );
+            Ok((next != *cur).then_some(next))
+        })?;
+        if !stored.enabled {
+            return Err(Error::not_authorized("User is disabled."));
+        }
+        self.after_first_factor(client, Authenticated::new(stored, now))
+    }
+
+    /// Uses a secret block up: one answer per challenge.
+    fn consume_block(&self, block: &SecretBlock) -> Result<()> {
+        let fresh = self
+            .store()
+            .consume_once(
+                self.id(),
+                &format!("srp:{}", crate::hex::encode(&block.id)),
+                Timestamp::from_unix_millis(block.expires_ms),
+            )
+            .map_err(store_error)?;
+        if fresh {
+            Ok(())
+        } else {
+            Err(Error::not_authorized(
+                "Invalid session for the user, session can only be used once.",
+            ))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_blocks_round_trip_and_reject_truncation() {
+        let block = SecretBlock {
+            client_id: "client".into(),
+            username: "alice".into(),
+            sub: "sub".into(),
+            simulated: false,
+            issued_ms: 1,
+            expires_ms: 2,
+            id: [7; 16],
+            handshake: Zeroizing::new(vec![1, 2, 3]),
+        };
+        let bytes = block.encode().unwrap_or_default();
+        let back = SecretBlock::decode(&bytes);
+        assert!(back.as_ref().is_some_and(|b| b.username == "alice"
+            && b.expires_ms == 2
+            && b.id == [7; 16]
+            && *b.handshake == vec![1, 2, 3]));
+        assert!(SecretBlock::decode(&bytes[..10]).is_none());
+        assert!(SecretBlock::decode(&[2]).is_none());
+    }
+}
