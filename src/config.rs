@@ -221,6 +221,26 @@ impl PoolConfig {
         &self.account_recovery
     }
 
+    /// A builder holding this configuration, to change some of it
+    /// (`UpdateUserPool`, `AddCustomAttributes`).
+    #[must_use]
+    pub fn to_builder(&self) -> PoolConfigBuilder {
+        PoolConfigBuilder {
+            name: self.name.clone(),
+            username_attributes: self.username_attributes.clone(),
+            alias_attributes: self.alias_attributes.clone(),
+            auto_verified_attributes: self.auto_verified_attributes.clone(),
+            case_sensitive: self.case_sensitive,
+            allow_admin_create_user_only: self.allow_admin_create_user_only,
+            verification_message: self.verification_message.clone(),
+            invite_message: self.invite_message.clone(),
+            standard: self.schema.standard().to_vec(),
+            custom: self.schema.custom().to_vec(),
+            password_policy: self.password_policy,
+            account_recovery: self.account_recovery.clone(),
+        }
+    }
+
     /// Whether `attr` is a username attribute.
     #[must_use]
     pub fn is_username_attribute(&self, attr: UsernameAttribute) -> bool {

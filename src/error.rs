@@ -65,6 +65,10 @@ pub enum ErrorCode {
     UnsupportedUserState,
     /// A store or system failure. The only code that maps to HTTP 500.
     InternalError,
+    /// The request body is not the JSON the operation takes (wire adapter).
+    Serialization,
+    /// The `X-Amz-Target` names no operation (wire adapter).
+    UnknownOperation,
 }
 
 impl ErrorCode {
@@ -96,6 +100,8 @@ impl ErrorCode {
             Self::InvalidUserPoolConfiguration => "InvalidUserPoolConfigurationException",
             Self::UnsupportedUserState => "UnsupportedUserStateException",
             Self::InternalError => "InternalErrorException",
+            Self::Serialization => "SerializationException",
+            Self::UnknownOperation => "UnknownOperationException",
         }
     }
 

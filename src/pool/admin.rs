@@ -88,7 +88,8 @@ impl UserPool {
         targets: &[(DeliveryMedium, String)],
         password: &Password,
     ) -> Result<()> {
-        let t = self.config().invite_message();
+        let config = self.config();
+        let t = config.invite_message();
         let now = self.now();
         for (medium, destination) in targets {
             let (subject, body) = match medium {

@@ -49,7 +49,8 @@ impl UserPool {
             None => None,
         };
         if let Some(names) = &request.attributes_to_get {
-            let schema = self.config().schema();
+            let config = self.config();
+            let schema = config.schema();
             if let Some(bad) = names.iter().find(|n| !schema.is_known(n)) {
                 return Err(Error::invalid_parameter(format!(
                     "Invalid attribute name in AttributesToGet: {bad}"

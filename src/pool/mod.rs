@@ -65,7 +65,7 @@ pub struct UserPool {
 
 struct Inner {
     id: String,
-    config: PoolConfig,
+    config: RwLock<Arc<PoolConfig>>,
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     sender: Arc<dyn MessageSender>,
@@ -93,7 +93,7 @@ impl fmt::Debug for UserPool {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("UserPool")
             .field("id", &self.inner.id)
-            .field("name", &self.inner.config.name())
+            .field("name", &self.config().name())
             .finish_non_exhaustive()
     }
 }
@@ -240,7 +240,7 @@ impl UserPoolBuilder {
         Ok(UserPool {
             inner: Arc::new(Inner {
                 id,
-                config: self.config,
+                config: RwLock::new(Arc::new(self.config)),
                 store: self.store.unwrap_or_else(|| Arc::new(MemoryStore::new())),
                 clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
                 sender: self.sender.unwrap_or_else(|| Arc::new(Outbox::new())),
@@ -327,8 +327,53 @@ impl UserPool {
 
     /// The pool's configuration.
     #[must_use]
-    pub fn config(&self) -> &PoolConfig {
-        &self.inner.config
+    pub fn config(&self) -> Arc<PoolConfig> {
+        Arc::clone(
+            &self
+                .inner
+                .config
+                .read()
+                .unwrap_or_else(PoisonError::into_inner),
+        )
+    }
+
+    /// Replaces the pool's configuration (`UpdateUserPool`,
+    /// `AddCustomAttributes`). What Cognito fixes at creation cannot change:
+    /// the username and alias attributes, case sensitivity, and every
+    /// existing attribute definition (custom attributes can only be added).
+    ///
+    /// # Errors
+    /// `InvalidParameterException` naming the first setting that cannot change.
+    pub fn update_config(&self, next: PoolConfig) -> Result<()> {
+        let mut slot = self
+            .inner
+            .config
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        let current = &**slot;
+        let fixed = |what: &str| {
+            Err(Error::invalid_parameter(format!(
+                "{what} cannot be changed after the user pool is created."
+            )))
+        };
+        if next.username_attributes() != current.username_attributes() {
+            return fixed("UsernameAttributes");
+        }
+        if next.alias_attributes() != current.alias_attributes() {
+            return fixed("AliasAttributes");
+        }
+        if next.case_sensitive() != current.case_sensitive() {
+            return fixed("UsernameConfiguration");
+        }
+        if next.schema().standard() != current.schema().standard() {
+            return fixed("The schema of standard attributes");
+        }
+        let old_custom = current.schema().custom();
+        if next.schema().custom().get(..old_custom.len()) != Some(old_custom) {
+            return fixed("An existing custom attribute");
+        }
+        *slot = Arc::new(next);
+        Ok(())
     }
 
     /// The `iss` claim of the pool's tokens.
@@ -391,7 +436,7 @@ impl UserPool {
     // ----- usernames, index keys and lookups -----
 
     fn fold(&self, s: &str) -> String {
-        if self.inner.config.case_sensitive() {
+        if self.config().case_sensitive() {
             s.to_owned()
         } else {
             // Character by character, as the ListUsers filter folds, so both
@@ -402,7 +447,7 @@ impl UserPool {
 
     /// The unique index keys of a user under this pool's configuration.
     fn index_keys(&self, u: &UserRecord) -> Vec<String> {
-        let cfg = &self.inner.config;
+        let cfg = self.config();
         let attr = |n: &str| u.attributes.get(n).filter(|v| !v.is_empty());
         let verified = |n: &str| u.attributes.get(n).is_some_and(|v| v == "true");
         let mut keys = vec![
@@ -429,7 +474,7 @@ impl UserPool {
     /// Finds a user by internal username or any alias the pool accepts.
     fn resolve(&self, name: &str) -> Result<Option<UserRecord>> {
         let pool = self.id();
-        let cfg = &self.inner.config;
+        let cfg = self.config();
         let mut candidates = vec![format!("username:{}", self.fold(name))];
         if cfg.is_username_attribute(UsernameAttribute::Email)
             || cfg.is_alias(AliasAttribute::Email)
@@ -458,7 +503,7 @@ impl UserPool {
 
     /// Maps a key conflict to the exception Cognito raises for it.
     fn conflict_error(&self, key: &str) -> Error {
-        let cfg = &self.inner.config;
+        let cfg = self.config();
         let (kind, _) = key.split_once(':').unwrap_or((key, ""));
         match kind {
             "username" => Error::new(ErrorCode::UsernameExists, "User already exists"),
@@ -549,8 +594,7 @@ impl UserPool {
 
     fn temporary_password_deadline(&self, now: Timestamp) -> Timestamp {
         let days = u64::from(
-            self.inner
-                .config
+            self.config()
                 .password_policy()
                 .temporary_password_validity_days(),
         );
@@ -597,7 +641,8 @@ impl UserPool {
         self.store()
             .put_code(self.id(), &user.username, purpose, &record)
             .map_err(store_error)?;
-        let template = self.inner.config.verification_message();
+        let config = self.config();
+        let template = config.verification_message();
         let (medium, subject, body_template) = if attribute == "email" {
             (
                 DeliveryMedium::Email,

@@ -117,7 +117,8 @@ impl UserPool {
     /// the first mechanism, by priority, the user has verified. Without a
     /// setting, Cognito's legacy rule: a verified phone, then a verified email.
     fn recovery_target(&self, user: &UserRecord, admin: bool) -> Result<&'static str> {
-        let configured = self.config().account_recovery();
+        let config = self.config();
+        let configured = config.account_recovery();
         let order: Vec<RecoveryMechanism> =
             if configured.is_empty() || (admin && configured == [RecoveryMechanism::AdminOnly]) {
                 vec![

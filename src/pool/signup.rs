@@ -97,7 +97,8 @@ impl UserPool {
     /// The attribute a sign-up code goes to: an auto-verified phone number
     /// wins over an auto-verified email (cognito-protocol.md §4.4).
     fn sign_up_code_target(&self, attributes: &Attributes) -> Option<&'static str> {
-        let auto = self.config().auto_verified_attributes();
+        let config = self.config();
+        let auto = config.auto_verified_attributes();
         [VerifiedAttribute::PhoneNumber, VerifiedAttribute::Email]
             .into_iter()
             .filter(|a| auto.contains(a))
