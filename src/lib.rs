@@ -20,6 +20,7 @@ pub mod secret;
 pub mod srp;
 pub mod store;
 pub mod token;
+pub mod wire;
 
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
 pub use config::PoolConfig;
