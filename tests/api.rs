@@ -31,6 +31,7 @@ mod api {
     mod secrets;
     mod sessions;
     mod signup;
+    mod srp;
     mod tokens;
     mod user_ops;
     mod usernames;

@@ -510,7 +510,9 @@ impl UserPool {
         };
         // A password set before the pool had an SRP client has no verifier:
         // the plaintext in hand is the one chance to add it.
-        let verifier = if user.srp_verifier.is_none() && self.srp_enabled() {
+        // The same when the stored one cannot be opened (sealed under a pool
+        // secret since replaced).
+        let verifier = if self.srp_enabled() && self.open_verifier(&user).is_none() {
             Some(self.seal_verifier(&user.username, &password)?)
         } else {
             None

@@ -172,7 +172,8 @@ impl UserPool {
         )
     }
 
-    fn open_verifier(&self, user: &UserRecord) -> Option<Verifier> {
+    /// The user's verifier, if stored and sealed under this pool's secret.
+    pub(super) fn open_verifier(&self, user: &UserRecord) -> Option<Verifier> {
         let sealed = user.srp_verifier.as_ref()?;
         let plain = Zeroizing::new(
             self.inner
@@ -239,7 +240,9 @@ impl UserPool {
                 // §1.13: the same salt and id for the same name every time.
                 let (id, salt, v) =
                     srp::fake_user(&self.inner.fake_user_key, self.id(), &self.fold(username));
-                (id, String::new(), Verifier { salt, v }, true)
+                // A sub-shaped filler, so the sealed block is exactly as long
+                // as a real user's with the same id.
+                (id.clone(), id, Verifier { salt, v }, true)
             }
             None => return Err(Error::user_not_found()),
         };
