@@ -34,6 +34,8 @@ use crate::{PoolConfig, UserPool};
 mod pools;
 mod users;
 
+pub use pools::pool_config_from_create_user_pool;
+
 /// The prefix of every `X-Amz-Target` of the service.
 pub const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
 
@@ -222,7 +224,10 @@ impl Registry {
             .decode(payload)
             .map_err(|_| invalid())?;
         let claims: Value = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
-        let iss = claims.get("iss").and_then(Value::as_str).ok_or_else(invalid)?;
+        let iss = claims
+            .get("iss")
+            .and_then(Value::as_str)
+            .ok_or_else(invalid)?;
         self.read()
             .values()
             .find(|e| e.pool.issuer() == iss)
@@ -319,7 +324,9 @@ fn parse_body(body: &[u8]) -> Result<Map<String, Value>> {
     };
     match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(serialization("Start of list or value found where a structure was expected.")),
+        Ok(_) => Err(serialization(
+            "Start of list or value found where a structure was expected.",
+        )),
         Err(_) => Err(serialization("The request body is not valid JSON.")),
     }
 }
@@ -443,7 +450,10 @@ impl<'a> Input<'a> {
     }
 
     /// An optional list of `AttributeType` (`{"Name": ..., "Value": ...}`).
-    pub(crate) fn opt_attributes(&self, member: &str) -> Result<Option<Vec<crate::schema::Attribute>>> {
+    pub(crate) fn opt_attributes(
+        &self,
+        member: &str,
+    ) -> Result<Option<Vec<crate::schema::Attribute>>> {
         match self.value(member) {
             None => Ok(None),
             Some(Value::Array(items)) => items

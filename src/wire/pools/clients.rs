@@ -1,0 +1,321 @@
+//! App-client operations: `CreateUserPoolClient`, `DescribeUserPoolClient`,
+//! `ListUserPoolClients`, `UpdateUserPoolClient`, `DeleteUserPoolClient`
+//! (cognito-protocol.md §4.3, Appendix A).
+//!
+//! The OAuth members (hosted UI, identity providers, analytics) are accepted
+//! only empty or `false`, which is what they are for an API-only client;
+//! any other value is refused by name.
+
+use std::time::Duration;
+
+use serde_json::{Map, Value, json};
+
+use super::super::{Input, Registry, timestamp};
+use super::json::{
+    Members, in_range, is_empty, not_in_enum, page_token, resume_after, unsupported,
+};
+use crate::client::{
+    AppClient, AppClientConfig, AppClientConfigBuilder, AuthFlow, ClientSecret,
+    PreventUserExistenceErrors, RefreshTokenRotation, TokenUnit, TokenValidity, TokenValidityUnits,
+};
+use crate::config::PoolConfig;
+use crate::error::{Error, Result};
+
+/// Members that only configure OAuth / the hosted UI / analytics, accepted
+/// only when they turn nothing on.
+const OAUTH_MEMBERS: [&str; 9] = [
+    "SupportedIdentityProviders",
+    "CallbackURLs",
+    "LogoutURLs",
+    "DefaultRedirectURI",
+    "AllowedOAuthFlows",
+    "AllowedOAuthScopes",
+    "AllowedOAuthFlowsUserPoolClient",
+    "AnalyticsConfiguration",
+    "EnablePropagateAdditionalUserContextData",
+];
+
+/// The largest page `ListUserPoolClients` returns (model `QueryLimit`).
+const MAX_PAGE: i64 = 60;
+
+pub(super) fn create_user_pool_client(r: &Registry, input: &Input<'_>) -> Result<Value> {
+    let pool = r.pool(input.str("UserPoolId")?)?;
+    let mut builder = AppClientConfig::builder(input.str("ClientName")?);
+    if let Some(yes) = input.opt_bool("GenerateSecret")? {
+        builder = builder.generate_secret(yes);
+    }
+    if let Some(secret) = input.opt_str("ClientSecret")? {
+        builder = builder.client_secret(ClientSecret::new(secret));
+    }
+    let config = settings(builder, input, &pool.config(), "creating")?.build()?;
+    input.finish()?;
+    let client = pool.create_user_pool_client(config)?;
+    Ok(json!({"UserPoolClient": client_json(pool.id(), &client)}))
+}
+
+pub(super) fn describe_user_pool_client(r: &Registry, input: &Input<'_>) -> Result<Value> {
+    let pool = r.pool(input.str("UserPoolId")?)?;
+    let client = pool.describe_user_pool_client(input.str("ClientId")?)?;
+    Ok(json!({"UserPoolClient": client_json(pool.id(), &client)}))
+}
+
+pub(super) fn list_user_pool_clients(r: &Registry, input: &Input<'_>) -> Result<Value> {
+    let pool = r.pool(input.str("UserPoolId")?)?;
+    let limit = match input.opt_i64("MaxResults")? {
+        Some(n) => in_range("MaxResults", n, 1, MAX_PAGE)? as usize,
+        None => MAX_PAGE as usize,
+    };
+    let after = input.opt_str("NextToken")?.map(resume_after).transpose()?;
+    let mut clients: Vec<AppClient> = pool
+        .list_user_pool_clients()
+        .into_iter()
+        .filter(|c| after.as_deref().is_none_or(|a| c.id() > a))
+        .take(limit + 1)
+        .collect();
+    let more = clients.len() > limit;
+    clients.truncate(limit);
+    let mut out = Map::new();
+    out.insert(
+        "UserPoolClients".into(),
+        clients
+            .iter()
+            .map(|c| {
+                json!({
+                    "ClientId": c.id(),
+                    "UserPoolId": pool.id(),
+                    "ClientName": c.config().name(),
+                })
+            })
+            .collect(),
+    );
+    if more && let Some(last) = clients.last() {
+        out.insert("NextToken".into(), json!(page_token(last.id())));
+    }
+    Ok(Value::Object(out))
+}
+
+/// `UpdateUserPoolClient`. As in Cognito, a setting left out returns to its
+/// default; the id, the secret and the creation date stay, and so does the
+/// name unless `ClientName` is given.
+pub(super) fn update_user_pool_client(r: &Registry, input: &Input<'_>) -> Result<Value> {
+    let pool = r.pool(input.str("UserPoolId")?)?;
+    let id = input.str("ClientId")?;
+    let current = pool.describe_user_pool_client(id)?;
+    let name = input
+        .opt_str("ClientName")?
+        .unwrap_or(current.config().name());
+    let builder =
+        AppClientConfig::builder(name).generate_secret(current.config().generate_secret());
+    let config = settings(builder, input, &pool.config(), "updating")?.build()?;
+    input.finish()?;
+    let client = pool.update_user_pool_client(id, config)?;
+    Ok(json!({"UserPoolClient": client_json(pool.id(), &client)}))
+}
+
+pub(super) fn delete_user_pool_client(r: &Registry, input: &Input<'_>) -> Result<Value> {
+    let pool = r.pool(input.str("UserPoolId")?)?;
+    let id = input.str("ClientId")?;
+    input.finish()?;
+    pool.delete_user_pool_client(id)?;
+    Ok(json!({}))
+}
+
+/// The members `CreateUserPoolClient` and `UpdateUserPoolClient` share.
+/// `doing` names the operation in Cognito's attribute-list messages.
+fn settings(
+    mut builder: AppClientConfigBuilder,
+    input: &Input<'_>,
+    pool: &PoolConfig,
+    doing: &str,
+) -> Result<AppClientConfigBuilder> {
+    for member in OAUTH_MEMBERS {
+        if input.value(member).is_some_and(|v| !is_empty(v)) {
+            return Err(unsupported(member));
+        }
+    }
+    if let Some(flows) = input.opt_str_list("ExplicitAuthFlows")? {
+        builder = builder.explicit_auth_flows(AuthFlow::parse_list(&flows)?);
+    }
+    builder = builder.token_validity(token_validity(input)?);
+    for (member, kind) in [("ReadAttributes", "read"), ("WriteAttributes", "write")] {
+        let Some(names) = input.opt_str_list(member)? else {
+            continue;
+        };
+        // Cognito checks the lists against the pool's schema.
+        if names.iter().any(|n| !pool.schema().is_known(n)) {
+            return Err(Error::invalid_parameter(format!(
+                "Invalid {kind} attributes specified while {doing} a client"
+            )));
+        }
+        builder = if kind == "read" {
+            builder.read_attributes(names)
+        } else {
+            builder.write_attributes(names)
+        };
+    }
+    if let Some(value) = input.opt_str("PreventUserExistenceErrors")? {
+        builder = builder.prevent_user_existence_errors(PreventUserExistenceErrors::parse(value)?);
+    }
+    if let Some(yes) = input.opt_bool("EnableTokenRevocation")? {
+        builder = builder.enable_token_revocation(yes);
+    }
+    if let Some(minutes) = input.opt_i64("AuthSessionValidity")? {
+        builder = builder.auth_session_validity(in_range("AuthSessionValidity", minutes, 3, 15)?);
+    }
+    if let Some(value) = input.value("RefreshTokenRotation") {
+        let m = Members::new("RefreshTokenRotation", value)?;
+        let enabled = match m.str("Feature")? {
+            "ENABLED" => true,
+            "DISABLED" => false,
+            other => {
+                return Err(not_in_enum(
+                    "RefreshTokenRotation.Feature",
+                    other,
+                    &["ENABLED", "DISABLED"],
+                ));
+            }
+        };
+        let grace = m.opt_u32("RetryGracePeriodSeconds")?.unwrap_or(0);
+        m.finish()?;
+        builder = builder.refresh_token_rotation(RefreshTokenRotation::new(enabled, grace)?);
+    }
+    Ok(builder)
+}
+
+/// The three validity members and their units.
+fn token_validity(input: &Input<'_>) -> Result<TokenValidity> {
+    let value = |member: &str, min: i64| -> Result<Option<u32>> {
+        input
+            .opt_i64(member)?
+            .map(|v| in_range(member, v, min, i64::from(u32::MAX)))
+            .transpose()
+    };
+    let access = value("AccessTokenValidity", 1)?;
+    let id = value("IdTokenValidity", 1)?;
+    let refresh = value("RefreshTokenValidity", 0)?;
+    let mut units = TokenValidityUnits::default();
+    if let Some(value) = input.value("TokenValidityUnits") {
+        let m = Members::new("TokenValidityUnits", value)?;
+        let unit = |member: &str| -> Result<Option<TokenUnit>> {
+            m.opt_str(member)?.map(TokenUnit::parse).transpose()
+        };
+        units.access_token = unit("AccessToken")?;
+        units.id_token = unit("IdToken")?;
+        units.refresh_token = unit("RefreshToken")?;
+        m.finish()?;
+    }
+    TokenValidity::from_api(access, id, refresh, units)
+}
+
+/// `UserPoolClientType`.
+///
+/// [`AppClientConfig`] keeps lifetimes, not the units they were given in,
+/// so validities are reported in minutes (access, ID) and days (refresh),
+/// with the matching `TokenValidityUnits`, falling back to the largest
+/// smaller unit that expresses the lifetime exactly.
+pub(super) fn client_json(pool_id: &str, client: &AppClient) -> Value {
+    let config = client.config();
+    let validity = config.token_validity();
+    let (access, access_unit) = in_unit(validity.access_token(), TokenUnit::Minutes);
+    let (id, id_unit) = in_unit(validity.id_token(), TokenUnit::Minutes);
+    let (refresh, refresh_unit) = in_unit(validity.refresh_token(), TokenUnit::Days);
+    let rotation = config.refresh_token_rotation();
+    let mut out = Map::new();
+    out.insert("UserPoolId".into(), json!(pool_id));
+    out.insert("ClientName".into(), json!(config.name()));
+    out.insert("ClientId".into(), json!(client.id()));
+    if let Some(secret) = client.secret() {
+        out.insert("ClientSecret".into(), json!(secret.expose_secret()));
+    }
+    out.insert("LastModifiedDate".into(), timestamp(client.modified_at()));
+    out.insert("CreationDate".into(), timestamp(client.created_at()));
+    out.insert("RefreshTokenValidity".into(), json!(refresh));
+    out.insert("AccessTokenValidity".into(), json!(access));
+    out.insert("IdTokenValidity".into(), json!(id));
+    out.insert(
+        "TokenValidityUnits".into(),
+        json!({
+            "AccessToken": access_unit.as_str(),
+            "IdToken": id_unit.as_str(),
+            "RefreshToken": refresh_unit.as_str(),
+        }),
+    );
+    if let Some(names) = config.read_attributes() {
+        out.insert("ReadAttributes".into(), json!(names));
+    }
+    if let Some(names) = config.write_attributes() {
+        out.insert("WriteAttributes".into(), json!(names));
+    }
+    out.insert(
+        "ExplicitAuthFlows".into(),
+        config
+            .explicit_auth_flows()
+            .iter()
+            .map(|f| json!(f.as_str()))
+            .collect(),
+    );
+    out.insert("AllowedOAuthFlowsUserPoolClient".into(), json!(false));
+    out.insert(
+        "PreventUserExistenceErrors".into(),
+        json!(config.prevent_user_existence_errors().as_str()),
+    );
+    out.insert(
+        "EnableTokenRevocation".into(),
+        json!(config.enable_token_revocation()),
+    );
+    out.insert(
+        "EnablePropagateAdditionalUserContextData".into(),
+        json!(false),
+    );
+    out.insert(
+        "AuthSessionValidity".into(),
+        json!(config.auth_session_validity_minutes()),
+    );
+    out.insert(
+        "RefreshTokenRotation".into(),
+        json!({
+            "Feature": if rotation.is_enabled() { "ENABLED" } else { "DISABLED" },
+            "RetryGracePeriodSeconds": rotation.retry_grace_period().as_secs(),
+        }),
+    );
+    Value::Object(out)
+}
+
+/// `d` as a whole number of `preferred` units, or of the largest smaller
+/// unit that expresses it exactly.
+fn in_unit(d: Duration, preferred: TokenUnit) -> (u64, TokenUnit) {
+    const LARGEST_FIRST: [TokenUnit; 4] = [
+        TokenUnit::Days,
+        TokenUnit::Hours,
+        TokenUnit::Minutes,
+        TokenUnit::Seconds,
+    ];
+    let secs = d.as_secs();
+    LARGEST_FIRST
+        .into_iter()
+        .skip_while(|u| *u != preferred)
+        .map(|u| (u, u.duration(1).as_secs()))
+        .find(|(_, unit)| secs.is_multiple_of(*unit))
+        .map_or((secs, TokenUnit::Seconds), |(u, unit)| (secs / unit, u))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validities_keep_the_preferred_unit_when_exact() {
+        let m = |n: u64| Duration::from_secs(n * 60);
+        assert_eq!(in_unit(m(60), TokenUnit::Minutes), (60, TokenUnit::Minutes));
+        assert_eq!(
+            in_unit(Duration::from_secs(301), TokenUnit::Minutes),
+            (301, TokenUnit::Seconds)
+        );
+        assert_eq!(
+            in_unit(m(30 * 1440), TokenUnit::Days),
+            (30, TokenUnit::Days)
+        );
+        assert_eq!(in_unit(m(60), TokenUnit::Days), (1, TokenUnit::Hours));
+        assert_eq!(in_unit(m(90), TokenUnit::Days), (90, TokenUnit::Minutes));
+    }
+}
