@@ -134,6 +134,14 @@ impl UserPool {
         }
         let new =
             self.prepare_new_user(&request.username, &request.user_attributes, Writer::Admin)?;
+        // An existing user is reported as such before anything about the
+        // invitation (the insert below still decides races).
+        if self.resolve(&request.username)?.is_some() {
+            return Err(Error::new(
+                ErrorCode::UsernameExists,
+                "User account already exists",
+            ));
+        }
         let credentials = self.credentials(&new.username, &password)?;
         let now = self.now();
         let mut user = UserRecord::new(

@@ -1,0 +1,257 @@
+//! The wire adapter on untrusted input: `Registry::handle` never panics, and
+//! every answer is well formed (cognito-protocol.md §3.3, §3.4):
+//!
+//! * status 200 only with a JSON object body and no error type;
+//! * otherwise a JSON object of exactly `__type` (one of `ErrorCode`'s
+//!   names) and a string `message`, the status that code maps to (400, or
+//!   500 for `InternalErrorException`), and `x-amzn-ErrorType` equal to
+//!   `__type`.
+//!
+//! Input layout: the first byte picks the operation from [`OPERATIONS`]
+//! (every operation of the adapter, then unknown names); the rest is the
+//! request body. So that the fuzzer reaches past the pool and client
+//! lookups, these byte pairs in the body are replaced before the call:
+//! `@P` by the pool id, `@C` by the client id, `@A` by a valid access
+//! token, `@R` by a valid refresh token.
+//!
+//! One registry (one pool, one client, one signed-in user) is built once per
+//! process with the insecure test hashing preset and state persists across
+//! inputs, so a crash may need the inputs before it to reproduce.
+//! `DeleteUserPool` and `DeleteUserPoolClient` are left out of the list: one
+//! early hit would send every later input to `ResourceNotFoundException`.
+#![no_main]
+
+use std::sync::{Arc, OnceLock};
+
+use libfuzzer_sys::fuzz_target;
+use serde_json::Value;
+use userpool::client::{AppClientConfig, AuthFlow};
+use userpool::message::{DeliveryError, Message, MessageSender};
+use userpool::token::KeySet;
+use userpool::wire::{Registry, RegistryOptions};
+use userpool::{
+    AdminCreateUserRequest, AdminSetUserPasswordRequest, ErrorCode, HashingParams,
+    InitiateAuthRequest, MessageAction, PoolConfig,
+};
+
+const OPERATIONS: &[&str] = &[
+    // Users, sign-in, tokens, groups.
+    "SignUp",
+    "ConfirmSignUp",
+    "ResendConfirmationCode",
+    "AdminConfirmSignUp",
+    "AdminCreateUser",
+    "AdminGetUser",
+    "GetUser",
+    "AdminUpdateUserAttributes",
+    "UpdateUserAttributes",
+    "AdminDeleteUserAttributes",
+    "DeleteUserAttributes",
+    "VerifyUserAttribute",
+    "GetUserAttributeVerificationCode",
+    "AdminDeleteUser",
+    "DeleteUser",
+    "AdminDisableUser",
+    "AdminEnableUser",
+    "ListUsers",
+    "AdminSetUserPassword",
+    "AdminResetUserPassword",
+    "ForgotPassword",
+    "ConfirmForgotPassword",
+    "ChangePassword",
+    "InitiateAuth",
+    "AdminInitiateAuth",
+    "RespondToAuthChallenge",
+    "AdminRespondToAuthChallenge",
+    "GetTokensFromRefreshToken",
+    "GlobalSignOut",
+    "AdminUserGlobalSignOut",
+    "RevokeToken",
+    "CreateGroup",
+    "GetGroup",
+    "ListGroups",
+    "UpdateGroup",
+    "DeleteGroup",
+    "AdminAddUserToGroup",
+    "AdminRemoveUserFromGroup",
+    "AdminListGroupsForUser",
+    "ListUsersInGroup",
+    // Pools and clients.
+    "CreateUserPool",
+    "DescribeUserPool",
+    "UpdateUserPool",
+    "ListUserPools",
+    "AddCustomAttributes",
+    "CreateUserPoolClient",
+    "DescribeUserPoolClient",
+    "UpdateUserPoolClient",
+    "ListUserPoolClients",
+    "GetSigningCertificate",
+    // With the service prefix, and unknown names.
+    "AWSCognitoIdentityProviderService.AdminGetUser",
+    "AWSCognitoIdentityProviderService.InitiateAuth",
+    "AWSCognitoIdentityProviderService.",
+    "AssociateSoftwareToken",
+    "signUp",
+    "",
+    "\u{0}",
+    "AWSCognitoIdentityProviderService.Nope",
+];
+
+/// Every `__type` the adapter may answer.
+const CODES: [ErrorCode; 26] = [
+    ErrorCode::InvalidParameter,
+    ErrorCode::InvalidPassword,
+    ErrorCode::NotAuthorized,
+    ErrorCode::UserNotFound,
+    ErrorCode::UsernameExists,
+    ErrorCode::AliasExists,
+    ErrorCode::UserNotConfirmed,
+    ErrorCode::PasswordResetRequired,
+    ErrorCode::CodeMismatch,
+    ErrorCode::ExpiredCode,
+    ErrorCode::TooManyFailedAttempts,
+    ErrorCode::LimitExceeded,
+    ErrorCode::TooManyRequests,
+    ErrorCode::ResourceNotFound,
+    ErrorCode::GroupExists,
+    ErrorCode::PasswordHistoryPolicyViolation,
+    ErrorCode::CodeDeliveryFailure,
+    ErrorCode::UnsupportedTokenType,
+    ErrorCode::UnsupportedOperation,
+    ErrorCode::Unauthorized,
+    ErrorCode::RefreshTokenReuse,
+    ErrorCode::InvalidUserPoolConfiguration,
+    ErrorCode::UnsupportedUserState,
+    ErrorCode::InternalError,
+    ErrorCode::Serialization,
+    ErrorCode::UnknownOperation,
+];
+
+/// Delivers nothing, keeps nothing: the run's memory stays flat.
+#[derive(Debug)]
+struct Discard;
+
+impl MessageSender for Discard {
+    fn send(&self, _: &Message) -> Result<(), DeliveryError> {
+        Ok(())
+    }
+}
+
+struct Fixture {
+    registry: Registry,
+    substitutions: [(&'static [u8], Vec<u8>); 4],
+}
+
+fn fixture() -> &'static Fixture {
+    static FIXTURE: OnceLock<Fixture> = OnceLock::new();
+    FIXTURE.get_or_init(|| {
+        let registry = Registry::new(RegistryOptions {
+            hashing: HashingParams::insecure_fast_for_tests(),
+            keys: Some(KeySet::generate().expect("key generation")),
+            sender: Arc::new(Discard),
+            ..RegistryOptions::default()
+        });
+        let pool = registry
+            .create_pool(PoolConfig::builder("fuzz").build().expect("pool config"))
+            .expect("pool");
+        let client = pool
+            .create_user_pool_client(
+                AppClientConfig::builder("fuzz")
+                    .explicit_auth_flows([
+                        AuthFlow::UserSrpAuth,
+                        AuthFlow::UserPasswordAuth,
+                        AuthFlow::AdminUserPasswordAuth,
+                        AuthFlow::RefreshTokenAuth,
+                    ])
+                    .build()
+                    .expect("client config"),
+            )
+            .expect("client");
+        let mut create = AdminCreateUserRequest::new("fuzzer").attribute("email", "f@example.com");
+        create.message_action = Some(MessageAction::Suppress);
+        pool.admin_create_user(create).expect("user");
+        pool.admin_set_user_password(AdminSetUserPasswordRequest {
+            username: "fuzzer".to_owned(),
+            password: "1234Abcd^".into(),
+            permanent: true,
+        })
+        .expect("password");
+        let tokens = pool
+            .initiate_auth(InitiateAuthRequest::user_password(
+                client.id(),
+                "fuzzer",
+                "1234Abcd^",
+            ))
+            .expect("sign-in")
+            .authentication_result
+            .expect("tokens");
+        let substitutions = [
+            (&b"@P"[..], pool.id().as_bytes().to_vec()),
+            (&b"@C"[..], client.id().as_bytes().to_vec()),
+            (&b"@A"[..], tokens.access_token.into_bytes()),
+            (
+                &b"@R"[..],
+                tokens.refresh_token.expect("a refresh token").into_bytes(),
+            ),
+        ];
+        Fixture {
+            registry,
+            substitutions,
+        }
+    })
+}
+
+/// `body` with every placeholder replaced.
+fn substitute(body: &[u8], substitutions: &[(&[u8], Vec<u8>)]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(body.len());
+    let mut i = 0;
+    'outer: while i < body.len() {
+        for (from, to) in substitutions {
+            if body[i..].starts_with(from) {
+                out.extend_from_slice(to);
+                i += from.len();
+                continue 'outer;
+            }
+        }
+        out.push(body[i]);
+        i += 1;
+    }
+    out
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&pick, body)) = data.split_first() else {
+        return;
+    };
+    let f = fixture();
+    let op = OPERATIONS[usize::from(pick) % OPERATIONS.len()];
+    let body = substitute(body, &f.substitutions);
+    let resp = f.registry.handle(op, &body);
+
+    let parsed: Value = serde_json::from_str(&resp.body)
+        .unwrap_or_else(|e| panic!("{op}: the body is not JSON ({e}): {}", resp.body));
+    let object = parsed
+        .as_object()
+        .unwrap_or_else(|| panic!("{op}: the body is not an object: {}", resp.body));
+    if resp.status == 200 {
+        assert_eq!(resp.error_type, None, "{op}: a 200 with an error type");
+        return;
+    }
+    let kind = object
+        .get("__type")
+        .and_then(Value::as_str)
+        .unwrap_or_else(|| panic!("{op}: no string __type: {}", resp.body));
+    let code = CODES
+        .iter()
+        .find(|c| c.as_str() == kind)
+        .unwrap_or_else(|| panic!("{op}: unknown __type {kind}"));
+    assert!(
+        object.get("message").is_some_and(Value::is_string),
+        "{op}: no string message: {}",
+        resp.body
+    );
+    assert_eq!(object.len(), 2, "{op}: extra members: {}", resp.body);
+    assert_eq!(resp.status, code.http_status(), "{op}: status of {kind}");
+    assert_eq!(resp.error_type, Some(kind), "{op}: x-amzn-ErrorType");
+});

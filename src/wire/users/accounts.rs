@@ -1,0 +1,412 @@
+//! Sign-up, profiles, admin user operations, `ListUsers` and passwords.
+
+use serde_json::{Value, json};
+
+use super::{attributes_json, delivery_json, empty, limit, not_in_enum, user_type};
+use crate::client::check_secret_hash;
+use crate::error::{Error, Result};
+use crate::message::DeliveryMedium;
+use crate::pool::{
+    AdminCreateUserRequest, AdminSetUserPasswordRequest, ConfirmForgotPasswordRequest,
+    ConfirmSignUpRequest, ForgotPasswordRequest, ListUsersRequest, MessageAction, SignUpRequest,
+    UserPool,
+};
+use crate::secret::{Code, Password};
+use crate::wire::{Input, Registry, missing, timestamp, truncate};
+
+/// The pool of a public operation's `ClientId`, with the `SecretHash` checked
+/// for `username` (the pool's sign-up methods take no client).
+fn pool_checking_secret_hash(
+    registry: &Registry,
+    client_id: &str,
+    username: &str,
+    secret_hash: Option<&str>,
+) -> Result<UserPool> {
+    let pool = registry.pool_of_client(client_id)?;
+    let client = pool.describe_user_pool_client(client_id)?;
+    check_secret_hash(&client, username, secret_hash)?;
+    Ok(pool)
+}
+
+/// `ForceAliasCreation`: `false` (or absent) is what the engine does; moving
+/// an alias between users is not simulated.
+fn force_alias_creation(input: &Input<'_>) -> Result<()> {
+    if input.opt_bool("ForceAliasCreation")? == Some(true) {
+        return Err(Error::invalid_parameter(
+            "The parameter ForceAliasCreation is not supported by this engine.",
+        ));
+    }
+    Ok(())
+}
+
+/// A required list of strings.
+fn str_list(input: &Input<'_>, member: &str) -> Result<Vec<String>> {
+    input.opt_str_list(member)?.ok_or_else(|| missing(member))
+}
+
+/// A required `AttributeType` list.
+fn attribute_list(input: &Input<'_>, member: &str) -> Result<Vec<crate::schema::Attribute>> {
+    input.opt_attributes(member)?.ok_or_else(|| missing(member))
+}
+
+// ----- sign-up family -----
+
+/// `SignUp`.
+pub(super) fn sign_up(registry: &Registry, input: &Input<'_>) -> Result<Value> {
+    let client_id = input.str("ClientId")?;
+    let secret_hash = input.opt_str("SecretHash")?;
+    let username = input.str("Username")?;
+    let password = input.opt_str("Password")?;
+    let attributes = input.opt_attributes("UserAttributes")?.unwrap_or_default();
+    // `ValidationData` is not read: it only feeds the PreSignUp trigger.
+    input.finish()?;
+    let password = password.ok_or_else(|| {
+        Error::invalid_parameter(
+            "Password is required: passwordless sign-up is not supported by this engine.",
+        )
+    })?;
+    let pool = pool_checking_secret_hash(registry, client_id, username, secret_hash)?;
+    let mut request = SignUpRequest::new(username, password);
+    request.user_attributes = attributes;
+    let response = pool.sign_up(request)?;
+    let mut out = json!({
+        "UserConfirmed": response.user_confirmed,
+        "UserSub": response.user_sub,
+    });
+    if let Some(d) = &response.code_delivery_details {
+        out["CodeDeliveryDetails"] = delivery_json(d);
+    }
+    Ok(out)
+}
+
+/// `ConfirmSignUp`.
+pub(super) fn confirm_sign_up(registry: &Registry, input: &Input<'_>) -> Result<Value> {
+    let client_id = input.str("ClientId")?;
+    let secret_hash = input.opt_str("SecretHash")?;
+    let username = input.str("Username")?;
+    let code = input.str("ConfirmationCode")?;
+    force_alias_creation(input)?;
+    // `Session` is not read: it only serves USER_AUTH auto sign-in.
+    input.finish()?;
+    let pool = pool_checking_secret_hash(registry, client_id, username, secret_hash)?;
+    pool.confirm_sign_up(ConfirmSignUpRequest::new(username, code))?;
+    Ok(empty())
+}
+
+/// `ResendConfirmationCode`.
+pub(super) fn resend_confirmation_code(registry: &Registry, input: &Input<'_>) -> Result<Value> {
+    let client_id = input.str("ClientId")?;
+    let secret_hash = input.opt_str("SecretHash")?;
+    let username = input.str("Username")?;
+    input.finish()?;
+    let pool = pool_checking_secret_hash(registry, client_id, username, secret_hash)?;
+    let details = pool.resend_confirmation_code(username)?;
+    Ok(json!({ "CodeDeliveryDetails": delivery_json(&details) }))
+}
+
+/// The pool and user of an admin operation that takes only those two.
+fn admin_user<'a>(registry: &Registry, input: &Input<'a>) -> Result<(UserPool, &'a str)> {
+    let pool_id = input.str("UserPoolId")?;
+    let username = input.str("Username")?;
+    input.finish()?;
+    Ok((registry.pool(pool_id)?, username))
+}
+
+/// `AdminConfirmSignUp`.
+pub(super) fn admin_confirm_sign_up(registry: &Registry, input: &Input<'_>) -> Result<Value> {
+    let (pool, username) = admin_user(registry, input)?;
+    pool.admin_confirm_sign_up(username)?;
+    Ok(empty())
+}
+
+// ----- profiles -----
+
+const MESSAGE_ACTIONS: [&str; 2] = ["RESEND", "SUPPRESS"];
+const DELIVERY_MEDIUMS: [&str; 2] = ["SMS", "EMAIL"];
+
+fn message_action(value: &str) -> Result<MessageAction> {
+    match value {
+        "RESEND" => Ok(MessageAction::Resend),
+        "SUPPRESS" => Ok(MessageAction::Suppress),
+        other => Err(not_in_enum("MessageAction", other, &MESSAGE_ACTIONS)),
+    }
+}
+
+fn delivery_mediums(values: &[String]) -> Result<Vec<DeliveryMedium>> {
+    let parse = |v: &str| match v {
+        "SMS" => Some(DeliveryMedium::Sms),
+        "EMAIL" => Some(DeliveryMedium::Email),
+        _ => None,
+    };
+    values
+        .iter()
+        .map(|v| parse(v))
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(|| {
+            let shown: Vec<String> = values.iter().map(|v| truncate(v, 64)).collect();
+            Error::invalid_parameter(format!(
+                "1 validation error detected: Value '[{}]' at 'desiredDeliveryMediums' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [{}]]",
+                truncate(&shown.join(", "), 256),
+                DELIVERY_MEDIUMS.join(", ")
+            ))
+        })
+}
+
+/// `AdminCreateUser`.
+pub(super) fn admin_create_user(registry: &Registry, input: &Input<'_>) -> Result<Value> {
+    let pool_id = input.str("UserPoolId")?;
+    let username = input.str("Username")?;
+    let attributes = input.opt_attributes("UserAttributes")?.unwrap_or_default();
+    let temporary_password = input.opt_str("TemporaryPassword")?;
+    force_alias_creation(input)?;
+    let action = input
+        .opt_str("MessageAction")?
+        .map(message_action)
+        .transpose()?;
+    let mediums = match input.opt_str_list("DesiredDeliveryMediums")? {
+        Some(values) => delivery_mediums(&values)?,
+        None => Vec::new(),
+    };
+    // `ValidationData` is not read: it only feeds the PreSignUp trigger.
+    input.finish()?;
+    let pool = registry.pool(pool_id)?;
+    let mut request = AdminCreateUserRequest::new(username);
+    request.user_attributes = attributes;
+    request.temporary_password = temporary_password.map(Password::new);
+    request.message_action = action;
+    request.desired_delivery_mediums = mediums;
+    let user = pool.admin_create_user(request)?;
+    Ok(json!({ "User": user_type(&user) }))
+}
+
+/// `AdminGetUser`: `UserAttributes`, not `Attributes` (cognito-protocol.md §4.1).
+pub(super) fn admin_get_user(registry: &Registry, input: &Input<'_>) -> Result<Value> {
+    let (pool, username) = admin_user(registry, input)?;
+    let u = pool.admin_get_user(username)?;
+    Ok(json!({
+        "Username": u.username,
+        "UserAttributes": attributes_json(&u.attributes),
+        "UserCreateDate": timestamp(u.created_at),
+        "UserLastModifiedDate": timestamp(u.last_modified_at),
+        "Enabled": u.enabled,
+        "UserStatus": u.status.as_str(),
+    }))
+}
+
+/// The pool of an access-token operation and the token.
+fn token_user<'a>(registry: &Registry, input: &Input<'a>) -> Result<(UserPool, &'a str)> {
+    let token = input.str("AccessToken")?;
+    input.finish()?;
+    Ok((registry.pool_of_access_token(token)?, token))
+}
+
+/// `GetUser`.
+pub(super) fn get_user(registry: &Registry, input: &Input<'_>) -> Result<Value> {
+    let (pool, token) = token_user(registry, input)?;
+    let u = pool.get_user(token)?;
+    Ok(json!({
+        "Username": u.username,
+        "UserAttributes": attributes_json(&u.user_attributes),
+    }))
+}
+
+/// `AdminUpdateUserAttributes`.
+pub(super) fn admin_update_user_attributes(
+    registry: &Registry,
+    input: &Input<'_>,
+) -> Result<Value> {
+    let pool_id = input.str("UserPoolId")?;
+    let username = input.str("Username")?;
+    let attributes = attribute_list(input, "UserAttributes")?;
+    input.finish()?;
+    registry
+        .pool(pool_id)?
+        .admin_update_user_attributes(username, attributes)?;
+    Ok(empty())
+}
+
+/// `UpdateUserAttributes`: `CodeDeliveryDetailsList` always present (empty
+/// when no code was sent), so clients may iterate it unconditionally.
+pub(super) fn update_user_attributes(registry: &Registry, input: &Input<'_>) -> Result<Value> {
+    let attributes = attribute_list(input, "UserAttributes")?;
+    let token = input.str("AccessToken")?;
+    input.finish()?;
+    let sent = registry
+        .pool_of_access_token(token)?
+        .update_user_attributes(token, attributes)?;
+    Ok(json!({
+        "CodeDeliveryDetailsList": sent.iter().map(delivery_json).collect::<Vec<_>>(),
+    }))
+}
+
+/// `AdminDeleteUserAttributes`.
+pub(super) fn admin_delete_user_attributes(
+    registry: &Registry,
+    input: &Input<'_>,
+) -> Result<Value> {
+    let pool_id = input.str("UserPoolId")?;
+    let username = input.str("Username")?;
+    let names = str_list(input, "UserAttributeNames")?;
+    input.finish()?;
+    registry
+        .pool(pool_id)?
+        .admin_delete_user_attributes(username, names)?;
+    Ok(empty())
+}
+
+/// `DeleteUserAttributes`.
+pub(super) fn delete_user_attributes(registry: &Registry, input: &Input<'_>) -> Result<Value> {
+    let names = str_list(input, "UserAttributeNames")?;
+    let token = input.str("AccessToken")?;
+    input.finish()?;
+    registry
+        .pool_of_access_token(token)?
+        .delete_user_attributes(token, names)?;
+    Ok(empty())
+}
+
+/// `VerifyUserAttribute`.
+pub(super) fn verify_user_attribute(registry: &Registry, input: &Input<'_>) -> Result<Value> {
+    let token = input.str("AccessToken")?;
+    let name = input.str("AttributeName")?;
+    let code = input.str("Code")?;
+    input.finish()?;
+    registry
+        .pool_of_access_token(token)?
+        .verify_user_attribute(token, name, &Code::new(code))?;
+    Ok(empty())
+}
+
+/// `GetUserAttributeVerificationCode`.
+pub(super) fn get_user_attribute_verification_code(
+    registry: &Registry,
+    input: &Input<'_>,
+) -> Result<Value> {
+    let token = input.str("AccessToken")?;
+    let name = input.str("AttributeName")?;
+    input.finish()?;
+    let details = registry
+        .pool_of_access_token(token)?
+        .get_user_attribute_verification_code(token, name)?;
+    Ok(json!({ "CodeDeliveryDetails": delivery_json(&details) }))
+}
+
+/// `AdminDeleteUser`.
+pub(super) fn admin_delete_user(registry: &Registry, input: &Input<'_>) -> Result<Value> {
+    let (pool, username) = admin_user(registry, input)?;
+    pool.admin_delete_user(username)?;
+    Ok(empty())
+}
+
+/// `DeleteUser`.
+pub(super) fn delete_user(registry: &Registry, input: &Input<'_>) -> Result<Value> {
+    let (pool, token) = token_user(registry, input)?;
+    pool.delete_user(token)?;
+    Ok(empty())
+}
+
+/// `AdminDisableUser`.
+pub(super) fn admin_disable_user(registry: &Registry, input: &Input<'_>) -> Result<Value> {
+    let (pool, username) = admin_user(registry, input)?;
+    pool.admin_disable_user(username)?;
+    Ok(empty())
+}
+
+/// `AdminEnableUser`.
+pub(super) fn admin_enable_user(registry: &Registry, input: &Input<'_>) -> Result<Value> {
+    let (pool, username) = admin_user(registry, input)?;
+    pool.admin_enable_user(username)?;
+    Ok(empty())
+}
+
+/// `ListUsers`: `Users` always, `PaginationToken` when there is a next page.
+pub(super) fn list_users(registry: &Registry, input: &Input<'_>) -> Result<Value> {
+    let pool_id = input.str("UserPoolId")?;
+    let request = ListUsersRequest {
+        attributes_to_get: input.opt_str_list("AttributesToGet")?,
+        limit: limit(input)?,
+        pagination_token: input.opt_str("PaginationToken")?.map(str::to_owned),
+        filter: input.opt_str("Filter")?.map(str::to_owned),
+    };
+    input.finish()?;
+    let page = registry.pool(pool_id)?.list_users(request)?;
+    let mut out = json!({ "Users": page.users.iter().map(user_type).collect::<Vec<_>>() });
+    if let Some(t) = page.pagination_token {
+        out["PaginationToken"] = json!(t);
+    }
+    Ok(out)
+}
+
+// ----- passwords -----
+
+/// `AdminSetUserPassword`.
+pub(super) fn admin_set_user_password(registry: &Registry, input: &Input<'_>) -> Result<Value> {
+    let pool_id = input.str("UserPoolId")?;
+    let username = input.str("Username")?;
+    let password = input.str("Password")?;
+    let permanent = input.opt_bool("Permanent")?.unwrap_or(false);
+    input.finish()?;
+    registry
+        .pool(pool_id)?
+        .admin_set_user_password(AdminSetUserPasswordRequest {
+            username: username.to_owned(),
+            password: Password::new(password),
+            permanent,
+        })?;
+    Ok(empty())
+}
+
+/// `AdminResetUserPassword`.
+pub(super) fn admin_reset_user_password(registry: &Registry, input: &Input<'_>) -> Result<Value> {
+    let (pool, username) = admin_user(registry, input)?;
+    pool.admin_reset_user_password(username)?;
+    Ok(empty())
+}
+
+/// `ForgotPassword` (the pool checks the secret hash itself).
+pub(super) fn forgot_password(registry: &Registry, input: &Input<'_>) -> Result<Value> {
+    let client_id = input.str("ClientId")?;
+    let secret_hash = input.opt_str("SecretHash")?;
+    let username = input.str("Username")?;
+    input.finish()?;
+    let pool = registry.pool_of_client(client_id)?;
+    let mut request = ForgotPasswordRequest::new(client_id, username);
+    request.secret_hash = secret_hash.map(str::to_owned);
+    let details = pool.forgot_password(request)?;
+    Ok(json!({ "CodeDeliveryDetails": delivery_json(&details) }))
+}
+
+/// `ConfirmForgotPassword` (the pool checks the secret hash itself).
+pub(super) fn confirm_forgot_password(registry: &Registry, input: &Input<'_>) -> Result<Value> {
+    let client_id = input.str("ClientId")?;
+    let secret_hash = input.opt_str("SecretHash")?;
+    let username = input.str("Username")?;
+    let code = input.str("ConfirmationCode")?;
+    let password = input.str("Password")?;
+    input.finish()?;
+    let pool = registry.pool_of_client(client_id)?;
+    let mut request = ConfirmForgotPasswordRequest::new(client_id, username, code, password);
+    request.secret_hash = secret_hash.map(str::to_owned);
+    pool.confirm_forgot_password(request)?;
+    Ok(empty())
+}
+
+/// `ChangePassword`. `PreviousPassword` is optional in the model only for
+/// passwordless users, which the engine does not have.
+pub(super) fn change_password(registry: &Registry, input: &Input<'_>) -> Result<Value> {
+    let previous = input.opt_str("PreviousPassword")?;
+    let proposed = input.str("ProposedPassword")?;
+    let token = input.str("AccessToken")?;
+    input.finish()?;
+    let previous = previous.ok_or_else(|| {
+        Error::invalid_parameter(
+            "PreviousPassword is required: passwordless users are not supported by this engine.",
+        )
+    })?;
+    registry.pool_of_access_token(token)?.change_password(
+        token,
+        &Password::new(previous),
+        &Password::new(proposed),
+    )?;
+    Ok(empty())
+}
