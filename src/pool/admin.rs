@@ -137,10 +137,13 @@ impl UserPool {
         // An existing user is reported as such before anything about the
         // invitation (the insert below still decides races).
         if self.resolve(&request.username)?.is_some() {
-            return Err(Error::new(
-                ErrorCode::UsernameExists,
-                "User account already exists",
-            ));
+            return Err(if self.config().username_attributes().is_empty() {
+                Error::new(ErrorCode::UsernameExists, "User account already exists")
+            } else if super::looks_like_email(&request.username) {
+                self.conflict_error("email:")
+            } else {
+                self.conflict_error("phone_number:")
+            });
         }
         let credentials = self.credentials(&new.username, &password)?;
         let now = self.now();
