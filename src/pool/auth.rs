@@ -464,9 +464,6 @@ impl UserPool {
             });
         };
         let now = self.now();
-        if let Decision::Locked { .. } = lockout::check(&lockout_state(&user), now) {
-            return Err(lockout::locked_error());
-        }
         // cognito-protocol.md §4.5: an unconfirmed user is refused before the
         // password is checked.
         match user.status {
@@ -488,6 +485,7 @@ impl UserPool {
             }
             _ => {}
         }
+        let user = self.begin_attempt(&user.username, now)?;
         let verification = match user.password_hash.as_deref() {
             Some(phc) => {
                 let hash = PasswordHash::from_phc(phc.to_owned())?;
@@ -496,11 +494,7 @@ impl UserPool {
             None => Verification::Mismatch,
         };
         let Verification::Match { needs_rehash } = verification else {
-            self.modify_user(&user.username, |cur| {
-                let mut next = cur.clone();
-                set_lockout_state(&mut next, lockout::record_failure(&lockout_state(cur), now));
-                Ok(Some(next))
-            })?;
+            // Already counted by begin_attempt.
             return Err(incorrect());
         };
         let rehashed = if needs_rehash {
@@ -541,6 +535,22 @@ impl UserPool {
                 auth_time: now,
             },
         )
+    }
+
+    /// Starts a credential check: refuses a locked-out user, and counts the
+    /// attempt as a failure up front, in the same compare-and-swap, so
+    /// parallel guesses cannot outrun the lockout by all reading the
+    /// counter before any of them records a failure. A success then resets
+    /// the counter ([`lockout::record_success`]). Returns the user as stored.
+    pub(super) fn begin_attempt(&self, username: &str, now: Timestamp) -> Result<UserRecord> {
+        self.modify_user(username, |cur| {
+            if let Decision::Locked { .. } = lockout::check(&lockout_state(cur), now) {
+                return Err(lockout::locked_error());
+            }
+            let mut next = cur.clone();
+            set_lockout_state(&mut next, lockout::record_failure(&lockout_state(cur), now));
+            Ok(Some(next))
+        })
     }
 
     /// What follows a proven password: the new-password challenge for
@@ -819,7 +829,7 @@ impl UserPool {
     fn new_refresh(
         &self,
         client: &AppClient,
-        username: &str,
+        user: &UserRecord,
         family: &Family,
         auth_time: Timestamp,
     ) -> Result<String> {
@@ -828,7 +838,8 @@ impl UserPool {
         let record = RefreshTokenRecord {
             digest,
             client_id: client.id().to_owned(),
-            username: username.to_owned(),
+            username: user.username.clone(),
+            sub: user.sub().to_owned(),
             origin_jti: family.origin_jti.clone(),
             event_id: family.event_id.clone(),
             auth_time,
@@ -866,8 +877,20 @@ impl UserPool {
             origin_jti,
             family.event_id.clone(),
         )?;
-        let refresh_token =
-            self.new_refresh(client, &proof.user.username, &family, proof.auth_time)?;
+        let refresh_token = self.new_refresh(client, &proof.user, &family, proof.auth_time)?;
+        // A user deleted while these tokens were being signed must not leave
+        // a live refresh token for a later user of the same name.
+        let still_there = self
+            .store()
+            .get_user(self.id(), &proof.user.username)
+            .map_err(store_error)?
+            .is_some_and(|u| u.sub() == proof.user.sub());
+        if !still_there {
+            self.store()
+                .revoke_token_family(self.id(), &family.origin_jti)
+                .map_err(store_error)?;
+            return Err(Error::user_not_found());
+        }
         Ok(AuthenticationResult {
             access_token,
             expires_in,
@@ -909,7 +932,8 @@ impl UserPool {
             .store()
             .get_user(self.id(), &record.username)
             .map_err(store_error)?
-            .ok_or_else(Error::user_not_found)?;
+            .filter(|u| u.sub() == record.sub)
+            .ok_or_else(|| Error::not_authorized(INVALID_REFRESH))?;
         if !user.enabled {
             return Err(Error::not_authorized("User is disabled."));
         }
@@ -921,22 +945,31 @@ impl UserPool {
         }
         let next_refresh = if rotate {
             let rotation = client.config().refresh_token_rotation();
-            let replaced_at = match record.replaced_at {
-                Some(t) => t,
+            // Exactly one use rotates the token; any other use, concurrent
+            // ones included, is judged against the recorded rotation time.
+            let (replaced_at, rotated_here) = match record.replaced_at {
+                Some(t) => (t, false),
                 None => match self
                     .store()
                     .mark_refresh_token_replaced(self.id(), &digest, now)
                 {
-                    Ok(_) => now,
+                    Ok(true) => (now, true),
+                    Ok(false) => {
+                        let t = self
+                            .store()
+                            .get_refresh_token(self.id(), &digest)
+                            .map_err(store_error)?
+                            .and_then(|r| r.replaced_at)
+                            .ok_or_else(|| Error::not_authorized(INVALID_REFRESH))?;
+                        (t, false)
+                    }
                     Err(StoreError::NotFound) => {
                         return Err(Error::not_authorized(INVALID_REFRESH));
                     }
                     Err(e) => return Err(store_error(e)),
                 },
             };
-            if now >= replaced_at.saturating_add(rotation.retry_grace_period())
-                && record.replaced_at.is_some()
-            {
+            if !rotated_here && now >= replaced_at.saturating_add(rotation.retry_grace_period()) {
                 // A rotated-out token used after its grace period: assume it
                 // was stolen and end the whole family.
                 self.store()
@@ -951,7 +984,7 @@ impl UserPool {
                 origin_jti: record.origin_jti.clone(),
                 event_id: record.event_id.clone(),
             };
-            Some(self.new_refresh(client, &user.username, &family, record.auth_time)?)
+            Some(self.new_refresh(client, &user, &family, record.auth_time)?)
         } else {
             None
         };

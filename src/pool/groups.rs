@@ -222,10 +222,24 @@ impl UserPool {
             ));
         }
         match self.store().add_to_group(self.id(), group, &user.username) {
-            Ok(()) => Ok(()),
-            Err(StoreError::NotFound) => Err(group_not_found()),
-            Err(e) => Err(store_error(e)),
+            Ok(()) => {}
+            Err(StoreError::NotFound) => return Err(group_not_found()),
+            Err(e) => return Err(store_error(e)),
         }
+        // A user deleted meanwhile must not leave a membership for a later
+        // user of the same name.
+        let still_there = self
+            .store()
+            .get_user(self.id(), &user.username)
+            .map_err(store_error)?
+            .is_some_and(|u| u.sub() == user.sub());
+        if !still_there {
+            let _ = self
+                .store()
+                .remove_from_group(self.id(), group, &user.username);
+            return Err(Error::user_not_found());
+        }
+        Ok(())
     }
 
     /// `AdminRemoveUserFromGroup` (removing a non-member is a no-op).

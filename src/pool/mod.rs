@@ -684,6 +684,33 @@ impl UserPool {
         purpose: CodePurpose,
         submitted: &Code,
     ) -> Result<CodeRecord> {
+        let record = self.check_code(username, purpose, submitted)?;
+        self.take_checked_code(username, purpose, &record)
+    }
+
+    /// Takes a code [`UserPool::check_code`] accepted; fails if it was used
+    /// or replaced meanwhile.
+    fn take_checked_code(
+        &self,
+        username: &str,
+        purpose: CodePurpose,
+        record: &CodeRecord,
+    ) -> Result<CodeRecord> {
+        self.store()
+            .take_code(self.id(), username, purpose, record.id)
+            .map_err(store_error)?
+            .ok_or_else(expired_code)
+    }
+
+    /// Counts an attempt against the pending code and compares `submitted`
+    /// with it, without using it up: callers with expensive work to do
+    /// (hashing a new password) check first, then take.
+    fn check_code(
+        &self,
+        username: &str,
+        purpose: CodePurpose,
+        submitted: &Code,
+    ) -> Result<CodeRecord> {
         let now = self.now();
         let pool = self.id();
         let Some(mut record) = self
@@ -712,11 +739,7 @@ impl UserPool {
             code_id: record.id,
         };
         match code::check(&self.inner.code_key, &ctx, Some(&record), submitted, now) {
-            Verdict::Valid => self
-                .store()
-                .take_code(pool, username, purpose, record.id)
-                .map_err(store_error)?
-                .ok_or_else(expired_code),
+            Verdict::Valid => Ok(record),
             Verdict::Mismatch => Err(Error::new(
                 ErrorCode::CodeMismatch,
                 "Invalid verification code provided, please try again.",

@@ -255,12 +255,15 @@ impl UserPool {
         self.config()
             .password_policy()
             .validate(&request.password)?;
-        let credentials = self.credentials(&user.username, &request.password)?;
-        self.consume_code(
+        // The code first: a wrong guess must not cost an Argon2 hash (nor
+        // take longer than for a user who does not exist).
+        let code = self.check_code(
             &user.username,
             CodePurpose::ForgotPassword,
             &request.confirmation_code,
         )?;
+        let credentials = self.credentials(&user.username, &request.password)?;
+        self.take_checked_code(&user.username, CodePurpose::ForgotPassword, &code)?;
         let now = self.now();
         self.modify_user(&user.username, |cur| {
             if !cur.enabled {

@@ -124,6 +124,18 @@ impl UserPool {
                 "SignUp is not permitted for this user pool",
             ));
         }
+        if let Some(id) = &request.client_id {
+            let client = self.client(id)?;
+            if request
+                .user_attributes
+                .iter()
+                .any(|a| !client.config().can_write(&a.name))
+            {
+                return Err(Error::not_authorized(
+                    "A client attempted to write unauthorized attribute",
+                ));
+            }
+        }
         let new =
             self.prepare_new_user(&request.username, &request.user_attributes, Writer::User)?;
         self.config()
@@ -158,11 +170,13 @@ impl UserPool {
     ///   `LimitExceededException` after too many wrong codes;
     /// - `AliasExistsException` when the verified email or phone is already an
     ///   alias of another user (the code stays usable);
-    /// - `InvalidParameterException` when `force_alias_creation` is set (not simulated).
+    /// - `InvalidParameterException` when `force_alias_creation` is set in a
+    ///   pool with alias attributes (moving an alias is not simulated; in
+    ///   other pools there is no alias to move and the flag has no effect).
     pub fn confirm_sign_up(&self, request: ConfirmSignUpRequest) -> Result<()> {
-        if request.force_alias_creation {
+        if request.force_alias_creation && !self.config().alias_attributes().is_empty() {
             return Err(Error::invalid_parameter(
-                "ForceAliasCreation is not supported by this engine.",
+                "ForceAliasCreation=true is not supported by this engine in pools with alias attributes.",
             ));
         }
         let user = self.resolve(&request.username)?.ok_or_else(|| {

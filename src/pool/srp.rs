@@ -25,7 +25,7 @@ use super::{UserPool, store_error};
 use crate::client::{AppClient, AuthFlow, PreventUserExistenceErrors, check_secret_hash};
 use crate::clock::Timestamp;
 use crate::error::{Error, ErrorCode, Result};
-use crate::lockout::{self, Decision};
+use crate::lockout;
 use crate::random;
 use crate::secret::Password;
 use crate::srp::{self, HandshakeState, Verifier};
@@ -325,9 +325,7 @@ impl UserPool {
             self.consume_block(&block)?;
             return Err(incorrect());
         };
-        if let Decision::Locked { .. } = lockout::check(&super::auth::lockout_state(&user), now) {
-            return Err(lockout::locked_error());
-        }
+        let user = self.begin_attempt(&user.username, now)?;
         self.consume_block(&block)?;
         let proven = match self.open_verifier(&user) {
             Some(verifier) => srp::verify_claim(
@@ -342,14 +340,7 @@ impl UserPool {
             None => false,
         };
         if !proven {
-            self.modify_user(&user.username, |cur| {
-                let mut next = cur.clone();
-                super::auth::set_lockout_state(
-                    &mut next,
-                    lockout::record_failure(&super::auth::lockout_state(cur), now),
-                );
-                Ok(Some(next))
-            })?;
+            // Already counted by begin_attempt.
             return Err(incorrect());
         }
         let stored = self.modify_user(&user.username, |cur| {

@@ -77,6 +77,12 @@ pub struct SignUpRequest {
     pub password: Password,
     /// Attributes by API name.
     pub user_attributes: Vec<Attribute>,
+    /// The app client signing the user up. When set, only the attributes
+    /// its `WriteAttributes` allow may be given, as in Cognito. `None` (a
+    /// trusted server-side caller) applies the default write list: every
+    /// standard attribute but the `_verified` flags, and every non-`dev:`
+    /// custom attribute.
+    pub client_id: Option<String>,
 }
 
 impl SignUpRequest {
@@ -87,7 +93,15 @@ impl SignUpRequest {
             username: username.into(),
             password: password.into(),
             user_attributes: Vec::new(),
+            client_id: None,
         }
+    }
+
+    /// Signs up through the app client `client_id` (its write list applies).
+    #[must_use]
+    pub fn client(mut self, client_id: impl Into<String>) -> Self {
+        self.client_id = Some(client_id.into());
+        self
     }
 
     /// Adds an attribute.
@@ -118,7 +132,8 @@ pub struct ConfirmSignUpRequest {
     /// The code the user received.
     pub confirmation_code: Code,
     /// Move an alias verified on another user to this one. Not simulated:
-    /// `true` is refused with `InvalidParameterException`.
+    /// `true` is refused in pools with alias attributes, and has no effect
+    /// elsewhere (there is no alias to move).
     pub force_alias_creation: bool,
 }
 

@@ -10,7 +10,7 @@ use super::auth::{lockout_state, set_lockout_state};
 use super::{CodeDeliveryDetails, UserPool, store_error};
 use crate::client::{AppClient, check_client_secret};
 use crate::error::{Error, ErrorCode, Result};
-use crate::lockout::{self, Decision};
+use crate::lockout;
 use crate::message::MessageKind;
 use crate::password::{self, PasswordHash, Verification};
 use crate::schema::{Attribute, Writer};
@@ -301,11 +301,9 @@ impl UserPool {
     ) -> Result<()> {
         let a = self.authorize(access_token)?;
         let now = self.now();
-        if let Decision::Locked { .. } = lockout::check(&lockout_state(&a.user), now) {
-            return Err(lockout::locked_error());
-        }
         self.config().password_policy().validate(proposed)?;
-        let verification = match a.user.password_hash.as_deref() {
+        let user = self.begin_attempt(&a.user.username, now)?;
+        let verification = match user.password_hash.as_deref() {
             Some(phc) => password::verify_password(
                 &self.inner.hashing,
                 &PasswordHash::from_phc(phc.to_owned())?,
@@ -314,11 +312,7 @@ impl UserPool {
             None => Verification::Mismatch,
         };
         if !verification.is_match() {
-            self.modify_user(&a.user.username, |cur| {
-                let mut next = cur.clone();
-                set_lockout_state(&mut next, lockout::record_failure(&lockout_state(cur), now));
-                Ok(Some(next))
-            })?;
+            // Already counted by begin_attempt.
             return Err(Error::not_authorized("Incorrect username or password."));
         }
         let credentials = self.credentials(&a.user.username, proposed)?;

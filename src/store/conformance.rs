@@ -441,6 +441,7 @@ fn sample_refresh(n: u8, username: &str, family: &str) -> RefreshTokenRecord {
         digest: [n; 32],
         client_id: "client".to_owned(),
         username: username.to_owned(),
+        sub: format!("sub-{username}"),
         origin_jti: family.to_owned(),
         event_id: format!("event-{family}"),
         auth_time: Timestamp::from_unix_seconds(1_700_000_000),

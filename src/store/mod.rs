@@ -364,6 +364,9 @@ pub struct RefreshTokenRecord {
     pub client_id: String,
     /// The internal username of its owner.
     pub username: String,
+    /// The owner's `sub`: a user later created under the same username is
+    /// someone else and must not be able to use this token.
+    pub sub: String,
     /// The `origin_jti` shared by every token of the authentication it came
     /// from, rotated refresh tokens included (its "family").
     pub origin_jti: String,
@@ -390,6 +393,7 @@ impl fmt::Debug for RefreshTokenRecord {
             .field("digest", &"[redacted]")
             .field("client_id", &self.client_id)
             .field("username", &self.username)
+            .field("sub", &self.sub)
             .field("origin_jti", &self.origin_jti)
             .field("event_id", &self.event_id)
             .field("auth_time", &self.auth_time)

@@ -235,14 +235,31 @@ fn resending_to_an_unknown_user_is_refused() {
 }
 
 #[test]
-fn force_alias_creation_is_refused_as_not_simulated() {
+fn force_alias_creation_is_refused_where_an_alias_would_move() {
+    let h = crate::api::common::alias_pool();
+    h.pool
+        .sign_up(
+            userpool::SignUpRequest::new("alice", crate::api::common::PASSWORD)
+                .attribute("email", "a@example.com"),
+        )
+        .unwrap();
+    let mut request = ConfirmSignUpRequest::new("alice", h.code_for("alice"));
+    request.force_alias_creation = true;
+    let e = refused(h.pool.confirm_sign_up(request));
+    assert_eq!(e.code(), ErrorCode::InvalidParameter);
+    assert_eq!(h.user("alice").status, UserStatus::Unconfirmed);
+}
+
+/// amazon-cognito-identity-js always sends ForceAliasCreation; with no alias
+/// attributes there is nothing to move and it must not get in the way.
+#[test]
+fn force_alias_creation_has_no_effect_without_alias_attributes() {
     let h = quickstart();
     sign_up(&h, JANE);
     let mut request = ConfirmSignUpRequest::new(JANE, h.code_for(JANE));
     request.force_alias_creation = true;
-    let e = refused(h.pool.confirm_sign_up(request));
-    assert_eq!(e.code(), ErrorCode::InvalidParameter);
-    assert_eq!(h.user(JANE).status, UserStatus::Unconfirmed);
+    h.pool.confirm_sign_up(request).unwrap();
+    assert_eq!(h.user(JANE).status, UserStatus::Confirmed);
 }
 
 /// The sign-up code went to the old address. Confirming with it after an

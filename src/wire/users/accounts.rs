@@ -28,12 +28,18 @@ fn pool_checking_secret_hash(
     Ok(pool)
 }
 
-/// `ForceAliasCreation`: `false` (or absent) is what the engine does; moving
-/// an alias between users is not simulated.
-fn force_alias_creation(input: &Input<'_>) -> Result<()> {
-    if input.opt_bool("ForceAliasCreation")? == Some(true) {
+/// `ForceAliasCreation`: `false` (or absent) is what the engine does. `true`
+/// only matters in pools with alias attributes, where moving an alias
+/// between users is not simulated; elsewhere there is no alias to move and
+/// Cognito ignores it (amazon-cognito-identity-js always sends it).
+fn force_alias_creation(input: &Input<'_>) -> Result<bool> {
+    Ok(input.opt_bool("ForceAliasCreation")? == Some(true))
+}
+
+fn refuse_alias_move(pool: &crate::UserPool, force: bool) -> Result<()> {
+    if force && !pool.config().alias_attributes().is_empty() {
         return Err(Error::invalid_parameter(
-            "The parameter ForceAliasCreation is not supported by this engine.",
+            "ForceAliasCreation=true is not supported by this engine in pools with alias attributes.",
         ));
     }
     Ok(())
@@ -66,7 +72,7 @@ pub(super) fn sign_up(registry: &Registry, input: &Input<'_>) -> Result<Value> {
         )
     })?;
     let pool = pool_checking_secret_hash(registry, client_id, username, secret_hash)?;
-    let mut request = SignUpRequest::new(username, password);
+    let mut request = SignUpRequest::new(username, password).client(client_id);
     request.user_attributes = attributes;
     let response = pool.sign_up(request)?;
     let mut out = json!({
@@ -85,10 +91,11 @@ pub(super) fn confirm_sign_up(registry: &Registry, input: &Input<'_>) -> Result<
     let secret_hash = input.opt_str("SecretHash")?;
     let username = input.str("Username")?;
     let code = input.str("ConfirmationCode")?;
-    force_alias_creation(input)?;
+    let force = force_alias_creation(input)?;
     // `Session` is not read: it only serves USER_AUTH auto sign-in.
     input.finish()?;
     let pool = pool_checking_secret_hash(registry, client_id, username, secret_hash)?;
+    refuse_alias_move(&pool, force)?;
     pool.confirm_sign_up(ConfirmSignUpRequest::new(username, code))?;
     Ok(empty())
 }
@@ -158,7 +165,7 @@ pub(super) fn admin_create_user(registry: &Registry, input: &Input<'_>) -> Resul
     let username = input.str("Username")?;
     let attributes = input.opt_attributes("UserAttributes")?.unwrap_or_default();
     let temporary_password = input.opt_str("TemporaryPassword")?;
-    force_alias_creation(input)?;
+    let force = force_alias_creation(input)?;
     let action = input
         .opt_str("MessageAction")?
         .map(message_action)
@@ -170,6 +177,7 @@ pub(super) fn admin_create_user(registry: &Registry, input: &Input<'_>) -> Resul
     // `ValidationData` is not read: it only feeds the PreSignUp trigger.
     input.finish()?;
     let pool = registry.pool(pool_id)?;
+    refuse_alias_move(&pool, force)?;
     let mut request = AdminCreateUserRequest::new(username);
     request.user_attributes = attributes;
     request.temporary_password = temporary_password.map(Password::new);
