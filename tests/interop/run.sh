@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# Interop tests: real Cognito clients against examples/cognito_server.rs.
+#
+#   bash tests/interop/run.sh            # every suite
+#   bash tests/interop/run.sh boto3 cli  # some suites: http cli boto3 pycognito acijs jwt
+#
+# Builds the example server (--release, reusing target/), starts it on a free
+# 127.0.0.1 port with --hashing test, installs the pinned Python clients into
+# target/interop-venv (requirements.txt) and the pinned Node clients into
+# tests/interop/node_modules (package-lock.json), runs the suites, stops the
+# server, and ends with "N passed, M failed". Exits non-zero on any failure.
+# Needs python3 (3.9+), node (18+) and npm; the registries for the first run.
+set -uo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+cd "$ROOT"
+
+TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+VENV=$TARGET_DIR/interop-venv
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/userpool-interop.XXXXXX")
+SERVER_LOG=$WORK/server.log
+SERVER_PID=
+
+ALL_SUITES=(http cli boto3 pycognito acijs jwt)
+if [ $# -gt 0 ]; then SUITES=("$@"); else SUITES=("${ALL_SUITES[@]}"); fi
+wants() { local s; for s in "${SUITES[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
+for s in "${SUITES[@]}"; do
+  case " ${ALL_SUITES[*]} " in *" $s "*) ;; *) echo "unknown suite: $s (have: ${ALL_SUITES[*]})" >&2; exit 2 ;; esac
+done
+
+say() { printf '\n==> %s\n' "$*"; }
+
+cleanup() {
+  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -TERM "$SERVER_PID" 2>/dev/null
+    for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$SERVER_PID" 2>/dev/null
+    wait "$SERVER_PID" 2>/dev/null
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Python and Node clients are installed while the server compiles.
+say "clients: pinned Python packages (target/interop-venv) and Node packages (tests/interop)"
+install_python() {
+  local stamp=$VENV/.requirements.sha256 want
+  want=$(sha256sum "$HERE/requirements.txt" | cut -d' ' -f1)
+  if [ -x "$VENV/bin/python" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+    echo "python venv up to date"
+    return 0
+  fi
+  python3 -m venv "$VENV" &&
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$HERE/requirements.txt" &&
+    echo "$want" >"$stamp"
+}
+install_node() {
+  local stamp=$HERE/node_modules/.package-lock.sha256 want
+  want=$(sha256sum "$HERE/package-lock.json" | cut -d' ' -f1)
+  if [ -d "$HERE/node_modules" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+    echo "node_modules up to date"
+    return 0
+  fi
+  (cd "$HERE" && npm ci --no-audit --no-fund --loglevel=error) && echo "$want" >"$stamp"
+}
+install_python >"$WORK/pip.log" 2>&1 &
+PIP_PID=$!
+NPM_PID=
+if wants acijs || wants jwt; then
+  install_node >"$WORK/npm.log" 2>&1 &
+  NPM_PID=$!
+fi
+
+say "build: cargo build --release --example cognito_server"
+if ! cargo build --release --example cognito_server; then
+  echo "the example server does not build" >&2
+  wait
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+if ! wait "$PIP_PID"; then cat "$WORK/pip.log" >&2; echo "pip install failed" >&2; exit 1; fi
+cat "$WORK/pip.log"
+if [ -n "$NPM_PID" ]; then
+  if ! wait "$NPM_PID"; then cat "$WORK/npm.log" >&2; echo "npm ci failed" >&2; exit 1; fi
+  cat "$WORK/npm.log"
+fi
+
+say "server: cognito_server --port 0 --hashing test"
+"$TARGET_DIR/release/examples/cognito_server" --port 0 --hashing test >"$SERVER_LOG" 2>&1 &
+SERVER_PID=$!
+PORT=
+for _ in $(seq 100); do
+  PORT=$(sed -n 's#.*listening on http://127\.0\.0\.1:\([0-9]*\).*#\1#p' "$SERVER_LOG" | head -n1)
+  if [ -n "$PORT" ] && "$VENV/bin/python" -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:$PORT/_health', timeout=1)" 2>/dev/null; then
+    break
+  fi
+  PORT=
+  kill -0 "$SERVER_PID" 2>/dev/null || break
+  sleep 0.1
+done
+if [ -z "$PORT" ]; then
+  cat "$SERVER_LOG" >&2
+  echo "the server did not start" >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+echo "server pid $SERVER_PID on http://127.0.0.1:$PORT"
+
+export COGNITO_ENDPOINT=http://127.0.0.1:$PORT
+export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1
+export AWS_CONFIG_FILE=$WORK/no-aws-config AWS_SHARED_CREDENTIALS_FILE=$WORK/no-aws-credentials
+export AWS_EC2_METADATA_DISABLED=true
+unset AWS_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL
+export PATH=$VENV/bin:$PATH
+export PYTHONDONTWRITEBYTECODE=1
+
+PASSED=0
+FAILED=0
+suite() {
+  local name=$1; shift
+  say "suite: $name"
+  local out=$WORK/$name.out rc
+  (cd "$HERE" && "$@") 2>&1 | tee "$out"
+  rc=${PIPESTATUS[0]}
+  local p f
+  p=$(grep -c '^PASS ' "$out")
+  f=$(grep -c '^FAIL ' "$out")
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+    echo "FAIL $name: the suite exited with status $rc"
+    f=1
+  fi
+  PASSED=$((PASSED + p))
+  FAILED=$((FAILED + f))
+}
+
+wants http && suite http python test_http.py
+wants cli && suite cli bash test_cli.sh
+wants boto3 && suite boto3 python test_boto3.py
+wants pycognito && suite pycognito python test_pycognito.py
+if wants acijs || wants jwt; then
+  say "fixture for the Node suites (boto3)"
+  export INTEROP_FIXTURE=$WORK/fixture.json
+  if (cd "$HERE" && python fixture.py >"$INTEROP_FIXTURE"); then
+    cat "$INTEROP_FIXTURE"; echo
+    wants acijs && suite acijs node test_acijs.mjs
+    wants jwt && suite jwt node test_jwt_verify.mjs
+  else
+    echo "FAIL node_fixture: could not create the pool, client and user the Node suites use"
+    FAILED=$((FAILED + 1))
+  fi
+fi
+
+if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+  echo "FAIL server: the server died during the run"
+  FAILED=$((FAILED + 1))
+fi
+if [ "$FAILED" -ne 0 ]; then
+  say "server log (last 40 lines)"
+  tail -n 40 "$SERVER_LOG"
+fi
+
+echo
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]
