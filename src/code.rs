@@ -13,6 +13,8 @@
 //! until a new one is requested (Cognito's documented limits are per hour; a
 //! per-code limit is the stricter, simpler rule). Each attempt is counted in
 //! the store *before* the comparison, so parallel guesses cannot outrun it.
+//! Re-sending a code does not restore the budget: at most
+//! [`MAX_WINDOW_ATTEMPTS`] codes can be tried per user and purpose per hour.
 
 use std::fmt;
 use std::time::Duration;
@@ -71,6 +73,12 @@ pub struct CodeRecord {
     pub expires_at: Timestamp,
     /// Codes submitted against it so far, right or wrong.
     pub attempts: u32,
+    /// When the current attempt window began. A code re-sent within
+    /// [`ATTEMPT_WINDOW`] of the window's start inherits it, so re-sending
+    /// cannot reset the budget of guesses.
+    pub window_started_at: Timestamp,
+    /// Codes submitted in the window, across re-sent codes.
+    pub window_attempts: u32,
 }
 
 impl fmt::Debug for CodeRecord {
@@ -83,6 +91,8 @@ impl fmt::Debug for CodeRecord {
             .field("issued_at", &self.issued_at)
             .field("expires_at", &self.expires_at)
             .field("attempts", &self.attempts)
+            .field("window_started_at", &self.window_started_at)
+            .field("window_attempts", &self.window_attempts)
             .finish()
     }
 }
@@ -95,6 +105,11 @@ pub const ATTRIBUTE_CODE_VALIDITY: Duration = Duration::from_secs(24 * 3600);
 pub const FORGOT_PASSWORD_CODE_VALIDITY: Duration = Duration::from_secs(3600);
 /// How many times one code can be tried, right or wrong.
 pub const MAX_ATTEMPTS: u32 = 5;
+/// How many codes can be tried per user and purpose within [`ATTEMPT_WINDOW`],
+/// across re-sent codes (Cognito's per-hour limits, cognito-protocol.md §7.5).
+pub const MAX_WINDOW_ATTEMPTS: u32 = 15;
+/// The window of [`MAX_WINDOW_ATTEMPTS`].
+pub const ATTEMPT_WINDOW: Duration = Duration::from_secs(3600);
 /// The number of digits in a code (Cognito's `{####}`).
 pub const CODE_DIGITS: usize = 6;
 
@@ -171,7 +186,7 @@ pub(crate) fn check(
     let Some(record) = record else {
         return Verdict::Expired;
     };
-    if record.attempts >= MAX_ATTEMPTS {
+    if record.attempts >= MAX_ATTEMPTS || record.window_attempts >= MAX_WINDOW_ATTEMPTS {
         return Verdict::Exhausted;
     }
     if now >= record.expires_at {
@@ -241,6 +256,8 @@ mod tests {
             issued_at: Timestamp::from_unix_seconds(0),
             expires_at: Timestamp::from_unix_seconds(100),
             attempts,
+            window_started_at: Timestamp::from_unix_seconds(0),
+            window_attempts: attempts,
         }
     }
 

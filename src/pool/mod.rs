@@ -629,6 +629,17 @@ impl UserPool {
             purpose,
             code_id: id,
         };
+        // A re-sent code inherits the attempt window of the one it replaces.
+        let (window_started_at, window_attempts) = match self
+            .store()
+            .get_code(self.id(), &user.username, purpose)
+            .map_err(store_error)?
+        {
+            Some(prev) if now < prev.window_started_at.saturating_add(code::ATTEMPT_WINDOW) => {
+                (prev.window_started_at, prev.window_attempts)
+            }
+            _ => (now, 0),
+        };
         let record = CodeRecord {
             id,
             digest: code::digest(&self.inner.code_key, &ctx, code.expose_secret()),
@@ -637,6 +648,8 @@ impl UserPool {
             issued_at: now,
             expires_at: now.saturating_add(code::validity(purpose)),
             attempts: 0,
+            window_started_at,
+            window_attempts,
         };
         self.store()
             .put_code(self.id(), &user.username, purpose, &record)
@@ -731,6 +744,13 @@ impl UserPool {
             // Replaced or used meanwhile.
             return Err(expired_code());
         };
+        // Both counters as they stood just before this attempt; the window
+        // counter moved with the per-code one since the record was read.
+        let since_read = attempt.saturating_sub(record.attempts);
+        record.window_attempts = record
+            .window_attempts
+            .saturating_add(since_read)
+            .saturating_sub(1);
         record.attempts = attempt.saturating_sub(1);
         let ctx = CodeContext {
             pool_id: pool,

@@ -81,6 +81,8 @@ fn sample_code(id: u64) -> CodeRecord {
         issued_at: Timestamp::from_unix_seconds(1_700_000_000),
         expires_at: Timestamp::from_unix_seconds(1_700_086_400),
         attempts: 0,
+        window_started_at: Timestamp::from_unix_seconds(1_700_000_000),
+        window_attempts: 0,
     }
 }
 
@@ -322,6 +324,14 @@ pub fn codes_are_replaced_counted_and_taken_once(s: &dyn Store) {
     );
     assert_eq!(s.take_code(POOL, "alice", p, 1).unwrap(), None);
     assert_eq!(s.record_code_attempt(POOL, "alice", p, 2).unwrap(), Some(1));
+    assert_eq!(
+        s.get_code(POOL, "alice", p)
+            .unwrap()
+            .unwrap()
+            .window_attempts,
+        1,
+        "an attempt must count in the window too"
+    );
     let taken = s.take_code(POOL, "alice", p, 2).unwrap().unwrap();
     assert_eq!(taken.attempts, 1);
     assert_eq!(s.take_code(POOL, "alice", p, 2).unwrap(), None);

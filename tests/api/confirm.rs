@@ -284,3 +284,37 @@ fn a_sign_up_code_does_not_verify_an_address_it_was_not_sent_to() {
         "{other} never received a code but is marked verified"
     );
 }
+
+/// Re-sending a code must not restore the budget of guesses: at most
+/// `MAX_WINDOW_ATTEMPTS` codes are compared per hour, across re-sent codes,
+/// or ResendConfirmationCode would make a six-digit code brute-forceable.
+#[test]
+fn resending_does_not_reset_the_hourly_budget_of_guesses() {
+    use userpool::code::{ATTEMPT_WINDOW, MAX_WINDOW_ATTEMPTS};
+    let h = quickstart();
+    sign_up(&h, JANE);
+    let mut guesses = 0;
+    while guesses < MAX_WINDOW_ATTEMPTS {
+        let code = h.code_for(JANE);
+        for _ in 0..MAX_ATTEMPTS.min(MAX_WINDOW_ATTEMPTS - guesses) {
+            let e = refused(confirm(&h, JANE, wrong_code(&code)));
+            assert_eq!(e.code(), ErrorCode::CodeMismatch);
+            guesses += 1;
+        }
+        h.pool.resend_confirmation_code(JANE).unwrap();
+    }
+    // The window is spent: even the right, freshly sent code is refused.
+    let e = refused(confirm(&h, JANE, h.code_for(JANE)));
+    assert_eq!(
+        (e.code(), e.message()),
+        (
+            ErrorCode::LimitExceeded,
+            "Attempt limit exceeded, please try after some time."
+        )
+    );
+    // A new window opens an hour after the first one began.
+    h.clock.advance(ATTEMPT_WINDOW);
+    h.pool.resend_confirmation_code(JANE).unwrap();
+    confirm(&h, JANE, h.code_for(JANE)).unwrap();
+    assert_eq!(h.user(JANE).status, UserStatus::Confirmed);
+}
