@@ -389,6 +389,12 @@ impl PoolConfigBuilder {
                 "admin_only cannot be combined with another recovery mechanism.",
             ));
         }
+        if self.password_policy.password_history_size() > 0 {
+            // Accepting it without enforcing it would be a silent lie.
+            return Err(Error::invalid_parameter(
+                "PasswordHistorySize is not supported by this engine; it must be 0.",
+            ));
+        }
         let schema = Schema::new(self.standard, self.custom)?;
         Ok(PoolConfig {
             name: self.name,

@@ -9,6 +9,8 @@
 use ring::aead::{AES_256_GCM, Aad, LessSafeKey, NONCE_LEN, Nonce, UnboundKey};
 use ring::hkdf;
 
+use zeroize::Zeroizing;
+
 use crate::error::{Error, Result};
 
 /// Length of the pool secret every key is derived from.
@@ -73,15 +75,22 @@ impl SealKey {
     }
 
     /// Opens a sealed blob; `None` if it was not sealed by this key for this `aad`.
-    pub(crate) fn open(&self, aad: &[u8], sealed: &[u8]) -> Option<Vec<u8>> {
+    pub(crate) fn open(&self, aad: &[u8], sealed: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
         if sealed.len() < NONCE_LEN + AES_256_GCM.tag_len() {
             return None;
         }
         let (nonce, rest) = sealed.split_at(NONCE_LEN);
         let nonce = Nonce::try_assume_unique_for_key(nonce).ok()?;
-        let mut buf = rest.to_vec();
-        let plain = self.0.open_in_place(nonce, Aad::from(aad), &mut buf).ok()?;
-        Some(plain.to_vec())
+        // Decrypted in place in a buffer that is wiped when dropped: the
+        // plaintexts are SRP secrets and verifiers.
+        let mut buf = Zeroizing::new(rest.to_vec());
+        let len = self
+            .0
+            .open_in_place(nonce, Aad::from(aad), &mut buf)
+            .ok()?
+            .len();
+        buf.truncate(len);
+        Some(buf)
     }
 }
 
@@ -99,7 +108,10 @@ mod tests {
             .seal([3; 12], b"session|pool", b"state")
             .unwrap_or_default();
         assert_eq!(
-            key(1).open(b"session|pool", &sealed).as_deref(),
+            key(1)
+                .open(b"session|pool", &sealed)
+                .as_deref()
+                .map(Vec::as_slice),
             Some(&b"state"[..])
         );
         assert!(key(2).open(b"session|pool", &sealed).is_none());

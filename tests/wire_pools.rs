@@ -586,6 +586,15 @@ fn invalid_configurations_are_refused_and_create_nothing() {
             "UserPoolTier PLUS",
         ),
         (
+            "password history, which is not enforced",
+            {
+                let mut b = q();
+                b["Policies"]["PasswordPolicy"]["PasswordHistorySize"] = json!(5);
+                b
+            },
+            "PasswordHistorySize is not supported by this engine",
+        ),
+        (
             "password history in the Lite plan",
             {
                 let mut b = with(q(), "UserPoolTier", json!("LITE"));
@@ -734,7 +743,7 @@ fn update_user_pool_changes_the_policy_and_resets_what_it_leaves_out() {
                 "RequireLowercase": true,
                 "RequireNumbers": true,
                 "RequireSymbols": false,
-                "PasswordHistorySize": 3,
+                "PasswordHistorySize": 0,
                 "TemporaryPasswordValidityDays": 2
             }},
             "AutoVerifiedAttributes": ["email"],
@@ -745,7 +754,7 @@ fn update_user_pool_changes_the_policy_and_resets_what_it_leaves_out() {
     let pool = w.describe(&id);
     assert_eq!(pool["Policies"]["PasswordPolicy"]["MinimumLength"], 12);
     assert_eq!(pool["Policies"]["PasswordPolicy"]["RequireSymbols"], false);
-    assert_eq!(pool["Policies"]["PasswordPolicy"]["PasswordHistorySize"], 3);
+    assert_eq!(pool["Policies"]["PasswordPolicy"]["PasswordHistorySize"], 0);
     assert_eq!(
         pool["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"],
         true

@@ -818,10 +818,13 @@ impl Credentials {
 }
 
 /// Store failures the pool does not handle itself become `InternalErrorException`.
+///
+/// The backend's own message is not passed on: it may describe the
+/// deployment, and the error can reach an unauthenticated caller.
 fn store_error(e: StoreError) -> Error {
     match e {
-        StoreError::Unavailable(msg) => Error::internal(format!("The user store failed: {msg}")),
-        other => Error::internal(format!("Unexpected store result: {other}")),
+        StoreError::Unavailable(_) => Error::internal("The user store is unavailable."),
+        _ => Error::internal("The user store returned an unexpected result."),
     }
 }
 

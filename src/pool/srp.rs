@@ -322,6 +322,22 @@ impl UserPool {
                 .filter(|u| u.username == block.username && u.sub() == block.sub)
         };
         let Some(user) = user else {
+            if block.simulated {
+                // Pay for the same exponentiations as a real proof, so the
+                // answer takes as long for a user who does not exist
+                // (cognito-protocol.md §1.13).
+                let (_, _, v) =
+                    srp::fake_user(&self.inner.fake_user_key, self.id(), &block.username);
+                let _ = srp::verify_claim(
+                    &handshake,
+                    &v,
+                    self.srp_pool_name(),
+                    &block.username,
+                    &block_bytes,
+                    timestamp,
+                    signature,
+                );
+            }
             self.consume_block(&block)?;
             return Err(incorrect());
         };

@@ -1,5 +1,6 @@
 //! Sign-up, profiles, admin user operations, `ListUsers` and passwords.
 
+use crate::ErrorCode;
 use serde_json::{Value, json};
 
 use super::{attributes_json, delivery_json, empty, limit, not_in_enum, user_type};
@@ -96,8 +97,26 @@ pub(super) fn confirm_sign_up(registry: &Registry, input: &Input<'_>) -> Result<
     input.finish()?;
     let pool = pool_checking_secret_hash(registry, client_id, username, secret_hash)?;
     refuse_alias_move(&pool, force)?;
-    pool.confirm_sign_up(ConfirmSignUpRequest::new(username, code))?;
-    Ok(empty())
+    match pool.confirm_sign_up(ConfirmSignUpRequest::new(username, code)) {
+        Ok(()) => Ok(empty()),
+        // cognito-protocol.md §5.3: under ENABLED an unknown user looks like
+        // a wrong code.
+        Err(e) if e.code() == ErrorCode::UserNotFound && prevents(&pool, client_id) => {
+            Err(Error::new(
+                ErrorCode::CodeMismatch,
+                "Invalid verification code provided, please try again.",
+            ))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Whether the client hides which users exist (`PreventUserExistenceErrors=ENABLED`).
+fn prevents(pool: &UserPool, client_id: &str) -> bool {
+    pool.describe_user_pool_client(client_id).is_ok_and(|c| {
+        c.config().prevent_user_existence_errors()
+            == crate::client::PreventUserExistenceErrors::Enabled
+    })
 }
 
 /// `ResendConfirmationCode`.
@@ -107,7 +126,15 @@ pub(super) fn resend_confirmation_code(registry: &Registry, input: &Input<'_>) -
     let username = input.str("Username")?;
     input.finish()?;
     let pool = pool_checking_secret_hash(registry, client_id, username, secret_hash)?;
-    let details = pool.resend_confirmation_code(username)?;
+    let details = match pool.resend_confirmation_code(username) {
+        Ok(d) => d,
+        // cognito-protocol.md §5.3: under ENABLED an unknown user gets a
+        // normal-looking answer.
+        Err(e) if e.code() == ErrorCode::UserNotFound && prevents(&pool, client_id) => {
+            pool.simulated_delivery(username)
+        }
+        Err(e) => return Err(e),
+    };
     Ok(json!({ "CodeDeliveryDetails": delivery_json(&details) }))
 }
 
