@@ -475,6 +475,12 @@ impl UserPool {
             }
             UserStatus::ResetRequired => {
                 return Err(if prevent {
+                    // As long as for an unknown user or a wrong password.
+                    let _ = password::verify_password(
+                        &self.inner.hashing,
+                        self.dummy_hash()?,
+                        &password,
+                    );
                     incorrect()
                 } else {
                     Error::new(
