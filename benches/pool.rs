@@ -1,8 +1,9 @@
 //! Whole-pool flows beside their floors, measured in the same run
 //! (ARCHITECTURE.md, performance floors). docs/PERFORMANCE.md records the ratios.
 //!
-//! * `pool/sign_up+confirm/test_preset` against one Argon2id hash at the
-//!   test preset.
+//! * `pool/sign_up+confirm/test_preset` (with an SRP client, so the sign-up
+//!   also computes the SRP verifier) against its floor: one Argon2id hash at
+//!   the test preset plus one fixed-base verifier exponentiation.
 //! * `login/user_password_auth/owasp` (USER_PASSWORD_AUTH to the token
 //!   triple, OWASP Argon2id) against its floor `login/floor/owasp`: one
 //!   Argon2id verify at the same parameters plus two raw RSA-2048 signatures.
@@ -22,6 +23,7 @@ use userpool::client::{AppClientConfig, AuthFlow};
 use userpool::config::{UsernameAttribute, VerifiedAttribute};
 use userpool::password::{HashingParams, hash_password, verify_password};
 use userpool::schema::StandardAttribute;
+use userpool::srp::compute_verifier;
 use userpool::token::KeySet;
 use userpool::{
     ConfirmSignUpRequest, InitiateAuthRequest, Outbox, Password, PoolConfig, SignUpRequest,
@@ -50,6 +52,14 @@ fn sign_up_and_confirm(c: &mut Criterion, keys: &KeySet) {
         HashingParams::insecure_fast_for_tests(),
         keys.clone(),
     );
+    // A client with Cognito's default flows (SRP among them), so every
+    // sign-up also computes and seals the SRP verifier, as in a real pool.
+    pool.create_user_pool_client(
+        AppClientConfig::builder("default")
+            .build()
+            .unwrap_or_else(|e| panic!("client: {e}")),
+    )
+    .unwrap_or_else(|e| panic!("client: {e}"));
     let n = AtomicU64::new(0);
     let mut g = c.benchmark_group("pool");
     g.bench_function("sign_up+confirm/test_preset", |b| {
@@ -70,8 +80,12 @@ fn sign_up_and_confirm(c: &mut Criterion, keys: &KeySet) {
     });
     let params = HashingParams::insecure_fast_for_tests();
     let password = Password::new("1234Abcd^");
-    g.bench_function("floor/argon2id_hash/test_preset", |b| {
-        b.iter(|| hash_password(&params, black_box(&password), black_box(&[7u8; 16])));
+    g.bench_function("floor/argon2id_hash+verifier/test_preset", |b| {
+        b.iter(|| {
+            let h = hash_password(&params, black_box(&password), black_box(&[7u8; 16]));
+            let v = compute_verifier("Bench", "user", black_box(b"1234Abcd^"), &[7u8; 16]);
+            (h, v)
+        });
     });
     g.finish();
 }
