@@ -3,7 +3,8 @@
 //! verifies their email, and shows three refused inputs with their Cognito
 //! exception names. Then it signs in with USER_PASSWORD_AUTH, verifies the
 //! tokens with the public verifier, refreshes, signs out globally and shows
-//! the old access token refused.
+//! the old access token refused, and signs in a second time with SRP
+//! through the crate's SRP client.
 //!
 //! Run with `cargo run --release --example quickstart`.
 
@@ -17,9 +18,11 @@ use userpool::config::{
 use userpool::password::HashingParams;
 use userpool::policy::PasswordPolicy;
 use userpool::schema::{Attribute, CustomAttribute, StandardAttribute};
+use userpool::srp::client::SrpClient;
+use userpool::srp::format_timestamp;
 use userpool::{
-    ConfirmSignUpRequest, InitiateAuthRequest, Outbox, PoolConfig, SignUpRequest, SystemClock,
-    User, UserPool,
+    ChallengeName, ConfirmSignUpRequest, InitiateAuthRequest, Outbox, PoolConfig,
+    RespondToAuthChallengeRequest, SignUpRequest, SystemClock, User, UserPool,
 };
 
 fn main() -> Result<(), userpool::Error> {
@@ -113,7 +116,11 @@ fn main() -> Result<(), userpool::Error> {
     // ----- sign-in and tokens -----
     let client = pool.create_user_pool_client(
         AppClientConfig::builder("quickstart-web")
-            .explicit_auth_flows([AuthFlow::UserPasswordAuth, AuthFlow::RefreshTokenAuth])
+            .explicit_auth_flows([
+                AuthFlow::UserPasswordAuth,
+                AuthFlow::UserSrpAuth,
+                AuthFlow::RefreshTokenAuth,
+            ])
             .build()?,
     )?;
     println!("\napp client {}", client.id());
@@ -185,6 +192,49 @@ fn main() -> Result<(), userpool::Error> {
         "refresh with the old refresh token",
         pool.initiate_auth(InitiateAuthRequest::refresh(client.id(), refresh_token))
             .map(|_| ()),
+    );
+
+    // ----- a second sign-in, by SRP, with the crate's SRP client -----
+    let srp_client = SrpClient::new_random()?;
+    let challenge = pool.initiate_auth(
+        InitiateAuthRequest::new(AuthFlow::UserSrpAuth, client.id())
+            .param("USERNAME", email)
+            .param("SRP_A", srp_client.srp_a()),
+    )?;
+    let p = &challenge.challenge_parameters;
+    let get = |k: &str| p.get(k).map_or("", String::as_str);
+    println!(
+        "\nUSER_SRP_AUTH -> {:?} with SALT {}, USER_ID_FOR_SRP {}",
+        challenge.challenge_name.map(|c| c.as_str()),
+        get("SALT"),
+        get("USER_ID_FOR_SRP")
+    );
+    let timestamp = format_timestamp(SystemClock.now());
+    let pool_name = pool.id().split_once('_').map_or("", |(_, name)| name);
+    let signature = srp_client.process_challenge(
+        pool_name,
+        get("USER_ID_FOR_SRP"),
+        b"1234Abcd^",
+        get("SALT"),
+        get("SRP_B"),
+        get("SECRET_BLOCK"),
+        &timestamp,
+    )?;
+    let answered = pool.respond_to_auth_challenge(
+        RespondToAuthChallengeRequest::new(client.id(), ChallengeName::PasswordVerifier, None)
+            .response("USERNAME", get("USERNAME"))
+            .response("PASSWORD_CLAIM_SECRET_BLOCK", get("SECRET_BLOCK"))
+            .response("PASSWORD_CLAIM_SIGNATURE", signature)
+            .response("TIMESTAMP", timestamp),
+    )?;
+    let srp_tokens = answered
+        .authentication_result
+        .ok_or_else(|| userpool::Error::new(userpool::ErrorCode::InternalError, "no tokens"))?;
+    let me = pool.get_user(&srp_tokens.access_token)?;
+    println!(
+        "PASSWORD_VERIFIER -> tokens; get_user with the new access token: {} ({} attributes)",
+        me.username,
+        me.user_attributes.len()
     );
     Ok(())
 }
