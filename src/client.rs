@@ -402,6 +402,9 @@ pub struct TokenValidity {
     access_token: Duration,
     id_token: Duration,
     refresh_token: Duration,
+    /// The units the lifetimes were given in (access, ID, refresh), so a
+    /// client describes back as it was created.
+    units: [TokenUnit; 3],
 }
 
 impl TokenValidity {
@@ -432,7 +435,24 @@ impl TokenValidity {
         access_token: Self::DEFAULT_ACCESS_TOKEN,
         id_token: Self::DEFAULT_ID_TOKEN,
         refresh_token: Self::DEFAULT_REFRESH_TOKEN,
+        units: Self::DEFAULT_UNITS,
     };
+
+    /// The units Cognito reports for lifetimes given without one: minutes
+    /// for access and ID tokens, days for refresh tokens.
+    const DEFAULT_UNITS: [TokenUnit; 3] = [TokenUnit::Minutes, TokenUnit::Minutes, TokenUnit::Days];
+
+    /// The units the lifetimes were given in (`TokenValidityUnits`); for
+    /// lifetimes not given in a unit, minutes for access and ID tokens and
+    /// days for refresh tokens.
+    #[must_use]
+    pub const fn units(&self) -> TokenValidityUnits {
+        TokenValidityUnits {
+            access_token: Some(self.units[0]),
+            id_token: Some(self.units[1]),
+            refresh_token: Some(self.units[2]),
+        }
+    }
 
     /// A builder that starts from [`TokenValidity::DEFAULT`].
     pub const fn builder() -> TokenValidityBuilder {
@@ -471,6 +491,7 @@ impl TokenValidity {
             access_token,
             id_token,
             refresh_token,
+            units: Self::DEFAULT_UNITS,
         })
     }
 
@@ -577,10 +598,16 @@ impl TokenValidityBuilder {
                 }
             }
         };
+        let [a, i, r] = TokenValidity::DEFAULT_UNITS;
         Ok(TokenValidity {
             access_token: resolve(Member::Access, self.access_token)?,
             id_token: resolve(Member::Id, self.id_token)?,
             refresh_token: resolve(Member::Refresh, self.refresh_token)?,
+            units: [
+                self.access_token.map_or(a, |(_, u)| u),
+                self.id_token.map_or(i, |(_, u)| u),
+                self.refresh_token.map_or(r, |(_, u)| u),
+            ],
         })
     }
 }

@@ -1003,7 +1003,14 @@ fn app_client_crud_echoes_every_field() {
         assert!(plain.get(absent).is_none(), "{absent}");
     }
     assert_eq!(plain["AccessTokenValidity"], 60);
-    assert_eq!(plain["IdTokenValidity"], 120, "reported in minutes");
+    assert_eq!(
+        plain["IdTokenValidity"], 2,
+        "reported in the unit it was given in"
+    );
+    assert_eq!(
+        plain["TokenValidityUnits"],
+        json!({"AccessToken": "minutes", "IdToken": "hours", "RefreshToken": "days"})
+    );
     assert_eq!(plain["RefreshTokenValidity"], 30);
     assert_eq!(
         plain["ExplicitAuthFlows"],

@@ -209,16 +209,25 @@ fn token_validity(input: &Input<'_>) -> Result<TokenValidity> {
 
 /// `UserPoolClientType`.
 ///
-/// [`AppClientConfig`] keeps lifetimes, not the units they were given in,
-/// so validities are reported in minutes (access, ID) and days (refresh),
-/// with the matching `TokenValidityUnits`, falling back to the largest
-/// smaller unit that expresses the lifetime exactly.
+/// Validities are reported in the units they were given in (minutes for
+/// access and ID tokens, days for refresh tokens when none was given), with
+/// the matching `TokenValidityUnits`.
 pub(super) fn client_json(pool_id: &str, client: &AppClient) -> Value {
     let config = client.config();
     let validity = config.token_validity();
-    let (access, access_unit) = in_unit(validity.access_token(), TokenUnit::Minutes);
-    let (id, id_unit) = in_unit(validity.id_token(), TokenUnit::Minutes);
-    let (refresh, refresh_unit) = in_unit(validity.refresh_token(), TokenUnit::Days);
+    let units = validity.units();
+    let (access, access_unit) = in_unit(
+        validity.access_token(),
+        units.access_token.unwrap_or(TokenUnit::Minutes),
+    );
+    let (id, id_unit) = in_unit(
+        validity.id_token(),
+        units.id_token.unwrap_or(TokenUnit::Minutes),
+    );
+    let (refresh, refresh_unit) = in_unit(
+        validity.refresh_token(),
+        units.refresh_token.unwrap_or(TokenUnit::Days),
+    );
     let rotation = config.refresh_token_rotation();
     let mut out = Map::new();
     out.insert("UserPoolId".into(), json!(pool_id));
