@@ -19,11 +19,15 @@ pub use crate::code::{CodePurpose, CodeRecord};
 use crate::schema::Attributes;
 
 mod memory;
+#[cfg(feature = "sqlite")]
+mod sqlite;
 
 #[cfg(any(test, feature = "test-util"))]
 pub mod conformance;
 
 pub use memory::MemoryStore;
+#[cfg(feature = "sqlite")]
+pub use sqlite::SqliteStore;
 
 /// Why a store operation failed.
 #[non_exhaustive]
