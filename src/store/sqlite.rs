@@ -319,6 +319,27 @@ fn collect<T>(
     Ok(out)
 }
 
+/// One page of `select` (which filters on `pool = ?1`), in byte order of
+/// `key`, strictly after `after` when given.
+fn page<T>(
+    conn: &Connection,
+    select: &str,
+    key: &str,
+    (pool_id, after, limit): (&str, Option<&str>, usize),
+    convert: impl Fn(&Row<'_>) -> StoreResult<T>,
+) -> StoreResult<Vec<T>> {
+    let cmp = if after.is_some() { ">" } else { ">=" };
+    let mut stmt = conn
+        .prepare_cached(&format!(
+            "{select} AND {key} {cmp} ?2 ORDER BY {key} LIMIT ?3"
+        ))
+        .map_err(db)?;
+    let rows = stmt
+        .query(params![pool_id, after.unwrap_or(""), sql_limit(limit)])
+        .map_err(db)?;
+    collect(rows, convert)
+}
+
 // ---------------------------------------------------------------- users
 
 const USER_COLS: &str = "u.username, u.attributes, u.status, u.enabled, u.created_at, \
@@ -559,17 +580,13 @@ impl UserStore for SqliteStore {
         limit: usize,
     ) -> StoreResult<Vec<UserRecord>> {
         let conn = self.lock();
-        let cmp = if after.is_some() { ">" } else { ">=" };
-        let mut stmt = conn
-            .prepare_cached(&format!(
-                "SELECT {USER_COLS} FROM users u WHERE u.pool = ?1 AND u.username {cmp} ?2 \
-                 ORDER BY u.username LIMIT ?3"
-            ))
-            .map_err(db)?;
-        let rows = stmt
-            .query(params![pool_id, after.unwrap_or(""), sql_limit(limit)])
-            .map_err(db)?;
-        collect(rows, user_from_row)
+        page(
+            &conn,
+            &format!("SELECT {USER_COLS} FROM users u WHERE u.pool = ?1"),
+            "u.username",
+            (pool_id, after, limit),
+            user_from_row,
+        )
     }
 }
 
@@ -987,17 +1004,13 @@ impl GroupStore for SqliteStore {
         limit: usize,
     ) -> StoreResult<Vec<GroupRecord>> {
         let conn = self.lock();
-        let cmp = if after.is_some() { ">" } else { ">=" };
-        let mut stmt = conn
-            .prepare_cached(&format!(
-                "SELECT {GROUP_COLS} FROM groups g WHERE g.pool = ?1 AND g.name {cmp} ?2 \
-                 ORDER BY g.name LIMIT ?3"
-            ))
-            .map_err(db)?;
-        let rows = stmt
-            .query(params![pool_id, after.unwrap_or(""), sql_limit(limit)])
-            .map_err(db)?;
-        collect(rows, group_from_row)
+        page(
+            &conn,
+            &format!("SELECT {GROUP_COLS} FROM groups g WHERE g.pool = ?1"),
+            "g.name",
+            (pool_id, after, limit),
+            group_from_row,
+        )
     }
 
     fn add_to_group(&self, pool_id: &str, group: &str, username: &str) -> StoreResult<()> {
