@@ -2,7 +2,7 @@
 //! `DeleteGroup`, `AdminAddUserToGroup`, `AdminRemoveUserFromGroup`,
 //! `AdminListGroupsForUser`, `ListUsersInGroup`.
 
-use super::list::{MAX_LIST_LIMIT, decode_token, encode_token};
+use super::list::{decode_token, encode_token, page_limit};
 use super::{User, UserPool, store_error};
 use crate::error::{Error, ErrorCode, Result};
 use crate::store::{GroupRecord, StoreError};
@@ -87,16 +87,6 @@ fn validate(req: &GroupRequest) -> Result<()> {
         }
     }
     Ok(())
-}
-
-fn page_limit(limit: Option<u32>) -> Result<usize> {
-    match limit.unwrap_or(0) {
-        0 => Ok(MAX_LIST_LIMIT as usize),
-        n if n > MAX_LIST_LIMIT => Err(Error::invalid_parameter(format!(
-            "1 validation error detected: Value '{n}' at 'limit' failed to satisfy constraint: Member must have value less than or equal to {MAX_LIST_LIMIT}"
-        ))),
-        n => Ok(n as usize),
-    }
 }
 
 /// Splits one extra look-ahead item off a page to decide whether a next token is due.

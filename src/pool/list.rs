@@ -11,6 +11,18 @@ pub(crate) const MAX_LIST_LIMIT: u32 = 60;
 const SCAN_BATCH: usize = 256;
 const TOKEN_PREFIX: &str = "v1.";
 
+/// A page size as Cognito's list operations take it: `None` or 0 means 60,
+/// more than 60 is refused.
+pub(super) fn page_limit(limit: Option<u32>) -> Result<usize> {
+    match limit.unwrap_or(0) {
+        0 => Ok(MAX_LIST_LIMIT as usize),
+        n if n > MAX_LIST_LIMIT => Err(Error::invalid_parameter(format!(
+            "1 validation error detected: Value '{n}' at 'limit' failed to satisfy constraint: Member must have value less than or equal to {MAX_LIST_LIMIT}"
+        ))),
+        n => Ok(n as usize),
+    }
+}
+
 pub(super) fn encode_token(username: &str) -> String {
     format!("{TOKEN_PREFIX}{}", hex::encode(username.as_bytes()))
 }
@@ -35,15 +47,7 @@ impl UserPool {
     /// an unsearchable attribute, an unknown name in `attributes_to_get`, or
     /// a malformed pagination token.
     pub fn list_users(&self, request: ListUsersRequest) -> Result<ListUsersResponse> {
-        let limit = match request.limit.unwrap_or(0) {
-            0 => MAX_LIST_LIMIT,
-            n if n > MAX_LIST_LIMIT => {
-                return Err(Error::invalid_parameter(format!(
-                    "1 validation error detected: Value '{n}' at 'limit' failed to satisfy constraint: Member must have value less than or equal to {MAX_LIST_LIMIT}"
-                )));
-            }
-            n => n,
-        } as usize;
+        let limit = page_limit(request.limit)?;
         let filter = match request.filter.as_deref() {
             Some(f) => Filter::parse(f)?,
             None => None,
