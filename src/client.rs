@@ -982,6 +982,16 @@ impl AppClientConfig {
         self.prevent_user_existence_errors
     }
 
+    /// Whether the client hides which users exist
+    /// (`PreventUserExistenceErrors=ENABLED`).
+    #[must_use]
+    pub const fn prevents_user_existence_errors(&self) -> bool {
+        matches!(
+            self.prevent_user_existence_errors,
+            PreventUserExistenceErrors::Enabled
+        )
+    }
+
     /// `EnableTokenRevocation`: whether `RevokeToken` works for this client
     /// and tokens carry `origin_jti`. Defaults to `true`.
     #[must_use]

@@ -12,9 +12,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use super::{UserPool, store_error};
-use crate::client::{
-    AppClient, AuthFlow, PreventUserExistenceErrors, check_client_secret, check_secret_hash,
-};
+use crate::client::{AppClient, AuthFlow, check_client_secret, check_secret_hash};
 use crate::clock::Timestamp;
 use crate::error::{Error, ErrorCode, Result};
 use crate::lockout::{self, Decision, LockoutState};
@@ -452,8 +450,7 @@ impl UserPool {
         let username = params.required("USERNAME")?;
         let password = Password::new(params.required("PASSWORD")?);
         check_secret_hash(client, username, params.get("SECRET_HASH"))?;
-        let prevent =
-            client.config().prevent_user_existence_errors() == PreventUserExistenceErrors::Enabled;
+        let prevent = client.config().prevents_user_existence_errors();
         let Some(user) = self.resolve(username)? else {
             // Spend the same time as a wrong password before answering.
             let _ = password::verify_password(&self.inner.hashing, self.dummy_hash()?, &password);

@@ -4,7 +4,7 @@
 use std::fmt;
 
 use super::{CodeDeliveryDetails, UserPool};
-use crate::client::{PreventUserExistenceErrors, check_secret_hash};
+use crate::client::check_secret_hash;
 use crate::code;
 use crate::config::RecoveryMechanism;
 use crate::error::{Error, ErrorCode, Result};
@@ -163,8 +163,7 @@ impl UserPool {
     pub fn forgot_password(&self, request: ForgotPasswordRequest) -> Result<CodeDeliveryDetails> {
         let client = self.client(&request.client_id)?;
         check_secret_hash(&client, &request.username, request.secret_hash.as_deref())?;
-        let prevent =
-            client.config().prevent_user_existence_errors() == PreventUserExistenceErrors::Enabled;
+        let prevent = client.config().prevents_user_existence_errors();
         // Decided before any lookup, so the answer is the same for users who
         // exist and users who do not.
         if self.config().account_recovery() == [RecoveryMechanism::AdminOnly] {
@@ -253,8 +252,7 @@ impl UserPool {
     pub fn confirm_forgot_password(&self, request: ConfirmForgotPasswordRequest) -> Result<()> {
         let client = self.client(&request.client_id)?;
         check_secret_hash(&client, &request.username, request.secret_hash.as_deref())?;
-        let prevent =
-            client.config().prevent_user_existence_errors() == PreventUserExistenceErrors::Enabled;
+        let prevent = client.config().prevents_user_existence_errors();
         let user = self.resolve(&request.username)?.ok_or_else(|| {
             if prevent {
                 Error::new(

@@ -22,7 +22,7 @@ use super::auth::{
     AuthResponse, Authenticated, ChallengeName, Parameters, RespondToAuthChallengeRequest,
 };
 use super::{UserPool, store_error};
-use crate::client::{AppClient, AuthFlow, PreventUserExistenceErrors, check_secret_hash};
+use crate::client::{AppClient, AuthFlow, check_secret_hash};
 use crate::clock::Timestamp;
 use crate::error::{Error, ErrorCode, Result};
 use crate::lockout;
@@ -201,8 +201,7 @@ impl UserPool {
         check_secret_hash(client, username, params.get("SECRET_HASH"))?;
         // Malformed or degenerate A is refused before any lookup (§1.12).
         srp::parse_srp_a(srp_a)?;
-        let prevent =
-            client.config().prevent_user_existence_errors() == PreventUserExistenceErrors::Enabled;
+        let prevent = client.config().prevents_user_existence_errors();
         let (user_id, sub, verifier, simulated) = match self.resolve(username)? {
             Some(user) => {
                 match user.status {

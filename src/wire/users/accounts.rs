@@ -29,6 +29,12 @@ fn pool_checking_secret_hash(
     Ok(pool)
 }
 
+/// Whether the client hides which users exist (`PreventUserExistenceErrors=ENABLED`).
+fn prevents(pool: &UserPool, client_id: &str) -> bool {
+    pool.describe_user_pool_client(client_id)
+        .is_ok_and(|c| c.config().prevents_user_existence_errors())
+}
+
 /// `ForceAliasCreation`: `false` (or absent) is what the engine does. `true`
 /// only matters in pools with alias attributes, where moving an alias
 /// between users is not simulated; elsewhere there is no alias to move and
@@ -109,14 +115,6 @@ pub(super) fn confirm_sign_up(registry: &Registry, input: &Input<'_>) -> Result<
         }
         Err(e) => Err(e),
     }
-}
-
-/// Whether the client hides which users exist (`PreventUserExistenceErrors=ENABLED`).
-fn prevents(pool: &UserPool, client_id: &str) -> bool {
-    pool.describe_user_pool_client(client_id).is_ok_and(|c| {
-        c.config().prevent_user_existence_errors()
-            == crate::client::PreventUserExistenceErrors::Enabled
-    })
 }
 
 /// `ResendConfirmationCode`.
