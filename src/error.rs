@@ -185,6 +185,23 @@ impl Error {
     pub(crate) fn user_not_found() -> Self {
         Self::new(ErrorCode::UserNotFound, "User does not exist.")
     }
+
+    /// `UserNotFoundException` as the client-scoped operations word it
+    /// (ConfirmSignUp, ResendConfirmationCode, ForgotPassword, ...).
+    pub(crate) fn user_not_found_for_client() -> Self {
+        Self::new(
+            ErrorCode::UserNotFound,
+            "Username/client id combination not found.",
+        )
+    }
+
+    /// A wrong confirmation or reset code.
+    pub(crate) fn code_mismatch() -> Self {
+        Self::new(
+            ErrorCode::CodeMismatch,
+            "Invalid verification code provided, please try again.",
+        )
+    }
 }
 
 impl fmt::Debug for Error {

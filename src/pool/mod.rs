@@ -760,10 +760,7 @@ impl UserPool {
         };
         match code::check(&self.inner.code_key, &ctx, Some(&record), submitted, now) {
             Verdict::Valid => Ok(record),
-            Verdict::Mismatch => Err(Error::new(
-                ErrorCode::CodeMismatch,
-                "Invalid verification code provided, please try again.",
-            )),
+            Verdict::Mismatch => Err(Error::code_mismatch()),
             Verdict::Expired => Err(expired_code()),
             Verdict::Exhausted => Err(Error::new(
                 ErrorCode::LimitExceeded,

@@ -175,10 +175,7 @@ impl UserPool {
             Some(u) if u.enabled || !prevent => u,
             _ if prevent => return Ok(self.simulated_delivery(&request.username)),
             _ => {
-                return Err(Error::new(
-                    ErrorCode::UserNotFound,
-                    "Username/client id combination not found.",
-                ));
+                return Err(Error::user_not_found_for_client());
             }
         };
         if !user.enabled {
@@ -255,25 +252,16 @@ impl UserPool {
         let prevent = client.config().prevents_user_existence_errors();
         let user = self.resolve(&request.username)?.ok_or_else(|| {
             if prevent {
-                Error::new(
-                    ErrorCode::CodeMismatch,
-                    "Invalid verification code provided, please try again.",
-                )
+                Error::code_mismatch()
             } else {
-                Error::new(
-                    ErrorCode::UserNotFound,
-                    "Username/client id combination not found.",
-                )
+                Error::user_not_found_for_client()
             }
         })?;
         if !user.enabled {
             // cognito-protocol.md §5.3: under ENABLED a disabled user looks
             // like a wrong code.
             return Err(if prevent {
-                Error::new(
-                    ErrorCode::CodeMismatch,
-                    "Invalid verification code provided, please try again.",
-                )
+                Error::code_mismatch()
             } else {
                 Error::not_authorized("User is disabled.")
             });

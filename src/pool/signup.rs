@@ -179,12 +179,9 @@ impl UserPool {
                 "ForceAliasCreation=true is not supported by this engine in pools with alias attributes.",
             ));
         }
-        let user = self.resolve(&request.username)?.ok_or_else(|| {
-            Error::new(
-                ErrorCode::UserNotFound,
-                "Username/client id combination not found.",
-            )
-        })?;
+        let user = self
+            .resolve(&request.username)?
+            .ok_or_else(Error::user_not_found_for_client)?;
         ensure_unconfirmed(&user)?;
         let code = self.consume_code(
             &user.username,
@@ -223,12 +220,9 @@ impl UserPool {
     ///   (`User is already confirmed.`) or has no auto-verified attribute;
     /// - `CodeDeliveryFailureException` when the code could not be sent.
     pub fn resend_confirmation_code(&self, username: &str) -> Result<CodeDeliveryDetails> {
-        let user = self.resolve(username)?.ok_or_else(|| {
-            Error::new(
-                ErrorCode::UserNotFound,
-                "Username/client id combination not found.",
-            )
-        })?;
+        let user = self
+            .resolve(username)?
+            .ok_or_else(Error::user_not_found_for_client)?;
         if user.status != UserStatus::Unconfirmed {
             return Err(Error::invalid_parameter("User is already confirmed."));
         }

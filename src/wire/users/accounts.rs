@@ -108,10 +108,7 @@ pub(super) fn confirm_sign_up(registry: &Registry, input: &Input<'_>) -> Result<
         // cognito-protocol.md §5.3: under ENABLED an unknown user looks like
         // a wrong code.
         Err(e) if e.code() == ErrorCode::UserNotFound && prevents(&pool, client_id) => {
-            Err(Error::new(
-                ErrorCode::CodeMismatch,
-                "Invalid verification code provided, please try again.",
-            ))
+            Err(Error::code_mismatch())
         }
         Err(e) => Err(e),
     }
