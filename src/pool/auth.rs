@@ -883,12 +883,7 @@ impl UserPool {
         let refresh_token = self.new_refresh(client, &proof.user, &family, proof.auth_time)?;
         // A user deleted while these tokens were being signed must not leave
         // a live refresh token for a later user of the same name.
-        let still_there = self
-            .store()
-            .get_user(self.id(), &proof.user.username)
-            .map_err(store_error)?
-            .is_some_and(|u| u.sub() == proof.user.sub());
-        if !still_there {
+        if !self.still_exists(&proof.user)? {
             self.store()
                 .revoke_token_family(self.id(), &family.origin_jti)
                 .map_err(store_error)?;

@@ -218,12 +218,7 @@ impl UserPool {
         }
         // A user deleted meanwhile must not leave a membership for a later
         // user of the same name.
-        let still_there = self
-            .store()
-            .get_user(self.id(), &user.username)
-            .map_err(store_error)?
-            .is_some_and(|u| u.sub() == user.sub());
-        if !still_there {
+        if !self.still_exists(&user)? {
             let _ = self
                 .store()
                 .remove_from_group(self.id(), group, &user.username);

@@ -501,6 +501,16 @@ impl UserPool {
         self.resolve(name)?.ok_or_else(Error::user_not_found)
     }
 
+    /// Whether `user` still exists: the same username with the same `sub`
+    /// (a user deleted and re-created under the name is someone else).
+    fn still_exists(&self, user: &UserRecord) -> Result<bool> {
+        Ok(self
+            .store()
+            .get_user(self.id(), &user.username)
+            .map_err(store_error)?
+            .is_some_and(|u| u.sub() == user.sub()))
+    }
+
     /// Maps a key conflict to the exception Cognito raises for it.
     fn conflict_error(&self, key: &str) -> Error {
         let cfg = self.config();
