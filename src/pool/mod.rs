@@ -831,6 +831,9 @@ impl Credentials {
 fn store_error(e: StoreError) -> Error {
     match e {
         StoreError::Unavailable(_) => Error::internal("The user store is unavailable."),
+        StoreError::InvalidInput(what) => {
+            Error::invalid_parameter(format!("The user store cannot hold this value: {what}."))
+        }
         _ => Error::internal("The user store returned an unexpected result."),
     }
 }

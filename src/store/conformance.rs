@@ -17,8 +17,8 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::{
-    CodePurpose, CodeRecord, GroupRecord, RefreshTokenRecord, Store, StoreError, UserRecord,
-    UserStatus,
+    ClientRecord, CodePurpose, CodeRecord, GroupRecord, MAX_KEY_BYTES, MAX_VALUE_BYTES, PoolRecord,
+    RefreshTokenRecord, Store, StoreError, UserRecord, UserStatus,
 };
 use crate::clock::Timestamp;
 
@@ -46,6 +46,11 @@ pub fn run_all(new_store: &dyn Fn() -> Box<dyn Store>) {
     one_time_ids_are_consumed_exactly_once(&*new_store());
     groups_and_memberships_follow_their_contract(&*new_store());
     deleting_a_user_drops_its_memberships_and_tokens(&*new_store());
+    pools_are_versioned_listed_and_deleted_with_everything_under_them(&*new_store());
+    clients_are_unique_across_pools_and_compare_and_swap(&*new_store());
+    concurrent_pool_updates_of_one_version_admit_exactly_one(&*new_store());
+    out_of_bounds_input_is_refused_and_nothing_is_written(&*new_store());
+    the_largest_accepted_input_round_trips(&*new_store());
 }
 
 /// A user record for tests.
@@ -679,4 +684,341 @@ pub fn deleting_a_user_drops_its_memberships_and_tokens(s: &dyn Store) {
     s.insert_user(POOL, &sample_user("alice"), &keys("alice"))
         .unwrap();
     assert!(s.groups_of_user(POOL, "alice").unwrap().is_empty());
+}
+
+/// A pool record for tests.
+#[must_use]
+pub fn sample_pool(id: &str) -> PoolRecord {
+    PoolRecord {
+        id: id.to_owned(),
+        definition: format!(r#"{{"PoolName":"{id}"}}"#),
+        sealed_secrets: vec![1, 2, 3, 0, 255],
+        sealing_key_id: "key-1".to_owned(),
+        created_at: Timestamp::from_unix_seconds(1_700_000_000),
+        modified_at: Timestamp::from_unix_seconds(1_700_000_001),
+        version: 9,
+    }
+}
+
+fn sample_client(id: &str, secret: bool) -> ClientRecord {
+    ClientRecord {
+        client_id: id.to_owned(),
+        definition: format!(r#"{{"ClientName":"{id}"}}"#),
+        sealed_secret: secret.then(|| vec![9, 8, 7, 0]),
+        created_at: Timestamp::from_unix_seconds(1_700_000_000),
+        modified_at: Timestamp::from_unix_seconds(1_700_000_002),
+        version: 5,
+    }
+}
+
+/// Pools: stored at version 1, compare-and-swap on update, listed in id
+/// order, and deleting one removes everything stored under its id (and
+/// nothing of another pool).
+pub fn pools_are_versioned_listed_and_deleted_with_everything_under_them(s: &dyn Store) {
+    let mut p = sample_pool(POOL);
+    s.insert_pool(&p).unwrap();
+    s.insert_pool(&sample_pool(OTHER_POOL)).unwrap();
+    assert!(matches!(
+        s.insert_pool(&sample_pool(POOL)),
+        Err(StoreError::Conflict { .. })
+    ));
+    p.version = 1;
+    assert_eq!(
+        s.get_pool(POOL).unwrap(),
+        Some(p.clone()),
+        "insert sets version 1"
+    );
+    assert_eq!(s.get_pool("us-east-1_Missing").unwrap(), None);
+
+    p.definition = r#"{"PoolName":"renamed"}"#.to_owned();
+    p.sealing_key_id = "key-2".to_owned();
+    assert_eq!(s.update_pool(&p, 7), Err(StoreError::VersionMismatch));
+    s.update_pool(&p, 1).unwrap();
+    p.version = 2;
+    assert_eq!(s.get_pool(POOL).unwrap(), Some(p.clone()));
+    let mut ghost = sample_pool("us-east-1_Ghost");
+    ghost.version = 1;
+    assert_eq!(s.update_pool(&ghost, 1), Err(StoreError::NotFound));
+
+    let ids = |after: Option<&str>, limit| -> Vec<String> {
+        s.list_pools(after, limit)
+            .unwrap()
+            .into_iter()
+            .map(|p| p.id)
+            .collect()
+    };
+    // Byte order: "eu-..." < "us-...".
+    assert_eq!(ids(None, 10), [OTHER_POOL, POOL]);
+    assert_eq!(ids(None, 1), [OTHER_POOL]);
+    assert_eq!(ids(Some(OTHER_POOL), 10), [POOL]);
+    assert!(ids(Some(POOL), 10).is_empty());
+
+    // Fill both pools with one of everything, then delete one pool.
+    for pool in [POOL, OTHER_POOL] {
+        s.insert_user(pool, &sample_user("alice"), &keys("alice"))
+            .unwrap();
+        s.put_code(pool, "alice", CodePurpose::SignUp, &sample_code(1))
+            .unwrap();
+        s.put_refresh_token(pool, &sample_refresh(1, "alice", "fam"))
+            .unwrap();
+        s.revoke_token_family(pool, "fam").unwrap();
+        assert!(
+            s.consume_once(pool, "once", Timestamp::from_unix_seconds(1_800_000_000))
+                .unwrap()
+        );
+        s.create_group(pool, &group("admins", None)).unwrap();
+        s.add_to_group(pool, "admins", "alice").unwrap();
+        let client = if pool == POOL { "client-a" } else { "client-b" };
+        s.insert_client(pool, &sample_client(client, true)).unwrap();
+    }
+    s.delete_pool(POOL).unwrap();
+    assert_eq!(s.delete_pool(POOL), Err(StoreError::NotFound));
+    assert_eq!(s.get_pool(POOL).unwrap(), None);
+    assert_eq!(s.get_user(POOL, "alice").unwrap(), None);
+    assert_eq!(s.find_user(POOL, "username:alice").unwrap(), None);
+    assert_eq!(
+        s.get_code(POOL, "alice", CodePurpose::SignUp).unwrap(),
+        None
+    );
+    assert_eq!(s.get_refresh_token(POOL, &[1; 32]).unwrap(), None);
+    assert!(!s.is_family_revoked(POOL, "fam").unwrap());
+    assert!(
+        s.consume_once(POOL, "once", Timestamp::from_unix_seconds(1_800_000_000))
+            .unwrap(),
+        "a deleted pool's one-time ids are forgotten"
+    );
+    assert_eq!(s.get_group(POOL, "admins").unwrap(), None);
+    assert!(s.groups_of_user(POOL, "alice").unwrap().is_empty());
+    assert_eq!(s.get_client(POOL, "client-a").unwrap(), None);
+    assert_eq!(s.find_client("client-a").unwrap(), None);
+    assert!(s.list_clients(POOL, None, 10).unwrap().is_empty());
+    // The other pool is untouched.
+    assert!(s.get_pool(OTHER_POOL).unwrap().is_some());
+    assert!(s.get_user(OTHER_POOL, "alice").unwrap().is_some());
+    assert!(s.find_user(OTHER_POOL, "username:alice").unwrap().is_some());
+    assert!(
+        s.get_code(OTHER_POOL, "alice", CodePurpose::SignUp)
+            .unwrap()
+            .is_some()
+    );
+    assert!(s.get_refresh_token(OTHER_POOL, &[1; 32]).unwrap().is_some());
+    assert!(s.is_family_revoked(OTHER_POOL, "fam").unwrap());
+    assert_eq!(s.groups_of_user(OTHER_POOL, "alice").unwrap().len(), 1);
+    assert_eq!(
+        s.find_client("client-b").unwrap().map(|(pool, _)| pool),
+        Some(OTHER_POOL.to_owned())
+    );
+}
+
+/// Clients: need their pool, have ids unique across pools, are found by
+/// id alone, compare-and-swap on update, list in id order.
+pub fn clients_are_unique_across_pools_and_compare_and_swap(s: &dyn Store) {
+    assert_eq!(
+        s.insert_client(POOL, &sample_client("c1", false)),
+        Err(StoreError::NotFound),
+        "a client needs a stored pool"
+    );
+    s.insert_pool(&sample_pool(POOL)).unwrap();
+    s.insert_pool(&sample_pool(OTHER_POOL)).unwrap();
+    for id in ["c2", "c1", "c3"] {
+        s.insert_client(POOL, &sample_client(id, id == "c2"))
+            .unwrap();
+    }
+    assert!(
+        matches!(
+            s.insert_client(OTHER_POOL, &sample_client("c1", false)),
+            Err(StoreError::Conflict { .. })
+        ),
+        "client ids are unique across pools"
+    );
+    let mut c2 = sample_client("c2", true);
+    c2.version = 1;
+    assert_eq!(s.get_client(POOL, "c2").unwrap(), Some(c2.clone()));
+    assert_eq!(s.get_client(OTHER_POOL, "c2").unwrap(), None);
+    assert_eq!(
+        s.find_client("c2").unwrap(),
+        Some((POOL.to_owned(), c2.clone()))
+    );
+    assert_eq!(s.find_client("nope").unwrap(), None);
+
+    c2.definition = r#"{"ClientName":"renamed"}"#.to_owned();
+    c2.sealed_secret = None;
+    assert_eq!(
+        s.update_client(POOL, &c2, 3),
+        Err(StoreError::VersionMismatch)
+    );
+    assert_eq!(
+        s.update_client(OTHER_POOL, &c2, 1),
+        Err(StoreError::NotFound),
+        "a client is updated only in its own pool"
+    );
+    s.update_client(POOL, &c2, 1).unwrap();
+    c2.version = 2;
+    assert_eq!(s.get_client(POOL, "c2").unwrap(), Some(c2));
+
+    let ids = |after: Option<&str>, limit| -> Vec<String> {
+        s.list_clients(POOL, after, limit)
+            .unwrap()
+            .into_iter()
+            .map(|c| c.client_id)
+            .collect()
+    };
+    assert_eq!(ids(None, 10), ["c1", "c2", "c3"]);
+    assert_eq!(ids(Some("c1"), 1), ["c2"]);
+    assert!(s.list_clients(OTHER_POOL, None, 10).unwrap().is_empty());
+
+    assert_eq!(s.delete_client(OTHER_POOL, "c1"), Err(StoreError::NotFound));
+    s.delete_client(POOL, "c1").unwrap();
+    assert_eq!(s.delete_client(POOL, "c1"), Err(StoreError::NotFound));
+    assert_eq!(s.find_client("c1").unwrap(), None);
+    // Its id is free again.
+    s.insert_client(OTHER_POOL, &sample_client("c1", false))
+        .unwrap();
+}
+
+/// Of concurrent updates of one pool version, exactly one wins.
+pub fn concurrent_pool_updates_of_one_version_admit_exactly_one(s: &dyn Store) {
+    s.insert_pool(&sample_pool(POOL)).unwrap();
+    let wins = AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        for i in 0..8 {
+            let wins = &wins;
+            scope.spawn(move || {
+                let mut p = sample_pool(POOL);
+                p.definition = format!(r#"{{"PoolName":"writer-{i}"}}"#);
+                match s.update_pool(&p, 1) {
+                    Ok(()) => {
+                        wins.fetch_add(1, Ordering::SeqCst);
+                    }
+                    Err(StoreError::VersionMismatch) => {}
+                    Err(e) => panic!("unexpected {e:?}"),
+                }
+            });
+        }
+    });
+    assert_eq!(wins.load(Ordering::SeqCst), 1);
+    assert_eq!(s.get_pool(POOL).unwrap().unwrap().version, 2);
+}
+
+fn assert_invalid<T: std::fmt::Debug>(what: &str, r: Result<T, StoreError>) {
+    assert!(
+        matches!(r, Err(StoreError::InvalidInput(_))),
+        "{what}: expected InvalidInput, got {r:?}"
+    );
+}
+
+/// Keys longer than `MAX_KEY_BYTES` or containing NUL, and values longer
+/// than `MAX_VALUE_BYTES`, are `InvalidInput` in every store, and the
+/// refused write leaves nothing behind.
+pub fn out_of_bounds_input_is_refused_and_nothing_is_written(s: &dyn Store) {
+    let long_key = "k".repeat(MAX_KEY_BYTES + 1);
+    let huge = "v".repeat(MAX_VALUE_BYTES + 1);
+
+    let mut u = sample_user("alice");
+    u.username = long_key.clone();
+    assert_invalid("long username", s.insert_user(POOL, &u, &[]));
+    u.username = "al\0ice".to_owned();
+    assert_invalid("NUL in username", s.insert_user(POOL, &u, &[]));
+    let u = sample_user("alice");
+    assert_invalid(
+        "long index key",
+        s.insert_user(POOL, &u, &["username:alice".to_owned(), long_key.clone()]),
+    );
+    assert_invalid(
+        "NUL in index key",
+        s.insert_user(POOL, &u, &["email:a\0@b".to_owned()]),
+    );
+    assert_invalid("long pool id", s.insert_user(&long_key, &u, &[]));
+    let mut big = sample_user("alice");
+    big.attributes
+        .insert("custom:blob".to_owned(), huge.clone());
+    assert_invalid("huge attributes", s.insert_user(POOL, &big, &keys("alice")));
+    assert_eq!(s.get_user(POOL, "alice").unwrap(), None, "nothing stored");
+    assert_eq!(s.find_user(POOL, "username:alice").unwrap(), None);
+    assert!(s.list_users(POOL, None, 10).unwrap().is_empty());
+
+    // Updates are refused whole too.
+    s.insert_user(POOL, &u, &keys("alice")).unwrap();
+    assert_invalid(
+        "huge attributes on update",
+        s.update_user(POOL, &big, 1, &keys("alice")),
+    );
+    assert_invalid(
+        "NUL key on update",
+        s.update_user(POOL, &u, 1, &["x\0".to_owned()]),
+    );
+    let stored = s.get_user(POOL, "alice").unwrap().unwrap();
+    assert_eq!(stored.version, 1, "a refused update changes nothing");
+    assert_eq!(stored.attributes, u.attributes);
+    assert!(
+        s.find_user(POOL, "email:alice@example.com")
+            .unwrap()
+            .is_some()
+    );
+
+    let mut code = sample_code(1);
+    code.destination = Some(long_key.clone());
+    assert_invalid(
+        "long code destination",
+        s.put_code(POOL, "alice", CodePurpose::SignUp, &code),
+    );
+    assert_eq!(
+        s.get_code(POOL, "alice", CodePurpose::SignUp).unwrap(),
+        None
+    );
+
+    let mut t = sample_refresh(1, "alice", "fam");
+    t.origin_jti = long_key.clone();
+    assert_invalid("long origin_jti", s.put_refresh_token(POOL, &t));
+    assert_eq!(s.get_refresh_token(POOL, &[1; 32]).unwrap(), None);
+    assert_invalid(
+        "NUL in one-time id",
+        s.consume_once(POOL, "a\0b", Timestamp::from_unix_seconds(1)),
+    );
+
+    let mut g = group("admins", None);
+    g.description = Some(huge.clone());
+    assert_invalid("huge group description", s.create_group(POOL, &g));
+    assert_eq!(s.get_group(POOL, "admins").unwrap(), None);
+    assert_invalid(
+        "long group name",
+        s.create_group(POOL, &group(&long_key, None)),
+    );
+
+    let mut p = sample_pool(POOL);
+    p.definition = huge.clone();
+    assert_invalid("huge pool definition", s.insert_pool(&p));
+    assert_eq!(s.get_pool(POOL).unwrap(), None);
+    s.insert_pool(&sample_pool(POOL)).unwrap();
+    assert_invalid("huge pool definition on update", s.update_pool(&p, 1));
+    assert_eq!(s.get_pool(POOL).unwrap().unwrap().version, 1);
+    let mut c = sample_client("c1", true);
+    c.client_id = "c\01".to_owned();
+    assert_invalid("NUL in client id", s.insert_client(POOL, &c));
+    let mut c = sample_client("c1", true);
+    c.sealed_secret = Some(vec![0; MAX_VALUE_BYTES + 1]);
+    assert_invalid("huge sealed client secret", s.insert_client(POOL, &c));
+    assert!(s.list_clients(POOL, None, 10).unwrap().is_empty());
+}
+
+/// Keys of exactly `MAX_KEY_BYTES` (multi-byte characters included) and
+/// attributes close to `MAX_VALUE_BYTES` are stored and read back exactly.
+pub fn the_largest_accepted_input_round_trips(s: &dyn Store) {
+    // 4-byte characters: the limit is in bytes, not characters.
+    let name = "\u{1F600}".repeat(MAX_KEY_BYTES / 4);
+    assert_eq!(name.len(), MAX_KEY_BYTES);
+    let mut u = sample_user(&name);
+    u.attributes.insert(
+        "custom:blob".to_owned(),
+        "é\"\\\n".repeat(MAX_VALUE_BYTES / 8),
+    );
+    let key = format!("username:{}", &name[..MAX_KEY_BYTES - 12]);
+    s.insert_user(POOL, &u, std::slice::from_ref(&key)).unwrap();
+    let got = s.get_user(POOL, &name).unwrap().expect("stored");
+    assert_eq!(got.username, name);
+    assert_eq!(got.attributes, u.attributes);
+    assert_eq!(
+        s.find_user(POOL, &key).unwrap().map(|u| u.username),
+        Some(name)
+    );
 }

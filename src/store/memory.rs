@@ -6,8 +6,9 @@ use std::ops::Bound;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use super::{
-    CodePurpose, CodeRecord, CodeStore, GroupRecord, GroupStore, RefreshTokenRecord, StoreError,
-    StoreResult, TokenStore, UserRecord, UserStore,
+    ClientRecord, CodePurpose, CodeRecord, CodeStore, GroupRecord, GroupStore, PoolRecord,
+    PoolStore, RefreshTokenRecord, StoreError, StoreResult, TokenStore, UserRecord, UserStore,
+    check_client, check_group, check_key, check_pool, check_refresh_token, check_user,
 };
 use crate::clock::Timestamp;
 
@@ -33,6 +34,12 @@ struct State {
     groups: BTreeMap<(String, String), GroupRecord>,
     /// (pool, group name, username) memberships.
     members: BTreeSet<(String, String, String)>,
+    /// pool id → pool.
+    pools: BTreeMap<String, PoolRecord>,
+    /// (pool, client id) → client, ordered for listing.
+    clients: BTreeMap<(String, String), ClientRecord>,
+    /// client id → its pool (client ids are unique across pools).
+    client_pools: HashMap<String, String>,
 }
 
 impl State {
@@ -89,6 +96,7 @@ fn pool_user(pool_id: &str, username: &str) -> PoolUser {
 
 impl UserStore for MemoryStore {
     fn insert_user(&self, pool_id: &str, user: &UserRecord, keys: &[String]) -> StoreResult<()> {
+        check_user(pool_id, user, keys)?;
         let mut st = self.lock();
         if st.users.contains_key(&pool_user(pool_id, &user.username)) {
             return Err(StoreError::Conflict {
@@ -128,6 +136,7 @@ impl UserStore for MemoryStore {
         expected_version: u64,
         keys: &[String],
     ) -> StoreResult<()> {
+        check_user(pool_id, user, keys)?;
         let mut st = self.lock();
         let id = pool_user(pool_id, &user.username);
         let current = st.users.get(&id).ok_or(StoreError::NotFound)?;
@@ -195,6 +204,13 @@ impl CodeStore for MemoryStore {
         purpose: CodePurpose,
         code: &CodeRecord,
     ) -> StoreResult<()> {
+        check_key("pool id", pool_id)?;
+        check_key("username", username)?;
+        check_key("code attribute", code.attribute.as_deref().unwrap_or(""))?;
+        check_key(
+            "code destination",
+            code.destination.as_deref().unwrap_or(""),
+        )?;
         self.lock().codes.insert(
             (pool_id.to_owned(), username.to_owned(), purpose),
             code.clone(),
@@ -253,6 +269,7 @@ impl CodeStore for MemoryStore {
 
 impl TokenStore for MemoryStore {
     fn put_refresh_token(&self, pool_id: &str, token: &RefreshTokenRecord) -> StoreResult<()> {
+        check_refresh_token(pool_id, token)?;
         let mut st = self.lock();
         let k = (pool_id.to_owned(), token.digest);
         if st.refresh.contains_key(&k) {
@@ -335,6 +352,8 @@ impl TokenStore for MemoryStore {
     }
 
     fn consume_once(&self, pool_id: &str, id: &str, expires_at: Timestamp) -> StoreResult<bool> {
+        check_key("pool id", pool_id)?;
+        check_key("one-time id", id)?;
         let mut st = self.lock();
         // Forget ids whose deadline passed long ago, so the set stays bounded.
         if st.used_once.len() > 4096 {
@@ -350,6 +369,7 @@ impl TokenStore for MemoryStore {
 
 impl GroupStore for MemoryStore {
     fn create_group(&self, pool_id: &str, group: &GroupRecord) -> StoreResult<()> {
+        check_group(pool_id, group)?;
         let mut st = self.lock();
         let k = (pool_id.to_owned(), group.name.clone());
         if st.groups.contains_key(&k) {
@@ -370,6 +390,7 @@ impl GroupStore for MemoryStore {
     }
 
     fn update_group(&self, pool_id: &str, group: &GroupRecord) -> StoreResult<()> {
+        check_group(pool_id, group)?;
         let mut st = self.lock();
         let slot = st
             .groups
@@ -409,6 +430,7 @@ impl GroupStore for MemoryStore {
     }
 
     fn add_to_group(&self, pool_id: &str, group: &str, username: &str) -> StoreResult<()> {
+        check_key("username", username)?;
         let mut st = self.lock();
         if !st.groups.contains_key(&pool_user(pool_id, group)) {
             return Err(StoreError::NotFound);
@@ -464,6 +486,155 @@ impl GroupStore for MemoryStore {
             .take_while(|(p, g, _)| p == pool_id && g == group)
             .take(limit)
             .map(|(_, _, u)| u.clone())
+            .collect())
+    }
+}
+
+impl PoolStore for MemoryStore {
+    fn insert_pool(&self, pool: &PoolRecord) -> StoreResult<()> {
+        check_pool(pool)?;
+        let mut st = self.lock();
+        if st.pools.contains_key(&pool.id) {
+            return Err(StoreError::Conflict {
+                key: pool.id.clone(),
+            });
+        }
+        let mut stored = pool.clone();
+        stored.version = 1;
+        st.pools.insert(pool.id.clone(), stored);
+        Ok(())
+    }
+
+    fn get_pool(&self, id: &str) -> StoreResult<Option<PoolRecord>> {
+        Ok(self.lock().pools.get(id).cloned())
+    }
+
+    fn update_pool(&self, pool: &PoolRecord, expected_version: u64) -> StoreResult<()> {
+        check_pool(pool)?;
+        let mut st = self.lock();
+        let slot = st.pools.get_mut(&pool.id).ok_or(StoreError::NotFound)?;
+        if slot.version != expected_version {
+            return Err(StoreError::VersionMismatch);
+        }
+        *slot = pool.clone();
+        slot.version = expected_version + 1;
+        Ok(())
+    }
+
+    fn delete_pool(&self, id: &str) -> StoreResult<()> {
+        let mut st = self.lock();
+        st.pools.remove(id).ok_or(StoreError::NotFound)?;
+        st.users.retain(|(p, _), _| p != id);
+        st.keys.retain(|(p, _), _| p != id);
+        st.user_keys.retain(|(p, _), _| p != id);
+        st.codes.retain(|(p, _, _), _| p != id);
+        st.refresh.retain(|(p, _), _| p != id);
+        st.revoked_families.retain(|(p, _)| p != id);
+        st.used_once.retain(|(p, _), _| p != id);
+        st.groups.retain(|(p, _), _| p != id);
+        st.members.retain(|(p, _, _)| p != id);
+        st.clients.retain(|(p, _), _| p != id);
+        st.client_pools.retain(|_, p| p != id);
+        Ok(())
+    }
+
+    fn list_pools(&self, after: Option<&str>, limit: usize) -> StoreResult<Vec<PoolRecord>> {
+        let st = self.lock();
+        let start = match after {
+            Some(a) => Bound::Excluded(a.to_owned()),
+            None => Bound::Unbounded,
+        };
+        Ok(st
+            .pools
+            .range((start, Bound::Unbounded))
+            .take(limit)
+            .map(|(_, p)| p.clone())
+            .collect())
+    }
+
+    fn insert_client(&self, pool_id: &str, client: &ClientRecord) -> StoreResult<()> {
+        check_client(pool_id, client)?;
+        let mut st = self.lock();
+        if !st.pools.contains_key(pool_id) {
+            return Err(StoreError::NotFound);
+        }
+        if st.client_pools.contains_key(&client.client_id) {
+            return Err(StoreError::Conflict {
+                key: client.client_id.clone(),
+            });
+        }
+        let mut stored = client.clone();
+        stored.version = 1;
+        st.client_pools
+            .insert(client.client_id.clone(), pool_id.to_owned());
+        st.clients
+            .insert(pool_user(pool_id, &client.client_id), stored);
+        Ok(())
+    }
+
+    fn get_client(&self, pool_id: &str, client_id: &str) -> StoreResult<Option<ClientRecord>> {
+        Ok(self
+            .lock()
+            .clients
+            .get(&pool_user(pool_id, client_id))
+            .cloned())
+    }
+
+    fn find_client(&self, client_id: &str) -> StoreResult<Option<(String, ClientRecord)>> {
+        let st = self.lock();
+        Ok(st.client_pools.get(client_id).and_then(|pool| {
+            st.clients
+                .get(&pool_user(pool, client_id))
+                .map(|c| (pool.clone(), c.clone()))
+        }))
+    }
+
+    fn update_client(
+        &self,
+        pool_id: &str,
+        client: &ClientRecord,
+        expected_version: u64,
+    ) -> StoreResult<()> {
+        check_client(pool_id, client)?;
+        let mut st = self.lock();
+        let slot = st
+            .clients
+            .get_mut(&pool_user(pool_id, &client.client_id))
+            .ok_or(StoreError::NotFound)?;
+        if slot.version != expected_version {
+            return Err(StoreError::VersionMismatch);
+        }
+        *slot = client.clone();
+        slot.version = expected_version + 1;
+        Ok(())
+    }
+
+    fn delete_client(&self, pool_id: &str, client_id: &str) -> StoreResult<()> {
+        let mut st = self.lock();
+        st.clients
+            .remove(&pool_user(pool_id, client_id))
+            .ok_or(StoreError::NotFound)?;
+        st.client_pools.remove(client_id);
+        Ok(())
+    }
+
+    fn list_clients(
+        &self,
+        pool_id: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<ClientRecord>> {
+        let st = self.lock();
+        let start = match after {
+            Some(a) => Bound::Excluded(pool_user(pool_id, a)),
+            None => Bound::Included(pool_user(pool_id, "")),
+        };
+        Ok(st
+            .clients
+            .range((start, Bound::Unbounded))
+            .take_while(|((p, _), _)| p == pool_id)
+            .take(limit)
+            .map(|(_, c)| c.clone())
             .collect())
     }
 }

@@ -48,10 +48,141 @@ pub enum StoreError {
     /// The backend failed (I/O, connection, corruption). The message must not contain secrets.
     #[error("store unavailable: {0}")]
     Unavailable(String),
+    /// A value the store cannot hold faithfully: a key or name longer than
+    /// [`MAX_KEY_BYTES`] or containing NUL, a value longer than
+    /// [`MAX_VALUE_BYTES`], a number out of the backend's range. Nothing was
+    /// written. The message names the field, never its content.
+    #[error("invalid input: {0}")]
+    InvalidInput(String),
+}
+
+/// The longest key or name a store must accept, in UTF-8 bytes: pool ids,
+/// usernames, index keys, group names, client ids, token family ids. Longer
+/// ones are [`StoreError::InvalidInput`] in every store, so an application
+/// tested against [`MemoryStore`] meets the same limit in production.
+pub const MAX_KEY_BYTES: usize = 4096;
+
+/// The longest value a store must accept, in bytes: a user's attributes as
+/// JSON, a pool or client definition, a sealed blob, a description.
+pub const MAX_VALUE_BYTES: usize = 1 << 20;
+
+/// Checks a key or name against the limits every store enforces: at most
+/// [`MAX_KEY_BYTES`] bytes and no NUL (which PostgreSQL's `text` cannot
+/// hold). Store implementations call it before writing.
+///
+/// # Errors
+/// [`StoreError::InvalidInput`] naming `field`.
+pub fn check_key(field: &str, value: &str) -> StoreResult<()> {
+    if value.len() > MAX_KEY_BYTES {
+        return Err(StoreError::InvalidInput(format!(
+            "{field} is {} bytes long, more than {MAX_KEY_BYTES}",
+            value.len()
+        )));
+    }
+    if value.contains('\0') {
+        return Err(StoreError::InvalidInput(format!("{field} contains NUL")));
+    }
+    Ok(())
+}
+
+/// Checks a value's length against [`MAX_VALUE_BYTES`]. Store
+/// implementations call it before writing.
+///
+/// # Errors
+/// [`StoreError::InvalidInput`] naming `field`.
+pub fn check_value(field: &str, len: usize) -> StoreResult<()> {
+    if len > MAX_VALUE_BYTES {
+        return Err(StoreError::InvalidInput(format!(
+            "{field} is {len} bytes long, more than {MAX_VALUE_BYTES}"
+        )));
+    }
+    Ok(())
 }
 
 /// Shorthand for results of store operations.
 pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Checks everything [`UserStore::insert_user`] and [`UserStore::update_user`]
+/// write against the limits: the pool id, username and keys by
+/// [`check_key`], the attributes (names and values together) and the
+/// password hash and verifier by [`check_value`].
+///
+/// # Errors
+/// [`StoreError::InvalidInput`] naming the first field out of bounds.
+pub fn check_user(pool_id: &str, user: &UserRecord, keys: &[String]) -> StoreResult<()> {
+    check_key("pool id", pool_id)?;
+    check_key("username", &user.username)?;
+    for k in keys {
+        check_key("index key", k)?;
+    }
+    let attributes: usize = user
+        .attributes
+        .iter()
+        .map(|(name, value)| name.len() + value.len())
+        .sum();
+    check_value("attributes", attributes)?;
+    check_value(
+        "password hash",
+        user.password_hash.as_ref().map_or(0, String::len),
+    )?;
+    check_value(
+        "SRP verifier",
+        user.srp_verifier.as_ref().map_or(0, Vec::len),
+    )
+}
+
+/// Checks a group against the limits: its name by [`check_key`], its
+/// description and role by [`check_value`].
+///
+/// # Errors
+/// [`StoreError::InvalidInput`] naming the first field out of bounds.
+pub fn check_group(pool_id: &str, group: &GroupRecord) -> StoreResult<()> {
+    check_key("pool id", pool_id)?;
+    check_key("group name", &group.name)?;
+    check_value(
+        "group description",
+        group.description.as_ref().map_or(0, String::len),
+    )?;
+    check_value("group role", group.role_arn.as_ref().map_or(0, String::len))
+}
+
+/// Checks a refresh token's names against [`check_key`].
+///
+/// # Errors
+/// [`StoreError::InvalidInput`] naming the first field out of bounds.
+pub fn check_refresh_token(pool_id: &str, token: &RefreshTokenRecord) -> StoreResult<()> {
+    check_key("pool id", pool_id)?;
+    check_key("client id", &token.client_id)?;
+    check_key("username", &token.username)?;
+    check_key("sub", &token.sub)?;
+    check_key("origin_jti", &token.origin_jti)?;
+    check_key("event_id", &token.event_id)
+}
+
+/// Checks a pool record against the limits.
+///
+/// # Errors
+/// [`StoreError::InvalidInput`] naming the first field out of bounds.
+pub fn check_pool(pool: &PoolRecord) -> StoreResult<()> {
+    check_key("pool id", &pool.id)?;
+    check_key("sealing key id", &pool.sealing_key_id)?;
+    check_value("pool definition", pool.definition.len())?;
+    check_value("sealed pool secrets", pool.sealed_secrets.len())
+}
+
+/// Checks a client record against the limits.
+///
+/// # Errors
+/// [`StoreError::InvalidInput`] naming the first field out of bounds.
+pub fn check_client(pool_id: &str, client: &ClientRecord) -> StoreResult<()> {
+    check_key("pool id", pool_id)?;
+    check_key("client id", &client.client_id)?;
+    check_value("client definition", client.definition.len())?;
+    check_value(
+        "sealed client secret",
+        client.sealed_secret.as_ref().map_or(0, Vec::len),
+    )
+}
 
 /// A user's status, with Cognito's names (`UserStatusType`).
 #[non_exhaustive]
@@ -561,9 +692,173 @@ pub trait GroupStore: Send + Sync + fmt::Debug {
     ) -> StoreResult<Vec<String>>;
 }
 
+/// A persisted pool: what a restarted process needs to serve it again.
+///
+/// The store treats `definition` and `sealed_secrets` as opaque: the
+/// registry writes the configuration as the JSON of a `CreateUserPool`
+/// request, and the pool secret and signing keys sealed (AES-256-GCM) under
+/// the master key whose identifier is `sealing_key_id`. No key appears in
+/// plain text in a store.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PoolRecord {
+    /// The pool id, `<region>_<alphanumerics>`.
+    pub id: String,
+    /// The configuration (the JSON of a `CreateUserPool` request).
+    pub definition: String,
+    /// The pool secret and signing keys, sealed.
+    pub sealed_secrets: Vec<u8>,
+    /// Which master key sealed `sealed_secrets` (not the key itself).
+    pub sealing_key_id: String,
+    /// When the pool was created.
+    pub created_at: Timestamp,
+    /// When the pool was last modified.
+    pub modified_at: Timestamp,
+    /// Set by the store: 1 on insert, +1 on every update (compare-and-swap guard).
+    pub version: u64,
+}
+
+impl fmt::Debug for PoolRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PoolRecord")
+            .field("id", &self.id)
+            .field("definition", &self.definition)
+            .field("sealed_secrets", &"[redacted]")
+            .field("sealing_key_id", &self.sealing_key_id)
+            .field("created_at", &self.created_at)
+            .field("modified_at", &self.modified_at)
+            .field("version", &self.version)
+            .finish()
+    }
+}
+
+/// A persisted app client. Client ids are unique across every pool of a
+/// store (they are 26 random characters), so a request that names only a
+/// client finds its pool.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ClientRecord {
+    /// The client id.
+    pub client_id: String,
+    /// The client's settings as JSON (opaque to the store).
+    pub definition: String,
+    /// The client secret, sealed under a key derived from the pool secret;
+    /// `None` for a public client.
+    pub sealed_secret: Option<Vec<u8>>,
+    /// When the client was created.
+    pub created_at: Timestamp,
+    /// When the client was last modified.
+    pub modified_at: Timestamp,
+    /// Set by the store: 1 on insert, +1 on every update (compare-and-swap guard).
+    pub version: u64,
+}
+
+impl fmt::Debug for ClientRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientRecord")
+            .field("client_id", &self.client_id)
+            .field("definition", &self.definition)
+            .field(
+                "sealed_secret",
+                &self.sealed_secret.as_ref().map(|_| "[redacted]"),
+            )
+            .field("created_at", &self.created_at)
+            .field("modified_at", &self.modified_at)
+            .field("version", &self.version)
+            .finish()
+    }
+}
+
+/// Pools and their app clients: what lets a restarted process, or another
+/// process sharing the store, serve the same pools and clients.
+pub trait PoolStore: Send + Sync + fmt::Debug {
+    /// Stores a new pool; its stored version becomes 1.
+    ///
+    /// # Errors
+    /// `Conflict` when a pool with that id exists (nothing is written);
+    /// `InvalidInput` beyond the limits; `Unavailable` on backend failure.
+    fn insert_pool(&self, pool: &PoolRecord) -> StoreResult<()>;
+
+    /// The pool `id`.
+    ///
+    /// # Errors
+    /// `Unavailable` on backend failure. An unknown pool is `Ok(None)`.
+    fn get_pool(&self, id: &str) -> StoreResult<Option<PoolRecord>>;
+
+    /// Replaces the pool `pool.id` if its stored version is still
+    /// `expected_version`; the stored version becomes `expected_version + 1`.
+    /// Without the check, two processes updating one pool would silently
+    /// lose one configuration change.
+    ///
+    /// # Errors
+    /// `VersionMismatch`, `NotFound`, `InvalidInput`, `Unavailable`.
+    fn update_pool(&self, pool: &PoolRecord, expected_version: u64) -> StoreResult<()>;
+
+    /// Deletes the pool and everything stored under its id, atomically:
+    /// clients, users and their index keys, codes, refresh tokens and
+    /// revocations, one-time ids, groups and memberships. Nothing of a
+    /// deleted pool may remain readable.
+    ///
+    /// # Errors
+    /// `NotFound` when no such pool is stored; `Unavailable` on backend failure.
+    fn delete_pool(&self, id: &str) -> StoreResult<()>;
+
+    /// Up to `limit` pools in byte order of id, strictly after `after`.
+    ///
+    /// # Errors
+    /// `Unavailable` on backend failure.
+    fn list_pools(&self, after: Option<&str>, limit: usize) -> StoreResult<Vec<PoolRecord>>;
+
+    /// Stores a new app client of the pool; its stored version becomes 1.
+    ///
+    /// # Errors
+    /// `NotFound` when the pool is not stored; `Conflict` when a client
+    /// with that id exists in any pool; `InvalidInput`; `Unavailable`.
+    fn insert_client(&self, pool_id: &str, client: &ClientRecord) -> StoreResult<()>;
+
+    /// The client `client_id` of the pool.
+    ///
+    /// # Errors
+    /// `Unavailable` on backend failure. An unknown client is `Ok(None)`.
+    fn get_client(&self, pool_id: &str, client_id: &str) -> StoreResult<Option<ClientRecord>>;
+
+    /// The pool id and record of the client `client_id`, whatever its pool.
+    ///
+    /// # Errors
+    /// `Unavailable` on backend failure. An unknown client is `Ok(None)`.
+    fn find_client(&self, client_id: &str) -> StoreResult<Option<(String, ClientRecord)>>;
+
+    /// Replaces the client `client.client_id` of the pool if its stored
+    /// version is still `expected_version` (compare-and-swap).
+    ///
+    /// # Errors
+    /// `VersionMismatch`, `NotFound`, `InvalidInput`, `Unavailable`.
+    fn update_client(
+        &self,
+        pool_id: &str,
+        client: &ClientRecord,
+        expected_version: u64,
+    ) -> StoreResult<()>;
+
+    /// Deletes the client.
+    ///
+    /// # Errors
+    /// `NotFound` when the pool has no such client; `Unavailable`.
+    fn delete_client(&self, pool_id: &str, client_id: &str) -> StoreResult<()>;
+
+    /// Up to `limit` clients of the pool in byte order of id, strictly after `after`.
+    ///
+    /// # Errors
+    /// `Unavailable` on backend failure.
+    fn list_clients(
+        &self,
+        pool_id: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<ClientRecord>>;
+}
+
 /// Everything a [`UserPool`](crate::UserPool) needs from storage.
 ///
 /// Implemented automatically for every type that implements the parts.
-pub trait Store: UserStore + CodeStore + TokenStore + GroupStore {}
+pub trait Store: UserStore + CodeStore + TokenStore + GroupStore + PoolStore {}
 
-impl<T: UserStore + CodeStore + TokenStore + GroupStore + ?Sized> Store for T {}
+impl<T: UserStore + CodeStore + TokenStore + GroupStore + PoolStore + ?Sized> Store for T {}

@@ -40,8 +40,9 @@ use rusqlite::{
 };
 
 use super::{
-    CodePurpose, CodeRecord, CodeStore, GroupRecord, GroupStore, RefreshTokenRecord, StoreError,
-    StoreResult, TokenStore, UserRecord, UserStatus, UserStore,
+    ClientRecord, CodePurpose, CodeRecord, CodeStore, GroupRecord, GroupStore, PoolRecord,
+    PoolStore, RefreshTokenRecord, StoreError, StoreResult, TokenStore, UserRecord, UserStatus,
+    UserStore, check_client, check_group, check_key, check_pool, check_refresh_token, check_user,
 };
 use crate::clock::Timestamp;
 use crate::schema::Attributes;
@@ -149,6 +150,30 @@ const MIGRATIONS: &[&str] = &[
         FOREIGN KEY (pool, group_name) REFERENCES groups (pool, name) ON DELETE CASCADE
     ) WITHOUT ROWID;
     CREATE INDEX memberships_by_user ON memberships (pool, username);
+    ",
+    // 2: pools and app clients, so a restarted process serves the same ones.
+    "
+    CREATE TABLE pools (
+        id TEXT NOT NULL PRIMARY KEY,
+        definition TEXT NOT NULL,
+        sealed_secrets BLOB NOT NULL,
+        sealing_key_id TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        modified_at INTEGER NOT NULL,
+        version INTEGER NOT NULL
+    ) WITHOUT ROWID;
+
+    -- Client ids are unique across pools: the primary key is the id alone.
+    CREATE TABLE clients (
+        client_id TEXT NOT NULL PRIMARY KEY,
+        pool TEXT NOT NULL REFERENCES pools (id) ON DELETE CASCADE,
+        definition TEXT NOT NULL,
+        sealed_secret BLOB,
+        created_at INTEGER NOT NULL,
+        modified_at INTEGER NOT NULL,
+        version INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX clients_by_pool ON clients (pool, client_id);
     ",
 ];
 
@@ -425,6 +450,7 @@ fn index_keys(
 
 impl UserStore for SqliteStore {
     fn insert_user(&self, pool_id: &str, user: &UserRecord, keys: &[String]) -> StoreResult<()> {
+        check_user(pool_id, user, keys)?;
         let mut conn = self.lock();
         let tx = immediate(&mut conn)?;
         if stored_version(&tx, pool_id, &user.username)?.is_some() {
@@ -502,6 +528,7 @@ impl UserStore for SqliteStore {
         expected_version: u64,
         keys: &[String],
     ) -> StoreResult<()> {
+        check_user(pool_id, user, keys)?;
         let mut conn = self.lock();
         let tx = immediate(&mut conn)?;
         match stored_version(&tx, pool_id, &user.username)? {
@@ -617,6 +644,13 @@ impl CodeStore for SqliteStore {
         purpose: CodePurpose,
         code: &CodeRecord,
     ) -> StoreResult<()> {
+        check_key("pool id", pool_id)?;
+        check_key("username", username)?;
+        check_key("code attribute", code.attribute.as_deref().unwrap_or(""))?;
+        check_key(
+            "code destination",
+            code.destination.as_deref().unwrap_or(""),
+        )?;
         let conn = self.lock();
         conn.execute(
             "INSERT OR REPLACE INTO codes (pool, username, purpose, id, digest, attribute, \
@@ -734,6 +768,7 @@ fn refresh_from_row(row: &Row<'_>) -> StoreResult<RefreshTokenRecord> {
 
 impl TokenStore for SqliteStore {
     fn put_refresh_token(&self, pool_id: &str, token: &RefreshTokenRecord) -> StoreResult<()> {
+        check_refresh_token(pool_id, token)?;
         let conn = self.lock();
         conn.execute(
             "INSERT INTO refresh_tokens (pool, digest, client_id, username, sub, origin_jti, \
@@ -862,6 +897,8 @@ impl TokenStore for SqliteStore {
     }
 
     fn consume_once(&self, pool_id: &str, id: &str, expires_at: Timestamp) -> StoreResult<bool> {
+        check_key("pool id", pool_id)?;
+        check_key("one-time id", id)?;
         let mut conn = self.lock();
         let tx = immediate(&mut conn)?;
         // Forget ids whose deadline passed long ago, so the table stays bounded.
@@ -917,6 +954,7 @@ fn group_exists(conn: &Connection, pool_id: &str, name: &str) -> StoreResult<boo
 
 impl GroupStore for SqliteStore {
     fn create_group(&self, pool_id: &str, group: &GroupRecord) -> StoreResult<()> {
+        check_group(pool_id, group)?;
         let conn = self.lock();
         conn.execute(
             "INSERT INTO groups (pool, name, description, role_arn, precedence, created_at, \
@@ -955,6 +993,7 @@ impl GroupStore for SqliteStore {
     }
 
     fn update_group(&self, pool_id: &str, group: &GroupRecord) -> StoreResult<()> {
+        check_group(pool_id, group)?;
         let conn = self.lock();
         let changed = conn
             .execute(
@@ -1014,6 +1053,7 @@ impl GroupStore for SqliteStore {
     }
 
     fn add_to_group(&self, pool_id: &str, group: &str, username: &str) -> StoreResult<()> {
+        check_key("username", username)?;
         let mut conn = self.lock();
         let tx = immediate(&mut conn)?;
         if !group_exists(&tx, pool_id, group)? {
@@ -1086,6 +1126,292 @@ impl GroupStore for SqliteStore {
         drop(stmt);
         tx.commit().map_err(db)?;
         Ok(users)
+    }
+}
+
+// ---------------------------------------------------------------- pools and clients
+
+const POOL_COLS: &str =
+    "id, definition, sealed_secrets, sealing_key_id, created_at, modified_at, version";
+
+fn version_col(row: &Row<'_>, idx: usize, name: &str) -> StoreResult<u64> {
+    let v: i64 = col(row, idx, name)?;
+    u64::try_from(v).map_err(|_| StoreError::Unavailable(format!("invalid stored {name} {v}")))
+}
+
+fn pool_from_row(row: &Row<'_>) -> StoreResult<PoolRecord> {
+    Ok(PoolRecord {
+        id: col(row, 0, "pool id")?,
+        definition: col(row, 1, "pool definition")?,
+        sealed_secrets: col(row, 2, "sealed pool secrets")?,
+        sealing_key_id: col(row, 3, "sealing key id")?,
+        created_at: ts(row, 4, "pool created_at")?,
+        modified_at: ts(row, 5, "pool modified_at")?,
+        version: version_col(row, 6, "pool version")?,
+    })
+}
+
+const CLIENT_COLS: &str =
+    "client_id, definition, sealed_secret, created_at, modified_at, version, pool";
+
+fn client_from_row(row: &Row<'_>) -> StoreResult<ClientRecord> {
+    Ok(ClientRecord {
+        client_id: col(row, 0, "client id")?,
+        definition: col(row, 1, "client definition")?,
+        sealed_secret: col(row, 2, "sealed client secret")?,
+        created_at: ts(row, 3, "client created_at")?,
+        modified_at: ts(row, 4, "client modified_at")?,
+        version: version_col(row, 5, "client version")?,
+    })
+}
+
+/// After a compare-and-swap `UPDATE` changed no row: `NotFound` if the row
+/// is gone, `VersionMismatch` if it is there with another version.
+fn cas_failure(tx: &Transaction<'_>, exists_sql: &str, params: &[&str]) -> StoreResult<()> {
+    let exists: bool = tx
+        .query_row(exists_sql, rusqlite::params_from_iter(params), |r| r.get(0))
+        .map_err(db)?;
+    Err(if exists {
+        StoreError::VersionMismatch
+    } else {
+        StoreError::NotFound
+    })
+}
+
+impl PoolStore for SqliteStore {
+    fn insert_pool(&self, pool: &PoolRecord) -> StoreResult<()> {
+        check_pool(pool)?;
+        let conn = self.lock();
+        conn.execute(
+            "INSERT INTO pools (id, definition, sealed_secrets, sealing_key_id, created_at, \
+             modified_at, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1)",
+            params![
+                pool.id,
+                pool.definition,
+                pool.sealed_secrets,
+                pool.sealing_key_id,
+                millis(pool.created_at),
+                millis(pool.modified_at),
+            ],
+        )
+        .map_err(|e| {
+            if is_constraint(&e) {
+                StoreError::Conflict {
+                    key: pool.id.clone(),
+                }
+            } else {
+                db(e)
+            }
+        })?;
+        Ok(())
+    }
+
+    fn get_pool(&self, id: &str) -> StoreResult<Option<PoolRecord>> {
+        let conn = self.lock();
+        let mut stmt = conn
+            .prepare_cached(&format!("SELECT {POOL_COLS} FROM pools WHERE id = ?1"))
+            .map_err(db)?;
+        let rows = stmt.query(params![id]).map_err(db)?;
+        Ok(collect(rows, pool_from_row)?.pop())
+    }
+
+    fn update_pool(&self, pool: &PoolRecord, expected_version: u64) -> StoreResult<()> {
+        check_pool(pool)?;
+        let mut conn = self.lock();
+        let tx = immediate(&mut conn)?;
+        let changed = tx
+            .execute(
+                "UPDATE pools SET definition = ?2, sealed_secrets = ?3, sealing_key_id = ?4, \
+                 created_at = ?5, modified_at = ?6, version = ?7 WHERE id = ?1 AND version = ?8",
+                params![
+                    pool.id,
+                    pool.definition,
+                    pool.sealed_secrets,
+                    pool.sealing_key_id,
+                    millis(pool.created_at),
+                    millis(pool.modified_at),
+                    version_param(expected_version.saturating_add(1))?,
+                    version_param(expected_version)?,
+                ],
+            )
+            .map_err(db)?;
+        if changed != 1 {
+            return cas_failure(
+                &tx,
+                "SELECT EXISTS (SELECT 1 FROM pools WHERE id = ?1)",
+                &[&pool.id],
+            );
+        }
+        tx.commit().map_err(db)
+    }
+
+    fn delete_pool(&self, id: &str) -> StoreResult<()> {
+        let mut conn = self.lock();
+        let tx = immediate(&mut conn)?;
+        for table in [
+            "memberships",
+            "groups",
+            "used_once",
+            "revoked_families",
+            "refresh_tokens",
+            "codes",
+            "user_keys",
+            "users",
+            "clients",
+        ] {
+            tx.execute(&format!("DELETE FROM {table} WHERE pool = ?1"), params![id])
+                .map_err(db)?;
+        }
+        let changed = tx
+            .execute("DELETE FROM pools WHERE id = ?1", params![id])
+            .map_err(db)?;
+        if changed == 0 {
+            return Err(StoreError::NotFound);
+        }
+        tx.commit().map_err(db)
+    }
+
+    fn list_pools(&self, after: Option<&str>, limit: usize) -> StoreResult<Vec<PoolRecord>> {
+        let conn = self.lock();
+        let cmp = if after.is_some() { ">" } else { ">=" };
+        let mut stmt = conn
+            .prepare_cached(&format!(
+                "SELECT {POOL_COLS} FROM pools WHERE id {cmp} ?1 ORDER BY id LIMIT ?2"
+            ))
+            .map_err(db)?;
+        let rows = stmt
+            .query(params![after.unwrap_or(""), sql_limit(limit)])
+            .map_err(db)?;
+        collect(rows, pool_from_row)
+    }
+
+    fn insert_client(&self, pool_id: &str, client: &ClientRecord) -> StoreResult<()> {
+        check_client(pool_id, client)?;
+        let mut conn = self.lock();
+        let tx = immediate(&mut conn)?;
+        let pool_exists: bool = tx
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM pools WHERE id = ?1)",
+                params![pool_id],
+                |r| r.get(0),
+            )
+            .map_err(db)?;
+        if !pool_exists {
+            return Err(StoreError::NotFound);
+        }
+        tx.execute(
+            "INSERT INTO clients (client_id, pool, definition, sealed_secret, created_at, \
+             modified_at, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1)",
+            params![
+                client.client_id,
+                pool_id,
+                client.definition,
+                client.sealed_secret,
+                millis(client.created_at),
+                millis(client.modified_at),
+            ],
+        )
+        .map_err(|e| {
+            if is_constraint(&e) {
+                StoreError::Conflict {
+                    key: client.client_id.clone(),
+                }
+            } else {
+                db(e)
+            }
+        })?;
+        tx.commit().map_err(db)
+    }
+
+    fn get_client(&self, pool_id: &str, client_id: &str) -> StoreResult<Option<ClientRecord>> {
+        let conn = self.lock();
+        let mut stmt = conn
+            .prepare_cached(&format!(
+                "SELECT {CLIENT_COLS} FROM clients WHERE client_id = ?1 AND pool = ?2"
+            ))
+            .map_err(db)?;
+        let rows = stmt.query(params![client_id, pool_id]).map_err(db)?;
+        Ok(collect(rows, client_from_row)?.pop())
+    }
+
+    fn find_client(&self, client_id: &str) -> StoreResult<Option<(String, ClientRecord)>> {
+        let conn = self.lock();
+        let mut stmt = conn
+            .prepare_cached(&format!(
+                "SELECT {CLIENT_COLS} FROM clients WHERE client_id = ?1"
+            ))
+            .map_err(db)?;
+        let rows = stmt.query(params![client_id]).map_err(db)?;
+        let found = collect(rows, |r| {
+            Ok((col(r, 6, "client pool")?, client_from_row(r)?))
+        })?;
+        Ok(found.into_iter().next())
+    }
+
+    fn update_client(
+        &self,
+        pool_id: &str,
+        client: &ClientRecord,
+        expected_version: u64,
+    ) -> StoreResult<()> {
+        check_client(pool_id, client)?;
+        let mut conn = self.lock();
+        let tx = immediate(&mut conn)?;
+        let changed = tx
+            .execute(
+                "UPDATE clients SET definition = ?3, sealed_secret = ?4, created_at = ?5, \
+                 modified_at = ?6, version = ?7 \
+                 WHERE client_id = ?1 AND pool = ?2 AND version = ?8",
+                params![
+                    client.client_id,
+                    pool_id,
+                    client.definition,
+                    client.sealed_secret,
+                    millis(client.created_at),
+                    millis(client.modified_at),
+                    version_param(expected_version.saturating_add(1))?,
+                    version_param(expected_version)?,
+                ],
+            )
+            .map_err(db)?;
+        if changed != 1 {
+            return cas_failure(
+                &tx,
+                "SELECT EXISTS (SELECT 1 FROM clients WHERE client_id = ?1 AND pool = ?2)",
+                &[&client.client_id, pool_id],
+            );
+        }
+        tx.commit().map_err(db)
+    }
+
+    fn delete_client(&self, pool_id: &str, client_id: &str) -> StoreResult<()> {
+        let conn = self.lock();
+        let changed = conn
+            .execute(
+                "DELETE FROM clients WHERE client_id = ?1 AND pool = ?2",
+                params![client_id, pool_id],
+            )
+            .map_err(db)?;
+        if changed == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    fn list_clients(
+        &self,
+        pool_id: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<ClientRecord>> {
+        let conn = self.lock();
+        page(
+            &conn,
+            &format!("SELECT {CLIENT_COLS} FROM clients WHERE pool = ?1"),
+            "client_id",
+            (pool_id, after, limit),
+            client_from_row,
+        )
     }
 }
 
