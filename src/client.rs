@@ -72,6 +72,8 @@ use crate::error::{Error, Result};
 use crate::random;
 use crate::schema::standard_attribute;
 
+mod stored;
+
 /// The alphabet of generated client ids and secrets: what real Cognito ids
 /// and secrets use (cognito-protocol.md §3.6).
 const ID_ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
@@ -1347,6 +1349,23 @@ impl AppClient {
             created_at,
             modified_at,
         })
+    }
+
+    /// A client read back from a store: its parts are already validated.
+    pub(crate) const fn restore(
+        id: String,
+        secret: Option<ClientSecret>,
+        config: AppClientConfig,
+        created_at: Timestamp,
+        modified_at: Timestamp,
+    ) -> Self {
+        Self {
+            id,
+            secret,
+            config,
+            created_at,
+            modified_at,
+        }
     }
 
     /// This client with a new configuration at `now`: the id, the secret and

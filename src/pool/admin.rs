@@ -338,10 +338,7 @@ impl UserPool {
                 Err(e) => return Err(store_error(e)),
             }
         }
-        Err(Error::new(
-            ErrorCode::TooManyRequests,
-            "Too many concurrent changes to this user; retry the request.",
-        ))
+        Err(super::contention())
     }
 
     fn set_enabled(&self, username: &str, enabled: bool) -> Result<()> {

@@ -509,7 +509,7 @@ impl UserPool {
         // the plaintext in hand is the one chance to add it.
         // The same when the stored one cannot be opened (sealed under a pool
         // secret since replaced).
-        let verifier = if self.srp_enabled() && self.open_verifier(&user).is_none() {
+        let verifier = if self.srp_enabled()? && self.open_verifier(&user).is_none() {
             Some(self.seal_verifier(&user.username, &password)?)
         } else {
             None

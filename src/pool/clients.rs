@@ -1,20 +1,21 @@
 //! App clients of the pool: `CreateUserPoolClient`, `DescribeUserPoolClient`,
 //! `ListUserPoolClients`, `UpdateUserPoolClient`, `DeleteUserPoolClient`.
 //!
-//! Clients live in the pool object (durable storage of clients comes with
-//! the durable stores).
+//! Clients live in the store ([`PoolStore`](crate::store::PoolStore)), so
+//! every process sharing it sees a client created, changed or deleted by
+//! any of them at its next request. The settings are a JSON document; the
+//! secret is sealed (AES-256-GCM) under a key derived from the pool secret,
+//! bound to the pool and client ids. A pool that restarts with another
+//! secret cannot open its clients' secrets, and says so.
 
-use std::sync::{PoisonError, RwLockReadGuard, RwLockWriteGuard};
-
-use super::UserPool;
-use crate::client::{AppClient, AppClientConfig};
+use super::{MAX_CAS_RETRIES, UserPool, store_error};
+use crate::client::{AppClient, AppClientConfig, AuthFlow, ClientSecret};
 use crate::error::{Error, ErrorCode, Result};
-use crate::store::StoreError;
+use crate::random;
+use crate::store::{ClientRecord, StoreError};
 
 /// Cognito's quota of app clients per pool (cognito-protocol.md §7.7).
 pub(crate) const MAX_CLIENTS_PER_POOL: usize = 1000;
-
-type Clients = std::collections::BTreeMap<String, AppClient>;
 
 fn client_not_found(id: &str) -> Error {
     Error::new(
@@ -23,106 +24,204 @@ fn client_not_found(id: &str) -> Error {
     )
 }
 
+fn secret_aad(pool_id: &str, client_id: &str) -> Vec<u8> {
+    format!("userpool/client-secret|{pool_id}|{client_id}").into_bytes()
+}
+
 impl UserPool {
-    pub(super) fn clients_read(&self) -> RwLockReadGuard<'_, Clients> {
-        self.inner
-            .clients
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
+    /// The record of `client` as the store keeps it.
+    fn client_record(&self, client: &AppClient, version: u64) -> Result<ClientRecord> {
+        let sealed_secret = client
+            .secret()
+            .map(|s| {
+                self.inner.client_secret_key.seal(
+                    random::bytes::<12>()?,
+                    &secret_aad(self.id(), client.id()),
+                    s.expose_secret().as_bytes(),
+                )
+            })
+            .transpose()?;
+        Ok(ClientRecord {
+            client_id: client.id().to_owned(),
+            definition: client.config().to_stored_json()?,
+            sealed_secret,
+            created_at: client.created_at(),
+            modified_at: client.modified_at(),
+            version,
+        })
     }
 
-    fn clients_write(&self) -> RwLockWriteGuard<'_, Clients> {
-        self.inner
-            .clients
-            .write()
-            .unwrap_or_else(PoisonError::into_inner)
+    /// The client a stored record describes.
+    fn client_from_record(&self, record: ClientRecord) -> Result<AppClient> {
+        let config = AppClientConfig::from_stored_json(&record.definition)?;
+        let secret = record
+            .sealed_secret
+            .map(|sealed| {
+                let plain = self
+                    .inner
+                    .client_secret_key
+                    .open(&secret_aad(self.id(), &record.client_id), &sealed)
+                    .ok_or_else(|| {
+                        Error::internal(format!(
+                            "The secret of app client {} cannot be opened: the pool secret \
+                             differs from the one that sealed it.",
+                            record.client_id
+                        ))
+                    })?;
+                let text = std::str::from_utf8(&plain)
+                    .map_err(|_| Error::internal("A stored client secret is not UTF-8."))?;
+                Ok::<_, Error>(ClientSecret::new(text))
+            })
+            .transpose()?;
+        Ok(AppClient::restore(
+            record.client_id,
+            secret,
+            config,
+            record.created_at,
+            record.modified_at,
+        ))
+    }
+
+    fn client_and_version(&self, id: &str) -> Result<(AppClient, u64)> {
+        let record = self
+            .store()
+            .get_client(self.id(), id)
+            .map_err(store_error)?
+            .ok_or_else(|| client_not_found(id))?;
+        let version = record.version;
+        Ok((self.client_from_record(record)?, version))
     }
 
     /// The client `id`, for the operations that name one.
     pub(super) fn client(&self, id: &str) -> Result<AppClient> {
-        self.clients_read()
-            .get(id)
-            .cloned()
-            .ok_or_else(|| client_not_found(id))
+        self.client_and_version(id).map(|(client, _)| client)
     }
 
-    /// `CreateUserPoolClient`: a new app client with a fresh id (and secret,
-    /// if the configuration asks for one).
-    ///
-    /// # Errors
-    /// `LimitExceededException` past 1000 clients; `InternalErrorException`
-    /// if the system RNG fails.
-    pub fn create_user_pool_client(&self, config: AppClientConfig) -> Result<AppClient> {
-        let client = AppClient::new(config, self.now())?;
-        let mut clients = self.clients_write();
-        if clients.len() >= MAX_CLIENTS_PER_POOL {
+    /// Every stored client record of the pool, in id order.
+    fn client_records(&self) -> Result<Vec<ClientRecord>> {
+        let mut out = Vec::new();
+        loop {
+            let after = out.last().map(|r: &ClientRecord| r.client_id.clone());
+            let page = self
+                .store()
+                .list_clients(self.id(), after.as_deref(), 100)
+                .map_err(store_error)?;
+            let done = page.len() < 100;
+            out.extend(page);
+            if done {
+                return Ok(out);
+            }
+        }
+    }
+
+    /// Whether any app client of the pool allows `flow` (settings only: no
+    /// secret is opened).
+    pub(super) fn any_client_allows(&self, flow: AuthFlow) -> Result<bool> {
+        for record in self.client_records()? {
+            if AppClientConfig::from_stored_json(&record.definition)?.allows(flow) {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    fn insert_client(&self, client: &AppClient) -> Result<()> {
+        if self.client_records()?.len() >= MAX_CLIENTS_PER_POOL {
             return Err(Error::new(
                 ErrorCode::LimitExceeded,
                 format!("A user pool can have at most {MAX_CLIENTS_PER_POOL} app clients."),
             ));
         }
-        if clients.contains_key(client.id()) {
-            return Err(super::store_error(StoreError::Conflict {
-                key: "client_id".to_owned(),
-            }));
-        }
-        clients.insert(client.id().to_owned(), client.clone());
+        let record = self.client_record(client, 1)?;
+        self.store()
+            .insert_client(self.id(), &record)
+            .map_err(|e| match e {
+                StoreError::Conflict { .. } => Error::invalid_parameter(format!(
+                    "User pool client {} already exists.",
+                    client.id()
+                )),
+                other => store_error(other),
+            })
+    }
+
+    /// `CreateUserPoolClient`: a new app client with a fresh id (and secret,
+    /// if the configuration asks for one), stored at once.
+    ///
+    /// # Errors
+    /// `LimitExceededException` past 1000 clients; `InternalErrorException`
+    /// if the system RNG or the store fails.
+    pub fn create_user_pool_client(&self, config: AppClientConfig) -> Result<AppClient> {
+        let client = AppClient::new(config, self.now())?;
+        self.insert_client(&client)?;
         Ok(client)
     }
 
     /// Adds a client with a known id (restoring one, or a test fixture).
     ///
     /// # Errors
-    /// `InvalidParameterException` when a client with that id exists.
+    /// `InvalidParameterException` when a client with that id exists (in
+    /// any pool of the store); `LimitExceededException` past 1000 clients;
+    /// `InternalErrorException` if the store fails.
     pub fn insert_user_pool_client(&self, client: AppClient) -> Result<()> {
-        let mut clients = self.clients_write();
-        if clients.contains_key(client.id()) {
-            return Err(Error::invalid_parameter(format!(
-                "User pool client {} already exists.",
-                client.id()
-            )));
-        }
-        clients.insert(client.id().to_owned(), client);
-        Ok(())
+        self.insert_client(&client)
     }
 
     /// `DescribeUserPoolClient`.
     ///
     /// # Errors
-    /// `ResourceNotFoundException` for an unknown client.
+    /// `ResourceNotFoundException` for an unknown client;
+    /// `InternalErrorException` if the store fails or holds a record that
+    /// cannot be read back.
     pub fn describe_user_pool_client(&self, id: &str) -> Result<AppClient> {
         self.client(id)
     }
 
     /// `ListUserPoolClients`: every client, by id.
-    #[must_use]
-    pub fn list_user_pool_clients(&self) -> Vec<AppClient> {
-        self.clients_read().values().cloned().collect()
+    ///
+    /// # Errors
+    /// `InternalErrorException` if the store fails or holds a record that
+    /// cannot be read back.
+    pub fn list_user_pool_clients(&self) -> Result<Vec<AppClient>> {
+        self.client_records()?
+            .into_iter()
+            .map(|r| self.client_from_record(r))
+            .collect()
     }
 
     /// `UpdateUserPoolClient`: replaces the configuration; the id, the secret
-    /// and the creation time stay.
+    /// and the creation time stay. A concurrent update of the same client is
+    /// retried on the fresh record, so neither is lost half-way.
     ///
     /// # Errors
-    /// `ResourceNotFoundException` for an unknown client.
+    /// `ResourceNotFoundException` for an unknown client;
+    /// `TooManyRequestsException` if concurrent updates keep winning;
+    /// `InternalErrorException` if the store fails.
     pub fn update_user_pool_client(&self, id: &str, config: AppClientConfig) -> Result<AppClient> {
-        let now = self.now();
-        let mut clients = self.clients_write();
-        let current = clients.get(id).ok_or_else(|| client_not_found(id))?;
-        let updated = current.reconfigured(config, now);
-        clients.insert(id.to_owned(), updated.clone());
-        Ok(updated)
+        for _ in 0..MAX_CAS_RETRIES {
+            let (current, version) = self.client_and_version(id)?;
+            let updated = current.reconfigured(config.clone(), self.now());
+            let record = self.client_record(&updated, version)?;
+            match self.store().update_client(self.id(), &record, version) {
+                Ok(()) => return Ok(updated),
+                Err(StoreError::VersionMismatch) => {}
+                Err(StoreError::NotFound) => return Err(client_not_found(id)),
+                Err(e) => return Err(store_error(e)),
+            }
+        }
+        Err(super::contention())
     }
 
     /// `DeleteUserPoolClient`. Tokens issued to it stop working on the
     /// pool's operations and cannot be refreshed.
     ///
     /// # Errors
-    /// `ResourceNotFoundException` for an unknown client.
+    /// `ResourceNotFoundException` for an unknown client;
+    /// `InternalErrorException` if the store fails.
     pub fn delete_user_pool_client(&self, id: &str) -> Result<()> {
-        self.clients_write()
-            .remove(id)
-            .map(|_| ())
-            .ok_or_else(|| client_not_found(id))
+        match self.store().delete_client(self.id(), id) {
+            Ok(()) => Ok(()),
+            Err(StoreError::NotFound) => Err(client_not_found(id)),
+            Err(e) => Err(store_error(e)),
+        }
     }
 }

@@ -6,13 +6,11 @@
 //! back with a compare-and-swap on the record's version, retried a bounded
 //! number of times.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 
 use ring::hmac;
 
-use crate::client::AppClient;
 use crate::clock::{Clock, SystemClock, Timestamp};
 use crate::code::{self, CodeContext, Verdict};
 use crate::config::{AliasAttribute, PoolConfig, UsernameAttribute};
@@ -75,7 +73,7 @@ struct Inner {
     verifier_key: SealKey,
     secret_block_key: SealKey,
     fake_user_key: [u8; 32],
-    clients: RwLock<BTreeMap<String, AppClient>>,
+    client_secret_key: SealKey,
     signing: RwLock<Signing>,
     issuer: String,
     /// A hash of a random password, verified against when a user does not
@@ -228,6 +226,8 @@ impl UserPoolBuilder {
         let secret_block_key =
             SealKey::new(&seal::derive(&secret, "userpool/v1/srp-secret-blocks")?)?;
         let fake_user_key = seal::derive(&secret, "userpool/v1/srp-fake-users")?;
+        let client_secret_key =
+            SealKey::new(&seal::derive(&secret, "userpool/v1/client-secrets")?)?;
         let keys = match self.keys {
             Some(k) => k,
             None => KeySet::generate()?,
@@ -250,7 +250,7 @@ impl UserPoolBuilder {
                 verifier_key,
                 secret_block_key,
                 fake_user_key,
-                clients: RwLock::new(BTreeMap::new()),
+                client_secret_key,
                 signing: RwLock::new(Signing {
                     keys: Arc::new(keys),
                     verifier,
@@ -350,30 +350,15 @@ impl UserPool {
             .config
             .write()
             .unwrap_or_else(PoisonError::into_inner);
-        let current = &**slot;
-        let fixed = |what: &str| {
-            Err(Error::invalid_parameter(format!(
-                "{what} cannot be changed after the user pool is created."
-            )))
-        };
-        if next.username_attributes() != current.username_attributes() {
-            return fixed("UsernameAttributes");
-        }
-        if next.alias_attributes() != current.alias_attributes() {
-            return fixed("AliasAttributes");
-        }
-        if next.case_sensitive() != current.case_sensitive() {
-            return fixed("UsernameConfiguration");
-        }
-        if next.schema().standard() != current.schema().standard() {
-            return fixed("The schema of standard attributes");
-        }
-        let old_custom = current.schema().custom();
-        if next.schema().custom().get(..old_custom.len()) != Some(old_custom) {
-            return fixed("An existing custom attribute");
-        }
+        check_config_change(&slot, &next)?;
         *slot = Arc::new(next);
         Ok(())
+    }
+
+    /// Whether [`update_config`](Self::update_config) would accept `next`,
+    /// without changing anything.
+    pub(crate) fn check_config_update(&self, next: &PoolConfig) -> Result<()> {
+        check_config_change(&self.config(), next)
     }
 
     /// The `iss` claim of the pool's tokens.
@@ -577,10 +562,7 @@ impl UserPool {
                 Err(e) => return Err(store_error(e)),
             }
         }
-        Err(Error::new(
-            ErrorCode::TooManyRequests,
-            "Too many concurrent changes to this user; retry the request.",
-        ))
+        Err(contention())
     }
 
     // ----- passwords -----
@@ -589,7 +571,7 @@ impl UserPool {
     /// client of the pool allows SRP, the sealed SRP verifier.
     fn credentials(&self, username: &str, password: &Password) -> Result<Credentials> {
         let hash = self.hash_new_password(password)?;
-        let verifier = if self.srp_enabled() {
+        let verifier = if self.srp_enabled()? {
             Some(self.seal_verifier(username, password)?)
         } else {
             None
@@ -828,6 +810,40 @@ impl Credentials {
 ///
 /// The backend's own message is not passed on: it may describe the
 /// deployment, and the error can reach an unauthenticated caller.
+/// Refuses a change of what Cognito fixes when a pool is created.
+fn check_config_change(current: &PoolConfig, next: &PoolConfig) -> Result<()> {
+    let fixed = |what: &str| {
+        Err(Error::invalid_parameter(format!(
+            "{what} cannot be changed after the user pool is created."
+        )))
+    };
+    if next.username_attributes() != current.username_attributes() {
+        return fixed("UsernameAttributes");
+    }
+    if next.alias_attributes() != current.alias_attributes() {
+        return fixed("AliasAttributes");
+    }
+    if next.case_sensitive() != current.case_sensitive() {
+        return fixed("UsernameConfiguration");
+    }
+    if next.schema().standard() != current.schema().standard() {
+        return fixed("The schema of standard attributes");
+    }
+    let old_custom = current.schema().custom();
+    if next.schema().custom().get(..old_custom.len()) != Some(old_custom) {
+        return fixed("An existing custom attribute");
+    }
+    Ok(())
+}
+
+/// The answer when compare-and-swap retries keep losing.
+fn contention() -> Error {
+    Error::new(
+        ErrorCode::TooManyRequests,
+        "Too many concurrent changes to this resource; retry the request.",
+    )
+}
+
 fn store_error(e: StoreError) -> Error {
     match e {
         StoreError::Unavailable(_) => Error::internal("The user store is unavailable."),

@@ -139,10 +139,8 @@ fn verifier_aad(pool_id: &str, username: &str) -> Vec<u8> {
 impl UserPool {
     /// Whether any app client of the pool allows `USER_SRP_AUTH`: only then
     /// are verifiers computed and stored.
-    pub(super) fn srp_enabled(&self) -> bool {
-        self.clients_read()
-            .values()
-            .any(|c| c.config().allows(AuthFlow::UserSrpAuth))
+    pub(super) fn srp_enabled(&self) -> Result<bool> {
+        self.any_client_allows(AuthFlow::UserSrpAuth)
     }
 
     /// The `poolName` SRP hashes: the pool id after its first `_` (§1.3).

@@ -555,9 +555,6 @@ impl PoolStore for MemoryStore {
     fn insert_client(&self, pool_id: &str, client: &ClientRecord) -> StoreResult<()> {
         check_client(pool_id, client)?;
         let mut st = self.lock();
-        if !st.pools.contains_key(pool_id) {
-            return Err(StoreError::NotFound);
-        }
         if st.client_pools.contains_key(&client.client_id) {
             return Err(StoreError::Conflict {
                 key: client.client_id.clone(),

@@ -808,10 +808,12 @@ pub trait PoolStore: Send + Sync + fmt::Debug {
     fn list_pools(&self, after: Option<&str>, limit: usize) -> StoreResult<Vec<PoolRecord>>;
 
     /// Stores a new app client of the pool; its stored version becomes 1.
+    /// The pool need not have a [`PoolRecord`]: a [`UserPool`](crate::UserPool)
+    /// built in code keeps its clients here too.
     ///
     /// # Errors
-    /// `NotFound` when the pool is not stored; `Conflict` when a client
-    /// with that id exists in any pool; `InvalidInput`; `Unavailable`.
+    /// `Conflict` when a client with that id exists in any pool;
+    /// `InvalidInput`; `Unavailable`.
     fn insert_client(&self, pool_id: &str, client: &ClientRecord) -> StoreResult<()>;
 
     /// The client `client_id` of the pool.

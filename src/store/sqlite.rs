@@ -166,7 +166,7 @@ const MIGRATIONS: &[&str] = &[
     -- Client ids are unique across pools: the primary key is the id alone.
     CREATE TABLE clients (
         client_id TEXT NOT NULL PRIMARY KEY,
-        pool TEXT NOT NULL REFERENCES pools (id) ON DELETE CASCADE,
+        pool TEXT NOT NULL,
         definition TEXT NOT NULL,
         sealed_secret BLOB,
         created_at INTEGER NOT NULL,
@@ -1287,19 +1287,8 @@ impl PoolStore for SqliteStore {
 
     fn insert_client(&self, pool_id: &str, client: &ClientRecord) -> StoreResult<()> {
         check_client(pool_id, client)?;
-        let mut conn = self.lock();
-        let tx = immediate(&mut conn)?;
-        let pool_exists: bool = tx
-            .query_row(
-                "SELECT EXISTS (SELECT 1 FROM pools WHERE id = ?1)",
-                params![pool_id],
-                |r| r.get(0),
-            )
-            .map_err(db)?;
-        if !pool_exists {
-            return Err(StoreError::NotFound);
-        }
-        tx.execute(
+        let conn = self.lock();
+        conn.execute(
             "INSERT INTO clients (client_id, pool, definition, sealed_secret, created_at, \
              modified_at, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1)",
             params![
@@ -1320,7 +1309,7 @@ impl PoolStore for SqliteStore {
                 db(e)
             }
         })?;
-        tx.commit().map_err(db)
+        Ok(())
     }
 
     fn get_client(&self, pool_id: &str, client_id: &str) -> StoreResult<Option<ClientRecord>> {

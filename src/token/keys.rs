@@ -396,7 +396,7 @@ impl rsa::rand_core::TryCryptoRng for OsRandom {}
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)] // a failed unwrap is a failed test
-pub(super) mod tests {
+pub(crate) mod tests {
     use std::sync::OnceLock;
 
     use super::*;

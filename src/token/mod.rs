@@ -53,6 +53,8 @@ pub use claims::{
     AccessClaims, GroupInfo, IdClaims, SCOPE_USER_ADMIN, TokenUse, group_claims,
     id_token_attributes,
 };
+#[cfg(test)]
+pub(crate) use keys::tests::shared_keys;
 pub use keys::{KeySet, Pkcs8Pair};
 pub use refresh::{
     REFRESH_TOKEN_MAX_LEN, new_refresh_token, parse_refresh_token_shape, refresh_token_digest,

@@ -23,18 +23,24 @@ use std::sync::{Arc, PoisonError, RwLock};
 
 use serde_json::{Map, Value, json};
 
+use zeroize::Zeroizing;
+
 use crate::clock::{Clock, SystemClock, Timestamp};
 use crate::error::{Error, ErrorCode, Result};
 use crate::message::{MessageSender, Outbox};
 use crate::password::HashingParams;
-use crate::store::{MemoryStore, Store};
+use crate::random;
+use crate::store::{MemoryStore, PoolRecord, Store, StoreError};
 use crate::token::KeySet;
 use crate::{PoolConfig, UserPool};
 
+mod persist;
 mod pools;
 mod users;
 
-pub use pools::pool_config_from_create_user_pool;
+pub use persist::MasterKey;
+
+pub use pools::{pool_config_from_create_user_pool, pool_config_to_create_user_pool};
 
 /// The prefix of every `X-Amz-Target` of the service.
 pub const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
@@ -64,6 +70,13 @@ pub struct RegistryOptions {
     /// Signing keys for every new pool; `None` (the default) generates a
     /// fresh pair per pool, as Cognito does.
     pub keys: Option<KeySet>,
+    /// Persistence. Empty (the default): pools live in this registry only
+    /// and are gone with it (their users, clients and tokens stay in the
+    /// store). Otherwise every pool is stored in `store` with its secret and
+    /// signing keys sealed under the first key; the others only open pools
+    /// sealed before a master-key rotation, which are re-sealed under the
+    /// first key when read. See [`Registry::open`].
+    pub master_keys: Vec<MasterKey>,
 }
 
 impl Default for RegistryOptions {
@@ -75,6 +88,7 @@ impl Default for RegistryOptions {
             sender: Arc::new(Outbox::new()),
             hashing: HashingParams::OWASP,
             keys: None,
+            master_keys: Vec::new(),
         }
     }
 }
@@ -84,6 +98,7 @@ impl fmt::Debug for RegistryOptions {
         f.debug_struct("RegistryOptions")
             .field("region", &self.region)
             .field("hashing", &self.hashing)
+            .field("master_keys", &self.master_keys)
             .finish_non_exhaustive()
     }
 }
@@ -94,9 +109,23 @@ struct Entry {
     pool: UserPool,
     created_at: Timestamp,
     modified_at: Timestamp,
+    /// The version of the stored record this entry was built from; `None`
+    /// for a pool that is not persisted.
+    version: Option<u64>,
 }
 
 /// The pools behind the adapter, by id.
+///
+/// # Persistence
+///
+/// With [`RegistryOptions::master_keys`] set, the registry is a cache over
+/// the store: `CreateUserPool` stores the pool before answering, every
+/// request reads the pool's record (one keyed read) and rebuilds the pool
+/// if another process changed or deleted it, and `UpdateUserPool` is a
+/// compare-and-swap on the record. So processes sharing one store serve
+/// the same pools, with the same secrets and signing keys: a token issued
+/// by one verifies at the other, before and after a restart. App clients,
+/// users, codes and tokens are in the store in every mode.
 #[derive(Debug)]
 pub struct Registry {
     options: RegistryOptions,
@@ -133,26 +162,92 @@ impl Registry {
         &self.options
     }
 
-    /// Creates a pool from a validated configuration, with a fresh id.
+    /// A registry over `options` that has read, opened and checked every
+    /// pool already persisted in the store, so a wrong or missing master key
+    /// is reported at start-up rather than at the first request.
     ///
     /// # Errors
-    /// `InternalErrorException` if randomness or key generation fails.
-    pub fn create_pool(&self, config: PoolConfig) -> Result<UserPool> {
-        let mut builder = UserPool::builder(config)
+    /// `InternalErrorException` naming the pool and the reason when a stored
+    /// pool cannot be read back (sealed with a master key not in
+    /// `options.master_keys`, tampered with, or an invalid configuration),
+    /// or when the store fails.
+    pub fn open(options: RegistryOptions) -> Result<Self> {
+        let registry = Self::new(options);
+        if registry.persistent() {
+            registry.pools()?;
+        }
+        Ok(registry)
+    }
+
+    fn persistent(&self) -> bool {
+        !self.options.master_keys.is_empty()
+    }
+
+    fn builder(&self, config: PoolConfig) -> crate::UserPoolBuilder {
+        UserPool::builder(config)
             .region(self.options.region.clone())
             .store(Arc::clone(&self.options.store))
             .clock(Arc::clone(&self.options.clock))
             .message_sender(Arc::clone(&self.options.sender))
-            .hashing(self.options.hashing);
-        if let Some(keys) = &self.options.keys {
-            builder = builder.keys(keys.clone());
-        }
-        let pool = builder.build()?;
-        self.insert_pool(pool.clone());
+            .hashing(self.options.hashing)
+    }
+
+    /// Creates a pool from a validated configuration, with a fresh id,
+    /// secret and signing keys; when the registry is persistent, the pool is
+    /// stored before this returns.
+    ///
+    /// # Errors
+    /// `InternalErrorException` if randomness, key generation or the store fails.
+    pub fn create_pool(&self, config: PoolConfig) -> Result<UserPool> {
+        let secret = Zeroizing::new(random::bytes::<{ crate::seal::POOL_SECRET_LEN }>()?);
+        let keys = match &self.options.keys {
+            Some(keys) => keys.clone(),
+            None => KeySet::generate()?,
+        };
+        let definition = pool_config_to_create_user_pool(&config);
+        let pool = self
+            .builder(config)
+            .secret_key(*secret)
+            .keys(keys.clone())
+            .build()?;
+        let now = self.options.clock.now();
+        let version = match self.options.master_keys.first() {
+            Some(master) => {
+                let record = PoolRecord {
+                    id: pool.id().to_owned(),
+                    definition,
+                    sealed_secrets: persist::seal_secrets(
+                        master,
+                        pool.id(),
+                        &persist::PoolSecrets { secret, keys },
+                    )?,
+                    sealing_key_id: master.id().to_owned(),
+                    created_at: now,
+                    modified_at: now,
+                    version: 1,
+                };
+                self.options
+                    .store
+                    .insert_pool(&record)
+                    .map_err(registry_store_error)?;
+                Some(1)
+            }
+            None => None,
+        };
+        self.write().insert(
+            pool.id().to_owned(),
+            Entry {
+                pool: pool.clone(),
+                created_at: now,
+                modified_at: now,
+                version,
+            },
+        );
         Ok(pool)
     }
 
-    /// Adds a pool built elsewhere (with its own store, keys, ...).
+    /// Adds a pool built elsewhere (with its own store, keys, ...). It is
+    /// served by this registry only, never persisted.
     pub fn insert_pool(&self, pool: UserPool) {
         let now = self.options.clock.now();
         self.write().insert(
@@ -161,6 +256,7 @@ impl Registry {
                 pool,
                 created_at: now,
                 modified_at: now,
+                version: None,
             },
         );
     }
@@ -168,46 +264,244 @@ impl Registry {
     /// The pool `id`.
     ///
     /// # Errors
-    /// `ResourceNotFoundException` (`User pool <id> does not exist.`).
+    /// `ResourceNotFoundException` (`User pool <id> does not exist.`);
+    /// `InternalErrorException` if the store fails or the stored pool
+    /// cannot be read back.
     pub fn pool(&self, id: &str) -> Result<UserPool> {
-        self.read()
-            .get(id)
-            .map(|e| e.pool.clone())
-            .ok_or_else(|| pool_not_found(id))
+        self.entry(id).map(|e| e.pool)
     }
 
-    /// Every pool, by id.
-    #[must_use]
-    pub fn pools(&self) -> Vec<UserPool> {
-        self.read().values().map(|e| e.pool.clone()).collect()
+    /// The current entry of pool `id`: from the cache when the stored record
+    /// has not changed, rebuilt from the store when it has.
+    fn entry(&self, id: &str) -> Result<Entry> {
+        let cached = self.read().get(id).cloned();
+        if let Some(e) = &cached
+            && e.version.is_none()
+        {
+            return Ok(e.clone());
+        }
+        if !self.persistent() {
+            return cached.ok_or_else(|| pool_not_found(id));
+        }
+        match self
+            .options
+            .store
+            .get_pool(id)
+            .map_err(registry_store_error)?
+        {
+            None => {
+                self.write().remove(id);
+                Err(pool_not_found(id))
+            }
+            Some(record) => self.refreshed(cached, record),
+        }
     }
 
-    /// Removes the pool `id` (its users stay in the store).
+    /// `cached` if it was built from `record`'s version, else a pool rebuilt
+    /// from `record` (and cached).
+    fn refreshed(&self, cached: Option<Entry>, record: PoolRecord) -> Result<Entry> {
+        if let Some(e) = cached
+            && e.version == Some(record.version)
+        {
+            return Ok(e);
+        }
+        let entry = self.restore(record)?;
+        self.write()
+            .insert(entry.pool.id().to_owned(), entry.clone());
+        Ok(entry)
+    }
+
+    /// Builds the pool a stored record describes. A record sealed under an
+    /// older master key is re-sealed under the current one.
+    fn restore(&self, record: PoolRecord) -> Result<Entry> {
+        let config = pool_config_from_create_user_pool(&record.definition).map_err(|e| {
+            Error::internal(format!(
+                "The stored configuration of user pool {} is invalid: {}",
+                record.id,
+                e.message()
+            ))
+        })?;
+        let secrets = persist::open_secrets(&self.options.master_keys, &record)?;
+        let pool = self
+            .builder(config)
+            .pool_id(record.id.clone())
+            .secret_key(*secrets.secret)
+            .keys(secrets.keys.clone())
+            .build()?;
+        let mut version = record.version;
+        if let Some(current) = self.options.master_keys.first()
+            && record.sealing_key_id != current.id()
+        {
+            let mut resealed = record.clone();
+            resealed.sealed_secrets = persist::seal_secrets(current, &record.id, &secrets)?;
+            resealed.sealing_key_id = current.id().to_owned();
+            // Another process may be re-sealing it too: either write is good.
+            if self
+                .options
+                .store
+                .update_pool(&resealed, record.version)
+                .is_ok()
+            {
+                version += 1;
+            }
+        }
+        Ok(Entry {
+            pool,
+            created_at: record.created_at,
+            modified_at: record.modified_at,
+            version: Some(version),
+        })
+    }
+
+    /// Every pool, by id (with a persistent registry: every stored pool,
+    /// whichever process created it).
     ///
     /// # Errors
-    /// `ResourceNotFoundException`.
+    /// `InternalErrorException` if the store fails or a stored pool cannot
+    /// be read back.
+    pub fn pools(&self) -> Result<Vec<UserPool>> {
+        let mut pools: BTreeMap<String, UserPool> = self
+            .read()
+            .values()
+            .filter(|e| e.version.is_none() || !self.persistent())
+            .map(|e| (e.pool.id().to_owned(), e.pool.clone()))
+            .collect();
+        if self.persistent() {
+            let mut after: Option<String> = None;
+            loop {
+                let page = self
+                    .options
+                    .store
+                    .list_pools(after.as_deref(), 100)
+                    .map_err(registry_store_error)?;
+                let done = page.len() < 100;
+                for record in page {
+                    after = Some(record.id.clone());
+                    let cached = self.read().get(&record.id).cloned();
+                    let entry = self.refreshed(cached, record)?;
+                    pools.insert(entry.pool.id().to_owned(), entry.pool);
+                }
+                if done {
+                    break;
+                }
+            }
+        }
+        Ok(pools.into_values().collect())
+    }
+
+    /// Changes the configuration of pool `id` to `change(current)`. With a
+    /// persistent registry this is a compare-and-swap on the stored record,
+    /// retried on the fresh configuration when another process changed it
+    /// first, so no change is lost.
+    ///
+    /// # Errors
+    /// What `change` or [`UserPool::update_config`] return;
+    /// `ResourceNotFoundException`; `TooManyRequestsException` if concurrent
+    /// changes keep winning; `InternalErrorException` if the store fails.
+    pub fn reconfigure(
+        &self,
+        id: &str,
+        change: impl Fn(&PoolConfig) -> Result<PoolConfig>,
+    ) -> Result<()> {
+        for _ in 0..16 {
+            let entry = self.entry(id)?;
+            let next = change(&entry.pool.config())?;
+            entry.pool.check_config_update(&next)?;
+            let now = self.options.clock.now();
+            let Some(version) = entry.version else {
+                entry.pool.update_config(next)?;
+                if let Some(e) = self.write().get_mut(id) {
+                    e.modified_at = now;
+                }
+                return Ok(());
+            };
+            let Some(mut record) = self
+                .options
+                .store
+                .get_pool(id)
+                .map_err(registry_store_error)?
+            else {
+                return Err(pool_not_found(id));
+            };
+            if record.version != version {
+                continue;
+            }
+            record.definition = pool_config_to_create_user_pool(&next);
+            record.modified_at = now;
+            match self.options.store.update_pool(&record, version) {
+                Ok(()) => {
+                    entry.pool.update_config(next)?;
+                    if let Some(e) = self.write().get_mut(id) {
+                        e.modified_at = now;
+                        e.version = Some(version + 1);
+                    }
+                    return Ok(());
+                }
+                Err(StoreError::VersionMismatch) => {}
+                Err(StoreError::NotFound) => return Err(pool_not_found(id)),
+                Err(e) => return Err(registry_store_error(e)),
+            }
+        }
+        Err(Error::new(
+            ErrorCode::TooManyRequests,
+            "Too many concurrent changes to this user pool; retry the request.",
+        ))
+    }
+
+    /// Removes the pool `id`. A persisted pool is deleted from the store
+    /// with everything under its id (users, clients, tokens, groups); a pool
+    /// that is not persisted only leaves this registry (its users stay in
+    /// the store).
+    ///
+    /// # Errors
+    /// `ResourceNotFoundException`; `InternalErrorException` if the store fails.
     pub fn delete_pool(&self, id: &str) -> Result<()> {
-        self.write()
-            .remove(id)
-            .map(|_| ())
-            .ok_or_else(|| pool_not_found(id))
+        let cached = self.write().remove(id);
+        match cached {
+            Some(Entry { version: None, .. }) => Ok(()),
+            _ if !self.persistent() => Err(pool_not_found(id)),
+            _ => match self.options.store.delete_pool(id) {
+                Ok(()) => Ok(()),
+                Err(StoreError::NotFound) => Err(pool_not_found(id)),
+                Err(e) => Err(registry_store_error(e)),
+            },
+        }
     }
 
     /// The pool that has the app client `client_id`.
     ///
     /// # Errors
-    /// `ResourceNotFoundException` (`User pool client <id> does not exist.`).
+    /// `ResourceNotFoundException` (`User pool client <id> does not exist.`);
+    /// `InternalErrorException` if the store fails.
     pub fn pool_of_client(&self, client_id: &str) -> Result<UserPool> {
-        self.read()
+        let not_found = || {
+            Error::new(
+                ErrorCode::ResourceNotFound,
+                format!("User pool client {client_id} does not exist."),
+            )
+        };
+        if let Some((pool_id, _)) = self
+            .options
+            .store
+            .find_client(client_id)
+            .map_err(registry_store_error)?
+        {
+            return self.pool(&pool_id).map_err(|e| match e.code() {
+                ErrorCode::ResourceNotFound => not_found(),
+                _ => e,
+            });
+        }
+        // Pools inserted with a store of their own.
+        let inserted: Vec<UserPool> = self
+            .read()
             .values()
-            .find(|e| e.pool.describe_user_pool_client(client_id).is_ok())
+            .filter(|e| e.version.is_none())
             .map(|e| e.pool.clone())
-            .ok_or_else(|| {
-                Error::new(
-                    ErrorCode::ResourceNotFound,
-                    format!("User pool client {client_id} does not exist."),
-                )
-            })
+            .collect();
+        inserted
+            .into_iter()
+            .find(|p| p.describe_user_pool_client(client_id).is_ok())
+            .ok_or_else(not_found)
     }
 
     /// The pool that issued an access token, read from its `iss` claim
@@ -228,19 +522,20 @@ impl Registry {
             .get("iss")
             .and_then(Value::as_str)
             .ok_or_else(invalid)?;
+        // The default issuer ends with the pool id; a custom one is matched
+        // against the pools this registry has seen.
+        let by_id = iss
+            .rsplit_once('/')
+            .and_then(|(_, id)| self.pool(id).ok())
+            .filter(|p| p.issuer() == iss);
+        if let Some(pool) = by_id {
+            return Ok(pool);
+        }
         self.read()
             .values()
             .find(|e| e.pool.issuer() == iss)
             .map(|e| e.pool.clone())
             .ok_or_else(invalid)
-    }
-
-    /// Marks the pool as modified now (for `DescribeUserPool`).
-    fn touch(&self, id: &str) {
-        let now = self.options.clock.now();
-        if let Some(e) = self.write().get_mut(id) {
-            e.modified_at = now;
-        }
     }
 
     fn dates(&self, id: &str) -> (Timestamp, Timestamp) {
@@ -297,6 +592,17 @@ impl Registry {
 
 fn truncate(s: &str, n: usize) -> String {
     s.chars().take(n).collect()
+}
+
+/// A store failure seen by the registry.
+fn registry_store_error(e: StoreError) -> Error {
+    match e {
+        StoreError::InvalidInput(what) => {
+            Error::invalid_parameter(format!("The store cannot hold this value: {what}."))
+        }
+        StoreError::Unavailable(_) => Error::internal("The user pool store is unavailable."),
+        _ => Error::internal("The user pool store returned an unexpected result."),
+    }
 }
 
 fn pool_not_found(id: &str) -> Error {

@@ -24,6 +24,15 @@ mod json;
 
 pub use config::pool_config_from_create_user_pool;
 
+/// The JSON of the `CreateUserPool` request that creates a pool configured
+/// exactly as `config`: what [`pool_config_from_create_user_pool`] reads
+/// back into an equal configuration. The registry persists pools in this
+/// form.
+#[must_use]
+pub fn pool_config_to_create_user_pool(config: &crate::PoolConfig) -> String {
+    describe::create_request(config).to_string()
+}
+
 /// The operations of this module.
 pub(super) static HANDLERS: &[(&str, Handler)] = &[
     ("CreateUserPool", create_user_pool),
@@ -65,7 +74,7 @@ fn list_user_pools(r: &Registry, input: &Input<'_>) -> Result<Value> {
         .map(json::resume_after)
         .transpose()?;
     let mut pools: Vec<_> = r
-        .pools()
+        .pools()?
         .into_iter()
         .filter(|p| after.as_deref().is_none_or(|a| p.id() > a))
         .take(limit + 1)
@@ -87,11 +96,11 @@ fn list_user_pools(r: &Registry, input: &Input<'_>) -> Result<Value> {
 /// changeable member left out returns to its default, as in Cognito).
 fn update_user_pool(r: &Registry, input: &Input<'_>) -> Result<Value> {
     let id = input.str("UserPoolId")?;
-    let pool = r.pool(id)?;
-    let next = config::update_config(input, &pool.config())?;
-    input.finish()?;
-    pool.update_config(next)?;
-    r.touch(id);
+    r.reconfigure(id, |current| {
+        let next = config::update_config(input, current)?;
+        input.finish()?;
+        Ok(next)
+    })?;
     Ok(json!({}))
 }
 
@@ -106,10 +115,10 @@ fn delete_user_pool(r: &Registry, input: &Input<'_>) -> Result<Value> {
 
 fn add_custom_attributes(r: &Registry, input: &Input<'_>) -> Result<Value> {
     let id = input.str("UserPoolId")?;
-    let pool = r.pool(id)?;
-    let next = config::with_custom_attributes(input, &pool.config())?;
-    input.finish()?;
-    pool.update_config(next)?;
-    r.touch(id);
+    r.reconfigure(id, |current| {
+        let next = config::with_custom_attributes(input, current)?;
+        input.finish()?;
+        Ok(next)
+    })?;
     Ok(json!({}))
 }

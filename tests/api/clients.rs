@@ -93,7 +93,7 @@ fn describe_returns_the_client_as_created() {
 #[test]
 fn list_returns_every_client_by_id() {
     let h = quickstart();
-    assert!(h.pool.list_user_pool_clients().is_empty());
+    assert!(h.pool.list_user_pool_clients().unwrap().is_empty());
     let mut ids: Vec<String> = ["a", "b", "c"]
         .iter()
         .map(|n| add_client(&h, AppClientConfig::builder(*n)).id().to_owned())
@@ -102,6 +102,7 @@ fn list_returns_every_client_by_id() {
     let listed: Vec<String> = h
         .pool
         .list_user_pool_clients()
+        .unwrap()
         .iter()
         .map(|c| c.id().to_owned())
         .collect();
@@ -167,7 +168,7 @@ fn a_deleted_client_is_gone() {
             format!("User pool client {} does not exist.", client.id()).as_str()
         )
     );
-    assert!(h.pool.list_user_pool_clients().is_empty());
+    assert!(h.pool.list_user_pool_clients().unwrap().is_empty());
     let e = refused(h.pool.delete_user_pool_client(client.id()));
     assert_eq!(e.code(), ErrorCode::ResourceNotFound);
 }

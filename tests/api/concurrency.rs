@@ -10,8 +10,8 @@ use userpool::clock::Timestamp;
 use userpool::code::MAX_ATTEMPTS;
 use userpool::schema::Attribute;
 use userpool::store::{
-    CodePurpose, CodeRecord, CodeStore, GroupRecord, GroupStore, RefreshTokenRecord, StoreResult,
-    TokenStore, UserRecord, UserStore,
+    ClientRecord, CodePurpose, CodeRecord, CodeStore, GroupRecord, GroupStore, PoolRecord,
+    PoolStore, RefreshTokenRecord, StoreResult, TokenStore, UserRecord, UserStore,
 };
 use userpool::{
     Code, ConfirmSignUpRequest, ErrorCode, ManualClock, MemoryStore, Outbox, UserStatus,
@@ -297,6 +297,62 @@ impl TokenStore for ReadsTogether {
 
     fn consume_once(&self, pool_id: &str, id: &str, expires_at: Timestamp) -> StoreResult<bool> {
         self.inner.consume_once(pool_id, id, expires_at)
+    }
+}
+
+impl PoolStore for ReadsTogether {
+    fn insert_pool(&self, pool: &PoolRecord) -> StoreResult<()> {
+        self.inner.insert_pool(pool)
+    }
+
+    fn get_pool(&self, id: &str) -> StoreResult<Option<PoolRecord>> {
+        self.inner.get_pool(id)
+    }
+
+    fn update_pool(&self, pool: &PoolRecord, expected_version: u64) -> StoreResult<()> {
+        self.inner.update_pool(pool, expected_version)
+    }
+
+    fn delete_pool(&self, id: &str) -> StoreResult<()> {
+        self.inner.delete_pool(id)
+    }
+
+    fn list_pools(&self, after: Option<&str>, limit: usize) -> StoreResult<Vec<PoolRecord>> {
+        self.inner.list_pools(after, limit)
+    }
+
+    fn insert_client(&self, pool_id: &str, client: &ClientRecord) -> StoreResult<()> {
+        self.inner.insert_client(pool_id, client)
+    }
+
+    fn get_client(&self, pool_id: &str, client_id: &str) -> StoreResult<Option<ClientRecord>> {
+        self.inner.get_client(pool_id, client_id)
+    }
+
+    fn find_client(&self, client_id: &str) -> StoreResult<Option<(String, ClientRecord)>> {
+        self.inner.find_client(client_id)
+    }
+
+    fn update_client(
+        &self,
+        pool_id: &str,
+        client: &ClientRecord,
+        expected_version: u64,
+    ) -> StoreResult<()> {
+        self.inner.update_client(pool_id, client, expected_version)
+    }
+
+    fn delete_client(&self, pool_id: &str, client_id: &str) -> StoreResult<()> {
+        self.inner.delete_client(pool_id, client_id)
+    }
+
+    fn list_clients(
+        &self,
+        pool_id: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<ClientRecord>> {
+        self.inner.list_clients(pool_id, after, limit)
     }
 }
 

@@ -211,7 +211,11 @@ fn two_processes() -> (UserPool, UserPool, ManualClock, String) {
                 .unwrap(),
         )
         .unwrap();
-    b.insert_user_pool_client(client.clone()).unwrap();
+    // Clients live in the shared store: B serves the client A created.
+    assert_eq!(
+        b.describe_user_pool_client(client.id()).unwrap().id(),
+        client.id()
+    );
     a.sign_up(super::common::sign_up_request(JANE)).unwrap();
     // The code sent by one process confirms through the other.
     let code = outbox.last_code_for(JANE).unwrap();

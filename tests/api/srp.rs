@@ -1562,7 +1562,11 @@ fn two_processes(secret_a: [u8; 32], secret_b: [u8; 32]) -> (Harness, Harness, S
     };
     let (a, b) = (build(secret_a), build(secret_b));
     let client = add_client(&a, srp_config("spa"));
-    b.pool.insert_user_pool_client(client.clone()).unwrap();
+    // Clients live in the shared store: B serves the client A created.
+    assert_eq!(
+        b.pool.describe_user_pool_client(client.id()).unwrap().id(),
+        client.id()
+    );
     let sub = confirmed(&a, JANE);
     (a, b, client.id().to_owned(), sub)
 }

@@ -308,7 +308,7 @@ fn a_verification_code_expires_after_a_day() {
     let code = h.code_for("bob@example.com");
     // Keep a fresh access token; the first one expires after an hour.
     h.clock.advance(Duration::from_secs(86_400));
-    let client = h.pool.list_user_pool_clients()[0].id().to_owned();
+    let client = h.pool.list_user_pool_clients().unwrap()[0].id().to_owned();
     let access = sign_in(&h, &client, "bob", PASSWORD).access_token;
     let e = refused(h.pool.verify_user_attribute(&access, "email", &code));
     assert_eq!(e.code(), ErrorCode::ExpiredCode);

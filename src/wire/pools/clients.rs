@@ -67,7 +67,7 @@ pub(super) fn list_user_pool_clients(r: &Registry, input: &Input<'_>) -> Result<
     };
     let after = input.opt_str("NextToken")?.map(resume_after).transpose()?;
     let mut clients: Vec<AppClient> = pool
-        .list_user_pool_clients()
+        .list_user_pool_clients()?
         .into_iter()
         .filter(|c| after.as_deref().is_none_or(|a| c.id() > a))
         .take(limit + 1)

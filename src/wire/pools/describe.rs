@@ -98,6 +98,18 @@ fn count_users(pool: &UserPool) -> Result<usize> {
     }
 }
 
+/// The `CreateUserPool` request that creates a pool configured exactly as
+/// `config` (the inverse of
+/// [`pool_config_from_create_user_pool`](super::pool_config_from_create_user_pool)).
+pub(crate) fn create_request(config: &PoolConfig) -> Value {
+    let mut out = config_members(config);
+    if let Some(schema) = out.remove("SchemaAttributes") {
+        out.insert("Schema".into(), schema);
+    }
+    out.insert("PoolName".into(), json!(config.name()));
+    Value::Object(out)
+}
+
 /// The members of `UserPoolType` that come from the configuration, in the
 /// shapes `CreateUserPool` takes them, so they can be given back.
 fn config_members(config: &PoolConfig) -> Map<String, Value> {
