@@ -355,10 +355,29 @@ impl UserPool {
         Ok(())
     }
 
-    /// Whether [`update_config`](Self::update_config) would accept `next`,
-    /// without changing anything.
-    pub(crate) fn check_config_update(&self, next: &PoolConfig) -> Result<()> {
-        check_config_change(&self.config(), next)
+    /// Replaces the configuration with `next` if it is still `base` (the
+    /// snapshot `next` was computed from): `Ok(false)` when another change
+    /// came first, and nothing changed.
+    ///
+    /// # Errors
+    /// As [`update_config`](Self::update_config).
+    pub(crate) fn swap_config(&self, base: &Arc<PoolConfig>, next: PoolConfig) -> Result<bool> {
+        let mut slot = self
+            .inner
+            .config
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        if !Arc::ptr_eq(&slot, base) {
+            return Ok(false);
+        }
+        check_config_change(&slot, &next)?;
+        *slot = Arc::new(next);
+        Ok(true)
+    }
+
+    /// Whether `self` and `other` are the same pool object (clones of one).
+    pub(crate) fn same_object(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
     }
 
     /// The `iss` claim of the pool's tokens.
@@ -811,7 +830,7 @@ impl Credentials {
 /// The backend's own message is not passed on: it may describe the
 /// deployment, and the error can reach an unauthenticated caller.
 /// Refuses a change of what Cognito fixes when a pool is created.
-fn check_config_change(current: &PoolConfig, next: &PoolConfig) -> Result<()> {
+pub(crate) fn check_config_change(current: &PoolConfig, next: &PoolConfig) -> Result<()> {
     let fixed = |what: &str| {
         Err(Error::invalid_parameter(format!(
             "{what} cannot be changed after the user pool is created."

@@ -405,15 +405,20 @@ impl Registry {
     ) -> Result<()> {
         for _ in 0..16 {
             let entry = self.entry(id)?;
-            let next = change(&entry.pool.config())?;
-            entry.pool.check_config_update(&next)?;
+            // Everything is decided against this snapshot: a change that
+            // lands meanwhile makes the swap below fail, and we start over.
+            let current = entry.pool.config();
+            let next = change(&current)?;
+            crate::pool::check_config_change(&current, &next)?;
             let now = self.options.clock.now();
             let Some(version) = entry.version else {
-                entry.pool.update_config(next)?;
-                if let Some(e) = self.write().get_mut(id) {
-                    e.modified_at = now;
+                if entry.pool.swap_config(&current, next)? {
+                    if let Some(e) = self.write().get_mut(id) {
+                        e.modified_at = now;
+                    }
+                    return Ok(());
                 }
-                return Ok(());
+                continue;
             };
             let Some(mut record) = self
                 .options
@@ -430,10 +435,19 @@ impl Registry {
             record.modified_at = now;
             match self.options.store.update_pool(&record, version) {
                 Ok(()) => {
-                    entry.pool.update_config(next)?;
-                    if let Some(e) = self.write().get_mut(id) {
-                        e.modified_at = now;
-                        e.version = Some(version + 1);
+                    // Stored. Apply it to the cached pool unless something
+                    // else moved that pool meanwhile; then the next request
+                    // rebuilds it from the record instead.
+                    let applied = entry.pool.swap_config(&current, next)?;
+                    let mut cache = self.write();
+                    match cache.get_mut(id) {
+                        Some(e) if applied && e.pool.same_object(&entry.pool) => {
+                            e.modified_at = now;
+                            e.version = Some(version + 1);
+                        }
+                        _ => {
+                            cache.remove(id);
+                        }
                     }
                     return Ok(());
                 }

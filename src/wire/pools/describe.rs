@@ -103,8 +103,26 @@ fn count_users(pool: &UserPool) -> Result<usize> {
 /// [`pool_config_from_create_user_pool`](super::pool_config_from_create_user_pool)).
 pub(crate) fn create_request(config: &PoolConfig) -> Value {
     let mut out = config_members(config);
-    if let Some(schema) = out.remove("SchemaAttributes") {
-        out.insert("Schema".into(), schema);
+    // Not `SchemaAttributes`, which lists every standard attribute: only
+    // the ones the configuration names, so it reads back equal.
+    out.remove("SchemaAttributes");
+    let standard = config.schema().standard().iter().map(|s| {
+        let data_type = STANDARD_ATTRIBUTES
+            .iter()
+            .find(|info| info.name() == s.name())
+            .map_or("String", |info| info.data_type().as_str());
+        json!({
+            "Name": s.name(),
+            "AttributeDataType": data_type,
+            "Required": s.required,
+            "Mutable": s.mutable,
+        })
+    });
+    let custom = config.schema().custom().iter().map(custom_attribute);
+    let schema: Vec<Value> = standard.chain(custom).collect();
+    // The model refuses an empty list: no schema is no member.
+    if !schema.is_empty() {
+        out.insert("Schema".into(), Value::Array(schema));
     }
     out.insert("PoolName".into(), json!(config.name()));
     Value::Object(out)

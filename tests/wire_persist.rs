@@ -1,0 +1,453 @@
+//! A persistent registry (`RegistryOptions::master_keys`): pools, app
+//! clients, users and tokens survive a restart over the same store; two
+//! registries sharing one store (two processes) see each other's pools,
+//! changes and deletions; the master key is checked, rotated and never
+//! optional for reading what it sealed; the stored configuration is the
+//! `CreateUserPool` request that recreates the pool exactly.
+
+// In a test a panic is the failure report.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::PathBuf;
+use std::sync::{Arc, Barrier, OnceLock};
+
+use serde_json::{Value, json};
+use userpool::client::{ClientSecret, secret_hash};
+use userpool::store::{MemoryStore, SqliteStore, Store};
+use userpool::token::KeySet;
+use userpool::wire::{
+    MasterKey, Registry, RegistryOptions, TARGET_PREFIX, pool_config_from_create_user_pool,
+    pool_config_to_create_user_pool,
+};
+use userpool::{ErrorCode, HashingParams, ManualClock, Timestamp};
+
+const START: i64 = 1_700_000_000;
+const PASSWORD: &str = "Correct-Horse-9";
+
+fn keys() -> KeySet {
+    static KEYS: OnceLock<KeySet> = OnceLock::new();
+    KEYS.get_or_init(|| KeySet::generate().expect("RSA keys generate"))
+        .clone()
+}
+
+fn master() -> MasterKey {
+    static KEY: OnceLock<MasterKey> = OnceLock::new();
+    KEY.get_or_init(|| MasterKey::generate().unwrap()).clone()
+}
+
+/// A temporary SQLite file, removed with its WAL files on drop.
+struct TempDb(PathBuf);
+
+impl TempDb {
+    fn new(tag: &str) -> Self {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
+        Self(std::env::temp_dir().join(format!(
+            "userpool-persist-{tag}-{}-{nanos}.db",
+            std::process::id()
+        )))
+    }
+}
+
+impl Drop for TempDb {
+    fn drop(&mut self) {
+        for suffix in ["", "-wal", "-shm"] {
+            let mut p = self.0.clone().into_os_string();
+            p.push(suffix);
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+fn options(store: Arc<dyn Store>, master_keys: Vec<MasterKey>) -> RegistryOptions {
+    RegistryOptions {
+        store,
+        hashing: HashingParams::insecure_fast_for_tests(),
+        clock: Arc::new(ManualClock::new(Timestamp::from_unix_seconds(START))),
+        master_keys,
+        keys: Some(keys()),
+        ..RegistryOptions::default()
+    }
+}
+
+fn call(r: &Registry, op: &str, body: &Value) -> (u16, Value) {
+    let resp = r.handle(&format!("{TARGET_PREFIX}{op}"), body.to_string().as_bytes());
+    (resp.status, serde_json::from_str(&resp.body).unwrap())
+}
+
+fn ok(r: &Registry, op: &str, body: &Value) -> Value {
+    let (status, out) = call(r, op, body);
+    assert_eq!(status, 200, "{op} failed: {out}");
+    out
+}
+
+fn refused(r: &Registry, op: &str, body: &Value) -> (String, String) {
+    let (status, out) = call(r, op, body);
+    assert_ne!(status, 200, "{op} should fail: {out}");
+    (
+        out["__type"].as_str().unwrap().to_owned(),
+        out["message"].as_str().unwrap().to_owned(),
+    )
+}
+
+fn describe(r: &Registry, pool: &str) -> Value {
+    ok(r, "DescribeUserPool", &json!({"UserPoolId": pool}))["UserPool"].clone()
+}
+
+fn create_pool(r: &Registry) -> String {
+    let out = ok(
+        r,
+        "CreateUserPool",
+        &json!({
+            "PoolName": "persisted",
+            "UsernameAttributes": ["email"],
+            "AutoVerifiedAttributes": ["email"],
+            "Schema": [{"Name": "tenant", "AttributeDataType": "String",
+                        "StringAttributeConstraints": {"MinLength": "1", "MaxLength": "36"}}],
+            "Policies": {"PasswordPolicy": {"MinimumLength": 10, "RequireSymbols": true}},
+        }),
+    );
+    out["UserPool"]["Id"].as_str().unwrap().to_owned()
+}
+
+/// A confidential client allowing password sign-in and refresh: (id, secret).
+fn create_client(r: &Registry, pool: &str) -> (String, String) {
+    let out = ok(
+        r,
+        "CreateUserPoolClient",
+        &json!({
+            "UserPoolId": pool,
+            "ClientName": "web",
+            "GenerateSecret": true,
+            "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+            "AccessTokenValidity": 2,
+            "TokenValidityUnits": {"AccessToken": "hours"},
+        }),
+    );
+    let c = &out["UserPoolClient"];
+    (
+        c["ClientId"].as_str().unwrap().to_owned(),
+        c["ClientSecret"].as_str().unwrap().to_owned(),
+    )
+}
+
+/// A confirmed user with a permanent password; returns its `sub`.
+fn confirmed_user(r: &Registry, pool: &str, email: &str) -> String {
+    let out = ok(
+        r,
+        "AdminCreateUser",
+        &json!({"UserPoolId": pool, "Username": email, "MessageAction": "SUPPRESS",
+                "UserAttributes": [{"Name": "email", "Value": email},
+                                   {"Name": "custom:tenant", "Value": "acme"}]}),
+    );
+    ok(
+        r,
+        "AdminSetUserPassword",
+        &json!({"UserPoolId": pool, "Username": email, "Password": PASSWORD, "Permanent": true}),
+    );
+    out["User"]["Username"].as_str().unwrap().to_owned()
+}
+
+fn sign_in(r: &Registry, client: &(String, String), email: &str) -> Value {
+    let hash = secret_hash(&ClientSecret::new(client.1.clone()), email, &client.0);
+    ok(
+        r,
+        "InitiateAuth",
+        &json!({"ClientId": client.0, "AuthFlow": "USER_PASSWORD_AUTH",
+                "AuthParameters": {"USERNAME": email, "PASSWORD": PASSWORD, "SECRET_HASH": hash}}),
+    )["AuthenticationResult"]
+        .clone()
+}
+
+#[test]
+fn the_stored_configuration_recreates_the_pool_exactly() {
+    let requests = [
+        json!({"PoolName": "bare"}),
+        json!({
+            "PoolName": "aliases",
+            "AliasAttributes": ["email", "preferred_username"],
+            "UsernameConfiguration": {"CaseSensitive": true},
+            "AdminCreateUserConfig": {"AllowAdminCreateUserOnly": true,
+                "InviteMessageTemplate": {"EmailSubject": "Welcome",
+                    "EmailMessage": "Hi {username}, your password is {####}"}},
+            "AccountRecoverySetting": {"RecoveryMechanisms": [
+                {"Priority": 1, "Name": "verified_phone_number"},
+                {"Priority": 2, "Name": "verified_email"}]},
+            "Schema": [
+                {"Name": "name", "AttributeDataType": "String", "Required": true},
+                {"Name": "level", "AttributeDataType": "Number",
+                 "NumberAttributeConstraints": {"MinValue": "0", "MaxValue": "9"}},
+                {"Name": "joined", "AttributeDataType": "DateTime", "Mutable": false},
+                {"Name": "vip", "AttributeDataType": "Boolean", "DeveloperOnlyAttribute": true}],
+            "Policies": {"PasswordPolicy": {"MinimumLength": 12, "RequireUppercase": true,
+                "RequireLowercase": true, "RequireNumbers": false, "RequireSymbols": true,
+                "TemporaryPasswordValidityDays": 3}},
+        }),
+        json!({
+            "PoolName": "phones",
+            "UsernameAttributes": ["phone_number", "email"],
+            "AutoVerifiedAttributes": ["phone_number"],
+            "VerificationMessageTemplate": {"SmsMessage": "Code {####}",
+                "EmailSubject": "Verify", "EmailMessage": "Your code: {####}"},
+        }),
+    ];
+    for request in requests {
+        let config = pool_config_from_create_user_pool(&request.to_string()).unwrap();
+        let stored = pool_config_to_create_user_pool(&config);
+        assert_eq!(
+            pool_config_from_create_user_pool(&stored).unwrap(),
+            config,
+            "{stored}"
+        );
+    }
+}
+
+#[test]
+fn a_restarted_registry_serves_the_same_pools_clients_users_and_tokens() {
+    let db = TempDb::new("restart");
+    let (pool, client, tokens, before) = {
+        let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&db.0).unwrap());
+        let r = Registry::open(options(store, vec![master()])).unwrap();
+        let pool = create_pool(&r);
+        let client = create_client(&r, &pool);
+        confirmed_user(&r, &pool, "jane@example.com");
+        ok(
+            &r,
+            "CreateGroup",
+            &json!({"UserPoolId": pool, "GroupName": "admins", "Precedence": 1}),
+        );
+        ok(
+            &r,
+            "AdminAddUserToGroup",
+            &json!({"UserPoolId": pool, "Username": "jane@example.com", "GroupName": "admins"}),
+        );
+        let tokens = sign_in(&r, &client, "jane@example.com");
+        let before = (
+            describe(&r, &pool),
+            ok(
+                &r,
+                "DescribeUserPoolClient",
+                &json!({"UserPoolId": pool, "ClientId": client.0}),
+            ),
+            ok(
+                &r,
+                "AdminGetUser",
+                &json!({"UserPoolId": pool, "Username": "jane@example.com"}),
+            ),
+            r.pool(&pool).unwrap().jwks_json(),
+        );
+        (pool, client, tokens, before)
+    };
+
+    // A new process: a fresh connection, a fresh registry, the same key.
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&db.0).unwrap());
+    let r = Registry::open(options(store, vec![master()])).unwrap();
+    assert_eq!(describe(&r, &pool), before.0);
+    assert_eq!(
+        ok(
+            &r,
+            "DescribeUserPoolClient",
+            &json!({"UserPoolId": pool, "ClientId": client.0})
+        ),
+        before.1,
+        "same settings and the same ClientSecret"
+    );
+    assert_eq!(
+        ok(
+            &r,
+            "AdminGetUser",
+            &json!({"UserPoolId": pool, "Username": "jane@example.com"})
+        ),
+        before.2
+    );
+    assert_eq!(
+        r.pool(&pool).unwrap().jwks_json(),
+        before.3,
+        "same signing keys"
+    );
+    let listed = ok(&r, "ListUserPools", &json!({"MaxResults": 10}));
+    assert_eq!(listed["UserPools"][0]["Id"], json!(pool));
+
+    // Tokens issued before the restart still work, and refresh.
+    let access = tokens["AccessToken"].as_str().unwrap();
+    let me = ok(&r, "GetUser", &json!({"AccessToken": access}));
+    assert_eq!(me["Username"], before.2["Username"]);
+    let refreshed = ok(
+        &r,
+        "InitiateAuth",
+        &json!({"ClientId": client.0, "AuthFlow": "REFRESH_TOKEN_AUTH",
+                "AuthParameters": {"REFRESH_TOKEN": tokens["RefreshToken"],
+                    "SECRET_HASH": secret_hash(&ClientSecret::new(client.1.clone()),
+                        before.2["Username"].as_str().unwrap(), &client.0)}}),
+    );
+    assert!(refreshed["AuthenticationResult"]["AccessToken"].is_string());
+    let groups = ok(
+        &r,
+        "AdminListGroupsForUser",
+        &json!({"UserPoolId": pool, "Username": "jane@example.com"}),
+    );
+    assert_eq!(groups["Groups"][0]["GroupName"], "admins");
+    // And a fresh sign-in.
+    assert!(sign_in(&r, &client, "jane@example.com")["IdToken"].is_string());
+}
+
+#[test]
+fn the_wrong_master_key_is_refused_by_its_id_and_changes_nothing() {
+    let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+    let first = Registry::open(options(Arc::clone(&store), vec![master()])).unwrap();
+    let pool = create_pool(&first);
+    let record = store.get_pool(&pool).unwrap().unwrap();
+
+    let other = MasterKey::generate().unwrap();
+    let e = Registry::open(options(Arc::clone(&store), vec![other])).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InternalError);
+    assert!(e.message().contains(master().id()), "{}", e.message());
+    assert!(e.message().contains(&pool), "{}", e.message());
+    assert_eq!(store.get_pool(&pool).unwrap().unwrap(), record);
+    // A registry that cannot open the pool answers with an error, not a panic.
+    let lazy = Registry::new(options(
+        Arc::clone(&store),
+        vec![MasterKey::generate().unwrap()],
+    ));
+    let (kind, _) = refused(&lazy, "DescribeUserPool", &json!({"UserPoolId": pool}));
+    assert_eq!(kind, "InternalErrorException");
+}
+
+#[test]
+fn a_rotated_master_key_reseals_what_the_old_one_sealed() {
+    let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+    let old = MasterKey::generate().unwrap();
+    let new = MasterKey::generate().unwrap();
+    let pool =
+        create_pool(&Registry::open(options(Arc::clone(&store), vec![old.clone()])).unwrap());
+    let sealed_by_old = store.get_pool(&pool).unwrap().unwrap();
+    assert_eq!(sealed_by_old.sealing_key_id, old.id());
+
+    let r = Registry::open(options(Arc::clone(&store), vec![new.clone(), old])).unwrap();
+    let resealed = store.get_pool(&pool).unwrap().unwrap();
+    assert_eq!(resealed.sealing_key_id, new.id());
+    assert_eq!(resealed.definition, sealed_by_old.definition);
+    assert_ne!(resealed.sealed_secrets, sealed_by_old.sealed_secrets);
+    let jwks = r.pool(&pool).unwrap().jwks_json();
+
+    // The old key can be retired now.
+    let r = Registry::open(options(store, vec![new])).unwrap();
+    assert_eq!(r.pool(&pool).unwrap().jwks_json(), jwks);
+}
+
+#[test]
+fn a_corrupt_stored_pool_is_an_internal_error_naming_it() {
+    let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+    let r = Registry::open(options(Arc::clone(&store), vec![master()])).unwrap();
+    let pool = create_pool(&r);
+    let mut record = store.get_pool(&pool).unwrap().unwrap();
+    record.definition = r#"{"PoolName": 7}"#.to_owned();
+    store.update_pool(&record, record.version).unwrap();
+    let (kind, message) = refused(&r, "DescribeUserPool", &json!({"UserPoolId": pool}));
+    assert_eq!(kind, "InternalErrorException");
+    assert!(message.contains(&pool), "{message}");
+    let e = Registry::open(options(store, vec![master()])).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InternalError);
+}
+
+#[test]
+fn two_registries_on_one_store_share_pools_clients_changes_and_deletions() {
+    let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+    let a = Registry::open(options(Arc::clone(&store), vec![master()])).unwrap();
+    let b = Registry::open(options(Arc::clone(&store), vec![master()])).unwrap();
+    let pool = create_pool(&a);
+    assert_eq!(describe(&b, &pool)["Id"], json!(pool), "B serves A's pool");
+
+    // A client made through B signs in a user made through A, through A.
+    let client = create_client(&b, &pool);
+    confirmed_user(&a, &pool, "max@example.com");
+    let tokens = sign_in(&a, &client, "max@example.com");
+    // An access token issued by A is accepted by B.
+    ok(
+        &b,
+        "GetUser",
+        &json!({"AccessToken": tokens["AccessToken"]}),
+    );
+
+    // A change through A is seen by B at its next request.
+    ok(
+        &a,
+        "UpdateUserPool",
+        &json!({"UserPoolId": pool, "AutoVerifiedAttributes": ["email"],
+                "Policies": {"PasswordPolicy": {"MinimumLength": 16}}}),
+    );
+    assert_eq!(
+        describe(&b, &pool)["Policies"]["PasswordPolicy"]["MinimumLength"],
+        json!(16)
+    );
+
+    // Deleted through B: gone for A too, with its users and clients.
+    ok(&b, "DeleteUserPool", &json!({"UserPoolId": pool}));
+    let (kind, message) = refused(&a, "DescribeUserPool", &json!({"UserPoolId": pool}));
+    assert_eq!(kind, "ResourceNotFoundException");
+    assert_eq!(message, format!("User pool {pool} does not exist."));
+    let (kind, _) = refused(
+        &a,
+        "InitiateAuth",
+        &json!({"ClientId": client.0, "AuthFlow": "USER_PASSWORD_AUTH",
+                "AuthParameters": {"USERNAME": "max@example.com", "PASSWORD": PASSWORD}}),
+    );
+    assert_eq!(kind, "ResourceNotFoundException");
+    assert!(
+        ok(&a, "ListUserPools", &json!({"MaxResults": 10}))["UserPools"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert!(store.list_users(&pool, None, 10).unwrap().is_empty());
+}
+
+#[test]
+fn concurrent_changes_through_two_registries_are_all_kept() {
+    let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+    let registries = [
+        Registry::open(options(Arc::clone(&store), vec![master()])).unwrap(),
+        Registry::open(options(Arc::clone(&store), vec![master()])).unwrap(),
+    ];
+    let pool = create_pool(&registries[0]);
+    describe(&registries[1], &pool);
+    let barrier = Barrier::new(8);
+    std::thread::scope(|s| {
+        for i in 0..8 {
+            let (r, barrier, pool) = (&registries[i % 2], &barrier, &pool);
+            s.spawn(move || {
+                barrier.wait();
+                ok(
+                    r,
+                    "AddCustomAttributes",
+                    &json!({"UserPoolId": pool, "CustomAttributes": [
+                        {"Name": format!("attr{i}"), "AttributeDataType": "String"}]}),
+                );
+            });
+        }
+    });
+    for r in &registries {
+        let names: Vec<String> = describe(r, &pool)["SchemaAttributes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["Name"].as_str().unwrap().to_owned())
+            .filter(|n| n.starts_with("custom:attr"))
+            .collect();
+        assert_eq!(names.len(), 8, "every concurrent change is kept: {names:?}");
+    }
+}
+
+#[test]
+fn a_registry_without_a_master_key_persists_no_pool() {
+    let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+    let r = Registry::open(options(Arc::clone(&store), Vec::new())).unwrap();
+    let pool = create_pool(&r);
+    assert_eq!(store.get_pool(&pool).unwrap(), None);
+    assert!(store.list_pools(None, 10).unwrap().is_empty());
+    // Its clients are in the store all the same (the pool reads them there).
+    let client = create_client(&r, &pool);
+    assert!(store.get_client(&pool, &client.0).unwrap().is_some());
+}
