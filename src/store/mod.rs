@@ -19,6 +19,8 @@ pub use crate::code::{CodePurpose, CodeRecord};
 use crate::schema::Attributes;
 
 mod memory;
+#[cfg(feature = "postgres")]
+mod postgres;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
@@ -26,6 +28,8 @@ mod sqlite;
 pub mod conformance;
 
 pub use memory::MemoryStore;
+#[cfg(feature = "postgres")]
+pub use postgres::PostgresStore;
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
 
