@@ -2,7 +2,7 @@
 
 use super::{ListUsersRequest, ListUsersResponse, User, UserPool, store_error};
 use crate::error::{Error, Result};
-use crate::filter::{Filter, FilterTarget};
+use crate::filter::{Filter, FilterAttribute, FilterTarget};
 use crate::hex;
 
 /// Cognito's page-size ceiling.
@@ -67,14 +67,33 @@ impl UserPool {
             .map(decode_token)
             .transpose()?;
         let case_insensitive = !self.config().case_sensitive();
+        // A case-sensitive filter on an attribute is a prefix the store can
+        // look up (`=` too: its value is a prefix of every match); the
+        // filter below still decides every user.
+        let prefix = filter.as_ref().and_then(|f| match f.attribute() {
+            FilterAttribute::Username | FilterAttribute::UserStatus | FilterAttribute::Status => {
+                None
+            }
+            a if a.is_case_insensitive(case_insensitive) => None,
+            a => Some((a.as_str(), f.value())),
+        });
         let mut matched = Vec::with_capacity(limit + 1);
         // Read until one match more than the page, so the token is only
         // returned when another page really exists.
         'scan: loop {
-            let batch = self
-                .store()
-                .list_users(self.id(), cursor.as_deref(), SCAN_BATCH)
-                .map_err(store_error)?;
+            let batch = match prefix {
+                Some((attribute, prefix)) => self.store().list_users_by_attribute_prefix(
+                    self.id(),
+                    attribute,
+                    prefix,
+                    cursor.as_deref(),
+                    SCAN_BATCH,
+                ),
+                None => self
+                    .store()
+                    .list_users(self.id(), cursor.as_deref(), SCAN_BATCH),
+            }
+            .map_err(store_error)?;
             let exhausted = batch.len() < SCAN_BATCH;
             for u in batch {
                 cursor = Some(u.username.clone());

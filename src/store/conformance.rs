@@ -51,6 +51,7 @@ pub fn run_all(new_store: &dyn Fn() -> Box<dyn Store>) {
     concurrent_pool_updates_of_one_version_admit_exactly_one(&*new_store());
     out_of_bounds_input_is_refused_and_nothing_is_written(&*new_store());
     the_largest_accepted_input_round_trips(&*new_store());
+    users_are_found_by_attribute_prefix_in_username_order(&*new_store());
 }
 
 /// A user record for tests.
@@ -1015,4 +1016,76 @@ pub fn the_largest_accepted_input_round_trips(s: &dyn Store) {
         s.find_user(POOL, &key).unwrap().map(|u| u.username),
         Some(name)
     );
+}
+
+/// `list_users_by_attribute_prefix`: byte-wise, case-sensitive prefixes of
+/// one attribute, users without it never listed, pages in username order.
+pub fn users_are_found_by_attribute_prefix_in_username_order(s: &dyn Store) {
+    // Usernames in the opposite order of their emails, so an answer in
+    // attribute order is caught.
+    let people: [(&str, Option<&str>); 9] = [
+        ("u9", Some("ali@example.com")),
+        ("u8", Some("alice@example.com")),
+        ("u7", Some("ALI@example.com")),
+        ("u6", Some("bob@example.com")),
+        ("u5", None),
+        ("u4", Some("ali\u{10FFFF}z")),
+        ("u3", Some("alj")),
+        ("u2", Some("été@example.com")),
+        ("u1", Some("al")),
+    ];
+    for (name, email) in people {
+        let mut u = sample_user(name);
+        u.attributes.remove("email");
+        if let Some(e) = email {
+            u.attributes.insert("email".to_owned(), e.to_owned());
+        }
+        u.attributes
+            .insert("custom:team".to_owned(), format!("team-{name}"));
+        s.insert_user(POOL, &u, &[format!("username:{name}")])
+            .unwrap();
+    }
+    let mut other = sample_user("u0");
+    other
+        .attributes
+        .insert("email".to_owned(), "ali@other.example".to_owned());
+    s.insert_user(OTHER_POOL, &other, &[]).unwrap();
+
+    let find = |attribute: &str, prefix: &str, after: Option<&str>, limit| -> Vec<String> {
+        s.list_users_by_attribute_prefix(POOL, attribute, prefix, after, limit)
+            .unwrap()
+            .into_iter()
+            .map(|u| u.username)
+            .collect()
+    };
+    assert_eq!(find("email", "ali", None, 10), ["u4", "u8", "u9"]);
+    assert_eq!(find("email", "ali", Some("u4"), 10), ["u8", "u9"]);
+    assert_eq!(find("email", "ali", Some("u8"), 10), ["u9"]);
+    assert_eq!(find("email", "ali", None, 2), ["u4", "u8"]);
+    assert_eq!(find("email", "ali@", None, 10), ["u9"]);
+    assert_eq!(
+        find("email", "al", None, 10),
+        ["u1", "u3", "u4", "u8", "u9"]
+    );
+    assert_eq!(find("email", "ALI", None, 10), ["u7"], "case-sensitive");
+    assert_eq!(find("email", "é", None, 10), ["u2"]);
+    assert_eq!(find("email", "ali\u{10FFFF}", None, 10), ["u4"]);
+    assert_eq!(
+        find("email", "", None, 10),
+        ["u1", "u2", "u3", "u4", "u6", "u7", "u8", "u9"],
+        "an empty prefix lists every user with the attribute"
+    );
+    assert!(find("email", "zed", None, 10).is_empty());
+    assert!(find("given_name", "", None, 10).is_empty());
+    assert_eq!(find("custom:team", "team-u3", None, 10), ["u3"]);
+    assert_eq!(find("sub", "sub-u6", None, 10), ["u6"]);
+    // Changes are seen at once.
+    let mut u3 = s.get_user(POOL, "u3").unwrap().unwrap();
+    u3.attributes
+        .insert("email".to_owned(), "alien@example.com".to_owned());
+    s.update_user(POOL, &u3, 1, &["username:u3".to_owned()])
+        .unwrap();
+    assert_eq!(find("email", "ali", None, 10), ["u3", "u4", "u8", "u9"]);
+    s.delete_user(POOL, "u9", 1).unwrap();
+    assert_eq!(find("email", "ali", None, 10), ["u3", "u4", "u8"]);
 }

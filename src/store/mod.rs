@@ -1,4 +1,6 @@
-//! Storage: the contracts a backend must keep, and the in-memory backend.
+//! Storage: the contracts a backend must keep, and three backends:
+//! [`MemoryStore`], `SqliteStore` (feature `sqlite`) and `PostgresStore`
+//! (feature `postgres`). The README's "Choosing a store" compares them.
 //!
 //! The pool never holds a lock while it hashes: it reads a record, computes,
 //! then writes back with a compare-and-swap on the record's `version`. Every
@@ -7,7 +9,13 @@
 //! `&self` and return owned records, so `Arc<dyn Store>` works and a store
 //! can be shared by many pools and threads.
 //!
-//! Every key is scoped by the pool id: one store can hold many pools.
+//! Every key is scoped by the pool id: one store can hold many pools, and
+//! [`PoolStore`] keeps the pools themselves and their app clients.
+//!
+//! Every store refuses, with [`StoreError::InvalidInput`] and before writing
+//! anything, keys over [`MAX_KEY_BYTES`] or containing NUL and values over
+//! [`MAX_VALUE_BYTES`] (the `check_*` functions), so an application tested
+//! against [`MemoryStore`] meets the limits of PostgreSQL in production.
 //!
 //! A backend proves it keeps these contracts by passing
 //! [`conformance`] (behind the `test-util` feature), unchanged.
@@ -430,6 +438,64 @@ pub trait UserStore: Send + Sync + fmt::Debug {
         after: Option<&str>,
         limit: usize,
     ) -> StoreResult<Vec<UserRecord>>;
+
+    /// Up to `limit` users of the pool whose attribute `attribute` (a key of
+    /// [`UserRecord::attributes`]) starts with `prefix`, byte for byte (an
+    /// empty prefix matches every user that has the attribute), in ascending
+    /// byte order of internal username, strictly after `after` when given.
+    ///
+    /// `ListUsers` uses it for case-sensitive filters on the searchable
+    /// attributes (`email ^= "ali"`), so a store that indexes them answers
+    /// without reading every user. The default pages through
+    /// [`list_users`](Self::list_users) and filters: correct for any store,
+    /// and as slow as reading every user.
+    ///
+    /// # Errors
+    /// `Unavailable` on backend failure.
+    fn list_users_by_attribute_prefix(
+        &self,
+        pool_id: &str,
+        attribute: &str,
+        prefix: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<UserRecord>> {
+        scan_users_by_attribute_prefix(self, pool_id, attribute, prefix, after, limit)
+    }
+}
+
+/// [`UserStore::list_users_by_attribute_prefix`] by reading every user
+/// through [`UserStore::list_users`]: the default, and the fallback of
+/// stores for attributes they do not index.
+///
+/// # Errors
+/// What `list_users` returns.
+pub fn scan_users_by_attribute_prefix<S: UserStore + ?Sized>(
+    store: &S,
+    pool_id: &str,
+    attribute: &str,
+    prefix: &str,
+    after: Option<&str>,
+    limit: usize,
+) -> StoreResult<Vec<UserRecord>> {
+    const BATCH: usize = 256;
+    let mut out = Vec::new();
+    let mut cursor = after.map(str::to_owned);
+    while out.len() < limit {
+        let batch = store.list_users(pool_id, cursor.as_deref(), BATCH)?;
+        let exhausted = batch.len() < BATCH;
+        cursor = batch.last().map(|u| u.username.clone());
+        out.extend(batch.into_iter().filter(|u| {
+            u.attributes
+                .get(attribute)
+                .is_some_and(|v| v.starts_with(prefix))
+        }));
+        if exhausted {
+            break;
+        }
+    }
+    out.truncate(limit);
+    Ok(out)
 }
 
 /// Pending one-time codes, keyed by pool, internal username and purpose.
@@ -604,7 +670,11 @@ pub trait TokenStore: Send + Sync + fmt::Debug {
     /// used before; `false` on every later call. Used for sessions and SRP
     /// secret blocks: without it a captured challenge answer could be replayed.
     /// The store may forget ids after `expires_at` (the caller refuses expired
-    /// ones itself).
+    /// ones itself). Callers give ids at most one hour of validity (sessions
+    /// and secret blocks live 3 to 15 minutes), so a store may forget an id
+    /// once an id consumed later expires more than an hour after it: the
+    /// first has expired by then. Without a clock of its own, that is how a
+    /// store keeps the set bounded.
     ///
     /// # Errors
     /// `Unavailable` on backend failure.

@@ -175,7 +175,46 @@ const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     CREATE INDEX clients_by_pool ON clients (pool, client_id);
     ",
+    // 3: the attributes ListUsers filters search, by value, so a prefix
+    // filter reads only the users it matches.
+    "
+    CREATE INDEX users_by_email ON users (pool, json_extract(attributes, '$.email'));
+    CREATE INDEX users_by_phone_number ON users (pool, json_extract(attributes, '$.phone_number'));
+    CREATE INDEX users_by_name ON users (pool, json_extract(attributes, '$.name'));
+    CREATE INDEX users_by_given_name ON users (pool, json_extract(attributes, '$.given_name'));
+    CREATE INDEX users_by_family_name ON users (pool, json_extract(attributes, '$.family_name'));
+    CREATE INDEX users_by_preferred_username
+        ON users (pool, json_extract(attributes, '$.preferred_username'));
+    CREATE INDEX users_by_sub ON users (pool, json_extract(attributes, '$.sub'));
+    ",
 ];
+
+/// The attributes migration 3 indexes (`ListUsers`' searchable ones).
+const INDEXED_ATTRIBUTES: [&str; 7] = [
+    "email",
+    "phone_number",
+    "name",
+    "given_name",
+    "family_name",
+    "preferred_username",
+    "sub",
+];
+
+/// The least string greater than every string that starts with `prefix`
+/// (in UTF-8 byte order, which is code point order): `prefix` with its last
+/// character replaced by the next one. `None` when there is none (an empty
+/// prefix, or one of `U+10FFFF` only).
+fn prefix_upper_bound(prefix: &str) -> Option<String> {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(last) = chars.pop() {
+        let next = (u32::from(last) + 1..=0x10_FFFF).find_map(char::from_u32);
+        if let Some(next) = next {
+            chars.push(next);
+            return Some(chars.into_iter().collect());
+        }
+    }
+    None
+}
 
 /// A [`Store`](super::Store) in an SQLite database. See the module docs for
 /// durability, concurrency and schema.
@@ -614,6 +653,42 @@ impl UserStore for SqliteStore {
             (pool_id, after, limit),
             user_from_row,
         )
+    }
+
+    fn list_users_by_attribute_prefix(
+        &self,
+        pool_id: &str,
+        attribute: &str,
+        prefix: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<UserRecord>> {
+        // Only the indexed attributes are named in the SQL text (the index
+        // is used only when the expression matches it literally).
+        let Some(attribute) = INDEXED_ATTRIBUTES.iter().find(|a| **a == attribute) else {
+            return super::scan_users_by_attribute_prefix(
+                self, pool_id, attribute, prefix, after, limit,
+            );
+        };
+        let value = format!("json_extract(u.attributes, '$.{attribute}')");
+        let upper = prefix_upper_bound(prefix);
+        let mut sql = format!(
+            "SELECT {USER_COLS} FROM users u WHERE u.pool = ?1 AND {value} >= ?2 \
+             AND substr({value}, 1, length(?2)) = ?2 AND u.username > ?3"
+        );
+        if upper.is_some() {
+            sql.push_str(&format!(" AND {value} < ?5"));
+        }
+        sql.push_str(" ORDER BY u.username LIMIT ?4");
+        let conn = self.lock();
+        let mut stmt = conn.prepare_cached(&sql).map_err(db)?;
+        let after = after.unwrap_or("");
+        let rows = match &upper {
+            Some(upper) => stmt.query(params![pool_id, prefix, after, sql_limit(limit), upper]),
+            None => stmt.query(params![pool_id, prefix, after, sql_limit(limit)]),
+        }
+        .map_err(db)?;
+        collect(rows, user_from_row)
     }
 }
 
@@ -1524,7 +1599,17 @@ mod tests {
             Err(StoreError::Unavailable(_))
         ));
 
-        corrupt("UPDATE users SET status = 'CONFIRMED', attributes = '{not json'");
+        // Malformed JSON cannot even be written (the attribute indexes parse
+        // it); JSON of the wrong shape can.
+        let conn = s.lock();
+        assert!(
+            conn.execute("UPDATE users SET attributes = '{not json'", [])
+                .is_err()
+        );
+        drop(conn);
+        corrupt("UPDATE users SET status = 'CONFIRMED', attributes = '{\"email\": 5}'");
+        unavailable(s.get_user("p", "carol"));
+        corrupt("UPDATE users SET attributes = '[]'");
         unavailable(s.get_user("p", "carol"));
 
         corrupt(
