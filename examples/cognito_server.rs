@@ -22,7 +22,19 @@
 //! * `GET /_health` — `ok` once the server listens.
 //!
 //! SigV4 signatures on admin calls are **not checked**: any credentials work.
-//! Everything lives in memory and is gone when the process stops.
+//!
+//! # Storage
+//!
+//! Without options everything lives in memory and is gone when the process
+//! stops. `--data-dir DIR` keeps pools, app clients, users, codes and tokens
+//! in the SQLite database `DIR/userpool.sqlite3`; `--postgres URL` keeps
+//! them in PostgreSQL, where several servers can share them. Either way the
+//! pools' secrets and signing keys are sealed under a master key that is
+//! not in the database: `--master-key-file FILE` (64 hexadecimal digits),
+//! else the environment variable `USERPOOL_MASTER_KEY`, else, with
+//! `--data-dir` only, `DIR/master.key`, created (mode 0600) on first start.
+//! After a restart the same pools, clients, users and refresh tokens are
+//! there, and tokens issued before it still verify.
 
 use std::error::Error;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -41,7 +53,8 @@ use serde_json::{Value, json};
 use tokio::sync::Semaphore;
 use userpool::Outbox;
 use userpool::password::HashingParams;
-use userpool::wire::{Registry, RegistryOptions};
+use userpool::store::{PostgresStore, SqliteStore, Store};
+use userpool::wire::{MasterKey, Registry, RegistryOptions};
 
 const USAGE: &str = "\
 cognito_server: a local Amazon Cognito User Pools endpoint (AWS JSON 1.1 over HTTP)
@@ -58,6 +71,13 @@ OPTIONS:
                                   made with them protect nothing -- never use this
                                   preset for real users' passwords
     --region <REGION>    region of the pool ids and token issuers [default: us-east-1]
+    --data-dir <DIR>     keep everything in the SQLite database DIR/userpool.sqlite3
+    --postgres <URL>     keep everything in PostgreSQL (several servers may share it),
+                         e.g. postgres://user@127.0.0.1:5432/userpool
+    --master-key-file <FILE>
+                         the key (64 hex digits) that seals the pools' secrets and
+                         signing keys in the database; else $USERPOOL_MASTER_KEY;
+                         else, with --data-dir, DIR/master.key (created if missing)
     -h, --help           print this help
 
 ROUTES:
@@ -69,8 +89,9 @@ ROUTES:
 
 SECURITY:
     Listens on 127.0.0.1 only. Admin (SigV4) calls are accepted with ANY
-    credentials: the signature is not checked. All state is in memory.
-    This is a development and test tool, not an identity provider.
+    credentials: the signature is not checked. Without --data-dir or
+    --postgres all state is in memory. This is a development and test tool,
+    not an identity provider.
 ";
 
 /// The browser headers amazon-cognito-identity-js and the AWS SDKs send.
@@ -85,6 +106,9 @@ struct Options {
     hashing: HashingParams,
     hashing_name: &'static str,
     region: String,
+    data_dir: Option<std::path::PathBuf>,
+    postgres: Option<String>,
+    master_key_file: Option<std::path::PathBuf>,
 }
 
 fn parse_args() -> Result<Option<Options>, Box<dyn Error>> {
@@ -93,6 +117,9 @@ fn parse_args() -> Result<Option<Options>, Box<dyn Error>> {
         hashing: HashingParams::OWASP,
         hashing_name: "owasp",
         region: "us-east-1".to_owned(),
+        data_dir: None,
+        postgres: None,
+        master_key_file: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -129,10 +156,91 @@ fn parse_args() -> Result<Option<Options>, Box<dyn Error>> {
                 }
             },
             "--region" => options.region = value("--region")?,
+            "--data-dir" => options.data_dir = Some(value("--data-dir")?.into()),
+            "--postgres" => options.postgres = Some(value("--postgres")?),
+            "--master-key-file" => {
+                options.master_key_file = Some(value("--master-key-file")?.into());
+            }
             other => return Err(format!("unknown argument {other} (see --help)").into()),
         }
     }
+    if options.data_dir.is_some() && options.postgres.is_some() {
+        return Err("--data-dir and --postgres exclude each other".into());
+    }
     Ok(Some(options))
+}
+
+/// A durable store, the key that seals the pools in it, and its description.
+type Storage = (Arc<dyn Store>, MasterKey, String);
+
+/// The store and master key the options ask for: `None` for memory only.
+fn storage(options: &Options) -> Result<Option<Storage>, Box<dyn Error>> {
+    let (store, described): (Arc<dyn Store>, String) = match (&options.data_dir, &options.postgres)
+    {
+        (Some(dir), _) => {
+            std::fs::create_dir_all(dir)?;
+            let path = dir.join("userpool.sqlite3");
+            let store = SqliteStore::open(&path)
+                .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+            (Arc::new(store), format!("SQLite {}", path.display()))
+        }
+        (None, Some(url)) => {
+            let store = PostgresStore::connect(url).map_err(|e| format!("PostgreSQL: {e}"))?;
+            (Arc::new(store), "PostgreSQL".to_owned())
+        }
+        (None, None) => return Ok(None),
+    };
+    let key = master_key(options)?;
+    Ok(Some((store, key, described)))
+}
+
+fn master_key(options: &Options) -> Result<MasterKey, Box<dyn Error>> {
+    let parse = |text: &str, from: &str| {
+        MasterKey::from_hex(text).map_err(|e| format!("master key from {from}: {}", e.message()))
+    };
+    if let Some(file) = &options.master_key_file {
+        let text = std::fs::read_to_string(file)
+            .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+        return Ok(parse(&text, &file.display().to_string())?);
+    }
+    if let Ok(text) = std::env::var("USERPOOL_MASTER_KEY") {
+        return Ok(parse(&text, "USERPOOL_MASTER_KEY")?);
+    }
+    let Some(dir) = &options.data_dir else {
+        return Err(
+            "--postgres needs a master key: --master-key-file FILE or USERPOOL_MASTER_KEY".into(),
+        );
+    };
+    let file = dir.join("master.key");
+    if let Ok(text) = std::fs::read_to_string(&file) {
+        return Ok(parse(&text, &file.display().to_string())?);
+    }
+    let key = MasterKey::generate().map_err(|e| e.message().to_owned())?;
+    write_private(&file, key.to_hex().as_bytes())?;
+    println!(
+        "created master key {} in {} (keep it apart from the database in production)",
+        key.id(),
+        file.display()
+    );
+    Ok(key)
+}
+
+/// Creates `path` readable by its owner only, refusing to replace a file.
+fn write_private(path: &std::path::Path, bytes: &[u8]) -> Result<(), Box<dyn Error>> {
+    use std::io::Write;
+    let mut open = std::fs::OpenOptions::new();
+    open.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        open.mode(0o600);
+    }
+    let mut file = open
+        .open(path)
+        .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    Ok(())
 }
 
 #[derive(Clone)]
@@ -160,12 +268,26 @@ fn main() -> Result<(), Box<dyn Error>> {
 
 async fn serve(options: Options) -> Result<(), Box<dyn Error>> {
     let outbox = Outbox::new();
-    let registry = Registry::new(RegistryOptions {
+    let mut registry_options = RegistryOptions {
         region: options.region.clone(),
         sender: Arc::new(outbox.clone()),
         hashing: options.hashing,
         ..RegistryOptions::default()
-    });
+    };
+    let storage = storage(&options)?;
+    let persistence = match storage {
+        Some((store, key, described)) => {
+            registry_options.store = store;
+            let line = format!("state in {described}, sealed with master key {}", key.id());
+            registry_options.master_keys = vec![key];
+            line
+        }
+        None => "state is in memory only".to_owned(),
+    };
+    // Blocking: reads and opens every stored pool before serving.
+    let registry = tokio::task::spawn_blocking(move || Registry::open(registry_options))
+        .await?
+        .map_err(|e| format!("cannot load the stored pools: {}", e.message()))?;
     let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
     let state = AppState {
         registry: Arc::new(registry),
@@ -193,7 +315,7 @@ async fn serve(options: Options) -> Result<(), Box<dyn Error>> {
         "cognito_server listening on http://{local} (hashing: {}, region: {}, {cores} worker permits)",
         options.hashing_name, options.region
     );
-    println!("SigV4 signatures are not checked; state is in memory only.");
+    println!("SigV4 signatures are not checked; {persistence}.");
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
