@@ -320,6 +320,31 @@ fn is_constraint(e: &rusqlite::Error) -> bool {
     e.sqlite_error_code() == Some(ErrorCode::ConstraintViolation)
 }
 
+/// Maps a failed insert: a constraint violation is a `Conflict` on `key`.
+fn conflict_on(key: &str) -> impl FnOnce(rusqlite::Error) -> StoreError + '_ {
+    move |e| {
+        if is_constraint(&e) {
+            StoreError::Conflict {
+                key: key.to_owned(),
+            }
+        } else {
+            db(e)
+        }
+    }
+}
+
+/// The row `sql` selects with `params`, if any, converted.
+fn query_one<T>(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+    convert: impl Fn(&Row<'_>) -> StoreResult<T>,
+) -> StoreResult<Option<T>> {
+    let mut stmt = conn.prepare_cached(sql).map_err(db)?;
+    let rows = stmt.query(params).map_err(db)?;
+    Ok(collect(rows, convert)?.pop())
+}
+
 fn immediate(conn: &mut Connection) -> StoreResult<Transaction<'_>> {
     conn.transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(db)
@@ -523,41 +548,31 @@ impl UserStore for SqliteStore {
                 opt_millis(user.last_sign_in_attempt),
             ],
         )
-        .map_err(|e| {
-            if is_constraint(&e) {
-                StoreError::Conflict {
-                    key: user.username.clone(),
-                }
-            } else {
-                db(e)
-            }
-        })?;
+        .map_err(conflict_on(&user.username))?;
         index_keys(&tx, pool_id, &user.username, keys)?;
         tx.commit().map_err(db)
     }
 
     fn get_user(&self, pool_id: &str, username: &str) -> StoreResult<Option<UserRecord>> {
-        let conn = self.lock();
-        let mut stmt = conn
-            .prepare_cached(&format!(
-                "SELECT {USER_COLS} FROM users u WHERE u.pool = ?1 AND u.username = ?2"
-            ))
-            .map_err(db)?;
-        let rows = stmt.query(params![pool_id, username]).map_err(db)?;
-        Ok(collect(rows, user_from_row)?.pop())
+        query_one(
+            &self.lock(),
+            &format!("SELECT {USER_COLS} FROM users u WHERE u.pool = ?1 AND u.username = ?2"),
+            params![pool_id, username],
+            user_from_row,
+        )
     }
 
     fn find_user(&self, pool_id: &str, key: &str) -> StoreResult<Option<UserRecord>> {
-        let conn = self.lock();
-        let mut stmt = conn
-            .prepare_cached(&format!(
+        query_one(
+            &self.lock(),
+            &format!(
                 "SELECT {USER_COLS} FROM user_keys k \
                  JOIN users u ON u.pool = k.pool AND u.username = k.username \
                  WHERE k.pool = ?1 AND k.key = ?2"
-            ))
-            .map_err(db)?;
-        let rows = stmt.query(params![pool_id, key]).map_err(db)?;
-        Ok(collect(rows, user_from_row)?.pop())
+            ),
+            params![pool_id, key],
+            user_from_row,
+        )
     }
 
     fn update_user(
@@ -1044,27 +1059,17 @@ impl GroupStore for SqliteStore {
                 millis(group.modified_at),
             ],
         )
-        .map_err(|e| {
-            if is_constraint(&e) {
-                StoreError::Conflict {
-                    key: group.name.clone(),
-                }
-            } else {
-                db(e)
-            }
-        })?;
+        .map_err(conflict_on(&group.name))?;
         Ok(())
     }
 
     fn get_group(&self, pool_id: &str, name: &str) -> StoreResult<Option<GroupRecord>> {
-        let conn = self.lock();
-        let mut stmt = conn
-            .prepare_cached(&format!(
-                "SELECT {GROUP_COLS} FROM groups g WHERE g.pool = ?1 AND g.name = ?2"
-            ))
-            .map_err(db)?;
-        let rows = stmt.query(params![pool_id, name]).map_err(db)?;
-        Ok(collect(rows, group_from_row)?.pop())
+        query_one(
+            &self.lock(),
+            &format!("SELECT {GROUP_COLS} FROM groups g WHERE g.pool = ?1 AND g.name = ?2"),
+            params![pool_id, name],
+            group_from_row,
+        )
     }
 
     fn update_group(&self, pool_id: &str, group: &GroupRecord) -> StoreResult<()> {
@@ -1269,15 +1274,7 @@ impl PoolStore for SqliteStore {
                 millis(pool.modified_at),
             ],
         )
-        .map_err(|e| {
-            if is_constraint(&e) {
-                StoreError::Conflict {
-                    key: pool.id.clone(),
-                }
-            } else {
-                db(e)
-            }
-        })?;
+        .map_err(conflict_on(&pool.id))?;
         Ok(())
     }
 
@@ -1375,27 +1372,17 @@ impl PoolStore for SqliteStore {
                 millis(client.modified_at),
             ],
         )
-        .map_err(|e| {
-            if is_constraint(&e) {
-                StoreError::Conflict {
-                    key: client.client_id.clone(),
-                }
-            } else {
-                db(e)
-            }
-        })?;
+        .map_err(conflict_on(&client.client_id))?;
         Ok(())
     }
 
     fn get_client(&self, pool_id: &str, client_id: &str) -> StoreResult<Option<ClientRecord>> {
-        let conn = self.lock();
-        let mut stmt = conn
-            .prepare_cached(&format!(
-                "SELECT {CLIENT_COLS} FROM clients WHERE client_id = ?1 AND pool = ?2"
-            ))
-            .map_err(db)?;
-        let rows = stmt.query(params![client_id, pool_id]).map_err(db)?;
-        Ok(collect(rows, client_from_row)?.pop())
+        query_one(
+            &self.lock(),
+            &format!("SELECT {CLIENT_COLS} FROM clients WHERE client_id = ?1 AND pool = ?2"),
+            params![client_id, pool_id],
+            client_from_row,
+        )
     }
 
     fn find_client(&self, client_id: &str) -> StoreResult<Option<(String, ClientRecord)>> {
