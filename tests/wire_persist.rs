@@ -559,3 +559,55 @@ fn list_users_filters_give_the_same_pages_in_every_store() {
             .unwrap();
     }
 }
+
+#[test]
+fn rotated_signing_keys_are_persisted_and_old_tokens_still_verify() {
+    let db = TempDb::new("rotate");
+    let open = || {
+        let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&db.0).unwrap());
+        Registry::open(options(store, vec![master()])).unwrap()
+    };
+    let r = open();
+    let pool = create_pool(&r);
+    let client = create_client(&r, &pool);
+    confirmed_user(&r, &pool, "kim@example.com");
+    let before = sign_in(&r, &client, "kim@example.com");
+    let next = KeySet::generate().unwrap();
+    r.rotate_keys(&pool, next.clone()).unwrap();
+    let after = sign_in(&r, &client, "kim@example.com");
+    drop(r);
+
+    let r = open();
+    let p = r.pool(&pool).unwrap();
+    let jwks: Value = serde_json::from_str(&p.jwks_json()).unwrap();
+    let kids: Vec<&str> = jwks["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["kid"].as_str().unwrap())
+        .collect();
+    assert_eq!(kids.len(), 4, "current and previous generation: {kids:?}");
+    assert!(kids.contains(&next.access_kid()) && kids.contains(&keys().access_kid()));
+    let header_kid = |token: &Value| {
+        use base64::Engine as _;
+        let head = token.as_str().unwrap().split('.').next().unwrap();
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(head)
+            .unwrap();
+        serde_json::from_slice::<Value>(&bytes).unwrap()["kid"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(header_kid(&before["AccessToken"]), keys().access_kid());
+    assert_eq!(header_kid(&after["AccessToken"]), next.access_kid());
+    for tokens in [&before, &after] {
+        ok(
+            &r,
+            "GetUser",
+            &json!({"AccessToken": tokens["AccessToken"]}),
+        );
+    }
+    let fresh = sign_in(&r, &client, "kim@example.com");
+    assert_eq!(header_kid(&fresh["IdToken"]), next.id_kid());
+}

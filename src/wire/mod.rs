@@ -456,10 +456,57 @@ impl Registry {
                 Err(e) => return Err(registry_store_error(e)),
             }
         }
-        Err(Error::new(
-            ErrorCode::TooManyRequests,
-            "Too many concurrent changes to this user pool; retry the request.",
-        ))
+        Err(pool_contention())
+    }
+
+    /// Makes `next` the current signing keys of pool `id`; the current ones
+    /// become the previous generation, so tokens they signed keep verifying
+    /// (see [`KeySet::rotate`]). A persisted pool's sealed keys are replaced
+    /// in the store with a compare-and-swap, so every process sharing it, and
+    /// this one after a restart, signs with `next`.
+    ///
+    /// # Errors
+    /// `ResourceNotFoundException`; `TooManyRequestsException` if concurrent
+    /// changes keep winning; `InternalErrorException` if the store fails or
+    /// the stored secrets cannot be opened.
+    pub fn rotate_keys(&self, id: &str, next: KeySet) -> Result<()> {
+        for _ in 0..16 {
+            let entry = self.entry(id)?;
+            let Some(version) = entry.version else {
+                entry.pool.rotate_keys(next);
+                return Ok(());
+            };
+            let Some(mut record) = self
+                .options
+                .store
+                .get_pool(id)
+                .map_err(registry_store_error)?
+            else {
+                return Err(pool_not_found(id));
+            };
+            if record.version != version {
+                continue;
+            }
+            let mut secrets = persist::open_secrets(&self.options.master_keys, &record)?;
+            secrets.keys.rotate(next.clone());
+            let Some(master) = self.options.master_keys.first() else {
+                return Err(Error::internal("A persistent registry has no master key."));
+            };
+            record.sealed_secrets = persist::seal_secrets(master, id, &secrets)?;
+            record.sealing_key_id = master.id().to_owned();
+            record.modified_at = self.options.clock.now();
+            match self.options.store.update_pool(&record, version) {
+                Ok(()) => {
+                    // The next request rebuilds the pool from the record.
+                    self.write().remove(id);
+                    return Ok(());
+                }
+                Err(StoreError::VersionMismatch) => {}
+                Err(StoreError::NotFound) => return Err(pool_not_found(id)),
+                Err(e) => return Err(registry_store_error(e)),
+            }
+        }
+        Err(pool_contention())
     }
 
     /// Removes the pool `id`. A persisted pool is deleted from the store
@@ -606,6 +653,14 @@ impl Registry {
 
 fn truncate(s: &str, n: usize) -> String {
     s.chars().take(n).collect()
+}
+
+/// The answer when compare-and-swap retries on a pool record keep losing.
+fn pool_contention() -> Error {
+    Error::new(
+        ErrorCode::TooManyRequests,
+        "Too many concurrent changes to this user pool; retry the request.",
+    )
 }
 
 /// A store failure seen by the registry.
