@@ -260,22 +260,42 @@ fn main() -> Result<(), Box<dyn Error>> {
             std::process::exit(2);
         }
     };
+    // The stores are synchronous (the `postgres` client drives a runtime of
+    // its own, which must not run on one of tokio's threads): open them, and
+    // load the stored pools, before tokio starts.
+    let outbox = Outbox::new();
+    let (registry, persistence) = match open_registry(&options, &outbox) {
+        Ok(opened) => opened,
+        Err(e) => {
+            eprintln!("cognito_server: {e}");
+            std::process::exit(1);
+        }
+    };
+    let registry = Arc::new(registry);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(serve(options))
+    let served = runtime.block_on(serve(options, Arc::clone(&registry), outbox, &persistence));
+    // Dropped here, outside the runtime: closing PostgreSQL connections
+    // blocks, which tokio forbids on its own threads.
+    drop(runtime);
+    drop(registry);
+    if served.is_ok() {
+        println!("cognito_server stopped");
+    }
+    served
 }
 
-async fn serve(options: Options) -> Result<(), Box<dyn Error>> {
-    let outbox = Outbox::new();
+/// The registry the options ask for, its stored pools loaded, and a line
+/// saying where its state lives.
+fn open_registry(options: &Options, outbox: &Outbox) -> Result<(Registry, String), Box<dyn Error>> {
     let mut registry_options = RegistryOptions {
         region: options.region.clone(),
         sender: Arc::new(outbox.clone()),
         hashing: options.hashing,
         ..RegistryOptions::default()
     };
-    let storage = storage(&options)?;
-    let persistence = match storage {
+    let persistence = match storage(options)? {
         Some((store, key, described)) => {
             registry_options.store = store;
             let line = format!("state in {described}, sealed with master key {}", key.id());
@@ -284,13 +304,20 @@ async fn serve(options: Options) -> Result<(), Box<dyn Error>> {
         }
         None => "state is in memory only".to_owned(),
     };
-    // Blocking: reads and opens every stored pool before serving.
-    let registry = tokio::task::spawn_blocking(move || Registry::open(registry_options))
-        .await?
+    let registry = Registry::open(registry_options)
         .map_err(|e| format!("cannot load the stored pools: {}", e.message()))?;
+    Ok((registry, persistence))
+}
+
+async fn serve(
+    options: Options,
+    registry: Arc<Registry>,
+    outbox: Outbox,
+    persistence: &str,
+) -> Result<(), Box<dyn Error>> {
     let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
     let state = AppState {
-        registry: Arc::new(registry),
+        registry,
         outbox,
         permits: Arc::new(Semaphore::new(cores)),
     };
@@ -319,8 +346,17 @@ async fn serve(options: Options) -> Result<(), Box<dyn Error>> {
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
-    println!("cognito_server stopped");
     Ok(())
+}
+
+/// The pool `id`, looked up off the async threads (a persistent registry
+/// reads the store, which blocks).
+async fn find_pool(state: &AppState, id: String) -> Option<userpool::UserPool> {
+    let registry = Arc::clone(&state.registry);
+    tokio::task::spawn_blocking(move || registry.pool(&id).ok())
+        .await
+        .ok()
+        .flatten()
 }
 
 /// Resolves on Ctrl-C or SIGTERM.
@@ -500,9 +536,9 @@ fn pool_not_found(pool_id: &str) -> Response {
 
 /// `GET /{poolId}/.well-known/jwks.json`.
 async fn jwks(State(state): State<AppState>, Path(pool_id): Path<String>) -> Response {
-    match state.registry.pool(&pool_id) {
-        Ok(pool) => json_response(StatusCode::OK, pool.jwks_json()),
-        Err(_) => pool_not_found(&pool_id),
+    match find_pool(&state, pool_id.clone()).await {
+        Some(pool) => json_response(StatusCode::OK, pool.jwks_json()),
+        None => pool_not_found(&pool_id),
     }
 }
 
@@ -517,7 +553,7 @@ async fn openid_configuration(
     Path(pool_id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let Ok(pool) = state.registry.pool(&pool_id) else {
+    let Some(pool) = find_pool(&state, pool_id.clone()).await else {
         return pool_not_found(&pool_id);
     };
     let host = headers
