@@ -194,6 +194,35 @@ impl UserStore for MemoryStore {
             .map(|(_, u)| u.clone())
             .collect())
     }
+
+    /// No index: a walk of the pool in username order, but one that clones
+    /// only the matches (the default clones every user it reads).
+    fn list_users_by_attribute_prefix(
+        &self,
+        pool_id: &str,
+        attribute: &str,
+        prefix: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<UserRecord>> {
+        let st = self.lock();
+        let start = match after {
+            Some(a) => Bound::Excluded(pool_user(pool_id, a)),
+            None => Bound::Included(pool_user(pool_id, "")),
+        };
+        Ok(st
+            .users
+            .range((start, Bound::Unbounded))
+            .take_while(|((p, _), _)| p == pool_id)
+            .filter(|(_, u)| {
+                u.attributes
+                    .get(attribute)
+                    .is_some_and(|v| v.starts_with(prefix))
+            })
+            .take(limit)
+            .map(|(_, u)| u.clone())
+            .collect())
+    }
 }
 
 impl CodeStore for MemoryStore {

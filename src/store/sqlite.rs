@@ -687,8 +687,19 @@ impl UserStore for SqliteStore {
         };
         let value = format!("json_extract(u.attributes, '$.{attribute}')");
         let upper = prefix_upper_bound(prefix);
+        // Without ANALYZE statistics SQLite's planner prefers walking the
+        // primary key in username order, evaluating json_extract on every
+        // user of the pool (50 ms at 100 000 users); the attribute index
+        // reads only the matches (0.2 ms). A non-empty prefix names the
+        // index; an empty one matches every user that has the attribute,
+        // where username order is the better walk.
+        let hint = if prefix.is_empty() {
+            String::new()
+        } else {
+            format!(" INDEXED BY users_by_{attribute}")
+        };
         let mut sql = format!(
-            "SELECT {USER_COLS} FROM users u WHERE u.pool = ?1 AND {value} >= ?2 \
+            "SELECT {USER_COLS} FROM users u{hint} WHERE u.pool = ?1 AND {value} >= ?2 \
              AND substr({value}, 1, length(?2)) = ?2 AND u.username > ?3"
         );
         if upper.is_some() {
