@@ -94,6 +94,16 @@
 //! the column. PostgreSQL's `text` cannot hold NUL: keys with NUL are
 //! refused on write ([`check_key`](super::check_key)), and a lookup by one
 //! finds nothing without asking the server.
+//!
+//! The attributes `ListUsers` searches (`email`, `phone_number`, `name`,
+//! `given_name`, `family_name`, `preferred_username`, `sub`) are indexed
+//! by value, the first 128 characters of each in byte order (migration 2),
+//! so that [`list_users_by_attribute_prefix`](UserStore::list_users_by_attribute_prefix)
+//! reads only the users a prefix matches. The indexed expression parses the
+//! JSON with every `\u0000` escape read as `\u0001` (`jsonb` refuses NUL),
+//! so no value, however long and whatever it holds, makes a write fail;
+//! the store checks every match against the real value. JSON that does not
+//! parse cannot be written at all.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -307,6 +317,54 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX clients_order ON clients (left(pool, 128), left(client_id, 128));
     "#,
+    // 2: the attributes ListUsers filters search, by value, so that a
+    // prefix filter reads only the users it matches.
+    r#"
+    -- The value of one attribute, as the attribute indexes hold it. text
+    -- cannot hold NUL, so jsonb refuses the escape \u0000: every \u0000 of
+    -- the JSON becomes \u0001 before it is parsed. Only the last character
+    -- of the six changes, so the JSON stays valid whether the backslash
+    -- starts an escape or ends an escaped backslash: NUL becomes U+0001 and
+    -- the characters `\u0000` become `\u0001`. That makes a few false
+    -- matches, which the store filters out, and never a failed write.
+    CREATE FUNCTION userpool_attribute(attributes text, attribute text) RETURNS text
+        LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+        AS $$ SELECT pg_catalog.jsonb_object_field_text(pg_catalog.replace(
+            attributes, E'\\u0000', E'\\u0001')::pg_catalog.jsonb, attribute) $$;
+
+    -- The first 128 characters of each value (a B-tree row must stay under
+    -- about 2.7 kB; values may be far longer), compared byte by byte. Not
+    -- partial, though users without the attribute then have an entry too:
+    -- the planner uses the statistics ANALYZE gathers on the expressions of
+    -- full indexes only, and without them it cannot tell a prefix most users
+    -- share (read the pool in username order) from a rare one (read the
+    -- index).
+    CREATE INDEX users_by_email ON users (left(pool, 128),
+        (left(userpool_attribute(attributes, 'email'), 128) COLLATE "C"));
+    CREATE INDEX users_by_phone_number ON users (left(pool, 128),
+        (left(userpool_attribute(attributes, 'phone_number'), 128) COLLATE "C"));
+    CREATE INDEX users_by_name ON users (left(pool, 128),
+        (left(userpool_attribute(attributes, 'name'), 128) COLLATE "C"));
+    CREATE INDEX users_by_given_name ON users (left(pool, 128),
+        (left(userpool_attribute(attributes, 'given_name'), 128) COLLATE "C"));
+    CREATE INDEX users_by_family_name ON users (left(pool, 128),
+        (left(userpool_attribute(attributes, 'family_name'), 128) COLLATE "C"));
+    CREATE INDEX users_by_preferred_username ON users (left(pool, 128),
+        (left(userpool_attribute(attributes, 'preferred_username'), 128) COLLATE "C"));
+    CREATE INDEX users_by_sub ON users (left(pool, 128),
+        (left(userpool_attribute(attributes, 'sub'), 128) COLLATE "C"));
+    "#,
+];
+
+/// The attributes migration 2 indexes (`ListUsers`' searchable ones).
+const INDEXED_ATTRIBUTES: [&str; 7] = [
+    "email",
+    "phone_number",
+    "name",
+    "given_name",
+    "family_name",
+    "preferred_username",
+    "sub",
 ];
 
 /// A [`Store`](super::Store) in a PostgreSQL database, shared safely by
@@ -1202,6 +1260,137 @@ impl UserStore for PostgresStore {
                 .collect::<StoreResult<Vec<_>>>()?)
         })
     }
+
+    /// Reads the attribute indexes (see the module docs) for the
+    /// attributes they cover, and scans
+    /// ([`scan_users_by_attribute_prefix`](super::scan_users_by_attribute_prefix))
+    /// for the others and for a prefix with NUL.
+    fn list_users_by_attribute_prefix(
+        &self,
+        pool_id: &str,
+        attribute: &str,
+        prefix: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<UserRecord>> {
+        // Only the indexed attributes are named in the SQL text (an index
+        // serves only an expression that matches it literally). No indexed
+        // form holds NUL: a prefix with one is left to the scan.
+        //
+        // The index holds the first 128 characters of each value's
+        // `indexed_form`: the query finds every user whose value starts
+        // with the prefix, and a rare few more (the indexed form does not
+        // tell NUL from U+0001), told apart here; so a page is read again
+        // after its last user until `limit` users match or none are left.
+        let indexed = INDEXED_ATTRIBUTES.iter().find(|a| **a == attribute);
+        let Some(attribute) = indexed.filter(|_| !prefix.contains('\0')) else {
+            return super::scan_users_by_attribute_prefix(
+                self, pool_id, attribute, prefix, after, limit,
+            );
+        };
+        if !storable(&[pool_id]) || limit == 0 {
+            return Ok(Vec::new());
+        }
+        let whole = indexed_form(prefix);
+        let head: String = whole.chars().take(128).collect();
+        let long = head.len() < whole.len();
+        let upper = prefix_upper_bound(&head);
+        self.auto(|sql| {
+            let mut out = Vec::new();
+            let mut cursor = after.map(str::to_owned);
+            loop {
+                let want = limit - out.len();
+                let (cmp, bound) = page_bound(cursor.as_deref());
+                let query = prefix_query(attribute, cmp, upper.is_some(), long);
+                let limit_param = sql_limit(want);
+                let mut params: Vec<&(dyn ToSql + Sync)> = vec![&pool_id, &head, &bound];
+                if let Some(upper) = &upper {
+                    params.push(upper);
+                }
+                if long {
+                    params.push(&whole);
+                }
+                params.push(&limit_param);
+                let rows = sql.query(&query, &params)?;
+                let read = rows.len();
+                for row in &rows {
+                    let user = user_from_row(row)?;
+                    cursor = Some(user.username.clone());
+                    if user
+                        .attributes
+                        .get(*attribute)
+                        .is_some_and(|v| v.starts_with(prefix))
+                    {
+                        out.push(user);
+                    }
+                }
+                if read < want || out.len() >= limit {
+                    return Ok(out);
+                }
+            }
+        })
+    }
+}
+
+/// `s` as `userpool_attribute` (migration 2) reads it from the stored
+/// JSON: NUL turned into U+0001 and the characters `\u0000` into `\u0001`.
+/// A value starts with a prefix only if its indexed form starts with the
+/// prefix's indexed form.
+fn indexed_form(s: &str) -> String {
+    s.replace('\0', "\u{1}").replace("\\u0000", "\\u0001")
+}
+
+/// The least string greater than every string that starts with `prefix`
+/// (in UTF-8 byte order, which is code point order): `prefix` with its last
+/// character replaced by the next one. `None` when there is none (an empty
+/// prefix, or one of `U+10FFFF` only).
+fn prefix_upper_bound(prefix: &str) -> Option<String> {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(last) = chars.pop() {
+        let next = (u32::from(last) + 1..=0x10_FFFF).find_map(char::from_u32);
+        if let Some(next) = next {
+            chars.push(next);
+            return Some(chars.into_iter().collect());
+        }
+    }
+    None
+}
+
+/// The query of one page of [`UserStore::list_users_by_attribute_prefix`]
+/// for an indexed `attribute`. Its parameters: the pool, the first 128
+/// characters of the prefix's [`indexed_form`], the page bound (compared
+/// with `cmp`, as from [`page_bound`]), when `upper` the
+/// [`prefix_upper_bound`] of those 128 characters, when `long` the whole
+/// indexed form (longer than 128 characters), and the limit.
+///
+/// The range finds the users whose first 128 indexed characters start with
+/// the prefix's, from the attribute's index (`users_by_<attribute>`) when
+/// few do, or in username order when many do (the planner knows which
+/// from the index's statistics); `starts_with` checks the rest of a long
+/// prefix.
+fn prefix_query(attribute: &str, cmp: &str, upper: bool, long: bool) -> String {
+    let value = format!("userpool_attribute(u.attributes, '{attribute}')");
+    let indexed = format!("(left({value}, 128) COLLATE \"C\")");
+    let mut sql = format!(
+        "SELECT {USER_COLS} FROM users u \
+         WHERE left(u.pool, 128) = left($1, 128) AND u.pool = $1 AND {indexed} >= $2 \
+         AND left(u.username, 128) >= left($3, 128) AND u.username {cmp} $3"
+    );
+    let mut next = 4;
+    if upper {
+        sql.push_str(&format!(" AND {indexed} < ${next}"));
+        next += 1;
+    }
+    if long {
+        sql.push_str(&format!(
+            " AND pg_catalog.starts_with({value} COLLATE \"C\", ${next})"
+        ));
+        next += 1;
+    }
+    sql.push_str(&format!(
+        " ORDER BY left(u.username, 128), u.username LIMIT ${next}"
+    ));
+    sql
 }
 
 /// After a compare-and-swap changed no row: `NotFound` if the row is gone,
@@ -2455,7 +2644,15 @@ mod tests {
         corrupt("UPDATE users SET status = 'BOGUS'");
         user_unavailable("status");
 
-        corrupt("UPDATE users SET status = 'CONFIRMED', attributes = '{not json'");
+        // Malformed JSON cannot even be written (the attribute indexes parse
+        // it); JSON of the wrong shape can.
+        assert!(
+            schema
+                .raw()
+                .batch_execute("UPDATE users SET attributes = '{not json'")
+                .is_err()
+        );
+        corrupt(r#"UPDATE users SET status = 'CONFIRMED', attributes = '{"email": 5}'"#);
         user_unavailable("attributes");
         // The message tells where the JSON broke, never what it says.
         corrupt(r#"UPDATE users SET attributes = '"s3cret value"'"#);
@@ -3174,6 +3371,149 @@ mod tests {
             deleter.commit().unwrap();
         });
         assert!(added.load(Ordering::SeqCst));
+    }
+
+    /// Values the attribute indexes cannot hold whole or as they are —
+    /// longer than their 128 characters, with NUL, U+0001 or the characters
+    /// `\u0000` — are stored, and a prefix search finds exactly the users a
+    /// scan finds, page after page.
+    #[test]
+    fn attribute_prefix_search_agrees_with_a_scan_on_awkward_values() {
+        let Some(url) = url() else { return };
+        let schema = TempSchema::new(&url, "prefix");
+        let s = schema.store();
+        let long = "é".repeat(127) + "x";
+        let emails = [
+            "a\0b".to_owned(),
+            "a\u{1}b".to_owned(),
+            "a\0".to_owned(),
+            "a\\u0000b".to_owned(),
+            "a\\u0001b".to_owned(),
+            "a\\\0".to_owned(),
+            format!("{long}a"),
+            format!("{long}b"),
+            format!("{long}ab"),
+            long.clone(),
+            incompressible(11, 2048),
+            incompressible(12, 100_000),
+            "\u{10FFFF}\u{10FFFF}".to_owned(),
+            "\u{10FFFF}a".to_owned(),
+            String::new(),
+        ];
+        for (i, email) in emails.iter().enumerate() {
+            let mut u = conformance::sample_user(&format!("u{:02}", 99 - i));
+            for a in INDEXED_ATTRIBUTES {
+                u.attributes.insert(a.to_owned(), email.clone());
+            }
+            s.insert_user("p", &u, &[]).unwrap();
+        }
+        s.insert_user("p", &conformance::sample_user("plain"), &[])
+            .unwrap();
+        let mut prefixes: Vec<String> = [
+            "",
+            "a",
+            "a\0",
+            "a\u{1}",
+            "a\\u0000",
+            "a\\u0001",
+            "a\\",
+            "\u{10FFFF}",
+            "\u{10FFFF}\u{10FFFF}",
+            "é",
+            "plain",
+            "z",
+        ]
+        .iter()
+        .map(|p| (*p).to_owned())
+        .collect();
+        prefixes.extend([
+            long.clone(),
+            format!("{long}a"),
+            format!("{long}b"),
+            emails[10].clone(),
+            emails[11][..1000].to_owned(),
+        ]);
+        for attribute in INDEXED_ATTRIBUTES.iter().chain(&["custom:none"]) {
+            for prefix in &prefixes {
+                let expected: Vec<String> = crate::store::scan_users_by_attribute_prefix(
+                    &s, "p", attribute, prefix, None, 100,
+                )
+                .unwrap()
+                .into_iter()
+                .map(|u| u.username)
+                .collect();
+                for page in [1, 2, 100] {
+                    let mut got = Vec::new();
+                    let mut after: Option<String> = None;
+                    loop {
+                        let batch = s
+                            .list_users_by_attribute_prefix(
+                                "p",
+                                attribute,
+                                prefix,
+                                after.as_deref(),
+                                page,
+                            )
+                            .unwrap();
+                        assert!(batch.len() <= page);
+                        let Some(last) = batch.last() else { break };
+                        after = Some(last.username.clone());
+                        got.extend(batch.into_iter().map(|u| u.username));
+                    }
+                    assert_eq!(got, expected, "{attribute} ^= {prefix:?}, pages of {page}");
+                }
+            }
+        }
+        let found = |prefix: &str| {
+            s.list_users_by_attribute_prefix("p", "email", prefix, None, 100)
+                .unwrap()
+                .len()
+        };
+        assert_eq!(found("a\0"), 2, "a\\0b and a\\0");
+        assert_eq!(found(&format!("{long}a")), 2);
+        assert_eq!(found(""), emails.len() + 1);
+    }
+
+    /// A selective prefix is answered from the attribute's index, not by
+    /// reading the pool.
+    #[test]
+    fn a_selective_prefix_is_read_from_the_index() {
+        let Some(url) = url() else { return };
+        let schema = TempSchema::new(&url, "explain");
+        let s = schema.store();
+        s.insert_user("p", &conformance::sample_user("first"), &[])
+            .unwrap();
+        let mut raw = schema.raw();
+        raw.batch_execute(
+            "INSERT INTO users (pool, username, attributes, status, enabled, created_at, \
+             modified_at, failed_sign_ins, version) \
+             SELECT 'p', 'user' || i, pg_catalog.json_build_object('sub', 'sub-' || i, \
+             'email', 'user' || pg_catalog.lpad(i::text, 5, '0') || '@example.com')::text, \
+             'CONFIRMED', true, 0, 0, 0, 1 FROM pg_catalog.generate_series(1, 5000) i; \
+             ANALYZE users",
+        )
+        .unwrap();
+        for cmp in [">=", ">"] {
+            let sql = prefix_query("email", cmp, true, false);
+            raw.batch_execute(&format!("PREPARE q AS {sql}")).unwrap();
+            let plan: String = raw
+                .simple_query("EXPLAIN EXECUTE q('p', 'user0424', '', 'user0425', 60)")
+                .unwrap()
+                .into_iter()
+                .filter_map(|m| match m {
+                    postgres::SimpleQueryMessage::Row(r) => r.get(0).map(str::to_owned),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            assert!(plan.contains("users_by_email"), "{plan}");
+            raw.batch_execute("DEALLOCATE q").unwrap();
+        }
+        let got = s
+            .list_users_by_attribute_prefix("p", "email", "user0424", None, 60)
+            .unwrap();
+        assert_eq!(got.len(), 10);
+        assert!(got.windows(2).all(|w| w[0].username < w[1].username));
     }
 
     #[test]
