@@ -51,8 +51,43 @@ impl UserPool {
         })
     }
 
-    /// The client a stored record describes.
+    /// The client a stored record describes, decoded once per distinct
+    /// record (the settings parsed, the secret unsealed): every operation
+    /// that names a client reads its record, and most records never change.
     fn client_from_record(&self, record: ClientRecord) -> Result<AppClient> {
+        if let Some(client) = self.decoded(&record) {
+            return Ok(client);
+        }
+        let client = self.decode_client(record.clone())?;
+        let mut cache = self.decoded_cache();
+        // Bounded by the store's quota of clients per pool; entries of
+        // deleted clients are dropped when the cache is full.
+        if cache.len() >= MAX_CLIENTS_PER_POOL {
+            cache.clear();
+        }
+        cache.insert(record.client_id.clone(), (record, client.clone()));
+        Ok(client)
+    }
+
+    fn decoded_cache(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, (ClientRecord, AppClient)>>
+    {
+        self.inner
+            .decoded_clients
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The client decoded earlier from a record equal to `record`.
+    fn decoded(&self, record: &ClientRecord) -> Option<AppClient> {
+        self.decoded_cache()
+            .get(&record.client_id)
+            .filter(|(seen, _)| seen == record)
+            .map(|(_, client)| client.clone())
+    }
+
+    fn decode_client(&self, record: ClientRecord) -> Result<AppClient> {
         let config = AppClientConfig::from_stored_json(&record.definition)?;
         let secret = record
             .sealed_secret
@@ -114,11 +149,16 @@ impl UserPool {
         }
     }
 
-    /// Whether any app client of the pool allows `flow` (settings only: no
-    /// secret is opened).
+    /// Whether any app client of the pool allows `flow`. A client not yet
+    /// decoded has only its settings parsed: no secret is opened, so a pool
+    /// that cannot open a client's secret can still sign users up.
     pub(super) fn any_client_allows(&self, flow: AuthFlow) -> Result<bool> {
         for record in self.client_records()? {
-            if AppClientConfig::from_stored_json(&record.definition)?.allows(flow) {
+            let allows = match self.decoded(&record) {
+                Some(client) => client.config().allows(flow),
+                None => AppClientConfig::from_stored_json(&record.definition)?.allows(flow),
+            };
+            if allows {
                 return Ok(true);
             }
         }

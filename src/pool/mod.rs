@@ -11,6 +11,7 @@ use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 
 use ring::hmac;
 
+use crate::client::AppClient;
 use crate::clock::{Clock, SystemClock, Timestamp};
 use crate::code::{self, CodeContext, Verdict};
 use crate::config::{AliasAttribute, PoolConfig, UsernameAttribute};
@@ -20,7 +21,9 @@ use crate::password::{self, HashingParams, PasswordHash};
 use crate::random;
 use crate::seal::{self, POOL_SECRET_LEN, SealKey};
 use crate::secret::{Code, Password};
-use crate::store::{CodePurpose, CodeRecord, MemoryStore, Store, StoreError, UserRecord};
+use crate::store::{
+    ClientRecord, CodePurpose, CodeRecord, MemoryStore, Store, StoreError, UserRecord,
+};
 use crate::token::{KeySet, TokenVerifier};
 
 mod admin;
@@ -74,6 +77,9 @@ struct Inner {
     secret_block_key: SealKey,
     fake_user_key: [u8; 32],
     client_secret_key: SealKey,
+    /// Clients already decoded, by id, with the record they came from: a
+    /// record read again that is equal is not parsed and unsealed again.
+    decoded_clients: std::sync::Mutex<std::collections::HashMap<String, (ClientRecord, AppClient)>>,
     signing: RwLock<Signing>,
     issuer: String,
     /// A hash of a random password, verified against when a user does not
@@ -251,6 +257,7 @@ impl UserPoolBuilder {
                 secret_block_key,
                 fake_user_key,
                 client_secret_key,
+                decoded_clients: std::sync::Mutex::default(),
                 signing: RwLock::new(Signing {
                     keys: Arc::new(keys),
                     verifier,

@@ -323,3 +323,64 @@ fn every_operation_that_names_a_client_refuses_an_unknown_one() {
     );
     sign_in(&h, &known, JANE, PASSWORD);
 }
+
+/// Two pool objects over one store, as two processes would have: a client
+/// changed, deleted or replaced (same id, new settings) through one is what
+/// the other serves at its next request, although each keeps decoded
+/// clients to avoid parsing them on every call.
+#[test]
+fn another_process_sees_client_changes_at_its_next_request() {
+    let a = quickstart();
+    let b = super::common::build_pool(
+        super::common::quickstart_config().build().unwrap(),
+        a.store.clone(),
+        &a.clock,
+        &a.outbox,
+    );
+    confirmed(&a, JANE);
+    let client = add_client(&a, password_client_config("web"));
+    let id = client.id().to_owned();
+    let through_b =
+        |id: &str| b.initiate_auth(InitiateAuthRequest::user_password(id, JANE, PASSWORD));
+    assert!(through_b(&id).is_ok(), "B decodes and caches the client");
+
+    // Updated through A: B refuses the flow it no longer allows.
+    a.pool
+        .update_user_pool_client(
+            &id,
+            AppClientConfig::builder("web")
+                .explicit_auth_flows([AuthFlow::UserSrpAuth])
+                .build()
+                .unwrap(),
+        )
+        .unwrap();
+    let e = refused(through_b(&id));
+    assert_eq!(e.code(), ErrorCode::InvalidParameter, "{e}");
+
+    // Deleted and re-created under the same id (its version starts again
+    // at 1): B serves the new settings, not the cached ones.
+    a.pool.delete_user_pool_client(&id).unwrap();
+    let e = refused(through_b(&id));
+    assert_eq!(e.code(), ErrorCode::ResourceNotFound);
+    let fixture = AppClient::from_parts(
+        "fixture2client",
+        password_client_config("x").build().unwrap(),
+        START,
+        START,
+    )
+    .unwrap();
+    a.pool.insert_user_pool_client(fixture).unwrap();
+    assert!(through_b("fixture2client").is_ok());
+    a.pool.delete_user_pool_client("fixture2client").unwrap();
+    let srp_only = AppClientConfig::builder("x")
+        .explicit_auth_flows([AuthFlow::UserSrpAuth])
+        .build()
+        .unwrap();
+    a.pool
+        .insert_user_pool_client(
+            AppClient::from_parts("fixture2client", srp_only, START, START).unwrap(),
+        )
+        .unwrap();
+    let e = refused(through_b("fixture2client"));
+    assert_eq!(e.code(), ErrorCode::InvalidParameter, "{e}");
+}
