@@ -94,6 +94,21 @@ fn pool_user(pool_id: &str, username: &str) -> PoolUser {
     (pool_id.to_owned(), username.to_owned())
 }
 
+/// The entries of `pool_id` in `map` (keyed by pool, then name) in name
+/// order, strictly after `after` when given.
+fn pool_page<'a, V>(
+    map: &'a BTreeMap<PoolUser, V>,
+    pool_id: &'a str,
+    after: Option<&str>,
+) -> impl Iterator<Item = (&'a PoolUser, &'a V)> {
+    let start = match after {
+        Some(a) => Bound::Excluded(pool_user(pool_id, a)),
+        None => Bound::Included(pool_user(pool_id, "")),
+    };
+    map.range((start, Bound::Unbounded))
+        .take_while(move |((p, _), _)| p == pool_id)
+}
+
 impl UserStore for MemoryStore {
     fn insert_user(&self, pool_id: &str, user: &UserRecord, keys: &[String]) -> StoreResult<()> {
         check_user(pool_id, user, keys)?;
@@ -182,14 +197,7 @@ impl UserStore for MemoryStore {
         limit: usize,
     ) -> StoreResult<Vec<UserRecord>> {
         let st = self.lock();
-        let start = match after {
-            Some(a) => Bound::Excluded(pool_user(pool_id, a)),
-            None => Bound::Included(pool_user(pool_id, "")),
-        };
-        Ok(st
-            .users
-            .range((start, Bound::Unbounded))
-            .take_while(|((p, _), _)| p == pool_id)
+        Ok(pool_page(&st.users, pool_id, after)
             .take(limit)
             .map(|(_, u)| u.clone())
             .collect())
@@ -206,14 +214,7 @@ impl UserStore for MemoryStore {
         limit: usize,
     ) -> StoreResult<Vec<UserRecord>> {
         let st = self.lock();
-        let start = match after {
-            Some(a) => Bound::Excluded(pool_user(pool_id, a)),
-            None => Bound::Included(pool_user(pool_id, "")),
-        };
-        Ok(st
-            .users
-            .range((start, Bound::Unbounded))
-            .take_while(|((p, _), _)| p == pool_id)
+        Ok(pool_page(&st.users, pool_id, after)
             .filter(|(_, u)| {
                 u.attributes
                     .get(attribute)
@@ -445,14 +446,7 @@ impl GroupStore for MemoryStore {
         limit: usize,
     ) -> StoreResult<Vec<GroupRecord>> {
         let st = self.lock();
-        let start = match after {
-            Some(a) => Bound::Excluded(pool_user(pool_id, a)),
-            None => Bound::Included(pool_user(pool_id, "")),
-        };
-        Ok(st
-            .groups
-            .range((start, Bound::Unbounded))
-            .take_while(|((p, _), _)| p == pool_id)
+        Ok(pool_page(&st.groups, pool_id, after)
             .take(limit)
             .map(|(_, g)| g.clone())
             .collect())
@@ -651,14 +645,7 @@ impl PoolStore for MemoryStore {
         limit: usize,
     ) -> StoreResult<Vec<ClientRecord>> {
         let st = self.lock();
-        let start = match after {
-            Some(a) => Bound::Excluded(pool_user(pool_id, a)),
-            None => Bound::Included(pool_user(pool_id, "")),
-        };
-        Ok(st
-            .clients
-            .range((start, Bound::Unbounded))
-            .take_while(|((p, _), _)| p == pool_id)
+        Ok(pool_page(&st.clients, pool_id, after)
             .take(limit)
             .map(|(_, c)| c.clone())
             .collect())

@@ -1012,6 +1012,34 @@ fn page_bound(after: Option<&str>) -> (&'static str, &str) {
     }
 }
 
+impl PostgresStore {
+    /// One page of `select` (`SELECT … FROM <table>`) for the pool
+    /// `pool_id` in `pool_col`, in byte order of `key_col`, strictly after
+    /// `after` when given. The `left(…, 128)` terms are those the listing
+    /// indexes hold (see the module docs).
+    fn pool_page<T>(
+        &self,
+        select: &str,
+        (pool_col, key_col): (&str, &str),
+        (pool_id, after, limit): (&str, Option<&str>, usize),
+        convert: fn(&Row) -> StoreResult<T>,
+    ) -> StoreResult<Vec<T>> {
+        if !storable(&[pool_id]) {
+            return Ok(Vec::new());
+        }
+        let (cmp, bound) = page_bound(after);
+        let query = format!(
+            "{select} WHERE left({pool_col}, 128) = left($1, 128) AND {pool_col} = $1 \
+             AND left({key_col}, 128) >= left($2, 128) AND {key_col} {cmp} $2 \
+             ORDER BY left({key_col}, 128), {key_col} LIMIT $3"
+        );
+        self.auto(|sql| {
+            let rows = sql.query(&query, &[&pool_id, &bound, &sql_limit(limit)])?;
+            Ok(rows.iter().map(convert).collect::<StoreResult<Vec<_>>>()?)
+        })
+    }
+}
+
 // ---------------------------------------------------------------- users
 
 const USER_COLS: &str = "u.username, u.attributes, u.status, u.enabled, u.created_at, \
@@ -1240,25 +1268,12 @@ impl UserStore for PostgresStore {
         after: Option<&str>,
         limit: usize,
     ) -> StoreResult<Vec<UserRecord>> {
-        if !storable(&[pool_id]) {
-            return Ok(Vec::new());
-        }
-        let (cmp, bound) = page_bound(after);
-        self.auto(|sql| {
-            let rows = sql.query(
-                &format!(
-                    "SELECT {USER_COLS} FROM users u \
-                     WHERE left(u.pool, 128) = left($1, 128) AND u.pool = $1 \
-                     AND left(u.username, 128) >= left($2, 128) AND u.username {cmp} $2 \
-                     ORDER BY left(u.username, 128), u.username LIMIT $3"
-                ),
-                &[&pool_id, &bound, &sql_limit(limit)],
-            )?;
-            Ok(rows
-                .iter()
-                .map(user_from_row)
-                .collect::<StoreResult<Vec<_>>>()?)
-        })
+        self.pool_page(
+            &format!("SELECT {USER_COLS} FROM users u"),
+            ("u.pool", "u.username"),
+            (pool_id, after, limit),
+            user_from_row,
+        )
     }
 
     /// Reads the attribute indexes (see the module docs) for the
@@ -1879,25 +1894,12 @@ impl GroupStore for PostgresStore {
         after: Option<&str>,
         limit: usize,
     ) -> StoreResult<Vec<GroupRecord>> {
-        if !storable(&[pool_id]) {
-            return Ok(Vec::new());
-        }
-        let (cmp, bound) = page_bound(after);
-        self.auto(|sql| {
-            let rows = sql.query(
-                &format!(
-                    "SELECT {GROUP_COLS} FROM groups g \
-                     WHERE left(g.pool, 128) = left($1, 128) AND g.pool = $1 \
-                     AND left(g.name, 128) >= left($2, 128) AND g.name {cmp} $2 \
-                     ORDER BY left(g.name, 128), g.name LIMIT $3"
-                ),
-                &[&pool_id, &bound, &sql_limit(limit)],
-            )?;
-            Ok(rows
-                .iter()
-                .map(group_from_row)
-                .collect::<StoreResult<Vec<_>>>()?)
-        })
+        self.pool_page(
+            &format!("SELECT {GROUP_COLS} FROM groups g"),
+            ("g.pool", "g.name"),
+            (pool_id, after, limit),
+            group_from_row,
+        )
     }
 
     fn add_to_group(&self, pool_id: &str, group: &str, username: &str) -> StoreResult<()> {
@@ -2302,25 +2304,12 @@ impl PoolStore for PostgresStore {
         after: Option<&str>,
         limit: usize,
     ) -> StoreResult<Vec<ClientRecord>> {
-        if !storable(&[pool_id]) {
-            return Ok(Vec::new());
-        }
-        let (cmp, bound) = page_bound(after);
-        self.auto(|sql| {
-            let rows = sql.query(
-                &format!(
-                    "SELECT {CLIENT_COLS} FROM clients \
-                     WHERE left(pool, 128) = left($1, 128) AND pool = $1 \
-                     AND left(client_id, 128) >= left($2, 128) AND client_id {cmp} $2 \
-                     ORDER BY left(client_id, 128), client_id LIMIT $3"
-                ),
-                &[&pool_id, &bound, &sql_limit(limit)],
-            )?;
-            Ok(rows
-                .iter()
-                .map(client_from_row)
-                .collect::<StoreResult<Vec<_>>>()?)
-        })
+        self.pool_page(
+            &format!("SELECT {CLIENT_COLS} FROM clients"),
+            ("pool", "client_id"),
+            (pool_id, after, limit),
+            client_from_row,
+        )
     }
 }
 
