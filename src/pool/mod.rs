@@ -591,6 +591,53 @@ impl UserPool {
         Err(contention())
     }
 
+    /// [`modify_user`](Self::modify_user) for a change a code confirms:
+    /// the change is written and the code `code` (which
+    /// [`check_code`](Self::check_code) accepted) is taken in one atomic
+    /// store step, so neither happens without the other. `f` returning
+    /// `Ok(None)` (nothing to change) still uses the code up.
+    fn modify_user_with_code(
+        &self,
+        username: &str,
+        purpose: CodePurpose,
+        code: &CodeRecord,
+        mut f: impl FnMut(&UserRecord) -> Result<Option<UserRecord>>,
+    ) -> Result<UserRecord> {
+        let pool = self.id();
+        for _ in 0..MAX_CAS_RETRIES {
+            let current = self
+                .store()
+                .get_user(pool, username)
+                .map_err(store_error)?
+                .ok_or_else(Error::user_not_found)?;
+            let Some(mut next) = f(&current)? else {
+                self.take_checked_code(username, purpose, code)?;
+                return Ok(current);
+            };
+            next.modified_at = self.now();
+            let keys = self.index_keys(&next);
+            match self.store().update_user_taking_code(
+                pool,
+                &next,
+                current.version,
+                &keys,
+                purpose,
+                code.id,
+            ) {
+                Ok(true) => {
+                    next.version = current.version + 1;
+                    return Ok(next);
+                }
+                Ok(false) => return Err(expired_code()),
+                Err(StoreError::VersionMismatch) => {}
+                Err(StoreError::NotFound) => return Err(Error::user_not_found()),
+                Err(StoreError::Conflict { key }) => return Err(self.conflict_error(&key)),
+                Err(e) => return Err(store_error(e)),
+            }
+        }
+        Err(contention())
+    }
+
     // ----- passwords -----
 
     /// Everything stored for a new password: the Argon2id hash and, when a
@@ -706,19 +753,6 @@ impl UserPool {
         })
     }
 
-    /// Checks `submitted` against the pending code and, when right, takes it
-    /// (single use). The attempt is counted in the store before the
-    /// comparison, so concurrent guesses cannot outrun the attempt limit.
-    fn consume_code(
-        &self,
-        username: &str,
-        purpose: CodePurpose,
-        submitted: &Code,
-    ) -> Result<CodeRecord> {
-        let record = self.check_code(username, purpose, submitted)?;
-        self.take_checked_code(username, purpose, &record)
-    }
-
     /// Takes a code [`UserPool::check_code`] accepted; fails if it was used
     /// or replaced meanwhile.
     fn take_checked_code(
@@ -784,16 +818,6 @@ impl UserPool {
                 ErrorCode::LimitExceeded,
                 "Attempt limit exceeded, please try after some time.",
             )),
-        }
-    }
-
-    /// Puts a taken code back after the operation it was taken for failed,
-    /// unless a newer code has been issued meanwhile.
-    fn restore_code(&self, username: &str, purpose: CodePurpose, record: &CodeRecord) {
-        let pool = self.id();
-        if let Ok(None) = self.store().get_code(pool, username, purpose) {
-            // Best effort: the failure being reported matters more.
-            let _ = self.store().put_code(pool, username, purpose, record);
         }
     }
 }

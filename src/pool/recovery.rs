@@ -277,9 +277,9 @@ impl UserPool {
             &request.confirmation_code,
         )?;
         let credentials = self.credentials(&user.username, &request.password)?;
-        self.take_checked_code(&user.username, CodePurpose::ForgotPassword, &code)?;
         let now = self.now();
-        self.modify_user(&user.username, |cur| {
+        // The new password and the code's use in one atomic store step.
+        self.modify_user_with_code(&user.username, CodePurpose::ForgotPassword, &code, |cur| {
             if !cur.enabled {
                 return Err(Error::not_authorized("User is disabled."));
             }

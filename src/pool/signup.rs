@@ -183,12 +183,14 @@ impl UserPool {
             .resolve(&request.username)?
             .ok_or_else(Error::user_not_found_for_client)?;
         ensure_unconfirmed(&user)?;
-        let code = self.consume_code(
+        let code = self.check_code(
             &user.username,
             CodePurpose::SignUp,
             &request.confirmation_code,
         )?;
-        let result = self.modify_user(&user.username, |current| {
+        // Confirmed and the code used up together; on any failure (an alias
+        // taken meanwhile) the code stays pending.
+        self.modify_user_with_code(&user.username, CodePurpose::SignUp, &code, |current| {
             ensure_unconfirmed(current)?;
             let mut next = current.clone();
             next.status = UserStatus::Confirmed;
@@ -202,14 +204,8 @@ impl UserPool {
                     .insert(format!("{attr}_verified"), "true".to_owned());
             }
             Ok(Some(next))
-        });
-        if result
-            .as_ref()
-            .is_err_and(|e| e.code() == ErrorCode::AliasExists)
-        {
-            self.restore_code(&user.username, CodePurpose::SignUp, &code);
-        }
-        result.map(|_| ())
+        })?;
+        Ok(())
     }
 
     /// `ResendConfirmationCode`: sends a new sign-up code, replacing the old one.

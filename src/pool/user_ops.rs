@@ -223,9 +223,9 @@ impl UserPool {
     ) -> Result<()> {
         let a = self.authorize(access_token)?;
         let purpose = verify_target(attribute_name)?;
-        let record = self.consume_code(&a.user.username, purpose, code)?;
+        let record = self.check_code(&a.user.username, purpose, code)?;
         let flag = format!("{attribute_name}_verified");
-        let result = self.modify_user(&a.user.username, |cur| {
+        self.modify_user_with_code(&a.user.username, purpose, &record, |cur| {
             if cur.attributes.get(attribute_name) != record.destination.as_ref() {
                 return Err(Error::new(
                     ErrorCode::ExpiredCode,
@@ -235,14 +235,8 @@ impl UserPool {
             let mut next = cur.clone();
             next.attributes.insert(flag.clone(), "true".to_owned());
             Ok((next != *cur).then_some(next))
-        });
-        if result
-            .as_ref()
-            .is_err_and(|e| e.code() == ErrorCode::AliasExists)
-        {
-            self.restore_code(&a.user.username, purpose, &record);
-        }
-        result.map(|_| ())
+        })?;
+        Ok(())
     }
 
     /// `DeleteUserAttributes`: deletes attributes the token's client may write.

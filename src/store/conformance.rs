@@ -52,6 +52,7 @@ pub fn run_all(new_store: &dyn Fn() -> Box<dyn Store>) {
     out_of_bounds_input_is_refused_and_nothing_is_written(&*new_store());
     the_largest_accepted_input_round_trips(&*new_store());
     users_are_found_by_attribute_prefix_in_username_order(&*new_store());
+    a_code_and_the_change_it_confirms_are_one_step(&*new_store());
 }
 
 /// A user record for tests.
@@ -1088,4 +1089,129 @@ pub fn users_are_found_by_attribute_prefix_in_username_order(s: &dyn Store) {
     assert_eq!(find("email", "ali", None, 10), ["u3", "u4", "u8", "u9"]);
     s.delete_user(POOL, "u9", 1).unwrap();
     assert_eq!(find("email", "ali", None, 10), ["u3", "u4", "u8"]);
+}
+
+/// `update_user_taking_code`: the user written and the code taken together,
+/// or neither; of concurrent uses of one code exactly one succeeds.
+pub fn a_code_and_the_change_it_confirms_are_one_step(s: &dyn Store) {
+    let alice = sample_user("alice");
+    s.insert_user(POOL, &alice, &keys("alice")).unwrap();
+    s.insert_user(POOL, &sample_user("bob"), &keys("bob"))
+        .unwrap();
+    s.put_code(POOL, "alice", CodePurpose::ForgotPassword, &sample_code(7))
+        .unwrap();
+    let mut next = alice.clone();
+    next.password_hash = Some("$argon2id$new".to_owned());
+    let pending = || {
+        s.get_code(POOL, "alice", CodePurpose::ForgotPassword)
+            .unwrap()
+            .map(|c| c.id)
+    };
+    let stored = || s.get_user(POOL, "alice").unwrap().unwrap();
+
+    // Another code id, another purpose: nothing happens.
+    assert_eq!(
+        s.update_user_taking_code(
+            POOL,
+            &next,
+            1,
+            &keys("alice"),
+            CodePurpose::ForgotPassword,
+            8
+        ),
+        Ok(false)
+    );
+    assert_eq!(
+        s.update_user_taking_code(POOL, &next, 1, &keys("alice"), CodePurpose::SignUp, 7),
+        Ok(false)
+    );
+    assert_eq!(stored().version, 1);
+    assert_eq!(pending(), Some(7));
+    // A failed write leaves the code pending.
+    assert_eq!(
+        s.update_user_taking_code(
+            POOL,
+            &next,
+            5,
+            &keys("alice"),
+            CodePurpose::ForgotPassword,
+            7
+        ),
+        Err(StoreError::VersionMismatch)
+    );
+    let taken_key = vec![
+        "username:alice".to_owned(),
+        "email:bob@example.com".to_owned(),
+    ];
+    assert!(matches!(
+        s.update_user_taking_code(POOL, &next, 1, &taken_key, CodePurpose::ForgotPassword, 7),
+        Err(StoreError::Conflict { .. })
+    ));
+    assert_eq!(pending(), Some(7), "the code survives a failed write");
+    assert_eq!(stored().password_hash, alice.password_hash);
+    assert_eq!(
+        s.find_user(POOL, "email:alice@example.com")
+            .unwrap()
+            .map(|u| u.username),
+        Some("alice".to_owned()),
+        "the keys are untouched"
+    );
+    // Together.
+    assert_eq!(
+        s.update_user_taking_code(
+            POOL,
+            &next,
+            1,
+            &keys("alice"),
+            CodePurpose::ForgotPassword,
+            7
+        ),
+        Ok(true)
+    );
+    assert_eq!(stored().version, 2);
+    assert_eq!(stored().password_hash, next.password_hash);
+    assert_eq!(pending(), None);
+    assert_eq!(
+        s.update_user_taking_code(
+            POOL,
+            &next,
+            2,
+            &keys("alice"),
+            CodePurpose::ForgotPassword,
+            7
+        ),
+        Ok(false),
+        "a code works once"
+    );
+
+    // Concurrent uses of one code, each from the version it read.
+    s.put_code(POOL, "alice", CodePurpose::ForgotPassword, &sample_code(9))
+        .unwrap();
+    let wins = AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        for i in 0..8 {
+            let (wins, next) = (&wins, &next);
+            scope.spawn(move || {
+                let mut mine = next.clone();
+                mine.password_hash = Some(format!("$argon2id${i}"));
+                match s.update_user_taking_code(
+                    POOL,
+                    &mine,
+                    2,
+                    &keys("alice"),
+                    CodePurpose::ForgotPassword,
+                    9,
+                ) {
+                    Ok(true) => {
+                        wins.fetch_add(1, Ordering::SeqCst);
+                    }
+                    Ok(false) | Err(StoreError::VersionMismatch) => {}
+                    Err(e) => panic!("unexpected {e:?}"),
+                }
+            });
+        }
+    });
+    assert_eq!(wins.load(Ordering::SeqCst), 1);
+    assert_eq!(stored().version, 3);
+    assert_eq!(pending(), None);
 }

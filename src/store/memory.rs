@@ -43,6 +43,34 @@ struct State {
 }
 
 impl State {
+    /// `UserStore::update_user` under the lock.
+    fn update_user(
+        &mut self,
+        pool_id: &str,
+        user: &UserRecord,
+        expected_version: u64,
+        keys: &[String],
+    ) -> StoreResult<()> {
+        let st = self;
+        let id = pool_user(pool_id, &user.username);
+        let current = st.users.get(&id).ok_or(StoreError::NotFound)?;
+        if current.version != expected_version {
+            return Err(StoreError::VersionMismatch);
+        }
+        if let Some(k) = keys.iter().find(|k| {
+            st.key_owner(pool_id, k)
+                .is_some_and(|owner| *owner != user.username)
+        }) {
+            return Err(StoreError::Conflict { key: k.clone() });
+        }
+        let mut stored = user.clone();
+        stored.version = expected_version + 1;
+        st.unindex(pool_id, &user.username);
+        st.index(pool_id, &user.username, keys);
+        st.users.insert(id, stored);
+        Ok(())
+    }
+
     fn key_owner(&self, pool_id: &str, key: &str) -> Option<&String> {
         self.keys.get(&(pool_id.to_owned(), key.to_owned()))
     }
@@ -152,24 +180,28 @@ impl UserStore for MemoryStore {
         keys: &[String],
     ) -> StoreResult<()> {
         check_user(pool_id, user, keys)?;
+        self.lock()
+            .update_user(pool_id, user, expected_version, keys)
+    }
+
+    fn update_user_taking_code(
+        &self,
+        pool_id: &str,
+        user: &UserRecord,
+        expected_version: u64,
+        keys: &[String],
+        purpose: CodePurpose,
+        code_id: u64,
+    ) -> StoreResult<bool> {
+        check_user(pool_id, user, keys)?;
         let mut st = self.lock();
-        let id = pool_user(pool_id, &user.username);
-        let current = st.users.get(&id).ok_or(StoreError::NotFound)?;
-        if current.version != expected_version {
-            return Err(StoreError::VersionMismatch);
+        let code = (pool_id.to_owned(), user.username.clone(), purpose);
+        if st.codes.get(&code).is_none_or(|c| c.id != code_id) {
+            return Ok(false);
         }
-        if let Some(k) = keys.iter().find(|k| {
-            st.key_owner(pool_id, k)
-                .is_some_and(|owner| *owner != user.username)
-        }) {
-            return Err(StoreError::Conflict { key: k.clone() });
-        }
-        let mut stored = user.clone();
-        stored.version = expected_version + 1;
-        st.unindex(pool_id, &user.username);
-        st.index(pool_id, &user.username, keys);
-        st.users.insert(id, stored);
-        Ok(())
+        st.update_user(pool_id, user, expected_version, keys)?;
+        st.codes.remove(&code);
+        Ok(true)
     }
 
     fn delete_user(&self, pool_id: &str, username: &str, expected_version: u64) -> StoreResult<()> {

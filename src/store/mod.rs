@@ -415,6 +415,29 @@ pub trait UserStore: Send + Sync + fmt::Debug {
         keys: &[String],
     ) -> StoreResult<()>;
 
+    /// [`update_user`](Self::update_user) and, in the same atomic step,
+    /// taking (deleting) the pending code for (`user.username`, `purpose`)
+    /// if its id is still `code_id`. Returns `Ok(false)`, and changes
+    /// nothing, when that code is no longer pending; on any error the code
+    /// stays pending and the user unchanged.
+    ///
+    /// What a code confirms (an account, an address, a new password) and
+    /// the code's use must happen together: taken first and the user write
+    /// failing (a crash, a lost race), the user holds a used code and no
+    /// change; the user written first, the same code could confirm twice.
+    ///
+    /// # Errors
+    /// As [`update_user`](Self::update_user).
+    fn update_user_taking_code(
+        &self,
+        pool_id: &str,
+        user: &UserRecord,
+        expected_version: u64,
+        keys: &[String],
+        purpose: CodePurpose,
+        code_id: u64,
+    ) -> StoreResult<bool>;
+
     /// Deletes the user, its index keys, its pending codes, its group
     /// memberships and its refresh tokens, if its stored version is still
     /// `expected_version`. A user later created with the same username must

@@ -1110,6 +1110,77 @@ fn index_keys<C: GenericClient>(
     Ok(())
 }
 
+/// What `update_user` writes besides the record itself, computed before
+/// the transaction.
+struct UserRow<'a> {
+    attributes: String,
+    keys: Vec<&'a str>,
+    expected: i64,
+    next: i64,
+}
+
+impl<'a> UserRow<'a> {
+    fn new(user: &UserRecord, expected_version: u64, keys: &'a [String]) -> StoreResult<Self> {
+        Ok(Self {
+            attributes: attributes_json(user)?,
+            keys: sorted_keys(keys),
+            expected: expected_param(expected_version),
+            next: next_version(expected_version)?,
+        })
+    }
+}
+
+/// `UserStore::update_user` inside the caller's transaction.
+fn update_user_in(
+    sql: &mut Sql<'_, Transaction<'_>>,
+    pool_id: &str,
+    user: &UserRecord,
+    row: &UserRow<'_>,
+) -> Result<(), Fail> {
+    let UserRow {
+        attributes,
+        keys,
+        expected,
+        next,
+    } = row;
+    let changed = sql.execute(
+        "UPDATE users SET attributes = $3, status = $4, enabled = $5, created_at = $6, \
+             modified_at = $7, password_hash = $8, srp_verifier = $9, \
+             temporary_password_expires_at = $10, failed_sign_ins = $11, \
+             locked_until = $12, last_sign_in_attempt = $13, version = $14 \
+             WHERE k = userpool_key2($1, $2) AND pool = $1 AND username = $2 \
+             AND version = $15",
+        &[
+            &pool_id,
+            &user.username,
+            &attributes,
+            &user.status.as_str(),
+            &user.enabled,
+            &millis(user.created_at),
+            &millis(user.modified_at),
+            &user.password_hash.as_deref().map(str::as_bytes),
+            &user.srp_verifier,
+            &opt_millis(user.temporary_password_expires_at),
+            &i64::from(user.failed_sign_ins),
+            &opt_millis(user.locked_until),
+            &opt_millis(user.last_sign_in_attempt),
+            &next,
+            &expected,
+        ],
+    )?;
+    if changed != 1 {
+        return Err(cas_failure(
+            sql.exists(USER_EXISTS, &[&pool_id, &user.username])?,
+        ));
+    }
+    sql.execute(
+        "DELETE FROM user_keys WHERE userpool_key2(pool, username) = userpool_key2($1, $2) \
+             AND pool = $1 AND username = $2",
+        &[&pool_id, &user.username],
+    )?;
+    index_keys(sql, pool_id, &user.username, keys)
+}
+
 const USER_EXISTS: &str = "SELECT EXISTS (SELECT 1 FROM users \
      WHERE k = userpool_key2($1, $2) AND pool = $1 AND username = $2)";
 
@@ -1189,47 +1260,37 @@ impl UserStore for PostgresStore {
         keys: &[String],
     ) -> StoreResult<()> {
         check_user(pool_id, user, keys)?;
-        let attributes = attributes_json(user)?;
-        let keys = sorted_keys(keys);
-        let expected = expected_param(expected_version);
-        let next = next_version(expected_version)?;
+        let row = UserRow::new(user, expected_version, keys)?;
+        self.tx(|sql| update_user_in(sql, pool_id, user, &row))
+    }
+
+    fn update_user_taking_code(
+        &self,
+        pool_id: &str,
+        user: &UserRecord,
+        expected_version: u64,
+        keys: &[String],
+        purpose: CodePurpose,
+        code_id: u64,
+    ) -> StoreResult<bool> {
+        check_user(pool_id, user, keys)?;
+        let row = UserRow::new(user, expected_version, keys)?;
+        // Any error rolls the transaction back: the code stays pending.
         self.tx(|sql| {
-            let changed = sql.execute(
-                "UPDATE users SET attributes = $3, status = $4, enabled = $5, created_at = $6, \
-                 modified_at = $7, password_hash = $8, srp_verifier = $9, \
-                 temporary_password_expires_at = $10, failed_sign_ins = $11, \
-                 locked_until = $12, last_sign_in_attempt = $13, version = $14 \
-                 WHERE k = userpool_key2($1, $2) AND pool = $1 AND username = $2 \
-                 AND version = $15",
+            let taken = sql.execute(
+                &format!("DELETE FROM codes WHERE {CODE_KEY} AND id = $4"),
                 &[
                     &pool_id,
                     &user.username,
-                    &attributes,
-                    &user.status.as_str(),
-                    &user.enabled,
-                    &millis(user.created_at),
-                    &millis(user.modified_at),
-                    &user.password_hash.as_deref().map(str::as_bytes),
-                    &user.srp_verifier,
-                    &opt_millis(user.temporary_password_expires_at),
-                    &i64::from(user.failed_sign_ins),
-                    &opt_millis(user.locked_until),
-                    &opt_millis(user.last_sign_in_attempt),
-                    &next,
-                    &expected,
+                    &purpose.as_str(),
+                    &code_id.cast_signed(),
                 ],
             )?;
-            if changed != 1 {
-                return Err(cas_failure(
-                    sql.exists(USER_EXISTS, &[&pool_id, &user.username])?,
-                ));
+            if taken != 1 {
+                return Ok(false);
             }
-            sql.execute(
-                "DELETE FROM user_keys WHERE userpool_key2(pool, username) = userpool_key2($1, $2) \
-                 AND pool = $1 AND username = $2",
-                &[&pool_id, &user.username],
-            )?;
-            index_keys(sql, pool_id, &user.username, &keys)
+            update_user_in(sql, pool_id, user, &row)?;
+            Ok(true)
         })
     }
 

@@ -512,6 +512,62 @@ fn index_keys(
     Ok(())
 }
 
+/// `UserStore::update_user` inside the caller's transaction.
+fn update_user_in(
+    tx: &Transaction<'_>,
+    pool_id: &str,
+    user: &UserRecord,
+    expected_version: u64,
+    keys: &[String],
+) -> StoreResult<()> {
+    match stored_version(tx, pool_id, &user.username)? {
+        None => return Err(StoreError::NotFound),
+        Some(v) if v != expected_version => return Err(StoreError::VersionMismatch),
+        Some(_) => {}
+    }
+    for k in keys {
+        if key_owner(tx, pool_id, k)?.is_some_and(|owner| owner != user.username) {
+            return Err(StoreError::Conflict { key: k.clone() });
+        }
+    }
+    let new_version = version_param(expected_version.saturating_add(1))?;
+    let changed = tx
+        .execute(
+            "UPDATE users SET attributes = ?3, status = ?4, enabled = ?5, created_at = ?6, \
+                 modified_at = ?7, password_hash = ?8, srp_verifier = ?9, \
+                 temporary_password_expires_at = ?10, failed_sign_ins = ?11, \
+                 locked_until = ?12, last_sign_in_attempt = ?13, version = ?14 \
+                 WHERE pool = ?1 AND username = ?2 AND version = ?15",
+            params![
+                pool_id,
+                user.username,
+                attributes_json(user)?,
+                user.status.as_str(),
+                user.enabled,
+                millis(user.created_at),
+                millis(user.modified_at),
+                user.password_hash,
+                user.srp_verifier,
+                opt_millis(user.temporary_password_expires_at),
+                i64::from(user.failed_sign_ins),
+                opt_millis(user.locked_until),
+                opt_millis(user.last_sign_in_attempt),
+                new_version,
+                version_param(expected_version)?,
+            ],
+        )
+        .map_err(db)?;
+    if changed != 1 {
+        return Err(StoreError::VersionMismatch);
+    }
+    tx.execute(
+        "DELETE FROM user_keys WHERE pool = ?1 AND username = ?2",
+        params![pool_id, user.username],
+    )
+    .map_err(db)?;
+    index_keys(tx, pool_id, &user.username, keys)
+}
+
 impl UserStore for SqliteStore {
     fn insert_user(&self, pool_id: &str, user: &UserRecord, keys: &[String]) -> StoreResult<()> {
         check_user(pool_id, user, keys)?;
@@ -585,53 +641,40 @@ impl UserStore for SqliteStore {
         check_user(pool_id, user, keys)?;
         let mut conn = self.lock();
         let tx = immediate(&mut conn)?;
-        match stored_version(&tx, pool_id, &user.username)? {
-            None => return Err(StoreError::NotFound),
-            Some(v) if v != expected_version => return Err(StoreError::VersionMismatch),
-            Some(_) => {}
-        }
-        for k in keys {
-            if key_owner(&tx, pool_id, k)?.is_some_and(|owner| owner != user.username) {
-                return Err(StoreError::Conflict { key: k.clone() });
-            }
-        }
-        let new_version = version_param(expected_version.saturating_add(1))?;
-        let changed = tx
+        update_user_in(&tx, pool_id, user, expected_version, keys)?;
+        tx.commit().map_err(db)
+    }
+
+    fn update_user_taking_code(
+        &self,
+        pool_id: &str,
+        user: &UserRecord,
+        expected_version: u64,
+        keys: &[String],
+        purpose: CodePurpose,
+        code_id: u64,
+    ) -> StoreResult<bool> {
+        check_user(pool_id, user, keys)?;
+        let mut conn = self.lock();
+        let tx = immediate(&mut conn)?;
+        let taken = tx
             .execute(
-                "UPDATE users SET attributes = ?3, status = ?4, enabled = ?5, created_at = ?6, \
-                 modified_at = ?7, password_hash = ?8, srp_verifier = ?9, \
-                 temporary_password_expires_at = ?10, failed_sign_ins = ?11, \
-                 locked_until = ?12, last_sign_in_attempt = ?13, version = ?14 \
-                 WHERE pool = ?1 AND username = ?2 AND version = ?15",
+                "DELETE FROM codes WHERE pool = ?1 AND username = ?2 AND purpose = ?3 AND id = ?4",
                 params![
                     pool_id,
                     user.username,
-                    attributes_json(user)?,
-                    user.status.as_str(),
-                    user.enabled,
-                    millis(user.created_at),
-                    millis(user.modified_at),
-                    user.password_hash,
-                    user.srp_verifier,
-                    opt_millis(user.temporary_password_expires_at),
-                    i64::from(user.failed_sign_ins),
-                    opt_millis(user.locked_until),
-                    opt_millis(user.last_sign_in_attempt),
-                    new_version,
-                    version_param(expected_version)?,
+                    purpose.as_str(),
+                    code_id.cast_signed()
                 ],
             )
             .map_err(db)?;
-        if changed != 1 {
-            return Err(StoreError::VersionMismatch);
+        if taken != 1 {
+            return Ok(false);
         }
-        tx.execute(
-            "DELETE FROM user_keys WHERE pool = ?1 AND username = ?2",
-            params![pool_id, user.username],
-        )
-        .map_err(db)?;
-        index_keys(&tx, pool_id, &user.username, keys)?;
-        tx.commit().map_err(db)
+        // On an error the transaction is dropped, rolled back: the code stays.
+        update_user_in(&tx, pool_id, user, expected_version, keys)?;
+        tx.commit().map_err(db)?;
+        Ok(true)
     }
 
     fn delete_user(&self, pool_id: &str, username: &str, expected_version: u64) -> StoreResult<()> {

@@ -200,6 +200,19 @@ impl UserStore for ReadsTogether {
             .update_user(pool_id, user, expected_version, keys)
     }
 
+    fn update_user_taking_code(
+        &self,
+        pool_id: &str,
+        user: &UserRecord,
+        expected_version: u64,
+        keys: &[String],
+        purpose: CodePurpose,
+        code_id: u64,
+    ) -> StoreResult<bool> {
+        self.inner
+            .update_user_taking_code(pool_id, user, expected_version, keys, purpose, code_id)
+    }
+
     fn delete_user(&self, pool_id: &str, username: &str, expected_version: u64) -> StoreResult<()> {
         self.inner.delete_user(pool_id, username, expected_version)
     }
