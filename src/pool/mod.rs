@@ -560,35 +560,9 @@ impl UserPool {
     fn modify_user(
         &self,
         username: &str,
-        mut f: impl FnMut(&UserRecord) -> Result<Option<UserRecord>>,
+        f: impl FnMut(&UserRecord) -> Result<Option<UserRecord>>,
     ) -> Result<UserRecord> {
-        let pool = self.id();
-        for _ in 0..MAX_CAS_RETRIES {
-            let current = self
-                .store()
-                .get_user(pool, username)
-                .map_err(store_error)?
-                .ok_or_else(Error::user_not_found)?;
-            let Some(mut next) = f(&current)? else {
-                return Ok(current);
-            };
-            next.modified_at = self.now();
-            let keys = self.index_keys(&next);
-            match self
-                .store()
-                .update_user(pool, &next, current.version, &keys)
-            {
-                Ok(()) => {
-                    next.version = current.version + 1;
-                    return Ok(next);
-                }
-                Err(StoreError::VersionMismatch) => continue,
-                Err(StoreError::NotFound) => return Err(Error::user_not_found()),
-                Err(StoreError::Conflict { key }) => return Err(self.conflict_error(&key)),
-                Err(e) => return Err(store_error(e)),
-            }
-        }
-        Err(contention())
+        self.modify_user_taking(username, None, f)
     }
 
     /// [`modify_user`](Self::modify_user) for a change a code confirms:
@@ -601,6 +575,15 @@ impl UserPool {
         username: &str,
         purpose: CodePurpose,
         code: &CodeRecord,
+        f: impl FnMut(&UserRecord) -> Result<Option<UserRecord>>,
+    ) -> Result<UserRecord> {
+        self.modify_user_taking(username, Some((purpose, code)), f)
+    }
+
+    fn modify_user_taking(
+        &self,
+        username: &str,
+        code: Option<(CodePurpose, &CodeRecord)>,
         mut f: impl FnMut(&UserRecord) -> Result<Option<UserRecord>>,
     ) -> Result<UserRecord> {
         let pool = self.id();
@@ -611,19 +594,28 @@ impl UserPool {
                 .map_err(store_error)?
                 .ok_or_else(Error::user_not_found)?;
             let Some(mut next) = f(&current)? else {
-                self.take_checked_code(username, purpose, code)?;
+                if let Some((purpose, code)) = code {
+                    self.take_checked_code(username, purpose, code)?;
+                }
                 return Ok(current);
             };
             next.modified_at = self.now();
             let keys = self.index_keys(&next);
-            match self.store().update_user_taking_code(
-                pool,
-                &next,
-                current.version,
-                &keys,
-                purpose,
-                code.id,
-            ) {
+            let written = match code {
+                None => self
+                    .store()
+                    .update_user(pool, &next, current.version, &keys)
+                    .map(|()| true),
+                Some((purpose, code)) => self.store().update_user_taking_code(
+                    pool,
+                    &next,
+                    current.version,
+                    &keys,
+                    purpose,
+                    code.id,
+                ),
+            };
+            match written {
                 Ok(true) => {
                     next.version = current.version + 1;
                     return Ok(next);

@@ -420,17 +420,9 @@ impl Registry {
                 }
                 continue;
             };
-            let Some(mut record) = self
-                .options
-                .store
-                .get_pool(id)
-                .map_err(registry_store_error)?
-            else {
-                return Err(pool_not_found(id));
-            };
-            if record.version != version {
+            let Some(mut record) = self.record_at(id, version)? else {
                 continue;
-            }
+            };
             record.definition = pool_config_to_create_user_pool(&next);
             record.modified_at = now;
             match self.options.store.update_pool(&record, version) {
@@ -476,17 +468,9 @@ impl Registry {
                 entry.pool.rotate_keys(next);
                 return Ok(());
             };
-            let Some(mut record) = self
-                .options
-                .store
-                .get_pool(id)
-                .map_err(registry_store_error)?
-            else {
-                return Err(pool_not_found(id));
-            };
-            if record.version != version {
+            let Some(mut record) = self.record_at(id, version)? else {
                 continue;
-            }
+            };
             let mut secrets = persist::open_secrets(&self.options.master_keys, &record)?;
             secrets.keys.rotate(next.clone());
             let Some(master) = self.options.master_keys.first() else {
@@ -507,6 +491,20 @@ impl Registry {
             }
         }
         Err(pool_contention())
+    }
+
+    /// The stored record of pool `id` if it is still at `version`; `None`
+    /// when another change came first (the caller starts over).
+    fn record_at(&self, id: &str, version: u64) -> Result<Option<PoolRecord>> {
+        match self
+            .options
+            .store
+            .get_pool(id)
+            .map_err(registry_store_error)?
+        {
+            None => Err(pool_not_found(id)),
+            Some(record) => Ok((record.version == version).then_some(record)),
+        }
     }
 
     /// Removes the pool `id`. A persisted pool is deleted from the store
