@@ -102,22 +102,12 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# The same install as tests/interop/run.sh: one venv, stamped with the
-# requirements' hash.
-install_python() {
-  local stamp=$VENV/.requirements.sha256 want
-  want=$(sha256sum "$INTEROP/requirements.txt" | cut -d' ' -f1)
-  if [ -x "$VENV/bin/python" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
-    echo "python venv up to date"
-    return 0
-  fi
-  python3 -m venv "$VENV" &&
-    "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$INTEROP/requirements.txt" &&
-    echo "$want" >"$stamp"
-}
+# The same venv as tests/interop/run.sh.
+# shellcheck source=../interop/venv.sh
+. "$INTEROP/venv.sh"
 
 say "clients: pinned Python packages (target/interop-venv)"
-install_python >"$WORK/pip.log" 2>&1 &
+install_python "$VENV" "$INTEROP/requirements.txt" >"$WORK/pip.log" 2>&1 &
 PIP_PID=$!
 
 say "build: cargo build --release --example cognito_server"

@@ -45,17 +45,8 @@ trap 'exit 130' INT TERM
 
 # Python and Node clients are installed while the server compiles.
 say "clients: pinned Python packages (target/interop-venv) and Node packages (tests/interop)"
-install_python() {
-  local stamp=$VENV/.requirements.sha256 want
-  want=$(sha256sum "$HERE/requirements.txt" | cut -d' ' -f1)
-  if [ -x "$VENV/bin/python" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
-    echo "python venv up to date"
-    return 0
-  fi
-  python3 -m venv "$VENV" &&
-    "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$HERE/requirements.txt" &&
-    echo "$want" >"$stamp"
-}
+# shellcheck source=venv.sh
+. "$HERE/venv.sh"
 install_node() {
   local stamp=$HERE/node_modules/.package-lock.sha256 want
   want=$(sha256sum "$HERE/package-lock.json" | cut -d' ' -f1)
@@ -65,7 +56,7 @@ install_node() {
   fi
   (cd "$HERE" && npm ci --no-audit --no-fund --loglevel=error) && echo "$want" >"$stamp"
 }
-install_python >"$WORK/pip.log" 2>&1 &
+install_python "$VENV" "$HERE/requirements.txt" >"$WORK/pip.log" 2>&1 &
 PIP_PID=$!
 NPM_PID=
 if wants acijs || wants jwt; then
