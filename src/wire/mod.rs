@@ -211,28 +211,24 @@ impl Registry {
             .keys(keys.clone())
             .build()?;
         let now = self.options.clock.now();
-        let version = match self.options.master_keys.first() {
-            Some(master) => {
-                let record = PoolRecord {
-                    id: pool.id().to_owned(),
-                    definition,
-                    sealed_secrets: persist::seal_secrets(
-                        master,
-                        pool.id(),
-                        &persist::PoolSecrets { secret, keys },
-                    )?,
-                    sealing_key_id: master.id().to_owned(),
-                    created_at: now,
-                    modified_at: now,
-                    version: 1,
-                };
-                self.options
-                    .store
-                    .insert_pool(&record)
-                    .map_err(registry_store_error)?;
-                Some(1)
-            }
-            None => None,
+        let version = if self.persistent() {
+            let mut record = PoolRecord {
+                id: pool.id().to_owned(),
+                definition,
+                sealed_secrets: Vec::new(),
+                sealing_key_id: String::new(),
+                created_at: now,
+                modified_at: now,
+                version: 1,
+            };
+            self.seal_into(&mut record, &persist::PoolSecrets { secret, keys })?;
+            self.options
+                .store
+                .insert_pool(&record)
+                .map_err(registry_store_error)?;
+            Some(1)
+        } else {
+            None
         };
         self.write().insert(
             pool.id().to_owned(),
@@ -274,14 +270,20 @@ impl Registry {
     /// The current entry of pool `id`: from the cache when the stored record
     /// has not changed, rebuilt from the store when it has.
     fn entry(&self, id: &str) -> Result<Entry> {
+        self.entry_and_record(id).map(|(entry, _)| entry)
+    }
+
+    /// [`entry`](Self::entry), and the stored record it was checked
+    /// against (`None` for a pool that is not persisted).
+    fn entry_and_record(&self, id: &str) -> Result<(Entry, Option<PoolRecord>)> {
         let cached = self.read().get(id).cloned();
         if let Some(e) = &cached
             && e.version.is_none()
         {
-            return Ok(e.clone());
+            return Ok((e.clone(), None));
         }
         if !self.persistent() {
-            return cached.ok_or_else(|| pool_not_found(id));
+            return cached.map(|e| (e, None)).ok_or_else(|| pool_not_found(id));
         }
         match self
             .options
@@ -293,13 +295,13 @@ impl Registry {
                 self.write().remove(id);
                 Err(pool_not_found(id))
             }
-            Some(record) => self.refreshed(cached, record),
+            Some(record) => Ok((self.refreshed(cached, &record)?, Some(record))),
         }
     }
 
     /// `cached` if it was built from `record`'s version, else a pool rebuilt
     /// from `record` (and cached).
-    fn refreshed(&self, cached: Option<Entry>, record: PoolRecord) -> Result<Entry> {
+    fn refreshed(&self, cached: Option<Entry>, record: &PoolRecord) -> Result<Entry> {
         if let Some(e) = cached
             && e.version == Some(record.version)
         {
@@ -313,7 +315,7 @@ impl Registry {
 
     /// Builds the pool a stored record describes. A record sealed under an
     /// older master key is re-sealed under the current one.
-    fn restore(&self, record: PoolRecord) -> Result<Entry> {
+    fn restore(&self, record: &PoolRecord) -> Result<Entry> {
         let config = pool_config_from_create_user_pool(&record.definition).map_err(|e| {
             Error::internal(format!(
                 "The stored configuration of user pool {} is invalid: {}",
@@ -321,7 +323,7 @@ impl Registry {
                 e.message()
             ))
         })?;
-        let secrets = persist::open_secrets(&self.options.master_keys, &record)?;
+        let secrets = persist::open_secrets(&self.options.master_keys, record)?;
         let pool = self
             .builder(config)
             .pool_id(record.id.clone())
@@ -329,19 +331,16 @@ impl Registry {
             .keys(secrets.keys.clone())
             .build()?;
         let mut version = record.version;
-        if let Some(current) = self.options.master_keys.first()
-            && record.sealing_key_id != current.id()
+        if self
+            .options
+            .master_keys
+            .first()
+            .is_some_and(|current| record.sealing_key_id != current.id())
         {
             let mut resealed = record.clone();
-            resealed.sealed_secrets = persist::seal_secrets(current, &record.id, &secrets)?;
-            resealed.sealing_key_id = current.id().to_owned();
+            self.seal_into(&mut resealed, &secrets)?;
             // Another process may be re-sealing it too: either write is good.
-            if self
-                .options
-                .store
-                .update_pool(&resealed, record.version)
-                .is_ok()
-            {
+            if matches!(self.swap_record(&resealed, record.version), Ok(true)) {
                 version += 1;
             }
         }
@@ -378,7 +377,7 @@ impl Registry {
                 for record in page {
                     after = Some(record.id.clone());
                     let cached = self.read().get(&record.id).cloned();
-                    let entry = self.refreshed(cached, record)?;
+                    let entry = self.refreshed(cached, &record)?;
                     pools.insert(entry.pool.id().to_owned(), entry.pool);
                 }
                 if done {
@@ -404,14 +403,14 @@ impl Registry {
         change: impl Fn(&PoolConfig) -> Result<PoolConfig>,
     ) -> Result<()> {
         for _ in 0..16 {
-            let entry = self.entry(id)?;
+            let (entry, record) = self.entry_and_record(id)?;
             // Everything is decided against this snapshot: a change that
             // lands meanwhile makes the swap below fail, and we start over.
             let current = entry.pool.config();
             let next = change(&current)?;
             crate::pool::check_config_change(&current, &next)?;
             let now = self.options.clock.now();
-            let Some(version) = entry.version else {
+            let Some(mut record) = record else {
                 if entry.pool.swap_config(&current, next)? {
                     if let Some(e) = self.write().get_mut(id) {
                         e.modified_at = now;
@@ -420,33 +419,30 @@ impl Registry {
                 }
                 continue;
             };
-            let Some(mut record) = self.record_at(id, version)? else {
+            let version = record.version;
+            if entry.version != Some(version) {
                 continue;
-            };
+            }
             record.definition = pool_config_to_create_user_pool(&next);
             record.modified_at = now;
-            match self.options.store.update_pool(&record, version) {
-                Ok(()) => {
-                    // Stored. Apply it to the cached pool unless something
-                    // else moved that pool meanwhile; then the next request
-                    // rebuilds it from the record instead.
-                    let applied = entry.pool.swap_config(&current, next)?;
-                    let mut cache = self.write();
-                    match cache.get_mut(id) {
-                        Some(e) if applied && e.pool.same_object(&entry.pool) => {
-                            e.modified_at = now;
-                            e.version = Some(version + 1);
-                        }
-                        _ => {
-                            cache.remove(id);
-                        }
-                    }
-                    return Ok(());
-                }
-                Err(StoreError::VersionMismatch) => {}
-                Err(StoreError::NotFound) => return Err(pool_not_found(id)),
-                Err(e) => return Err(registry_store_error(e)),
+            if !self.swap_record(&record, version)? {
+                continue;
             }
+            // Stored. Apply it to the cached pool unless something else
+            // moved that pool meanwhile; then the next request rebuilds it
+            // from the record instead.
+            let applied = entry.pool.swap_config(&current, next)?;
+            let mut cache = self.write();
+            match cache.get_mut(id) {
+                Some(e) if applied && e.pool.same_object(&entry.pool) => {
+                    e.modified_at = now;
+                    e.version = Some(version + 1);
+                }
+                _ => {
+                    cache.remove(id);
+                }
+            }
+            return Ok(());
         }
         Err(pool_contention())
     }
@@ -463,47 +459,45 @@ impl Registry {
     /// the stored secrets cannot be opened.
     pub fn rotate_keys(&self, id: &str, next: KeySet) -> Result<()> {
         for _ in 0..16 {
-            let entry = self.entry(id)?;
-            let Some(version) = entry.version else {
+            let (entry, record) = self.entry_and_record(id)?;
+            let Some(mut record) = record else {
                 entry.pool.rotate_keys(next);
                 return Ok(());
             };
-            let Some(mut record) = self.record_at(id, version)? else {
-                continue;
-            };
+            let version = record.version;
             let mut secrets = persist::open_secrets(&self.options.master_keys, &record)?;
             secrets.keys.rotate(next.clone());
-            let Some(master) = self.options.master_keys.first() else {
-                return Err(Error::internal("A persistent registry has no master key."));
-            };
-            record.sealed_secrets = persist::seal_secrets(master, id, &secrets)?;
-            record.sealing_key_id = master.id().to_owned();
+            self.seal_into(&mut record, &secrets)?;
             record.modified_at = self.options.clock.now();
-            match self.options.store.update_pool(&record, version) {
-                Ok(()) => {
-                    // The next request rebuilds the pool from the record.
-                    self.write().remove(id);
-                    return Ok(());
-                }
-                Err(StoreError::VersionMismatch) => {}
-                Err(StoreError::NotFound) => return Err(pool_not_found(id)),
-                Err(e) => return Err(registry_store_error(e)),
+            if self.swap_record(&record, version)? {
+                // The next request rebuilds the pool from the record.
+                self.write().remove(id);
+                return Ok(());
             }
         }
         Err(pool_contention())
     }
 
-    /// The stored record of pool `id` if it is still at `version`; `None`
-    /// when another change came first (the caller starts over).
-    fn record_at(&self, id: &str, version: u64) -> Result<Option<PoolRecord>> {
-        match self
+    /// Seals `secrets` into `record` under the current master key.
+    fn seal_into(&self, record: &mut PoolRecord, secrets: &persist::PoolSecrets) -> Result<()> {
+        let master = self
             .options
-            .store
-            .get_pool(id)
-            .map_err(registry_store_error)?
-        {
-            None => Err(pool_not_found(id)),
-            Some(record) => Ok((record.version == version).then_some(record)),
+            .master_keys
+            .first()
+            .ok_or_else(|| Error::internal("A persistent registry has no master key."))?;
+        record.sealed_secrets = persist::seal_secrets(master, &record.id, secrets)?;
+        record.sealing_key_id = master.id().to_owned();
+        Ok(())
+    }
+
+    /// Writes `record` over the stored version `version`: `Ok(false)` when
+    /// another change came first (the caller starts over).
+    fn swap_record(&self, record: &PoolRecord, version: u64) -> Result<bool> {
+        match self.options.store.update_pool(record, version) {
+            Ok(()) => Ok(true),
+            Err(StoreError::VersionMismatch) => Ok(false),
+            Err(StoreError::NotFound) => Err(pool_not_found(&record.id)),
+            Err(e) => Err(registry_store_error(e)),
         }
     }
 
