@@ -247,11 +247,7 @@ impl UserStore for MemoryStore {
     ) -> StoreResult<Vec<UserRecord>> {
         let st = self.lock();
         Ok(pool_page(&st.users, pool_id, after)
-            .filter(|(_, u)| {
-                u.attributes
-                    .get(attribute)
-                    .is_some_and(|v| v.starts_with(prefix))
-            })
+            .filter(|(_, u)| u.attribute_starts_with(attribute, prefix))
             .take(limit)
             .map(|(_, u)| u.clone())
             .collect())

@@ -325,6 +325,16 @@ impl UserRecord {
         }
     }
 
+    /// Whether the attribute `name` is present and starts with `prefix`,
+    /// byte for byte: the match of
+    /// [`UserStore::list_users_by_attribute_prefix`].
+    #[must_use]
+    pub fn attribute_starts_with(&self, name: &str, prefix: &str) -> bool {
+        self.attributes
+            .get(name)
+            .is_some_and(|v| v.starts_with(prefix))
+    }
+
     /// The user's `sub` attribute (empty if absent, which a pool never stores).
     #[must_use]
     pub fn sub(&self) -> &str {
@@ -508,11 +518,11 @@ pub fn scan_users_by_attribute_prefix<S: UserStore + ?Sized>(
         let batch = store.list_users(pool_id, cursor.as_deref(), BATCH)?;
         let exhausted = batch.len() < BATCH;
         cursor = batch.last().map(|u| u.username.clone());
-        out.extend(batch.into_iter().filter(|u| {
-            u.attributes
-                .get(attribute)
-                .is_some_and(|v| v.starts_with(prefix))
-        }));
+        out.extend(
+            batch
+                .into_iter()
+                .filter(|u| u.attribute_starts_with(attribute, prefix)),
+        );
         if exhausted {
             break;
         }

@@ -1392,11 +1392,7 @@ impl UserStore for PostgresStore {
                 for row in &rows {
                     let user = user_from_row(row)?;
                     cursor = Some(user.username.clone());
-                    if user
-                        .attributes
-                        .get(*attribute)
-                        .is_some_and(|v| v.starts_with(prefix))
-                    {
+                    if user.attribute_starts_with(attribute, prefix) {
                         out.push(user);
                     }
                 }
