@@ -8,7 +8,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use super::{
     ClientRecord, CodePurpose, CodeRecord, CodeStore, GroupRecord, GroupStore, PoolRecord,
     PoolStore, RefreshTokenRecord, StoreError, StoreResult, TokenStore, UserRecord, UserStore,
-    check_client, check_group, check_key, check_pool, check_refresh_token, check_user,
+    check_client, check_code, check_group, check_key, check_pool, check_refresh_token, check_user,
 };
 use crate::clock::Timestamp;
 
@@ -262,13 +262,7 @@ impl CodeStore for MemoryStore {
         purpose: CodePurpose,
         code: &CodeRecord,
     ) -> StoreResult<()> {
-        check_key("pool id", pool_id)?;
-        check_key("username", username)?;
-        check_key("code attribute", code.attribute.as_deref().unwrap_or(""))?;
-        check_key(
-            "code destination",
-            code.destination.as_deref().unwrap_or(""),
-        )?;
+        check_code(pool_id, username, code)?;
         self.lock().codes.insert(
             (pool_id.to_owned(), username.to_owned(), purpose),
             code.clone(),

@@ -158,6 +158,21 @@ pub fn check_group(pool_id: &str, group: &GroupRecord) -> StoreResult<()> {
     check_value("group role", group.role_arn.as_ref().map_or(0, String::len))
 }
 
+/// Checks what [`CodeStore::put_code`] writes against [`check_key`]: the
+/// pool id, the username, the code's attribute and destination.
+///
+/// # Errors
+/// [`StoreError::InvalidInput`] naming the first field out of bounds.
+pub fn check_code(pool_id: &str, username: &str, code: &CodeRecord) -> StoreResult<()> {
+    check_key("pool id", pool_id)?;
+    check_key("username", username)?;
+    check_key("code attribute", code.attribute.as_deref().unwrap_or(""))?;
+    check_key(
+        "code destination",
+        code.destination.as_deref().unwrap_or(""),
+    )
+}
+
 /// Checks a refresh token's names against [`check_key`].
 ///
 /// # Errors

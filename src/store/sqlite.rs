@@ -42,7 +42,8 @@ use rusqlite::{
 use super::{
     ClientRecord, CodePurpose, CodeRecord, CodeStore, GroupRecord, GroupStore, PoolRecord,
     PoolStore, RefreshTokenRecord, StoreError, StoreResult, TokenStore, UserRecord, UserStatus,
-    UserStore, check_client, check_group, check_key, check_pool, check_refresh_token, check_user,
+    UserStore, check_client, check_code, check_group, check_key, check_pool, check_refresh_token,
+    check_user,
 };
 use crate::clock::Timestamp;
 use crate::schema::Attributes;
@@ -788,13 +789,7 @@ impl CodeStore for SqliteStore {
         purpose: CodePurpose,
         code: &CodeRecord,
     ) -> StoreResult<()> {
-        check_key("pool id", pool_id)?;
-        check_key("username", username)?;
-        check_key("code attribute", code.attribute.as_deref().unwrap_or(""))?;
-        check_key(
-            "code destination",
-            code.destination.as_deref().unwrap_or(""),
-        )?;
+        check_code(pool_id, username, code)?;
         let conn = self.lock();
         conn.execute(
             "INSERT OR REPLACE INTO codes (pool, username, purpose, id, digest, attribute, \
