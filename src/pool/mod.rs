@@ -921,6 +921,35 @@ mod tests {
     use super::*;
 
     #[test]
+    fn store_failures_map_to_cognito_exceptions() {
+        let cases = [
+            (
+                StoreError::InvalidInput("username contains NUL".to_owned()),
+                ErrorCode::InvalidParameter,
+            ),
+            (
+                StoreError::Unavailable("sqlite: disk I/O error".to_owned()),
+                ErrorCode::InternalError,
+            ),
+            (StoreError::VersionMismatch, ErrorCode::InternalError),
+        ];
+        for (e, code) in cases {
+            let shown = format!("{e}");
+            let mapped = store_error(e);
+            assert_eq!(mapped.code(), code, "{shown}");
+        }
+        // The store's own message (which may name a backend) is not leaked,
+        // except the name of the field that is out of bounds.
+        let e = store_error(StoreError::Unavailable("sqlite: secret detail".to_owned()));
+        assert!(!e.message().contains("secret detail"));
+        let e = store_error(StoreError::InvalidInput("username contains NUL".to_owned()));
+        assert_eq!(
+            e.message(),
+            "The user store cannot hold this value: username contains NUL."
+        );
+    }
+
+    #[test]
     fn pool_ids_must_look_like_cognitos() {
         assert!(validate_pool_id("us-east-1_AbCdEf123").is_ok());
         assert!(validate_pool_id("us-gov-west-1_x").is_ok());

@@ -384,3 +384,47 @@ fn another_process_sees_client_changes_at_its_next_request() {
     let e = refused(through_b("fixture2client"));
     assert_eq!(e.code(), ErrorCode::InvalidParameter, "{e}");
 }
+
+/// A process whose pool secret differs from the one that sealed a client's
+/// secret cannot use that client, and says why instead of failing silently.
+#[test]
+fn a_client_secret_sealed_under_another_pool_secret_is_an_internal_error() {
+    let a = quickstart();
+    let build = |secret: [u8; 32]| {
+        userpool::UserPool::builder(super::common::quickstart_config().build().unwrap())
+            .pool_id("us-east-1_ApiTests1")
+            .store(a.store.clone())
+            .hashing(userpool::HashingParams::insecure_fast_for_tests())
+            .keys(super::common::shared_keys())
+            .secret_key(secret)
+            .build()
+            .unwrap()
+    };
+    let sealer = build([1; 32]);
+    let client = sealer
+        .create_user_pool_client(
+            password_client_config("web")
+                .generate_secret(true)
+                .build()
+                .unwrap(),
+        )
+        .unwrap();
+    assert_eq!(
+        build([1; 32])
+            .describe_user_pool_client(client.id())
+            .unwrap()
+            .secret()
+            .map(|s| s.expose_secret().to_owned()),
+        client.secret().map(|s| s.expose_secret().to_owned()),
+        "the same pool secret opens it"
+    );
+    let e = refused(build([2; 32]).describe_user_pool_client(client.id()));
+    assert_eq!(e.code(), ErrorCode::InternalError);
+    assert_eq!(
+        e.message(),
+        format!(
+            "The secret of app client {} cannot be opened: the pool secret differs from the one that sealed it.",
+            client.id()
+        )
+    );
+}
