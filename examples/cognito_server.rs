@@ -53,8 +53,8 @@ use serde_json::{Value, json};
 use tokio::sync::Semaphore;
 use userpool::Outbox;
 use userpool::password::HashingParams;
+use userpool::registry::{MasterKey, Registry, RegistryOptions};
 use userpool::store::{PostgresStore, SqliteStore, Store};
-use userpool::wire::{MasterKey, Registry, RegistryOptions};
 
 const USAGE: &str = "\
 cognito_server: a local Amazon Cognito User Pools endpoint (AWS JSON 1.1 over HTTP)
@@ -482,7 +482,7 @@ async fn api(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> 
     };
     let registry = Arc::clone(&state.registry);
     let joined = tokio::task::spawn_blocking(move || {
-        let response = registry.handle(&target, &body);
+        let response = userpool::wire::handle(&registry, &target, &body);
         drop(permit);
         response
     })

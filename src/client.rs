@@ -68,7 +68,7 @@ use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::clock::Timestamp;
-use crate::error::{Error, Result};
+use crate::error::{Constraint, Error, Result, Shown};
 use crate::random;
 use crate::schema::standard_attribute;
 
@@ -252,13 +252,21 @@ impl AuthFlow {
         if let Some((_, flow)) = Self::LEGACY.into_iter().find(|(name, _)| *name == value) {
             return Ok((flow, true));
         }
-        Err(Error::invalid_parameter(format!(
-            "1 validation error detected: Value '{value}' at 'explicitAuthFlows' failed to \
-             satisfy constraint: Member must satisfy enum value set: [ADMIN_NO_SRP_AUTH, \
-             CUSTOM_AUTH_FLOW_ONLY, USER_PASSWORD_AUTH, ALLOW_ADMIN_USER_PASSWORD_AUTH, \
-             ALLOW_CUSTOM_AUTH, ALLOW_USER_PASSWORD_AUTH, ALLOW_USER_SRP_AUTH, \
-             ALLOW_REFRESH_TOKEN_AUTH, ALLOW_USER_AUTH]"
-        )))
+        Err(Error::violation(
+            "explicitAuthFlows",
+            Shown::Value(value.to_owned()),
+            Constraint::OneOf(vec![
+                "ADMIN_NO_SRP_AUTH",
+                "CUSTOM_AUTH_FLOW_ONLY",
+                "USER_PASSWORD_AUTH",
+                "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+                "ALLOW_CUSTOM_AUTH",
+                "ALLOW_USER_PASSWORD_AUTH",
+                "ALLOW_USER_SRP_AUTH",
+                "ALLOW_REFRESH_TOKEN_AUTH",
+                "ALLOW_USER_AUTH",
+            ]),
+        ))
     }
 }
 
@@ -335,11 +343,11 @@ impl TokenUnit {
             .into_iter()
             .find(|u| u.as_str() == value)
             .ok_or_else(|| {
-                Error::invalid_parameter(format!(
-                    "1 validation error detected: Value '{value}' at 'tokenValidityUnits' \
-                     failed to satisfy constraint: Member must satisfy enum value set: \
-                     [seconds, minutes, hours, days]"
-                ))
+                Error::violation(
+                    "tokenValidityUnits",
+                    Shown::Value(value.to_owned()),
+                    Constraint::OneOf(vec!["seconds", "minutes", "hours", "days"]),
+                )
             })
     }
 
@@ -715,10 +723,11 @@ impl PreventUserExistenceErrors {
         match value {
             "LEGACY" => Ok(Self::Legacy),
             "ENABLED" => Ok(Self::Enabled),
-            _ => Err(Error::invalid_parameter(format!(
-                "1 validation error detected: Value '{value}' at 'preventUserExistenceErrors' \
-                 failed to satisfy constraint: Member must satisfy enum value set: [LEGACY, ENABLED]"
-            ))),
+            _ => Err(Error::violation(
+                "preventUserExistenceErrors",
+                Shown::Value(value.to_owned()),
+                Constraint::OneOf(vec!["LEGACY", "ENABLED"]),
+            )),
         }
     }
 }
@@ -759,12 +768,11 @@ impl RefreshTokenRotation {
     /// the grace period is over 60 seconds.
     pub fn new(enabled: bool, retry_grace_period_seconds: u32) -> Result<Self> {
         if retry_grace_period_seconds > Self::MAX_RETRY_GRACE_PERIOD_SECONDS {
-            return Err(Error::invalid_parameter(format!(
-                "1 validation error detected: Value '{retry_grace_period_seconds}' at \
-                 'refreshTokenRotation.retryGracePeriodSeconds' failed to satisfy constraint: \
-                 Member must have value less than or equal to {}",
-                Self::MAX_RETRY_GRACE_PERIOD_SECONDS
-            )));
+            return Err(Error::violation(
+                "refreshTokenRotation.retryGracePeriodSeconds",
+                Shown::Value(retry_grace_period_seconds.to_string()),
+                Constraint::MaxValue(i64::from(Self::MAX_RETRY_GRACE_PERIOD_SECONDS)),
+            ));
         }
         Ok(Self {
             enabled,
@@ -1334,12 +1342,14 @@ impl AppClient {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'+');
         if id.is_empty() || id.len() > Self::MAX_ID_CHARS || !ok_chars {
-            return Err(Error::invalid_parameter(format!(
-                "1 validation error detected: Value '{id}' at 'clientId' failed to satisfy \
-                 constraint: Member must satisfy regular expression pattern: [\\w+]+ and have \
-                 length between 1 and {}",
-                Self::MAX_ID_CHARS
-            )));
+            return Err(Error::violation(
+                "clientId",
+                Shown::Value(id),
+                Constraint::Pattern {
+                    pattern: "[\\w+]+",
+                    length: Some((1, Self::MAX_ID_CHARS as u64)),
+                },
+            ));
         }
         let secret = config.client_secret.take();
         Ok(Self {

@@ -5,15 +5,28 @@
 //! `__type` Amazon Cognito puts on the wire (`NotAuthorizedException`, ...),
 //! and [`Error::message`] follows the live service's wording where
 //! `cognito-protocol.md` §5.2 records it.
+//!
+//! Two kinds of refusal carry structure besides their message, so a caller
+//! need not parse text:
+//!
+//! * a request member that breaks Cognito's request model is a
+//!   [`Violation`] (the member's path and the [`Constraint`] it broke);
+//!   [`Error::validation`] renders any number of them into Cognito's one
+//!   message, `N validation errors detected: …; …`, in one place;
+//! * a password the pool's policy refuses lists every rule it broke as
+//!   [`PolicyViolation`]s ([`Error::password_violations`]).
+//!
+//! This module knows nothing of the domain: the domain modules build their
+//! errors from the vocabulary here.
 
 use std::fmt;
-
-use crate::policy::PolicyViolation;
 
 /// The Cognito exception an [`Error`] stands for.
 ///
 /// The mapping from error to exception name lives in one exhaustive `match`
 /// ([`ErrorCode::as_str`]), so a new variant cannot be added without naming it.
+/// Errors of the HTTP protocol itself (a body that is not JSON, an unknown
+/// operation) are not Cognito exceptions and belong to the wire adapter.
 #[non_exhaustive]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ErrorCode {
@@ -65,10 +78,6 @@ pub enum ErrorCode {
     UnsupportedUserState,
     /// A store or system failure. The only code that maps to HTTP 500.
     InternalError,
-    /// The request body is not the JSON the operation takes (wire adapter).
-    Serialization,
-    /// The `X-Amz-Target` names no operation (wire adapter).
-    UnknownOperation,
 }
 
 impl ErrorCode {
@@ -100,8 +109,6 @@ impl ErrorCode {
             Self::InvalidUserPoolConfiguration => "InvalidUserPoolConfigurationException",
             Self::UnsupportedUserState => "UnsupportedUserStateException",
             Self::InternalError => "InternalErrorException",
-            Self::Serialization => "SerializationException",
-            Self::UnknownOperation => "UnknownOperationException",
         }
     }
 
@@ -122,6 +129,192 @@ impl fmt::Display for ErrorCode {
     }
 }
 
+/// One rule of a password policy that a password breaks.
+///
+/// The policy reports violations in declaration order.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PolicyViolation {
+    /// Shorter than the policy's minimum length.
+    TooShort,
+    /// No uppercase Basic-Latin letter.
+    MissingUppercase,
+    /// No lowercase Basic-Latin letter.
+    MissingLowercase,
+    /// No decimal digit.
+    MissingNumber,
+    /// No character from Cognito's symbol set.
+    MissingSymbol,
+}
+
+impl PolicyViolation {
+    /// Cognito's reason string for this violation, as it appears after
+    /// `Password did not conform with policy: ` (`cognito-protocol.md` §5.2).
+    #[must_use]
+    pub const fn message(&self) -> &'static str {
+        match self {
+            Self::TooShort => "Password not long enough",
+            Self::MissingUppercase => "Password must have uppercase characters",
+            Self::MissingLowercase => "Password must have lowercase characters",
+            Self::MissingNumber => "Password must have numeric characters",
+            Self::MissingSymbol => "Password must have symbol characters",
+        }
+    }
+}
+
+/// What a [`Violation`]'s message shows of the offending value.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Shown {
+    /// `Value '<value>' at …`: the value, as Cognito quotes it.
+    Value(String),
+    /// `Value at …`: the value is left out (passwords, attribute values,
+    /// anything sensitive or too long to repeat).
+    Hidden,
+    /// `Value null at …`: a required member is missing.
+    Null,
+}
+
+/// The constraint of Cognito's request model a member broke.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Constraint {
+    /// `Member must not be null`.
+    NotNull,
+    /// `Member must have length less than or equal to N`.
+    MaxLength(u64),
+    /// `Member must have length greater than or equal to N`.
+    MinLength(u64),
+    /// `Member must have value less than or equal to N`.
+    MaxValue(i64),
+    /// `Member must have value greater than or equal to N`.
+    MinValue(i64),
+    /// `Member must satisfy enum value set: [A, B]`.
+    OneOf(Vec<&'static str>),
+    /// `Member must satisfy constraint: [Member must satisfy enum value set: [A, B]]`:
+    /// every element of a list must be one of these.
+    EachOneOf(Vec<&'static str>),
+    /// `Member must satisfy regular expression pattern: P`, optionally
+    /// followed by ` and have length between MIN and MAX` as Cognito words
+    /// some members.
+    Pattern {
+        /// The pattern, as Cognito's model writes it.
+        pattern: &'static str,
+        /// The length range Cognito names with the pattern, if it does.
+        length: Option<(u64, u64)>,
+    },
+    /// A constraint in Cognito's words that fits none of the forms above,
+    /// the text after `Member must `.
+    Other(&'static str),
+}
+
+impl fmt::Display for Constraint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NotNull => f.write_str("Member must not be null"),
+            Self::MaxLength(n) => write!(f, "Member must have length less than or equal to {n}"),
+            Self::MinLength(n) => {
+                write!(f, "Member must have length greater than or equal to {n}")
+            }
+            Self::MaxValue(n) => write!(f, "Member must have value less than or equal to {n}"),
+            Self::MinValue(n) => write!(f, "Member must have value greater than or equal to {n}"),
+            Self::OneOf(values) => {
+                write!(
+                    f,
+                    "Member must satisfy enum value set: [{}]",
+                    values.join(", ")
+                )
+            }
+            Self::EachOneOf(values) => write!(
+                f,
+                "Member must satisfy constraint: [Member must satisfy enum value set: [{}]]",
+                values.join(", ")
+            ),
+            Self::Pattern { pattern, length } => {
+                write!(
+                    f,
+                    "Member must satisfy regular expression pattern: {pattern}"
+                )?;
+                match length {
+                    Some((min, max)) => write!(f, " and have length between {min} and {max}"),
+                    None => Ok(()),
+                }
+            }
+            Self::Other(text) => write!(f, "Member must {text}"),
+        }
+    }
+}
+
+/// One member of a request that broke Cognito's request model: where, what
+/// of its value the message may show, and the constraint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Violation {
+    member: String,
+    shown: Shown,
+    constraint: Constraint,
+}
+
+impl Violation {
+    /// The member at the model path `member` (lower camel case, as Cognito
+    /// names it: `userPool.policies.passwordPolicy.minimumLength`), whose
+    /// value `shown` broke `constraint`.
+    #[must_use]
+    pub fn new(member: impl Into<String>, shown: Shown, constraint: Constraint) -> Self {
+        Self {
+            member: member.into(),
+            shown,
+            constraint,
+        }
+    }
+
+    /// A required member that is missing (`Value null at …: Member must not be null`).
+    #[must_use]
+    pub fn missing(member: impl Into<String>) -> Self {
+        Self::new(member, Shown::Null, Constraint::NotNull)
+    }
+
+    /// The model path of the member.
+    #[must_use]
+    pub fn member(&self) -> &str {
+        &self.member
+    }
+
+    /// What the message shows of the value.
+    #[must_use]
+    pub fn shown(&self) -> &Shown {
+        &self.shown
+    }
+
+    /// The constraint the value broke.
+    #[must_use]
+    pub fn constraint(&self) -> &Constraint {
+        &self.constraint
+    }
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.shown {
+            Shown::Value(v) => write!(f, "Value '{v}'")?,
+            Shown::Hidden => f.write_str("Value")?,
+            Shown::Null => f.write_str("Value null")?,
+        }
+        write!(
+            f,
+            " at '{}' failed to satisfy constraint: {}",
+            self.member, self.constraint
+        )
+    }
+}
+
+/// Structure an [`Error`] carries besides its message.
+#[derive(Clone, PartialEq, Eq)]
+enum Detail {
+    None,
+    Validation(Vec<Violation>),
+    Password(Vec<PolicyViolation>),
+}
+
 /// An error from any `userpool` operation: a Cognito exception name and a message.
 ///
 /// Messages never contain secrets (passwords, codes, tokens).
@@ -130,7 +323,7 @@ impl fmt::Display for ErrorCode {
 pub struct Error {
     code: ErrorCode,
     message: String,
-    violations: Vec<PolicyViolation>,
+    detail: Detail,
 }
 
 impl Error {
@@ -140,7 +333,45 @@ impl Error {
         Self {
             code,
             message: message.into(),
-            violations: Vec::new(),
+            detail: Detail::None,
+        }
+    }
+
+    /// `InvalidParameterException` for members that broke Cognito's request
+    /// model, with Cognito's message: `1 validation error detected: <one>` or
+    /// `N validation errors detected: <one>; <two>; …`.
+    #[must_use]
+    pub fn validation(violations: Vec<Violation>) -> Self {
+        let n = violations.len();
+        let plural = if n == 1 { "error" } else { "errors" };
+        let listed: Vec<String> = violations.iter().map(Violation::to_string).collect();
+        Self {
+            code: ErrorCode::InvalidParameter,
+            message: format!("{n} validation {plural} detected: {}", listed.join("; ")),
+            detail: Detail::Validation(violations),
+        }
+    }
+
+    /// `InvalidPasswordException` with Cognito's message, which names the
+    /// first rule broken, and every rule in [`Error::password_violations`].
+    #[must_use]
+    pub fn invalid_password(violations: Vec<PolicyViolation>) -> Self {
+        Self::password_refused("policy", violations)
+    }
+
+    /// [`Error::invalid_password`] for a password an administrator sets,
+    /// which Cognito words `did not conform with password policy`
+    /// (cognito-protocol.md §5.2).
+    pub(crate) fn invalid_admin_password(violations: Vec<PolicyViolation>) -> Self {
+        Self::password_refused("password policy", violations)
+    }
+
+    fn password_refused(policy: &str, violations: Vec<PolicyViolation>) -> Self {
+        let first = violations.first().map_or("", PolicyViolation::message);
+        Self {
+            code: ErrorCode::InvalidPassword,
+            message: format!("Password did not conform with {policy}: {first}"),
+            detail: Detail::Password(violations),
         }
     }
 
@@ -162,16 +393,33 @@ impl Error {
     /// The message itself names only the first, as Cognito does.
     #[must_use]
     pub fn password_violations(&self) -> &[PolicyViolation] {
-        &self.violations
+        match &self.detail {
+            Detail::Password(v) => v,
+            _ => &[],
+        }
     }
 
-    pub(crate) fn with_violations(mut self, violations: Vec<PolicyViolation>) -> Self {
-        self.violations = violations;
-        self
+    /// For a refusal by Cognito's request model ([`Error::validation`]):
+    /// every member that broke it. Empty for every other error.
+    #[must_use]
+    pub fn violations(&self) -> &[Violation] {
+        match &self.detail {
+            Detail::Validation(v) => v,
+            _ => &[],
+        }
     }
 
     pub(crate) fn invalid_parameter(message: impl Into<String>) -> Self {
         Self::new(ErrorCode::InvalidParameter, message)
+    }
+
+    /// [`Error::validation`] of one violation.
+    pub(crate) fn violation(
+        member: impl Into<String>,
+        shown: Shown,
+        constraint: Constraint,
+    ) -> Self {
+        Self::validation(vec![Violation::new(member, shown, constraint)])
     }
 
     pub(crate) fn not_authorized(message: impl Into<String>) -> Self {
@@ -208,8 +456,14 @@ impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut s = f.debug_struct("Error");
         s.field("code", &self.code).field("message", &self.message);
-        if !self.violations.is_empty() {
-            s.field("violations", &self.violations);
+        match &self.detail {
+            Detail::None => {}
+            Detail::Validation(v) => {
+                s.field("violations", v);
+            }
+            Detail::Password(v) => {
+                s.field("password_violations", v);
+            }
         }
         s.finish()
     }
@@ -236,5 +490,78 @@ mod tests {
             e.to_string(),
             "NotAuthorizedException: Incorrect username or password."
         );
+    }
+
+    #[test]
+    fn one_violation_is_rendered_in_cognitos_words() {
+        let e = Error::violation("limit", Shown::Value("61".into()), Constraint::MaxValue(60));
+        assert_eq!(e.code(), ErrorCode::InvalidParameter);
+        assert_eq!(
+            e.message(),
+            "1 validation error detected: Value '61' at 'limit' failed to satisfy constraint: \
+             Member must have value less than or equal to 60"
+        );
+        assert_eq!(e.violations().len(), 1);
+        assert_eq!(e.violations()[0].member(), "limit");
+        assert!(e.password_violations().is_empty());
+    }
+
+    #[test]
+    fn several_violations_are_counted_and_joined() {
+        let e = Error::validation(vec![
+            Violation::missing("userPoolId"),
+            Violation::new("password", Shown::Hidden, Constraint::MaxLength(256)),
+            Violation::new(
+                "explicitAuthFlows",
+                Shown::Value("[X]".into()),
+                Constraint::EachOneOf(vec!["A", "B"]),
+            ),
+        ]);
+        assert_eq!(
+            e.message(),
+            "3 validation errors detected: \
+             Value null at 'userPoolId' failed to satisfy constraint: Member must not be null; \
+             Value at 'password' failed to satisfy constraint: Member must have length less than or equal to 256; \
+             Value '[X]' at 'explicitAuthFlows' failed to satisfy constraint: Member must satisfy constraint: \
+             [Member must satisfy enum value set: [A, B]]"
+        );
+    }
+
+    #[test]
+    fn patterns_name_their_length_range_when_cognito_does() {
+        let c = Constraint::Pattern {
+            pattern: "[\\w+]+",
+            length: Some((1, 128)),
+        };
+        assert_eq!(
+            c.to_string(),
+            "Member must satisfy regular expression pattern: [\\w+]+ and have length between 1 and 128"
+        );
+        let c = Constraint::Pattern {
+            pattern: "[\\w+]+",
+            length: None,
+        };
+        assert_eq!(
+            c.to_string(),
+            "Member must satisfy regular expression pattern: [\\w+]+"
+        );
+    }
+
+    #[test]
+    fn a_refused_password_names_its_first_violation_and_keeps_all() {
+        let e = Error::invalid_password(vec![
+            PolicyViolation::TooShort,
+            PolicyViolation::MissingSymbol,
+        ]);
+        assert_eq!(e.code(), ErrorCode::InvalidPassword);
+        assert_eq!(
+            e.message(),
+            "Password did not conform with policy: Password not long enough"
+        );
+        assert_eq!(
+            e.password_violations(),
+            [PolicyViolation::TooShort, PolicyViolation::MissingSymbol]
+        );
+        assert!(e.violations().is_empty());
     }
 }

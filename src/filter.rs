@@ -78,8 +78,8 @@
 
 use std::fmt;
 
+use crate::error::{Constraint, Error, Result, Shown};
 use crate::schema::Attributes;
-use crate::{Error, Result};
 
 /// The longest filter ListUsers accepts, in characters (Unicode scalar values),
 /// from the API model (`cognito-protocol.md` §4.8).
@@ -450,10 +450,11 @@ fn syntax_error(detail: &str) -> Error {
 fn too_long() -> Error {
     // §5.2: model validation failures read like this. The value is left out:
     // it may be arbitrarily long.
-    Error::invalid_parameter(format!(
-        "1 validation error detected: Value at 'filter' failed to satisfy constraint: \
-         Member must have length less than or equal to {MAX_FILTER_LEN}"
-    ))
+    Error::violation(
+        "filter",
+        Shown::Hidden,
+        Constraint::MaxLength(MAX_FILTER_LEN as u64),
+    )
 }
 
 #[cfg(test)]

@@ -8,12 +8,14 @@ pub mod config;
 pub mod error;
 pub mod filter;
 mod hex;
+mod json;
 pub mod lockout;
 pub mod message;
 pub mod password;
 pub mod policy;
 mod pool;
 mod random;
+pub mod registry;
 pub mod schema;
 mod seal;
 pub mod secret;
@@ -24,10 +26,11 @@ pub mod wire;
 
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
 pub use config::PoolConfig;
+pub use error::PolicyViolation;
 pub use error::{Error, ErrorCode, Result};
 pub use message::{MessageSender, Outbox};
 pub use password::{HashingParams, PasswordHash, Verification};
-pub use policy::{PasswordPolicy, PolicyViolation};
+pub use policy::PasswordPolicy;
 pub use pool::{
     AdminCreateUserRequest, AdminSetUserPasswordRequest, AuthResponse, AuthenticationResult,
     ChallengeName, CodeDeliveryDetails, ConfirmForgotPasswordRequest, ConfirmSignUpRequest,

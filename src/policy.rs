@@ -51,7 +51,8 @@
 //! # Example
 //!
 //! ```
-//! use userpool::policy::{PasswordPolicy, PolicyViolation};
+//! use userpool::policy::PasswordPolicy;
+//! use userpool::PolicyViolation;
 //! use userpool::secret::Password;
 //! use userpool::ErrorCode;
 //!
@@ -82,7 +83,7 @@
 
 use zeroize::Zeroizing;
 
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{Constraint, Error, PolicyViolation, Result, Shown, Violation};
 use crate::secret::Password;
 
 /// Cognito's password symbols, exactly the 32 ASCII characters of
@@ -106,39 +107,6 @@ const NUMBERS: &[u8] = b"0123456789";
 
 /// The model path Cognito names in its validation messages for policy fields.
 const POLICY_PATH: &str = "userPool.policies.passwordPolicy";
-
-/// One rule of a [`PasswordPolicy`] that a password breaks.
-///
-/// [`PasswordPolicy::check`] reports violations in declaration order.
-#[non_exhaustive]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum PolicyViolation {
-    /// Shorter than the policy's minimum length.
-    TooShort,
-    /// No uppercase Basic-Latin letter.
-    MissingUppercase,
-    /// No lowercase Basic-Latin letter.
-    MissingLowercase,
-    /// No decimal digit.
-    MissingNumber,
-    /// No character from Cognito's symbol set.
-    MissingSymbol,
-}
-
-impl PolicyViolation {
-    /// Cognito's reason string for this violation, as it appears after
-    /// `Password did not conform with policy: ` (`cognito-protocol.md` §5.2).
-    #[must_use]
-    pub const fn message(&self) -> &'static str {
-        match self {
-            Self::TooShort => "Password not long enough",
-            Self::MissingUppercase => "Password must have uppercase characters",
-            Self::MissingLowercase => "Password must have lowercase characters",
-            Self::MissingNumber => "Password must have numeric characters",
-            Self::MissingSymbol => "Password must have symbol characters",
-        }
-    }
-}
 
 /// A pool's password policy (Cognito's `PasswordPolicyType`), always within
 /// Cognito's ranges.
@@ -312,11 +280,7 @@ impl PasswordPolicy {
         let violations = self.check(password);
         match violations.first() {
             None => Ok(()),
-            Some(first) => Err(Error::new(
-                ErrorCode::InvalidPassword,
-                format!("Password did not conform with policy: {}", first.message()),
-            )
-            .with_violations(violations)),
+            Some(_) => Err(Error::invalid_password(violations)),
         }
     }
 
@@ -492,7 +456,7 @@ impl PasswordPolicyBuilder {
             PasswordPolicy::MAX_PASSWORD_HISTORY_SIZE,
         );
         if !problems.is_empty() {
-            return Err(Error::invalid_parameter(validation_message(&problems)));
+            return Err(Error::validation(problems));
         }
 
         // cognito-protocol.md §7.3: TemporaryPasswordValidityDays 0 means the default (7).
@@ -530,10 +494,11 @@ pub(crate) fn exceeds_length_cap(password: &str) -> bool {
 /// (unlike other members) leaves the value out.
 pub(crate) fn check_length_cap(password: &str) -> Result<()> {
     if exceeds_length_cap(password) {
-        return Err(Error::invalid_parameter(format!(
-            "1 validation error detected: Value at 'password' failed to satisfy constraint: \
-             Member must have length less than or equal to {MAX_PASSWORD_CHARS}"
-        )));
+        return Err(Error::violation(
+            "password",
+            Shown::Hidden,
+            Constraint::MaxLength(MAX_PASSWORD_CHARS as u64),
+        ));
     }
     Ok(())
 }
@@ -558,25 +523,19 @@ fn is_symbol(c: char) -> bool {
     code < 128 && SYMBOL_MASK & (1u128 << code) != 0
 }
 
-fn range_check(problems: &mut Vec<String>, member: &str, value: u32, min: u32, max: u32) {
+fn range_check(problems: &mut Vec<Violation>, member: &str, value: u32, min: u32, max: u32) {
     let constraint = if value < min {
-        format!("greater than or equal to {min}")
+        Constraint::MinValue(i64::from(min))
     } else if value > max {
-        format!("less than or equal to {max}")
+        Constraint::MaxValue(i64::from(max))
     } else {
         return;
     };
-    problems.push(format!(
-        "Value '{value}' at '{POLICY_PATH}.{member}' failed to satisfy constraint: \
-         Member must have value {constraint}"
+    problems.push(Violation::new(
+        format!("{POLICY_PATH}.{member}"),
+        Shown::Value(value.to_string()),
+        constraint,
     ));
-}
-
-/// Cognito's (Coral's) model-validation message: a count, then each problem, joined by `; `.
-fn validation_message(problems: &[String]) -> String {
-    let n = problems.len();
-    let plural = if n == 1 { "error" } else { "errors" };
-    format!("{n} validation {plural} detected: {}", problems.join("; "))
 }
 
 /// A uniform index in `0..bound` from the caller's random source, checked.
@@ -620,6 +579,7 @@ fn pick_from_all(
 #[allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 mod tests {
     use super::*;
+    use crate::error::ErrorCode;
     use PolicyViolation::*;
 
     /// A deterministic "random" source: counts up, wrapping at each bound.

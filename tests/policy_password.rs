@@ -7,10 +7,11 @@
 
 use proptest::prelude::*;
 use userpool::ErrorCode;
+use userpool::PolicyViolation;
 use userpool::password::{
     HashingParams, PasswordHash, Verification, hash_password, verify_password,
 };
-use userpool::policy::{MAX_PASSWORD_CHARS, PasswordPolicy, PolicyViolation};
+use userpool::policy::{MAX_PASSWORD_CHARS, PasswordPolicy};
 use userpool::secret::Password;
 
 const SALT: [u8; 16] = *b"fixed test salt!";

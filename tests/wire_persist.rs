@@ -13,13 +13,11 @@ use std::sync::{Arc, Barrier, OnceLock};
 
 use serde_json::{Value, json};
 use userpool::client::{ClientSecret, secret_hash};
+use userpool::registry::{MasterKey, Registry, RegistryOptions};
 use userpool::store::{MemoryStore, SqliteStore, Store};
 use userpool::token::KeySet;
-use userpool::wire::{
-    MasterKey, Registry, RegistryOptions, TARGET_PREFIX, pool_config_from_create_user_pool,
-    pool_config_to_create_user_pool,
-};
-use userpool::{ErrorCode, HashingParams, ManualClock, Timestamp};
+use userpool::wire::TARGET_PREFIX;
+use userpool::{ErrorCode, HashingParams, ManualClock, PoolConfig, Timestamp};
 
 const START: i64 = 1_700_000_000;
 const PASSWORD: &str = "Correct-Horse-9";
@@ -73,7 +71,11 @@ fn options(store: Arc<dyn Store>, master_keys: Vec<MasterKey>) -> RegistryOption
 }
 
 fn call(r: &Registry, op: &str, body: &Value) -> (u16, Value) {
-    let resp = r.handle(&format!("{TARGET_PREFIX}{op}"), body.to_string().as_bytes());
+    let resp = userpool::wire::handle(
+        r,
+        &format!("{TARGET_PREFIX}{op}"),
+        body.to_string().as_bytes(),
+    );
     (resp.status, serde_json::from_str(&resp.body).unwrap())
 }
 
@@ -194,10 +196,10 @@ fn the_stored_configuration_recreates_the_pool_exactly() {
         }),
     ];
     for request in requests {
-        let config = pool_config_from_create_user_pool(&request.to_string()).unwrap();
-        let stored = pool_config_to_create_user_pool(&config);
+        let config = PoolConfig::from_create_user_pool_json(&request.to_string()).unwrap();
+        let stored = config.to_create_user_pool_json();
         assert_eq!(
-            pool_config_from_create_user_pool(&stored).unwrap(),
+            PoolConfig::from_create_user_pool_json(&stored).unwrap(),
             config,
             "{stored}"
         );

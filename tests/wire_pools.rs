@@ -16,13 +16,15 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use serde_json::{Value, json};
+use userpool::config::DefinitionError;
 use userpool::config::{
     RecoveryMechanism, UsernameAttribute, VerificationMessageTemplate, VerifiedAttribute,
 };
 use userpool::policy::PasswordPolicy;
+use userpool::registry::{Registry, RegistryOptions};
 use userpool::schema::{CustomAttribute, StandardAttribute};
 use userpool::token::KeySet;
-use userpool::wire::{Registry, RegistryOptions, TARGET_PREFIX, pool_config_from_create_user_pool};
+use userpool::wire::TARGET_PREFIX;
 use userpool::{ErrorCode, HashingParams, ManualClock, PoolConfig, SignUpRequest, Timestamp};
 
 /// Where the clock starts: 2023-11-14T22:13:20Z.
@@ -55,7 +57,7 @@ impl World {
     /// status and parsed body.
     fn call(&self, op: &str, body: &Value) -> (u16, Value) {
         let target = format!("{TARGET_PREFIX}{op}");
-        let resp = self.registry.handle(&target, body.to_string().as_bytes());
+        let resp = userpool::wire::handle(&self.registry, &target, body.to_string().as_bytes());
         let parsed: Value = serde_json::from_str(&resp.body).expect("the body is JSON");
         if resp.status != 200 {
             assert_eq!(resp.error_type, parsed["__type"].as_str(), "{parsed}");
@@ -391,7 +393,7 @@ fn the_quickstart_pool_is_created_from_json_and_described_field_by_field() {
 
 #[test]
 fn the_quickstart_json_builds_the_same_config_as_the_builder() {
-    let config = pool_config_from_create_user_pool(&quickstart_json().to_string()).unwrap();
+    let config = PoolConfig::from_create_user_pool_json(&quickstart_json().to_string()).unwrap();
     assert_eq!(config, quickstart_config());
 }
 
@@ -426,11 +428,11 @@ fn a_described_pool_can_be_created_again_from_its_description() {
 
 #[test]
 fn defaults_apply_to_members_left_out() {
-    let config = pool_config_from_create_user_pool(r#"{"PoolName": "bare"}"#).unwrap();
+    let config = PoolConfig::from_create_user_pool_json(r#"{"PoolName": "bare"}"#).unwrap();
     assert_eq!(config, PoolConfig::builder("bare").build().unwrap());
 
     // Inside a given PasswordPolicy an omitted flag is false, as in Cognito.
-    let config = pool_config_from_create_user_pool(
+    let config = PoolConfig::from_create_user_pool_json(
         r#"{"PoolName": "p", "Policies": {"PasswordPolicy": {"MinimumLength": 10}}}"#,
     )
     .unwrap();
@@ -440,7 +442,7 @@ fn defaults_apply_to_members_left_out() {
     assert_eq!(policy.temporary_password_validity_days(), 7);
 
     // The legacy members map onto the same settings.
-    let config = pool_config_from_create_user_pool(
+    let config = PoolConfig::from_create_user_pool_json(
         &json!({
             "PoolName": "legacy",
             "EmailVerificationMessage": "Code: {####}",
@@ -487,7 +489,7 @@ fn members_that_turn_nothing_on_are_accepted() {
     );
     let mut body = body;
     body["Policies"]["SignInPolicy"] = json!({"AllowedFirstAuthFactors": ["PASSWORD"]});
-    let config = pool_config_from_create_user_pool(&body.to_string()).unwrap();
+    let config = PoolConfig::from_create_user_pool_json(&body.to_string()).unwrap();
     assert_eq!(config, quickstart_config());
 }
 
@@ -641,7 +643,10 @@ fn invalid_configurations_are_refused_and_create_nothing() {
         let (code, message) = w.refused("CreateUserPool", &body);
         assert_eq!(code, "InvalidParameterException", "{what}: {message}");
         assert!(message.contains(expected), "{what}: {message}");
-        let direct = pool_config_from_create_user_pool(&body.to_string()).unwrap_err();
+        let direct = PoolConfig::from_create_user_pool_json(&body.to_string()).unwrap_err();
+        let DefinitionError::Invalid(direct) = direct else {
+            panic!("{what}: a well-formed refusal, got {direct:?}");
+        };
         assert_eq!(direct.code(), ErrorCode::InvalidParameter, "{what}");
     }
     let listed = w.ok("ListUserPools", &json!({"MaxResults": 60}));
@@ -657,12 +662,10 @@ fn invalid_configurations_are_refused_and_create_nothing() {
         &with(q(), "AutoVerifiedAttributes", json!("email")),
     );
     assert_eq!(code, "SerializationException");
-    assert_eq!(
-        pool_config_from_create_user_pool("not json")
-            .unwrap_err()
-            .code(),
-        ErrorCode::Serialization
-    );
+    assert!(matches!(
+        PoolConfig::from_create_user_pool_json("not json"),
+        Err(DefinitionError::Malformed(_))
+    ));
 }
 
 // ---------------------------------------------------------------------------

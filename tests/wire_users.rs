@@ -17,9 +17,10 @@ use std::sync::{Arc, OnceLock};
 use serde_json::{Value, json};
 use userpool::client::{AppClientConfig, AuthFlow, secret_hash};
 use userpool::config::VerifiedAttribute;
+use userpool::registry::{Registry, RegistryOptions};
 use userpool::srp::client::SrpClient;
 use userpool::token::KeySet;
-use userpool::wire::{Registry, RegistryOptions, TARGET_PREFIX};
+use userpool::wire::TARGET_PREFIX;
 use userpool::{HashingParams, ManualClock, Outbox, PoolConfig, Timestamp, UserPool};
 
 /// A password the default policy accepts.
@@ -93,9 +94,11 @@ impl World {
 
     /// Status and parsed body, with the target as botocore sends it.
     fn call(&self, op: &str, body: &Value) -> (u16, Value) {
-        let resp = self
-            .registry
-            .handle(&format!("{TARGET_PREFIX}{op}"), body.to_string().as_bytes());
+        let resp = userpool::wire::handle(
+            &self.registry,
+            &format!("{TARGET_PREFIX}{op}"),
+            body.to_string().as_bytes(),
+        );
         let parsed: Value = serde_json::from_str(&resp.body).expect("every body is JSON");
         if resp.status == 200 {
             assert_eq!(resp.error_type, None);
@@ -385,7 +388,8 @@ fn sign_up_confirm_sign_in_refresh_and_global_sign_out() {
 #[test]
 fn the_target_may_omit_the_service_prefix() {
     let w = World::new();
-    let resp = w.registry.handle(
+    let resp = userpool::wire::handle(
+        &w.registry,
         "AdminGetUser",
         json!({"UserPoolId": w.pool_id(), "Username": "nobody"})
             .to_string()
@@ -1401,7 +1405,7 @@ fn malformed_and_unsupported_requests() {
         json!({"ClientId": w.client_id, "Username": 5, "Password": PASSWORD}),
     );
     assert_eq!(t, "SerializationException");
-    let resp = w.registry.handle("SignUp", b"{not json");
+    let resp = userpool::wire::handle(&w.registry, "SignUp", b"{not json");
     assert_eq!(resp.status, 400);
     assert_eq!(resp.error_type, Some("SerializationException"));
 

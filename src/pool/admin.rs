@@ -22,13 +22,7 @@ impl UserPool {
             .validate(password)
             .map_err(|e| {
                 if e.code() == ErrorCode::InvalidPassword {
-                    let msg = e.message().replacen(
-                        "did not conform with policy",
-                        "did not conform with password policy",
-                        1,
-                    );
-                    let violations = e.password_violations().to_vec();
-                    Error::new(ErrorCode::InvalidPassword, msg).with_violations(violations)
+                    Error::invalid_admin_password(e.password_violations().to_vec())
                 } else {
                     e
                 }

@@ -3,8 +3,8 @@
 //! `AdminListGroupsForUser`, `ListUsersInGroup`.
 
 use super::list::{decode_token, encode_token, page_limit};
-use super::{User, UserPool, store_error};
-use crate::error::{Error, ErrorCode, Result};
+use super::{NAME_PATTERN, User, UserPool, store_error};
+use crate::error::{Constraint, Error, ErrorCode, Result, Shown};
 use crate::store::{GroupRecord, StoreError};
 
 /// Cognito's quota of groups one user can belong to (cognito-protocol.md §4.11).
@@ -65,8 +65,13 @@ fn validate(req: &GroupRequest) -> Result<()> {
             .chars()
             .any(|c| c.is_whitespace() || c.is_control())
     {
-        return Err(Error::invalid_parameter(
-            "1 validation error detected: Value at 'groupName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+ and have length between 1 and 128",
+        return Err(Error::violation(
+            "groupName",
+            Shown::Hidden,
+            Constraint::Pattern {
+                pattern: NAME_PATTERN,
+                length: Some((1, 128)),
+            },
         ));
     }
     if req
@@ -74,16 +79,20 @@ fn validate(req: &GroupRequest) -> Result<()> {
         .as_ref()
         .is_some_and(|d| d.chars().count() > 2048)
     {
-        return Err(Error::invalid_parameter(
-            "1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have length less than or equal to 2048",
+        return Err(Error::violation(
+            "description",
+            Shown::Hidden,
+            Constraint::MaxLength(2048),
         ));
     }
     if let Some(arn) = &req.role_arn {
         let len = arn.chars().count();
         if !(20..=2048).contains(&len) || !arn.starts_with("arn:") {
-            return Err(Error::invalid_parameter(format!(
-                "1 validation error detected: Value '{arn}' at 'roleArn' failed to satisfy constraint: Member must be an IAM role ARN of 20 to 2048 characters"
-            )));
+            return Err(Error::violation(
+                "roleArn",
+                Shown::Value(arn.clone()),
+                Constraint::Other("be an IAM role ARN of 20 to 2048 characters"),
+            ));
         }
     }
     Ok(())

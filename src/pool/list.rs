@@ -1,7 +1,7 @@
 //! `ListUsers`: Cognito's filter, pagination and attribute selection.
 
 use super::{ListUsersRequest, ListUsersResponse, User, UserPool, store_error};
-use crate::error::{Error, Result};
+use crate::error::{Constraint, Error, Result, Shown};
 use crate::filter::{Filter, FilterAttribute, FilterTarget};
 use crate::hex;
 
@@ -16,9 +16,11 @@ const TOKEN_PREFIX: &str = "v1.";
 pub(super) fn page_limit(limit: Option<u32>) -> Result<usize> {
     match limit.unwrap_or(0) {
         0 => Ok(MAX_LIST_LIMIT as usize),
-        n if n > MAX_LIST_LIMIT => Err(Error::invalid_parameter(format!(
-            "1 validation error detected: Value '{n}' at 'limit' failed to satisfy constraint: Member must have value less than or equal to {MAX_LIST_LIMIT}"
-        ))),
+        n if n > MAX_LIST_LIMIT => Err(Error::violation(
+            "limit",
+            Shown::Value(n.to_string()),
+            Constraint::MaxValue(i64::from(MAX_LIST_LIMIT)),
+        )),
         n => Ok(n as usize),
     }
 }

@@ -15,7 +15,7 @@ use crate::client::AppClient;
 use crate::clock::{Clock, SystemClock, Timestamp};
 use crate::code::{self, CodeContext, Verdict};
 use crate::config::{AliasAttribute, PoolConfig, UsernameAttribute};
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{Constraint, Error, ErrorCode, Result, Shown};
 use crate::message::{DeliveryMedium, Message, MessageKind, MessageSender, Outbox};
 use crate::password::{self, HashingParams, PasswordHash};
 use crate::random;
@@ -896,13 +896,21 @@ fn store_error(e: StoreError) -> Error {
     }
 }
 
+/// The pattern of Cognito's usernames and group names (`[\p{L}\p{M}\p{S}\p{N}\p{P}]+`).
+pub(super) const NAME_PATTERN: &str = "[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+";
+
 /// Validates a username against Cognito's model: 1–128 characters, no
 /// whitespace or control characters (`[\p{L}\p{M}\p{S}\p{N}\p{P}]+`).
 fn validate_username(name: &str) -> Result<()> {
     let n = name.chars().count();
     if n == 0 || n > 128 || name.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(Error::invalid_parameter(
-            "1 validation error detected: Value at 'username' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+",
+        return Err(Error::violation(
+            "username",
+            Shown::Hidden,
+            Constraint::Pattern {
+                pattern: NAME_PATTERN,
+                length: None,
+            },
         ));
     }
     Ok(())

@@ -25,7 +25,7 @@ use super::{
     Attribute, AttributeDataType, AttributeUpdate, Attributes, CustomAttribute, Schema,
     StandardAttribute, Writer,
 };
-use crate::{Error, Result};
+use crate::error::{Constraint, Error, Result, Shown, Violation};
 
 const NONCONFORMING: &str = "Attributes did not conform to the schema: ";
 const UNAUTHORIZED_WRITE: &str = "A client attempted to write unauthorized attribute";
@@ -649,28 +649,22 @@ fn is_name_char(c: char) -> bool {
 /// The request model's `AttributeValueType` limit, checked before anything
 /// else as the service does. Values are sensitive, so the message omits them.
 fn check_value_lengths(attrs: &[Attribute]) -> Result<()> {
-    let too_long: Vec<String> = attrs
+    let too_long: Vec<Violation> = attrs
         .iter()
         .enumerate()
         .filter(|(_, a)| a.value.chars().count() > Schema::MAX_VALUE_LENGTH)
         .map(|(i, _)| {
-            format!(
-                "Value at 'userAttributes.{}.member.value' failed to satisfy constraint: \
-                 Member must have length less than or equal to {MAX_VALUE_CHARS}",
-                i + 1
+            Violation::new(
+                format!("userAttributes.{}.member.value", i + 1),
+                Shown::Hidden,
+                Constraint::MaxLength(u64::from(MAX_VALUE_CHARS)),
             )
         })
         .collect();
-    match too_long.len() {
-        0 => Ok(()),
-        1 => Err(Error::invalid_parameter(format!(
-            "1 validation error detected: {}",
-            too_long.join("; ")
-        ))),
-        n => Err(Error::invalid_parameter(format!(
-            "{n} validation errors detected: {}",
-            too_long.join("; ")
-        ))),
+    if too_long.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::validation(too_long))
     }
 }
 

@@ -14,24 +14,14 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{Handler, Input, Registry};
-use crate::error::Result;
+use super::Handler;
+use crate::config::{create_config, update_config, with_custom_attributes};
+use crate::error::Error;
+use crate::json::{Failure, Members, Read, in_range};
+use crate::registry::Registry;
 
 mod clients;
-mod config;
 mod describe;
-mod json;
-
-pub use config::pool_config_from_create_user_pool;
-
-/// The JSON of the `CreateUserPool` request that creates a pool configured
-/// exactly as `config`: what [`pool_config_from_create_user_pool`] reads
-/// back into an equal configuration. The registry persists pools in this
-/// form.
-#[must_use]
-pub fn pool_config_to_create_user_pool(config: &crate::PoolConfig) -> String {
-    describe::create_request(config).to_string()
-}
 
 /// The operations of this module.
 pub(super) static HANDLERS: &[(&str, Handler)] = &[
@@ -51,28 +41,25 @@ pub(super) static HANDLERS: &[(&str, Handler)] = &[
 /// The largest page `ListUserPools` returns (model `PoolQueryLimitType`).
 const MAX_POOLS_PAGE: i64 = 60;
 
-fn create_user_pool(r: &Registry, input: &Input<'_>) -> Result<Value> {
-    let config = config::create_config(input)?;
+fn create_user_pool(r: &Registry, input: &Members<'_>) -> Read<Value> {
+    let config = create_config(input)?;
     input.finish()?;
     let pool = r.create_pool(config)?;
     Ok(json!({"UserPool": describe::user_pool(r, &pool)?}))
 }
 
-fn describe_user_pool(r: &Registry, input: &Input<'_>) -> Result<Value> {
+fn describe_user_pool(r: &Registry, input: &Members<'_>) -> Read<Value> {
     let pool = r.pool(input.str("UserPoolId")?)?;
     Ok(json!({"UserPool": describe::user_pool(r, &pool)?}))
 }
 
 /// `ListUserPools`: pools in id order, `MaxResults` (required, 1–60) at a time.
-fn list_user_pools(r: &Registry, input: &Input<'_>) -> Result<Value> {
+fn list_user_pools(r: &Registry, input: &Members<'_>) -> Read<Value> {
     let limit = input
         .opt_i64("MaxResults")?
-        .ok_or_else(|| super::missing("MaxResults"))?;
-    let limit = json::in_range("MaxResults", limit, 1, MAX_POOLS_PAGE)? as usize;
-    let after = input
-        .opt_str("NextToken")?
-        .map(json::resume_after)
-        .transpose()?;
+        .ok_or_else(|| input.missing("MaxResults"))?;
+    let limit = in_range("MaxResults", limit, 1, MAX_POOLS_PAGE)? as usize;
+    let after = input.opt_str("NextToken")?.map(resume_after).transpose()?;
     let mut pools: Vec<_> = r
         .pools()?
         .into_iter()
@@ -87,38 +74,70 @@ fn list_user_pools(r: &Registry, input: &Input<'_>) -> Result<Value> {
         pools.iter().map(|p| describe::description(r, p)).collect(),
     );
     if more && let Some(last) = pools.last() {
-        out.insert("NextToken".into(), json!(json::page_token(last.id())));
+        out.insert("NextToken".into(), json!(page_token(last.id())));
     }
     Ok(Value::Object(out))
 }
 
 /// `UpdateUserPool`: see [`config::update_config`] for what changes (every
 /// changeable member left out returns to its default, as in Cognito).
-fn update_user_pool(r: &Registry, input: &Input<'_>) -> Result<Value> {
+fn update_user_pool(r: &Registry, input: &Members<'_>) -> Read<Value> {
     let id = input.str("UserPoolId")?;
     r.reconfigure(id, |current| {
-        let next = config::update_config(input, current)?;
+        let next = update_config(input, current)?;
         input.finish()?;
-        Ok(next)
+        Ok::<_, Failure>(next)
     })?;
     Ok(json!({}))
 }
 
 /// `DeleteUserPool`. Deletion protection is never on, so it always
 /// proceeds; the users stay in the store (see [`Registry::delete_pool`]).
-fn delete_user_pool(r: &Registry, input: &Input<'_>) -> Result<Value> {
+fn delete_user_pool(r: &Registry, input: &Members<'_>) -> Read<Value> {
     let id = input.str("UserPoolId")?;
     input.finish()?;
     r.delete_pool(id)?;
     Ok(json!({}))
 }
 
-fn add_custom_attributes(r: &Registry, input: &Input<'_>) -> Result<Value> {
+fn add_custom_attributes(r: &Registry, input: &Members<'_>) -> Read<Value> {
     let id = input.str("UserPoolId")?;
     r.reconfigure(id, |current| {
-        let next = config::with_custom_attributes(input, current)?;
+        let next = with_custom_attributes(input, current)?;
         input.finish()?;
-        Ok(next)
+        Ok::<_, Failure>(next)
     })?;
     Ok(json!({}))
+}
+
+/// The pagination token of a listing that stopped after `last` (an id).
+fn page_token(last: &str) -> String {
+    format!("{TOKEN_PREFIX}{}", crate::hex::encode(last.as_bytes()))
+}
+
+/// The id a pagination token resumes after.
+fn resume_after(token: &str) -> Result<String, Error> {
+    token
+        .strip_prefix(TOKEN_PREFIX)
+        .and_then(crate::hex::decode)
+        .and_then(|b| String::from_utf8(b).ok())
+        .ok_or_else(|| Error::invalid_parameter("Invalid pagination token."))
+}
+
+const TOKEN_PREFIX: &str = "p1.";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_tokens_round_trip_and_refuse_garbage() {
+        assert_eq!(
+            resume_after(&page_token("us-east-1_Ab")).ok().as_deref(),
+            Some("us-east-1_Ab")
+        );
+        for bad in ["", "p1.zz", "x", "p1.f"] {
+            assert!(resume_after(bad).is_err(), "{bad}");
+        }
+    }
 }

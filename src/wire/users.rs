@@ -12,8 +12,9 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{Handler, Input, camel, truncate};
-use crate::error::{Error, Result};
+use super::Handler;
+use crate::error::Error;
+use crate::json::{Members, Read, camel, truncate};
 use crate::pool::{AuthResponse, AuthenticationResult, CodeDeliveryDetails, User};
 use crate::schema::Attribute;
 use crate::store::GroupRecord;
@@ -120,13 +121,13 @@ fn below_minimum(member: &str, value: i64, min: i64) -> Error {
 }
 
 /// An optional page size (`Limit`, 0–60; 0 means the default page).
-fn limit(input: &Input<'_>) -> Result<Option<u32>> {
+fn limit(input: &Members<'_>) -> Read<Option<u32>> {
     match input.opt_i64("Limit")? {
         None => Ok(None),
-        Some(n) if n < 0 => Err(below_minimum("Limit", n, 0)),
+        Some(n) if n < 0 => Err(below_minimum("Limit", n, 0).into()),
         Some(n) if n > MAX_LIMIT => Err(Error::invalid_parameter(format!(
             "1 validation error detected: Value '{n}' at 'limit' failed to satisfy constraint: Member must have value less than or equal to {MAX_LIMIT}"
-        ))),
+        )).into()),
         Some(n) => Ok(u32::try_from(n).ok()),
     }
 }

@@ -4,8 +4,9 @@
 
 use std::time::Duration;
 
+use userpool::PolicyViolation;
 use userpool::message::{DeliveryMedium, MessageKind};
-use userpool::policy::{PasswordPolicy, PolicyViolation};
+use userpool::policy::PasswordPolicy;
 use userpool::schema::Attribute;
 use userpool::{
     AdminCreateUserRequest, AdminSetUserPasswordRequest, ConfirmSignUpRequest, ErrorCode,

@@ -1,8 +1,8 @@
 //! `SignUp` in the quickstart pool, where the email is the username
 //! (cognito-protocol.md §4.4, §7.4, §7.5).
 
+use userpool::PolicyViolation;
 use userpool::message::{DeliveryMedium, MessageKind};
-use userpool::policy::PolicyViolation;
 use userpool::{CodeDeliveryDetails, ErrorCode, PoolConfig, SignUpRequest, UserStatus};
 
 use super::common::{

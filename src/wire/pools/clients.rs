@@ -10,16 +10,16 @@ use std::time::Duration;
 
 use serde_json::{Map, Value, json};
 
-use super::super::{Input, Registry, timestamp};
-use super::json::{
-    Members, in_range, is_empty, not_in_enum, page_token, resume_after, unsupported,
-};
+use super::super::timestamp;
+use super::{page_token, resume_after};
 use crate::client::{
     AppClient, AppClientConfig, AppClientConfigBuilder, AuthFlow, ClientSecret,
     PreventUserExistenceErrors, RefreshTokenRotation, TokenUnit, TokenValidity, TokenValidityUnits,
 };
 use crate::config::PoolConfig;
-use crate::error::{Error, Result};
+use crate::error::Error;
+use crate::json::{Failure, Members, Read, in_range, is_empty, not_in_enum, unsupported};
+use crate::registry::Registry;
 
 /// Members that only configure OAuth / the hosted UI / analytics, accepted
 /// only when they turn nothing on.
@@ -38,7 +38,7 @@ const OAUTH_MEMBERS: [&str; 9] = [
 /// The largest page `ListUserPoolClients` returns (model `QueryLimit`).
 const MAX_PAGE: i64 = 60;
 
-pub(super) fn create_user_pool_client(r: &Registry, input: &Input<'_>) -> Result<Value> {
+pub(super) fn create_user_pool_client(r: &Registry, input: &Members<'_>) -> Read<Value> {
     let pool = r.pool(input.str("UserPoolId")?)?;
     let mut builder = AppClientConfig::builder(input.str("ClientName")?);
     if let Some(yes) = input.opt_bool("GenerateSecret")? {
@@ -53,13 +53,13 @@ pub(super) fn create_user_pool_client(r: &Registry, input: &Input<'_>) -> Result
     Ok(json!({"UserPoolClient": client_json(pool.id(), &client)}))
 }
 
-pub(super) fn describe_user_pool_client(r: &Registry, input: &Input<'_>) -> Result<Value> {
+pub(super) fn describe_user_pool_client(r: &Registry, input: &Members<'_>) -> Read<Value> {
     let pool = r.pool(input.str("UserPoolId")?)?;
     let client = pool.describe_user_pool_client(input.str("ClientId")?)?;
     Ok(json!({"UserPoolClient": client_json(pool.id(), &client)}))
 }
 
-pub(super) fn list_user_pool_clients(r: &Registry, input: &Input<'_>) -> Result<Value> {
+pub(super) fn list_user_pool_clients(r: &Registry, input: &Members<'_>) -> Read<Value> {
     let pool = r.pool(input.str("UserPoolId")?)?;
     let limit = match input.opt_i64("MaxResults")? {
         Some(n) => in_range("MaxResults", n, 1, MAX_PAGE)? as usize,
@@ -97,7 +97,7 @@ pub(super) fn list_user_pool_clients(r: &Registry, input: &Input<'_>) -> Result<
 /// `UpdateUserPoolClient`. As in Cognito, a setting left out returns to its
 /// default; the id, the secret and the creation date stay, and so does the
 /// name unless `ClientName` is given.
-pub(super) fn update_user_pool_client(r: &Registry, input: &Input<'_>) -> Result<Value> {
+pub(super) fn update_user_pool_client(r: &Registry, input: &Members<'_>) -> Read<Value> {
     let pool = r.pool(input.str("UserPoolId")?)?;
     let id = input.str("ClientId")?;
     let current = pool.describe_user_pool_client(id)?;
@@ -112,7 +112,7 @@ pub(super) fn update_user_pool_client(r: &Registry, input: &Input<'_>) -> Result
     Ok(json!({"UserPoolClient": client_json(pool.id(), &client)}))
 }
 
-pub(super) fn delete_user_pool_client(r: &Registry, input: &Input<'_>) -> Result<Value> {
+pub(super) fn delete_user_pool_client(r: &Registry, input: &Members<'_>) -> Read<Value> {
     let pool = r.pool(input.str("UserPoolId")?)?;
     let id = input.str("ClientId")?;
     input.finish()?;
@@ -124,13 +124,13 @@ pub(super) fn delete_user_pool_client(r: &Registry, input: &Input<'_>) -> Result
 /// `doing` names the operation in Cognito's attribute-list messages.
 fn settings(
     mut builder: AppClientConfigBuilder,
-    input: &Input<'_>,
+    input: &Members<'_>,
     pool: &PoolConfig,
     doing: &str,
-) -> Result<AppClientConfigBuilder> {
+) -> Read<AppClientConfigBuilder> {
     for member in OAUTH_MEMBERS {
         if input.value(member).is_some_and(|v| !is_empty(v)) {
-            return Err(unsupported(member));
+            return Err(unsupported(member).into());
         }
     }
     if let Some(flows) = input.opt_str_list("ExplicitAuthFlows")? {
@@ -145,7 +145,8 @@ fn settings(
         if names.iter().any(|n| !pool.schema().is_known(n)) {
             return Err(Error::invalid_parameter(format!(
                 "Invalid {kind} attributes specified while {doing} a client"
-            )));
+            ))
+            .into());
         }
         builder = if kind == "read" {
             builder.read_attributes(names)
@@ -172,7 +173,8 @@ fn settings(
                     "RefreshTokenRotation.Feature",
                     other,
                     &["ENABLED", "DISABLED"],
-                ));
+                )
+                .into());
             }
         };
         let grace = m.opt_u32("RetryGracePeriodSeconds")?.unwrap_or(0);
@@ -183,12 +185,13 @@ fn settings(
 }
 
 /// The three validity members and their units.
-fn token_validity(input: &Input<'_>) -> Result<TokenValidity> {
-    let value = |member: &str, min: i64| -> Result<Option<u32>> {
+fn token_validity(input: &Members<'_>) -> Read<TokenValidity> {
+    let value = |member: &str, min: i64| -> Read<Option<u32>> {
         input
             .opt_i64(member)?
             .map(|v| in_range(member, v, min, i64::from(u32::MAX)))
             .transpose()
+            .map_err(Failure::from)
     };
     let access = value("AccessTokenValidity", 1)?;
     let id = value("IdTokenValidity", 1)?;
@@ -196,15 +199,15 @@ fn token_validity(input: &Input<'_>) -> Result<TokenValidity> {
     let mut units = TokenValidityUnits::default();
     if let Some(value) = input.value("TokenValidityUnits") {
         let m = Members::new("TokenValidityUnits", value)?;
-        let unit = |member: &str| -> Result<Option<TokenUnit>> {
-            m.opt_str(member)?.map(TokenUnit::parse).transpose()
+        let unit = |member: &str| -> Read<Option<TokenUnit>> {
+            Ok(m.opt_str(member)?.map(TokenUnit::parse).transpose()?)
         };
         units.access_token = unit("AccessToken")?;
         units.id_token = unit("IdToken")?;
         units.refresh_token = unit("RefreshToken")?;
         m.finish()?;
     }
-    TokenValidity::from_api(access, id, refresh, units)
+    Ok(TokenValidity::from_api(access, id, refresh, units)?)
 }
 
 /// `UserPoolClientType`.

@@ -5,15 +5,17 @@ use serde_json::{Value, json};
 
 use super::{attributes_json, delivery_json, empty, limit, not_in_enum, user_type};
 use crate::client::check_secret_hash;
-use crate::error::{Error, Result};
+use crate::error::{Constraint, Error, Shown};
+use crate::json::{Members, Read, truncate};
 use crate::message::DeliveryMedium;
 use crate::pool::{
     AdminCreateUserRequest, AdminSetUserPasswordRequest, ConfirmForgotPasswordRequest,
     ConfirmSignUpRequest, ForgotPasswordRequest, ListUsersRequest, MessageAction, SignUpRequest,
     UserPool,
 };
+use crate::registry::Registry;
 use crate::secret::{Code, Password};
-use crate::wire::{Input, Registry, missing, timestamp, truncate};
+use crate::wire::timestamp;
 
 /// The pool of a public operation's `ClientId`, with the `SecretHash` checked
 /// for `username` (the pool's sign-up methods take no client).
@@ -22,7 +24,7 @@ fn pool_checking_secret_hash(
     client_id: &str,
     username: &str,
     secret_hash: Option<&str>,
-) -> Result<UserPool> {
+) -> Read<UserPool> {
     let pool = registry.pool_of_client(client_id)?;
     let client = pool.describe_user_pool_client(client_id)?;
     check_secret_hash(&client, username, secret_hash)?;
@@ -39,33 +41,23 @@ fn prevents(pool: &UserPool, client_id: &str) -> bool {
 /// only matters in pools with alias attributes, where moving an alias
 /// between users is not simulated; elsewhere there is no alias to move and
 /// Cognito ignores it (amazon-cognito-identity-js always sends it).
-fn force_alias_creation(input: &Input<'_>) -> Result<bool> {
+fn force_alias_creation(input: &Members<'_>) -> Read<bool> {
     Ok(input.opt_bool("ForceAliasCreation")? == Some(true))
 }
 
-fn refuse_alias_move(pool: &crate::UserPool, force: bool) -> Result<()> {
+fn refuse_alias_move(pool: &crate::UserPool, force: bool) -> Read<()> {
     if force && !pool.config().alias_attributes().is_empty() {
         return Err(Error::invalid_parameter(
             "ForceAliasCreation=true is not supported by this engine in pools with alias attributes.",
-        ));
+        ).into());
     }
     Ok(())
-}
-
-/// A required list of strings.
-fn str_list(input: &Input<'_>, member: &str) -> Result<Vec<String>> {
-    input.opt_str_list(member)?.ok_or_else(|| missing(member))
-}
-
-/// A required `AttributeType` list.
-fn attribute_list(input: &Input<'_>, member: &str) -> Result<Vec<crate::schema::Attribute>> {
-    input.opt_attributes(member)?.ok_or_else(|| missing(member))
 }
 
 // ----- sign-up family -----
 
 /// `SignUp`.
-pub(super) fn sign_up(registry: &Registry, input: &Input<'_>) -> Result<Value> {
+pub(super) fn sign_up(registry: &Registry, input: &Members<'_>) -> Read<Value> {
     let client_id = input.str("ClientId")?;
     let secret_hash = input.opt_str("SecretHash")?;
     let username = input.str("Username")?;
@@ -93,7 +85,7 @@ pub(super) fn sign_up(registry: &Registry, input: &Input<'_>) -> Result<Value> {
 }
 
 /// `ConfirmSignUp`.
-pub(super) fn confirm_sign_up(registry: &Registry, input: &Input<'_>) -> Result<Value> {
+pub(super) fn confirm_sign_up(registry: &Registry, input: &Members<'_>) -> Read<Value> {
     let client_id = input.str("ClientId")?;
     let secret_hash = input.opt_str("SecretHash")?;
     let username = input.str("Username")?;
@@ -108,14 +100,14 @@ pub(super) fn confirm_sign_up(registry: &Registry, input: &Input<'_>) -> Result<
         // cognito-protocol.md §5.3: under ENABLED an unknown user looks like
         // a wrong code.
         Err(e) if e.code() == ErrorCode::UserNotFound && prevents(&pool, client_id) => {
-            Err(Error::code_mismatch())
+            Err(Error::code_mismatch().into())
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
 /// `ResendConfirmationCode`.
-pub(super) fn resend_confirmation_code(registry: &Registry, input: &Input<'_>) -> Result<Value> {
+pub(super) fn resend_confirmation_code(registry: &Registry, input: &Members<'_>) -> Read<Value> {
     let client_id = input.str("ClientId")?;
     let secret_hash = input.opt_str("SecretHash")?;
     let username = input.str("Username")?;
@@ -128,13 +120,13 @@ pub(super) fn resend_confirmation_code(registry: &Registry, input: &Input<'_>) -
         Err(e) if e.code() == ErrorCode::UserNotFound && prevents(&pool, client_id) => {
             pool.simulated_delivery(username)
         }
-        Err(e) => return Err(e),
+        Err(e) => return Err(e.into()),
     };
     Ok(json!({ "CodeDeliveryDetails": delivery_json(&details) }))
 }
 
 /// The pool and user of an admin operation that takes only those two.
-fn admin_user<'a>(registry: &Registry, input: &Input<'a>) -> Result<(UserPool, &'a str)> {
+fn admin_user<'a>(registry: &Registry, input: &Members<'a>) -> Read<(UserPool, &'a str)> {
     let pool_id = input.str("UserPoolId")?;
     let username = input.str("Username")?;
     input.finish()?;
@@ -142,7 +134,7 @@ fn admin_user<'a>(registry: &Registry, input: &Input<'a>) -> Result<(UserPool, &
 }
 
 /// `AdminConfirmSignUp`.
-pub(super) fn admin_confirm_sign_up(registry: &Registry, input: &Input<'_>) -> Result<Value> {
+pub(super) fn admin_confirm_sign_up(registry: &Registry, input: &Members<'_>) -> Read<Value> {
     let (pool, username) = admin_user(registry, input)?;
     pool.admin_confirm_sign_up(username)?;
     Ok(empty())
@@ -153,15 +145,15 @@ pub(super) fn admin_confirm_sign_up(registry: &Registry, input: &Input<'_>) -> R
 const MESSAGE_ACTIONS: [&str; 2] = ["RESEND", "SUPPRESS"];
 const DELIVERY_MEDIUMS: [&str; 2] = ["SMS", "EMAIL"];
 
-fn message_action(value: &str) -> Result<MessageAction> {
+fn message_action(value: &str) -> Read<MessageAction> {
     match value {
         "RESEND" => Ok(MessageAction::Resend),
         "SUPPRESS" => Ok(MessageAction::Suppress),
-        other => Err(not_in_enum("MessageAction", other, &MESSAGE_ACTIONS)),
+        other => Err(not_in_enum("MessageAction", other, &MESSAGE_ACTIONS).into()),
     }
 }
 
-fn delivery_mediums(values: &[String]) -> Result<Vec<DeliveryMedium>> {
+fn delivery_mediums(values: &[String]) -> Read<Vec<DeliveryMedium>> {
     let parse = |v: &str| match v {
         "SMS" => Some(DeliveryMedium::Sms),
         "EMAIL" => Some(DeliveryMedium::Email),
@@ -173,16 +165,17 @@ fn delivery_mediums(values: &[String]) -> Result<Vec<DeliveryMedium>> {
         .collect::<Option<Vec<_>>>()
         .ok_or_else(|| {
             let shown: Vec<String> = values.iter().map(|v| truncate(v, 64)).collect();
-            Error::invalid_parameter(format!(
-                "1 validation error detected: Value '[{}]' at 'desiredDeliveryMediums' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [{}]]",
-                truncate(&shown.join(", "), 256),
-                DELIVERY_MEDIUMS.join(", ")
-            ))
+            Error::violation(
+                "desiredDeliveryMediums",
+                Shown::Value(format!("[{}]", truncate(&shown.join(", "), 256))),
+                Constraint::EachOneOf(DELIVERY_MEDIUMS.to_vec()),
+            )
+            .into()
         })
 }
 
 /// `AdminCreateUser`.
-pub(super) fn admin_create_user(registry: &Registry, input: &Input<'_>) -> Result<Value> {
+pub(super) fn admin_create_user(registry: &Registry, input: &Members<'_>) -> Read<Value> {
     let pool_id = input.str("UserPoolId")?;
     let username = input.str("Username")?;
     let attributes = input.opt_attributes("UserAttributes")?.unwrap_or_default();
@@ -192,7 +185,7 @@ pub(super) fn admin_create_user(registry: &Registry, input: &Input<'_>) -> Resul
         .opt_str("MessageAction")?
         .map(message_action)
         .transpose()?;
-    let mediums = match input.opt_str_list("DesiredDeliveryMediums")? {
+    let mediums = match input.opt_string_list("DesiredDeliveryMediums")? {
         Some(values) => delivery_mediums(&values)?,
         None => Vec::new(),
     };
@@ -210,7 +203,7 @@ pub(super) fn admin_create_user(registry: &Registry, input: &Input<'_>) -> Resul
 }
 
 /// `AdminGetUser`: `UserAttributes`, not `Attributes` (cognito-protocol.md §4.1).
-pub(super) fn admin_get_user(registry: &Registry, input: &Input<'_>) -> Result<Value> {
+pub(super) fn admin_get_user(registry: &Registry, input: &Members<'_>) -> Read<Value> {
     let (pool, username) = admin_user(registry, input)?;
     let u = pool.admin_get_user(username)?;
     Ok(json!({
@@ -224,14 +217,14 @@ pub(super) fn admin_get_user(registry: &Registry, input: &Input<'_>) -> Result<V
 }
 
 /// The pool of an access-token operation and the token.
-fn token_user<'a>(registry: &Registry, input: &Input<'a>) -> Result<(UserPool, &'a str)> {
+fn token_user<'a>(registry: &Registry, input: &Members<'a>) -> Read<(UserPool, &'a str)> {
     let token = input.str("AccessToken")?;
     input.finish()?;
     Ok((registry.pool_of_access_token(token)?, token))
 }
 
 /// `GetUser`.
-pub(super) fn get_user(registry: &Registry, input: &Input<'_>) -> Result<Value> {
+pub(super) fn get_user(registry: &Registry, input: &Members<'_>) -> Read<Value> {
     let (pool, token) = token_user(registry, input)?;
     let u = pool.get_user(token)?;
     Ok(json!({
@@ -243,11 +236,11 @@ pub(super) fn get_user(registry: &Registry, input: &Input<'_>) -> Result<Value> 
 /// `AdminUpdateUserAttributes`.
 pub(super) fn admin_update_user_attributes(
     registry: &Registry,
-    input: &Input<'_>,
-) -> Result<Value> {
+    input: &Members<'_>,
+) -> Read<Value> {
     let pool_id = input.str("UserPoolId")?;
     let username = input.str("Username")?;
-    let attributes = attribute_list(input, "UserAttributes")?;
+    let attributes = input.attributes("UserAttributes")?;
     input.finish()?;
     registry
         .pool(pool_id)?
@@ -257,8 +250,8 @@ pub(super) fn admin_update_user_attributes(
 
 /// `UpdateUserAttributes`: `CodeDeliveryDetailsList` always present (empty
 /// when no code was sent), so clients may iterate it unconditionally.
-pub(super) fn update_user_attributes(registry: &Registry, input: &Input<'_>) -> Result<Value> {
-    let attributes = attribute_list(input, "UserAttributes")?;
+pub(super) fn update_user_attributes(registry: &Registry, input: &Members<'_>) -> Read<Value> {
+    let attributes = input.attributes("UserAttributes")?;
     let token = input.str("AccessToken")?;
     input.finish()?;
     let sent = registry
@@ -272,11 +265,11 @@ pub(super) fn update_user_attributes(registry: &Registry, input: &Input<'_>) -> 
 /// `AdminDeleteUserAttributes`.
 pub(super) fn admin_delete_user_attributes(
     registry: &Registry,
-    input: &Input<'_>,
-) -> Result<Value> {
+    input: &Members<'_>,
+) -> Read<Value> {
     let pool_id = input.str("UserPoolId")?;
     let username = input.str("Username")?;
-    let names = str_list(input, "UserAttributeNames")?;
+    let names = input.string_list("UserAttributeNames")?;
     input.finish()?;
     registry
         .pool(pool_id)?
@@ -285,8 +278,8 @@ pub(super) fn admin_delete_user_attributes(
 }
 
 /// `DeleteUserAttributes`.
-pub(super) fn delete_user_attributes(registry: &Registry, input: &Input<'_>) -> Result<Value> {
-    let names = str_list(input, "UserAttributeNames")?;
+pub(super) fn delete_user_attributes(registry: &Registry, input: &Members<'_>) -> Read<Value> {
+    let names = input.string_list("UserAttributeNames")?;
     let token = input.str("AccessToken")?;
     input.finish()?;
     registry
@@ -296,7 +289,7 @@ pub(super) fn delete_user_attributes(registry: &Registry, input: &Input<'_>) -> 
 }
 
 /// `VerifyUserAttribute`.
-pub(super) fn verify_user_attribute(registry: &Registry, input: &Input<'_>) -> Result<Value> {
+pub(super) fn verify_user_attribute(registry: &Registry, input: &Members<'_>) -> Read<Value> {
     let token = input.str("AccessToken")?;
     let name = input.str("AttributeName")?;
     let code = input.str("Code")?;
@@ -310,8 +303,8 @@ pub(super) fn verify_user_attribute(registry: &Registry, input: &Input<'_>) -> R
 /// `GetUserAttributeVerificationCode`.
 pub(super) fn get_user_attribute_verification_code(
     registry: &Registry,
-    input: &Input<'_>,
-) -> Result<Value> {
+    input: &Members<'_>,
+) -> Read<Value> {
     let token = input.str("AccessToken")?;
     let name = input.str("AttributeName")?;
     input.finish()?;
@@ -322,38 +315,38 @@ pub(super) fn get_user_attribute_verification_code(
 }
 
 /// `AdminDeleteUser`.
-pub(super) fn admin_delete_user(registry: &Registry, input: &Input<'_>) -> Result<Value> {
+pub(super) fn admin_delete_user(registry: &Registry, input: &Members<'_>) -> Read<Value> {
     let (pool, username) = admin_user(registry, input)?;
     pool.admin_delete_user(username)?;
     Ok(empty())
 }
 
 /// `DeleteUser`.
-pub(super) fn delete_user(registry: &Registry, input: &Input<'_>) -> Result<Value> {
+pub(super) fn delete_user(registry: &Registry, input: &Members<'_>) -> Read<Value> {
     let (pool, token) = token_user(registry, input)?;
     pool.delete_user(token)?;
     Ok(empty())
 }
 
 /// `AdminDisableUser`.
-pub(super) fn admin_disable_user(registry: &Registry, input: &Input<'_>) -> Result<Value> {
+pub(super) fn admin_disable_user(registry: &Registry, input: &Members<'_>) -> Read<Value> {
     let (pool, username) = admin_user(registry, input)?;
     pool.admin_disable_user(username)?;
     Ok(empty())
 }
 
 /// `AdminEnableUser`.
-pub(super) fn admin_enable_user(registry: &Registry, input: &Input<'_>) -> Result<Value> {
+pub(super) fn admin_enable_user(registry: &Registry, input: &Members<'_>) -> Read<Value> {
     let (pool, username) = admin_user(registry, input)?;
     pool.admin_enable_user(username)?;
     Ok(empty())
 }
 
 /// `ListUsers`: `Users` always, `PaginationToken` when there is a next page.
-pub(super) fn list_users(registry: &Registry, input: &Input<'_>) -> Result<Value> {
+pub(super) fn list_users(registry: &Registry, input: &Members<'_>) -> Read<Value> {
     let pool_id = input.str("UserPoolId")?;
     let request = ListUsersRequest {
-        attributes_to_get: input.opt_str_list("AttributesToGet")?,
+        attributes_to_get: input.opt_string_list("AttributesToGet")?,
         limit: limit(input)?,
         pagination_token: input.opt_str("PaginationToken")?.map(str::to_owned),
         filter: input.opt_str("Filter")?.map(str::to_owned),
@@ -370,7 +363,7 @@ pub(super) fn list_users(registry: &Registry, input: &Input<'_>) -> Result<Value
 // ----- passwords -----
 
 /// `AdminSetUserPassword`.
-pub(super) fn admin_set_user_password(registry: &Registry, input: &Input<'_>) -> Result<Value> {
+pub(super) fn admin_set_user_password(registry: &Registry, input: &Members<'_>) -> Read<Value> {
     let pool_id = input.str("UserPoolId")?;
     let username = input.str("Username")?;
     let password = input.str("Password")?;
@@ -387,14 +380,14 @@ pub(super) fn admin_set_user_password(registry: &Registry, input: &Input<'_>) ->
 }
 
 /// `AdminResetUserPassword`.
-pub(super) fn admin_reset_user_password(registry: &Registry, input: &Input<'_>) -> Result<Value> {
+pub(super) fn admin_reset_user_password(registry: &Registry, input: &Members<'_>) -> Read<Value> {
     let (pool, username) = admin_user(registry, input)?;
     pool.admin_reset_user_password(username)?;
     Ok(empty())
 }
 
 /// `ForgotPassword` (the pool checks the secret hash itself).
-pub(super) fn forgot_password(registry: &Registry, input: &Input<'_>) -> Result<Value> {
+pub(super) fn forgot_password(registry: &Registry, input: &Members<'_>) -> Read<Value> {
     let client_id = input.str("ClientId")?;
     let secret_hash = input.opt_str("SecretHash")?;
     let username = input.str("Username")?;
@@ -407,7 +400,7 @@ pub(super) fn forgot_password(registry: &Registry, input: &Input<'_>) -> Result<
 }
 
 /// `ConfirmForgotPassword` (the pool checks the secret hash itself).
-pub(super) fn confirm_forgot_password(registry: &Registry, input: &Input<'_>) -> Result<Value> {
+pub(super) fn confirm_forgot_password(registry: &Registry, input: &Members<'_>) -> Read<Value> {
     let client_id = input.str("ClientId")?;
     let secret_hash = input.opt_str("SecretHash")?;
     let username = input.str("Username")?;
@@ -423,7 +416,7 @@ pub(super) fn confirm_forgot_password(registry: &Registry, input: &Input<'_>) ->
 
 /// `ChangePassword`. `PreviousPassword` is optional in the model only for
 /// passwordless users, which the engine does not have.
-pub(super) fn change_password(registry: &Registry, input: &Input<'_>) -> Result<Value> {
+pub(super) fn change_password(registry: &Registry, input: &Members<'_>) -> Read<Value> {
     let previous = input.opt_str("PreviousPassword")?;
     let proposed = input.str("ProposedPassword")?;
     let token = input.str("AccessToken")?;

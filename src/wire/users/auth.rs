@@ -4,12 +4,12 @@ use serde_json::{Value, json};
 
 use super::{auth_response_json, authentication_result_json, empty, not_in_enum};
 use crate::client::AuthFlow;
-use crate::error::Result;
+use crate::json::{Members, Read};
 use crate::pool::{
     ChallengeName, GetTokensFromRefreshTokenRequest, InitiateAuthRequest, Parameters,
     RespondToAuthChallengeRequest, RevokeTokenRequest,
 };
-use crate::wire::{Input, Registry};
+use crate::registry::Registry;
 
 /// The model's `AuthFlowType`, in its order, and the flow each value runs.
 /// `REFRESH_TOKEN` and `ADMIN_NO_SRP_AUTH` are the legacy synonyms.
@@ -47,34 +47,34 @@ const CHALLENGE_NAMES: [&str; 16] = [
 /// `AuthFlow`: a model value maps to its flow (the pool refuses the ones it
 /// does not simulate or that the operation does not take); anything else is
 /// a model-validation error.
-fn auth_flow(input: &Input<'_>) -> Result<AuthFlow> {
+fn auth_flow(input: &Members<'_>) -> Read<AuthFlow> {
     let value = input.str("AuthFlow")?;
     AUTH_FLOWS
         .iter()
         .find(|(name, _)| *name == value)
         .map(|(_, flow)| *flow)
-        .ok_or_else(|| not_in_enum("AuthFlow", value, &AUTH_FLOWS.map(|(name, _)| name)))
+        .ok_or_else(|| not_in_enum("AuthFlow", value, &AUTH_FLOWS.map(|(name, _)| name)).into())
 }
 
 /// `ChallengeName`: outside the model's enum, a model-validation error; in
 /// it but not simulated, the pool's refusal.
-fn challenge_name(input: &Input<'_>) -> Result<ChallengeName> {
+fn challenge_name(input: &Members<'_>) -> Read<ChallengeName> {
     let value = input.str("ChallengeName")?;
     if !CHALLENGE_NAMES.contains(&value) {
-        return Err(not_in_enum("ChallengeName", value, &CHALLENGE_NAMES));
+        return Err(not_in_enum("ChallengeName", value, &CHALLENGE_NAMES).into());
     }
-    ChallengeName::parse(value)
+    Ok(ChallengeName::parse(value)?)
 }
 
 /// A string map member, empty when absent.
-fn parameters(input: &Input<'_>, member: &str) -> Result<Parameters> {
+fn parameters(input: &Members<'_>, member: &str) -> Read<Parameters> {
     Ok(Parameters::from(
         input.opt_str_map(member)?.unwrap_or_default(),
     ))
 }
 
 /// `InitiateAuth`. `Session` is not read: it only continues `USER_AUTH`.
-pub(super) fn initiate_auth(registry: &Registry, input: &Input<'_>) -> Result<Value> {
+pub(super) fn initiate_auth(registry: &Registry, input: &Members<'_>) -> Read<Value> {
     let flow = auth_flow(input)?;
     let params = parameters(input, "AuthParameters")?;
     let client_id = input.str("ClientId")?;
@@ -87,7 +87,7 @@ pub(super) fn initiate_auth(registry: &Registry, input: &Input<'_>) -> Result<Va
 
 /// `AdminInitiateAuth`: the client must belong to `UserPoolId`. `Session`
 /// is not read, as for `InitiateAuth`.
-pub(super) fn admin_initiate_auth(registry: &Registry, input: &Input<'_>) -> Result<Value> {
+pub(super) fn admin_initiate_auth(registry: &Registry, input: &Members<'_>) -> Read<Value> {
     let pool_id = input.str("UserPoolId")?;
     let client_id = input.str("ClientId")?;
     let flow = auth_flow(input)?;
@@ -101,7 +101,7 @@ pub(super) fn admin_initiate_auth(registry: &Registry, input: &Input<'_>) -> Res
 }
 
 /// The request both challenge operations carry.
-fn challenge_request(input: &Input<'_>) -> Result<RespondToAuthChallengeRequest> {
+fn challenge_request(input: &Members<'_>) -> Read<RespondToAuthChallengeRequest> {
     let client_id = input.str("ClientId")?;
     let challenge = challenge_name(input)?;
     let session = input.opt_str("Session")?.map(str::to_owned);
@@ -111,7 +111,7 @@ fn challenge_request(input: &Input<'_>) -> Result<RespondToAuthChallengeRequest>
 }
 
 /// `RespondToAuthChallenge`.
-pub(super) fn respond_to_auth_challenge(registry: &Registry, input: &Input<'_>) -> Result<Value> {
+pub(super) fn respond_to_auth_challenge(registry: &Registry, input: &Members<'_>) -> Read<Value> {
     let request = challenge_request(input)?;
     input.finish()?;
     let pool = registry.pool_of_client(&request.client_id)?;
@@ -123,8 +123,8 @@ pub(super) fn respond_to_auth_challenge(registry: &Registry, input: &Input<'_>) 
 /// `AdminRespondToAuthChallenge`: the client must belong to `UserPoolId`.
 pub(super) fn admin_respond_to_auth_challenge(
     registry: &Registry,
-    input: &Input<'_>,
-) -> Result<Value> {
+    input: &Members<'_>,
+) -> Read<Value> {
     let pool_id = input.str("UserPoolId")?;
     let request = challenge_request(input)?;
     input.finish()?;
@@ -139,8 +139,8 @@ pub(super) fn admin_respond_to_auth_challenge(
 /// simulated.
 pub(super) fn get_tokens_from_refresh_token(
     registry: &Registry,
-    input: &Input<'_>,
-) -> Result<Value> {
+    input: &Members<'_>,
+) -> Read<Value> {
     let refresh_token = input.str("RefreshToken")?;
     let client_id = input.str("ClientId")?;
     let client_secret = input.opt_str("ClientSecret")?;
@@ -155,7 +155,7 @@ pub(super) fn get_tokens_from_refresh_token(
 }
 
 /// `GlobalSignOut`.
-pub(super) fn global_sign_out(registry: &Registry, input: &Input<'_>) -> Result<Value> {
+pub(super) fn global_sign_out(registry: &Registry, input: &Members<'_>) -> Read<Value> {
     let token = input.str("AccessToken")?;
     input.finish()?;
     registry
@@ -165,7 +165,7 @@ pub(super) fn global_sign_out(registry: &Registry, input: &Input<'_>) -> Result<
 }
 
 /// `AdminUserGlobalSignOut`.
-pub(super) fn admin_user_global_sign_out(registry: &Registry, input: &Input<'_>) -> Result<Value> {
+pub(super) fn admin_user_global_sign_out(registry: &Registry, input: &Members<'_>) -> Read<Value> {
     let pool_id = input.str("UserPoolId")?;
     let username = input.str("Username")?;
     input.finish()?;
@@ -176,7 +176,7 @@ pub(super) fn admin_user_global_sign_out(registry: &Registry, input: &Input<'_>)
 }
 
 /// `RevokeToken`: `{}` on success.
-pub(super) fn revoke_token(registry: &Registry, input: &Input<'_>) -> Result<Value> {
+pub(super) fn revoke_token(registry: &Registry, input: &Members<'_>) -> Read<Value> {
     let token = input.str("Token")?;
     let client_id = input.str("ClientId")?;
     let client_secret = input.opt_str("ClientSecret")?;

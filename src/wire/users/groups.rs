@@ -3,15 +3,15 @@
 use serde_json::{Value, json};
 
 use super::{below_minimum, empty, group_type, limit, user_type};
-use crate::error::Result;
+use crate::json::{Members, Read, wrong_type};
 use crate::pool::GroupRequest;
-use crate::wire::{Input, Registry, wrong_type};
+use crate::registry::Registry;
 
 /// `Precedence`: an integer from 0 (the model's `PrecedenceType`).
-fn precedence(input: &Input<'_>) -> Result<Option<u32>> {
+fn precedence(input: &Members<'_>) -> Read<Option<u32>> {
     match input.opt_i64("Precedence")? {
         None => Ok(None),
-        Some(n) if n < 0 => Err(below_minimum("Precedence", n, 0)),
+        Some(n) if n < 0 => Err(below_minimum("Precedence", n, 0).into()),
         Some(n) => i32::try_from(n)
             .ok()
             .and_then(|n| u32::try_from(n).ok())
@@ -21,7 +21,7 @@ fn precedence(input: &Input<'_>) -> Result<Option<u32>> {
 }
 
 /// The members `CreateGroup` and `UpdateGroup` share, and the pool id.
-fn group_request<'a>(input: &Input<'a>) -> Result<(&'a str, GroupRequest)> {
+fn group_request<'a>(input: &Members<'a>) -> Read<(&'a str, GroupRequest)> {
     let name = input.str("GroupName")?;
     let pool_id = input.str("UserPoolId")?;
     let request = GroupRequest {
@@ -35,7 +35,7 @@ fn group_request<'a>(input: &Input<'a>) -> Result<(&'a str, GroupRequest)> {
 }
 
 /// `CreateGroup`.
-pub(super) fn create_group(registry: &Registry, input: &Input<'_>) -> Result<Value> {
+pub(super) fn create_group(registry: &Registry, input: &Members<'_>) -> Read<Value> {
     let (pool_id, request) = group_request(input)?;
     let pool = registry.pool(pool_id)?;
     let group = pool.create_group(request)?;
@@ -43,7 +43,7 @@ pub(super) fn create_group(registry: &Registry, input: &Input<'_>) -> Result<Val
 }
 
 /// `UpdateGroup` (fields not given are reset, as in Cognito).
-pub(super) fn update_group(registry: &Registry, input: &Input<'_>) -> Result<Value> {
+pub(super) fn update_group(registry: &Registry, input: &Members<'_>) -> Read<Value> {
     let (pool_id, request) = group_request(input)?;
     let pool = registry.pool(pool_id)?;
     let group = pool.update_group(request)?;
@@ -51,7 +51,7 @@ pub(super) fn update_group(registry: &Registry, input: &Input<'_>) -> Result<Val
 }
 
 /// The pool and group name of an operation that takes only those two.
-fn pool_group<'a>(registry: &Registry, input: &Input<'a>) -> Result<(crate::UserPool, &'a str)> {
+fn pool_group<'a>(registry: &Registry, input: &Members<'a>) -> Read<(crate::UserPool, &'a str)> {
     let name = input.str("GroupName")?;
     let pool_id = input.str("UserPoolId")?;
     input.finish()?;
@@ -59,14 +59,14 @@ fn pool_group<'a>(registry: &Registry, input: &Input<'a>) -> Result<(crate::User
 }
 
 /// `GetGroup`.
-pub(super) fn get_group(registry: &Registry, input: &Input<'_>) -> Result<Value> {
+pub(super) fn get_group(registry: &Registry, input: &Members<'_>) -> Read<Value> {
     let (pool, name) = pool_group(registry, input)?;
     let group = pool.get_group(name)?;
     Ok(json!({ "Group": group_type(pool.id(), &group) }))
 }
 
 /// `DeleteGroup`.
-pub(super) fn delete_group(registry: &Registry, input: &Input<'_>) -> Result<Value> {
+pub(super) fn delete_group(registry: &Registry, input: &Members<'_>) -> Read<Value> {
     let (pool, name) = pool_group(registry, input)?;
     pool.delete_group(name)?;
     Ok(empty())
@@ -88,7 +88,7 @@ fn groups_page(pool: &crate::UserPool, page: crate::GroupPage) -> Value {
 }
 
 /// `ListGroups`.
-pub(super) fn list_groups(registry: &Registry, input: &Input<'_>) -> Result<Value> {
+pub(super) fn list_groups(registry: &Registry, input: &Members<'_>) -> Read<Value> {
     let pool_id = input.str("UserPoolId")?;
     let limit = limit(input)?;
     let next_token = input.opt_str("NextToken")?;
@@ -101,8 +101,8 @@ pub(super) fn list_groups(registry: &Registry, input: &Input<'_>) -> Result<Valu
 /// The members of the two membership operations.
 fn membership<'a>(
     registry: &Registry,
-    input: &Input<'a>,
-) -> Result<(crate::UserPool, &'a str, &'a str)> {
+    input: &Members<'a>,
+) -> Read<(crate::UserPool, &'a str, &'a str)> {
     let pool_id = input.str("UserPoolId")?;
     let username = input.str("Username")?;
     let group = input.str("GroupName")?;
@@ -111,7 +111,7 @@ fn membership<'a>(
 }
 
 /// `AdminAddUserToGroup`.
-pub(super) fn admin_add_user_to_group(registry: &Registry, input: &Input<'_>) -> Result<Value> {
+pub(super) fn admin_add_user_to_group(registry: &Registry, input: &Members<'_>) -> Read<Value> {
     let (pool, username, group) = membership(registry, input)?;
     pool.admin_add_user_to_group(username, group)?;
     Ok(empty())
@@ -120,15 +120,15 @@ pub(super) fn admin_add_user_to_group(registry: &Registry, input: &Input<'_>) ->
 /// `AdminRemoveUserFromGroup`.
 pub(super) fn admin_remove_user_from_group(
     registry: &Registry,
-    input: &Input<'_>,
-) -> Result<Value> {
+    input: &Members<'_>,
+) -> Read<Value> {
     let (pool, username, group) = membership(registry, input)?;
     pool.admin_remove_user_from_group(username, group)?;
     Ok(empty())
 }
 
 /// `AdminListGroupsForUser`.
-pub(super) fn admin_list_groups_for_user(registry: &Registry, input: &Input<'_>) -> Result<Value> {
+pub(super) fn admin_list_groups_for_user(registry: &Registry, input: &Members<'_>) -> Read<Value> {
     let username = input.str("Username")?;
     let pool_id = input.str("UserPoolId")?;
     let limit = limit(input)?;
@@ -140,7 +140,7 @@ pub(super) fn admin_list_groups_for_user(registry: &Registry, input: &Input<'_>)
 }
 
 /// `ListUsersInGroup`: `Users` (`UserType`) always, `NextToken` when there is more.
-pub(super) fn list_users_in_group(registry: &Registry, input: &Input<'_>) -> Result<Value> {
+pub(super) fn list_users_in_group(registry: &Registry, input: &Members<'_>) -> Read<Value> {
     let pool_id = input.str("UserPoolId")?;
     let group = input.str("GroupName")?;
     let limit = limit(input)?;

@@ -4,9 +4,14 @@
 //! when a field is omitted (cognito-protocol.md §4.2), and
 //! [`PoolConfigBuilder::build`] refuses what Cognito refuses.
 
-use crate::error::{Error, Result};
+use crate::error::{Constraint, Error, Result, Shown};
+
+mod definition;
+
 use crate::policy::PasswordPolicy;
 use crate::schema::{CustomAttribute, Schema, StandardAttribute};
+pub use definition::DefinitionError;
+pub(crate) use definition::{config_members, create_config, update_config, with_custom_attributes};
 
 /// An attribute that can stand in for the username (`UsernameAttributes`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -417,9 +422,14 @@ fn validate_name(name: &str) -> Result<()> {
     let ok_char =
         |c: char| c.is_alphanumeric() || c == '_' || c.is_whitespace() || "+=,.@-".contains(c);
     if !(1..=128).contains(&len) || !name.chars().all(ok_char) {
-        return Err(Error::invalid_parameter(format!(
-            "1 validation error detected: Value '{name}' at 'poolName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w\\s+=,.@-]+ and have length between 1 and 128"
-        )));
+        return Err(Error::violation(
+            "poolName",
+            Shown::Value(name.to_owned()),
+            Constraint::Pattern {
+                pattern: "[\\w\\s+=,.@-]+",
+                length: Some((1, 128)),
+            },
+        ));
     }
     Ok(())
 }

@@ -4,7 +4,7 @@
 //!
 //! Every member either maps onto the configuration, is accepted because the
 //! value given turns nothing on (listed on
-//! [`pool_config_from_create_user_pool`]), or is refused by name with
+//! [`PoolConfig::from_create_user_pool_json`]), or is refused by name with
 //! `InvalidParameterException`. Validation of the values themselves is the
 //! configuration builders' ([`PoolConfigBuilder::build`],
 //! [`PasswordPolicyBuilder::build`](crate::policy::PasswordPolicyBuilder::build),
@@ -12,13 +12,15 @@
 
 use serde_json::Value;
 
-use super::super::{Input, missing, parse_body};
-use super::json::{Members, bad_length, not_in_enum, obj_list, str_list, unsupported};
 use crate::config::{
     AliasAttribute, EmailStyle, InviteMessageTemplate, PoolConfig, PoolConfigBuilder,
     RecoveryMechanism, UsernameAttribute, VerificationMessageTemplate, VerifiedAttribute,
 };
-use crate::error::{Error, Result};
+use crate::error::Error;
+use crate::json::{
+    Failure, Members, Read, bad_length, missing, not_in_enum, obj_list, str_list, truncate,
+    unsupported,
+};
 use crate::policy::{PasswordPolicy, PasswordPolicyBuilder};
 use crate::schema::{
     AttributeDataType, CustomAttribute, STANDARD_ATTRIBUTES, Schema, StandardAttribute,
@@ -31,95 +33,12 @@ const MAX_SCHEMA_ENTRIES: usize = 50;
 /// `CustomAttributesListType`).
 const MAX_ADDED_ATTRIBUTES: usize = 25;
 
-/// Builds the [`PoolConfig`] a `CreateUserPool` request body describes: the
-/// JSON file given to `aws cognito-idp create-user-pool --cli-input-json`,
-/// or the body an SDK sends.
-///
-/// Mapped members:
-///
-/// * `PoolName` (required).
-/// * `Policies.PasswordPolicy`: `MinimumLength`, `RequireUppercase`,
-///   `RequireLowercase`, `RequireNumbers`, `RequireSymbols`,
-///   `TemporaryPasswordValidityDays`, `PasswordHistorySize`. Without
-///   `PasswordPolicy` the pool gets Cognito's default policy; inside a given
-///   `PasswordPolicy` an omitted `Require*` flag is `false`, an omitted
-///   `MinimumLength` 8 and an omitted validity 7 days, as in Cognito.
-/// * `Schema`: a standard attribute (`email`, `family_name`, ...) with
-///   `Required` / `Mutable` becomes a
-///   [`StandardAttribute`]; any other name, or a name given as
-///   `custom:<name>` / `dev:custom:<name>`, a [`CustomAttribute`] with its
-///   `AttributeDataType` (required), `Mutable` (default `true`),
-///   `Required`, `DeveloperOnlyAttribute` and the string-valued
-///   `StringAttributeConstraints {MinLength, MaxLength}` /
-///   `NumberAttributeConstraints {MinValue, MaxValue}`. The pool's own
-///   attributes (`sub`, `email_verified`, `phone_number_verified`) and a
-///   standard attribute's data type and constraints are accepted only as
-///   `DescribeUserPool` reports them, so its `SchemaAttributes` can be
-///   given back as a `Schema`.
-/// * `UsernameAttributes`, `AliasAttributes`, `AutoVerifiedAttributes`,
-///   `UsernameConfiguration.CaseSensitive`.
-/// * `VerificationMessageTemplate` (`EmailMessage`, `EmailSubject`,
-///   `SmsMessage`, `DefaultEmailOption`) and the legacy top-level
-///   `EmailVerificationMessage`, `EmailVerificationSubject`,
-///   `SmsVerificationMessage` (refused when they contradict the template).
-/// * `AccountRecoverySetting.RecoveryMechanisms`, ordered by `Priority`.
-/// * `AdminCreateUserConfig`: `AllowAdminCreateUserOnly`,
-///   `InviteMessageTemplate {EmailMessage, EmailSubject, SMSMessage}`, and
-///   `UnusedAccountValidityDays`, the legacy name of
-///   `TemporaryPasswordValidityDays` (refused when the two differ).
-///
-/// Accepted with no effect, because the value given is the behaviour the
-/// engine has anyway: `MfaConfiguration: "OFF"`, `DeletionProtection:
-/// "INACTIVE"`, `UserPoolTier: "ESSENTIALS"` or `"LITE"` (the engine has
-/// no feature plans; `LITE` with a `PasswordHistorySize` is refused, as
-/// Cognito's Lite plan has no password history), `LambdaConfig: {}`,
-/// `UserPoolTags: {}`, `EmailConfiguration` with at most
-/// `EmailSendingAccount: "COGNITO_DEFAULT"`, `UserAttributeUpdateSettings`
-/// with an empty `AttributesRequireVerificationBeforeUpdate`,
-/// `UserPoolAddOns: {"AdvancedSecurityMode": "OFF"}` and
-/// `Policies.SignInPolicy.AllowedFirstAuthFactors: ["PASSWORD"]`.
-///
-/// Everything else is refused by name: MFA (`MfaConfiguration` `ON` /
-/// `OPTIONAL`: `MFA is not supported by this engine.`), Lambda triggers,
-/// tags, SES / SNS settings, `DeviceConfiguration`,
-/// `SmsAuthenticationMessage`, link verification
-/// (`EmailMessageByLink`, `CONFIRM_WITH_LINK`), deletion protection,
-/// advanced security, the `PLUS` plan, `KeyConfiguration`,
-/// `IssuerConfiguration`, and any member the model does not have.
-///
-/// ```
-/// let config = userpool::wire::pool_config_from_create_user_pool(r#"{
-///     "PoolName": "example",
-///     "UsernameAttributes": ["email"],
-///     "AutoVerifiedAttributes": ["email"],
-///     "Schema": [{"Name": "tenant", "AttributeDataType": "String",
-///                 "StringAttributeConstraints": {"MinLength": "1", "MaxLength": "36"}}]
-/// }"#)?;
-/// assert_eq!(config.name(), "example");
-/// assert_eq!(config.schema().custom()[0].api_name(), "custom:tenant");
-/// # Ok::<(), userpool::Error>(())
-/// ```
-///
-/// # Errors
-///
-/// `SerializationException` when `json` is not a JSON object or a member has
-/// the wrong JSON type; `InvalidParameterException` for a missing
-/// `PoolName`, a member refused as above, or a configuration Cognito
-/// refuses (see [`PoolConfigBuilder::build`]).
-pub fn pool_config_from_create_user_pool(json: &str) -> Result<PoolConfig> {
-    let map = parse_body(json.as_bytes())?;
-    let input = Input::new(&map);
-    let config = create_config(&input)?;
-    input.finish()?;
-    Ok(config)
-}
-
 /// `CreateUserPool`'s members as a configuration.
-pub(super) fn create_config(input: &Input<'_>) -> Result<PoolConfig> {
+pub(crate) fn create_config(input: &Members<'_>) -> Read<PoolConfig> {
     let builder = PoolConfig::builder(input.str("PoolName")?);
     let fixed = Fixed::read(input)?;
     let settings = Settings::read(input)?;
-    settings.apply(fixed.apply(builder)).build()
+    Ok(settings.apply(fixed.apply(builder)).build()?)
 }
 
 /// `UpdateUserPool`: `current` with every changeable setting taken from the
@@ -132,27 +51,27 @@ pub(super) fn create_config(input: &Input<'_>) -> Result<PoolConfig> {
 /// `Schema` are not members of `UpdateUserPool`; when a request carries them
 /// anyway they must repeat the pool's settings (a change is refused with
 /// `... cannot be changed after the user pool is created.`).
-pub(super) fn update_config(input: &Input<'_>, current: &PoolConfig) -> Result<PoolConfig> {
+pub(crate) fn update_config(input: &Members<'_>, current: &PoolConfig) -> Read<PoolConfig> {
     Fixed::read(input)?.check_unchanged(current)?;
     let settings = Settings::read(input)?;
     let base = match input.opt_str("PoolName")? {
         Some(name) if name != current.name() => renamed(current, name),
         _ => current.to_builder(),
     };
-    settings.apply(base).build()
+    Ok(settings.apply(base).build()?)
 }
 
 /// `AddCustomAttributes`: `current` with the request's `CustomAttributes`
 /// appended. Every name is a custom attribute's (`email` means
 /// `custom:email`).
-pub(super) fn with_custom_attributes(
-    input: &Input<'_>,
+pub(crate) fn with_custom_attributes(
+    input: &Members<'_>,
     current: &PoolConfig,
-) -> Result<PoolConfig> {
+) -> Read<PoolConfig> {
     const MEMBER: &str = "CustomAttributes";
     let entries = obj_list(MEMBER, input.value(MEMBER))?.ok_or_else(|| missing(MEMBER))?;
     if let Some(e) = bad_length(MEMBER, entries.len(), 1, MAX_ADDED_ATTRIBUTES) {
-        return Err(e);
+        return Err(e.into());
     }
     let mut builder = current.to_builder();
     for entry in &entries {
@@ -167,11 +86,12 @@ pub(super) fn with_custom_attributes(
                 "custom:{}: Existing attribute already has name {}.",
                 added.name(),
                 existing.api_name()
-            )));
+            ))
+            .into());
         }
         builder = builder.custom_attribute(added);
     }
-    builder.build()
+    Ok(builder.build()?)
 }
 
 /// A builder holding `current` under a new name (`PoolConfigBuilder` has no
@@ -204,7 +124,7 @@ struct Fixed {
 }
 
 impl Fixed {
-    fn read(input: &Input<'_>) -> Result<Self> {
+    fn read(input: &Members<'_>) -> Read<Self> {
         let username = enum_list(
             "UsernameAttributes",
             input.value("UsernameAttributes"),
@@ -265,7 +185,7 @@ impl Fixed {
     }
 
     /// Refuses any of these members that differs from `current`.
-    fn check_unchanged(&self, current: &PoolConfig) -> Result<()> {
+    fn check_unchanged(&self, current: &PoolConfig) -> Read<()> {
         let changed = [
             (
                 "UsernameAttributes",
@@ -294,7 +214,8 @@ impl Fixed {
         match changed.iter().find(|(_, changed)| *changed) {
             Some((member, _)) => Err(Error::invalid_parameter(format!(
                 "{member} cannot be changed after the user pool is created."
-            ))),
+            ))
+            .into()),
             None => Ok(()),
         }
     }
@@ -327,8 +248,8 @@ fn same_schema(
 fn enum_list<T: Copy>(
     member: &str,
     value: Option<&Value>,
-    values: &[(&str, T)],
-) -> Result<Option<Vec<T>>> {
+    values: &[(&'static str, T)],
+) -> Read<Option<Vec<T>>> {
     let Some(items) = str_list(member, value)? else {
         return Ok(None);
     };
@@ -340,11 +261,11 @@ fn enum_list<T: Copy>(
                 .find(|(name, _)| name == item)
                 .map(|(_, v)| *v)
                 .ok_or_else(|| {
-                    let names: Vec<&str> = values.iter().map(|(n, _)| *n).collect();
-                    not_in_enum(member, item, &names)
+                    let names: Vec<&'static str> = values.iter().map(|(n, _)| *n).collect();
+                    Failure::from(not_in_enum(member, item, &names))
                 })
         })
-        .collect::<Result<Vec<_>>>()
+        .collect::<Read<Vec<_>>>()
         .map(Some)
 }
 
@@ -362,13 +283,13 @@ enum SchemaEntry {
 
 fn read_schema(
     value: Option<&Value>,
-) -> Result<Option<(Vec<StandardAttribute>, Vec<CustomAttribute>)>> {
+) -> Read<Option<(Vec<StandardAttribute>, Vec<CustomAttribute>)>> {
     const MEMBER: &str = "Schema";
     let Some(entries) = obj_list(MEMBER, value)? else {
         return Ok(None);
     };
     if let Some(e) = bad_length(MEMBER, entries.len(), 1, MAX_SCHEMA_ENTRIES) {
-        return Err(e);
+        return Err(e.into());
     }
     let (mut standard, mut custom) = (Vec::new(), Vec::new());
     for entry in &entries {
@@ -395,27 +316,28 @@ struct RawAttribute<'a> {
 }
 
 impl<'a> RawAttribute<'a> {
-    fn read(m: &Members<'a>) -> Result<Self> {
+    fn read(m: &Members<'a>) -> Read<Self> {
         let name = m.str("Name")?;
         let data_type = match m.opt_str("AttributeDataType")? {
             None => None,
             Some(t) => Some(parse_data_type(&m.path_of("AttributeDataType"), t)?),
         };
-        let bounds = |member: &str, lo: &str, hi: &str| -> Result<(Option<i64>, Option<i64>)> {
+        let bounds = |member: &str, lo: &str, hi: &str| -> Read<(Option<i64>, Option<i64>)> {
             let Some(c) = m.opt_obj(member)? else {
                 return Ok((None, None));
             };
-            let bound = |key: &str| -> Result<Option<i64>> {
+            let bound = |key: &str| -> Read<Option<i64>> {
                 c.opt_str(key)?
                     .map(|s| {
                         s.trim().parse::<i64>().map_err(|_| {
                             Error::invalid_parameter(format!(
                                 "{name}: {member}.{key} must be an integer, got '{}'.",
-                                super::super::truncate(s, 32)
+                                truncate(s, 32)
                             ))
                         })
                     })
                     .transpose()
+                    .map_err(Failure::from)
             };
             let pair = (bound(lo)?, bound(hi)?);
             c.finish()?;
@@ -440,16 +362,16 @@ impl<'a> RawAttribute<'a> {
     }
 
     /// A standard attribute when the name is one without prefix, else custom.
-    fn classify(self) -> Result<SchemaEntry> {
+    fn classify(self) -> Read<SchemaEntry> {
         if let Some(info) = standard_attribute(self.name) {
             return self.into_standard(info);
         }
         self.into_custom().map(SchemaEntry::Custom)
     }
 
-    fn into_standard(self, info: &'static StandardAttributeInfo) -> Result<SchemaEntry> {
+    fn into_standard(self, info: &'static StandardAttributeInfo) -> Read<SchemaEntry> {
         let name = self.name;
-        let refuse = |why: &str| Err(Error::invalid_parameter(format!("{name}: {why}")));
+        let refuse = |why: &str| Err(Error::invalid_parameter(format!("{name}: {why}")).into());
         if self.data_type.is_some_and(|t| t != info.data_type()) {
             return refuse(&format!(
                 "The data type of a standard attribute is {} and cannot be changed.",
@@ -491,13 +413,14 @@ impl<'a> RawAttribute<'a> {
     /// The custom attribute this entry defines, named with or without its
     /// `custom:` / `dev:custom:` / `dev:` prefix (a `dev:` prefix makes it
     /// developer-only).
-    fn into_custom(self) -> Result<CustomAttribute> {
+    fn into_custom(self) -> Read<CustomAttribute> {
         let (dev, rest) = match self.name.strip_prefix("dev:") {
             Some(rest) => (true, rest),
             None => (false, self.name),
         };
         let base = rest.strip_prefix("custom:").unwrap_or(rest);
-        let refuse = |why: &str| Err(Error::invalid_parameter(format!("custom:{base}: {why}")));
+        let refuse =
+            |why: &str| Err(Error::invalid_parameter(format!("custom:{base}: {why}")).into());
         let Some(data_type) = self.data_type else {
             return refuse("AttributeDataType is required for a custom attribute.");
         };
@@ -519,7 +442,7 @@ impl<'a> RawAttribute<'a> {
         if self.developer_only.unwrap_or(dev) {
             attr = attr.developer_only();
         }
-        let length = |v: Option<i64>| -> Result<Option<u32>> {
+        let length = |v: Option<i64>| -> Read<Option<u32>> {
             v.map(|n| {
                 u32::try_from(n).map_err(|_| {
                     Error::invalid_parameter(format!(
@@ -529,6 +452,7 @@ impl<'a> RawAttribute<'a> {
                 })
             })
             .transpose()
+            .map_err(Failure::from)
         };
         // Schema::new refuses bounds on the wrong data type.
         attr.min_length = length(self.min_length)?;
@@ -539,7 +463,7 @@ impl<'a> RawAttribute<'a> {
     }
 }
 
-fn parse_data_type(path: &str, value: &str) -> Result<AttributeDataType> {
+fn parse_data_type(path: &str, value: &str) -> Read<AttributeDataType> {
     const ALL: [AttributeDataType; 4] = [
         AttributeDataType::String,
         AttributeDataType::Number,
@@ -548,7 +472,7 @@ fn parse_data_type(path: &str, value: &str) -> Result<AttributeDataType> {
     ];
     ALL.into_iter()
         .find(|t| t.as_str() == value)
-        .ok_or_else(|| not_in_enum(path, value, &ALL.map(AttributeDataType::as_str)))
+        .ok_or_else(|| not_in_enum(path, value, &ALL.map(AttributeDataType::as_str)).into())
 }
 
 // ---------------------------------------------------------------------------
@@ -566,21 +490,19 @@ struct Settings {
 }
 
 impl Settings {
-    fn read(input: &Input<'_>) -> Result<Self> {
+    fn read(input: &Members<'_>) -> Read<Self> {
         let lite = no_effect_members(input)?;
         match input.opt_str("MfaConfiguration")? {
             None | Some("OFF") => {}
             Some("ON" | "OPTIONAL") => {
-                return Err(Error::invalid_parameter(
-                    "MFA is not supported by this engine.",
-                ));
+                return Err(
+                    Error::invalid_parameter("MFA is not supported by this engine.").into(),
+                );
             }
             Some(other) => {
-                return Err(not_in_enum(
-                    "MfaConfiguration",
-                    other,
-                    &["OFF", "ON", "OPTIONAL"],
-                ));
+                return Err(
+                    not_in_enum("MfaConfiguration", other, &["OFF", "ON", "OPTIONAL"]).into(),
+                );
             }
         }
         let (policy, temporary_days) = read_policies(input)?;
@@ -600,7 +522,8 @@ impl Settings {
                     "Policies.PasswordPolicy.TemporaryPasswordValidityDays and \
                      AdminCreateUserConfig.UnusedAccountValidityDays differ; give only \
                      TemporaryPasswordValidityDays.",
-                ));
+                )
+                .into());
             }
             (Some(d), _) | (None, Some(d)) => d,
             (None, None) => 0,
@@ -611,7 +534,8 @@ impl Settings {
         if lite && policy.password_history_size() > 0 {
             return Err(Error::invalid_parameter(
                 "PasswordHistorySize is not available in the LITE feature plan.",
-            ));
+            )
+            .into());
         }
         Ok(Self {
             policy,
@@ -644,7 +568,7 @@ impl Settings {
 
 /// The password policy (without its temporary-password validity) and the
 /// `TemporaryPasswordValidityDays` given, if any.
-fn read_policies(input: &Input<'_>) -> Result<(PasswordPolicyBuilder, Option<u32>)> {
+fn read_policies(input: &Members<'_>) -> Read<(PasswordPolicyBuilder, Option<u32>)> {
     let Some(policies) = Members::optional("Policies", input.value("Policies"))? else {
         return Ok((PasswordPolicy::builder(), None));
     };
@@ -654,7 +578,8 @@ fn read_policies(input: &Input<'_>) -> Result<(PasswordPolicyBuilder, Option<u32
             return Err(Error::invalid_parameter(
                 "Policies.SignInPolicy.AllowedFirstAuthFactors: only [PASSWORD] is supported by \
                  this engine.",
-            ));
+            )
+            .into());
         }
         sign_in.finish()?;
     }
@@ -688,7 +613,7 @@ struct AdminCreateUser {
 }
 
 impl AdminCreateUser {
-    fn read(input: &Input<'_>) -> Result<Self> {
+    fn read(input: &Members<'_>) -> Read<Self> {
         let mut out = Self {
             allow_admin_create_user_only: false,
             unused_account_validity_days: None,
@@ -725,7 +650,7 @@ impl AdminCreateUser {
 }
 
 /// `VerificationMessageTemplate` and its legacy top-level equivalents.
-fn read_verification(input: &Input<'_>) -> Result<VerificationMessageTemplate> {
+fn read_verification(input: &Members<'_>) -> Read<VerificationMessageTemplate> {
     let legacy_email = input.opt_str("EmailVerificationMessage")?;
     let legacy_subject = input.opt_str("EmailVerificationSubject")?;
     let legacy_sms = input.opt_str("SmsVerificationMessage")?;
@@ -769,7 +694,8 @@ fn read_verification(input: &Input<'_>) -> Result<VerificationMessageTemplate> {
                 "VerificationMessageTemplate.DefaultEmailOption",
                 other,
                 &["CONFIRM_WITH_LINK", "CONFIRM_WITH_CODE"],
-            ));
+            )
+            .into());
         }
     };
     Ok(template)
@@ -782,18 +708,19 @@ fn one_of<'a>(
     legacy: Option<&'a str>,
     template_name: &str,
     template: Option<&'a str>,
-) -> Result<Option<&'a str>> {
+) -> Read<Option<&'a str>> {
     match (legacy, template) {
         (Some(a), Some(b)) if a != b => Err(Error::invalid_parameter(format!(
             "{legacy_name} and VerificationMessageTemplate.{template_name} differ; give only \
              VerificationMessageTemplate.{template_name}."
-        ))),
+        ))
+        .into()),
         (a, b) => Ok(b.or(a)),
     }
 }
 
 /// `AccountRecoverySetting.RecoveryMechanisms`, by `Priority`.
-fn read_recovery(input: &Input<'_>) -> Result<Vec<RecoveryMechanism>> {
+fn read_recovery(input: &Members<'_>) -> Read<Vec<RecoveryMechanism>> {
     const PATH: &str = "AccountRecoverySetting.RecoveryMechanisms";
     let Some(setting) = Members::optional(
         "AccountRecoverySetting",
@@ -808,7 +735,7 @@ fn read_recovery(input: &Input<'_>) -> Result<Vec<RecoveryMechanism>> {
         return Ok(Vec::new());
     };
     if let Some(e) = bad_length(PATH, list.len(), 1, 2) {
-        return Err(e);
+        return Err(e.into());
     }
     let mut ranked = Vec::with_capacity(list.len());
     for m in &list {
@@ -822,7 +749,8 @@ fn read_recovery(input: &Input<'_>) -> Result<Vec<RecoveryMechanism>> {
                     &m.path_of("Name"),
                     other,
                     &["verified_email", "verified_phone_number", "admin_only"],
-                ));
+                )
+                .into());
             }
         };
         m.finish()?;
@@ -832,36 +760,29 @@ fn read_recovery(input: &Input<'_>) -> Result<Vec<RecoveryMechanism>> {
     if ranked.windows(2).any(|w| w[0].0 == w[1].0) {
         return Err(Error::invalid_parameter(
             "Two recovery mechanisms cannot have the same Priority.",
-        ));
+        )
+        .into());
     }
     Ok(ranked.into_iter().map(|(_, m)| m).collect())
 }
 
 /// The members accepted only with a value that turns nothing on (see
-/// [`pool_config_from_create_user_pool`]). Returns whether the `LITE`
+/// [`PoolConfig::from_create_user_pool_json`]). Returns whether the `LITE`
 /// plan was chosen.
-fn no_effect_members(input: &Input<'_>) -> Result<bool> {
+fn no_effect_members(input: &Members<'_>) -> Read<bool> {
     match input.opt_str("DeletionProtection")? {
         None | Some("INACTIVE") => {}
-        Some("ACTIVE") => return Err(unsupported("DeletionProtection ACTIVE")),
+        Some("ACTIVE") => return Err(unsupported("DeletionProtection ACTIVE").into()),
         Some(other) => {
-            return Err(not_in_enum(
-                "DeletionProtection",
-                other,
-                &["ACTIVE", "INACTIVE"],
-            ));
+            return Err(not_in_enum("DeletionProtection", other, &["ACTIVE", "INACTIVE"]).into());
         }
     }
     let lite = match input.opt_str("UserPoolTier")? {
         None | Some("ESSENTIALS") => false,
         Some("LITE") => true,
-        Some("PLUS") => return Err(unsupported("UserPoolTier PLUS")),
+        Some("PLUS") => return Err(unsupported("UserPoolTier PLUS").into()),
         Some(other) => {
-            return Err(not_in_enum(
-                "UserPoolTier",
-                other,
-                &["LITE", "ESSENTIALS", "PLUS"],
-            ));
+            return Err(not_in_enum("UserPoolTier", other, &["LITE", "ESSENTIALS", "PLUS"]).into());
         }
     };
     // No triggers, no tags: an empty structure.
@@ -874,16 +795,15 @@ fn no_effect_members(input: &Input<'_>) -> Result<bool> {
         match m.opt_str("EmailSendingAccount")? {
             None | Some("COGNITO_DEFAULT") => {}
             Some("DEVELOPER") => {
-                return Err(unsupported(
-                    "EmailConfiguration.EmailSendingAccount DEVELOPER",
-                ));
+                return Err(unsupported("EmailConfiguration.EmailSendingAccount DEVELOPER").into());
             }
             Some(other) => {
                 return Err(not_in_enum(
                     "EmailConfiguration.EmailSendingAccount",
                     other,
                     &["COGNITO_DEFAULT", "DEVELOPER"],
-                ));
+                )
+                .into());
             }
         }
         m.finish()?;
@@ -894,16 +814,14 @@ fn no_effect_members(input: &Input<'_>) -> Result<bool> {
     )? {
         const LIST: &str = "AttributesRequireVerificationBeforeUpdate";
         if m.opt_str_list(LIST)?.is_some_and(|l| !l.is_empty()) {
-            return Err(unsupported(&m.path_of(LIST)));
+            return Err(unsupported(&m.path_of(LIST)).into());
         }
         m.finish()?;
     }
     if let Some(m) = Members::optional("UserPoolAddOns", input.value("UserPoolAddOns"))? {
         let mode = m.str("AdvancedSecurityMode")?;
         if mode != "OFF" {
-            return Err(unsupported(&format!(
-                "UserPoolAddOns.AdvancedSecurityMode {mode}"
-            )));
+            return Err(unsupported(&format!("UserPoolAddOns.AdvancedSecurityMode {mode}")).into());
         }
         m.finish()?;
     }

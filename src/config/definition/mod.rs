@@ -1,0 +1,177 @@
+//! Pool definitions: a [`PoolConfig`] as the JSON of Cognito's
+//! `CreateUserPool` request (what `aws cognito-idp create-user-pool
+//! --cli-input-json` takes), and back.
+//!
+//! The one reading of that JSON, shared by the wire adapter's
+//! `CreateUserPool`, `UpdateUserPool` and `AddCustomAttributes`, the
+//! registry's persistence (pools are stored in this form) and Rust callers
+//! who keep their pool definition in a file.
+
+use std::fmt;
+
+use crate::error::Error;
+use crate::json::{Failure, Members, parse_object};
+
+use super::PoolConfig;
+
+mod read;
+mod write;
+
+pub(crate) use read::{create_config, update_config, with_custom_attributes};
+pub(crate) use write::config_members;
+
+/// Why a pool definition was not taken.
+#[non_exhaustive]
+#[derive(Clone, PartialEq, Eq)]
+pub enum DefinitionError {
+    /// Not a JSON object, or a member of the wrong JSON type (what the wire
+    /// answers with `SerializationException`). The text names the member.
+    Malformed(String),
+    /// Well-formed, and refused as Cognito refuses it.
+    Invalid(Error),
+}
+
+impl DefinitionError {
+    /// The refusal in Cognito's terms, for callers that report one
+    /// [`Error`]: a malformed definition is `InvalidParameterException`
+    /// with the same text.
+    #[must_use]
+    pub fn into_error(self) -> Error {
+        match self {
+            Self::Malformed(text) => Error::invalid_parameter(text),
+            Self::Invalid(e) => e,
+        }
+    }
+}
+
+impl fmt::Display for DefinitionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Malformed(text) => write!(f, "malformed pool definition: {text}"),
+            Self::Invalid(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl fmt::Debug for DefinitionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Malformed(text) => f.debug_tuple("Malformed").field(text).finish(),
+            Self::Invalid(e) => f.debug_tuple("Invalid").field(e).finish(),
+        }
+    }
+}
+
+impl std::error::Error for DefinitionError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Malformed(_) => None,
+            Self::Invalid(e) => Some(e),
+        }
+    }
+}
+
+impl From<Failure> for DefinitionError {
+    fn from(f: Failure) -> Self {
+        match f {
+            Failure::Malformed(text) => Self::Malformed(text),
+            Failure::Refused(e) => Self::Invalid(e),
+        }
+    }
+}
+
+impl PoolConfig {
+    /// Builds the [`PoolConfig`] a `CreateUserPool` request body describes: the
+    /// JSON file given to `aws cognito-idp create-user-pool --cli-input-json`,
+    /// or the body an SDK sends.
+    ///
+    /// Mapped members:
+    ///
+    /// * `PoolName` (required).
+    /// * `Policies.PasswordPolicy`: `MinimumLength`, `RequireUppercase`,
+    ///   `RequireLowercase`, `RequireNumbers`, `RequireSymbols`,
+    ///   `TemporaryPasswordValidityDays`, `PasswordHistorySize`. Without
+    ///   `PasswordPolicy` the pool gets Cognito's default policy; inside a given
+    ///   `PasswordPolicy` an omitted `Require*` flag is `false`, an omitted
+    ///   `MinimumLength` 8 and an omitted validity 7 days, as in Cognito.
+    /// * `Schema`: a standard attribute (`email`, `family_name`, ...) with
+    ///   `Required` / `Mutable` becomes a
+    ///   [`StandardAttribute`](crate::schema::StandardAttribute); any other name, or a name given as
+    ///   `custom:<name>` / `dev:custom:<name>`, a [`CustomAttribute`](crate::schema::CustomAttribute) with its
+    ///   `AttributeDataType` (required), `Mutable` (default `true`),
+    ///   `Required`, `DeveloperOnlyAttribute` and the string-valued
+    ///   `StringAttributeConstraints {MinLength, MaxLength}` /
+    ///   `NumberAttributeConstraints {MinValue, MaxValue}`. The pool's own
+    ///   attributes (`sub`, `email_verified`, `phone_number_verified`) and a
+    ///   standard attribute's data type and constraints are accepted only as
+    ///   `DescribeUserPool` reports them, so its `SchemaAttributes` can be
+    ///   given back as a `Schema`.
+    /// * `UsernameAttributes`, `AliasAttributes`, `AutoVerifiedAttributes`,
+    ///   `UsernameConfiguration.CaseSensitive`.
+    /// * `VerificationMessageTemplate` (`EmailMessage`, `EmailSubject`,
+    ///   `SmsMessage`, `DefaultEmailOption`) and the legacy top-level
+    ///   `EmailVerificationMessage`, `EmailVerificationSubject`,
+    ///   `SmsVerificationMessage` (refused when they contradict the template).
+    /// * `AccountRecoverySetting.RecoveryMechanisms`, ordered by `Priority`.
+    /// * `AdminCreateUserConfig`: `AllowAdminCreateUserOnly`,
+    ///   `InviteMessageTemplate {EmailMessage, EmailSubject, SMSMessage}`, and
+    ///   `UnusedAccountValidityDays`, the legacy name of
+    ///   `TemporaryPasswordValidityDays` (refused when the two differ).
+    ///
+    /// Accepted with no effect, because the value given is the behaviour the
+    /// engine has anyway: `MfaConfiguration: "OFF"`, `DeletionProtection:
+    /// "INACTIVE"`, `UserPoolTier: "ESSENTIALS"` or `"LITE"` (the engine has
+    /// no feature plans; `LITE` with a `PasswordHistorySize` is refused, as
+    /// Cognito's Lite plan has no password history), `LambdaConfig: {}`,
+    /// `UserPoolTags: {}`, `EmailConfiguration` with at most
+    /// `EmailSendingAccount: "COGNITO_DEFAULT"`, `UserAttributeUpdateSettings`
+    /// with an empty `AttributesRequireVerificationBeforeUpdate`,
+    /// `UserPoolAddOns: {"AdvancedSecurityMode": "OFF"}` and
+    /// `Policies.SignInPolicy.AllowedFirstAuthFactors: ["PASSWORD"]`.
+    ///
+    /// Everything else is refused by name: MFA (`MfaConfiguration` `ON` /
+    /// `OPTIONAL`: `MFA is not supported by this engine.`), Lambda triggers,
+    /// tags, SES / SNS settings, `DeviceConfiguration`,
+    /// `SmsAuthenticationMessage`, link verification
+    /// (`EmailMessageByLink`, `CONFIRM_WITH_LINK`), deletion protection,
+    /// advanced security, the `PLUS` plan, `KeyConfiguration`,
+    /// `IssuerConfiguration`, and any member the model does not have.
+    ///
+    /// ```
+    /// let config = userpool::config::PoolConfig::from_create_user_pool_json(r#"{
+    ///     "PoolName": "example",
+    ///     "UsernameAttributes": ["email"],
+    ///     "AutoVerifiedAttributes": ["email"],
+    ///     "Schema": [{"Name": "tenant", "AttributeDataType": "String",
+    ///                 "StringAttributeConstraints": {"MinLength": "1", "MaxLength": "36"}}]
+    /// }"#)?;
+    /// assert_eq!(config.name(), "example");
+    /// assert_eq!(config.schema().custom()[0].api_name(), "custom:tenant");
+    /// # Ok::<(), userpool::config::DefinitionError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`DefinitionError::Malformed`] when `json` is not a JSON object or a
+    /// member has the wrong JSON type (the wire answers
+    /// `SerializationException`); [`DefinitionError::Invalid`] with
+    /// `InvalidParameterException` for a missing `PoolName`, a member refused
+    /// as above, or a configuration Cognito refuses (see
+    /// [`PoolConfigBuilder::build`](super::PoolConfigBuilder::build)).
+    pub fn from_create_user_pool_json(json: &str) -> Result<Self, DefinitionError> {
+        let map = parse_object(json.as_bytes())?;
+        let members = Members::top(&map);
+        let config = create_config(&members)?;
+        members.finish()?;
+        Ok(config)
+    }
+
+    /// The JSON of the `CreateUserPool` request that creates a pool
+    /// configured exactly as `self`: what
+    /// [`PoolConfig::from_create_user_pool_json`] reads back into an equal
+    /// configuration. The registry persists pools in this form.
+    #[must_use]
+    pub fn to_create_user_pool_json(&self) -> String {
+        write::create_request(self).to_string()
+    }
+}
