@@ -54,25 +54,27 @@ fn sign_up_and_confirm(c: &mut Criterion, keys: &KeySet) {
     );
     // A client with Cognito's default flows (SRP among them), so every
     // sign-up also computes and seals the SRP verifier, as in a real pool.
-    pool.create_user_pool_client(
-        AppClientConfig::builder("default")
-            .build()
-            .unwrap_or_else(|e| panic!("client: {e}")),
-    )
-    .unwrap_or_else(|e| panic!("client: {e}"));
+    let client = pool
+        .create_user_pool_client(
+            AppClientConfig::builder("default")
+                .build()
+                .unwrap_or_else(|e| panic!("client: {e}")),
+        )
+        .unwrap_or_else(|e| panic!("client: {e}"));
     let n = AtomicU64::new(0);
     let mut g = c.benchmark_group("pool");
     g.bench_function("sign_up+confirm/test_preset", |b| {
         b.iter(|| {
             let email = format!("user{}@example.com", n.fetch_add(1, Ordering::Relaxed));
             pool.sign_up(
-                SignUpRequest::new(email.clone(), "1234Abcd^").attribute("family_name", "Bench"),
+                SignUpRequest::new(client.id(), email.clone(), "1234Abcd^")
+                    .attribute("family_name", "Bench"),
             )
             .unwrap_or_else(|e| panic!("sign_up: {e}"));
             let code = outbox
                 .last_code_for(&email)
                 .unwrap_or_else(|| panic!("no code"));
-            pool.confirm_sign_up(ConfirmSignUpRequest::new(email, code))
+            pool.confirm_sign_up(ConfirmSignUpRequest::new(client.id(), email, code))
                 .unwrap_or_else(|e| panic!("confirm: {e}"));
             // Keep the outbox from growing without bound across iterations.
             outbox.clear();
@@ -102,8 +104,10 @@ fn login_password(c: &mut Criterion, keys: &KeySet) {
         )
         .unwrap_or_else(|e| panic!("client: {e}"));
     let email = "login@example.com";
-    pool.sign_up(SignUpRequest::new(email, "1234Abcd^").attribute("family_name", "Bench"))
-        .unwrap_or_else(|e| panic!("sign_up: {e}"));
+    pool.sign_up(
+        SignUpRequest::new(client.id(), email, "1234Abcd^").attribute("family_name", "Bench"),
+    )
+    .unwrap_or_else(|e| panic!("sign_up: {e}"));
     pool.admin_confirm_sign_up(email)
         .unwrap_or_else(|e| panic!("confirm: {e}"));
 

@@ -304,9 +304,11 @@ fn bench_store(
         b.iter(|| {
             let n = next.fetch_add(1, Ordering::Relaxed);
             signups
-                .sign_up(
-                    SignUpRequest::new(format!("new{n}@example.com"), PASSWORD).client(&client_id),
-                )
+                .sign_up(SignUpRequest::new(
+                    &client_id,
+                    format!("new{n}@example.com"),
+                    PASSWORD,
+                ))
                 .unwrap_or_else(|e| panic!("sign_up: {e}"))
         });
     });

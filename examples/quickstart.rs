@@ -68,9 +68,21 @@ fn main() -> Result<(), userpool::Error> {
         .build()?;
     println!("pool {} ready", pool.id());
 
+    // Sign-up, sign-in and SRP all go through one app client, as in Cognito.
+    let client = pool.create_user_pool_client(
+        AppClientConfig::builder("quickstart-web")
+            .explicit_auth_flows([
+                AuthFlow::UserPasswordAuth,
+                AuthFlow::UserSrpAuth,
+                AuthFlow::RefreshTokenAuth,
+            ])
+            .build()?,
+    )?;
+    println!("app client {}", client.id());
+
     let email = "jane.doe@example.com";
     let signed_up = pool.sign_up(
-        SignUpRequest::new(email, "1234Abcd^")
+        SignUpRequest::new(client.id(), email, "1234Abcd^")
             .attribute("family_name", "Foobar")
             .attribute("custom:tenant_id", "1234567890")
             .attribute("custom:created_at", "2022-01-01")
@@ -90,7 +102,7 @@ fn main() -> Result<(), userpool::Error> {
         message.body
     );
 
-    pool.confirm_sign_up(ConfirmSignUpRequest::new(email, message.code))?;
+    pool.confirm_sign_up(ConfirmSignUpRequest::new(client.id(), email, message.code))?;
     println!("\nconfirm_sign_up -> ok");
 
     pool.admin_update_user_attributes(email, vec![Attribute::new("email_verified", "true")])?;
@@ -98,12 +110,13 @@ fn main() -> Result<(), userpool::Error> {
 
     println!("\nrefused inputs:");
     let weak = pool.sign_up(
-        SignUpRequest::new("weak@example.com", "password").attribute("family_name", "Weak"),
+        SignUpRequest::new(client.id(), "weak@example.com", "password")
+            .attribute("family_name", "Weak"),
     );
     report("weak password", weak.map(|_| ()));
 
     let short_tenant = pool.sign_up(
-        SignUpRequest::new("short@example.com", "1234Abcd^")
+        SignUpRequest::new(client.id(), "short@example.com", "1234Abcd^")
             .attribute("family_name", "Short")
             .attribute("custom:tenant_id", "123"),
     );
@@ -114,17 +127,6 @@ fn main() -> Result<(), userpool::Error> {
     report("updating family_name", immutable);
 
     // ----- sign-in and tokens -----
-    let client = pool.create_user_pool_client(
-        AppClientConfig::builder("quickstart-web")
-            .explicit_auth_flows([
-                AuthFlow::UserPasswordAuth,
-                AuthFlow::UserSrpAuth,
-                AuthFlow::RefreshTokenAuth,
-            ])
-            .build()?,
-    )?;
-    println!("\napp client {}", client.id());
-
     let signed_in = pool.initiate_auth(InitiateAuthRequest::user_password(
         client.id(),
         email,

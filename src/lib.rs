@@ -34,10 +34,10 @@ pub use policy::PasswordPolicy;
 pub use pool::{
     AdminCreateUserRequest, AdminSetUserPasswordRequest, AuthResponse, AuthenticationResult,
     ChallengeName, CodeDeliveryDetails, ConfirmForgotPasswordRequest, ConfirmSignUpRequest,
-    ForgotPasswordRequest, GetTokensFromRefreshTokenRequest, GetUserResponse, GroupPage,
+    ForgotPasswordRequest, GetTokensFromRefreshTokenRequest, GetUserResponse, Group, GroupPage,
     GroupRequest, InitiateAuthRequest, ListUsersRequest, ListUsersResponse, MessageAction,
-    Parameters, RespondToAuthChallengeRequest, RevokeTokenRequest, SignUpRequest, SignUpResponse,
-    User, UserPage, UserPool, UserPoolBuilder,
+    Parameters, ResendConfirmationCodeRequest, RespondToAuthChallengeRequest, RevokeTokenRequest,
+    SignUpRequest, SignUpResponse, User, UserPage, UserPool, UserPoolBuilder,
 };
 pub use secret::{Code, Password};
 pub use store::{MemoryStore, Store, UserStatus};

@@ -381,9 +381,16 @@ fn the_quickstart_pool_is_created_from_json_and_described_field_by_field() {
     // The pool behind the id is the configured one, and it counts its users.
     let behind = w.registry.pool(id).unwrap();
     assert_eq!(*behind.config(), quickstart_config());
+    let client = behind
+        .create_user_pool_client(
+            userpool::client::AppClientConfig::builder("web")
+                .build()
+                .unwrap(),
+        )
+        .unwrap();
     behind
         .sign_up(
-            SignUpRequest::new("jane@example.com", "1234Abcd^")
+            SignUpRequest::new(client.id(), "jane@example.com", "1234Abcd^")
                 .attribute("family_name", "Doe")
                 .attribute("custom:tenant_id", "1234567890"),
         )

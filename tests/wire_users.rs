@@ -15,7 +15,7 @@ use std::collections::BTreeSet;
 use std::sync::{Arc, OnceLock};
 
 use serde_json::{Value, json};
-use userpool::client::{AppClientConfig, AuthFlow, secret_hash};
+use userpool::client::{AppClientConfig, AuthFlow, PreventUserExistenceErrors, secret_hash};
 use userpool::config::VerifiedAttribute;
 use userpool::registry::{Registry, RegistryOptions};
 use userpool::srp::client::SrpClient;
@@ -1285,6 +1285,57 @@ fn revoke_token() {
         json!({"Token": tokens["AccessToken"], "ClientId": w.client_id}),
     );
     assert_eq!(t, "UnsupportedTokenTypeException");
+}
+
+// ----- PreventUserExistenceErrors on the sign-up family -----
+
+#[test]
+fn a_discreet_client_hides_unknown_users_on_confirm_and_resend() {
+    let w = World::new();
+    let id = w
+        .pool
+        .create_user_pool_client(
+            AppClientConfig::builder("discreet")
+                .prevent_user_existence_errors(PreventUserExistenceErrors::Enabled)
+                .build()
+                .unwrap(),
+        )
+        .unwrap()
+        .id()
+        .to_owned();
+    let (t, m) = w.err(
+        "ConfirmSignUp",
+        json!({"ClientId": id, "Username": "nobody", "ConfirmationCode": "123456"}),
+    );
+    assert_eq!(
+        (t.as_str(), m.as_str()),
+        (
+            "CodeMismatchException",
+            "Invalid verification code provided, please try again."
+        )
+    );
+    let out = w.ok(
+        "ResendConfirmationCode",
+        json!({"ClientId": id, "Username": "nobody"}),
+    );
+    assert_eq!(out["CodeDeliveryDetails"]["AttributeName"], "email");
+    assert_eq!(out["CodeDeliveryDetails"]["DeliveryMedium"], "EMAIL");
+    assert!(w.outbox.messages().is_empty(), "nothing is sent to nobody");
+    // The same pool through the Rust API gives the same answers.
+    let direct = w
+        .pool
+        .resend_confirmation_code(userpool::ResendConfirmationCodeRequest::new(&id, "nobody"))
+        .unwrap();
+    assert_eq!(
+        out["CodeDeliveryDetails"]["Destination"],
+        json!(direct.destination)
+    );
+    // A LEGACY client tells the truth.
+    let (t, _) = w.err(
+        "ConfirmSignUp",
+        json!({"ClientId": w.client_id, "Username": "nobody", "ConfirmationCode": "123456"}),
+    );
+    assert_eq!(t, "UserNotFoundException");
 }
 
 // ----- secret hashes -----

@@ -4,6 +4,7 @@ use super::{
     AdminCreateUserRequest, AdminSetUserPasswordRequest, CodeDeliveryDetails, MessageAction, User,
     UserPool, store_error,
 };
+use crate::clock::Timestamp;
 use crate::code;
 use crate::config::{UsernameAttribute, VerifiedAttribute};
 use crate::error::{Error, ErrorCode, Result};
@@ -81,10 +82,10 @@ impl UserPool {
         user: &UserRecord,
         targets: &[(DeliveryMedium, String)],
         password: &Password,
+        now: Timestamp,
     ) -> Result<()> {
         let config = self.config();
         let t = config.invite_message();
-        let now = self.now();
         for (medium, destination) in targets {
             let (subject, body) = match medium {
                 DeliveryMedium::Email => (Some(t.email_subject.clone()), &t.email_message),
@@ -122,9 +123,11 @@ impl UserPool {
     ///   `FORCE_CHANGE_PASSWORD`;
     /// - `CodeDeliveryFailureException` when the invitation could not be sent.
     pub fn admin_create_user(&self, request: AdminCreateUserRequest) -> Result<User> {
+        let now = self.now();
+        self.refuse_alias_move(request.force_alias_creation)?;
         let password = self.temporary_password(request.temporary_password.as_ref())?;
         if request.message_action == Some(MessageAction::Resend) {
-            return self.resend_invitation(&request, &password);
+            return self.resend_invitation(&request, &password, now);
         }
         let new =
             self.prepare_new_user(&request.username, &request.user_attributes, Writer::Admin)?;
@@ -140,7 +143,6 @@ impl UserPool {
             });
         }
         let credentials = self.credentials(&new.username, &password)?;
-        let now = self.now();
         let mut user = UserRecord::new(
             new.username,
             new.attributes,
@@ -160,7 +162,7 @@ impl UserPool {
                 e
             }
         })?;
-        self.send_invitation(&user, &targets, &password)?;
+        self.send_invitation(&user, &targets, &password, now)?;
         Ok(User::from_record(&user, None))
     }
 
@@ -168,12 +170,12 @@ impl UserPool {
         &self,
         request: &AdminCreateUserRequest,
         password: &Password,
+        now: Timestamp,
     ) -> Result<User> {
         let existing = self.resolve_existing(&request.username)?;
         let targets = Self::invitation_targets(&existing, &request.desired_delivery_mediums)?;
         let credentials = self.credentials(&existing.username, password)?;
-        let now = self.now();
-        let stored = self.modify_user(&existing.username, |current| {
+        let stored = self.modify_user(&existing.username, now, |current| {
             if current.status != UserStatus::ForceChangePassword {
                 return Err(Error::new(
                     ErrorCode::UnsupportedUserState,
@@ -188,7 +190,7 @@ impl UserPool {
             next.temporary_password_expires_at = Some(self.temporary_password_deadline(now));
             Ok(Some(next))
         })?;
-        self.send_invitation(&stored, &targets, password)?;
+        self.send_invitation(&stored, &targets, password, now)?;
         Ok(User::from_record(&stored, None))
     }
 
@@ -224,6 +226,7 @@ impl UserPool {
         &self,
         user: &UserRecord,
         changed: &[String],
+        now: Timestamp,
     ) -> Result<Vec<CodeDeliveryDetails>> {
         let mut sent = Vec::new();
         for (va, purpose) in [
@@ -248,6 +251,7 @@ impl UserPool {
                     purpose,
                     name,
                     MessageKind::UpdateUserAttribute,
+                    now,
                 )?);
             }
         }
@@ -270,9 +274,10 @@ impl UserPool {
         username: &str,
         attributes: Vec<Attribute>,
     ) -> Result<()> {
+        let now = self.now();
         let user = self.resolve_existing(username)?;
         let mut changed = Vec::new();
-        let stored = self.modify_user(&user.username, |current| {
+        let stored = self.modify_user(&user.username, now, |current| {
             let update = self.config().schema().validate_update(
                 &current.attributes,
                 &attributes,
@@ -287,7 +292,7 @@ impl UserPool {
             changed = update.changed;
             Ok(Some(next))
         })?;
-        self.send_verification_codes(&stored, &changed)?;
+        self.send_verification_codes(&stored, &changed, now)?;
         Ok(())
     }
 
@@ -297,8 +302,9 @@ impl UserPool {
     /// `UserNotFoundException`; `InvalidParameterException` for unknown,
     /// required or immutable attributes, or the attribute serving as username.
     pub fn admin_delete_user_attributes(&self, username: &str, names: Vec<String>) -> Result<()> {
+        let now = self.now();
         let user = self.resolve_existing(username)?;
-        self.modify_user(&user.username, |current| {
+        self.modify_user(&user.username, now, |current| {
             let update = self.config().schema().validate_delete(
                 &current.attributes,
                 &names,
@@ -336,8 +342,9 @@ impl UserPool {
     }
 
     fn set_enabled(&self, username: &str, enabled: bool) -> Result<()> {
+        let now = self.now();
         let user = self.resolve_existing(username)?;
-        self.modify_user(&user.username, |current| {
+        self.modify_user(&user.username, now, |current| {
             if current.enabled == enabled {
                 return Ok(None);
             }
@@ -379,11 +386,11 @@ impl UserPool {
     /// `UserNotFoundException`; `InvalidPasswordException` (policy);
     /// `InvalidParameterException` (over 256 characters, surrounding whitespace).
     pub fn admin_set_user_password(&self, request: AdminSetUserPasswordRequest) -> Result<()> {
+        let now = self.now();
         let user = self.resolve_existing(&request.username)?;
         self.validate_admin_password(&request.password)?;
         let credentials = self.credentials(&user.username, &request.password)?;
-        let now = self.now();
-        self.modify_user(&user.username, |current| {
+        self.modify_user(&user.username, now, |current| {
             let mut next = current.clone();
             credentials.apply(&mut next);
             if request.permanent {

@@ -11,6 +11,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use super::params::{NewPasswordAnswer, PasswordAuth, RefreshAuth, SrpAuth};
 use super::{UserPool, store_error};
 use crate::client::{AppClient, AuthFlow, check_client_secret, check_secret_hash};
 use crate::clock::Timestamp;
@@ -18,7 +19,7 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::lockout::{self, Decision, LockoutState};
 use crate::password::{self, PasswordHash, Verification};
 use crate::random;
-use crate::schema::{Attribute, Writer};
+use crate::schema::Writer;
 use crate::secret::Password;
 use crate::store::{RefreshTokenRecord, StoreError, UserRecord, UserStatus};
 use crate::token::{
@@ -90,11 +91,6 @@ impl Parameters {
     #[must_use]
     pub fn get(&self, key: &str) -> Option<&str> {
         self.0.get(key).map(String::as_str)
-    }
-
-    pub(super) fn required(&self, key: &str) -> Result<&str> {
-        self.get(key)
-            .ok_or_else(|| Error::invalid_parameter(format!("Missing required parameter {key}")))
     }
 }
 
@@ -381,6 +377,7 @@ impl UserPool {
     }
 
     fn initiate(&self, request: InitiateAuthRequest, caller: Caller) -> Result<AuthResponse> {
+        let now = self.now();
         let client = self.client(&request.client_id)?;
         let params = &request.auth_parameters;
         let flow = request.auth_flow;
@@ -394,11 +391,11 @@ impl UserPool {
         match (flow, caller) {
             (AuthFlow::UserPasswordAuth, Caller::Public) => {
                 not_enabled("USER_PASSWORD_AUTH flow not enabled for this client")?;
-                self.password_sign_in(&client, params)
+                self.password_sign_in(&client, &PasswordAuth::read(params)?, now)
             }
             (AuthFlow::AdminUserPasswordAuth, Caller::Admin) => {
                 not_enabled("Auth flow not enabled for this client")?;
-                self.password_sign_in(&client, params)
+                self.password_sign_in(&client, &PasswordAuth::read(params)?, now)
             }
             (AuthFlow::UserPasswordAuth, Caller::Admin)
             | (AuthFlow::AdminUserPasswordAuth, Caller::Public) => Err(Error::invalid_parameter(
@@ -412,18 +409,19 @@ impl UserPool {
                         "Refresh token rotation is enabled for this client; use GetTokensFromRefreshToken.",
                     ));
                 }
-                let token = params.required("REFRESH_TOKEN")?;
+                let auth = RefreshAuth::read(params)?;
                 let result = self.refresh(
                     &client,
-                    token,
-                    |rec| check_secret_hash(&client, &rec.username, params.get("SECRET_HASH")),
+                    auth.refresh_token,
+                    |rec| check_secret_hash(&client, &rec.username, auth.secret_hash),
                     false,
+                    now,
                 )?;
                 Ok(AuthResponse::tokens(result))
             }
             (AuthFlow::UserSrpAuth, _) => {
                 not_enabled("USER_SRP_AUTH is not enabled for the client.")?;
-                self.srp_initiate(&client, params)
+                self.srp_initiate(&client, &SrpAuth::read(params)?, now)
             }
             (AuthFlow::CustomAuth | AuthFlow::UserAuth, _) => Err(Error::invalid_parameter(
                 format!("{} is not supported by this engine.", flow_name(flow)),
@@ -445,22 +443,21 @@ impl UserPool {
     fn password_sign_in(
         &self,
         client: &AppClient,
-        params: &super::auth::Parameters,
+        auth: &PasswordAuth<'_>,
+        now: Timestamp,
     ) -> Result<AuthResponse> {
-        let username = params.required("USERNAME")?;
-        let password = Password::new(params.required("PASSWORD")?);
-        check_secret_hash(client, username, params.get("SECRET_HASH"))?;
+        let (username, password) = (auth.username, &auth.password);
+        check_secret_hash(client, username, auth.secret_hash)?;
         let prevent = client.config().prevents_user_existence_errors();
         let Some(user) = self.resolve(username)? else {
             // Spend the same time as a wrong password before answering.
-            let _ = password::verify_password(&self.inner.hashing, self.dummy_hash()?, &password);
+            let _ = password::verify_password(&self.inner.hashing, self.dummy_hash()?, password);
             return Err(if prevent {
                 incorrect()
             } else {
                 Error::user_not_found()
             });
         };
-        let now = self.now();
         // cognito-protocol.md §4.5: an unconfirmed user is refused before the
         // password is checked.
         match user.status {
@@ -476,7 +473,7 @@ impl UserPool {
                     let _ = password::verify_password(
                         &self.inner.hashing,
                         self.dummy_hash()?,
-                        &password,
+                        password,
                     );
                     incorrect()
                 } else {
@@ -492,7 +489,7 @@ impl UserPool {
         let verification = match user.password_hash.as_deref() {
             Some(phc) => {
                 let hash = PasswordHash::from_phc(phc.to_owned())?;
-                password::verify_password(&self.inner.hashing, &hash, &password)?
+                password::verify_password(&self.inner.hashing, &hash, password)?
             }
             None => Verification::Mismatch,
         };
@@ -501,7 +498,7 @@ impl UserPool {
             return Err(incorrect());
         };
         let rehashed = if needs_rehash {
-            Some(self.hash_new_password(&password)?)
+            Some(self.hash_new_password(password)?)
         } else {
             None
         };
@@ -510,11 +507,11 @@ impl UserPool {
         // The same when the stored one cannot be opened (sealed under a pool
         // secret since replaced).
         let verifier = if self.srp_enabled()? && self.open_verifier(&user).is_none() {
-            Some(self.seal_verifier(&user.username, &password)?)
+            Some(self.seal_verifier(&user.username, password)?)
         } else {
             None
         };
-        let stored = self.modify_user(&user.username, |cur| {
+        let stored = self.modify_user(&user.username, now, |cur| {
             let mut next = cur.clone();
             set_lockout_state(&mut next, lockout::record_success(&lockout_state(cur), now));
             // Only if the password was not changed meanwhile.
@@ -546,7 +543,7 @@ impl UserPool {
     /// counter before any of them records a failure. A success then resets
     /// the counter ([`lockout::record_success`]). Returns the user as stored.
     pub(super) fn begin_attempt(&self, username: &str, now: Timestamp) -> Result<UserRecord> {
-        self.modify_user(username, |cur| {
+        self.modify_user(username, now, |cur| {
             if let Decision::Locked { .. } = lockout::check(&lockout_state(cur), now) {
                 return Err(lockout::locked_error());
             }
@@ -573,7 +570,7 @@ impl UserPool {
                     "Temporary password has expired and must be reset by an administrator.",
                 ));
             }
-            return self.new_password_challenge(client, &proof.user);
+            return self.new_password_challenge(client, &proof.user, proof.auth_time);
         }
         Ok(AuthResponse::tokens(self.issue_tokens(client, &proof)?))
     }
@@ -582,6 +579,7 @@ impl UserPool {
         &self,
         client: &AppClient,
         user: &UserRecord,
+        now: Timestamp,
     ) -> Result<AuthResponse> {
         let required: Vec<String> = self
             .config()
@@ -601,6 +599,7 @@ impl UserPool {
             user,
             NEW_PASSWORD_REQUIRED,
             client.config().auth_session_validity(),
+            now,
         )?;
         let json = |v: &dyn erased::Json| v.to_json();
         let mut parameters = BTreeMap::new();
@@ -645,10 +644,11 @@ impl UserPool {
     }
 
     fn respond(&self, request: RespondToAuthChallengeRequest) -> Result<AuthResponse> {
+        let now = self.now();
         let client = self.client(&request.client_id)?;
         match request.challenge_name {
-            ChallengeName::NewPasswordRequired => self.answer_new_password(&client, &request),
-            ChallengeName::PasswordVerifier => self.srp_respond(&client, &request),
+            ChallengeName::NewPasswordRequired => self.answer_new_password(&client, &request, now),
+            ChallengeName::PasswordVerifier => self.srp_respond(&client, &request, now),
         }
     }
 
@@ -656,28 +656,23 @@ impl UserPool {
         &self,
         client: &AppClient,
         request: &RespondToAuthChallengeRequest,
+        now: Timestamp,
     ) -> Result<AuthResponse> {
-        let r = &request.challenge_responses;
         let state = self.open_session(
             request.session.as_deref(),
             client.id(),
             NEW_PASSWORD_REQUIRED,
+            now,
         )?;
-        let username = r.required("USERNAME")?;
-        check_secret_hash(client, username, r.get("SECRET_HASH"))?;
+        let answer = NewPasswordAnswer::read(&request.challenge_responses)?;
+        check_secret_hash(client, answer.username, answer.secret_hash)?;
         let user = self
-            .resolve(username)?
+            .resolve(answer.username)?
             .filter(|u| u.username == state.username && u.sub() == state.sub)
             .ok_or_else(|| Error::not_authorized("Invalid session for the user."))?;
-        let new_password = Password::new(r.required("NEW_PASSWORD")?);
-        self.config().password_policy().validate(&new_password)?;
-        let attributes: Vec<Attribute> =
-            r.0.iter()
-                .filter_map(|(k, v)| {
-                    k.strip_prefix("userAttributes.")
-                        .map(|n| Attribute::new(n, v.clone()))
-                })
-                .collect();
+        let new_password = &answer.new_password;
+        self.config().password_policy().validate(new_password)?;
+        let attributes = &answer.attributes;
         if attributes
             .iter()
             .any(|a| !client.config().can_write(&a.name))
@@ -704,7 +699,7 @@ impl UserPool {
             }
             let update = self.config().schema().validate_update(
                 &current.attributes,
-                &attributes,
+                attributes,
                 Writer::User,
             )?;
             let missing: Vec<String> = self
@@ -727,10 +722,9 @@ impl UserPool {
             Ok(update.attributes)
         };
         prepare(&user)?;
-        let credentials = self.credentials(&user.username, &new_password)?;
-        let now = self.now();
+        let credentials = self.credentials(&user.username, new_password)?;
         self.consume_session(&state)?;
-        let stored = self.modify_user(&user.username, |cur| {
+        let stored = self.modify_user(&user.username, now, |cur| {
             if cur.status != UserStatus::ForceChangePassword || cur.sub() != state.sub {
                 return Err(Error::not_authorized("Invalid session for the user."));
             }
@@ -782,8 +776,8 @@ impl UserPool {
         auth_time: Timestamp,
         origin_jti: Option<String>,
         event_id: String,
+        now: Timestamp,
     ) -> Result<(String, String, u64)> {
-        let now = self.now();
         let validity = client.config().token_validity();
         let (groups, roles, preferred_role) = group_claims(&self.group_infos(&user.username)?);
         let iat = now.unix_seconds();
@@ -835,8 +829,8 @@ impl UserPool {
         user: &UserRecord,
         family: &Family,
         auth_time: Timestamp,
+        now: Timestamp,
     ) -> Result<String> {
-        let now = self.now();
         let (token, digest) = new_refresh_token()?;
         let record = RefreshTokenRecord {
             digest,
@@ -879,8 +873,15 @@ impl UserPool {
             proof.auth_time,
             origin_jti,
             family.event_id.clone(),
+            proof.auth_time,
         )?;
-        let refresh_token = self.new_refresh(client, &proof.user, &family, proof.auth_time)?;
+        let refresh_token = self.new_refresh(
+            client,
+            &proof.user,
+            &family,
+            proof.auth_time,
+            proof.auth_time,
+        )?;
         // A user deleted while these tokens were being signed must not leave
         // a live refresh token for a later user of the same name.
         if !self.still_exists(&proof.user)? {
@@ -907,6 +908,7 @@ impl UserPool {
         token: &str,
         authorize: impl Fn(&RefreshTokenRecord) -> Result<()>,
         rotate: bool,
+        now: Timestamp,
     ) -> Result<AuthenticationResult> {
         if !parse_refresh_token_shape(token) {
             return Err(Error::not_authorized(INVALID_REFRESH));
@@ -922,7 +924,6 @@ impl UserPool {
         if record.revoked {
             return Err(Error::not_authorized("Refresh Token has been revoked"));
         }
-        let now = self.now();
         if now >= record.expires_at {
             return Err(Error::not_authorized("Refresh Token has expired"));
         }
@@ -982,7 +983,7 @@ impl UserPool {
                 origin_jti: record.origin_jti.clone(),
                 event_id: record.event_id.clone(),
             };
-            Some(self.new_refresh(client, &user, &family, record.auth_time)?)
+            Some(self.new_refresh(client, &user, &family, record.auth_time, now)?)
         } else {
             None
         };
@@ -998,6 +999,7 @@ impl UserPool {
             record.auth_time,
             origin_jti,
             record.event_id.clone(),
+            now,
         )?;
         Ok(AuthenticationResult {
             access_token,
@@ -1022,6 +1024,7 @@ impl UserPool {
         &self,
         request: GetTokensFromRefreshTokenRequest,
     ) -> Result<AuthenticationResult> {
+        let now = self.now();
         let client = self.client(&request.client_id)?;
         if !check_client_secret(&client, request.client_secret.as_deref()) {
             return Err(Error::not_authorized(format!(
@@ -1035,7 +1038,7 @@ impl UserPool {
             ));
         }
         let rotate = client.config().refresh_token_rotation().is_enabled();
-        self.refresh(&client, &request.refresh_token, |_| Ok(()), rotate)
+        self.refresh(&client, &request.refresh_token, |_| Ok(()), rotate, now)
     }
 }
 

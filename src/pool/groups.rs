@@ -4,6 +4,7 @@
 
 use super::list::{decode_token, encode_token, page_limit};
 use super::{NAME_PATTERN, User, UserPool, store_error};
+use crate::clock::Timestamp;
 use crate::error::{Constraint, Error, ErrorCode, Result, Shown};
 use crate::store::{GroupRecord, StoreError};
 
@@ -34,16 +35,49 @@ impl GroupRequest {
     }
 }
 
+/// A group as the group operations return it (Cognito's `GroupType`).
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Group {
+    /// The group's name, unique in the pool.
+    pub name: String,
+    /// A free-text description.
+    pub description: Option<String>,
+    /// An IAM role ARN carried into `cognito:roles`.
+    pub role_arn: Option<String>,
+    /// Lower is higher priority; `None` is lowest.
+    pub precedence: Option<u32>,
+    /// When the group was created.
+    pub created_at: Timestamp,
+    /// When the group was last modified.
+    pub modified_at: Timestamp,
+}
+
+impl From<GroupRecord> for Group {
+    fn from(r: GroupRecord) -> Self {
+        Self {
+            name: r.name,
+            description: r.description,
+            role_arn: r.role_arn,
+            precedence: r.precedence,
+            created_at: r.created_at,
+            modified_at: r.modified_at,
+        }
+    }
+}
+
 /// A page of groups.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GroupPage {
     /// The groups, by name.
-    pub groups: Vec<GroupRecord>,
+    pub groups: Vec<Group>,
     /// Pass back for the next page; `None` on the last one.
     pub next_token: Option<String>,
 }
 
 /// A page of users.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UserPage {
     /// The users, by internal username.
@@ -120,7 +154,7 @@ impl UserPool {
     /// # Errors
     /// `InvalidParameterException` for a malformed name, description or role;
     /// `GroupExistsException` when the name is taken.
-    pub fn create_group(&self, request: GroupRequest) -> Result<GroupRecord> {
+    pub fn create_group(&self, request: GroupRequest) -> Result<Group> {
         validate(&request)?;
         let now = self.now();
         let group = GroupRecord {
@@ -132,7 +166,7 @@ impl UserPool {
             modified_at: now,
         };
         match self.store().create_group(self.id(), &group) {
-            Ok(()) => Ok(group),
+            Ok(()) => Ok(group.into()),
             Err(StoreError::Conflict { .. }) => Err(Error::new(
                 ErrorCode::GroupExists,
                 format!("A group with the name {} already exists.", group.name),
@@ -145,7 +179,11 @@ impl UserPool {
     ///
     /// # Errors
     /// `ResourceNotFoundException` (`Group not found.`).
-    pub fn get_group(&self, name: &str) -> Result<GroupRecord> {
+    pub fn get_group(&self, name: &str) -> Result<Group> {
+        self.group_record(name).map(Group::from)
+    }
+
+    fn group_record(&self, name: &str) -> Result<GroupRecord> {
         self.store()
             .get_group(self.id(), name)
             .map_err(store_error)?
@@ -164,7 +202,10 @@ impl UserPool {
             .list_groups(self.id(), after.as_deref(), limit + 1)
             .map_err(store_error)?;
         let (groups, next_token) = paginate(items, limit, |g| g.name.as_str());
-        Ok(GroupPage { groups, next_token })
+        Ok(GroupPage {
+            groups: groups.into_iter().map(Group::from).collect(),
+            next_token,
+        })
     }
 
     /// `UpdateGroup`: as in Cognito, every field not given is reset to its default.
@@ -172,9 +213,9 @@ impl UserPool {
     /// # Errors
     /// `InvalidParameterException` for malformed fields;
     /// `ResourceNotFoundException` when the group does not exist.
-    pub fn update_group(&self, request: GroupRequest) -> Result<GroupRecord> {
+    pub fn update_group(&self, request: GroupRequest) -> Result<Group> {
         validate(&request)?;
-        let current = self.get_group(&request.group_name)?;
+        let current = self.group_record(&request.group_name)?;
         let group = GroupRecord {
             name: current.name,
             description: request.description,
@@ -184,7 +225,7 @@ impl UserPool {
             modified_at: self.now(),
         };
         match self.store().update_group(self.id(), &group) {
-            Ok(()) => Ok(group),
+            Ok(()) => Ok(group.into()),
             Err(StoreError::NotFound) => Err(group_not_found()),
             Err(e) => Err(store_error(e)),
         }
@@ -209,7 +250,7 @@ impl UserPool {
     /// group; `LimitExceededException` past 100 groups for one user.
     pub fn admin_add_user_to_group(&self, username: &str, group: &str) -> Result<()> {
         let user = self.resolve_existing(username)?;
-        self.get_group(group)?;
+        self.group_record(group)?;
         let current = self
             .store()
             .groups_of_user(self.id(), &user.username)
@@ -274,7 +315,10 @@ impl UserPool {
             .take(limit + 1)
             .collect();
         let (groups, next_token) = paginate(items, limit, |g| g.name.as_str());
-        Ok(GroupPage { groups, next_token })
+        Ok(GroupPage {
+            groups: groups.into_iter().map(Group::from).collect(),
+            next_token,
+        })
     }
 
     /// `ListUsersInGroup`: members by internal username, a page at a time.

@@ -31,6 +31,7 @@ mod auth;
 mod clients;
 mod groups;
 mod list;
+mod params;
 mod recovery;
 mod session;
 mod signup;
@@ -42,11 +43,12 @@ pub use auth::{
     AuthResponse, AuthenticationResult, ChallengeName, GetTokensFromRefreshTokenRequest,
     InitiateAuthRequest, Parameters, RespondToAuthChallengeRequest,
 };
-pub use groups::{GroupPage, GroupRequest, UserPage};
+pub use groups::{Group, GroupPage, GroupRequest, UserPage};
 pub use recovery::{ConfirmForgotPasswordRequest, ForgotPasswordRequest};
 pub use types::{
     AdminCreateUserRequest, AdminSetUserPasswordRequest, CodeDeliveryDetails, ConfirmSignUpRequest,
-    ListUsersRequest, ListUsersResponse, MessageAction, SignUpRequest, SignUpResponse, User,
+    ListUsersRequest, ListUsersResponse, MessageAction, ResendConfirmationCodeRequest,
+    SignUpRequest, SignUpResponse, User,
 };
 pub use user_ops::{GetUserResponse, RevokeTokenRequest};
 
@@ -560,9 +562,10 @@ impl UserPool {
     fn modify_user(
         &self,
         username: &str,
+        now: Timestamp,
         f: impl FnMut(&UserRecord) -> Result<Option<UserRecord>>,
     ) -> Result<UserRecord> {
-        self.modify_user_taking(username, None, f)
+        self.modify_user_taking(username, None, now, f)
     }
 
     /// [`modify_user`](Self::modify_user) for a change a code confirms:
@@ -575,15 +578,17 @@ impl UserPool {
         username: &str,
         purpose: CodePurpose,
         code: &CodeRecord,
+        now: Timestamp,
         f: impl FnMut(&UserRecord) -> Result<Option<UserRecord>>,
     ) -> Result<UserRecord> {
-        self.modify_user_taking(username, Some((purpose, code)), f)
+        self.modify_user_taking(username, Some((purpose, code)), now, f)
     }
 
     fn modify_user_taking(
         &self,
         username: &str,
         code: Option<(CodePurpose, &CodeRecord)>,
+        now: Timestamp,
         mut f: impl FnMut(&UserRecord) -> Result<Option<UserRecord>>,
     ) -> Result<UserRecord> {
         let pool = self.id();
@@ -599,7 +604,7 @@ impl UserPool {
                 }
                 return Ok(current);
             };
-            next.modified_at = self.now();
+            next.modified_at = now;
             let keys = self.index_keys(&next);
             let written = match code {
                 None => self
@@ -668,8 +673,8 @@ impl UserPool {
         purpose: CodePurpose,
         attribute: &str,
         kind: MessageKind,
+        now: Timestamp,
     ) -> Result<CodeDeliveryDetails> {
-        let now = self.now();
         let destination = user
             .attributes
             .get(attribute)
@@ -767,8 +772,8 @@ impl UserPool {
         username: &str,
         purpose: CodePurpose,
         submitted: &Code,
+        now: Timestamp,
     ) -> Result<CodeRecord> {
-        let now = self.now();
         let pool = self.id();
         let Some(mut record) = self
             .store()

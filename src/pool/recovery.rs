@@ -161,6 +161,7 @@ impl UserPool {
     /// - `InvalidParameterException` when the user has no verified email or phone;
     /// - `CodeDeliveryFailureException`.
     pub fn forgot_password(&self, request: ForgotPasswordRequest) -> Result<CodeDeliveryDetails> {
+        let now = self.now();
         let client = self.client(&request.client_id)?;
         check_secret_hash(&client, &request.username, request.secret_hash.as_deref())?;
         let prevent = client.config().prevents_user_existence_errors();
@@ -197,6 +198,7 @@ impl UserPool {
             CodePurpose::ForgotPassword,
             target,
             MessageKind::ForgotPassword,
+            now,
         )
     }
 
@@ -247,6 +249,7 @@ impl UserPool {
     /// - `InvalidPasswordException` (checked before the code is used up);
     /// - `CodeMismatchException`, `ExpiredCodeException`, `LimitExceededException`.
     pub fn confirm_forgot_password(&self, request: ConfirmForgotPasswordRequest) -> Result<()> {
+        let now = self.now();
         let client = self.client(&request.client_id)?;
         check_secret_hash(&client, &request.username, request.secret_hash.as_deref())?;
         let prevent = client.config().prevents_user_existence_errors();
@@ -275,25 +278,31 @@ impl UserPool {
             &user.username,
             CodePurpose::ForgotPassword,
             &request.confirmation_code,
+            now,
         )?;
         let credentials = self.credentials(&user.username, &request.password)?;
-        let now = self.now();
         // The new password and the code's use in one atomic store step.
-        self.modify_user_with_code(&user.username, CodePurpose::ForgotPassword, &code, |cur| {
-            if !cur.enabled {
-                return Err(Error::not_authorized("User is disabled."));
-            }
-            let mut next = cur.clone();
-            credentials.apply(&mut next);
-            if cur.status == UserStatus::ResetRequired {
-                next.status = UserStatus::Confirmed;
-            }
-            super::auth::set_lockout_state(
-                &mut next,
-                lockout::record_success(&super::auth::lockout_state(cur), now),
-            );
-            Ok(Some(next))
-        })?;
+        self.modify_user_with_code(
+            &user.username,
+            CodePurpose::ForgotPassword,
+            &code,
+            now,
+            |cur| {
+                if !cur.enabled {
+                    return Err(Error::not_authorized("User is disabled."));
+                }
+                let mut next = cur.clone();
+                credentials.apply(&mut next);
+                if cur.status == UserStatus::ResetRequired {
+                    next.status = UserStatus::Confirmed;
+                }
+                super::auth::set_lockout_state(
+                    &mut next,
+                    lockout::record_success(&super::auth::lockout_state(cur), now),
+                );
+                Ok(Some(next))
+            },
+        )?;
         Ok(())
     }
 
@@ -307,6 +316,7 @@ impl UserPool {
     /// or already `RESET_REQUIRED`; `InvalidParameterException` when the user
     /// has no verified email or phone; `CodeDeliveryFailureException`.
     pub fn admin_reset_user_password(&self, username: &str) -> Result<()> {
+        let now = self.now();
         let user = self.resolve_existing(username)?;
         if !matches!(
             user.status,
@@ -317,7 +327,7 @@ impl UserPool {
             ));
         }
         let target = self.recovery_target(&user, true)?;
-        let stored = self.modify_user(&user.username, |cur| {
+        let stored = self.modify_user(&user.username, now, |cur| {
             if !matches!(
                 cur.status,
                 UserStatus::Confirmed | UserStatus::ResetRequired
@@ -337,6 +347,7 @@ impl UserPool {
             CodePurpose::ForgotPassword,
             target,
             MessageKind::ForgotPassword,
+            now,
         )?;
         Ok(())
     }

@@ -53,8 +53,8 @@ impl UserPool {
         user: &crate::store::UserRecord,
         challenge: &str,
         validity: Duration,
+        now: Timestamp,
     ) -> Result<String> {
-        let now = self.now();
         let state = SessionState {
             v: 1,
             client_id: client_id.to_owned(),
@@ -85,6 +85,7 @@ impl UserPool {
         session: Option<&str>,
         client_id: &str,
         challenge: &str,
+        now: Timestamp,
     ) -> Result<SessionState> {
         let invalid = || Error::not_authorized("Invalid session for the user.");
         let session = session
@@ -100,7 +101,7 @@ impl UserPool {
         if state.v != 1 || state.client_id != client_id || state.challenge != challenge {
             return Err(invalid());
         }
-        if self.now() >= Timestamp::from_unix_millis(state.expires_ms) {
+        if now >= Timestamp::from_unix_millis(state.expires_ms) {
             return Err(Error::not_authorized(
                 "Invalid session for the user, session is expired.",
             ));

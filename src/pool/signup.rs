@@ -2,9 +2,10 @@
 //! `AdminConfirmSignUp`, and the user-creation steps `AdminCreateUser` shares.
 
 use super::{
-    ConfirmSignUpRequest, SignUpRequest, SignUpResponse, UserPool, looks_like_email,
-    looks_like_phone, store_error, validate_username,
+    ConfirmSignUpRequest, ResendConfirmationCodeRequest, SignUpRequest, SignUpResponse, UserPool,
+    looks_like_email, looks_like_phone, store_error, validate_username,
 };
+use crate::client::check_secret_hash;
 use crate::config::{AliasAttribute, UsernameAttribute, VerifiedAttribute};
 use crate::error::{Error, ErrorCode, Result};
 use crate::message::MessageKind;
@@ -110,7 +111,12 @@ impl UserPool {
     /// to the auto-verified attribute, if the user has one.
     ///
     /// # Errors
-    /// - `NotAuthorizedException` when only admins may create users;
+    /// - `InvalidParameterException` without a password (passwordless users
+    ///   are not simulated);
+    /// - `ResourceNotFoundException` for an unknown client;
+    /// - `NotAuthorizedException` for a missing or wrong `SECRET_HASH`, when
+    ///   only admins may create users, or when the client may not write an
+    ///   attribute given;
     /// - `InvalidParameterException` for a malformed username, a username of
     ///   the wrong form for the pool, or attributes the schema refuses;
     /// - `InvalidPasswordException` when the password breaks the policy;
@@ -119,36 +125,38 @@ impl UserPool {
     /// - `CodeDeliveryFailureException` when the code could not be sent (the
     ///   user is stored; `ResendConfirmationCode` sends a new code).
     pub fn sign_up(&self, request: SignUpRequest) -> Result<SignUpResponse> {
+        let now = self.now();
+        let password = request.password.as_ref().ok_or_else(|| {
+            Error::invalid_parameter(
+                "Password is required: passwordless sign-up is not supported by this engine.",
+            )
+        })?;
+        let client = self.client(&request.client_id)?;
+        check_secret_hash(&client, &request.username, request.secret_hash.as_deref())?;
         if self.config().allow_admin_create_user_only() {
             return Err(Error::not_authorized(
                 "SignUp is not permitted for this user pool",
             ));
         }
-        if let Some(id) = &request.client_id {
-            let client = self.client(id)?;
-            if request
-                .user_attributes
-                .iter()
-                .any(|a| !client.config().can_write(&a.name))
-            {
-                return Err(Error::not_authorized(
-                    "A client attempted to write unauthorized attribute",
-                ));
-            }
+        if request
+            .user_attributes
+            .iter()
+            .any(|a| !client.config().can_write(&a.name))
+        {
+            return Err(Error::not_authorized(
+                "A client attempted to write unauthorized attribute",
+            ));
         }
         let new =
             self.prepare_new_user(&request.username, &request.user_attributes, Writer::User)?;
-        self.config()
-            .password_policy()
-            .validate(&request.password)?;
-        let credentials = self.credentials(&new.username, &request.password)?;
-        let now = self.now();
+        self.config().password_policy().validate(password)?;
+        let credentials = self.credentials(&new.username, password)?;
         let mut user = UserRecord::new(new.username, new.attributes, UserStatus::Unconfirmed, now);
         credentials.apply(&mut user);
         self.insert_new_user(&user)?;
         let code_delivery_details = match self.sign_up_code_target(&user.attributes) {
             Some(attr) => {
-                Some(self.issue_code(&user, CodePurpose::SignUp, attr, MessageKind::SignUp)?)
+                Some(self.issue_code(&user, CodePurpose::SignUp, attr, MessageKind::SignUp, now)?)
             }
             None => None,
         };
@@ -163,9 +171,13 @@ impl UserPool {
     /// verified, and moves the user to `CONFIRMED`. The code works once.
     ///
     /// # Errors
-    /// - `UserNotFoundException` (`Username/client id combination not found.`);
-    /// - `NotAuthorizedException` when the user is not `UNCONFIRMED`
+    /// - `ResourceNotFoundException` for an unknown client;
+    /// - `NotAuthorizedException` for a missing or wrong `SECRET_HASH`, and
+    ///   when the user is not `UNCONFIRMED`
     ///   (`User cannot be confirmed. Current status is CONFIRMED`);
+    /// - `UserNotFoundException` (`Username/client id combination not found.`),
+    ///   or, when the client prevents user-existence errors,
+    ///   `CodeMismatchException` as for a wrong code (cognito-protocol.md §5.3);
     /// - `CodeMismatchException`, `ExpiredCodeException`, or
     ///   `LimitExceededException` after too many wrong codes;
     /// - `AliasExistsException` when the verified email or phone is already an
@@ -174,23 +186,27 @@ impl UserPool {
     ///   pool with alias attributes (moving an alias is not simulated; in
     ///   other pools there is no alias to move and the flag has no effect).
     pub fn confirm_sign_up(&self, request: ConfirmSignUpRequest) -> Result<()> {
-        if request.force_alias_creation && !self.config().alias_attributes().is_empty() {
-            return Err(Error::invalid_parameter(
-                "ForceAliasCreation=true is not supported by this engine in pools with alias attributes.",
-            ));
-        }
-        let user = self
-            .resolve(&request.username)?
-            .ok_or_else(Error::user_not_found_for_client)?;
+        let now = self.now();
+        let client = self.client(&request.client_id)?;
+        check_secret_hash(&client, &request.username, request.secret_hash.as_deref())?;
+        self.refuse_alias_move(request.force_alias_creation)?;
+        let Some(user) = self.resolve(&request.username)? else {
+            return Err(if client.config().prevents_user_existence_errors() {
+                Error::code_mismatch()
+            } else {
+                Error::user_not_found_for_client()
+            });
+        };
         ensure_unconfirmed(&user)?;
         let code = self.check_code(
             &user.username,
             CodePurpose::SignUp,
             &request.confirmation_code,
+            now,
         )?;
         // Confirmed and the code used up together; on any failure (an alias
         // taken meanwhile) the code stays pending.
-        self.modify_user_with_code(&user.username, CodePurpose::SignUp, &code, |current| {
+        self.modify_user_with_code(&user.username, CodePurpose::SignUp, &code, now, |current| {
             ensure_unconfirmed(current)?;
             let mut next = current.clone();
             next.status = UserStatus::Confirmed;
@@ -210,15 +226,32 @@ impl UserPool {
 
     /// `ResendConfirmationCode`: sends a new sign-up code, replacing the old one.
     ///
+    /// With `PreventUserExistenceErrors=ENABLED` an unknown user gets a
+    /// normal-looking answer with a simulated destination, and no message is
+    /// sent (cognito-protocol.md §5.3).
+    ///
     /// # Errors
-    /// - `UserNotFoundException` (`Username/client id combination not found.`);
+    /// - `ResourceNotFoundException` for an unknown client;
+    /// - `NotAuthorizedException` for a missing or wrong `SECRET_HASH`;
+    /// - `UserNotFoundException` (`Username/client id combination not found.`)
+    ///   under `LEGACY`;
     /// - `InvalidParameterException` when the user is already confirmed
     ///   (`User is already confirmed.`) or has no auto-verified attribute;
     /// - `CodeDeliveryFailureException` when the code could not be sent.
-    pub fn resend_confirmation_code(&self, username: &str) -> Result<CodeDeliveryDetails> {
-        let user = self
-            .resolve(username)?
-            .ok_or_else(Error::user_not_found_for_client)?;
+    pub fn resend_confirmation_code(
+        &self,
+        request: ResendConfirmationCodeRequest,
+    ) -> Result<CodeDeliveryDetails> {
+        let now = self.now();
+        let client = self.client(&request.client_id)?;
+        check_secret_hash(&client, &request.username, request.secret_hash.as_deref())?;
+        let Some(user) = self.resolve(&request.username)? else {
+            return if client.config().prevents_user_existence_errors() {
+                Ok(self.simulated_delivery(&request.username))
+            } else {
+                Err(Error::user_not_found_for_client())
+            };
+        };
         if user.status != UserStatus::Unconfirmed {
             return Err(Error::invalid_parameter("User is already confirmed."));
         }
@@ -227,7 +260,26 @@ impl UserPool {
                 "The user has no attribute the pool verifies, so no code can be sent.",
             )
         })?;
-        self.issue_code(&user, CodePurpose::SignUp, attr, MessageKind::ResendCode)
+        self.issue_code(
+            &user,
+            CodePurpose::SignUp,
+            attr,
+            MessageKind::ResendCode,
+            now,
+        )
+    }
+
+    /// `ForceAliasCreation=true`: moving an alias from one user to another is
+    /// not simulated, so it is refused in pools with alias attributes; in
+    /// other pools there is no alias to move and Cognito ignores it
+    /// (amazon-cognito-identity-js always sends it).
+    pub(super) fn refuse_alias_move(&self, force: bool) -> Result<()> {
+        if force && !self.config().alias_attributes().is_empty() {
+            return Err(Error::invalid_parameter(
+                "ForceAliasCreation=true is not supported by this engine in pools with alias attributes.",
+            ));
+        }
+        Ok(())
     }
 
     /// `AdminConfirmSignUp`: moves an `UNCONFIRMED` user to `CONFIRMED`
@@ -238,8 +290,9 @@ impl UserPool {
     /// `UserNotFoundException`; `NotAuthorizedException` when the user is not
     /// `UNCONFIRMED`.
     pub fn admin_confirm_sign_up(&self, username: &str) -> Result<()> {
+        let now = self.now();
         let user = self.resolve_existing(username)?;
-        self.modify_user(&user.username, |current| {
+        self.modify_user(&user.username, now, |current| {
             ensure_unconfirmed(current)?;
             let mut next = current.clone();
             next.status = UserStatus::Confirmed;

@@ -18,9 +18,8 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use zeroize::Zeroizing;
 
-use super::auth::{
-    AuthResponse, Authenticated, ChallengeName, Parameters, RespondToAuthChallengeRequest,
-};
+use super::auth::{AuthResponse, Authenticated, ChallengeName, RespondToAuthChallengeRequest};
+use super::params::{PasswordVerifierAnswer, SrpAuth};
 use super::{UserPool, store_error};
 use crate::client::{AppClient, AuthFlow, check_secret_hash};
 use crate::clock::Timestamp;
@@ -192,11 +191,11 @@ impl UserPool {
     pub(super) fn srp_initiate(
         &self,
         client: &AppClient,
-        params: &Parameters,
+        auth: &SrpAuth<'_>,
+        now: Timestamp,
     ) -> Result<AuthResponse> {
-        let username = params.required("USERNAME")?;
-        let srp_a = params.required("SRP_A")?;
-        check_secret_hash(client, username, params.get("SECRET_HASH"))?;
+        let (username, srp_a) = (auth.username, auth.srp_a);
+        check_secret_hash(client, username, auth.secret_hash)?;
         // Malformed or degenerate A is refused before any lookup (§1.12).
         srp::parse_srp_a(srp_a)?;
         let prevent = client.config().prevents_user_existence_errors();
@@ -244,7 +243,6 @@ impl UserPool {
             None => return Err(Error::user_not_found()),
         };
         let challenge = srp::server_challenge_random(&verifier.v, srp_a)?;
-        let now = self.now();
         let block = SecretBlock {
             client_id: client.id().to_owned(),
             username: user_id.clone(),
@@ -281,12 +279,15 @@ impl UserPool {
         &self,
         client: &AppClient,
         request: &RespondToAuthChallengeRequest,
+        now: Timestamp,
     ) -> Result<AuthResponse> {
-        let r = &request.challenge_responses;
-        let block_b64 = r.required("PASSWORD_CLAIM_SECRET_BLOCK")?;
-        let signature = r.required("PASSWORD_CLAIM_SIGNATURE")?;
-        let timestamp = r.required("TIMESTAMP")?;
-        let username = r.required("USERNAME")?;
+        let answer = PasswordVerifierAnswer::read(&request.challenge_responses)?;
+        let (block_b64, signature, timestamp, username) = (
+            answer.secret_block,
+            answer.signature,
+            answer.timestamp,
+            answer.username,
+        );
         // Unknown, tampered or foreign blocks all read as a wrong password (§1.9).
         let block_bytes = STANDARD.decode(block_b64).map_err(|_| incorrect())?;
         let block = self
@@ -297,14 +298,13 @@ impl UserPool {
             .and_then(|plain| SecretBlock::decode(&plain))
             .filter(|b| b.client_id == client.id())
             .ok_or_else(incorrect)?;
-        let now = self.now();
         if now >= Timestamp::from_unix_millis(block.expires_ms) {
             return Err(Error::not_authorized(
                 "Invalid session for the user, session is expired.",
             ));
         }
         // The hash covers the USERNAME this request carries (§1.9, §1.10).
-        check_secret_hash(client, username, r.get("SECRET_HASH"))?;
+        check_secret_hash(client, username, answer.secret_hash)?;
         let Some(sent_at) = srp::canonical_timestamp(timestamp)? else {
             return Err(incorrect());
         };
@@ -356,7 +356,7 @@ impl UserPool {
             // Already counted by begin_attempt.
             return Err(incorrect());
         }
-        let stored = self.modify_user(&user.username, |cur| {
+        let stored = self.modify_user(&user.username, now, |cur| {
             let mut next = cur.clone();
             super::auth::set_lockout_state(
                 &mut next,

@@ -1,6 +1,8 @@
 //! Request and response types of the pool's operations: owned data, named
 //! after Cognito's members.
 
+use std::fmt;
+
 use crate::clock::Timestamp;
 use crate::message::DeliveryMedium;
 use crate::schema::Attribute;
@@ -68,40 +70,42 @@ impl User {
     }
 }
 
-/// `SignUp`.
-#[derive(Clone, Debug)]
+/// `SignUp`, through an app client. `Debug` redacts the password and the
+/// secret hash.
+#[non_exhaustive]
+#[derive(Clone)]
 pub struct SignUpRequest {
+    /// The app client signing the user up: its `WriteAttributes` limit the
+    /// attributes given, and its secret, if it has one, must be proved.
+    pub client_id: String,
     /// The username; in email/phone-as-username pools, the email or phone number.
     pub username: String,
-    /// The password, checked against the pool's policy.
-    pub password: Password,
+    /// The password, checked against the pool's policy. `None` asks for a
+    /// passwordless user, which this engine refuses.
+    pub password: Option<Password>,
     /// Attributes by API name.
     pub user_attributes: Vec<Attribute>,
-    /// The app client signing the user up. When set, only the attributes
-    /// its `WriteAttributes` allow may be given, as in Cognito. `None` (a
-    /// trusted server-side caller) applies the default write list: every
-    /// standard attribute but the `_verified` flags, and every non-`dev:`
-    /// custom attribute.
-    pub client_id: Option<String>,
+    /// `SECRET_HASH`, for a client with a secret (see
+    /// [`secret_hash`](crate::client::secret_hash)).
+    pub secret_hash: Option<String>,
 }
 
 impl SignUpRequest {
-    /// A sign-up with no attributes yet.
+    /// A sign-up of `username` with `password` through `client_id`, with no
+    /// attributes yet.
     #[must_use]
-    pub fn new(username: impl Into<String>, password: impl Into<Password>) -> Self {
+    pub fn new(
+        client_id: impl Into<String>,
+        username: impl Into<String>,
+        password: impl Into<Password>,
+    ) -> Self {
         Self {
+            client_id: client_id.into(),
             username: username.into(),
-            password: password.into(),
+            password: Some(password.into()),
             user_attributes: Vec::new(),
-            client_id: None,
+            secret_hash: None,
         }
-    }
-
-    /// Signs up through the app client `client_id` (its write list applies).
-    #[must_use]
-    pub fn client(mut self, client_id: impl Into<String>) -> Self {
-        self.client_id = Some(client_id.into());
-        self
     }
 
     /// Adds an attribute.
@@ -110,9 +114,29 @@ impl SignUpRequest {
         self.user_attributes.push(Attribute::new(name, value));
         self
     }
+
+    /// Proves the client's secret.
+    #[must_use]
+    pub fn secret_hash(mut self, hash: impl Into<String>) -> Self {
+        self.secret_hash = Some(hash.into());
+        self
+    }
+}
+
+impl fmt::Debug for SignUpRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SignUpRequest")
+            .field("client_id", &self.client_id)
+            .field("username", &self.username)
+            .field("password", &self.password)
+            .field("user_attributes", &self.user_attributes)
+            .field("secret_hash", &redacted(self.secret_hash.as_deref()))
+            .finish()
+    }
 }
 
 /// The result of `SignUp`.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SignUpResponse {
     /// Whether the user is already confirmed (never, without triggers).
@@ -124,9 +148,13 @@ pub struct SignUpResponse {
     pub code_delivery_details: Option<CodeDeliveryDetails>,
 }
 
-/// `ConfirmSignUp`.
-#[derive(Clone, Debug)]
+/// `ConfirmSignUp`, through an app client. `Debug` redacts the code and the
+/// secret hash.
+#[non_exhaustive]
+#[derive(Clone)]
 pub struct ConfirmSignUpRequest {
+    /// The app client.
+    pub client_id: String,
     /// The username or an alias.
     pub username: String,
     /// The code the user received.
@@ -135,18 +163,99 @@ pub struct ConfirmSignUpRequest {
     /// `true` is refused in pools with alias attributes, and has no effect
     /// elsewhere (there is no alias to move).
     pub force_alias_creation: bool,
+    /// `SECRET_HASH`, for a client with a secret.
+    pub secret_hash: Option<String>,
 }
 
 impl ConfirmSignUpRequest {
-    /// A confirmation of `username` with `code`.
+    /// A confirmation of `username` with `code` through `client_id`.
     #[must_use]
-    pub fn new(username: impl Into<String>, code: impl Into<Code>) -> Self {
+    pub fn new(
+        client_id: impl Into<String>,
+        username: impl Into<String>,
+        code: impl Into<Code>,
+    ) -> Self {
         Self {
+            client_id: client_id.into(),
             username: username.into(),
             confirmation_code: code.into(),
             force_alias_creation: false,
+            secret_hash: None,
         }
     }
+
+    /// Proves the client's secret.
+    #[must_use]
+    pub fn secret_hash(mut self, hash: impl Into<String>) -> Self {
+        self.secret_hash = Some(hash.into());
+        self
+    }
+
+    /// Sets `ForceAliasCreation`.
+    #[must_use]
+    pub fn force_alias_creation(mut self, force: bool) -> Self {
+        self.force_alias_creation = force;
+        self
+    }
+}
+
+impl fmt::Debug for ConfirmSignUpRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConfirmSignUpRequest")
+            .field("client_id", &self.client_id)
+            .field("username", &self.username)
+            .field("confirmation_code", &self.confirmation_code)
+            .field("force_alias_creation", &self.force_alias_creation)
+            .field("secret_hash", &redacted(self.secret_hash.as_deref()))
+            .finish()
+    }
+}
+
+/// `ResendConfirmationCode`, through an app client. `Debug` redacts the
+/// secret hash.
+#[non_exhaustive]
+#[derive(Clone)]
+pub struct ResendConfirmationCodeRequest {
+    /// The app client.
+    pub client_id: String,
+    /// The username or an alias.
+    pub username: String,
+    /// `SECRET_HASH`, for a client with a secret.
+    pub secret_hash: Option<String>,
+}
+
+impl ResendConfirmationCodeRequest {
+    /// A new sign-up code for `username`, through `client_id`.
+    #[must_use]
+    pub fn new(client_id: impl Into<String>, username: impl Into<String>) -> Self {
+        Self {
+            client_id: client_id.into(),
+            username: username.into(),
+            secret_hash: None,
+        }
+    }
+
+    /// Proves the client's secret.
+    #[must_use]
+    pub fn secret_hash(mut self, hash: impl Into<String>) -> Self {
+        self.secret_hash = Some(hash.into());
+        self
+    }
+}
+
+impl fmt::Debug for ResendConfirmationCodeRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResendConfirmationCodeRequest")
+            .field("client_id", &self.client_id)
+            .field("username", &self.username)
+            .field("secret_hash", &redacted(self.secret_hash.as_deref()))
+            .finish()
+    }
+}
+
+/// What `Debug` shows of a secret: whether there is one.
+pub(super) fn redacted(secret: Option<&str>) -> Option<&'static str> {
+    secret.map(|_| "[redacted]")
 }
 
 /// What `AdminCreateUser` does about the invitation (`MessageAction`).
@@ -172,6 +281,10 @@ pub struct AdminCreateUserRequest {
     pub message_action: Option<MessageAction>,
     /// Where to send the invitation. Empty means Cognito's default, `[SMS]`.
     pub desired_delivery_mediums: Vec<DeliveryMedium>,
+    /// Move an alias verified on another user to this one. Not simulated:
+    /// `true` is refused in pools with alias attributes, and has no effect
+    /// elsewhere (there is no alias to move).
+    pub force_alias_creation: bool,
 }
 
 impl AdminCreateUserRequest {
@@ -184,7 +297,39 @@ impl AdminCreateUserRequest {
             temporary_password: None,
             message_action: None,
             desired_delivery_mediums: Vec::new(),
+            force_alias_creation: false,
         }
+    }
+
+    /// Uses `password` as the temporary password (checked against the policy).
+    #[must_use]
+    pub fn temporary_password(mut self, password: impl Into<Password>) -> Self {
+        self.temporary_password = Some(password.into());
+        self
+    }
+
+    /// Suppresses or re-sends the invitation.
+    #[must_use]
+    pub fn message_action(mut self, action: MessageAction) -> Self {
+        self.message_action = Some(action);
+        self
+    }
+
+    /// Where to send the invitation.
+    #[must_use]
+    pub fn desired_delivery_mediums(
+        mut self,
+        mediums: impl IntoIterator<Item = DeliveryMedium>,
+    ) -> Self {
+        self.desired_delivery_mediums = mediums.into_iter().collect();
+        self
+    }
+
+    /// Sets `ForceAliasCreation`.
+    #[must_use]
+    pub fn force_alias_creation(mut self, force: bool) -> Self {
+        self.force_alias_creation = force;
+        self
     }
 
     /// Adds an attribute.

@@ -9,6 +9,7 @@ use std::fmt;
 use super::auth::{lockout_state, set_lockout_state};
 use super::{CodeDeliveryDetails, UserPool, store_error};
 use crate::client::{AppClient, check_client_secret};
+use crate::clock::Timestamp;
 use crate::error::{Error, ErrorCode, Result};
 use crate::lockout;
 use crate::message::MessageKind;
@@ -75,8 +76,7 @@ impl UserPool {
     /// Checks an access token for one of the pool's own operations: the
     /// signature, issuer, expiry, scope, the app client still existing, and
     /// revocation (sign-out, `RevokeToken`, disabling), then the user's state.
-    pub(super) fn authorize(&self, access_token: &str) -> Result<Authorized> {
-        let now = self.now();
+    pub(super) fn authorize(&self, access_token: &str, now: Timestamp) -> Result<Authorized> {
         let claims: AccessClaims =
             self.signing()
                 .verifier
@@ -131,7 +131,8 @@ impl UserPool {
     /// expired`, `Access Token has been revoked`); `UserNotFoundException`;
     /// `UserNotConfirmedException`; `PasswordResetRequiredException`.
     pub fn get_user(&self, access_token: &str) -> Result<GetUserResponse> {
-        let a = self.authorize(access_token)?;
+        let now = self.now();
+        let a = self.authorize(access_token, now)?;
         let user = super::User::from_record(&a.user, None);
         Ok(GetUserResponse {
             username: user.username,
@@ -158,7 +159,8 @@ impl UserPool {
         access_token: &str,
         attributes: Vec<Attribute>,
     ) -> Result<Vec<CodeDeliveryDetails>> {
-        let a = self.authorize(access_token)?;
+        let now = self.now();
+        let a = self.authorize(access_token, now)?;
         if attributes
             .iter()
             .any(|x| !a.client.config().can_write(&x.name))
@@ -168,7 +170,7 @@ impl UserPool {
             ));
         }
         let mut changed = Vec::new();
-        let stored = self.modify_user(&a.user.username, |cur| {
+        let stored = self.modify_user(&a.user.username, now, |cur| {
             let update = self.config().schema().validate_update(
                 &cur.attributes,
                 &attributes,
@@ -183,7 +185,7 @@ impl UserPool {
             changed = update.changed;
             Ok(Some(next))
         })?;
-        self.send_verification_codes(&stored, &changed)
+        self.send_verification_codes(&stored, &changed, now)
     }
 
     /// `GetUserAttributeVerificationCode`: sends a code to verify `email` or
@@ -197,13 +199,15 @@ impl UserPool {
         access_token: &str,
         attribute_name: &str,
     ) -> Result<CodeDeliveryDetails> {
-        let a = self.authorize(access_token)?;
+        let now = self.now();
+        let a = self.authorize(access_token, now)?;
         let purpose = verify_target(attribute_name)?;
         self.issue_code(
             &a.user,
             purpose,
             attribute_name,
             MessageKind::VerifyUserAttribute,
+            now,
         )
     }
 
@@ -221,11 +225,12 @@ impl UserPool {
         attribute_name: &str,
         code: &Code,
     ) -> Result<()> {
-        let a = self.authorize(access_token)?;
+        let now = self.now();
+        let a = self.authorize(access_token, now)?;
         let purpose = verify_target(attribute_name)?;
-        let record = self.check_code(&a.user.username, purpose, code)?;
+        let record = self.check_code(&a.user.username, purpose, code, now)?;
         let flag = format!("{attribute_name}_verified");
-        self.modify_user_with_code(&a.user.username, purpose, &record, |cur| {
+        self.modify_user_with_code(&a.user.username, purpose, &record, now, |cur| {
             if cur.attributes.get(attribute_name) != record.destination.as_ref() {
                 return Err(Error::new(
                     ErrorCode::ExpiredCode,
@@ -245,13 +250,14 @@ impl UserPool {
     /// The token errors; `NotAuthorizedException` for attributes the client
     /// may not write; `InvalidParameterException` for required or immutable ones.
     pub fn delete_user_attributes(&self, access_token: &str, names: Vec<String>) -> Result<()> {
-        let a = self.authorize(access_token)?;
+        let now = self.now();
+        let a = self.authorize(access_token, now)?;
         if names.iter().any(|n| !a.client.config().can_write(n)) {
             return Err(Error::not_authorized(
                 "A client attempted to write unauthorized attribute",
             ));
         }
-        self.modify_user(&a.user.username, |cur| {
+        self.modify_user(&a.user.username, now, |cur| {
             let update =
                 self.config()
                     .schema()
@@ -272,7 +278,8 @@ impl UserPool {
     /// # Errors
     /// The token errors.
     pub fn delete_user(&self, access_token: &str) -> Result<()> {
-        let a = self.authorize(access_token)?;
+        let now = self.now();
+        let a = self.authorize(access_token, now)?;
         self.store()
             .revoke_user_tokens(self.id(), &a.user.username)
             .map_err(store_error)?;
@@ -286,15 +293,21 @@ impl UserPool {
     /// # Errors
     /// The token errors; `NotAuthorizedException` (`Incorrect username or
     /// password.`, `Password attempts exceeded`); `InvalidPasswordException`;
-    /// `InvalidParameterException` for a missing previous password.
+    /// `InvalidParameterException` for a missing previous password (only
+    /// passwordless users, which this engine does not have, may omit it).
     pub fn change_password(
         &self,
         access_token: &str,
-        previous: &Password,
+        previous: Option<&Password>,
         proposed: &Password,
     ) -> Result<()> {
-        let a = self.authorize(access_token)?;
+        let previous = previous.ok_or_else(|| {
+            Error::invalid_parameter(
+                "PreviousPassword is required: passwordless users are not supported by this engine.",
+            )
+        })?;
         let now = self.now();
+        let a = self.authorize(access_token, now)?;
         self.config().password_policy().validate(proposed)?;
         let user = self.begin_attempt(&a.user.username, now)?;
         let verification = match user.password_hash.as_deref() {
@@ -310,7 +323,7 @@ impl UserPool {
             return Err(Error::not_authorized("Incorrect username or password."));
         }
         let credentials = self.credentials(&a.user.username, proposed)?;
-        self.modify_user(&a.user.username, |cur| {
+        self.modify_user(&a.user.username, now, |cur| {
             let mut next = cur.clone();
             credentials.apply(&mut next);
             set_lockout_state(&mut next, lockout::record_success(&lockout_state(cur), now));
@@ -332,7 +345,8 @@ impl UserPool {
     /// # Errors
     /// The token errors.
     pub fn global_sign_out(&self, access_token: &str) -> Result<()> {
-        let a = self.authorize(access_token)?;
+        let now = self.now();
+        let a = self.authorize(access_token, now)?;
         self.sign_out_user(&a.user.username)
     }
 

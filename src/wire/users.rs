@@ -15,9 +15,8 @@ use serde_json::{Map, Value, json};
 use super::Handler;
 use crate::error::Error;
 use crate::json::{Members, Read, camel, truncate};
-use crate::pool::{AuthResponse, AuthenticationResult, CodeDeliveryDetails, User};
 use crate::schema::Attribute;
-use crate::store::GroupRecord;
+use crate::{AuthResponse, AuthenticationResult, CodeDeliveryDetails, Group, User};
 
 mod accounts;
 mod auth;
@@ -164,7 +163,7 @@ fn delivery_json(d: &CodeDeliveryDetails) -> Value {
 }
 
 /// `GroupType`, optional members omitted when unset.
-fn group_type(pool_id: &str, g: &GroupRecord) -> Value {
+fn group_type(pool_id: &str, g: &Group) -> Value {
     let mut m = Map::new();
     m.insert("GroupName".into(), json!(g.name));
     m.insert("UserPoolId".into(), json!(pool_id));

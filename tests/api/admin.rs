@@ -55,7 +55,7 @@ fn admin_confirm_sign_up_discards_the_pending_code() {
     h.pool.admin_confirm_sign_up(JANE).unwrap();
     let e = refused(
         h.pool
-            .confirm_sign_up(ConfirmSignUpRequest::new(JANE, code)),
+            .confirm_sign_up(ConfirmSignUpRequest::new(h.client(), JANE, code)),
     );
     assert_eq!(e.code(), ErrorCode::NotAuthorized);
     assert_eq!(h.user(JANE).attribute("email_verified"), None);
@@ -237,7 +237,7 @@ fn resend_issues_a_new_temporary_password_to_a_force_change_password_user() {
 fn resend_to_a_confirmed_user_is_refused() {
     let h = staff(true);
     h.pool
-        .sign_up(staff_request("alice", "alice@example.com"))
+        .sign_up(staff_request(&h, "alice", "alice@example.com"))
         .unwrap();
     h.pool.admin_confirm_sign_up("alice").unwrap();
     let before = h.outbox.messages().len();
@@ -298,7 +298,11 @@ fn changing_the_email_unverifies_it_and_sends_a_verification_code() {
     let h = quickstart();
     let sub = sign_up(&h, JANE);
     h.pool
-        .confirm_sign_up(ConfirmSignUpRequest::new(JANE, h.code_for(JANE)))
+        .confirm_sign_up(ConfirmSignUpRequest::new(
+            h.client(),
+            JANE,
+            h.code_for(JANE),
+        ))
         .unwrap();
     let new = "jane@example.org";
     h.pool
@@ -439,7 +443,7 @@ fn deleting_an_optional_attribute_removes_it() {
 fn deleting_a_required_attribute_is_refused() {
     let h = staff(true);
     h.pool
-        .sign_up(staff_request("alice", "alice@example.com"))
+        .sign_up(staff_request(&h, "alice", "alice@example.com"))
         .unwrap();
     let e = refused(
         h.pool
@@ -530,7 +534,7 @@ fn a_deleted_user_does_not_exist_and_frees_the_email() {
     }
     assert!(h.all_users().is_empty());
 
-    let response = h.pool.sign_up(sign_up_request(JANE)).unwrap();
+    let response = h.pool.sign_up(sign_up_request(&h, JANE)).unwrap();
     assert_ne!(response.user_sub, old_sub);
     assert_eq!(h.user(JANE).username, response.user_sub);
 }
@@ -554,14 +558,15 @@ fn a_deleted_users_pending_code_does_not_confirm_a_new_user_of_the_same_email() 
     sign_up(&h, JANE);
     let new_code = h.code_for(JANE);
     if old_code.expose_secret() != new_code.expose_secret() {
-        let e = refused(
-            h.pool
-                .confirm_sign_up(ConfirmSignUpRequest::new(JANE, old_code)),
-        );
+        let e = refused(h.pool.confirm_sign_up(ConfirmSignUpRequest::new(
+            h.client(),
+            JANE,
+            old_code,
+        )));
         assert_eq!(e.code(), ErrorCode::CodeMismatch);
     }
     h.pool
-        .confirm_sign_up(ConfirmSignUpRequest::new(JANE, new_code))
+        .confirm_sign_up(ConfirmSignUpRequest::new(h.client(), JANE, new_code))
         .unwrap();
 }
 

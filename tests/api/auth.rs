@@ -117,7 +117,8 @@ fn a_verified_email_alias_signs_in_as_the_username() {
     let client = password_client(&h);
     h.pool
         .sign_up(
-            userpool::SignUpRequest::new("alice", PASSWORD).attribute("email", "alice@example.com"),
+            userpool::SignUpRequest::new(h.client(), "alice", PASSWORD)
+                .attribute("email", "alice@example.com"),
         )
         .unwrap();
     // Unverified, the email is no alias yet.
@@ -130,7 +131,11 @@ fn a_verified_email_alias_signs_in_as_the_username() {
         (ErrorCode::UserNotFound, "User does not exist.")
     );
     h.pool
-        .confirm_sign_up(ConfirmSignUpRequest::new("alice", h.code_for("alice")))
+        .confirm_sign_up(ConfirmSignUpRequest::new(
+            h.client(),
+            "alice",
+            h.code_for("alice"),
+        ))
         .unwrap();
     let tokens = sign_in(&h, &client, "alice@example.com", PASSWORD);
     assert_eq!(claims(&tokens.access_token)["username"], "alice");
@@ -362,7 +367,7 @@ fn a_case_sensitive_pool_signs_in_only_the_exact_username() {
     let h = staff(true);
     let client = password_client(&h);
     h.pool
-        .sign_up(staff_request("alice", "alice@example.com"))
+        .sign_up(staff_request(&h, "alice", "alice@example.com"))
         .unwrap();
     h.pool.admin_confirm_sign_up("alice").unwrap();
     let e = refused(
@@ -488,4 +493,70 @@ fn an_auth_response_never_shows_its_tokens() {
         }
     }
     assert!(debug.contains("Bearer") && debug.contains("3600"));
+}
+
+/// A clock that counts how often it is read.
+#[derive(Debug)]
+struct CountingClock {
+    at: userpool::Timestamp,
+    reads: std::sync::atomic::AtomicUsize,
+}
+
+impl userpool::Clock for CountingClock {
+    fn now(&self) -> userpool::Timestamp {
+        self.reads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.at
+    }
+}
+
+/// `pool/mod.rs`: each operation reads the clock once and decides every
+/// expiry, lockout and token time against that one instant.
+#[test]
+fn each_operation_reads_the_clock_once() {
+    use std::sync::Arc;
+    use std::sync::atomic::Ordering;
+    let clock = Arc::new(CountingClock {
+        at: super::common::START,
+        reads: Default::default(),
+    });
+    let outbox = userpool::Outbox::new();
+    let pool = userpool::UserPool::builder(super::common::quickstart_config().build().unwrap())
+        .store(Arc::new(userpool::MemoryStore::new()))
+        .clock(clock.clone())
+        .message_sender(Arc::new(outbox.clone()))
+        .hashing(userpool::HashingParams::insecure_fast_for_tests())
+        .keys(super::common::shared_keys())
+        .build()
+        .unwrap();
+    let client = pool
+        .create_user_pool_client(password_client_config("web").build().unwrap())
+        .unwrap();
+    let reads = || clock.reads.swap(0, Ordering::SeqCst);
+    reads();
+
+    pool.sign_up(super::common::sign_up_request_via(client.id(), JANE))
+        .unwrap();
+    assert_eq!(reads(), 1, "sign_up");
+    let code = outbox.last_code_for(JANE).unwrap();
+    pool.confirm_sign_up(ConfirmSignUpRequest::new(client.id(), JANE, code))
+        .unwrap();
+    assert_eq!(reads(), 1, "confirm_sign_up");
+    let tokens = pool
+        .initiate_auth(InitiateAuthRequest::user_password(
+            client.id(),
+            JANE,
+            PASSWORD,
+        ))
+        .unwrap()
+        .authentication_result
+        .unwrap();
+    assert_eq!(reads(), 1, "a password sign-in");
+    pool.initiate_auth(InitiateAuthRequest::refresh(
+        client.id(),
+        tokens.refresh_token.unwrap(),
+    ))
+    .unwrap();
+    assert_eq!(reads(), 1, "a refresh");
+    pool.get_user(&tokens.access_token).unwrap();
+    assert_eq!(reads(), 1, "get_user");
 }

@@ -1,7 +1,7 @@
 //! The pools, users and small assertions every module shares.
 
 use std::fmt::Debug;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -37,6 +37,8 @@ pub(crate) struct Harness {
     pub(crate) clock: ManualClock,
     pub(crate) outbox: Outbox,
     pub(crate) store: Arc<MemoryStore>,
+    /// The app client sign-ups go through, created at first use.
+    client: OnceLock<String>,
 }
 
 impl Harness {
@@ -51,12 +53,34 @@ impl Harness {
         let clock = ManualClock::new(START);
         let outbox = Outbox::new();
         let pool = build_pool(config, store.clone(), &clock, &outbox);
+        Self::from_parts(pool, clock, outbox, store)
+    }
+
+    /// A harness over a pool built elsewhere, with the handles it was built with.
+    pub(crate) fn from_parts(
+        pool: UserPool,
+        clock: ManualClock,
+        outbox: Outbox,
+        store: Arc<MemoryStore>,
+    ) -> Self {
         Self {
             pool,
             clock,
             outbox,
             store,
+            client: OnceLock::new(),
         }
+    }
+
+    /// The app client sign-ups, confirmations and code re-sends go through:
+    /// a public client allowing [`PASSWORD_FLOWS`] (not SRP, so no verifier
+    /// is stored unless a test adds an SRP client), created at first use.
+    pub(crate) fn client(&self) -> &str {
+        self.client.get_or_init(|| {
+            add_client(self, password_client_config("sign-up"))
+                .id()
+                .to_owned()
+        })
     }
 
     /// The code (or temporary password) of the newest message for `who`:
@@ -183,8 +207,13 @@ pub(crate) fn quickstart() -> Harness {
 }
 
 /// A sign-up to the quickstart pool with every attribute it knows, valid.
-pub(crate) fn sign_up_request(email: &str) -> SignUpRequest {
-    SignUpRequest::new(email, PASSWORD)
+pub(crate) fn sign_up_request(h: &Harness, email: &str) -> SignUpRequest {
+    sign_up_request_via(h.client(), email)
+}
+
+/// [`sign_up_request`] through the app client `client_id`.
+pub(crate) fn sign_up_request_via(client_id: &str, email: &str) -> SignUpRequest {
+    SignUpRequest::new(client_id, email, PASSWORD)
         .attribute("family_name", "Foobar")
         .attribute("address", "1 Main St")
         .attribute("custom:tenant_id", "1234567890")
@@ -199,7 +228,7 @@ pub(crate) const JANE: &str = "jane.doe@example.com";
 /// Signs `email` up to a quickstart harness; returns the new `sub`.
 pub(crate) fn sign_up(h: &Harness, email: &str) -> String {
     h.pool
-        .sign_up(sign_up_request(email))
+        .sign_up(sign_up_request(h, email))
         .unwrap_or_else(|e| panic!("sign_up({email}): {e}"))
         .user_sub
 }
@@ -220,8 +249,8 @@ pub(crate) fn staff(case_sensitive: bool) -> Harness {
 }
 
 /// A sign-up to a [`staff`] pool.
-pub(crate) fn staff_request(username: &str, email: &str) -> SignUpRequest {
-    SignUpRequest::new(username, PASSWORD)
+pub(crate) fn staff_request(h: &Harness, username: &str, email: &str) -> SignUpRequest {
+    SignUpRequest::new(h.client(), username, PASSWORD)
         .attribute("given_name", "Sam")
         .attribute("email", email)
 }
@@ -304,7 +333,11 @@ pub(crate) fn password_client(h: &Harness) -> String {
 pub(crate) fn confirmed(h: &Harness, email: &str) -> String {
     let sub = sign_up(h, email);
     h.pool
-        .confirm_sign_up(ConfirmSignUpRequest::new(email, h.code_for(email)))
+        .confirm_sign_up(ConfirmSignUpRequest::new(
+            h.client(),
+            email,
+            h.code_for(email),
+        ))
         .unwrap_or_else(|e| panic!("confirm_sign_up({email}): {e}"));
     sub
 }

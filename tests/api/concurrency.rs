@@ -18,7 +18,8 @@ use userpool::{
 };
 
 use super::common::{
-    JANE, START, build_pool, quickstart, quickstart_config, sign_up, sign_up_request, wrong_code,
+    JANE, START, build_pool, quickstart, quickstart_config, sign_up, sign_up_request,
+    sign_up_request_via, wrong_code,
 };
 
 const THREADS: usize = 16;
@@ -28,12 +29,13 @@ fn of_sixteen_racing_sign_ups_with_one_email_exactly_one_succeeds() {
     let h = quickstart();
     let start = Barrier::new(THREADS);
     let results: Vec<(usize, userpool::Result<String>)> = thread::scope(|s| {
+        let h = &h;
         let handles: Vec<_> = (0..THREADS)
             .map(|i| {
                 let (pool, start) = (h.pool.clone(), &start);
                 s.spawn(move || {
                     let request =
-                        sign_up_request(JANE).attribute("given_name", format!("Thread{i}"));
+                        sign_up_request(h, JANE).attribute("given_name", format!("Thread{i}"));
                     start.wait();
                     (i, pool.sign_up(request).map(|r| r.user_sub))
                 })
@@ -96,12 +98,13 @@ fn of_racing_confirmations_with_the_right_code_exactly_one_succeeds() {
     let code = h.code_for(JANE);
     let start = Barrier::new(THREADS);
     let results: Vec<userpool::Result<()>> = thread::scope(|s| {
+        let h = &h;
         let handles: Vec<_> = (0..THREADS)
             .map(|_| {
                 let (pool, start, code) = (h.pool.clone(), &start, code.clone());
                 s.spawn(move || {
                     start.wait();
-                    pool.confirm_sign_up(ConfirmSignUpRequest::new(JANE, code))
+                    pool.confirm_sign_up(ConfirmSignUpRequest::new(h.client(), JANE, code))
                 })
             })
             .collect();
@@ -439,7 +442,15 @@ fn racing_wrong_guesses_cannot_outrun_the_attempt_limit() {
         &clock,
         &outbox,
     );
-    pool.sign_up(sign_up_request(JANE)).unwrap();
+    let client = pool
+        .create_user_pool_client(
+            super::common::password_client_config("racers")
+                .build()
+                .unwrap(),
+        )
+        .unwrap();
+    let client = client.id();
+    pool.sign_up(sign_up_request_via(client, JANE)).unwrap();
     let right = outbox.last_code_for(JANE).unwrap();
     let wrong: Code = wrong_code(&right);
 
@@ -448,7 +459,9 @@ fn racing_wrong_guesses_cannot_outrun_the_attempt_limit() {
         let handles: Vec<_> = (0..racers)
             .map(|_| {
                 let (pool, wrong) = (pool.clone(), wrong.clone());
-                s.spawn(move || pool.confirm_sign_up(ConfirmSignUpRequest::new(JANE, wrong)))
+                s.spawn(move || {
+                    pool.confirm_sign_up(ConfirmSignUpRequest::new(client, JANE, wrong))
+                })
             })
             .collect();
         handles.into_iter().map(|t| t.join().unwrap()).collect()
@@ -478,12 +491,13 @@ fn racing_wrong_guesses_are_all_counted() {
     let wrong = wrong_code(&right);
     let start = Barrier::new(THREADS);
     thread::scope(|s| {
+        let h = &h;
         for _ in 0..THREADS {
             let (pool, start, wrong) = (h.pool.clone(), &start, wrong.clone());
             s.spawn(move || {
                 start.wait();
                 let e = pool
-                    .confirm_sign_up(ConfirmSignUpRequest::new(JANE, wrong))
+                    .confirm_sign_up(ConfirmSignUpRequest::new(h.client(), JANE, wrong))
                     .unwrap_err();
                 assert!(
                     matches!(e.code(), ErrorCode::CodeMismatch | ErrorCode::LimitExceeded),
@@ -494,7 +508,7 @@ fn racing_wrong_guesses_are_all_counted() {
     });
     let e = h
         .pool
-        .confirm_sign_up(ConfirmSignUpRequest::new(JANE, right))
+        .confirm_sign_up(ConfirmSignUpRequest::new(h.client(), JANE, right))
         .unwrap_err();
     assert_eq!(e.code(), ErrorCode::LimitExceeded);
     assert_eq!(h.user(JANE).status, UserStatus::Unconfirmed);
@@ -506,13 +520,14 @@ fn of_two_racing_confirmations_of_one_email_alias_exactly_one_wins() {
     for name in ["bob", "carol"] {
         h.pool
             .sign_up(
-                userpool::SignUpRequest::new(name, super::common::PASSWORD)
+                userpool::SignUpRequest::new(h.client(), name, super::common::PASSWORD)
                     .attribute("email", "shared@example.com"),
             )
             .unwrap();
     }
     let start = Barrier::new(2);
     let results: Vec<(&str, userpool::Result<()>)> = thread::scope(|s| {
+        let h = &h;
         let handles: Vec<_> = ["bob", "carol"]
             .into_iter()
             .map(|name| {
@@ -521,7 +536,7 @@ fn of_two_racing_confirmations_of_one_email_alias_exactly_one_wins() {
                     start.wait();
                     (
                         name,
-                        pool.confirm_sign_up(ConfirmSignUpRequest::new(name, code)),
+                        pool.confirm_sign_up(ConfirmSignUpRequest::new(h.client(), name, code)),
                     )
                 })
             })

@@ -12,14 +12,20 @@ use userpool::{Code, CodeDeliveryDetails, ConfirmSignUpRequest, ErrorCode, UserS
 use super::common::{Harness, JANE, quickstart, refused, sign_up, wrong_code};
 
 fn confirm(h: &Harness, who: &str, code: Code) -> userpool::Result<()> {
-    h.pool.confirm_sign_up(ConfirmSignUpRequest::new(who, code))
+    h.pool
+        .confirm_sign_up(ConfirmSignUpRequest::new(h.client(), who, code))
 }
 
 /// Resends until the new code differs from `old` (a repeat has odds of one
 /// in a million, but would make "the old code fails" flaky).
 fn resend_a_different_code(h: &Harness, who: &str, old: &Code) -> Code {
     for _ in 0..5 {
-        h.pool.resend_confirmation_code(who).unwrap();
+        h.pool
+            .resend_confirmation_code(userpool::ResendConfirmationCodeRequest::new(
+                h.client(),
+                who,
+            ))
+            .unwrap();
         let new = h.code_for(who);
         if new.expose_secret() != old.expose_secret() {
             return new;
@@ -180,7 +186,13 @@ fn a_resent_code_replaces_the_old_one() {
 fn resending_reports_the_masked_destination_and_sends_a_resend_message() {
     let h = quickstart();
     sign_up(&h, JANE);
-    let details = h.pool.resend_confirmation_code(JANE).unwrap();
+    let details = h
+        .pool
+        .resend_confirmation_code(userpool::ResendConfirmationCodeRequest::new(
+            h.client(),
+            JANE,
+        ))
+        .unwrap();
     assert_eq!(
         details,
         CodeDeliveryDetails {
@@ -199,7 +211,13 @@ fn resending_to_a_confirmed_user_is_refused() {
     let h = quickstart();
     sign_up(&h, JANE);
     confirm(&h, JANE, h.code_for(JANE)).unwrap();
-    let e = refused(h.pool.resend_confirmation_code(JANE));
+    let e = refused(
+        h.pool
+            .resend_confirmation_code(userpool::ResendConfirmationCodeRequest::new(
+                h.client(),
+                JANE,
+            )),
+    );
     assert_eq!(
         (e.code(), e.message()),
         (ErrorCode::InvalidParameter, "User is already confirmed.")
@@ -223,7 +241,13 @@ fn confirming_an_unknown_user_is_refused() {
 #[test]
 fn resending_to_an_unknown_user_is_refused() {
     let h = quickstart();
-    let e = refused(h.pool.resend_confirmation_code(JANE));
+    let e = refused(
+        h.pool
+            .resend_confirmation_code(userpool::ResendConfirmationCodeRequest::new(
+                h.client(),
+                JANE,
+            )),
+    );
     assert_eq!(
         (e.code(), e.message()),
         (
@@ -239,11 +263,11 @@ fn force_alias_creation_is_refused_where_an_alias_would_move() {
     let h = crate::api::common::alias_pool();
     h.pool
         .sign_up(
-            userpool::SignUpRequest::new("alice", crate::api::common::PASSWORD)
+            userpool::SignUpRequest::new(h.client(), "alice", crate::api::common::PASSWORD)
                 .attribute("email", "a@example.com"),
         )
         .unwrap();
-    let mut request = ConfirmSignUpRequest::new("alice", h.code_for("alice"));
+    let mut request = ConfirmSignUpRequest::new(h.client(), "alice", h.code_for("alice"));
     request.force_alias_creation = true;
     let e = refused(h.pool.confirm_sign_up(request));
     assert_eq!(e.code(), ErrorCode::InvalidParameter);
@@ -256,7 +280,7 @@ fn force_alias_creation_is_refused_where_an_alias_would_move() {
 fn force_alias_creation_has_no_effect_without_alias_attributes() {
     let h = quickstart();
     sign_up(&h, JANE);
-    let mut request = ConfirmSignUpRequest::new(JANE, h.code_for(JANE));
+    let mut request = ConfirmSignUpRequest::new(h.client(), JANE, h.code_for(JANE));
     request.force_alias_creation = true;
     h.pool.confirm_sign_up(request).unwrap();
     assert_eq!(h.user(JANE).status, UserStatus::Confirmed);
@@ -301,7 +325,12 @@ fn resending_does_not_reset_the_hourly_budget_of_guesses() {
             assert_eq!(e.code(), ErrorCode::CodeMismatch);
             guesses += 1;
         }
-        h.pool.resend_confirmation_code(JANE).unwrap();
+        h.pool
+            .resend_confirmation_code(userpool::ResendConfirmationCodeRequest::new(
+                h.client(),
+                JANE,
+            ))
+            .unwrap();
     }
     // The window is spent: even the right, freshly sent code is refused.
     let e = refused(confirm(&h, JANE, h.code_for(JANE)));
@@ -314,7 +343,166 @@ fn resending_does_not_reset_the_hourly_budget_of_guesses() {
     );
     // A new window opens an hour after the first one began.
     h.clock.advance(ATTEMPT_WINDOW);
-    h.pool.resend_confirmation_code(JANE).unwrap();
+    h.pool
+        .resend_confirmation_code(userpool::ResendConfirmationCodeRequest::new(
+            h.client(),
+            JANE,
+        ))
+        .unwrap();
     confirm(&h, JANE, h.code_for(JANE)).unwrap();
     assert_eq!(h.user(JANE).status, UserStatus::Confirmed);
+}
+
+// ----- the app client's rules: SECRET_HASH and PreventUserExistenceErrors -----
+
+/// A confidential client on `h` (a generated secret, password flows) and
+/// the `SECRET_HASH` function for it.
+fn confidential(h: &Harness) -> (String, impl Fn(&str) -> String) {
+    let client = crate::api::common::add_client(
+        h,
+        crate::api::common::password_client_config("server").generate_secret(true),
+    );
+    let id = client.id().to_owned();
+    let secret = client.secret().expect("a generated secret").clone();
+    let for_id = id.clone();
+    (id, move |user: &str| {
+        userpool::client::secret_hash(&secret, user, &for_id)
+    })
+}
+
+#[test]
+fn a_confidential_client_needs_the_secret_hash_for_every_sign_up_step() {
+    let h = quickstart();
+    let (client, hash) = confidential(&h);
+    let request = || crate::api::common::sign_up_request_via(&client, JANE);
+
+    let e = refused(h.pool.sign_up(request()));
+    assert_eq!(
+        (e.code(), e.message().to_owned()),
+        (
+            ErrorCode::NotAuthorized,
+            format!("Client {client} is configured with secret but SECRET_HASH was not received")
+        )
+    );
+    let e = refused(h.pool.sign_up(request().secret_hash(hash("someone"))));
+    assert_eq!(
+        (e.code(), e.message().to_owned()),
+        (
+            ErrorCode::NotAuthorized,
+            format!("Unable to verify secret hash for client {client}")
+        )
+    );
+    assert!(h.all_users().is_empty(), "a refused sign-up stores nothing");
+    h.pool.sign_up(request().secret_hash(hash(JANE))).unwrap();
+
+    let resend = userpool::ResendConfirmationCodeRequest::new(&client, JANE);
+    let e = refused(h.pool.resend_confirmation_code(resend.clone()));
+    assert_eq!(e.code(), ErrorCode::NotAuthorized);
+    assert_eq!(h.outbox.messages().len(), 1, "nothing was re-sent");
+    h.pool
+        .resend_confirmation_code(resend.secret_hash(hash(JANE)))
+        .unwrap();
+
+    let code = h.code_for(JANE);
+    let confirm = ConfirmSignUpRequest::new(&client, JANE, code);
+    for wrong in [None, Some(hash("x"))] {
+        let mut request = confirm.clone();
+        request.secret_hash = wrong;
+        let e = refused(h.pool.confirm_sign_up(request));
+        assert_eq!(e.code(), ErrorCode::NotAuthorized);
+    }
+    assert_eq!(h.user(JANE).status, UserStatus::Unconfirmed);
+    h.pool
+        .confirm_sign_up(confirm.secret_hash(hash(JANE)))
+        .unwrap();
+    assert_eq!(h.user(JANE).status, UserStatus::Confirmed);
+}
+
+#[test]
+fn an_unknown_app_client_is_not_found_before_anything_else() {
+    let h = quickstart();
+    let e = refused(h.pool.confirm_sign_up(ConfirmSignUpRequest::new(
+        "nosuchclient",
+        JANE,
+        "123456",
+    )));
+    assert_eq!(e.code(), ErrorCode::ResourceNotFound);
+    let e = refused(h.pool.sign_up(crate::api::common::sign_up_request_via(
+        "nosuchclient",
+        JANE,
+    )));
+    assert_eq!(e.code(), ErrorCode::ResourceNotFound);
+    assert!(h.all_users().is_empty());
+}
+
+/// A public client on `h` with `PreventUserExistenceErrors=ENABLED`.
+fn discreet(h: &Harness) -> String {
+    crate::api::common::add_client(
+        h,
+        crate::api::common::password_client_config("discreet")
+            .prevent_user_existence_errors(userpool::client::PreventUserExistenceErrors::Enabled),
+    )
+    .id()
+    .to_owned()
+}
+
+#[test]
+fn a_discreet_client_answers_an_unknown_user_like_a_wrong_code() {
+    let h = quickstart();
+    let client = discreet(&h);
+    let unknown = refused(
+        h.pool
+            .confirm_sign_up(ConfirmSignUpRequest::new(&client, JANE, "123456")),
+    );
+    sign_up(&h, JANE);
+    let wrong = wrong_code(&h.code_for(JANE));
+    let known = refused(
+        h.pool
+            .confirm_sign_up(ConfirmSignUpRequest::new(&client, JANE, wrong)),
+    );
+    // cognito-protocol.md §5.3: the two answers cannot be told apart.
+    assert_eq!(
+        (unknown.code(), unknown.message()),
+        (known.code(), known.message())
+    );
+    assert_eq!(unknown.code(), ErrorCode::CodeMismatch);
+}
+
+#[test]
+fn a_discreet_client_resends_to_an_unknown_user_without_sending_anything() {
+    let h = quickstart();
+    let client = discreet(&h);
+    let request = userpool::ResendConfirmationCodeRequest::new(&client, "nobody@example.com");
+    let details = h.pool.resend_confirmation_code(request.clone()).unwrap();
+    assert_eq!(details.attribute_name, "email");
+    assert_eq!(details.delivery_medium, DeliveryMedium::Email);
+    assert!(
+        details.destination.starts_with("n***@") && details.destination.ends_with("***"),
+        "{}",
+        details.destination
+    );
+    // The same answer every time for the same name, and no message at all.
+    assert_eq!(h.pool.resend_confirmation_code(request).unwrap(), details);
+    assert!(h.outbox.messages().is_empty());
+}
+
+#[test]
+fn force_alias_creation_is_refused_for_admin_created_users_too() {
+    let h = crate::api::common::alias_pool();
+    let request = userpool::AdminCreateUserRequest::new("alice")
+        .attribute("email", "alice@example.com")
+        .message_action(userpool::MessageAction::Suppress);
+    let e = refused(
+        h.pool
+            .admin_create_user(request.clone().force_alias_creation(true)),
+    );
+    assert_eq!(
+        (e.code(), e.message()),
+        (
+            ErrorCode::InvalidParameter,
+            "ForceAliasCreation=true is not supported by this engine in pools with alias attributes."
+        )
+    );
+    assert!(h.all_users().is_empty());
+    h.pool.admin_create_user(request).unwrap();
 }

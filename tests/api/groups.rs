@@ -29,7 +29,7 @@ fn with_users(names: &[&str]) -> Harness {
     let h = staff(true);
     for name in names {
         h.pool
-            .sign_up(staff_request(name, &format!("{name}@example.com")))
+            .sign_up(staff_request(&h, name, &format!("{name}@example.com")))
             .unwrap();
         h.pool.admin_confirm_sign_up(name).unwrap();
     }
@@ -252,11 +252,13 @@ fn a_user_is_found_by_alias_for_membership() {
     let h = super::common::alias_pool();
     h.pool
         .sign_up(
-            userpool::SignUpRequest::new("alice", PASSWORD).attribute("email", "alice@example.com"),
+            userpool::SignUpRequest::new(h.client(), "alice", PASSWORD)
+                .attribute("email", "alice@example.com"),
         )
         .unwrap();
     h.pool
         .confirm_sign_up(userpool::ConfirmSignUpRequest::new(
+            h.client(),
             "alice",
             h.code_for("alice"),
         ))
@@ -352,7 +354,7 @@ fn deleting_a_user_removes_their_memberships() {
     assert_eq!(users.users[0].username, "bob");
     // A new alice is not a member.
     h.pool
-        .sign_up(staff_request("alice", "alice@example.com"))
+        .sign_up(staff_request(&h, "alice", "alice@example.com"))
         .unwrap();
     assert!(
         h.pool

@@ -218,7 +218,7 @@ fn pagination_continues_a_filtered_listing() {
             "odd@example.com"
         };
         h.pool
-            .sign_up(staff_request(&format!("u{i}"), email))
+            .sign_up(staff_request(&h, &format!("u{i}"), email))
             .unwrap();
     }
     let mut seen = Vec::new();

@@ -160,7 +160,7 @@ fn wrong_previous_passwords_in_change_password_count_too() {
     for _ in 0..5 {
         let e = refused(h.pool.change_password(
             &access,
-            &Password::new(WRONG),
+            Some(&Password::new(WRONG)),
             &Password::new("N3w-password"),
         ));
         assert_eq!(e.message(), "Incorrect username or password.");
@@ -168,7 +168,7 @@ fn wrong_previous_passwords_in_change_password_count_too() {
     assert_locked(&h.pool, &client);
     let e = refused(h.pool.change_password(
         &access,
-        &Password::new(PASSWORD),
+        Some(&Password::new(PASSWORD)),
         &Password::new("N3w-password"),
     ));
     assert_eq!(e.message(), "Password attempts exceeded");
@@ -216,10 +216,11 @@ fn two_processes() -> (UserPool, UserPool, ManualClock, String) {
         b.describe_user_pool_client(client.id()).unwrap().id(),
         client.id()
     );
-    a.sign_up(super::common::sign_up_request(JANE)).unwrap();
+    a.sign_up(super::common::sign_up_request_via(client.id(), JANE))
+        .unwrap();
     // The code sent by one process confirms through the other.
     let code = outbox.last_code_for(JANE).unwrap();
-    b.confirm_sign_up(userpool::ConfirmSignUpRequest::new(JANE, code))
+    b.confirm_sign_up(userpool::ConfirmSignUpRequest::new(client.id(), JANE, code))
         .unwrap();
     (a, b, clock, client.id().to_owned())
 }

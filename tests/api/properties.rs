@@ -44,7 +44,7 @@ proptest! {
         let code = h.code_for(JANE);
         h.clock.advance(advance);
 
-        let first = h.pool.confirm_sign_up(ConfirmSignUpRequest::new(JANE, code.clone()));
+        let first = h.pool.confirm_sign_up(ConfirmSignUpRequest::new(h.client(), JANE, code.clone()));
         if advance < SIGN_UP_CODE_VALIDITY {
             prop_assert!(first.is_ok(), "{:?} after {:?}", first, advance);
             prop_assert_eq!(h.user(JANE).status, UserStatus::Confirmed);
@@ -60,7 +60,7 @@ proptest! {
             prop_assert_eq!(h.user(JANE).status, UserStatus::Unconfirmed);
         }
 
-        let second = h.pool.confirm_sign_up(ConfirmSignUpRequest::new(JANE, code));
+        let second = h.pool.confirm_sign_up(ConfirmSignUpRequest::new(h.client(), JANE, code));
         prop_assert!(second.is_err(), "a code confirmed twice");
     }
 }
@@ -179,7 +179,7 @@ proptest! {
     ) {
         let h = quickstart();
         let is_admin = is_admin.to_string();
-        let request = SignUpRequest::new(JANE, PASSWORD)
+        let request = SignUpRequest::new(h.client(), JANE, PASSWORD)
             .attribute("family_name", "Foobar")
             .attribute("address", address.as_str())
             .attribute("custom:is_admin", is_admin.as_str())

@@ -27,9 +27,13 @@ const EMAIL: &str = "alice@example.com";
 
 /// alice in a staff pool, confirmed with her email verified.
 fn confirm_alice(h: &Harness) {
-    h.pool.sign_up(staff_request("alice", EMAIL)).unwrap();
+    h.pool.sign_up(staff_request(h, "alice", EMAIL)).unwrap();
     h.pool
-        .confirm_sign_up(ConfirmSignUpRequest::new("alice", h.code_for("alice")))
+        .confirm_sign_up(ConfirmSignUpRequest::new(
+            h.client(),
+            "alice",
+            h.code_for("alice"),
+        ))
         .unwrap();
 }
 
@@ -110,10 +114,16 @@ fn forgot_password_accepts_an_alias() {
     let h = super::common::alias_pool();
     let client = password_client(&h);
     h.pool
-        .sign_up(userpool::SignUpRequest::new("alice", PASSWORD).attribute("email", EMAIL))
+        .sign_up(
+            userpool::SignUpRequest::new(h.client(), "alice", PASSWORD).attribute("email", EMAIL),
+        )
         .unwrap();
     h.pool
-        .confirm_sign_up(ConfirmSignUpRequest::new("alice", h.code_for("alice")))
+        .confirm_sign_up(ConfirmSignUpRequest::new(
+            h.client(),
+            "alice",
+            h.code_for("alice"),
+        ))
         .unwrap();
     forgot(&h, &client, EMAIL).unwrap();
     confirm(&h, &client, EMAIL, &h.code_for("alice"), NEW).unwrap();
@@ -123,7 +133,7 @@ fn forgot_password_accepts_an_alias() {
 #[test]
 fn forgot_password_with_an_unverified_email_is_refused() {
     let h = staff(true);
-    h.pool.sign_up(staff_request("alice", EMAIL)).unwrap();
+    h.pool.sign_up(staff_request(&h, "alice", EMAIL)).unwrap();
     h.pool.admin_confirm_sign_up("alice").unwrap();
     let client = password_client(&h);
     let before = h.outbox.messages().len();
@@ -199,7 +209,7 @@ fn forgot_password_for_an_unknown_user_looks_normal_when_existence_errors_are_pr
     assert!(h.outbox.messages().is_empty());
     // An unverified user gets the same kind of answer and no message.
     h.pool
-        .sign_up(staff_request("bob", "bob@example.com"))
+        .sign_up(staff_request(&h, "bob", "bob@example.com"))
         .unwrap();
     h.pool.admin_confirm_sign_up("bob").unwrap();
     h.outbox.clear();
@@ -475,7 +485,7 @@ fn a_user_in_reset_required_can_ask_for_a_new_code() {
 #[test]
 fn admin_reset_of_an_unverified_user_is_refused() {
     let h = staff(true);
-    h.pool.sign_up(staff_request("alice", EMAIL)).unwrap();
+    h.pool.sign_up(staff_request(&h, "alice", EMAIL)).unwrap();
     h.pool.admin_confirm_sign_up("alice").unwrap();
     let e = refused(h.pool.admin_reset_user_password("alice"));
     assert_eq!(e.code(), ErrorCode::InvalidParameter);
@@ -485,7 +495,7 @@ fn admin_reset_of_an_unverified_user_is_refused() {
 #[test]
 fn admin_reset_of_an_unconfirmed_or_unknown_user_is_refused() {
     let h = staff(true);
-    h.pool.sign_up(staff_request("alice", EMAIL)).unwrap();
+    h.pool.sign_up(staff_request(&h, "alice", EMAIL)).unwrap();
     let e = refused(h.pool.admin_reset_user_password("alice"));
     assert_eq!(
         (e.code(), e.message()),

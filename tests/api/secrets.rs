@@ -8,7 +8,9 @@ use userpool::{
     AdminCreateUserRequest, Code, ConfirmSignUpRequest, MessageAction, Password, SignUpRequest,
 };
 
-use super::common::{JANE, PASSWORD, quickstart, sign_up, sign_up_request, staff};
+use super::common::{
+    JANE, PASSWORD, quickstart, sign_up, sign_up_request, sign_up_request_via, staff,
+};
 
 /// The pieces of a PHC string worth hiding: the salt and the hash.
 fn phc_secrets(phc: &str) -> Vec<String> {
@@ -32,18 +34,19 @@ fn assert_hides(debug: &str, secrets: &[&str]) {
 
 #[test]
 fn a_sign_up_request_never_shows_its_password() {
-    let request = sign_up_request(JANE);
+    let request = sign_up_request_via("client", JANE).secret_hash("c2VjcmV0LWhhc2g=");
     let mut other = request.clone();
-    other.password = Password::new("Another1!");
+    other.password = Some(Password::new("Another1!"));
+    other.secret_hash = Some("b3RoZXItaGFzaA==".to_owned());
     assert_same_debug(&request, &other);
     let debug = format!("{request:?} {request:#?}");
-    assert_hides(&debug, &[PASSWORD]);
+    assert_hides(&debug, &[PASSWORD, "c2VjcmV0LWhhc2g="]);
     assert!(debug.contains(JANE), "the rest stays readable: {debug}");
 }
 
 #[test]
 fn confirm_and_create_requests_never_show_codes_or_passwords() {
-    let confirm = ConfirmSignUpRequest::new(JANE, "493817");
+    let confirm = ConfirmSignUpRequest::new("client", JANE, "493817");
     let mut create = AdminCreateUserRequest::new("alice");
     create.temporary_password = Some("Temp0rary!".into());
     create.message_action = Some(MessageAction::Suppress);
@@ -136,8 +139,8 @@ fn a_stored_code_record_never_shows_the_code_or_its_digest() {
 fn errors_never_show_the_refused_password() {
     let h = quickstart();
     let weak = "weakpassword";
-    let mut request: SignUpRequest = sign_up_request(JANE);
-    request.password = weak.into();
+    let mut request: SignUpRequest = sign_up_request(&h, JANE);
+    request.password = Some(weak.into());
     let e = h.pool.sign_up(request).unwrap_err();
     let debug = format!("{e:?} {e}");
     assert_hides(&debug, &[weak]);

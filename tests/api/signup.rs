@@ -13,7 +13,7 @@ use super::common::{
 #[test]
 fn signing_up_by_email_makes_the_sub_the_internal_username() {
     let h = quickstart();
-    let response = h.pool.sign_up(sign_up_request(JANE)).unwrap();
+    let response = h.pool.sign_up(sign_up_request(&h, JANE)).unwrap();
     assert!(!response.user_confirmed);
     assert!(is_uuid_v4(&response.user_sub), "{}", response.user_sub);
 
@@ -33,7 +33,7 @@ fn signing_up_by_email_makes_the_sub_the_internal_username() {
 #[test]
 fn sign_up_stores_every_given_attribute_with_sub_listed_first() {
     let h = quickstart();
-    let sub = h.pool.sign_up(sign_up_request(JANE)).unwrap().user_sub;
+    let sub = h.pool.sign_up(sign_up_request(&h, JANE)).unwrap().user_sub;
     let listed: Vec<(String, String)> = h
         .user(JANE)
         .attributes
@@ -59,7 +59,7 @@ fn sign_up_stores_every_given_attribute_with_sub_listed_first() {
 #[test]
 fn the_confirmation_code_is_emailed_with_a_masked_destination_and_the_pool_templates() {
     let h = quickstart();
-    let response = h.pool.sign_up(sign_up_request(JANE)).unwrap();
+    let response = h.pool.sign_up(sign_up_request(&h, JANE)).unwrap();
     assert_eq!(
         response.code_delivery_details,
         Some(CodeDeliveryDetails {
@@ -91,8 +91,8 @@ fn the_confirmation_code_is_emailed_with_a_masked_destination_and_the_pool_templ
 #[test]
 fn a_second_sign_up_with_the_same_email_is_refused() {
     let h = quickstart();
-    h.pool.sign_up(sign_up_request(JANE)).unwrap();
-    let e = refused(h.pool.sign_up(sign_up_request(JANE)));
+    h.pool.sign_up(sign_up_request(&h, JANE)).unwrap();
+    let e = refused(h.pool.sign_up(sign_up_request(&h, JANE)));
     assert_eq!(
         (e.code(), e.message()),
         (
@@ -111,10 +111,10 @@ fn a_second_sign_up_with_the_same_email_is_refused() {
 #[test]
 fn a_username_that_is_not_an_email_is_refused() {
     let h = quickstart();
-    let e = refused(
-        h.pool
-            .sign_up(SignUpRequest::new("jane", PASSWORD).attribute("family_name", "Doe")),
-    );
+    let e =
+        refused(h.pool.sign_up(
+            SignUpRequest::new(h.client(), "jane", PASSWORD).attribute("family_name", "Doe"),
+        ));
     assert_eq!(
         (e.code(), e.message()),
         (ErrorCode::InvalidParameter, "Username should be an email.")
@@ -125,8 +125,8 @@ fn a_username_that_is_not_an_email_is_refused() {
 #[test]
 fn a_weak_password_is_refused_with_every_violation_listed() {
     let h = quickstart();
-    let mut request = sign_up_request(JANE);
-    request.password = "pass".into();
+    let mut request = sign_up_request(&h, JANE);
+    request.password = Some("pass".into());
     let e = refused(h.pool.sign_up(request));
     assert_eq!(e.code(), ErrorCode::InvalidPassword);
     assert_eq!(
@@ -149,7 +149,10 @@ fn a_weak_password_is_refused_with_every_violation_listed() {
 #[test]
 fn a_missing_required_attribute_is_refused() {
     let h = quickstart();
-    let e = refused(h.pool.sign_up(SignUpRequest::new(JANE, PASSWORD)));
+    let e = refused(
+        h.pool
+            .sign_up(SignUpRequest::new(h.client(), JANE, PASSWORD)),
+    );
     assert_eq!(
         (e.code(), e.message()),
         (
@@ -165,7 +168,7 @@ fn an_unknown_attribute_is_refused() {
     let h = quickstart();
     let e = refused(
         h.pool
-            .sign_up(sign_up_request(JANE).attribute("custom:nickname", "JD")),
+            .sign_up(sign_up_request(&h, JANE).attribute("custom:nickname", "JD")),
     );
     assert_eq!(
         (e.code(), e.message()),
@@ -183,12 +186,13 @@ fn sub_cannot_be_chosen_at_sign_up() {
     let chosen = "00000000-0000-4000-8000-000000000000";
     let e = refused(
         h.pool
-            .sign_up(sign_up_request(JANE).attribute("sub", chosen)),
+            .sign_up(sign_up_request(&h, JANE).attribute("sub", chosen)),
     );
-    assert_eq!(e.code(), ErrorCode::InvalidParameter);
+    // No app client may write `sub` (cognito-protocol.md §4.3).
+    assert_eq!(e.code(), ErrorCode::NotAuthorized);
     assert_eq!(
         e.message(),
-        "Attributes did not conform to the schema: sub: Attribute cannot be written."
+        "A client attempted to write unauthorized attribute"
     );
     assert!(h.all_users().is_empty());
     assert!(h.pool.admin_get_user(chosen).is_err());
@@ -199,7 +203,7 @@ fn a_user_cannot_mark_their_own_email_verified_at_sign_up() {
     let h = quickstart();
     let e = refused(
         h.pool
-            .sign_up(sign_up_request(JANE).attribute("email_verified", "true")),
+            .sign_up(sign_up_request(&h, JANE).attribute("email_verified", "true")),
     );
     assert_eq!(
         (e.code(), e.message()),
@@ -218,7 +222,7 @@ fn an_admin_create_only_pool_refuses_sign_up() {
         .build()
         .unwrap();
     let h = super::common::Harness::new(config);
-    let e = refused(h.pool.sign_up(sign_up_request(JANE)));
+    let e = refused(h.pool.sign_up(sign_up_request(&h, JANE)));
     assert_eq!(e.code(), ErrorCode::NotAuthorized);
     assert_eq!(e.message(), "SignUp is not permitted for this user pool");
     assert!(h.all_users().is_empty());
@@ -231,7 +235,9 @@ fn a_pool_that_verifies_nothing_sends_no_code() {
     let h = super::common::Harness::new(config);
     let response = h
         .pool
-        .sign_up(SignUpRequest::new("sam", PASSWORD).attribute("email", "sam@example.com"))
+        .sign_up(
+            SignUpRequest::new(h.client(), "sam", PASSWORD).attribute("email", "sam@example.com"),
+        )
         .unwrap();
     assert_eq!(response.code_delivery_details, None);
     assert!(h.outbox.messages().is_empty());

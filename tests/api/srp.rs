@@ -86,7 +86,7 @@ fn alice() -> (Harness, String, String) {
     let h = staff(false);
     let client = srp_client(&h);
     h.pool
-        .sign_up(staff_request("Alice", "alice@example.com"))
+        .sign_up(staff_request(&h, "Alice", "alice@example.com"))
         .unwrap();
     h.pool.admin_confirm_sign_up("Alice").unwrap();
     let username = h.user("alice").username;
@@ -386,10 +386,14 @@ fn an_email_alias_in_a_username_pool_gets_the_username_for_srp() {
     let h = alias_pool();
     let client = srp_client(&h);
     h.pool
-        .sign_up(SignUpRequest::new("carol", PASSWORD).attribute("email", BOB))
+        .sign_up(SignUpRequest::new(h.client(), "carol", PASSWORD).attribute("email", BOB))
         .unwrap();
     h.pool
-        .confirm_sign_up(ConfirmSignUpRequest::new("carol", h.code_for(BOB)))
+        .confirm_sign_up(ConfirmSignUpRequest::new(
+            h.client(),
+            "carol",
+            h.code_for(BOB),
+        ))
         .unwrap();
     let sub = h.user("carol").attribute("sub").unwrap().to_owned();
     let (srp, challenge) = start(&h, &client, BOB);
@@ -1322,7 +1326,7 @@ fn after_change_password_srp_takes_the_new_password_only() {
     h.pool
         .change_password(
             &tokens.access_token,
-            &Password::new(PASSWORD),
+            Some(&Password::new(PASSWORD)),
             &Password::new(NEW_PASSWORD),
         )
         .unwrap();
@@ -1545,20 +1549,22 @@ fn two_processes(secret_a: [u8; 32], secret_b: [u8; 32]) -> (Harness, Harness, S
     let store = Arc::new(MemoryStore::new());
     let clock = ManualClock::new(START);
     let outbox = Outbox::new();
-    let build = |secret: [u8; 32]| Harness {
-        pool: UserPool::builder(quickstart_config().build().unwrap())
-            .pool_id("us-east-1_ApiTests1")
-            .store(store.clone())
-            .clock(Arc::new(clock.clone()))
-            .message_sender(Arc::new(outbox.clone()))
-            .hashing(HashingParams::insecure_fast_for_tests())
-            .secret_key(secret)
-            .keys(shared_keys())
-            .build()
-            .unwrap(),
-        clock: clock.clone(),
-        outbox: outbox.clone(),
-        store: store.clone(),
+    let build = |secret: [u8; 32]| {
+        Harness::from_parts(
+            UserPool::builder(quickstart_config().build().unwrap())
+                .pool_id("us-east-1_ApiTests1")
+                .store(store.clone())
+                .clock(Arc::new(clock.clone()))
+                .message_sender(Arc::new(outbox.clone()))
+                .hashing(HashingParams::insecure_fast_for_tests())
+                .secret_key(secret)
+                .keys(shared_keys())
+                .build()
+                .unwrap(),
+            clock.clone(),
+            outbox.clone(),
+            store.clone(),
+        )
     };
     let (a, b) = (build(secret_a), build(secret_b));
     let client = add_client(&a, srp_config("spa"));
@@ -1636,7 +1642,7 @@ fn dana(password: &str) -> (Harness, String) {
     let client = srp_client(&h);
     h.pool
         .sign_up(
-            SignUpRequest::new("dana", password)
+            SignUpRequest::new(h.client(), "dana", password)
                 .attribute("given_name", "Dana")
                 .attribute("email", "dana@example.com"),
         )

@@ -35,10 +35,14 @@ fn jane() -> (Harness, String, String, userpool::AuthenticationResult) {
 fn alice() -> (Harness, String, String) {
     let h = staff(true);
     h.pool
-        .sign_up(staff_request("alice", "alice@example.com"))
+        .sign_up(staff_request(&h, "alice", "alice@example.com"))
         .unwrap();
     h.pool
-        .confirm_sign_up(ConfirmSignUpRequest::new("alice", h.code_for("alice")))
+        .confirm_sign_up(ConfirmSignUpRequest::new(
+            h.client(),
+            "alice",
+            h.code_for("alice"),
+        ))
         .unwrap();
     let client = password_client(&h);
     let access = sign_in(&h, &client, "alice", PASSWORD).access_token;
@@ -234,7 +238,9 @@ fn a_wrong_verification_code_is_a_mismatch() {
 fn unverified_bob() -> (Harness, String) {
     let h = Harness::new(PoolConfig::builder("plain").build().unwrap());
     h.pool
-        .sign_up(SignUpRequest::new("bob", PASSWORD).attribute("email", "bob@example.com"))
+        .sign_up(
+            SignUpRequest::new(h.client(), "bob", PASSWORD).attribute("email", "bob@example.com"),
+        )
         .unwrap();
     h.pool.admin_confirm_sign_up("bob").unwrap();
     let client = password_client(&h);
@@ -379,13 +385,13 @@ fn a_token_of_a_deleted_user_does_not_work_for_a_new_user_of_the_same_name() {
     let h = staff(true);
     let client = password_client(&h);
     h.pool
-        .sign_up(staff_request("alice", "alice@example.com"))
+        .sign_up(staff_request(&h, "alice", "alice@example.com"))
         .unwrap();
     h.pool.admin_confirm_sign_up("alice").unwrap();
     let old = sign_in(&h, &client, "alice", PASSWORD).access_token;
     h.pool.admin_delete_user("alice").unwrap();
     h.pool
-        .sign_up(staff_request("alice", "alice2@example.com"))
+        .sign_up(staff_request(&h, "alice", "alice2@example.com"))
         .unwrap();
     h.pool.admin_confirm_sign_up("alice").unwrap();
     let e = refused(h.pool.get_user(&old));
@@ -403,7 +409,7 @@ fn change_password_needs_the_previous_password() {
     let (h, _, _, tokens) = jane();
     let e = refused(h.pool.change_password(
         &tokens.access_token,
-        &Password::new("Wrong1234^"),
+        Some(&Password::new("Wrong1234^")),
         &Password::new(NEW_PASSWORD),
     ));
     assert_not_authorized(&e, "Incorrect username or password.");
@@ -414,7 +420,7 @@ fn change_password_checks_the_policy() {
     let (h, _, client, tokens) = jane();
     let e = refused(h.pool.change_password(
         &tokens.access_token,
-        &Password::new(PASSWORD),
+        Some(&Password::new(PASSWORD)),
         &Password::new("weak"),
     ));
     assert_eq!(e.code(), ErrorCode::InvalidPassword);
@@ -427,7 +433,7 @@ fn after_change_password_the_new_password_signs_in_and_the_old_does_not() {
     h.pool
         .change_password(
             &tokens.access_token,
-            &Password::new(PASSWORD),
+            Some(&Password::new(PASSWORD)),
             &Password::new(NEW_PASSWORD),
         )
         .unwrap();
@@ -716,8 +722,11 @@ fn every_access_token_operation_refuses_a_revoked_token() {
             .map(|_| ()),
         h.pool.verify_user_attribute(t, "email", &code),
         h.pool.delete_user_attributes(t, vec!["address".to_owned()]),
-        h.pool
-            .change_password(t, &Password::new(PASSWORD), &Password::new(NEW_PASSWORD)),
+        h.pool.change_password(
+            t,
+            Some(&Password::new(PASSWORD)),
+            &Password::new(NEW_PASSWORD),
+        ),
         h.pool.global_sign_out(t),
         h.pool.delete_user(t),
     ];

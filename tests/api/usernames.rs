@@ -10,9 +10,12 @@ use super::common::{Harness, PASSWORD, alias_pool, refused, staff, staff_request
 fn a_taken_username_is_refused_with_user_already_exists() {
     let h = staff(true);
     h.pool
-        .sign_up(staff_request("alice", "alice@example.com"))
+        .sign_up(staff_request(&h, "alice", "alice@example.com"))
         .unwrap();
-    let e = refused(h.pool.sign_up(staff_request("alice", "other@example.com")));
+    let e = refused(
+        h.pool
+            .sign_up(staff_request(&h, "alice", "other@example.com")),
+    );
     assert_eq!(
         (e.code(), e.message()),
         (ErrorCode::UsernameExists, "User already exists")
@@ -28,9 +31,12 @@ fn a_taken_username_is_refused_with_user_already_exists() {
 fn a_case_insensitive_pool_treats_alice_and_lowercase_alice_as_one_user() {
     let h = staff(false);
     h.pool
-        .sign_up(staff_request("Alice", "alice@example.com"))
+        .sign_up(staff_request(&h, "Alice", "alice@example.com"))
         .unwrap();
-    let e = refused(h.pool.sign_up(staff_request("alice", "other@example.com")));
+    let e = refused(
+        h.pool
+            .sign_up(staff_request(&h, "alice", "other@example.com")),
+    );
     assert_eq!(
         (e.code(), e.message()),
         (ErrorCode::UsernameExists, "User already exists")
@@ -45,9 +51,12 @@ fn a_case_insensitive_pool_treats_alice_and_lowercase_alice_as_one_user() {
 fn an_exact_duplicate_username_is_refused_in_a_case_insensitive_pool() {
     let h = staff(false);
     h.pool
-        .sign_up(staff_request("alice", "alice@example.com"))
+        .sign_up(staff_request(&h, "alice", "alice@example.com"))
         .unwrap();
-    let e = refused(h.pool.sign_up(staff_request("alice", "other@example.com")));
+    let e = refused(
+        h.pool
+            .sign_up(staff_request(&h, "alice", "other@example.com")),
+    );
     assert_eq!(
         (e.code(), e.message()),
         (ErrorCode::UsernameExists, "User already exists")
@@ -58,10 +67,10 @@ fn an_exact_duplicate_username_is_refused_in_a_case_insensitive_pool() {
 fn a_case_sensitive_pool_keeps_alice_and_lowercase_alice_apart() {
     let h = staff(true);
     h.pool
-        .sign_up(staff_request("Alice", "alice@example.com"))
+        .sign_up(staff_request(&h, "Alice", "alice@example.com"))
         .unwrap();
     h.pool
-        .sign_up(staff_request("alice", "other@example.com"))
+        .sign_up(staff_request(&h, "alice", "other@example.com"))
         .unwrap();
     assert_eq!(
         h.user("Alice").attribute("email"),
@@ -83,9 +92,12 @@ fn a_case_sensitive_pool_keeps_alice_and_lowercase_alice_apart() {
 #[test]
 fn an_alias_pool_refuses_an_email_shaped_username() {
     let h = alias_pool();
-    let e = refused(h.pool.sign_up(
-        SignUpRequest::new("bob@example.com", PASSWORD).attribute("email", "bob@example.com"),
-    ));
+    let e = refused(
+        h.pool.sign_up(
+            SignUpRequest::new(h.client(), "bob@example.com", PASSWORD)
+                .attribute("email", "bob@example.com"),
+        ),
+    );
     assert_eq!(
         (e.code(), e.message()),
         (
@@ -103,7 +115,7 @@ fn bob_and_carol_share_an_email() -> Harness {
     let h = alias_pool();
     for name in ["bob", "carol"] {
         h.pool
-            .sign_up(SignUpRequest::new(name, PASSWORD).attribute("email", SHARED))
+            .sign_up(SignUpRequest::new(h.client(), name, PASSWORD).attribute("email", SHARED))
             .unwrap_or_else(|e| panic!("sign_up({name}): {e}"));
     }
     h
@@ -130,7 +142,11 @@ fn two_users_may_sign_up_with_the_same_email_in_an_alias_pool() {
 fn the_first_user_to_confirm_an_email_alias_owns_it() {
     let h = bob_and_carol_share_an_email();
     h.pool
-        .confirm_sign_up(ConfirmSignUpRequest::new("bob", h.code_for("bob")))
+        .confirm_sign_up(ConfirmSignUpRequest::new(
+            h.client(),
+            "bob",
+            h.code_for("bob"),
+        ))
         .unwrap();
     let owner = h.user(SHARED);
     assert_eq!(owner.username, "bob");
@@ -141,12 +157,17 @@ fn the_first_user_to_confirm_an_email_alias_owns_it() {
 fn the_second_confirmation_of_a_verified_alias_is_refused_and_leaves_the_user_unconfirmed() {
     let h = bob_and_carol_share_an_email();
     h.pool
-        .confirm_sign_up(ConfirmSignUpRequest::new("bob", h.code_for("bob")))
+        .confirm_sign_up(ConfirmSignUpRequest::new(
+            h.client(),
+            "bob",
+            h.code_for("bob"),
+        ))
         .unwrap();
-    let e = refused(
-        h.pool
-            .confirm_sign_up(ConfirmSignUpRequest::new("carol", h.code_for("carol"))),
-    );
+    let e = refused(h.pool.confirm_sign_up(ConfirmSignUpRequest::new(
+        h.client(),
+        "carol",
+        h.code_for("carol"),
+    )));
     assert_eq!(
         (e.code(), e.message()),
         (
@@ -164,14 +185,19 @@ fn the_second_confirmation_of_a_verified_alias_is_refused_and_leaves_the_user_un
 fn a_code_refused_for_alias_collision_still_works_once_the_alias_is_free() {
     let h = bob_and_carol_share_an_email();
     h.pool
-        .confirm_sign_up(ConfirmSignUpRequest::new("bob", h.code_for("bob")))
+        .confirm_sign_up(ConfirmSignUpRequest::new(
+            h.client(),
+            "bob",
+            h.code_for("bob"),
+        ))
         .unwrap();
     let carol_code = h.code_for("carol");
     assert_eq!(
-        refused(
-            h.pool
-                .confirm_sign_up(ConfirmSignUpRequest::new("carol", carol_code.clone()))
-        )
+        refused(h.pool.confirm_sign_up(ConfirmSignUpRequest::new(
+            h.client(),
+            "carol",
+            carol_code.clone()
+        )))
         .code(),
         ErrorCode::AliasExists
     );
@@ -187,7 +213,7 @@ fn a_code_refused_for_alias_collision_still_works_once_the_alias_is_free() {
     );
 
     h.pool
-        .confirm_sign_up(ConfirmSignUpRequest::new("carol", carol_code))
+        .confirm_sign_up(ConfirmSignUpRequest::new(h.client(), "carol", carol_code))
         .unwrap();
     let carol = h.user(SHARED);
     assert_eq!(carol.username, "carol");
@@ -199,13 +225,18 @@ fn a_code_refused_for_alias_collision_still_works_once_the_alias_is_free() {
 fn the_alias_goes_to_the_first_to_confirm_not_the_first_to_sign_up() {
     let h = bob_and_carol_share_an_email();
     h.pool
-        .confirm_sign_up(ConfirmSignUpRequest::new("carol", h.code_for("carol")))
+        .confirm_sign_up(ConfirmSignUpRequest::new(
+            h.client(),
+            "carol",
+            h.code_for("carol"),
+        ))
         .unwrap();
     assert_eq!(h.user(SHARED).username, "carol");
-    let e = refused(
-        h.pool
-            .confirm_sign_up(ConfirmSignUpRequest::new("bob", h.code_for("bob"))),
-    );
+    let e = refused(h.pool.confirm_sign_up(ConfirmSignUpRequest::new(
+        h.client(),
+        "bob",
+        h.code_for("bob"),
+    )));
     assert_eq!(e.code(), ErrorCode::AliasExists);
     assert_eq!(h.user("bob").status, UserStatus::Unconfirmed);
 }
@@ -214,11 +245,19 @@ fn the_alias_goes_to_the_first_to_confirm_not_the_first_to_sign_up() {
 fn deleting_the_alias_owner_frees_the_alias_for_the_next_confirmation() {
     let h = bob_and_carol_share_an_email();
     h.pool
-        .confirm_sign_up(ConfirmSignUpRequest::new("bob", h.code_for("bob")))
+        .confirm_sign_up(ConfirmSignUpRequest::new(
+            h.client(),
+            "bob",
+            h.code_for("bob"),
+        ))
         .unwrap();
     h.pool.admin_delete_user("bob").unwrap();
     h.pool
-        .confirm_sign_up(ConfirmSignUpRequest::new("carol", h.code_for("carol")))
+        .confirm_sign_up(ConfirmSignUpRequest::new(
+            h.client(),
+            "carol",
+            h.code_for("carol"),
+        ))
         .unwrap();
     assert_eq!(h.user(SHARED).username, "carol");
 }
@@ -227,7 +266,11 @@ fn deleting_the_alias_owner_frees_the_alias_for_the_next_confirmation() {
 fn an_admin_cannot_verify_an_alias_another_user_holds() {
     let h = bob_and_carol_share_an_email();
     h.pool
-        .confirm_sign_up(ConfirmSignUpRequest::new("bob", h.code_for("bob")))
+        .confirm_sign_up(ConfirmSignUpRequest::new(
+            h.client(),
+            "bob",
+            h.code_for("bob"),
+        ))
         .unwrap();
     let e = refused(
         h.pool
@@ -252,12 +295,12 @@ fn a_case_insensitive_email_pool_treats_emails_differing_in_case_as_one() {
             .build()
             .unwrap(),
     );
-    let mut first = super::common::sign_up_request("Jane.Doe@Example.com");
-    first.password = PASSWORD.into();
+    let mut first = super::common::sign_up_request(&h, "Jane.Doe@Example.com");
+    first.password = Some(PASSWORD.into());
     let sub = h.pool.sign_up(first).unwrap().user_sub;
     let e = refused(
         h.pool
-            .sign_up(super::common::sign_up_request("jane.doe@example.com")),
+            .sign_up(super::common::sign_up_request(&h, "jane.doe@example.com")),
     );
     assert_eq!(
         (e.code(), e.message()),
@@ -274,7 +317,10 @@ fn a_case_insensitive_email_pool_treats_emails_differing_in_case_as_one() {
 #[test]
 fn a_username_with_whitespace_is_refused() {
     let h = staff(true);
-    let e = refused(h.pool.sign_up(staff_request("al ice", "alice@example.com")));
+    let e = refused(
+        h.pool
+            .sign_up(staff_request(&h, "al ice", "alice@example.com")),
+    );
     assert_eq!(e.code(), ErrorCode::InvalidParameter);
     assert!(h.all_users().is_empty());
 }

@@ -1,79 +1,44 @@
 //! Sign-up, profiles, admin user operations, `ListUsers` and passwords.
 
-use crate::ErrorCode;
 use serde_json::{Value, json};
 
 use super::{attributes_json, delivery_json, empty, limit, not_in_enum, user_type};
-use crate::client::check_secret_hash;
 use crate::error::{Constraint, Error, Shown};
 use crate::json::{Members, Read, truncate};
 use crate::message::DeliveryMedium;
-use crate::pool::{
-    AdminCreateUserRequest, AdminSetUserPasswordRequest, ConfirmForgotPasswordRequest,
-    ConfirmSignUpRequest, ForgotPasswordRequest, ListUsersRequest, MessageAction, SignUpRequest,
-    UserPool,
-};
 use crate::registry::Registry;
 use crate::secret::{Code, Password};
 use crate::wire::timestamp;
+use crate::{
+    AdminCreateUserRequest, AdminSetUserPasswordRequest, ConfirmForgotPasswordRequest,
+    ConfirmSignUpRequest, ForgotPasswordRequest, ListUsersRequest, MessageAction,
+    ResendConfirmationCodeRequest, SignUpRequest, UserPool,
+};
 
-/// The pool of a public operation's `ClientId`, with the `SecretHash` checked
-/// for `username` (the pool's sign-up methods take no client).
-fn pool_checking_secret_hash(
-    registry: &Registry,
-    client_id: &str,
-    username: &str,
-    secret_hash: Option<&str>,
-) -> Read<UserPool> {
-    let pool = registry.pool_of_client(client_id)?;
-    let client = pool.describe_user_pool_client(client_id)?;
-    check_secret_hash(&client, username, secret_hash)?;
-    Ok(pool)
-}
-
-/// Whether the client hides which users exist (`PreventUserExistenceErrors=ENABLED`).
-fn prevents(pool: &UserPool, client_id: &str) -> bool {
-    pool.describe_user_pool_client(client_id)
-        .is_ok_and(|c| c.config().prevents_user_existence_errors())
-}
-
-/// `ForceAliasCreation`: `false` (or absent) is what the engine does. `true`
-/// only matters in pools with alias attributes, where moving an alias
-/// between users is not simulated; elsewhere there is no alias to move and
-/// Cognito ignores it (amazon-cognito-identity-js always sends it).
+/// `ForceAliasCreation`, `false` when absent.
 fn force_alias_creation(input: &Members<'_>) -> Read<bool> {
     Ok(input.opt_bool("ForceAliasCreation")? == Some(true))
 }
 
-fn refuse_alias_move(pool: &crate::UserPool, force: bool) -> Read<()> {
-    if force && !pool.config().alias_attributes().is_empty() {
-        return Err(Error::invalid_parameter(
-            "ForceAliasCreation=true is not supported by this engine in pools with alias attributes.",
-        ).into());
-    }
-    Ok(())
-}
-
 // ----- sign-up family -----
 
-/// `SignUp`.
+/// `SignUp`. `ValidationData` is not read: it only feeds the PreSignUp
+/// trigger.
 pub(super) fn sign_up(registry: &Registry, input: &Members<'_>) -> Read<Value> {
     let client_id = input.str("ClientId")?;
     let secret_hash = input.opt_str("SecretHash")?;
     let username = input.str("Username")?;
     let password = input.opt_str("Password")?;
     let attributes = input.opt_attributes("UserAttributes")?.unwrap_or_default();
-    // `ValidationData` is not read: it only feeds the PreSignUp trigger.
     input.finish()?;
-    let password = password.ok_or_else(|| {
-        Error::invalid_parameter(
-            "Password is required: passwordless sign-up is not supported by this engine.",
-        )
-    })?;
-    let pool = pool_checking_secret_hash(registry, client_id, username, secret_hash)?;
-    let mut request = SignUpRequest::new(username, password).client(client_id);
-    request.user_attributes = attributes;
-    let response = pool.sign_up(request)?;
+    let request = SignUpRequest {
+        client_id: client_id.to_owned(),
+        username: username.to_owned(),
+        password: password.map(Password::new),
+        user_attributes: attributes,
+        secret_hash: secret_hash.map(str::to_owned),
+    };
+    let response = registry.pool_of_client(client_id)?.sign_up(request)?;
     let mut out = json!({
         "UserConfirmed": response.user_confirmed,
         "UserSub": response.user_sub,
@@ -84,26 +49,26 @@ pub(super) fn sign_up(registry: &Registry, input: &Members<'_>) -> Read<Value> {
     Ok(out)
 }
 
-/// `ConfirmSignUp`.
+/// `ConfirmSignUp`. `Session` is not read: it only serves `USER_AUTH` auto
+/// sign-in.
 pub(super) fn confirm_sign_up(registry: &Registry, input: &Members<'_>) -> Read<Value> {
     let client_id = input.str("ClientId")?;
     let secret_hash = input.opt_str("SecretHash")?;
     let username = input.str("Username")?;
     let code = input.str("ConfirmationCode")?;
     let force = force_alias_creation(input)?;
-    // `Session` is not read: it only serves USER_AUTH auto sign-in.
     input.finish()?;
-    let pool = pool_checking_secret_hash(registry, client_id, username, secret_hash)?;
-    refuse_alias_move(&pool, force)?;
-    match pool.confirm_sign_up(ConfirmSignUpRequest::new(username, code)) {
-        Ok(()) => Ok(empty()),
-        // cognito-protocol.md §5.3: under ENABLED an unknown user looks like
-        // a wrong code.
-        Err(e) if e.code() == ErrorCode::UserNotFound && prevents(&pool, client_id) => {
-            Err(Error::code_mismatch().into())
-        }
-        Err(e) => Err(e.into()),
-    }
+    let request = ConfirmSignUpRequest {
+        client_id: client_id.to_owned(),
+        username: username.to_owned(),
+        confirmation_code: Code::new(code),
+        force_alias_creation: force,
+        secret_hash: secret_hash.map(str::to_owned),
+    };
+    registry
+        .pool_of_client(client_id)?
+        .confirm_sign_up(request)?;
+    Ok(empty())
 }
 
 /// `ResendConfirmationCode`.
@@ -112,16 +77,14 @@ pub(super) fn resend_confirmation_code(registry: &Registry, input: &Members<'_>)
     let secret_hash = input.opt_str("SecretHash")?;
     let username = input.str("Username")?;
     input.finish()?;
-    let pool = pool_checking_secret_hash(registry, client_id, username, secret_hash)?;
-    let details = match pool.resend_confirmation_code(username) {
-        Ok(d) => d,
-        // cognito-protocol.md §5.3: under ENABLED an unknown user gets a
-        // normal-looking answer.
-        Err(e) if e.code() == ErrorCode::UserNotFound && prevents(&pool, client_id) => {
-            pool.simulated_delivery(username)
-        }
-        Err(e) => return Err(e.into()),
+    let request = ResendConfirmationCodeRequest {
+        client_id: client_id.to_owned(),
+        username: username.to_owned(),
+        secret_hash: secret_hash.map(str::to_owned),
     };
+    let details = registry
+        .pool_of_client(client_id)?
+        .resend_confirmation_code(request)?;
     Ok(json!({ "CodeDeliveryDetails": delivery_json(&details) }))
 }
 
@@ -191,14 +154,12 @@ pub(super) fn admin_create_user(registry: &Registry, input: &Members<'_>) -> Rea
     };
     // `ValidationData` is not read: it only feeds the PreSignUp trigger.
     input.finish()?;
-    let pool = registry.pool(pool_id)?;
-    refuse_alias_move(&pool, force)?;
-    let mut request = AdminCreateUserRequest::new(username);
+    let mut request = AdminCreateUserRequest::new(username).force_alias_creation(force);
     request.user_attributes = attributes;
     request.temporary_password = temporary_password.map(Password::new);
     request.message_action = action;
     request.desired_delivery_mediums = mediums;
-    let user = pool.admin_create_user(request)?;
+    let user = registry.pool(pool_id)?.admin_create_user(request)?;
     Ok(json!({ "User": user_type(&user) }))
 }
 
@@ -414,21 +375,16 @@ pub(super) fn confirm_forgot_password(registry: &Registry, input: &Members<'_>) 
     Ok(empty())
 }
 
-/// `ChangePassword`. `PreviousPassword` is optional in the model only for
-/// passwordless users, which the engine does not have.
+/// `ChangePassword`. `PreviousPassword` is optional in the model, for
+/// passwordless users; the pool decides whether it may be left out.
 pub(super) fn change_password(registry: &Registry, input: &Members<'_>) -> Read<Value> {
     let previous = input.opt_str("PreviousPassword")?;
     let proposed = input.str("ProposedPassword")?;
     let token = input.str("AccessToken")?;
     input.finish()?;
-    let previous = previous.ok_or_else(|| {
-        Error::invalid_parameter(
-            "PreviousPassword is required: passwordless users are not supported by this engine.",
-        )
-    })?;
     registry.pool_of_access_token(token)?.change_password(
         token,
-        &Password::new(previous),
+        previous.map(Password::new).as_ref(),
         &Password::new(proposed),
     )?;
     Ok(empty())

@@ -5,11 +5,11 @@ use serde_json::{Value, json};
 use super::{auth_response_json, authentication_result_json, empty, not_in_enum};
 use crate::client::AuthFlow;
 use crate::json::{Members, Read};
-use crate::pool::{
+use crate::registry::Registry;
+use crate::{
     ChallengeName, GetTokensFromRefreshTokenRequest, InitiateAuthRequest, Parameters,
     RespondToAuthChallengeRequest, RevokeTokenRequest,
 };
-use crate::registry::Registry;
 
 /// The model's `AuthFlowType`, in its order, and the flow each value runs.
 /// `REFRESH_TOKEN` and `ADMIN_NO_SRP_AUTH` are the legacy synonyms.
@@ -94,7 +94,6 @@ pub(super) fn admin_initiate_auth(registry: &Registry, input: &Members<'_>) -> R
     let params = parameters(input, "AuthParameters")?;
     input.finish()?;
     let pool = registry.pool(pool_id)?;
-    pool.describe_user_pool_client(client_id)?;
     let mut request = InitiateAuthRequest::new(flow, client_id);
     request.auth_parameters = params;
     Ok(auth_response_json(&pool.admin_initiate_auth(request)?))
@@ -129,7 +128,6 @@ pub(super) fn admin_respond_to_auth_challenge(
     let request = challenge_request(input)?;
     input.finish()?;
     let pool = registry.pool(pool_id)?;
-    pool.describe_user_pool_client(&request.client_id)?;
     Ok(auth_response_json(
         &pool.admin_respond_to_auth_challenge(request)?,
     ))

@@ -3,8 +3,8 @@
 use serde_json::{Value, json};
 
 use super::{below_minimum, empty, group_type, limit, user_type};
+use crate::GroupRequest;
 use crate::json::{Members, Read, wrong_type};
-use crate::pool::GroupRequest;
 use crate::registry::Registry;
 
 /// `Precedence`: an integer from 0 (the model's `PrecedenceType`).

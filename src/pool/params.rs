@@ -1,0 +1,169 @@
+//! `AuthParameters` and `ChallengeResponses` read once, into one typed value
+//! per flow or challenge, in one place: the string maps Cognito's API takes
+//! are never consulted key by key elsewhere, and a missing parameter is
+//! refused with Cognito's `Missing required parameter <KEY>` before any
+//! work.
+
+use super::auth::Parameters;
+use crate::error::{Error, Result};
+use crate::schema::Attribute;
+use crate::secret::Password;
+
+fn required<'a>(p: &'a Parameters, key: &str) -> Result<&'a str> {
+    p.get(key)
+        .ok_or_else(|| Error::invalid_parameter(format!("Missing required parameter {key}")))
+}
+
+/// `USER_PASSWORD_AUTH` and `ADMIN_USER_PASSWORD_AUTH`.
+pub(super) struct PasswordAuth<'a> {
+    pub(super) username: &'a str,
+    pub(super) password: Password,
+    pub(super) secret_hash: Option<&'a str>,
+}
+
+impl<'a> PasswordAuth<'a> {
+    pub(super) fn read(p: &'a Parameters) -> Result<Self> {
+        Ok(Self {
+            username: required(p, "USERNAME")?,
+            password: Password::new(required(p, "PASSWORD")?),
+            secret_hash: p.get("SECRET_HASH"),
+        })
+    }
+}
+
+/// `USER_SRP_AUTH`.
+pub(super) struct SrpAuth<'a> {
+    pub(super) username: &'a str,
+    pub(super) srp_a: &'a str,
+    pub(super) secret_hash: Option<&'a str>,
+}
+
+impl<'a> SrpAuth<'a> {
+    pub(super) fn read(p: &'a Parameters) -> Result<Self> {
+        Ok(Self {
+            username: required(p, "USERNAME")?,
+            srp_a: required(p, "SRP_A")?,
+            secret_hash: p.get("SECRET_HASH"),
+        })
+    }
+}
+
+/// `REFRESH_TOKEN_AUTH`. The secret hash is computed over the username the
+/// token belongs to, which only the token's record knows.
+pub(super) struct RefreshAuth<'a> {
+    pub(super) refresh_token: &'a str,
+    pub(super) secret_hash: Option<&'a str>,
+}
+
+impl<'a> RefreshAuth<'a> {
+    pub(super) fn read(p: &'a Parameters) -> Result<Self> {
+        Ok(Self {
+            refresh_token: required(p, "REFRESH_TOKEN")?,
+            secret_hash: p.get("SECRET_HASH"),
+        })
+    }
+}
+
+/// The answer to `NEW_PASSWORD_REQUIRED`.
+pub(super) struct NewPasswordAnswer<'a> {
+    pub(super) username: &'a str,
+    pub(super) new_password: Password,
+    pub(super) secret_hash: Option<&'a str>,
+    /// `userAttributes.<name>` entries: attributes the user supplies.
+    pub(super) attributes: Vec<Attribute>,
+}
+
+impl<'a> NewPasswordAnswer<'a> {
+    pub(super) fn read(p: &'a Parameters) -> Result<Self> {
+        Ok(Self {
+            username: required(p, "USERNAME")?,
+            new_password: Password::new(required(p, "NEW_PASSWORD")?),
+            secret_hash: p.get("SECRET_HASH"),
+            attributes: p
+                .0
+                .iter()
+                .filter_map(|(k, v)| {
+                    k.strip_prefix("userAttributes.")
+                        .map(|n| Attribute::new(n, v.clone()))
+                })
+                .collect(),
+        })
+    }
+}
+
+/// The answer to `PASSWORD_VERIFIER`.
+pub(super) struct PasswordVerifierAnswer<'a> {
+    pub(super) secret_block: &'a str,
+    pub(super) signature: &'a str,
+    pub(super) timestamp: &'a str,
+    pub(super) username: &'a str,
+    pub(super) secret_hash: Option<&'a str>,
+}
+
+impl<'a> PasswordVerifierAnswer<'a> {
+    pub(super) fn read(p: &'a Parameters) -> Result<Self> {
+        Ok(Self {
+            secret_block: required(p, "PASSWORD_CLAIM_SECRET_BLOCK")?,
+            signature: required(p, "PASSWORD_CLAIM_SIGNATURE")?,
+            timestamp: required(p, "TIMESTAMP")?,
+            username: required(p, "USERNAME")?,
+            secret_hash: p.get("SECRET_HASH"),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::panic)]
+    use super::*;
+    use crate::error::ErrorCode;
+
+    fn message<T>(r: Result<T>) -> String {
+        match r {
+            Ok(_) => panic!("a missing parameter must be refused"),
+            Err(e) => {
+                assert_eq!(e.code(), ErrorCode::InvalidParameter);
+                e.message().to_owned()
+            }
+        }
+    }
+
+    #[test]
+    fn the_first_missing_parameter_is_named() {
+        let p = Parameters::new().with("PASSWORD", "x");
+        assert_eq!(
+            message(PasswordAuth::read(&p)),
+            "Missing required parameter USERNAME"
+        );
+        let p = Parameters::new().with("USERNAME", "u");
+        assert_eq!(
+            message(SrpAuth::read(&p)),
+            "Missing required parameter SRP_A"
+        );
+        assert_eq!(
+            message(RefreshAuth::read(&Parameters::new())),
+            "Missing required parameter REFRESH_TOKEN"
+        );
+        let p = Parameters::new()
+            .with("PASSWORD_CLAIM_SECRET_BLOCK", "b")
+            .with("PASSWORD_CLAIM_SIGNATURE", "s")
+            .with("USERNAME", "u");
+        assert_eq!(
+            message(PasswordVerifierAnswer::read(&p)),
+            "Missing required parameter TIMESTAMP"
+        );
+    }
+
+    #[test]
+    fn new_password_answers_carry_their_attributes() {
+        let p = Parameters::new()
+            .with("USERNAME", "u")
+            .with("NEW_PASSWORD", "n")
+            .with("userAttributes.name", "Jane")
+            .with("SECRET_HASH", "h");
+        let a = NewPasswordAnswer::read(&p).unwrap();
+        assert_eq!(a.username, "u");
+        assert_eq!(a.secret_hash, Some("h"));
+        assert_eq!(a.attributes, vec![Attribute::new("name", "Jane")]);
+    }
+}
