@@ -68,7 +68,7 @@ use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::clock::Timestamp;
-use crate::error::{Constraint, Error, Result, Shown};
+use crate::error::{Constraint, Error, Result, Shown, Violation};
 use crate::random;
 use crate::schema::standard_attribute;
 
@@ -1168,11 +1168,13 @@ impl AppClientConfigBuilder {
         if !(1..=AppClientConfig::MAX_NAME_CHARS).contains(&name_chars)
             || !self.name.chars().all(name_char_ok)
         {
-            problems.push(format!(
-                "Value '{}' at 'clientName' failed to satisfy constraint: Member must satisfy \
-                 regular expression pattern: [\\w\\s+=,.@-]+ and have length between 1 and {}",
-                self.name,
-                AppClientConfig::MAX_NAME_CHARS
+            problems.push(Violation::new(
+                "clientName",
+                Shown::Value(self.name.clone()),
+                Constraint::Pattern {
+                    pattern: "[\\w\\s+=,.@-]+",
+                    length: Some((1, AppClientConfig::MAX_NAME_CHARS as u64)),
+                },
             ));
         }
 
@@ -1183,17 +1185,22 @@ impl AppClientConfigBuilder {
         }
 
         let minutes = self.auth_session_validity_minutes;
-        if minutes < AppClientConfig::MIN_AUTH_SESSION_VALIDITY_MINUTES {
-            problems.push(format!(
-                "Value '{minutes}' at 'authSessionValidity' failed to satisfy constraint: \
-                 Member must have value greater than or equal to {}",
-                AppClientConfig::MIN_AUTH_SESSION_VALIDITY_MINUTES
-            ));
+        let out_of_range = if minutes < AppClientConfig::MIN_AUTH_SESSION_VALIDITY_MINUTES {
+            Some(Constraint::MinValue(i64::from(
+                AppClientConfig::MIN_AUTH_SESSION_VALIDITY_MINUTES,
+            )))
         } else if minutes > AppClientConfig::MAX_AUTH_SESSION_VALIDITY_MINUTES {
-            problems.push(format!(
-                "Value '{minutes}' at 'authSessionValidity' failed to satisfy constraint: \
-                 Member must have value less than or equal to {}",
-                AppClientConfig::MAX_AUTH_SESSION_VALIDITY_MINUTES
+            Some(Constraint::MaxValue(i64::from(
+                AppClientConfig::MAX_AUTH_SESSION_VALIDITY_MINUTES,
+            )))
+        } else {
+            None
+        };
+        if let Some(constraint) = out_of_range {
+            problems.push(Violation::new(
+                "authSessionValidity",
+                Shown::Value(minutes.to_string()),
+                constraint,
             ));
         }
 
@@ -1204,18 +1211,20 @@ impl AppClientConfigBuilder {
             for (i, name) in list.iter().flatten().enumerate() {
                 let n = name.chars().count();
                 if !(1..=AppClientConfig::MAX_ATTRIBUTE_NAME_CHARS).contains(&n) {
-                    problems.push(format!(
-                        "Value at '{member}.{}.member' failed to satisfy constraint: Member must \
-                         have length between 1 and {}",
-                        i + 1,
-                        AppClientConfig::MAX_ATTRIBUTE_NAME_CHARS
+                    problems.push(Violation::new(
+                        format!("{member}.{}.member", i + 1),
+                        Shown::Hidden,
+                        Constraint::LengthBetween(
+                            1,
+                            AppClientConfig::MAX_ATTRIBUTE_NAME_CHARS as u64,
+                        ),
                     ));
                 }
             }
         }
 
         if !problems.is_empty() {
-            return Err(Error::invalid_parameter(validation_message(&problems)));
+            return Err(Error::validation(problems));
         }
 
         if self.generate_secret && self.client_secret.is_some() {
@@ -1250,27 +1259,25 @@ impl AppClientConfigBuilder {
 /// The model-validation problem with a client secret, if any: 24–64
 /// characters of `[\w+]` (ASCII word characters and `+`). The value is left
 /// out of the message, as Cognito does for secrets.
-fn secret_format_problem(secret: &str, member: &str) -> Option<String> {
+fn secret_format_problem(secret: &str, member: &str) -> Option<Violation> {
     let ok_len = (AppClientConfig::MIN_SECRET_CHARS..=AppClientConfig::MAX_SECRET_CHARS)
         .contains(&secret.len());
     let ok_chars = secret
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'+');
     (!(ok_len && ok_chars)).then(|| {
-        format!(
-            "Value at '{member}' failed to satisfy constraint: Member must satisfy regular \
-             expression pattern: [\\w+]+ and have length between {} and {}",
-            AppClientConfig::MIN_SECRET_CHARS,
-            AppClientConfig::MAX_SECRET_CHARS
+        Violation::new(
+            member,
+            Shown::Hidden,
+            Constraint::Pattern {
+                pattern: "[\\w+]+",
+                length: Some((
+                    AppClientConfig::MIN_SECRET_CHARS as u64,
+                    AppClientConfig::MAX_SECRET_CHARS as u64,
+                )),
+            },
         )
     })
-}
-
-/// Cognito's model-validation message: a count, then each problem, joined by `; `.
-fn validation_message(problems: &[String]) -> String {
-    let n = problems.len();
-    let plural = if n == 1 { "error" } else { "errors" };
-    format!("{n} validation {plural} detected: {}", problems.join("; "))
 }
 
 // ---------------------------------------------------------------------------

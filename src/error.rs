@@ -185,6 +185,8 @@ pub enum Constraint {
     MaxLength(u64),
     /// `Member must have length greater than or equal to N`.
     MinLength(u64),
+    /// `Member must have length between MIN and MAX`.
+    LengthBetween(u64, u64),
     /// `Member must have value less than or equal to N`.
     MaxValue(i64),
     /// `Member must have value greater than or equal to N`.
@@ -215,6 +217,9 @@ impl fmt::Display for Constraint {
             Self::MaxLength(n) => write!(f, "Member must have length less than or equal to {n}"),
             Self::MinLength(n) => {
                 write!(f, "Member must have length greater than or equal to {n}")
+            }
+            Self::LengthBetween(min, max) => {
+                write!(f, "Member must have length between {min} and {max}")
             }
             Self::MaxValue(n) => write!(f, "Member must have value less than or equal to {n}"),
             Self::MinValue(n) => write!(f, "Member must have value greater than or equal to {n}"),

@@ -13,7 +13,7 @@
 use serde_json::{Map, Value, json};
 
 use super::Handler;
-use crate::error::Error;
+use crate::error::{Constraint, Error, Shown};
 use crate::json::{Members, Read, camel, truncate};
 use crate::schema::Attribute;
 use crate::{AuthResponse, AuthenticationResult, CodeDeliveryDetails, Group, User};
@@ -102,21 +102,21 @@ fn empty() -> Value {
 
 /// An `InvalidParameterException` for `value` outside the model's enum of
 /// `member`, in the model-validation wording.
-fn not_in_enum(member: &str, value: &str, allowed: &[&str]) -> Error {
-    Error::invalid_parameter(format!(
-        "1 validation error detected: Value '{}' at '{}' failed to satisfy constraint: Member must satisfy enum value set: [{}]",
-        truncate(value, 128),
+fn not_in_enum(member: &str, value: &str, allowed: &[&'static str]) -> Error {
+    Error::violation(
         camel(member),
-        allowed.join(", ")
-    ))
+        Shown::Value(truncate(value, 128)),
+        Constraint::OneOf(allowed.to_vec()),
+    )
 }
 
 /// An `InvalidParameterException` for a number below the model's minimum.
 fn below_minimum(member: &str, value: i64, min: i64) -> Error {
-    Error::invalid_parameter(format!(
-        "1 validation error detected: Value '{value}' at '{}' failed to satisfy constraint: Member must have value greater than or equal to {min}",
-        camel(member)
-    ))
+    Error::violation(
+        camel(member),
+        Shown::Value(value.to_string()),
+        Constraint::MinValue(min),
+    )
 }
 
 /// An optional page size (`Limit`, 0–60; 0 means the default page).
@@ -124,9 +124,12 @@ fn limit(input: &Members<'_>) -> Read<Option<u32>> {
     match input.opt_i64("Limit")? {
         None => Ok(None),
         Some(n) if n < 0 => Err(below_minimum("Limit", n, 0).into()),
-        Some(n) if n > MAX_LIMIT => Err(Error::invalid_parameter(format!(
-            "1 validation error detected: Value '{n}' at 'limit' failed to satisfy constraint: Member must have value less than or equal to {MAX_LIMIT}"
-        )).into()),
+        Some(n) if n > MAX_LIMIT => Err(Error::violation(
+            "limit",
+            Shown::Value(n.to_string()),
+            Constraint::MaxValue(MAX_LIMIT),
+        )
+        .into()),
         Some(n) => Ok(u32::try_from(n).ok()),
     }
 }
