@@ -188,12 +188,31 @@ impl UserPool {
     /// if the configuration asks for one), stored at once.
     ///
     /// # Errors
-    /// `LimitExceededException` past 1000 clients; `InternalErrorException`
-    /// if the system RNG or the store fails.
+    /// `InvalidParameterException` for a read or write attribute the pool's
+    /// schema does not have; `LimitExceededException` past 1000 clients;
+    /// `InternalErrorException` if the system RNG or the store fails.
     pub fn create_user_pool_client(&self, config: AppClientConfig) -> Result<AppClient> {
+        self.check_attribute_lists(&config, "creating")?;
         let client = AppClient::new(config, self.now())?;
         self.insert_client(&client)?;
         Ok(client)
+    }
+
+    /// Cognito checks a client's `ReadAttributes` and `WriteAttributes`
+    /// against the pool's schema; `doing` names the operation in its message.
+    fn check_attribute_lists(&self, config: &AppClientConfig, doing: &str) -> Result<()> {
+        let pool = self.config();
+        for (kind, list) in [
+            ("read", config.read_attributes()),
+            ("write", config.write_attributes()),
+        ] {
+            if list.is_some_and(|names| names.iter().any(|n| !pool.schema().is_known(n))) {
+                return Err(Error::invalid_parameter(format!(
+                    "Invalid {kind} attributes specified while {doing} a client"
+                )));
+            }
+        }
+        Ok(())
     }
 
     /// Adds a client with a known id (restoring one, or a test fixture).
@@ -234,12 +253,16 @@ impl UserPool {
     ///
     /// # Errors
     /// `ResourceNotFoundException` for an unknown client;
-    /// `TooManyRequestsException` if concurrent updates keep winning;
-    /// `InternalErrorException` if the store fails.
+    /// `InvalidParameterException` for a read or write attribute the pool's
+    /// schema does not have; `TooManyRequestsException` if concurrent
+    /// updates keep winning; `InternalErrorException` if the store fails.
     pub fn update_user_pool_client(&self, id: &str, config: AppClientConfig) -> Result<AppClient> {
+        let now = self.now();
+        self.client(id)?;
+        self.check_attribute_lists(&config, "updating")?;
         for _ in 0..MAX_CAS_RETRIES {
             let (current, version) = self.client_and_version(id)?;
-            let updated = current.reconfigured(config.clone(), self.now());
+            let updated = current.reconfigured(config.clone(), now);
             let record = self.client_record(&updated, version)?;
             match self.store().update_client(self.id(), &record, version) {
                 Ok(()) => return Ok(updated),

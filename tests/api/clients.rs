@@ -428,3 +428,54 @@ fn a_client_secret_sealed_under_another_pool_secret_is_an_internal_error() {
         )
     );
 }
+
+#[test]
+fn attribute_lists_must_name_attributes_of_the_pool() {
+    let h = quickstart();
+    let e = refused(
+        h.pool.create_user_pool_client(
+            AppClientConfig::builder("web")
+                .write_attributes(["custom:nope"])
+                .build()
+                .unwrap(),
+        ),
+    );
+    assert_eq!(
+        (e.code(), e.message()),
+        (
+            ErrorCode::InvalidParameter,
+            "Invalid write attributes specified while creating a client"
+        )
+    );
+    assert!(h.pool.list_user_pool_clients().unwrap().is_empty());
+    let client = h
+        .pool
+        .create_user_pool_client(
+            AppClientConfig::builder("web")
+                .read_attributes(["email", "custom:tenant_id"])
+                .build()
+                .unwrap(),
+        )
+        .unwrap();
+    let e = refused(
+        h.pool.update_user_pool_client(
+            client.id(),
+            AppClientConfig::builder("web")
+                .read_attributes(["shoe_size"])
+                .build()
+                .unwrap(),
+        ),
+    );
+    assert_eq!(
+        e.message(),
+        "Invalid read attributes specified while updating a client"
+    );
+    assert_eq!(
+        h.pool
+            .describe_user_pool_client(client.id())
+            .unwrap()
+            .config()
+            .read_attributes(),
+        Some(["email".to_owned(), "custom:tenant_id".to_owned()].as_slice())
+    );
+}

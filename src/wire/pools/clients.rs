@@ -16,8 +16,6 @@ use crate::client::{
     AppClient, AppClientConfig, AppClientConfigBuilder, AuthFlow, ClientSecret,
     PreventUserExistenceErrors, RefreshTokenRotation, TokenUnit, TokenValidity, TokenValidityUnits,
 };
-use crate::config::PoolConfig;
-use crate::error::Error;
 use crate::json::{Failure, Members, Read, in_range, is_empty, not_in_enum, unsupported};
 use crate::registry::Registry;
 
@@ -47,7 +45,7 @@ pub(super) fn create_user_pool_client(r: &Registry, input: &Members<'_>) -> Read
     if let Some(secret) = input.opt_str("ClientSecret")? {
         builder = builder.client_secret(ClientSecret::new(secret));
     }
-    let config = settings(builder, input, &pool.config(), "creating")?.build()?;
+    let config = settings(builder, input)?.build()?;
     input.finish()?;
     let client = pool.create_user_pool_client(config)?;
     Ok(json!({"UserPoolClient": client_json(pool.id(), &client)}))
@@ -106,7 +104,7 @@ pub(super) fn update_user_pool_client(r: &Registry, input: &Members<'_>) -> Read
         .unwrap_or(current.config().name());
     let builder =
         AppClientConfig::builder(name).generate_secret(current.config().generate_secret());
-    let config = settings(builder, input, &pool.config(), "updating")?.build()?;
+    let config = settings(builder, input)?.build()?;
     input.finish()?;
     let client = pool.update_user_pool_client(id, config)?;
     Ok(json!({"UserPoolClient": client_json(pool.id(), &client)}))
@@ -121,12 +119,9 @@ pub(super) fn delete_user_pool_client(r: &Registry, input: &Members<'_>) -> Read
 }
 
 /// The members `CreateUserPoolClient` and `UpdateUserPoolClient` share.
-/// `doing` names the operation in Cognito's attribute-list messages.
 fn settings(
     mut builder: AppClientConfigBuilder,
     input: &Members<'_>,
-    pool: &PoolConfig,
-    doing: &str,
 ) -> Read<AppClientConfigBuilder> {
     for member in OAUTH_MEMBERS {
         if input.value(member).is_some_and(|v| !is_empty(v)) {
@@ -137,22 +132,11 @@ fn settings(
         builder = builder.explicit_auth_flows(AuthFlow::parse_list(&flows)?);
     }
     builder = builder.token_validity(token_validity(input)?);
-    for (member, kind) in [("ReadAttributes", "read"), ("WriteAttributes", "write")] {
-        let Some(names) = input.opt_str_list(member)? else {
-            continue;
-        };
-        // Cognito checks the lists against the pool's schema.
-        if names.iter().any(|n| !pool.schema().is_known(n)) {
-            return Err(Error::invalid_parameter(format!(
-                "Invalid {kind} attributes specified while {doing} a client"
-            ))
-            .into());
-        }
-        builder = if kind == "read" {
-            builder.read_attributes(names)
-        } else {
-            builder.write_attributes(names)
-        };
+    if let Some(names) = input.opt_str_list("ReadAttributes")? {
+        builder = builder.read_attributes(names);
+    }
+    if let Some(names) = input.opt_str_list("WriteAttributes")? {
+        builder = builder.write_attributes(names);
     }
     if let Some(value) = input.opt_str("PreventUserExistenceErrors")? {
         builder = builder.prevent_user_existence_errors(PreventUserExistenceErrors::parse(value)?);
