@@ -1546,6 +1546,9 @@ pub fn check_client_secret(client: &AppClient, provided: Option<&str>) -> bool {
 }
 
 #[cfg(test)]
+mod api_tests;
+
+#[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 

@@ -11,6 +11,9 @@ use std::collections::BTreeMap;
 mod standard;
 mod validate;
 
+#[cfg(test)]
+mod prop_tests;
+
 pub use standard::{STANDARD_ATTRIBUTES, StandardAttributeInfo, standard_attribute};
 
 /// A user's attributes, by API name (`email`, `custom:tenant_id`), in name order.

@@ -29,6 +29,11 @@ pub mod kat;
 mod server;
 mod timestamp;
 
+#[cfg(test)]
+mod prop_tests;
+#[cfg(test)]
+mod vector_tests;
+
 use std::fmt;
 
 use subtle::ConstantTimeEq as _;

@@ -49,6 +49,9 @@ mod keys;
 mod refresh;
 mod verify;
 
+#[cfg(test)]
+mod tests;
+
 pub use claims::{
     AccessClaims, GroupInfo, IdClaims, SCOPE_USER_ADMIN, TokenUse, group_claims,
     id_token_attributes,

@@ -10,10 +10,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap is a failed test
 
+use crate::Timestamp;
+use crate::srp::{self, client::SrpClient, kat};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use userpool::Timestamp;
-use userpool::srp::{self, client::SrpClient, kat};
 
 const POOL_ID: &str = "us-east-1_AbCdEf123";
 const POOL_NAME: &str = "AbCdEf123";

@@ -6,11 +6,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap is a failed test
 
+use crate::Timestamp;
+use crate::srp::{self, client::SrpClient};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use proptest::prelude::*;
-use userpool::Timestamp;
-use userpool::srp::{self, client::SrpClient};
 
 /// One sign-in's inputs.
 #[derive(Clone, Debug)]

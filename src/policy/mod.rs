@@ -576,6 +576,9 @@ fn pick_from_all(
 }
 
 #[cfg(test)]
+mod prop_tests;
+
+#[cfg(test)]
 #[allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 mod tests {
     use super::*;

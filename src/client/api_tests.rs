@@ -1,17 +1,17 @@
-//! App clients (`userpool::client`) and the sign-in lockout
-//! (`userpool::lockout`), through the public API only.
+//! App clients (`crate::client`) and the sign-in lockout
+//! (`crate::lockout`), through their crate-wide interfaces.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::time::Duration;
 
-use userpool::client::{
+use crate::client::{
     AppClient, AppClientConfig, AuthFlow, ClientSecret, PreventUserExistenceErrors,
     RefreshTokenRotation, TokenUnit, TokenValidity, TokenValidityUnits, check_client_secret,
     check_secret_hash, secret_hash,
 };
-use userpool::lockout::{self, Decision, LockoutState};
-use userpool::{ErrorCode, Timestamp};
+use crate::lockout::{self, Decision, LockoutState};
+use crate::{ErrorCode, Timestamp};
 
 /// The `SECRET_HASH` example of cognito-protocol.md §2, whose value the
 /// document verified against pycognito's `get_secret_hash` (NabuCasa/pycognito
@@ -51,7 +51,7 @@ fn validity(
     access: Option<(u32, TokenUnit)>,
     id: Option<(u32, TokenUnit)>,
     refresh: Option<(u32, TokenUnit)>,
-) -> userpool::Result<TokenValidity> {
+) -> crate::Result<TokenValidity> {
     let mut b = TokenValidity::builder();
     if let Some((v, u)) = access {
         b = b.access_token(v, u);

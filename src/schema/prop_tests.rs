@@ -1,15 +1,15 @@
-//! The attribute schema through the public API, on the quickstart pool's
+//! The attribute schema on the quickstart pool's
 //! schema: creation, type and format checks, permissions, immutability,
 //! verification-flag resets, construction limits (cognito-protocol.md §7.1,
 //! §7.2, §4.7, §5.2), and the invariant that an immutable attribute never
 //! changes after creation, whatever sequence of updates and deletes follows.
 
-use proptest::prelude::*;
-use userpool::ErrorCode;
-use userpool::schema::{
+use crate::ErrorCode;
+use crate::schema::{
     Attribute, AttributeDataType, AttributeUpdate, Attributes, CustomAttribute, Schema,
     StandardAttribute, Writer,
 };
+use proptest::prelude::*;
 
 /// The quickstart pool: `family_name` required and immutable, `address`
 /// optional; custom `tenant_id` (String 10..15, immutable), `created_at`

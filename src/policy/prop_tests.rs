@@ -1,18 +1,16 @@
-//! Public-API tests of the password policy and password hashing.
+//! The password policy and password hashing.
 //!
 //! The properties check `PasswordPolicy::check` against an independent model
 //! written from `cognito-protocol.md` §7.3, and that generated temporary
 //! passwords always pass the policy they were generated for.
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
+use crate::ErrorCode;
+use crate::PolicyViolation;
+use crate::password::{HashingParams, PasswordHash, Verification, hash_password, verify_password};
+use crate::policy::{MAX_PASSWORD_CHARS, PasswordPolicy};
+use crate::secret::Password;
 use proptest::prelude::*;
-use userpool::ErrorCode;
-use userpool::PolicyViolation;
-use userpool::password::{
-    HashingParams, PasswordHash, Verification, hash_password, verify_password,
-};
-use userpool::policy::{MAX_PASSWORD_CHARS, PasswordPolicy};
-use userpool::secret::Password;
 
 const SALT: [u8; 16] = *b"fixed test salt!";
 
@@ -136,7 +134,7 @@ proptest! {
         seed in any::<u64>(),
     ) {
         let mut state = seed;
-        let mut random_below = |n: u32| -> userpool::Result<u32> {
+        let mut random_below = |n: u32| -> crate::Result<u32> {
             // splitmix64; the modulo bias is irrelevant for this property.
             state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
             let mut z = state;

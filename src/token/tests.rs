@@ -1,4 +1,4 @@
-//! Tokens through the public API (`userpool::token`): what [`KeySet`] signs is
+//! Tokens (`crate::token`): what [`KeySet`] signs is
 //! checked by an independent JWT implementation (`jsonwebtoken`, RustCrypto
 //! backend) from the JWKS document alone, as a backend or `aws-jwt-verify`
 //! would (cognito-protocol.md §6.1–§6.4, §6.7); then [`TokenVerifier`]'s
@@ -10,18 +10,18 @@
 use std::collections::{BTreeMap, HashSet};
 use std::sync::OnceLock;
 
+use crate::schema::Attributes;
+use crate::token::{
+    AccessClaims, GroupInfo, IdClaims, KeySet, SCOPE_USER_ADMIN, TokenUse, TokenVerifier,
+    group_claims, id_token_attributes, new_refresh_token, parse_refresh_token_shape,
+    refresh_token_digest,
+};
+use crate::{ErrorCode, Timestamp};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use proptest::prelude::*;
 use serde_json::{Value, json};
-use userpool::schema::Attributes;
-use userpool::token::{
-    AccessClaims, GroupInfo, IdClaims, KeySet, SCOPE_USER_ADMIN, TokenUse, TokenVerifier,
-    group_claims, id_token_attributes, new_refresh_token, parse_refresh_token_shape,
-    refresh_token_digest,
-};
-use userpool::{ErrorCode, Timestamp};
 
 const ISSUER: &str = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_tK1PT2XHw";
 const CLIENT: &str = "5015ncg0dvmsd4vbmskke3j1tv";
@@ -189,7 +189,7 @@ fn member_names(claims: &Value) -> HashSet<&str> {
         .collect()
 }
 
-fn assert_not_authorized(result: Result<impl std::fmt::Debug, userpool::Error>, message: &str) {
+fn assert_not_authorized(result: Result<impl std::fmt::Debug, crate::Error>, message: &str) {
     let err = result.expect_err("the token must be refused");
     assert_eq!(err.code(), ErrorCode::NotAuthorized);
     assert_eq!(err.message(), message);
