@@ -4,8 +4,8 @@
 //! header (`AWSCognitoIdentityProviderService.SignUp`, or just `SignUp`) and
 //! the JSON body, and returns the JSON response or Cognito's error body
 //! `{"__type": "...", "message": "..."}` with its HTTP status
-//! (cognito-protocol.md §3). No sockets: the HTTP shell is
-//! `examples/cognito_server.rs`.
+//! (cognito-protocol.md §3). No sockets: the HTTP shell is the
+//! `userpool-server` crate in `server/`.
 //!
 //! Field names, shapes and timestamps (epoch seconds) follow botocore's
 //! service model. Malformed JSON or a member of the wrong type is a
