@@ -123,3 +123,66 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<ServerBui
     };
     Ok(Some(builder.storage(storage)))
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use super::parse_args;
+
+    fn refusal(args: &[&str]) -> String {
+        match parse_args(args.iter().map(|a| (*a).to_owned())) {
+            Err(message) => message,
+            Ok(parsed) => panic!("{args:?} accepted: {parsed:?}"),
+        }
+    }
+
+    #[test]
+    fn the_flags_of_the_help_are_accepted_in_both_spellings() {
+        let parsed = parse_args(
+            [
+                "--port=0",
+                "--hashing",
+                "test",
+                "--region=eu-west-1",
+                "--data-dir",
+                "/tmp/x",
+                "--master-key-file=/tmp/k",
+            ]
+            .map(str::to_owned)
+            .into_iter(),
+        );
+        assert!(matches!(parsed, Ok(Some(_))), "{parsed:?}");
+        assert!(matches!(parse_args(std::iter::empty()), Ok(Some(_))));
+    }
+
+    #[test]
+    fn help_starts_nothing() {
+        assert!(matches!(
+            parse_args(["-h".to_owned()].into_iter()),
+            Ok(None)
+        ));
+        assert!(matches!(
+            parse_args(["--help".to_owned()].into_iter()),
+            Ok(None)
+        ));
+    }
+
+    #[test]
+    fn wrong_flags_are_refused_with_the_reason() {
+        assert_eq!(
+            refusal(&["--data-dir", "/tmp/x", "--postgres", "postgres://h/db"]),
+            "--data-dir and --postgres exclude each other"
+        );
+        assert_eq!(refusal(&["--port", "99999"]), "--port: not a port: 99999");
+        assert_eq!(refusal(&["--port"]), "--port needs a value (see --help)");
+        assert_eq!(
+            refusal(&["--hashing=fast"]),
+            "--hashing: expected owasp or test, got fast"
+        );
+        assert_eq!(
+            refusal(&["--verbose"]),
+            "unknown argument --verbose (see --help)"
+        );
+    }
+}
