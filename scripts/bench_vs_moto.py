@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Sign-up throughput of examples/cognito_server.rs against moto's server.
+"""Sign-up throughput of userpool-server (server/) against moto's server.
 
 Runs N x (SignUp + AdminConfirmSignUp + InitiateAuth USER_PASSWORD_AUTH)
 through boto3 against both servers, started by this script on 127.0.0.1 in
@@ -90,9 +90,9 @@ def start_ours(hashing: str, binary: Path, log) -> tuple[subprocess.Popen, str]:
     m = re.search(r"http://127\.0\.0\.1:(\d+)", line)
     if not m:
         proc.kill()
-        raise SystemExit(f"unexpected first line from cognito_server: {line!r}")
+        raise SystemExit(f"unexpected first line from userpool-server: {line!r}")
     url = f"http://127.0.0.1:{m.group(1)}"
-    wait_http(url + "/_health", proc, "cognito_server")
+    wait_http(url + "/_health", proc, "userpool-server")
     return proc, url
 
 
@@ -181,10 +181,10 @@ def main() -> int:
     args = ap.parse_args()
 
     target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
-    binary = target / "release" / "examples" / "cognito_server"
+    binary = target / "release" / "userpool-server"
     if not args.no_build:
         subprocess.run(
-            ["cargo", "build", "--release", "--example", "cognito_server"], cwd=ROOT, check=True
+            ["cargo", "build", "--release", "-p", "userpool-server"], cwd=ROOT, check=True
         )
 
     with tempfile.TemporaryFile("w+") as log:
@@ -195,7 +195,7 @@ def main() -> int:
             stop(ours)
             raise
         try:
-            print(f"cognito_server at {ours_url} (--hashing {args.hashing}), moto_server at {moto_url}")
+            print(f"userpool-server at {ours_url} (--hashing {args.hashing}), moto_server at {moto_url}")
             print(f"{args.n} x (SignUp + AdminConfirmSignUp + InitiateAuth USER_PASSWORD_AUTH), "
                   f"{args.threads} caller thread(s), boto3 over HTTP\n")
             r_ours = bench("userpool", ours_url, args.n, args.warmup, args.threads)

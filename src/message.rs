@@ -1,6 +1,6 @@
 //! Message delivery: the [`MessageSender`] trait the pool hands rendered
-//! codes to, and [`Outbox`], an in-memory sender that tests and the example
-//! server read.
+//! codes to, and [`Outbox`], an in-memory sender that tests and
+//! `userpool-server` read.
 
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};

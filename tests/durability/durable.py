@@ -1,5 +1,5 @@
 """Shared harness of the durability tests: starting, stopping and killing
-example servers (examples/cognito_server.rs), boto3 clients pointed at them,
+userpool-server processes (server/), boto3 clients pointed at them,
 and the PASS/FAIL reporting of tests/interop/harness.py.
 
 Each test prints one line, `PASS <name>` or `FAIL <name>: <why>` (or
@@ -8,7 +8,7 @@ did not pass fails with "blocked by <name>" instead of running.
 
 Environment (run.sh sets these):
 
-  COGNITO_SERVER_BIN  the built server (target/release/examples/cognito_server)
+  USERPOOL_SERVER_BIN the built server (target/release/userpool-server)
   DURABILITY_WORK     a scratch directory; servers started here are listed in
                       $DURABILITY_WORK/pids/<pid> until reaped, so run.sh can
                       stop them if this script dies first
@@ -40,8 +40,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 REGION = "us-east-1"
 SERVER_BIN = os.environ.get(
-    "COGNITO_SERVER_BIN",
-    str(Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target")) / "release/examples/cognito_server"),
+    "USERPOOL_SERVER_BIN",
+    str(Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target")) / "release/userpool-server"),
 )
 _OWN_WORK = not os.environ.get("DURABILITY_WORK")  # run by hand: remove it at the end
 WORK = Path(os.environ.get("DURABILITY_WORK") or tempfile.mkdtemp(prefix="userpool-durability."))
@@ -167,7 +167,7 @@ class ServerDidNotStart(Exception):
 
 
 class Server:
-    """One example server process on a free 127.0.0.1 port."""
+    """One userpool-server process on a free 127.0.0.1 port."""
 
     running: list["Server"] = []
 

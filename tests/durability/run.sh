@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Durability tests: examples/cognito_server.rs with persistent storage,
+# Durability tests: userpool-server (server/) with persistent storage,
 # driven by boto3.
 #
 #   bash tests/durability/run.sh                     # every scenario
@@ -12,7 +12,7 @@
 #   two_servers  PostgreSQL (--postgres): two servers on one database share
 #                pools, clients, users, lockout counters and revocations
 #
-# Builds the example server once (--release, reusing target/), installs the
+# Builds userpool-server once (--release, reusing target/), installs the
 # pinned Python clients into target/interop-venv (tests/interop/requirements.txt,
 # shared with tests/interop/run.sh), runs one Python script per scenario (each
 # starts, kills and restarts its own servers on free 127.0.0.1 ports with
@@ -35,7 +35,7 @@ cd "$ROOT"
 
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 VENV=$TARGET_DIR/interop-venv
-SERVER_BIN=$TARGET_DIR/release/examples/cognito_server
+SERVER_BIN=$TARGET_DIR/release/userpool-server
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/userpool-durability.XXXXXX")
 PIP_PID=
 PG_STARTED_BY_US=
@@ -50,13 +50,13 @@ wants() { local s; for s in "${SUITES[@]}"; do [ "$s" = "$1" ] && return 0; done
 say() { printf '\n==> %s\n' "$*"; }
 
 # The servers the Python scripts started and did not reap (a script killed by
-# its timeout): $WORK/pids/<pid>, checked to still be a cognito_server.
+# its timeout): $WORK/pids/<pid>, checked to still be a userpool-server.
 stop_leftover_servers() {
   local f pid
   for f in "$WORK"/pids/*; do
     [ -e "$f" ] || continue
     pid=${f##*/}
-    if kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q cognito_server; then
+    if kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q userpool-server; then
       echo "stopping leftover server pid $pid ($(cat "$f"))"
       kill -KILL "$pid" 2>/dev/null
     fi
@@ -110,9 +110,9 @@ say "clients: pinned Python packages (target/interop-venv)"
 install_python "$VENV" "$INTEROP/requirements.txt" >"$WORK/pip.log" 2>&1 &
 PIP_PID=$!
 
-say "build: cargo build --release --example cognito_server"
-if ! cargo build --release --example cognito_server; then
-  echo "the example server does not build" >&2
+say "build: cargo build --release -p userpool-server"
+if ! cargo build --release -p userpool-server; then
+  echo "userpool-server does not build" >&2
   echo
   echo "0 passed, 1 failed"
   exit 1
@@ -143,7 +143,7 @@ if wants two_servers && [ -z "${USERPOOL_POSTGRES_URL:-}" ] && [ -f "$ROOT/.ci/p
   fi
 fi
 
-export COGNITO_SERVER_BIN=$SERVER_BIN DURABILITY_WORK=$WORK
+export USERPOOL_SERVER_BIN=$SERVER_BIN DURABILITY_WORK=$WORK
 export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1
 export AWS_CONFIG_FILE=$WORK/no-aws-config AWS_SHARED_CREDENTIALS_FILE=$WORK/no-aws-credentials
 export AWS_EC2_METADATA_DISABLED=true

@@ -237,7 +237,7 @@ def graceful_stop():
     rc = server.terminate()
     out = server.output()
     assert rc == 0, f"SIGTERM: the server exited with status {rc}: {summary(out)!r}"
-    assert "cognito_server stopped" in out, f"no 'cognito_server stopped' line: {out[-500:]!r}"
+    assert "userpool-server stopped" in out, f"no 'userpool-server stopped' line: {out[-500:]!r}"
 
 
 @test("graceful_stop")

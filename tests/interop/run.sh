@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Interop tests: real Cognito clients against examples/cognito_server.rs.
+# Interop tests: real Cognito clients against userpool-server (server/).
 #
 #   bash tests/interop/run.sh            # every suite
 #   bash tests/interop/run.sh boto3 cli  # some suites: http cli boto3 pycognito acijs jwt
 #
-# Builds the example server (--release, reusing target/), starts it on a free
+# Builds userpool-server (--release, reusing target/), starts it on a free
 # 127.0.0.1 port with --hashing test, installs the pinned Python clients into
 # target/interop-venv (requirements.txt) and the pinned Node clients into
 # tests/interop/node_modules (package-lock.json), runs the suites, stops the
@@ -64,9 +64,9 @@ if wants acijs || wants jwt; then
   NPM_PID=$!
 fi
 
-say "build: cargo build --release --example cognito_server"
-if ! cargo build --release --example cognito_server; then
-  echo "the example server does not build" >&2
+say "build: cargo build --release -p userpool-server"
+if ! cargo build --release -p userpool-server; then
+  echo "userpool-server does not build" >&2
   wait
   echo "0 passed, 1 failed"
   exit 1
@@ -79,8 +79,8 @@ if [ -n "$NPM_PID" ]; then
   cat "$WORK/npm.log"
 fi
 
-say "server: cognito_server --port 0 --hashing test"
-"$TARGET_DIR/release/examples/cognito_server" --port 0 --hashing test >"$SERVER_LOG" 2>&1 &
+say "server: userpool-server --port 0 --hashing test"
+"$TARGET_DIR/release/userpool-server" --port 0 --hashing test >"$SERVER_LOG" 2>&1 &
 SERVER_PID=$!
 PORT=
 for _ in $(seq 100); do

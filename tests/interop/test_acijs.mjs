@@ -1,4 +1,4 @@
-// amazon-cognito-identity-js against the example server: sign-up and
+// amazon-cognito-identity-js against userpool-server: sign-up and
 // confirmation through the library, then SRP sign-in (its default flow),
 // attributes, refresh, and the errors an app must tell apart.
 import { CognitoUser, CognitoUserAttribute } from 'amazon-cognito-identity-js';

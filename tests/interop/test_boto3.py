@@ -1,4 +1,4 @@
-"""boto3 against the example server: the quickstart pool end to end, and the
+"""boto3 against userpool-server: the quickstart pool end to end, and the
 exceptions a Cognito client must be able to tell apart."""
 
 from __future__ import annotations

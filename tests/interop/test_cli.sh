@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The AWS CLI (v1, from the venv) against the example server: the quickstart
+# The AWS CLI (v1, from the venv) against userpool-server: the quickstart
 # walk-through of the README. Needs COGNITO_ENDPOINT; run.sh sets it and the
 # dummy credentials. Prints PASS/FAIL lines like the other suites.
 set -uo pipefail

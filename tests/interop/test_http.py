@@ -1,4 +1,4 @@
-"""The HTTP shell itself (examples/cognito_server.rs): headers, CORS, routes.
+"""The HTTP shell itself (server/, crate userpool-server): headers, CORS, routes.
 These need no Cognito operation to be implemented."""
 
 from __future__ import annotations

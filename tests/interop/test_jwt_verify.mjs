@@ -1,5 +1,5 @@
 // aws-jwt-verify against tokens from an SRP sign-in (amazon-cognito-identity-js),
-// with the JWKS fetched from the example server and cached into the verifier
+// with the JWKS fetched from userpool-server and cached into the verifier
 // (the verifier would otherwise fetch it from cognito-idp.<region>.amazonaws.com).
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { assert, fixture, getJson, run, signIn, test, userPool } from './lib.mjs';

@@ -1,4 +1,4 @@
-"""pycognito (NabuCasa) against the example server: USER_SRP_AUTH through
+"""pycognito (NabuCasa) against userpool-server: USER_SRP_AUTH through
 `Cognito.authenticate` and `AWSSRP.authenticate_user`, token verification with
 pycognito's own verifier, refresh and sign-out.
 

@@ -1,0 +1,72 @@
+//! A local Amazon Cognito User Pools endpoint: the [`userpool`] engine behind
+//! Cognito's own wire protocol (AWS JSON 1.1 over HTTP), for the AWS CLI, the
+//! AWS SDKs (boto3, ...), amazon-cognito-identity-js, pycognito and
+//! aws-jwt-verify.
+//!
+//! Run it as a program:
+//!
+//! ```text
+//! cargo run --release -p userpool-server -- --port 9229 --hashing test
+//! cargo install --path server     # installs the userpool-server binary
+//! ```
+//!
+//! or start it inside a Rust test, or any tokio program, on a free port:
+//!
+//! ```
+//! use userpool_server::{Hashing, Server};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), userpool_server::Error> {
+//! let server = Server::builder().hashing(Hashing::InsecureTest).start().await?;
+//! assert!(server.url().starts_with("http://127.0.0.1:"));
+//! // ... point a Cognito client at server.url(), read codes from server.outbox() ...
+//! server.shutdown().await?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Routes
+//!
+//! All on 127.0.0.1 only:
+//!
+//! * `POST /`: the Cognito API. The operation is named by `X-Amz-Target`
+//!   (`AWSCognitoIdentityProviderService.SignUp`), the body is the JSON
+//!   input; errors are `{"__type","message"}` with `x-amzn-ErrorType`.
+//! * `OPTIONS /`: the CORS preflight browsers send for
+//!   amazon-cognito-identity-js.
+//! * `GET /{poolId}/.well-known/jwks.json` and
+//!   `GET /{poolId}/.well-known/openid-configuration`.
+//! * `GET /_outbox?pool_id=ID&username=NAME`: the messages (verification
+//!   codes, temporary passwords) the pools "sent", oldest first.
+//! * `GET /_health`: `ok` once the server listens.
+//!
+//! SigV4 signatures on admin calls are **not checked**: any credentials work.
+//!
+//! # Storage
+//!
+//! By default everything lives in memory and is gone when the server stops.
+//! [`Storage::SqliteDir`] keeps pools, app clients, users, codes and tokens
+//! in the SQLite database `DIR/userpool.sqlite3`; [`Storage::Postgres`]
+//! keeps them in PostgreSQL, where several servers can share them. Either
+//! way the pools' secrets and signing keys are sealed under a master key
+//! that is not in the database: the one given
+//! ([`ServerBuilder::master_key`], [`ServerBuilder::master_key_file`]),
+//! else the environment variable named by
+//! [`ServerBuilder::master_key_env`] (the binary's is
+//! `USERPOOL_MASTER_KEY`), else, with a data directory only,
+//! `DIR/master.key`, created (mode 0600) on first start. After a restart the
+//! same pools, clients, users and refresh tokens are there, and tokens
+//! issued before it still verify.
+#![forbid(unsafe_code)]
+
+mod config;
+mod error;
+mod routes;
+mod run;
+mod server;
+mod storage;
+
+pub use config::{Hashing, Storage};
+pub use error::{Error, ErrorKind};
+pub use run::run;
+pub use server::{Server, ServerBuilder};

@@ -1,0 +1,188 @@
+//! `userpool-server`: the flags, then [`userpool_server::run`].
+
+use std::process::ExitCode;
+
+use userpool_server::{ErrorKind, Hashing, Server, ServerBuilder, Storage};
+
+const USAGE: &str = "\
+userpool-server: a local Amazon Cognito User Pools endpoint (AWS JSON 1.1 over HTTP)
+
+USAGE:
+    userpool-server [OPTIONS]
+    cargo run --release -p userpool-server -- [OPTIONS]
+
+OPTIONS:
+    --port <PORT>        TCP port on 127.0.0.1 [default: 9229]; 0 picks a free one
+                         (the chosen port is printed)
+    --hashing <PRESET>   Argon2id parameters for stored passwords [default: owasp]
+                           owasp  OWASP's parameters (19 MiB, t=2, p=1), ~25 ms a hash
+                           test   INSECURE cheap parameters for test suites; hashes
+                                  made with them protect nothing -- never use this
+                                  preset for real users' passwords
+    --region <REGION>    region of the pool ids and token issuers [default: us-east-1]
+    --data-dir <DIR>     keep everything in the SQLite database DIR/userpool.sqlite3
+    --postgres <URL>     keep everything in PostgreSQL (several servers may share it),
+                         e.g. postgres://user@127.0.0.1:5432/userpool
+    --master-key-file <FILE>
+                         the key (64 hex digits) that seals the pools' secrets and
+                         signing keys in the database; else $USERPOOL_MASTER_KEY;
+                         else, with --data-dir, DIR/master.key (created if missing)
+    -h, --help           print this help
+
+ROUTES:
+    POST /                                        Cognito API (X-Amz-Target + JSON body)
+    GET  /{poolId}/.well-known/jwks.json          the pool's signing keys
+    GET  /{poolId}/.well-known/openid-configuration
+    GET  /_outbox?pool_id=ID&username=NAME        codes and messages the pools sent
+    GET  /_health                                 readiness probe
+
+SECURITY:
+    Listens on 127.0.0.1 only. Admin (SigV4) calls are accepted with ANY
+    credentials: the signature is not checked. Without --data-dir or
+    --postgres all state is in memory. This is a development and test tool,
+    not an identity provider.
+";
+
+const DEFAULT_PORT: u16 = 9229;
+/// Where the master key is read from when no `--master-key-file` is given.
+const MASTER_KEY_ENV: &str = "USERPOOL_MASTER_KEY";
+
+fn main() -> ExitCode {
+    let builder = match parse_args(std::env::args().skip(1)) {
+        Ok(Some(builder)) => builder,
+        Ok(None) => return ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("userpool-server: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match userpool_server::run(builder) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            if e.kind() == ErrorKind::MissingMasterKey {
+                eprintln!(
+                    "userpool-server: --postgres needs a master key: \
+                     --master-key-file FILE or {MASTER_KEY_ENV}"
+                );
+            } else {
+                eprintln!("userpool-server: {e}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The server the flags describe, or `None` after printing the help.
+fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<ServerBuilder>, String> {
+    let mut builder = Server::builder()
+        .port(DEFAULT_PORT)
+        .master_key_env(MASTER_KEY_ENV);
+    let mut data_dir = None;
+    let mut postgres = None;
+    while let Some(arg) = args.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f.to_owned(), Some(v.to_owned())),
+            _ => (arg.clone(), None),
+        };
+        let mut value = |name: &str| {
+            inline
+                .clone()
+                .or_else(|| args.next())
+                .ok_or_else(|| format!("{name} needs a value (see --help)"))
+        };
+        match flag.as_str() {
+            "-h" | "--help" => {
+                print!("{USAGE}");
+                return Ok(None);
+            }
+            "--port" => {
+                let v = value("--port")?;
+                let port = v.parse().map_err(|_| format!("--port: not a port: {v}"))?;
+                builder = builder.port(port);
+            }
+            "--hashing" => {
+                let hashing = match value("--hashing")?.as_str() {
+                    "owasp" => Hashing::Owasp,
+                    "test" => Hashing::InsecureTest,
+                    other => return Err(format!("--hashing: expected owasp or test, got {other}")),
+                };
+                builder = builder.hashing(hashing);
+            }
+            "--region" => builder = builder.region(value("--region")?),
+            "--data-dir" => data_dir = Some(value("--data-dir")?),
+            "--postgres" => postgres = Some(value("--postgres")?),
+            "--master-key-file" => builder = builder.master_key_file(value("--master-key-file")?),
+            other => return Err(format!("unknown argument {other} (see --help)")),
+        }
+    }
+    let storage = match (data_dir, postgres) {
+        (Some(_), Some(_)) => return Err("--data-dir and --postgres exclude each other".into()),
+        (Some(dir), None) => Storage::SqliteDir(dir.into()),
+        (None, Some(url)) => Storage::Postgres(url),
+        (None, None) => Storage::Memory,
+    };
+    Ok(Some(builder.storage(storage)))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use super::parse_args;
+
+    fn refusal(args: &[&str]) -> String {
+        match parse_args(args.iter().map(|a| (*a).to_owned())) {
+            Err(message) => message,
+            Ok(parsed) => panic!("{args:?} accepted: {parsed:?}"),
+        }
+    }
+
+    #[test]
+    fn the_flags_of_the_help_are_accepted_in_both_spellings() {
+        let parsed = parse_args(
+            [
+                "--port=0",
+                "--hashing",
+                "test",
+                "--region=eu-west-1",
+                "--data-dir",
+                "/tmp/x",
+                "--master-key-file=/tmp/k",
+            ]
+            .map(str::to_owned)
+            .into_iter(),
+        );
+        assert!(matches!(parsed, Ok(Some(_))), "{parsed:?}");
+        assert!(matches!(parse_args(std::iter::empty()), Ok(Some(_))));
+    }
+
+    #[test]
+    fn help_starts_nothing() {
+        assert!(matches!(
+            parse_args(["-h".to_owned()].into_iter()),
+            Ok(None)
+        ));
+        assert!(matches!(
+            parse_args(["--help".to_owned()].into_iter()),
+            Ok(None)
+        ));
+    }
+
+    #[test]
+    fn wrong_flags_are_refused_with_the_reason() {
+        assert_eq!(
+            refusal(&["--data-dir", "/tmp/x", "--postgres", "postgres://h/db"]),
+            "--data-dir and --postgres exclude each other"
+        );
+        assert_eq!(refusal(&["--port", "99999"]), "--port: not a port: 99999");
+        assert_eq!(refusal(&["--port"]), "--port needs a value (see --help)");
+        assert_eq!(
+            refusal(&["--hashing=fast"]),
+            "--hashing: expected owasp or test, got fast"
+        );
+        assert_eq!(
+            refusal(&["--verbose"]),
+            "unknown argument --verbose (see --help)"
+        );
+    }
+}

@@ -1,0 +1,311 @@
+//! The HTTP shell: Cognito's routes over the engine.
+//!
+//! * `POST /`: the Cognito API. The operation is named by `X-Amz-Target`
+//!   (`AWSCognitoIdentityProviderService.SignUp`), the body is the JSON
+//!   input. The wire adapter is synchronous and CPU bound (Argon2id, SRP
+//!   modular exponentiation), so every call runs in
+//!   `tokio::task::spawn_blocking`, behind a semaphore sized to the cores.
+//! * `OPTIONS /`: the CORS preflight browsers send for
+//!   amazon-cognito-identity-js. Every response carries Cognito's CORS
+//!   headers.
+//! * `GET /{poolId}/.well-known/jwks.json` and
+//!   `GET /{poolId}/.well-known/openid-configuration`.
+//! * `GET /_outbox?pool_id=ID&username=NAME`: the messages the pools "sent".
+//! * `GET /_health`: `ok` once the server listens.
+//! * `GET /`: a hint for people who open the endpoint in a browser.
+//!
+//! Anything else is a JSON 404.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use tokio::sync::Semaphore;
+use userpool::Outbox;
+
+use crate::storage::Engine;
+
+/// The browser headers amazon-cognito-identity-js and the AWS SDKs send.
+const ALLOW_HEADERS: &str = "content-type,x-amz-target,x-amz-user-agent,cache-control,\
+authorization,x-amz-date,x-amz-security-token,x-amz-content-sha256,amz-sdk-invocation-id,\
+amz-sdk-request";
+const EXPOSE_HEADERS: &str = "x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,Date";
+const AMZ_JSON: &str = "application/x-amz-json-1.1";
+
+/// What every handler shares.
+#[derive(Clone, Debug)]
+pub(crate) struct AppState {
+    pub(crate) engine: Arc<Engine>,
+    pub(crate) outbox: Outbox,
+    /// Bounds the CPU-bound calls in flight (and the Argon2 memory they use).
+    pub(crate) permits: Arc<Semaphore>,
+}
+
+/// Every route, over `state`.
+pub(crate) fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", post(api).options(preflight).get(root))
+        .route("/{pool_id}/.well-known/jwks.json", get(jwks))
+        .route(
+            "/{pool_id}/.well-known/openid-configuration",
+            get(openid_configuration),
+        )
+        .route("/_outbox", get(outbox_messages))
+        .route("/_health", get(|| async { "ok" }))
+        .fallback(not_found)
+        .layer(axum::middleware::map_response(cors))
+        .with_state(state)
+}
+
+/// The pool `id`, looked up off the async threads (a persistent registry
+/// reads the store, which blocks).
+async fn find_pool(state: &AppState, id: String) -> Option<userpool::UserPool> {
+    let engine = Arc::clone(&state.engine);
+    tokio::task::spawn_blocking(move || engine.pool(&id))
+        .await
+        .ok()
+        .flatten()
+}
+
+/// Adds the CORS headers real Cognito sends to every response.
+async fn cors(mut response: Response) -> Response {
+    let h = response.headers_mut();
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    h.insert(
+        header::ACCESS_CONTROL_EXPOSE_HEADERS,
+        HeaderValue::from_static(EXPOSE_HEADERS),
+    );
+    response
+}
+
+/// `OPTIONS /`: the browser's CORS preflight.
+async fn preflight(headers: HeaderMap) -> Response {
+    // Echo what the browser asks for when it is a plain header list, else
+    // answer with the list the Cognito clients use.
+    let requested = headers
+        .get(header::ACCESS_CONTROL_REQUEST_HEADERS)
+        .filter(|v| {
+            v.to_str().is_ok_and(|s| {
+                s.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_, ".contains(&b))
+            })
+        })
+        .cloned()
+        .unwrap_or(HeaderValue::from_static(ALLOW_HEADERS));
+    (
+        StatusCode::OK,
+        [
+            (
+                header::ACCESS_CONTROL_ALLOW_METHODS,
+                HeaderValue::from_static("POST, GET, OPTIONS"),
+            ),
+            (header::ACCESS_CONTROL_ALLOW_HEADERS, requested),
+            (
+                header::ACCESS_CONTROL_MAX_AGE,
+                HeaderValue::from_static("86400"),
+            ),
+        ],
+    )
+        .into_response()
+}
+
+fn request_id() -> HeaderValue {
+    HeaderValue::from_str(&uuid::Uuid::new_v4().to_string()).unwrap_or(HeaderValue::from_static(
+        "00000000-0000-4000-8000-000000000000",
+    ))
+}
+
+/// An `x-amzn-ErrorMessage` value: header values must be visible ASCII.
+fn header_text(s: &str) -> HeaderValue {
+    let cleaned: String = s
+        .chars()
+        .take(1024)
+        .map(|c| {
+            if c == ' ' || c.is_ascii_graphic() {
+                c
+            } else {
+                '?'
+            }
+        })
+        .collect();
+    HeaderValue::from_str(&cleaned).unwrap_or(HeaderValue::from_static(""))
+}
+
+fn amz_response(status: u16, body: String, error: Option<(&str, &str)>) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = (status, body).into_response();
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(AMZ_JSON));
+    h.insert(HeaderName::from_static("x-amzn-requestid"), request_id());
+    if let Some((error_type, message)) = error {
+        h.insert(
+            HeaderName::from_static("x-amzn-errortype"),
+            header_text(&format!("{error_type}:")),
+        );
+        h.insert(
+            HeaderName::from_static("x-amzn-errormessage"),
+            header_text(message),
+        );
+    }
+    response
+}
+
+/// `POST /`: one Cognito API call.
+async fn api(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let target = headers
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    let Ok(permit) = Arc::clone(&state.permits).acquire_owned().await else {
+        return internal_error("the server is shutting down");
+    };
+    let engine = Arc::clone(&state.engine);
+    let joined = tokio::task::spawn_blocking(move || {
+        let response = engine.call(&target, &body);
+        drop(permit);
+        response
+    })
+    .await;
+    match joined {
+        Ok(r) => {
+            let message = r.error_type.map(|_| {
+                serde_json::from_str::<Value>(&r.body)
+                    .ok()
+                    .and_then(|v| v.get("message").and_then(Value::as_str).map(str::to_owned))
+                    .unwrap_or_default()
+            });
+            let error = r.error_type.zip(message.as_deref());
+            amz_response(r.status, r.body.clone(), error)
+        }
+        Err(_) => internal_error("The request failed inside the engine."),
+    }
+}
+
+fn internal_error(message: &str) -> Response {
+    let body = json!({"__type": "InternalErrorException", "message": message}).to_string();
+    amz_response(500, body, Some(("InternalErrorException", message)))
+}
+
+/// `GET /`: a hint for people who open the endpoint in a browser.
+async fn root() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        "userpool local Cognito endpoint: POST the AWS JSON 1.1 API here \
+         (X-Amz-Target: AWSCognitoIdentityProviderService.<Operation>).\n",
+    )
+}
+
+async fn not_found() -> Response {
+    json_response(
+        StatusCode::NOT_FOUND,
+        json!({"message": "Not Found"}).to_string(),
+    )
+}
+
+fn json_response(status: StatusCode, body: String) -> Response {
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+fn pool_not_found(pool_id: &str) -> Response {
+    json_response(
+        StatusCode::NOT_FOUND,
+        json!({"message": format!("User pool {pool_id} not found.")}).to_string(),
+    )
+}
+
+/// `GET /{poolId}/.well-known/jwks.json`.
+async fn jwks(State(state): State<AppState>, Path(pool_id): Path<String>) -> Response {
+    match find_pool(&state, pool_id.clone()).await {
+        Some(pool) => json_response(StatusCode::OK, pool.jwks_json()),
+        None => pool_not_found(&pool_id),
+    }
+}
+
+/// `GET /{poolId}/.well-known/openid-configuration`. The issuer stays the
+/// pool's own (Cognito's `https://cognito-idp.<region>.amazonaws.com/<id>`
+/// by default, which aws-jwt-verify requires); `jwks_uri` points at this
+/// server so discovery-based verifiers can fetch the keys. The OAuth 2.0
+/// endpoints are listed because OpenID discovery requires them, but this
+/// server has no hosted UI: they answer 404.
+async fn openid_configuration(
+    State(state): State<AppState>,
+    Path(pool_id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(pool) = find_pool(&state, pool_id.clone()).await else {
+        return pool_not_found(&pool_id);
+    };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .filter(|h| {
+            h.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b".:-[]".contains(&b))
+        })
+        .unwrap_or("127.0.0.1");
+    let base = format!("http://{host}/{pool_id}");
+    let doc = json!({
+        "issuer": pool.issuer(),
+        "jwks_uri": format!("{base}/.well-known/jwks.json"),
+        "authorization_endpoint": format!("{base}/oauth2/authorize"),
+        "token_endpoint": format!("{base}/oauth2/token"),
+        "userinfo_endpoint": format!("{base}/oauth2/userInfo"),
+        "response_types_supported": ["code", "token"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "scopes_supported": ["openid", "email", "phone", "profile"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+        "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "token_use",
+            "cognito:username", "cognito:groups", "email", "email_verified",
+            "phone_number", "phone_number_verified"],
+    });
+    json_response(StatusCode::OK, doc.to_string())
+}
+
+#[derive(Deserialize)]
+struct OutboxQuery {
+    pool_id: Option<String>,
+    username: Option<String>,
+}
+
+/// `GET /_outbox?pool_id=ID&username=NAME`: the messages sent, oldest first
+/// (newest last). `username` matches the internal username or the
+/// destination (so an email-as-username pool can be asked by email); both
+/// parameters are optional filters.
+async fn outbox_messages(State(state): State<AppState>, Query(q): Query<OutboxQuery>) -> Response {
+    let messages: Vec<Value> = state
+        .outbox
+        .messages()
+        .into_iter()
+        .filter(|m| q.pool_id.as_deref().is_none_or(|p| m.pool_id == p))
+        .filter(|m| {
+            q.username
+                .as_deref()
+                .is_none_or(|u| m.username == u || m.destination == u)
+        })
+        .map(|m| {
+            json!({
+                "pool_id": m.pool_id,
+                "username": m.username,
+                "destination": m.destination,
+                "medium": m.medium.as_str(),
+                "subject": m.subject,
+                "body": m.body,
+                "code": m.code.expose_secret(),
+                "sent_at": m.sent_at.unix_millis() as f64 / 1000.0,
+            })
+        })
+        .collect();
+    json_response(StatusCode::OK, json!({ "messages": messages }).to_string())
+}

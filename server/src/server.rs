@@ -1,0 +1,249 @@
+//! Starting a server inside a tokio program, and stopping it.
+
+use std::fmt;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::num::NonZeroUsize;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tokio::sync::{Semaphore, oneshot};
+use tokio::task::JoinHandle;
+use userpool::Outbox;
+use userpool::registry::{MasterKey, Registry};
+
+use crate::config::{Hashing, Options, Storage};
+use crate::error::{Error, ErrorKind};
+use crate::routes::{self, AppState};
+use crate::storage::{self, Engine, KeySource};
+
+/// Collects a server's options; [`start`](Self::start) opens its storage and
+/// starts it. Made by [`Server::builder`].
+#[derive(Debug, Default)]
+#[must_use = "a builder does nothing until started"]
+pub struct ServerBuilder {
+    options: Options,
+}
+
+impl ServerBuilder {
+    /// The TCP port on 127.0.0.1; 0 picks a free one ([`Server::url`] names
+    /// it). Defaults to 0.
+    pub fn port(mut self, port: u16) -> Self {
+        self.options.port = port;
+        self
+    }
+
+    /// The Argon2id parameters stored passwords are hashed with. Defaults to
+    /// [`Hashing::Owasp`]; test suites want [`Hashing::InsecureTest`].
+    pub fn hashing(mut self, hashing: Hashing) -> Self {
+        self.options.hashing = hashing;
+        self
+    }
+
+    /// The region of the pool ids and token issuers. Defaults to `us-east-1`.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.options.region = region.into();
+        self
+    }
+
+    /// Where the state lives. Defaults to [`Storage::Memory`]. The durable
+    /// stores need a master key: [`master_key`](Self::master_key),
+    /// [`master_key_file`](Self::master_key_file) or
+    /// [`master_key_env`](Self::master_key_env), or for
+    /// [`Storage::SqliteDir`] alone the directory's `master.key`.
+    pub fn storage(mut self, storage: Storage) -> Self {
+        self.options.storage = storage;
+        self
+    }
+
+    /// The key that seals the pools' secrets and signing keys in a durable
+    /// store. Replaces a [`master_key_file`](Self::master_key_file).
+    pub fn master_key(mut self, key: MasterKey) -> Self {
+        self.options.master_key = Some(KeySource::Key(key));
+        self
+    }
+
+    /// A file holding the master key as 64 hexadecimal digits, read at
+    /// start. Replaces a [`master_key`](Self::master_key).
+    pub fn master_key_file(mut self, file: impl Into<PathBuf>) -> Self {
+        self.options.master_key = Some(KeySource::File(file.into()));
+        self
+    }
+
+    /// An environment variable holding the master key as 64 hexadecimal
+    /// digits, read at start when it is set and neither
+    /// [`master_key`](Self::master_key) nor
+    /// [`master_key_file`](Self::master_key_file) was given. The binary uses
+    /// `USERPOOL_MASTER_KEY`. Defaults to none: the environment is not read.
+    pub fn master_key_env(mut self, variable: impl Into<String>) -> Self {
+        self.options.master_key_env = Some(variable.into());
+        self
+    }
+
+    /// Opens the storage (loading and checking the pools already in a
+    /// durable store), binds the port on 127.0.0.1 and starts serving on the
+    /// current tokio runtime, which must have its I/O driver enabled.
+    ///
+    /// # Errors
+    /// When the store cannot be opened ([`ErrorKind::Storage`]), the master
+    /// key cannot be read, parsed or created ([`ErrorKind::MasterKey`]), is
+    /// missing for PostgreSQL ([`ErrorKind::MissingMasterKey`]), the stored
+    /// pools cannot be read back with it ([`ErrorKind::LoadPools`]), or the
+    /// port cannot be bound ([`ErrorKind::Listen`]).
+    pub async fn start(self) -> Result<Server, Error> {
+        let (port, hashing) = (self.options.port, self.options.hashing);
+        let region = self.options.region.clone();
+        let outbox = Outbox::new();
+        // Opening a store blocks (and PostgreSQL's client must not start its
+        // runtime on an async thread).
+        let opened = {
+            let outbox = outbox.clone();
+            tokio::task::spawn_blocking(move || storage::open(&self.options, &outbox))
+                .await
+                .map_err(|e| Error::new(ErrorKind::Runtime, format!("opening the store: {e}")))??
+        };
+        let engine = Arc::new(opened.engine);
+
+        let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .and_then(|listener| Ok((listener.local_addr()?, listener)));
+        let (local, listener) = listener
+            .map_err(|e| Error::new(ErrorKind::Listen, format!("cannot listen on {addr}: {e}")))?;
+
+        let worker_permits = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
+        let app = routes::router(AppState {
+            engine: Arc::clone(&engine),
+            outbox: outbox.clone(),
+            permits: Arc::new(Semaphore::new(worker_permits)),
+        });
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    // A send or a dropped sender: either way, stop.
+                    let _ = stopped.await;
+                })
+                .await
+        });
+        Ok(Server {
+            url: format!("http://{local}"),
+            addr: local,
+            outbox,
+            engine,
+            closed: opened.closed,
+            stop,
+            task,
+            about: About {
+                hashing,
+                region,
+                worker_permits,
+                state: opened.state,
+                created_key: opened.created_key,
+            },
+        })
+    }
+}
+
+/// A running server: its address, its outbox and registry, and
+/// [`shutdown`](Self::shutdown). Dropping it stops the server too, without
+/// waiting.
+pub struct Server {
+    url: String,
+    addr: SocketAddr,
+    outbox: Outbox,
+    engine: Arc<Engine>,
+    /// Resolves once the engine is dropped and its store closed.
+    closed: oneshot::Receiver<()>,
+    /// Dropped or sent to stop accepting.
+    stop: oneshot::Sender<()>,
+    task: JoinHandle<std::io::Result<()>>,
+    pub(crate) about: About,
+}
+
+/// What the binary's start-up lines report.
+#[derive(Debug)]
+pub(crate) struct About {
+    pub(crate) hashing: Hashing,
+    pub(crate) region: String,
+    pub(crate) worker_permits: usize,
+    pub(crate) state: String,
+    pub(crate) created_key: Option<(String, PathBuf)>,
+}
+
+impl Server {
+    /// A builder with every option at its default: in memory, OWASP
+    /// hashing, region `us-east-1`, a free port.
+    pub fn builder() -> ServerBuilder {
+        ServerBuilder::default()
+    }
+
+    /// The base URL, `http://127.0.0.1:PORT`, without a trailing slash: the
+    /// endpoint to give Cognito clients.
+    #[must_use]
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The address the server listens on.
+    #[must_use]
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The messages (verification codes, temporary passwords) the pools
+    /// "sent", as `GET /_outbox` serves them.
+    #[must_use]
+    pub fn outbox(&self) -> &Outbox {
+        &self.outbox
+    }
+
+    /// The pools the server answers for, to create or inspect pools without
+    /// HTTP. Its methods may read the store, which blocks: on a tokio
+    /// runtime, call them from `spawn_blocking` when the storage is durable.
+    #[must_use]
+    pub fn registry(&self) -> &Registry {
+        self.engine.registry()
+    }
+
+    /// Stops accepting connections, lets the requests in flight finish, and
+    /// returns once the store is closed.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Runtime`] when the serving task failed (panicked or was
+    /// cancelled with its runtime).
+    pub async fn shutdown(self) -> Result<(), Error> {
+        let Self {
+            stop,
+            task,
+            engine,
+            closed,
+            ..
+        } = self;
+        drop(stop);
+        let served = task.await;
+        // The last handle on the engine is dropped by whoever holds it last:
+        // this one, or a request still finishing on a blocking thread.
+        drop(engine);
+        // An error only means the store was closed without telling.
+        let _ = closed.await;
+        match served {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(Error::new(
+                ErrorKind::Runtime,
+                format!("the server stopped with an error: {e}"),
+            )),
+            Err(e) => Err(Error::new(
+                ErrorKind::Runtime,
+                format!("the server task failed: {e}"),
+            )),
+        }
+    }
+}
+
+impl fmt::Debug for Server {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Server")
+            .field("url", &self.url)
+            .finish_non_exhaustive()
+    }
+}

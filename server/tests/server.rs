@@ -1,0 +1,660 @@
+//! The server over real HTTP: each test starts one in-process with
+//! `Server::builder()` on a free 127.0.0.1 port and talks to it with hyper's
+//! HTTP/1.1 client (one connection a request), or with raw TCP where the
+//! test needs to hold a request open. Hashing uses the insecure test preset.
+
+// In a test a panic is the failure report.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use http_body_util::{BodyExt, Full};
+use hyper::body::Bytes;
+use hyper::header::HeaderMap;
+use hyper::{Method, Request};
+use hyper_util::rt::TokioIo;
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use userpool::token::{TokenUse, TokenVerifier};
+use userpool::{Clock, ErrorCode, SystemClock};
+use userpool_server::{ErrorKind, Hashing, Server, ServerBuilder, Storage};
+
+const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
+const AMZ_JSON: &str = "application/x-amz-json-1.1";
+const PASSWORD: &str = "1234Abcd^";
+
+/// A test server: in memory, cheap hashing, a free port.
+fn builder() -> ServerBuilder {
+    Server::builder().hashing(Hashing::InsecureTest)
+}
+
+/// One HTTP answer.
+#[derive(Debug)]
+struct Reply {
+    status: u16,
+    headers: HeaderMap,
+    body: String,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).map(|v| v.to_str().unwrap())
+    }
+
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {:?}", self.body))
+    }
+}
+
+/// The `host:port` of `server.url()`.
+fn authority(server: &Server) -> &str {
+    server.url().strip_prefix("http://").unwrap()
+}
+
+/// Sends one request on a fresh connection and reads the whole answer.
+async fn send(
+    server: &Server,
+    method: Method,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> Reply {
+    let stream = TcpStream::connect(authority(server)).await.unwrap();
+    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .unwrap();
+    let connection = tokio::spawn(connection);
+    let mut request = Request::builder()
+        .method(method)
+        .uri(path)
+        .header("host", authority(server));
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let request = request
+        .body(Full::new(Bytes::from(body.to_owned())))
+        .unwrap();
+    let response = sender.send_request(request).await.unwrap();
+    let (parts, body) = response.into_parts();
+    let body = body.collect().await.unwrap().to_bytes();
+    drop(sender);
+    connection.await.unwrap().unwrap();
+    Reply {
+        status: parts.status.as_u16(),
+        headers: parts.headers,
+        body: String::from_utf8(body.to_vec()).unwrap(),
+    }
+}
+
+async fn get(server: &Server, path: &str) -> Reply {
+    send(server, Method::GET, path, &[], "").await
+}
+
+/// One Cognito API call, as the AWS SDKs send it.
+async fn call(server: &Server, op: &str, input: &Value) -> Reply {
+    let target = format!("{TARGET_PREFIX}{op}");
+    let headers = [
+        ("content-type", AMZ_JSON),
+        ("x-amz-target", target.as_str()),
+    ];
+    send(server, Method::POST, "/", &headers, &input.to_string()).await
+}
+
+/// The output of a call that must succeed.
+async fn ok(server: &Server, op: &str, input: Value) -> Value {
+    let reply = call(server, op, &input).await;
+    assert_eq!(reply.status, 200, "{op} failed: {}", reply.body);
+    assert_eq!(reply.header("content-type"), Some(AMZ_JSON));
+    assert_eq!(reply.header("x-amzn-errortype"), None);
+    reply.json()
+}
+
+/// Whether a TCP connection to `authority` is refused: nothing listens.
+async fn refused(authority: &str) -> bool {
+    match TcpStream::connect(authority).await {
+        Ok(_) => false,
+        Err(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => true,
+        // A connection the closing listener had queued but never accepted.
+        Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => false,
+        Err(e) => panic!("connecting to {authority}: {e}"),
+    }
+}
+
+/// Waits (at most 10 s) until connections to `authority` are refused.
+async fn wait_refused(authority: &str) {
+    for _ in 0..200 {
+        if refused(authority).await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{authority} still accepts connections after 10 s");
+}
+
+/// A pool with email auto-verified and a `USER_PASSWORD_AUTH` client:
+/// `(pool id, client id)`.
+async fn pool_and_client(server: &Server, name: &str) -> (String, String) {
+    let pool = ok(
+        server,
+        "CreateUserPool",
+        json!({"PoolName": name, "AutoVerifiedAttributes": ["email"]}),
+    )
+    .await;
+    let pool_id = pool["UserPool"]["Id"].as_str().unwrap().to_owned();
+    let client = ok(
+        server,
+        "CreateUserPoolClient",
+        json!({
+            "UserPoolId": pool_id,
+            "ClientName": "web",
+            "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        }),
+    )
+    .await;
+    let client_id = client["UserPoolClient"]["ClientId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    (pool_id, client_id)
+}
+
+// ----- the main flow -----
+
+#[tokio::test]
+async fn sign_up_confirm_and_sign_in_over_http_give_a_token_the_jwks_route_verifies() {
+    let server = builder().region("eu-west-1").start().await.unwrap();
+    let port = server.addr().port();
+    assert_ne!(port, 0);
+    assert_eq!(server.url(), format!("http://127.0.0.1:{port}"));
+
+    let (pool_id, client_id) = pool_and_client(&server, "flow").await;
+    assert!(pool_id.starts_with("eu-west-1_"), "{pool_id}");
+
+    let signed_up = ok(
+        &server,
+        "SignUp",
+        json!({
+            "ClientId": client_id,
+            "Username": "jane",
+            "Password": PASSWORD,
+            "UserAttributes": [{"Name": "email", "Value": "jane@example.com"}],
+        }),
+    )
+    .await;
+    assert_eq!(signed_up["UserConfirmed"], false);
+    assert_eq!(
+        signed_up["CodeDeliveryDetails"],
+        json!({"Destination": "j***@e***", "DeliveryMedium": "EMAIL", "AttributeName": "email"})
+    );
+    let sub = signed_up["UserSub"].as_str().unwrap().to_owned();
+
+    // The code, as scripts read it: by pool and username.
+    let outbox = get(
+        &server,
+        &format!("/_outbox?pool_id={pool_id}&username=jane"),
+    )
+    .await;
+    assert_eq!(outbox.status, 200);
+    assert_eq!(outbox.header("content-type"), Some("application/json"));
+    let messages = outbox.json()["messages"].as_array().unwrap().clone();
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    let message = &messages[0];
+    assert_eq!(message["pool_id"], pool_id.as_str());
+    assert_eq!(message["username"], "jane");
+    assert_eq!(message["destination"], "jane@example.com");
+    assert_eq!(message["medium"], "EMAIL");
+    let code = message["code"].as_str().unwrap().to_owned();
+    assert!(
+        code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()),
+        "{code}"
+    );
+    // The handle reads the same outbox.
+    let in_process = server.outbox().last_code_for("jane").unwrap();
+    assert_eq!(in_process.expose_secret(), code);
+    // The filters filter.
+    let other = get(&server, "/_outbox?pool_id=eu-west-1_nope&username=jane").await;
+    assert_eq!(other.json(), json!({"messages": []}));
+
+    let confirmed = ok(
+        &server,
+        "ConfirmSignUp",
+        json!({"ClientId": client_id, "Username": "jane", "ConfirmationCode": code}),
+    )
+    .await;
+    assert_eq!(confirmed, json!({}));
+
+    let signed_in = ok(
+        &server,
+        "InitiateAuth",
+        json!({
+            "AuthFlow": "USER_PASSWORD_AUTH",
+            "ClientId": client_id,
+            "AuthParameters": {"USERNAME": "jane", "PASSWORD": PASSWORD},
+        }),
+    )
+    .await;
+    let result = &signed_in["AuthenticationResult"];
+    assert_eq!(result["TokenType"], "Bearer");
+    assert_eq!(result["ExpiresIn"], 3600);
+    let access = result["AccessToken"].as_str().unwrap();
+
+    // Discovery names Cognito's issuer and this server's JWKS route.
+    let issuer = format!("https://cognito-idp.eu-west-1.amazonaws.com/{pool_id}");
+    let discovery = get(
+        &server,
+        &format!("/{pool_id}/.well-known/openid-configuration"),
+    )
+    .await;
+    assert_eq!(discovery.status, 200);
+    let discovery = discovery.json();
+    assert_eq!(discovery["issuer"], issuer.as_str());
+    let jwks_path = format!("/{pool_id}/.well-known/jwks.json");
+    assert_eq!(
+        discovery["jwks_uri"],
+        format!("{}{jwks_path}", server.url()).as_str()
+    );
+
+    // The access token verifies against the JWKS document alone.
+    let jwks = get(&server, &jwks_path).await;
+    assert_eq!(jwks.status, 200);
+    assert_eq!(jwks.header("content-type"), Some("application/json"));
+    let verifier = TokenVerifier::from_jwks(&jwks.body, issuer.clone()).unwrap();
+    let claims = verifier
+        .verify_access(access, Some(&client_id), SystemClock.now())
+        .unwrap();
+    assert_eq!(claims.sub, sub);
+    assert_eq!(claims.username, "jane");
+    assert_eq!(claims.client_id, client_id);
+    assert_eq!(claims.iss, issuer);
+    assert_eq!(claims.token_use, TokenUse::Access);
+
+    // ...and not against another pool's keys.
+    let (other_pool, _) = pool_and_client(&server, "other").await;
+    let other_jwks = get(&server, &format!("/{other_pool}/.well-known/jwks.json")).await;
+    let stranger = TokenVerifier::from_jwks(&other_jwks.body, issuer).unwrap();
+    let rejected = stranger
+        .verify_access(access, Some(&client_id), SystemClock.now())
+        .unwrap_err();
+    assert_eq!(rejected.code(), ErrorCode::NotAuthorized);
+
+    server.shutdown().await.unwrap();
+}
+
+// ----- the HTTP shell -----
+
+#[tokio::test]
+async fn an_unknown_operation_is_cognitos_error_body_with_its_headers() {
+    let server = builder().start().await.unwrap();
+    let reply = call(&server, "NoSuchOperation", &json!({})).await;
+    assert_eq!(reply.status, 400);
+    assert_eq!(
+        reply.json(),
+        json!({
+            "__type": "UnknownOperationException",
+            "message": "Unknown operation: NoSuchOperation",
+        })
+    );
+    assert_eq!(reply.header("content-type"), Some(AMZ_JSON));
+    assert_eq!(
+        reply.header("x-amzn-errortype"),
+        Some("UnknownOperationException:")
+    );
+    assert_eq!(
+        reply.header("x-amzn-errormessage"),
+        Some("Unknown operation: NoSuchOperation")
+    );
+    let request_id = reply.header("x-amzn-requestid").unwrap();
+    assert_eq!(request_id.len(), 36, "{request_id}");
+    assert_eq!(reply.header("access-control-allow-origin"), Some("*"));
+    assert_eq!(
+        reply.header("access-control-expose-headers"),
+        Some("x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,Date")
+    );
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_cors_preflight_allows_what_the_browser_asks_for() {
+    let server = builder().start().await.unwrap();
+    let asked = "content-type,x-amz-target,x-amz-user-agent,cache-control";
+    let reply = send(
+        &server,
+        Method::OPTIONS,
+        "/",
+        &[
+            ("origin", "http://localhost:3000"),
+            ("access-control-request-method", "POST"),
+            ("access-control-request-headers", asked),
+        ],
+        "",
+    )
+    .await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.header("access-control-allow-origin"), Some("*"));
+    assert_eq!(
+        reply.header("access-control-allow-methods"),
+        Some("POST, GET, OPTIONS")
+    );
+    assert_eq!(reply.header("access-control-allow-headers"), Some(asked));
+    assert_eq!(reply.header("access-control-max-age"), Some("86400"));
+
+    // A request list that is not a plain header list is not echoed.
+    let reply = send(
+        &server,
+        Method::OPTIONS,
+        "/",
+        &[("access-control-request-headers", "x-evil;\"")],
+        "",
+    )
+    .await;
+    let allowed = reply.header("access-control-allow-headers").unwrap();
+    assert!(
+        allowed.starts_with("content-type,x-amz-target,x-amz-user-agent,cache-control,"),
+        "{allowed}"
+    );
+    assert!(!allowed.contains("evil"), "{allowed}");
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn unknown_routes_and_pools_are_json_404s() {
+    let server = builder().start().await.unwrap();
+    let reply = get(&server, "/no/such/route").await;
+    assert_eq!(reply.status, 404);
+    assert_eq!(reply.header("content-type"), Some("application/json"));
+    assert_eq!(reply.json(), json!({"message": "Not Found"}));
+    assert_eq!(reply.header("access-control-allow-origin"), Some("*"));
+
+    for path in [
+        "/us-east-1_nope/.well-known/jwks.json",
+        "/us-east-1_nope/.well-known/openid-configuration",
+    ] {
+        let reply = get(&server, path).await;
+        assert_eq!(reply.status, 404, "{path}");
+        assert_eq!(
+            reply.json(),
+            json!({"message": "User pool us-east-1_nope not found."}),
+            "{path}"
+        );
+    }
+
+    let health = get(&server, "/_health").await;
+    assert_eq!((health.status, health.body.as_str()), (200, "ok"));
+    server.shutdown().await.unwrap();
+}
+
+// ----- stopping -----
+
+/// Shutdown stops accepting at once, answers the request already in flight,
+/// then returns; the port is closed.
+#[tokio::test]
+async fn shutdown_finishes_the_request_in_flight_and_closes_the_port() {
+    let server = builder().start().await.unwrap();
+    let authority = authority(&server).to_owned();
+
+    // A request whose body is held back: `100 Continue` proves the server
+    // has read its head and is waiting for the body.
+    let body = br#"{"MaxResults": 10}"#;
+    let mut held = TcpStream::connect(&authority).await.unwrap();
+    let head = format!(
+        "POST / HTTP/1.1\r\nhost: {authority}\r\ncontent-type: {AMZ_JSON}\r\n\
+         x-amz-target: {TARGET_PREFIX}ListUserPools\r\ncontent-length: {}\r\n\
+         expect: 100-continue\r\n\r\n",
+        body.len()
+    );
+    held.write_all(head.as_bytes()).await.unwrap();
+    let mut interim = Vec::new();
+    while !interim.ends_with(b"\r\n\r\n") {
+        let mut byte = [0];
+        assert_eq!(held.read(&mut byte).await.unwrap(), 1, "closed early");
+        interim.push(byte[0]);
+    }
+    assert_eq!(interim, b"HTTP/1.1 100 Continue\r\n\r\n");
+
+    let stopping = tokio::spawn(server.shutdown());
+    wait_refused(&authority).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(
+        !stopping.is_finished(),
+        "shutdown returned with a request in flight"
+    );
+
+    held.write_all(body).await.unwrap();
+    let mut answer = String::new();
+    held.read_to_string(&mut answer).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer}");
+    assert!(answer.ends_with("\r\n\r\n{\"UserPools\":[]}"), "{answer}");
+
+    tokio::time::timeout(Duration::from_secs(10), stopping)
+        .await
+        .expect("shutdown returns once the request is answered")
+        .unwrap()
+        .unwrap();
+    assert!(refused(&authority).await);
+}
+
+#[tokio::test]
+async fn dropping_the_server_stops_it() {
+    let server = builder().start().await.unwrap();
+    let authority = authority(&server).to_owned();
+    assert_eq!(get(&server, "/_health").await.status, 200);
+    assert!(!refused(&authority).await);
+    drop(server);
+    wait_refused(&authority).await;
+}
+
+// ----- storage -----
+
+/// A directory under the system's temporary directory, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!(
+            "userpool-server-test-{name}-{}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        Self(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Writes a master key file: 64 hexadecimal digits of `digit`.
+fn key_file(dir: &Path, name: &str, digit: char) -> PathBuf {
+    std::fs::create_dir_all(dir).unwrap();
+    let file = dir.join(name);
+    std::fs::write(&file, format!("{}\n", String::from(digit).repeat(64))).unwrap();
+    file
+}
+
+/// The pool ids `ListUserPools` returns.
+async fn pool_ids(server: &Server) -> BTreeSet<String> {
+    ok(server, "ListUserPools", json!({"MaxResults": 60})).await["UserPools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["Id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_sqlite_data_dir_keeps_pools_across_restarts_under_the_same_master_key() {
+    let tmp = TempDir::new("sqlite");
+    let data = tmp.0.join("data");
+    let sqlite = || builder().storage(Storage::SqliteDir(data.clone()));
+
+    // No key given: one is created in DIR/master.key, owner-only.
+    let server = sqlite().start().await.unwrap();
+    let (pool_id, _) = pool_and_client(&server, "kept").await;
+    server.shutdown().await.unwrap();
+    let created = data.join("master.key");
+    let key = std::fs::read_to_string(&created).unwrap();
+    assert_eq!(key.len(), 64, "{key}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&created).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    assert!(data.join("userpool.sqlite3").is_file());
+
+    // Started again, the same key (read back from the file) opens the pool.
+    let server = sqlite().start().await.unwrap();
+    assert_eq!(pool_ids(&server).await, BTreeSet::from([pool_id.clone()]));
+    server.shutdown().await.unwrap();
+
+    // A given key file replaces DIR/master.key: this one opens nothing.
+    let wrong = key_file(&tmp.0, "wrong.key", '7');
+    let refused = sqlite().master_key_file(&wrong).start().await.unwrap_err();
+    assert_eq!(refused.kind(), ErrorKind::LoadPools, "{refused}");
+    assert!(
+        refused
+            .message()
+            .starts_with("cannot load the stored pools: "),
+        "{refused}"
+    );
+
+    // A file that is not a key is refused before anything is opened.
+    let bad = tmp.0.join("bad.key");
+    std::fs::write(&bad, "not a key").unwrap();
+    let refused = sqlite().master_key_file(&bad).start().await.unwrap_err();
+    assert_eq!(refused.kind(), ErrorKind::MasterKey);
+    assert_eq!(
+        refused.message(),
+        format!(
+            "master key from {}: A master key is 64 hexadecimal digits (32 bytes).",
+            bad.display()
+        )
+    );
+
+    // The right key given explicitly works as well as the file beside the data.
+    let copy = tmp.0.join("copy.key");
+    std::fs::write(&copy, &key).unwrap();
+    let server = sqlite().master_key_file(&copy).start().await.unwrap();
+    assert_eq!(pool_ids(&server).await, BTreeSet::from([pool_id]));
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_unreachable_postgres_is_a_storage_error() {
+    let refused = builder()
+        .storage(Storage::Postgres(
+            "postgres://nobody@127.0.0.1:1/none".to_owned(),
+        ))
+        .start()
+        .await
+        .unwrap_err();
+    assert_eq!(refused.kind(), ErrorKind::Storage, "{refused}");
+    assert!(refused.message().starts_with("PostgreSQL: "), "{refused}");
+}
+
+#[test]
+fn postgres_storage_keeps_pools_across_restarts_and_closes_off_the_async_threads() {
+    let Some(url) = postgres_url() else { return };
+    let schema = Schema::create(&url, "restart");
+    let tmp = TempDir::new("postgres");
+    let key = key_file(&tmp.0, "master.key", 'a');
+    let postgres = || {
+        builder()
+            .storage(Storage::Postgres(schema.url.clone()))
+            .master_key_file(&key)
+    };
+    // A current-thread runtime, as `#[tokio::test]` has: the store must be
+    // opened and closed off its only thread.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let refused = runtime
+        .block_on(
+            builder()
+                .storage(Storage::Postgres(schema.url.clone()))
+                .start(),
+        )
+        .unwrap_err();
+    assert_eq!(refused.kind(), ErrorKind::MissingMasterKey, "{refused}");
+
+    let pool_id = runtime.block_on(async {
+        let server = postgres().start().await.unwrap();
+        let (pool_id, _) = pool_and_client(&server, "shared").await;
+        server.shutdown().await.unwrap();
+        pool_id
+    });
+    runtime.block_on(async {
+        let server = postgres().start().await.unwrap();
+        assert_eq!(pool_ids(&server).await, BTreeSet::from([pool_id]));
+        // Dropped, not shut down, on the runtime's thread.
+        let authority = authority(&server).to_owned();
+        drop(server);
+        wait_refused(&authority).await;
+    });
+    drop(runtime);
+    drop(schema);
+}
+
+/// `USERPOOL_POSTGRES_URL`, or `None` after saying the test is skipped
+/// (a failure with `USERPOOL_REQUIRE_POSTGRES=1`).
+fn postgres_url() -> Option<String> {
+    match std::env::var("USERPOOL_POSTGRES_URL") {
+        Ok(url) => Some(url),
+        Err(_) => {
+            assert!(
+                std::env::var("USERPOOL_REQUIRE_POSTGRES").as_deref() != Ok("1"),
+                "USERPOOL_REQUIRE_POSTGRES=1 but USERPOOL_POSTGRES_URL is not set"
+            );
+            eprintln!("skipped: set USERPOOL_POSTGRES_URL");
+            None
+        }
+    }
+}
+
+/// A fresh schema in the test database, dropped on drop; `url` connects
+/// with it as the only schema on the search path.
+struct Schema {
+    admin: String,
+    name: String,
+    url: String,
+}
+
+impl Schema {
+    fn create(admin: &str, name: &str) -> Self {
+        let name = format!("userpool_server_{name}_{}", std::process::id());
+        let mut client = postgres::Client::connect(admin, postgres::NoTls).unwrap();
+        client
+            .batch_execute(&format!(
+                "DROP SCHEMA IF EXISTS {name} CASCADE; CREATE SCHEMA {name}"
+            ))
+            .unwrap();
+        let separator = if admin.contains('?') { '&' } else { '?' };
+        let url = format!("{admin}{separator}options=-c%20search_path%3D{name}");
+        Self {
+            admin: admin.to_owned(),
+            name,
+            url,
+        }
+    }
+}
+
+impl Drop for Schema {
+    fn drop(&mut self) {
+        // On a thread of its own: the client must not run on an async thread.
+        let (admin, name) = (self.admin.clone(), self.name.clone());
+        std::thread::spawn(move || {
+            let mut client = postgres::Client::connect(&admin, postgres::NoTls)?;
+            client.batch_execute(&format!("DROP SCHEMA IF EXISTS {name} CASCADE"))
+        })
+        .join()
+        .unwrap()
+        .unwrap();
+    }
+}
