@@ -14,13 +14,12 @@ use crate::store::{
 
 /// The username owning `key` in `pool_id`, if any.
 fn key_owner(tx: &Transaction<'_>, pool_id: &str, key: &str) -> StoreResult<Option<String>> {
-    tx.query_row(
-        "SELECT username FROM user_keys WHERE pool = ?1 AND key = ?2",
-        params![pool_id, key],
-        |r| r.get(0),
-    )
-    .optional()
-    .map_err(db)
+    tx.prepare_cached("SELECT username FROM user_keys WHERE pool = ?1 AND key = ?2")
+        .and_then(|mut stmt| {
+            stmt.query_row(params![pool_id, key], |r| r.get(0))
+                .optional()
+        })
+        .map_err(db)
 }
 
 /// The stored version of the user, if the user exists.
