@@ -175,6 +175,14 @@ impl FilterAttribute {
         }
     }
 
+    /// Whether this is one of the user's attributes (a key of the stored
+    /// attributes, as `email` is), rather than the username or a status.
+    /// The SQL stores index these by value.
+    #[must_use]
+    pub const fn is_user_attribute(self) -> bool {
+        !matches!(self, Self::Username | Self::UserStatus | Self::Status)
+    }
+
     /// This attribute's value on `user`, or `None` if the user lacks it.
     fn value_of<'a>(self, user: &FilterTarget<'a>) -> Option<&'a str> {
         match self {
@@ -521,6 +529,21 @@ mod tests {
         assert_eq!(parse(r#"name = "a\"b\\c""#).value(), r#"a"b\c"#);
         assert_eq!(parse(r#"name = "\\""#).value(), "\\");
         assert_eq!(parse(r#"name = """#).value(), "");
+    }
+
+    /// The user attributes are exactly those whose value a filter reads
+    /// from the user's attributes (what the SQL stores index).
+    #[test]
+    fn user_attributes_are_read_from_the_attributes() {
+        for a in FilterAttribute::ALL {
+            let stored = attrs(&[(a.as_str(), "from the attributes")]);
+            let read = a.value_of(&target(&stored));
+            assert_eq!(
+                read == Some("from the attributes"),
+                a.is_user_attribute(),
+                "{a}"
+            );
+        }
     }
 
     #[test]

@@ -12,7 +12,7 @@ use crate::message::{DeliveryMedium, Message, MessageKind};
 use crate::random;
 use crate::schema::{Attribute, AttributeUpdate, Writer};
 use crate::secret::{Code, Password};
-use crate::store::{CodePurpose, StoreError, UserRecord, UserStatus};
+use crate::store::{CodePurpose, ConflictKey, IndexKey, StoreError, UserRecord, UserStatus};
 
 impl UserPool {
     /// Checks a password an administrator sets. Cognito words admin refusals
@@ -137,9 +137,13 @@ impl UserPool {
             return Err(if self.config().username_attributes().is_empty() {
                 Error::new(ErrorCode::UsernameExists, "User account already exists")
             } else if super::looks_like_email(&request.username) {
-                self.conflict_error("email:")
+                self.conflict_error(&ConflictKey::Index(IndexKey::Email(
+                    request.username.clone(),
+                )))
             } else {
-                self.conflict_error("phone_number:")
+                self.conflict_error(&ConflictKey::Index(IndexKey::PhoneNumber(
+                    request.username.clone(),
+                )))
             });
         }
         let credentials = self.credentials(&new.username, &password)?;

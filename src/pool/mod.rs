@@ -22,7 +22,8 @@ use crate::random;
 use crate::seal::{self, POOL_SECRET_LEN, SealKey};
 use crate::secret::{Code, Password};
 use crate::store::{
-    ClientRecord, CodePurpose, CodeRecord, MemoryStore, Store, StoreError, UserRecord,
+    ClientRecord, CodePurpose, CodeRecord, ConflictKey, IndexKey, Limited, MemoryStore, Store,
+    StoreError, UserRecord,
 };
 use crate::token::{KeySet, TokenVerifier};
 
@@ -249,7 +250,8 @@ impl UserPoolBuilder {
             inner: Arc::new(Inner {
                 id,
                 config: RwLock::new(Arc::new(self.config)),
-                store: self.store.unwrap_or_else(|| Arc::new(MemoryStore::new())),
+                // Every store, a caller's own included, behind the store limits.
+                store: Limited::wrap(self.store.unwrap_or_else(|| Arc::new(MemoryStore::new()))),
                 clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
                 sender: self.sender.unwrap_or_else(|| Arc::new(Outbox::new())),
                 hashing: self.hashing,
@@ -459,27 +461,27 @@ impl UserPool {
     }
 
     /// The unique index keys of a user under this pool's configuration.
-    fn index_keys(&self, u: &UserRecord) -> Vec<String> {
+    fn index_keys(&self, u: &UserRecord) -> Vec<IndexKey> {
         let cfg = self.config();
         let attr = |n: &str| u.attributes.get(n).filter(|v| !v.is_empty());
         let verified = |n: &str| u.attributes.get(n).is_some_and(|v| v == "true");
         let mut keys = vec![
-            format!("username:{}", self.fold(&u.username)),
-            format!("sub:{}", u.sub()),
+            IndexKey::Username(self.fold(&u.username)),
+            IndexKey::Sub(u.sub().to_owned()),
         ];
         let email_unique = cfg.is_username_attribute(UsernameAttribute::Email)
             || (cfg.is_alias(AliasAttribute::Email) && verified("email_verified"));
         if let Some(email) = attr("email").filter(|_| email_unique) {
-            keys.push(format!("email:{}", self.fold(email)));
+            keys.push(IndexKey::Email(self.fold(email)));
         }
         let phone_unique = cfg.is_username_attribute(UsernameAttribute::PhoneNumber)
             || (cfg.is_alias(AliasAttribute::PhoneNumber) && verified("phone_number_verified"));
         if let Some(phone) = attr("phone_number").filter(|_| phone_unique) {
-            keys.push(format!("phone_number:{phone}"));
+            keys.push(IndexKey::PhoneNumber(phone.clone()));
         }
         let pu_unique = cfg.is_alias(AliasAttribute::PreferredUsername);
         if let Some(pu) = attr("preferred_username").filter(|_| pu_unique) {
-            keys.push(format!("preferred_username:{}", self.fold(pu)));
+            keys.push(IndexKey::PreferredUsername(self.fold(pu)));
         }
         keys
     }
@@ -488,19 +490,19 @@ impl UserPool {
     fn resolve(&self, name: &str) -> Result<Option<UserRecord>> {
         let pool = self.id();
         let cfg = self.config();
-        let mut candidates = vec![format!("username:{}", self.fold(name))];
+        let mut candidates = vec![IndexKey::Username(self.fold(name))];
         if cfg.is_username_attribute(UsernameAttribute::Email)
             || cfg.is_alias(AliasAttribute::Email)
         {
-            candidates.push(format!("email:{}", self.fold(name)));
+            candidates.push(IndexKey::Email(self.fold(name)));
         }
         if cfg.is_username_attribute(UsernameAttribute::PhoneNumber)
             || cfg.is_alias(AliasAttribute::PhoneNumber)
         {
-            candidates.push(format!("phone_number:{name}"));
+            candidates.push(IndexKey::PhoneNumber(name.to_owned()));
         }
         if cfg.is_alias(AliasAttribute::PreferredUsername) {
-            candidates.push(format!("preferred_username:{}", self.fold(name)));
+            candidates.push(IndexKey::PreferredUsername(self.fold(name)));
         }
         for key in candidates {
             if let Some(u) = self.store().find_user(pool, &key).map_err(store_error)? {
@@ -525,30 +527,39 @@ impl UserPool {
     }
 
     /// Maps a key conflict to the exception Cognito raises for it.
-    fn conflict_error(&self, key: &str) -> Error {
+    fn conflict_error(&self, conflict: &ConflictKey) -> Error {
         let cfg = self.config();
-        let (kind, _) = key.split_once(':').unwrap_or((key, ""));
-        match kind {
-            "username" => Error::new(ErrorCode::UsernameExists, "User already exists"),
-            "email" if cfg.is_username_attribute(UsernameAttribute::Email) => Error::new(
-                ErrorCode::UsernameExists,
-                "An account with the given email already exists.",
-            ),
-            "phone_number" if cfg.is_username_attribute(UsernameAttribute::PhoneNumber) => {
+        match conflict {
+            // A record of the same internal username, or of the same
+            // username as this pool compares them.
+            ConflictKey::Username | ConflictKey::Index(IndexKey::Username(_)) => {
+                Error::new(ErrorCode::UsernameExists, "User already exists")
+            }
+            ConflictKey::Index(IndexKey::Email(_))
+                if cfg.is_username_attribute(UsernameAttribute::Email) =>
+            {
+                Error::new(
+                    ErrorCode::UsernameExists,
+                    "An account with the given email already exists.",
+                )
+            }
+            ConflictKey::Index(IndexKey::PhoneNumber(_))
+                if cfg.is_username_attribute(UsernameAttribute::PhoneNumber) =>
+            {
                 Error::new(
                     ErrorCode::UsernameExists,
                     "An account with the given phone_number already exists.",
                 )
             }
-            "email" => Error::new(
+            ConflictKey::Index(IndexKey::Email(_)) => Error::new(
                 ErrorCode::AliasExists,
                 "An account with the email already exists.",
             ),
-            "phone_number" => Error::new(
+            ConflictKey::Index(IndexKey::PhoneNumber(_)) => Error::new(
                 ErrorCode::AliasExists,
                 "An account with the phone_number already exists.",
             ),
-            "preferred_username" => Error::new(
+            ConflictKey::Index(IndexKey::PreferredUsername(_)) => Error::new(
                 ErrorCode::AliasExists,
                 "An account with the preferred_username already exists.",
             ),
@@ -628,7 +639,7 @@ impl UserPool {
                 Ok(false) => return Err(expired_code()),
                 Err(StoreError::VersionMismatch) => {}
                 Err(StoreError::NotFound) => return Err(Error::user_not_found()),
-                Err(StoreError::Conflict { key }) => return Err(self.conflict_error(&key)),
+                Err(StoreError::Conflict(key)) => return Err(self.conflict_error(&key)),
                 Err(e) => return Err(store_error(e)),
             }
         }
@@ -893,7 +904,7 @@ fn contention() -> Error {
 
 fn store_error(e: StoreError) -> Error {
     match e {
-        StoreError::Unavailable(_) => Error::internal("The user store is unavailable."),
+        StoreError::Unavailable { .. } => Error::internal("The user store is unavailable."),
         StoreError::InvalidInput(what) => {
             Error::invalid_parameter(format!("The user store cannot hold this value: {what}."))
         }
@@ -941,7 +952,7 @@ mod tests {
                 ErrorCode::InvalidParameter,
             ),
             (
-                StoreError::Unavailable("sqlite: disk I/O error".to_owned()),
+                StoreError::unavailable("sqlite: disk I/O error"),
                 ErrorCode::InternalError,
             ),
             (StoreError::VersionMismatch, ErrorCode::InternalError),
@@ -953,7 +964,7 @@ mod tests {
         }
         // The store's own message (which may name a backend) is not leaked,
         // except the name of the field that is out of bounds.
-        let e = store_error(StoreError::Unavailable("sqlite: secret detail".to_owned()));
+        let e = store_error(StoreError::unavailable("sqlite: secret detail"));
         assert!(!e.message().contains("secret detail"));
         let e = store_error(StoreError::InvalidInput("username contains NUL".to_owned()));
         assert_eq!(

@@ -15,6 +15,7 @@ use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 use crate::hex;
 use crate::random;
+use crate::store::OnceId;
 
 /// Longest `Session` accepted before any decoding (the model allows 2048).
 const MAX_SESSION_LEN: usize = 2048;
@@ -118,7 +119,7 @@ impl UserPool {
             .store()
             .consume_once(
                 self.id(),
-                &format!("session:{}", state.id),
+                &OnceId::Session(state.id.clone()),
                 Timestamp::from_unix_millis(state.expires_ms),
             )
             .map_err(store_error)?;

@@ -7,7 +7,7 @@ use super::{
 };
 use crate::client::check_secret_hash;
 use crate::config::{AliasAttribute, UsernameAttribute, VerifiedAttribute};
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{Error, Result};
 use crate::message::MessageKind;
 use crate::pool::CodeDeliveryDetails;
 use crate::random;
@@ -85,12 +85,9 @@ impl UserPool {
         let keys = self.index_keys(user);
         match self.store().insert_user(self.id(), user, &keys) {
             Ok(()) => Ok(()),
-            // The store reports an existing record of the same internal
-            // username by that username, not by an index key.
-            Err(StoreError::Conflict { key }) if key == user.username => {
-                Err(Error::new(ErrorCode::UsernameExists, "User already exists"))
-            }
-            Err(StoreError::Conflict { key }) => Err(self.conflict_error(&key)),
+            // An existing record of the same internal username is
+            // `ConflictKey::Username`, told apart from any index key.
+            Err(StoreError::Conflict(key)) => Err(self.conflict_error(&key)),
             Err(e) => Err(store_error(e)),
         }
     }

@@ -28,7 +28,7 @@ use crate::lockout;
 use crate::random;
 use crate::secret::Password;
 use crate::srp::{self, HandshakeState, Verifier};
-use crate::store::{UserRecord, UserStatus};
+use crate::store::{OnceId, UserRecord, UserStatus};
 
 /// How far a client's `TIMESTAMP` may be from the server's clock
 /// (cognito-protocol.md §1.8 and §10.1: the real window is undocumented).
@@ -376,7 +376,7 @@ impl UserPool {
             .store()
             .consume_once(
                 self.id(),
-                &format!("srp:{}", crate::hex::encode(&block.id)),
+                &OnceId::SrpBlock(block.id),
                 Timestamp::from_unix_millis(block.expires_ms),
             )
             .map_err(store_error)?;

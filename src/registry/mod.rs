@@ -107,9 +107,11 @@ pub struct Registry {
 }
 
 impl Registry {
-    /// An empty registry whose pools share `options`.
+    /// An empty registry whose pools share `options`; its store behind
+    /// the store limits ([`Limited`](crate::store::Limited)).
     #[must_use]
-    pub fn new(options: RegistryOptions) -> Self {
+    pub fn new(mut options: RegistryOptions) -> Self {
+        options.store = crate::store::Limited::wrap(options.store);
         Self {
             options,
             pools: RwLock::new(BTreeMap::new()),
@@ -590,7 +592,7 @@ fn registry_store_error(e: StoreError) -> Error {
         StoreError::InvalidInput(what) => {
             Error::invalid_parameter(format!("The store cannot hold this value: {what}."))
         }
-        StoreError::Unavailable(_) => Error::internal("The user pool store is unavailable."),
+        StoreError::Unavailable { .. } => Error::internal("The user pool store is unavailable."),
         _ => Error::internal("The user pool store returned an unexpected result."),
     }
 }

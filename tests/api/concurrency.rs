@@ -10,8 +10,8 @@ use userpool::clock::Timestamp;
 use userpool::code::MAX_ATTEMPTS;
 use userpool::schema::Attribute;
 use userpool::store::{
-    ClientRecord, CodePurpose, CodeRecord, CodeStore, GroupRecord, GroupStore, PoolRecord,
-    PoolStore, RefreshTokenRecord, StoreResult, TokenStore, UserRecord, UserStore,
+    ClientRecord, CodePurpose, CodeRecord, CodeStore, GroupRecord, GroupStore, IndexKey, OnceId,
+    PoolRecord, PoolStore, RefreshTokenRecord, StoreResult, TokenStore, UserRecord, UserStore,
 };
 use userpool::{
     Code, ConfirmSignUpRequest, ErrorCode, ManualClock, MemoryStore, Outbox, UserStatus,
@@ -180,7 +180,7 @@ struct ReadsTogether {
 }
 
 impl UserStore for ReadsTogether {
-    fn insert_user(&self, pool_id: &str, user: &UserRecord, keys: &[String]) -> StoreResult<()> {
+    fn insert_user(&self, pool_id: &str, user: &UserRecord, keys: &[IndexKey]) -> StoreResult<()> {
         self.inner.insert_user(pool_id, user, keys)
     }
 
@@ -188,7 +188,7 @@ impl UserStore for ReadsTogether {
         self.inner.get_user(pool_id, username)
     }
 
-    fn find_user(&self, pool_id: &str, key: &str) -> StoreResult<Option<UserRecord>> {
+    fn find_user(&self, pool_id: &str, key: &IndexKey) -> StoreResult<Option<UserRecord>> {
         self.inner.find_user(pool_id, key)
     }
 
@@ -197,7 +197,7 @@ impl UserStore for ReadsTogether {
         pool_id: &str,
         user: &UserRecord,
         expected_version: u64,
-        keys: &[String],
+        keys: &[IndexKey],
     ) -> StoreResult<()> {
         self.inner
             .update_user(pool_id, user, expected_version, keys)
@@ -208,7 +208,7 @@ impl UserStore for ReadsTogether {
         pool_id: &str,
         user: &UserRecord,
         expected_version: u64,
-        keys: &[String],
+        keys: &[IndexKey],
         purpose: CodePurpose,
         code_id: u64,
     ) -> StoreResult<bool> {
@@ -311,7 +311,7 @@ impl TokenStore for ReadsTogether {
         self.inner.is_family_revoked(pool_id, origin_jti)
     }
 
-    fn consume_once(&self, pool_id: &str, id: &str, expires_at: Timestamp) -> StoreResult<bool> {
+    fn consume_once(&self, pool_id: &str, id: &OnceId, expires_at: Timestamp) -> StoreResult<bool> {
         self.inner.consume_once(pool_id, id, expires_at)
     }
 }

@@ -22,7 +22,7 @@ use userpool::client::{
     secret_hash,
 };
 use userpool::srp::{self, client::SrpClient};
-use userpool::store::UserStore as _;
+use userpool::store::{IndexKey, UserStore as _};
 use userpool::{
     AdminCreateUserRequest, AdminSetUserPasswordRequest, AuthResponse, ChallengeName, Clock,
     ConfirmForgotPasswordRequest, ConfirmSignUpRequest, ErrorCode, ForgotPasswordRequest,
@@ -1530,9 +1530,9 @@ fn a_verifier_moved_to_another_user_does_not_sign_them_in() {
     let mut record = h.record(&bob);
     record.srp_verifier = Some(jane_sealed);
     let keys = [
-        format!("username:{bob}"),
-        format!("sub:{bob}"),
-        format!("email:{BOB}"),
+        IndexKey::Username(bob.clone()),
+        IndexKey::Sub(bob.clone()),
+        IndexKey::Email(BOB.to_owned()),
     ];
     h.store
         .update_user(h.pool.id(), &record, record.version, &keys)

@@ -1,14 +1,19 @@
 //! [`MemoryStore`]: everything in one mutex-guarded map. For tests, examples
 //! and single-process use; nothing survives the process.
+//!
+//! It holds any key or value and checks no limits itself: the
+//! [`Limited`](super::Limited) layer every pool and registry puts in front
+//! of it refuses what PostgreSQL could not hold, so code tested here meets
+//! the same limits in production.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Bound;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use super::{
-    ClientRecord, CodePurpose, CodeRecord, CodeStore, GroupRecord, GroupStore, PoolRecord,
-    PoolStore, RefreshTokenRecord, StoreError, StoreResult, TokenStore, UserRecord, UserStore,
-    check_client, check_code, check_group, check_key, check_pool, check_refresh_token, check_user,
+    ClientRecord, CodePurpose, CodeRecord, CodeStore, ConflictKey, GroupRecord, GroupStore,
+    IndexKey, OnceId, PoolRecord, PoolStore, RefreshTokenRecord, StoreError, StoreResult,
+    TokenStore, UserRecord, UserStore,
 };
 use crate::clock::Timestamp;
 
@@ -19,9 +24,9 @@ struct State {
     /// (pool, username) → record, ordered for pagination.
     users: BTreeMap<PoolUser, UserRecord>,
     /// (pool, index key) → username.
-    keys: HashMap<(String, String), String>,
+    keys: HashMap<(String, IndexKey), String>,
     /// (pool, username) → the index keys it owns.
-    user_keys: HashMap<PoolUser, Vec<String>>,
+    user_keys: HashMap<PoolUser, Vec<IndexKey>>,
     /// (pool, username, purpose) → pending code.
     codes: HashMap<(String, String, CodePurpose), CodeRecord>,
     /// (pool, digest) → refresh token.
@@ -29,7 +34,7 @@ struct State {
     /// (pool, origin_jti or event_id) of revoked families.
     revoked_families: HashSet<(String, String)>,
     /// (pool, one-time id) → when it may be forgotten.
-    used_once: HashMap<(String, String), Timestamp>,
+    used_once: HashMap<(String, OnceId), Timestamp>,
     /// (pool, group name) → group.
     groups: BTreeMap<(String, String), GroupRecord>,
     /// (pool, group name, username) memberships.
@@ -49,7 +54,7 @@ impl State {
         pool_id: &str,
         user: &UserRecord,
         expected_version: u64,
-        keys: &[String],
+        keys: &[IndexKey],
     ) -> StoreResult<()> {
         let st = self;
         let id = pool_user(pool_id, &user.username);
@@ -61,7 +66,7 @@ impl State {
             st.key_owner(pool_id, k)
                 .is_some_and(|owner| *owner != user.username)
         }) {
-            return Err(StoreError::Conflict { key: k.clone() });
+            return Err(StoreError::Conflict(ConflictKey::Index(k.clone())));
         }
         let mut stored = user.clone();
         stored.version = expected_version + 1;
@@ -71,8 +76,8 @@ impl State {
         Ok(())
     }
 
-    fn key_owner(&self, pool_id: &str, key: &str) -> Option<&String> {
-        self.keys.get(&(pool_id.to_owned(), key.to_owned()))
+    fn key_owner(&self, pool_id: &str, key: &IndexKey) -> Option<&String> {
+        self.keys.get(&(pool_id.to_owned(), key.clone()))
     }
 
     fn unindex(&mut self, pool_id: &str, username: &str) {
@@ -86,7 +91,7 @@ impl State {
         }
     }
 
-    fn index(&mut self, pool_id: &str, username: &str, keys: &[String]) {
+    fn index(&mut self, pool_id: &str, username: &str, keys: &[IndexKey]) {
         for k in keys {
             self.keys
                 .insert((pool_id.to_owned(), k.clone()), username.to_owned());
@@ -138,16 +143,13 @@ fn pool_page<'a, V>(
 }
 
 impl UserStore for MemoryStore {
-    fn insert_user(&self, pool_id: &str, user: &UserRecord, keys: &[String]) -> StoreResult<()> {
-        check_user(pool_id, user, keys)?;
+    fn insert_user(&self, pool_id: &str, user: &UserRecord, keys: &[IndexKey]) -> StoreResult<()> {
         let mut st = self.lock();
         if st.users.contains_key(&pool_user(pool_id, &user.username)) {
-            return Err(StoreError::Conflict {
-                key: user.username.clone(),
-            });
+            return Err(StoreError::Conflict(ConflictKey::Username));
         }
         if let Some(k) = keys.iter().find(|k| st.key_owner(pool_id, k).is_some()) {
-            return Err(StoreError::Conflict { key: k.clone() });
+            return Err(StoreError::Conflict(ConflictKey::Index(k.clone())));
         }
         let mut stored = user.clone();
         stored.version = 1;
@@ -164,7 +166,7 @@ impl UserStore for MemoryStore {
             .cloned())
     }
 
-    fn find_user(&self, pool_id: &str, key: &str) -> StoreResult<Option<UserRecord>> {
+    fn find_user(&self, pool_id: &str, key: &IndexKey) -> StoreResult<Option<UserRecord>> {
         let st = self.lock();
         Ok(st
             .key_owner(pool_id, key)
@@ -177,9 +179,8 @@ impl UserStore for MemoryStore {
         pool_id: &str,
         user: &UserRecord,
         expected_version: u64,
-        keys: &[String],
+        keys: &[IndexKey],
     ) -> StoreResult<()> {
-        check_user(pool_id, user, keys)?;
         self.lock()
             .update_user(pool_id, user, expected_version, keys)
     }
@@ -189,11 +190,10 @@ impl UserStore for MemoryStore {
         pool_id: &str,
         user: &UserRecord,
         expected_version: u64,
-        keys: &[String],
+        keys: &[IndexKey],
         purpose: CodePurpose,
         code_id: u64,
     ) -> StoreResult<bool> {
-        check_user(pool_id, user, keys)?;
         let mut st = self.lock();
         let code = (pool_id.to_owned(), user.username.clone(), purpose);
         if st.codes.get(&code).is_none_or(|c| c.id != code_id) {
@@ -262,7 +262,6 @@ impl CodeStore for MemoryStore {
         purpose: CodePurpose,
         code: &CodeRecord,
     ) -> StoreResult<()> {
-        check_code(pool_id, username, code)?;
         self.lock().codes.insert(
             (pool_id.to_owned(), username.to_owned(), purpose),
             code.clone(),
@@ -321,13 +320,10 @@ impl CodeStore for MemoryStore {
 
 impl TokenStore for MemoryStore {
     fn put_refresh_token(&self, pool_id: &str, token: &RefreshTokenRecord) -> StoreResult<()> {
-        check_refresh_token(pool_id, token)?;
         let mut st = self.lock();
         let k = (pool_id.to_owned(), token.digest);
         if st.refresh.contains_key(&k) {
-            return Err(StoreError::Conflict {
-                key: "refresh_token".to_owned(),
-            });
+            return Err(StoreError::Conflict(ConflictKey::RefreshToken));
         }
         st.refresh.insert(k, token.clone());
         Ok(())
@@ -403,9 +399,7 @@ impl TokenStore for MemoryStore {
             .contains(&(pool_id.to_owned(), id.to_owned())))
     }
 
-    fn consume_once(&self, pool_id: &str, id: &str, expires_at: Timestamp) -> StoreResult<bool> {
-        check_key("pool id", pool_id)?;
-        check_key("one-time id", id)?;
+    fn consume_once(&self, pool_id: &str, id: &OnceId, expires_at: Timestamp) -> StoreResult<bool> {
         let mut st = self.lock();
         // Forget ids whose deadline passed long ago, so the set stays bounded.
         if st.used_once.len() > 4096 {
@@ -414,20 +408,17 @@ impl TokenStore for MemoryStore {
         }
         Ok(st
             .used_once
-            .insert((pool_id.to_owned(), id.to_owned()), expires_at)
+            .insert((pool_id.to_owned(), id.clone()), expires_at)
             .is_none())
     }
 }
 
 impl GroupStore for MemoryStore {
     fn create_group(&self, pool_id: &str, group: &GroupRecord) -> StoreResult<()> {
-        check_group(pool_id, group)?;
         let mut st = self.lock();
         let k = (pool_id.to_owned(), group.name.clone());
         if st.groups.contains_key(&k) {
-            return Err(StoreError::Conflict {
-                key: group.name.clone(),
-            });
+            return Err(StoreError::Conflict(ConflictKey::GroupName));
         }
         st.groups.insert(k, group.clone());
         Ok(())
@@ -442,7 +433,6 @@ impl GroupStore for MemoryStore {
     }
 
     fn update_group(&self, pool_id: &str, group: &GroupRecord) -> StoreResult<()> {
-        check_group(pool_id, group)?;
         let mut st = self.lock();
         let slot = st
             .groups
@@ -475,7 +465,6 @@ impl GroupStore for MemoryStore {
     }
 
     fn add_to_group(&self, pool_id: &str, group: &str, username: &str) -> StoreResult<()> {
-        check_key("username", username)?;
         let mut st = self.lock();
         if !st.groups.contains_key(&pool_user(pool_id, group)) {
             return Err(StoreError::NotFound);
@@ -537,12 +526,9 @@ impl GroupStore for MemoryStore {
 
 impl PoolStore for MemoryStore {
     fn insert_pool(&self, pool: &PoolRecord) -> StoreResult<()> {
-        check_pool(pool)?;
         let mut st = self.lock();
         if st.pools.contains_key(&pool.id) {
-            return Err(StoreError::Conflict {
-                key: pool.id.clone(),
-            });
+            return Err(StoreError::Conflict(ConflictKey::PoolId));
         }
         let mut stored = pool.clone();
         stored.version = 1;
@@ -555,7 +541,6 @@ impl PoolStore for MemoryStore {
     }
 
     fn update_pool(&self, pool: &PoolRecord, expected_version: u64) -> StoreResult<()> {
-        check_pool(pool)?;
         let mut st = self.lock();
         let slot = st.pools.get_mut(&pool.id).ok_or(StoreError::NotFound)?;
         if slot.version != expected_version {
@@ -598,12 +583,9 @@ impl PoolStore for MemoryStore {
     }
 
     fn insert_client(&self, pool_id: &str, client: &ClientRecord) -> StoreResult<()> {
-        check_client(pool_id, client)?;
         let mut st = self.lock();
         if st.client_pools.contains_key(&client.client_id) {
-            return Err(StoreError::Conflict {
-                key: client.client_id.clone(),
-            });
+            return Err(StoreError::Conflict(ConflictKey::ClientId));
         }
         let mut stored = client.clone();
         stored.version = 1;
@@ -637,7 +619,6 @@ impl PoolStore for MemoryStore {
         client: &ClientRecord,
         expected_version: u64,
     ) -> StoreResult<()> {
-        check_client(pool_id, client)?;
         let mut st = self.lock();
         let slot = st
             .clients
@@ -671,15 +652,5 @@ impl PoolStore for MemoryStore {
             .take(limit)
             .map(|(_, c)| c.clone())
             .collect())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn memory_store_passes_the_conformance_suite() {
-        crate::store::conformance::run_all(&|| Box::new(MemoryStore::new()));
     }
 }

@@ -1,0 +1,118 @@
+//! The typed keys the pool hands to a store: [`IndexKey`], the unique keys
+//! that find a user, and [`OnceId`], the ids [`consume_once`] uses up.
+//!
+//! Each has one encoding to the string a store keeps
+//! ([`IndexKey::encode`], [`OnceId::encode`]): `<kind>:<value>`, the form
+//! the pool built with `format!` before the keys were typed, byte for
+//! byte, so databases written then keep working. The kinds contain no `:`,
+//! so no two keys share an encoding.
+//!
+//! [`consume_once`]: super::TokenStore::consume_once
+
+use std::fmt;
+
+/// A unique key of a user: the pool derives one per identifier that must
+/// find at most one user of the pool (the internal username, the `sub`,
+/// and the alias attributes the pool's configuration makes unique), in the
+/// form it compares them (folded to lower case in a case-insensitive pool).
+///
+/// The store only promises that one key belongs to at most one user of a
+/// pool; it never looks inside a key.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum IndexKey {
+    /// The internal username, as the pool compares usernames.
+    Username(String),
+    /// The user's `sub`.
+    Sub(String),
+    /// The email address, when it is the username or a verified alias.
+    Email(String),
+    /// The phone number, when it is the username or a verified alias.
+    PhoneNumber(String),
+    /// The `preferred_username`, when it is an alias.
+    PreferredUsername(String),
+}
+
+impl IndexKey {
+    /// The kind of key, as its encoding starts: `username`, `sub`,
+    /// `email`, `phone_number` or `preferred_username`.
+    #[must_use]
+    pub const fn kind(&self) -> &'static str {
+        match self {
+            Self::Username(_) => "username",
+            Self::Sub(_) => "sub",
+            Self::Email(_) => "email",
+            Self::PhoneNumber(_) => "phone_number",
+            Self::PreferredUsername(_) => "preferred_username",
+        }
+    }
+
+    /// The value the key was built from.
+    #[must_use]
+    pub fn value(&self) -> &str {
+        match self {
+            Self::Username(v)
+            | Self::Sub(v)
+            | Self::Email(v)
+            | Self::PhoneNumber(v)
+            | Self::PreferredUsername(v) => v,
+        }
+    }
+
+    /// The string a store keeps for this key: `<kind>:<value>`
+    /// (`username:alice`, `email:alice@example.com`). The one encoding
+    /// every store uses; it never changes, or stored keys stop matching.
+    #[must_use]
+    pub fn encode(&self) -> String {
+        encode(self.kind(), self.value())
+    }
+
+    /// The length in bytes of [`encode`](Self::encode)'s result, without
+    /// building it.
+    pub(crate) fn encoded_len(&self) -> usize {
+        self.kind().len() + 1 + self.value().len()
+    }
+}
+
+/// A one-time id for [`TokenStore::consume_once`](super::TokenStore::consume_once):
+/// what makes a challenge answer usable once.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum OnceId {
+    /// The random id sealed in a challenge `Session`.
+    Session(String),
+    /// The random id sealed in an SRP `SECRET_BLOCK`.
+    SrpBlock([u8; 16]),
+}
+
+impl OnceId {
+    /// The string a store keeps for this id: `session:<id>`, or `srp:`
+    /// followed by the block id in lowercase hex. The one encoding every
+    /// store uses.
+    #[must_use]
+    pub fn encode(&self) -> String {
+        match self {
+            Self::Session(id) => encode("session", id),
+            Self::SrpBlock(id) => encode("srp", &crate::hex::encode(id)),
+        }
+    }
+}
+
+fn encode(kind: &str, value: &str) -> String {
+    let mut s = String::with_capacity(kind.len() + 1 + value.len());
+    s.push_str(kind);
+    s.push(':');
+    s.push_str(value);
+    s
+}
+
+impl fmt::Display for IndexKey {
+    /// The kind only: a key holds an address or a name, which logs and
+    /// messages must not show.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} index key", self.kind())
+    }
+}
+
+#[cfg(test)]
+mod tests;

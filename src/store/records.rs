@@ -1,0 +1,326 @@
+//! The records a store keeps: users, refresh tokens, groups, pools and app
+//! clients. Secrets in them (password hashes, SRP verifiers, digests,
+//! sealed blobs) print as `[redacted]` in `Debug`.
+
+use std::fmt;
+
+use crate::clock::Timestamp;
+use crate::schema::Attributes;
+
+/// A user's status, with Cognito's names (`UserStatusType`).
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum UserStatus {
+    /// Signed up, not yet confirmed.
+    Unconfirmed,
+    /// Confirmed: can sign in.
+    Confirmed,
+    /// Must reset the password (`ForgotPassword` / `ConfirmForgotPassword`) before signing in.
+    ResetRequired,
+    /// Created by an admin with a temporary password that must be changed at first sign-in.
+    ForceChangePassword,
+    /// Signed in through a federated identity provider.
+    ExternalProvider,
+    /// No longer used by Cognito; kept so every wire value round-trips.
+    Archived,
+    /// No longer used by Cognito; kept so every wire value round-trips.
+    Compromised,
+    /// No longer used by Cognito; kept so every wire value round-trips.
+    Unknown,
+}
+
+impl UserStatus {
+    /// Cognito's name: `UNCONFIRMED`, `CONFIRMED`, `FORCE_CHANGE_PASSWORD`, ...
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Unconfirmed => "UNCONFIRMED",
+            Self::Confirmed => "CONFIRMED",
+            Self::ResetRequired => "RESET_REQUIRED",
+            Self::ForceChangePassword => "FORCE_CHANGE_PASSWORD",
+            Self::ExternalProvider => "EXTERNAL_PROVIDER",
+            Self::Archived => "ARCHIVED",
+            Self::Compromised => "COMPROMISED",
+            Self::Unknown => "UNKNOWN",
+        }
+    }
+
+    /// Parses Cognito's name (exact, upper case).
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "UNCONFIRMED" => Self::Unconfirmed,
+            "CONFIRMED" => Self::Confirmed,
+            "RESET_REQUIRED" => Self::ResetRequired,
+            "FORCE_CHANGE_PASSWORD" => Self::ForceChangePassword,
+            "EXTERNAL_PROVIDER" => Self::ExternalProvider,
+            "ARCHIVED" => Self::Archived,
+            "COMPROMISED" => Self::Compromised,
+            "UNKNOWN" => Self::Unknown,
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for UserStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A stored user.
+///
+/// `attributes` includes `sub`. `password_hash` is an Argon2id PHC string,
+/// never a plaintext password.
+#[derive(Clone, PartialEq, Eq)]
+pub struct UserRecord {
+    /// The internal username: immutable, unique in the pool, in the exact form
+    /// it was created with (for email/phone-as-username pools, the `sub` UUID).
+    pub username: String,
+    /// All attributes by API name, `sub` included.
+    pub attributes: Attributes,
+    /// The account status.
+    pub status: UserStatus,
+    /// `false` after `AdminDisableUser`.
+    pub enabled: bool,
+    /// When the user was created.
+    pub created_at: Timestamp,
+    /// When the user was last modified.
+    pub modified_at: Timestamp,
+    /// Argon2id PHC string of the current password, if the user has one.
+    pub password_hash: Option<String>,
+    /// The SRP verifier `(salt, v)` of the current password, sealed with a
+    /// key derived from the pool secret (never stored beside it): `v` is a
+    /// fast hash of the password and must not be readable from the store.
+    /// `None` when the pool had no SRP client when the password was set.
+    pub srp_verifier: Option<Vec<u8>>,
+    /// When the temporary password of a `FORCE_CHANGE_PASSWORD` user stops working.
+    pub temporary_password_expires_at: Option<Timestamp>,
+    /// Consecutive failed sign-ins counted by the lockout rules (`lockout` module).
+    pub failed_sign_ins: u32,
+    /// Sign-in is refused until this instant (`Password attempts exceeded`).
+    pub locked_until: Option<Timestamp>,
+    /// The last sign-in attempt, right or wrong (the lockout counter resets
+    /// after 15 idle minutes).
+    pub last_sign_in_attempt: Option<Timestamp>,
+    /// The version the store holds. Set by the store: 1 on insert, +1 on
+    /// every successful update. Callers pass the version they read back to
+    /// [`UserStore::update_user`](super::UserStore::update_user) as the compare-and-swap guard.
+    pub version: u64,
+}
+
+impl UserRecord {
+    /// A new, enabled record created at `now`, with no password and no
+    /// sign-in history. The store assigns the version.
+    #[must_use]
+    pub fn new(
+        username: String,
+        attributes: Attributes,
+        status: UserStatus,
+        now: Timestamp,
+    ) -> Self {
+        Self {
+            username,
+            attributes,
+            status,
+            enabled: true,
+            created_at: now,
+            modified_at: now,
+            password_hash: None,
+            srp_verifier: None,
+            temporary_password_expires_at: None,
+            failed_sign_ins: 0,
+            locked_until: None,
+            last_sign_in_attempt: None,
+            version: 0,
+        }
+    }
+
+    /// Whether the attribute `name` is present and starts with `prefix`,
+    /// byte for byte: the match of
+    /// [`UserStore::list_users_by_attribute_prefix`](super::UserStore::list_users_by_attribute_prefix).
+    #[must_use]
+    pub fn attribute_starts_with(&self, name: &str, prefix: &str) -> bool {
+        self.attributes
+            .get(name)
+            .is_some_and(|v| v.starts_with(prefix))
+    }
+
+    /// The user's `sub` attribute (empty if absent, which a pool never stores).
+    #[must_use]
+    pub fn sub(&self) -> &str {
+        self.attributes.get("sub").map_or("", String::as_str)
+    }
+}
+
+impl fmt::Debug for UserRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UserRecord")
+            .field("username", &self.username)
+            .field("attributes", &self.attributes)
+            .field("status", &self.status)
+            .field("enabled", &self.enabled)
+            .field("created_at", &self.created_at)
+            .field("modified_at", &self.modified_at)
+            .field(
+                "password_hash",
+                &self.password_hash.as_ref().map(|_| "[redacted]"),
+            )
+            .field(
+                "srp_verifier",
+                &self.srp_verifier.as_ref().map(|_| "[redacted]"),
+            )
+            .field(
+                "temporary_password_expires_at",
+                &self.temporary_password_expires_at,
+            )
+            .field("failed_sign_ins", &self.failed_sign_ins)
+            .field("locked_until", &self.locked_until)
+            .field("last_sign_in_attempt", &self.last_sign_in_attempt)
+            .field("version", &self.version)
+            .finish()
+    }
+}
+
+/// A stored refresh token. Only its SHA-256 digest is kept: the token has
+/// at least 256 random bits, so the digest cannot be inverted.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RefreshTokenRecord {
+    /// SHA-256 of the token string; the lookup key.
+    pub digest: [u8; 32],
+    /// The app client it was issued to; it works with no other.
+    pub client_id: String,
+    /// The internal username of its owner.
+    pub username: String,
+    /// The owner's `sub`: a user later created under the same username is
+    /// someone else and must not be able to use this token.
+    pub sub: String,
+    /// The `origin_jti` shared by every token of the authentication it came
+    /// from, rotated refresh tokens included (its "family").
+    pub origin_jti: String,
+    /// When the user originally authenticated (`auth_time`, carried over on refresh).
+    pub auth_time: Timestamp,
+    /// When this token was issued.
+    pub issued_at: Timestamp,
+    /// When it stops working.
+    pub expires_at: Timestamp,
+    /// The `event_id` of every token of the family: a second name for the
+    /// family, by which access tokens that carry no `origin_jti` (clients
+    /// with token revocation disabled) are still revoked by sign-out.
+    pub event_id: String,
+    /// When a rotation replaced it; it keeps working for the client's grace
+    /// period after that, then its use is reuse.
+    pub replaced_at: Option<Timestamp>,
+    /// Whether its family was revoked. Set by the store on read; ignored on write.
+    pub revoked: bool,
+}
+
+impl fmt::Debug for RefreshTokenRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RefreshTokenRecord")
+            .field("digest", &"[redacted]")
+            .field("client_id", &self.client_id)
+            .field("username", &self.username)
+            .field("sub", &self.sub)
+            .field("origin_jti", &self.origin_jti)
+            .field("event_id", &self.event_id)
+            .field("auth_time", &self.auth_time)
+            .field("issued_at", &self.issued_at)
+            .field("expires_at", &self.expires_at)
+            .field("replaced_at", &self.replaced_at)
+            .field("revoked", &self.revoked)
+            .finish()
+    }
+}
+
+/// A group of users (Cognito's `GroupType`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GroupRecord {
+    /// The group's name, unique in the pool.
+    pub name: String,
+    /// A free-text description (at most 2048 characters).
+    pub description: Option<String>,
+    /// An IAM role ARN carried into `cognito:roles`.
+    pub role_arn: Option<String>,
+    /// Lower is higher priority; `None` is lowest.
+    pub precedence: Option<u32>,
+    /// When the group was created.
+    pub created_at: Timestamp,
+    /// When the group was last modified.
+    pub modified_at: Timestamp,
+}
+
+/// A persisted pool: what a restarted process needs to serve it again.
+///
+/// The store treats `definition` and `sealed_secrets` as opaque: the
+/// registry writes the configuration as the JSON of a `CreateUserPool`
+/// request, and the pool secret and signing keys sealed (AES-256-GCM) under
+/// the master key whose identifier is `sealing_key_id`. No key appears in
+/// plain text in a store.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PoolRecord {
+    /// The pool id, `<region>_<alphanumerics>`.
+    pub id: String,
+    /// The configuration (the JSON of a `CreateUserPool` request).
+    pub definition: String,
+    /// The pool secret and signing keys, sealed.
+    pub sealed_secrets: Vec<u8>,
+    /// Which master key sealed `sealed_secrets` (not the key itself).
+    pub sealing_key_id: String,
+    /// When the pool was created.
+    pub created_at: Timestamp,
+    /// When the pool was last modified.
+    pub modified_at: Timestamp,
+    /// Set by the store: 1 on insert, +1 on every update (compare-and-swap guard).
+    pub version: u64,
+}
+
+impl fmt::Debug for PoolRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PoolRecord")
+            .field("id", &self.id)
+            .field("definition", &self.definition)
+            .field("sealed_secrets", &"[redacted]")
+            .field("sealing_key_id", &self.sealing_key_id)
+            .field("created_at", &self.created_at)
+            .field("modified_at", &self.modified_at)
+            .field("version", &self.version)
+            .finish()
+    }
+}
+
+/// A persisted app client. Client ids are unique across every pool of a
+/// store (they are 26 random characters), so a request that names only a
+/// client finds its pool.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ClientRecord {
+    /// The client id.
+    pub client_id: String,
+    /// The client's settings as JSON (opaque to the store).
+    pub definition: String,
+    /// The client secret, sealed under a key derived from the pool secret;
+    /// `None` for a public client.
+    pub sealed_secret: Option<Vec<u8>>,
+    /// When the client was created.
+    pub created_at: Timestamp,
+    /// When the client was last modified.
+    pub modified_at: Timestamp,
+    /// Set by the store: 1 on insert, +1 on every update (compare-and-swap guard).
+    pub version: u64,
+}
+
+impl fmt::Debug for ClientRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientRecord")
+            .field("client_id", &self.client_id)
+            .field("definition", &self.definition)
+            .field(
+                "sealed_secret",
+                &self.sealed_secret.as_ref().map(|_| "[redacted]"),
+            )
+            .field("created_at", &self.created_at)
+            .field("modified_at", &self.modified_at)
+            .field("version", &self.version)
+            .finish()
+    }
+}

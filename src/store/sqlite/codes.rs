@@ -1,0 +1,99 @@
+//! [`CodeStore`] for [`SqliteStore`]: pending codes, one per user and
+//! purpose.
+
+use rusqlite::params;
+
+use super::SqliteStore;
+use super::connection::{db, query_one};
+use crate::store::sql::id_param;
+use crate::store::sql::records::{self, CODE_COLUMNS, CodeValues};
+use crate::store::{CodePurpose, CodeRecord, CodeStore, StoreResult};
+
+impl CodeStore for SqliteStore {
+    fn put_code(
+        &self,
+        pool_id: &str,
+        username: &str,
+        purpose: CodePurpose,
+        code: &CodeRecord,
+    ) -> StoreResult<()> {
+        let v = CodeValues::new(code);
+        self.lock()
+            .execute(
+                "INSERT OR REPLACE INTO codes (pool, username, purpose, id, digest, attribute, \
+                 destination, issued_at, expires_at, attempts, window_started_at, \
+                 window_attempts) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                params![
+                    pool_id,
+                    username,
+                    purpose.as_str(),
+                    v.id,
+                    v.digest,
+                    v.attribute,
+                    v.destination,
+                    v.issued_at,
+                    v.expires_at,
+                    v.attempts,
+                    v.window_started_at,
+                    v.window_attempts,
+                ],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn get_code(
+        &self,
+        pool_id: &str,
+        username: &str,
+        purpose: CodePurpose,
+    ) -> StoreResult<Option<CodeRecord>> {
+        query_one(
+            &self.lock(),
+            &format!(
+                "SELECT {CODE_COLUMNS} FROM codes \
+                 WHERE pool = ?1 AND username = ?2 AND purpose = ?3"
+            ),
+            params![pool_id, username, purpose.as_str()],
+            |r| records::code(r),
+        )
+    }
+
+    fn record_code_attempt(
+        &self,
+        pool_id: &str,
+        username: &str,
+        purpose: CodePurpose,
+        code_id: u64,
+    ) -> StoreResult<Option<u32>> {
+        // One statement: atomic on its own.
+        query_one(
+            &self.lock(),
+            "UPDATE codes SET attempts = MIN(attempts + 1, 4294967295), \
+             window_attempts = MIN(window_attempts + 1, 4294967295) \
+             WHERE pool = ?1 AND username = ?2 AND purpose = ?3 AND id = ?4 \
+             RETURNING attempts",
+            params![pool_id, username, purpose.as_str(), id_param(code_id)],
+            |r| crate::store::sql::SqlRow::counter(r, 0, "code attempts"),
+        )
+    }
+
+    fn take_code(
+        &self,
+        pool_id: &str,
+        username: &str,
+        purpose: CodePurpose,
+        code_id: u64,
+    ) -> StoreResult<Option<CodeRecord>> {
+        // One statement: of concurrent takes, exactly one deletes the row.
+        query_one(
+            &self.lock(),
+            &format!(
+                "DELETE FROM codes WHERE pool = ?1 AND username = ?2 AND purpose = ?3 \
+                 AND id = ?4 RETURNING {CODE_COLUMNS}"
+            ),
+            params![pool_id, username, purpose.as_str(), id_param(code_id)],
+            |r| records::code(r),
+        )
+    }
+}
