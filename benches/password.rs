@@ -9,9 +9,10 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use userpool::password::{HashingParams, hash_password, verify_password};
-use userpool::policy::PasswordPolicy;
-use userpool::secret::Password;
+use userpool::HashingParams;
+use userpool::Password;
+use userpool::config::PasswordPolicy;
+use userpool::internals::password::{hash_password, verify_password};
 
 const SALT: [u8; 16] = *b"benchmark salt!!";
 

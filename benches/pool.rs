@@ -19,15 +19,16 @@ use std::time::Duration;
 use criterion::{Criterion, criterion_group, criterion_main};
 use ring::rand::SystemRandom;
 use ring::signature::{RSA_PKCS1_SHA256, RsaKeyPair};
+use userpool::HashingParams;
 use userpool::client::{AppClientConfig, AuthFlow};
+use userpool::config::PoolConfig;
 use userpool::config::{UsernameAttribute, VerifiedAttribute};
-use userpool::password::{HashingParams, hash_password, verify_password};
+use userpool::internals::password::{hash_password, verify_password};
+use userpool::internals::srp::compute_verifier;
 use userpool::schema::StandardAttribute;
-use userpool::srp::compute_verifier;
 use userpool::token::KeySet;
 use userpool::{
-    ConfirmSignUpRequest, InitiateAuthRequest, Outbox, Password, PoolConfig, SignUpRequest,
-    UserPool,
+    ConfirmSignUpRequest, InitiateAuthRequest, Outbox, Password, SignUpRequest, UserPool,
 };
 
 fn pool(outbox: &Outbox, hashing: HashingParams, keys: KeySet) -> UserPool {

@@ -23,7 +23,8 @@ use base64::engine::general_purpose::STANDARD;
 use criterion::{Criterion, criterion_group, criterion_main};
 use crypto_bigint::modular::{BoxedMontyForm, BoxedMontyParams};
 use crypto_bigint::{BoxedUint, Odd};
-use userpool::srp::{self, client::SrpClient};
+use userpool::internals::srp;
+use userpool::srp::SrpClient;
 
 const POOL_NAME: &str = "tK1PT2XHw";
 const USER_ID: &str = "f81d4fae-7dec-41d0-a765-00a0c91e6bf6";

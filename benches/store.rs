@@ -46,16 +46,19 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
+use userpool::HashingParams;
 use userpool::client::{AppClientConfig, AuthFlow};
+use userpool::config::PoolConfig;
 use userpool::config::{UsernameAttribute, VerifiedAttribute};
-use userpool::message::{DeliveryError, Message};
-use userpool::password::{HashingParams, hash_password};
+use userpool::internals::password::hash_password;
+use userpool::store::{MemoryStore, Store};
 use userpool::store::{PostgresStore, SqliteStore};
 use userpool::token::KeySet;
 use userpool::{
-    AdminCreateUserRequest, ListUsersRequest, MemoryStore, MessageAction, MessageSender, Password,
-    PoolConfig, SignUpRequest, Store, UserPool,
+    AdminCreateUserRequest, ListUsersRequest, MessageAction, MessageSender, Password,
+    SignUpRequest, UserPool,
 };
+use userpool::{DeliveryError, Message};
 
 /// The id and secret of the populated pool: the same every run, so a cached
 /// database serves it again.
@@ -278,12 +281,7 @@ fn bench_store(
         .admin_get_user(&email(4242 % (n - 1)))
         .unwrap_or_else(|e| panic!("admin_get_user: {e}"))
         .username;
-    let list = |filter: &str| ListUsersRequest {
-        filter: Some(filter.to_owned()),
-        limit: Some(PAGE),
-        pagination_token: None,
-        attributes_to_get: None,
-    };
+    let list = |filter: &str| ListUsersRequest::new().filter(filter).limit(PAGE);
     let prefix = big
         .list_users(list(PREFIX_FILTER))
         .unwrap_or_else(|e| panic!("list_users: {e}"));

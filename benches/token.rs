@@ -20,11 +20,11 @@ use ring::signature::{
     KeyPair as _, RSA_PKCS1_2048_8192_SHA256, RSA_PKCS1_SHA256, RsaKeyPair, UnparsedPublicKey,
 };
 use userpool::Timestamp;
-use userpool::schema::Attributes;
-use userpool::token::{
-    AccessClaims, GroupInfo, IdClaims, KeySet, SCOPE_USER_ADMIN, TokenUse, group_claims,
-    id_token_attributes, new_refresh_token,
+use userpool::internals::schema::Attributes;
+use userpool::internals::token::{
+    GroupInfo, SCOPE_USER_ADMIN, group_claims, id_token_attributes, new_refresh_token,
 };
+use userpool::token::{AccessClaims, IdClaims, KeySet, TokenUse};
 
 const ISSUER: &str = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_tK1PT2XHw";
 const CLIENT: &str = "5015ncg0dvmsd4vbmskke3j1tv";

@@ -11,17 +11,18 @@
 use std::sync::Arc;
 
 use userpool::Clock as _;
+use userpool::HashingParams;
 use userpool::client::{AppClientConfig, AuthFlow};
+use userpool::config::PasswordPolicy;
+use userpool::config::PoolConfig;
 use userpool::config::{
     RecoveryMechanism, UsernameAttribute, VerificationMessageTemplate, VerifiedAttribute,
 };
-use userpool::password::HashingParams;
-use userpool::policy::PasswordPolicy;
 use userpool::schema::{Attribute, CustomAttribute, StandardAttribute};
-use userpool::srp::client::SrpClient;
+use userpool::srp::SrpClient;
 use userpool::srp::format_timestamp;
 use userpool::{
-    ChallengeName, ConfirmSignUpRequest, InitiateAuthRequest, Outbox, PoolConfig,
+    ChallengeName, ConfirmSignUpRequest, InitiateAuthRequest, Outbox,
     RespondToAuthChallengeRequest, SignUpRequest, SystemClock, User, UserPool,
 };
 

@@ -27,34 +27,19 @@
 //! A client with a secret is a *confidential* client: every public call that
 //! names a user proves knowledge of the secret with
 //! `SECRET_HASH = base64(HMAC-SHA256(key = secret, msg = username ‖ clientId))`
-//! ([`secret_hash`], cognito-protocol.md §2). [`check_secret_hash`] verifies it
-//! with Cognito's exact messages; [`check_client_secret`] compares the raw
+//! ([`secret_hash`], cognito-protocol.md §2). `check_secret_hash` verifies it
+//! with Cognito's exact messages; `check_client_secret` compares the raw
 //! secret that `RevokeToken` and `GetTokensFromRefreshToken` take instead. Both
 //! comparisons are constant-time.
 //!
 //! ```
-//! use userpool::client::{AppClient, AppClientConfig, ClientSecret, check_secret_hash, secret_hash};
-//! use userpool::{ErrorCode, Timestamp};
+//! use userpool::client::{ClientSecret, secret_hash};
 //!
-//! # fn main() -> userpool::Result<()> {
-//! let config = AppClientConfig::builder("web")
-//!     .client_secret(ClientSecret::new("abcdefghijklmnopqrstuvwxyz0123456789"))
-//!     .build()?;
-//! let client = AppClient::from_parts(
-//!     "1example23456789",
-//!     config,
-//!     Timestamp::UNIX_EPOCH,
-//!     Timestamp::UNIX_EPOCH,
-//! )?;
-//!
-//! let hash = "WozKlcsNn42vw+GNgYnkjUawOBKW3mhoGnHQ4vT3VxA=";
-//! check_secret_hash(&client, "alice", Some(hash))?;
-//!
-//! let err = check_secret_hash(&client, "bob", Some(hash)).unwrap_err();
-//! assert_eq!(err.code(), ErrorCode::NotAuthorized);
-//! assert_eq!(err.message(), "Unable to verify secret hash for client 1example23456789");
-//! # Ok(())
-//! # }
+//! let secret = ClientSecret::new("abcdefghijklmnopqrstuvwxyz0123456789");
+//! assert_eq!(
+//!     secret_hash(&secret, "alice", "1example23456789"),
+//!     "WozKlcsNn42vw+GNgYnkjUawOBKW3mhoGnHQ4vT3VxA=",
+//! );
 //! ```
 
 use std::fmt;
@@ -84,10 +69,10 @@ const ID_ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
 
 /// An app client's secret.
 ///
-/// Like the crate's other secrets ([`crate::secret`]) it zeroizes its memory
+/// Like the crate's other secrets (`crate::secret`) it zeroizes its memory
 /// on drop, prints as `ClientSecret([redacted])`, implements neither
 /// `Display`, `Serialize` nor `PartialEq` (compare with
-/// [`check_client_secret`], which is constant-time), and is read only through
+/// `check_client_secret`, which is constant-time), and is read only through
 /// [`expose_secret`](Self::expose_secret).
 ///
 /// Constructing one does not validate it; [`AppClientConfigBuilder::build`]
@@ -1498,7 +1483,11 @@ pub fn secret_hash(client_secret: &ClientSecret, username: &str, client_id: &str
 /// * no hash: `Client <clientId> is configured with secret but SECRET_HASH
 ///   was not received`;
 /// * wrong hash: `Unable to verify secret hash for client <clientId>`.
-pub fn check_secret_hash(client: &AppClient, username: &str, provided: Option<&str>) -> Result<()> {
+pub(crate) fn check_secret_hash(
+    client: &AppClient,
+    username: &str,
+    provided: Option<&str>,
+) -> Result<()> {
     let Some(secret) = client.secret() else {
         return Ok(());
     };
@@ -1535,7 +1524,7 @@ pub fn check_secret_hash(client: &AppClient, username: &str, provided: Option<&s
 /// [`ErrorCode::NotAuthorized`](crate::ErrorCode::NotAuthorized). The caller
 /// picks the error.
 #[must_use]
-pub fn check_client_secret(client: &AppClient, provided: Option<&str>) -> bool {
+pub(crate) fn check_client_secret(client: &AppClient, provided: Option<&str>) -> bool {
     match (client.secret(), provided) {
         (None, _) => true,
         (Some(_), None) => false,

@@ -74,7 +74,7 @@ pub struct CodeRecord {
     /// Codes submitted against it so far, right or wrong.
     pub attempts: u32,
     /// When the current attempt window began. A code re-sent within
-    /// [`ATTEMPT_WINDOW`] of the window's start inherits it, so re-sending
+    /// `ATTEMPT_WINDOW` of the window's start inherits it, so re-sending
     /// cannot reset the budget of guesses.
     pub window_started_at: Timestamp,
     /// Codes submitted in the window, across re-sent codes.
@@ -98,24 +98,24 @@ impl fmt::Debug for CodeRecord {
 }
 
 /// How long a sign-up confirmation code works: 24 hours.
-pub const SIGN_UP_CODE_VALIDITY: Duration = Duration::from_secs(24 * 3600);
+pub(crate) const SIGN_UP_CODE_VALIDITY: Duration = Duration::from_secs(24 * 3600);
 /// How long an attribute verification code works: 24 hours.
-pub const ATTRIBUTE_CODE_VALIDITY: Duration = Duration::from_secs(24 * 3600);
+pub(crate) const ATTRIBUTE_CODE_VALIDITY: Duration = Duration::from_secs(24 * 3600);
 /// How long a forgot-password code works: 1 hour.
-pub const FORGOT_PASSWORD_CODE_VALIDITY: Duration = Duration::from_secs(3600);
+pub(crate) const FORGOT_PASSWORD_CODE_VALIDITY: Duration = Duration::from_secs(3600);
 /// How many times one code can be tried, right or wrong.
-pub const MAX_ATTEMPTS: u32 = 5;
+pub(crate) const MAX_ATTEMPTS: u32 = 5;
 /// How many codes can be tried per user and purpose within [`ATTEMPT_WINDOW`],
 /// across re-sent codes (Cognito's per-hour limits, cognito-protocol.md §7.5).
-pub const MAX_WINDOW_ATTEMPTS: u32 = 15;
+pub(crate) const MAX_WINDOW_ATTEMPTS: u32 = 15;
 /// The window of [`MAX_WINDOW_ATTEMPTS`].
-pub const ATTEMPT_WINDOW: Duration = Duration::from_secs(3600);
+pub(crate) const ATTEMPT_WINDOW: Duration = Duration::from_secs(3600);
 /// The number of digits in a code (Cognito's `{####}`).
-pub const CODE_DIGITS: usize = 6;
+pub(crate) const CODE_DIGITS: usize = 6;
 
 /// The validity of a code issued for `purpose`.
 #[must_use]
-pub const fn validity(purpose: CodePurpose) -> Duration {
+pub(crate) const fn validity(purpose: CodePurpose) -> Duration {
     match purpose {
         CodePurpose::ForgotPassword => FORGOT_PASSWORD_CODE_VALIDITY,
         CodePurpose::SignUp => SIGN_UP_CODE_VALIDITY,
@@ -211,7 +211,7 @@ pub(crate) fn render(template: &str, code: &str, username: &str) -> String {
 /// Masks an email as Cognito does: first character of the local part and of
 /// the domain, the rest hidden (`jane@example.com` → `j***@e***`).
 #[must_use]
-pub fn mask_email(email: &str) -> String {
+pub(crate) fn mask_email(email: &str) -> String {
     let (local, domain) = email.split_once('@').unwrap_or((email, ""));
     let first = |s: &str| s.chars().next().map(String::from).unwrap_or_default();
     format!("{}***@{}***", first(local), first(domain))
@@ -220,7 +220,7 @@ pub fn mask_email(email: &str) -> String {
 /// Masks a phone number as Cognito does: the leading `+`, then one `*` per
 /// hidden digit, then the last four digits (`+14325551212` → `+*******1212`).
 #[must_use]
-pub fn mask_phone(phone: &str) -> String {
+pub(crate) fn mask_phone(phone: &str) -> String {
     let digits: Vec<char> = phone.chars().filter(char::is_ascii_digit).collect();
     let shown = digits.len().min(4);
     let hidden = digits.len() - shown;

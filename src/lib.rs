@@ -1,36 +1,45 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+// The vocabulary callers name by module: pool definitions, app clients,
+// attribute schemas, tokens, the SRP client, stores, the registry of
+// pools and the wire codec.
 pub mod client;
-pub mod clock;
-pub mod code;
 pub mod config;
-pub mod error;
-pub mod filter;
-mod hex;
-mod json;
-pub mod lockout;
-pub mod message;
-pub mod password;
-pub mod policy;
-mod pool;
-mod random;
 pub mod registry;
 pub mod schema;
-mod seal;
-pub mod secret;
 pub mod srp;
 pub mod store;
 pub mod token;
 pub mod wire;
 
+// Everything else is reached through the re-exports below.
+mod clock;
+mod code;
+mod error;
+#[cfg_attr(not(feature = "internals"), allow(unreachable_pub))]
+mod filter;
+mod hex;
+mod json;
+mod lockout;
+mod message;
+#[cfg_attr(not(feature = "internals"), allow(unreachable_pub))]
+mod password;
+#[cfg_attr(not(feature = "internals"), allow(unreachable_pub))]
+mod policy;
+mod pool;
+mod random;
+mod seal;
+mod secret;
+
+#[cfg(feature = "internals")]
+#[doc(hidden)]
+pub mod internals;
+
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
-pub use config::PoolConfig;
-pub use error::PolicyViolation;
-pub use error::{Error, ErrorCode, Result};
-pub use message::{MessageSender, Outbox};
-pub use password::{HashingParams, PasswordHash, Verification};
-pub use policy::PasswordPolicy;
+pub use error::{Constraint, Error, ErrorCode, PolicyViolation, Result, Shown, Violation};
+pub use message::{DeliveryError, DeliveryMedium, Message, MessageKind, MessageSender, Outbox};
+pub use password::HashingParams;
 pub use pool::{
     AdminCreateUserRequest, AdminSetUserPasswordRequest, AuthResponse, AuthenticationResult,
     ChallengeName, CodeDeliveryDetails, ConfirmForgotPasswordRequest, ConfirmSignUpRequest,
@@ -40,4 +49,4 @@ pub use pool::{
     SignUpRequest, SignUpResponse, User, UserPage, UserPool, UserPoolBuilder,
 };
 pub use secret::{Code, Password};
-pub use store::{MemoryStore, Store, UserStatus};
+pub use store::records::UserStatus;

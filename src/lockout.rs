@@ -56,29 +56,7 @@
 //! * **Success resets everything**, to [`LockoutState::default`], so a store
 //!   may drop the state of a user who signed in.
 //!
-//! # Example
-//!
-//! ```
-//! use std::time::Duration;
-//! use userpool::lockout::{self, Decision, LockoutState};
-//! use userpool::Timestamp;
-//!
-//! let mut now = Timestamp::from_unix_seconds(1_700_000_000);
-//! let mut state = LockoutState::default();
-//! for _ in 0..4 {
-//!     assert_eq!(lockout::check(&state, now), Decision::Allowed);
-//!     state = lockout::record_failure(&state, now);
-//! }
-//! // The fifth failure locks for one second.
-//! state = lockout::record_failure(&state, now);
-//! let until = now.saturating_add(Duration::from_secs(1));
-//! assert_eq!(lockout::check(&state, now), Decision::Locked { until });
-//!
-//! now = until;
-//! assert_eq!(lockout::check(&state, now), Decision::Allowed);
-//! state = lockout::record_success(&state, now);
-//! assert_eq!(state, LockoutState::default());
-//! ```
+//! The tests below step a clock through the schedule.
 
 use std::time::Duration;
 
@@ -86,18 +64,18 @@ use crate::clock::Timestamp;
 use crate::error::Error;
 
 /// How many failures only count: the next one (the fifth) starts locking.
-pub const FREE_FAILURES: u32 = 4;
+pub(crate) const FREE_FAILURES: u32 = 4;
 
 /// The longest lock: 15 minutes, the cap of the doubling schedule.
-pub const MAX_LOCK: Duration = Duration::from_secs(15 * 60);
+pub(crate) const MAX_LOCK: Duration = Duration::from_secs(15 * 60);
 
 /// Idle time after which the failure counter starts again from zero: 15
 /// minutes, counted from the later of the last counted attempt and the end
 /// of the lock.
-pub const RESET_AFTER: Duration = Duration::from_secs(15 * 60);
+pub(crate) const RESET_AFTER: Duration = Duration::from_secs(15 * 60);
 
 /// Cognito's message for an attempt made during a lockout (cognito-protocol.md §5.2).
-pub const LOCKED_MESSAGE: &str = "Password attempts exceeded";
+pub(crate) const LOCKED_MESSAGE: &str = "Password attempts exceeded";
 
 /// One user's failed-sign-in record.
 ///
@@ -105,7 +83,7 @@ pub const LOCKED_MESSAGE: &str = "Password attempts exceeded";
 /// [`record_success`] should produce new values. The default is a user with
 /// no failures.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub struct LockoutState {
+pub(crate) struct LockoutState {
     /// Failures counted since the last reset (success or idle period).
     pub failures: u32,
     /// End of the current or most recent lock, if the counter has reached
@@ -118,7 +96,7 @@ pub struct LockoutState {
 /// What [`check`] says about an attempt at `now`.
 #[must_use]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Decision {
+pub(crate) enum Decision {
     /// Verify the credential, then call [`record_failure`] or [`record_success`].
     Allowed,
     /// Refuse without verifying anything, with [`locked_error`]; record
@@ -132,7 +110,7 @@ pub enum Decision {
 /// How long the `failures`-th failure locks: nothing for the first
 /// [`FREE_FAILURES`], then `2^(failures − 5)` seconds, capped at [`MAX_LOCK`].
 #[must_use]
-pub fn lock_duration(failures: u32) -> Duration {
+pub(crate) fn lock_duration(failures: u32) -> Duration {
     if failures <= FREE_FAILURES {
         return Duration::ZERO;
     }
@@ -148,7 +126,7 @@ pub fn lock_duration(failures: u32) -> Duration {
 ///
 /// A state idle for [`RESET_AFTER`] is treated as fresh, so this is
 /// [`Decision::Allowed`] whenever `now` is at or past the lock's end.
-pub fn check(state: &LockoutState, now: Timestamp) -> Decision {
+pub(crate) fn check(state: &LockoutState, now: Timestamp) -> Decision {
     match current(state, now).locked_until {
         Some(until) if now < until => Decision::Locked { until },
         _ => Decision::Allowed,
@@ -163,7 +141,7 @@ pub fn check(state: &LockoutState, now: Timestamp) -> Decision {
 /// state is returned unchanged: such an attempt is not counted and does not
 /// extend the lock.
 #[must_use]
-pub fn record_failure(state: &LockoutState, now: Timestamp) -> LockoutState {
+pub(crate) fn record_failure(state: &LockoutState, now: Timestamp) -> LockoutState {
     let s = current(state, now);
     if matches!(s.locked_until, Some(until) if now < until) {
         return s;
@@ -184,14 +162,14 @@ pub fn record_failure(state: &LockoutState, now: Timestamp) -> LockoutState {
 /// everything whatever the time. Callers must [`check`] first, so a
 /// credential is never verified during a lock.
 #[must_use]
-pub fn record_success(_state: &LockoutState, _now: Timestamp) -> LockoutState {
+pub(crate) fn record_success(_state: &LockoutState, _now: Timestamp) -> LockoutState {
     LockoutState::default()
 }
 
 /// The error for an attempt refused by [`Decision::Locked`]:
 /// `NotAuthorizedException: Password attempts exceeded` (cognito-protocol.md §7.9).
 #[must_use]
-pub fn locked_error() -> Error {
+pub(crate) fn locked_error() -> Error {
     Error::not_authorized(LOCKED_MESSAGE)
 }
 
@@ -422,5 +400,28 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn five_failures_lock_for_a_second_and_a_success_resets() {
+        use crate::Timestamp;
+        use crate::lockout::{self, Decision, LockoutState};
+        use std::time::Duration;
+
+        let mut now = Timestamp::from_unix_seconds(1_700_000_000);
+        let mut state = LockoutState::default();
+        for _ in 0..4 {
+            assert_eq!(lockout::check(&state, now), Decision::Allowed);
+            state = lockout::record_failure(&state, now);
+        }
+        // The fifth failure locks for one second.
+        state = lockout::record_failure(&state, now);
+        let until = now.saturating_add(Duration::from_secs(1));
+        assert_eq!(lockout::check(&state, now), Decision::Locked { until });
+
+        now = until;
+        assert_eq!(lockout::check(&state, now), Decision::Allowed);
+        state = lockout::record_success(&state, now);
+        assert_eq!(state, LockoutState::default());
     }
 }

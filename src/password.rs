@@ -20,31 +20,7 @@
 //! * **Encapsulation.** No type of the `argon2` crate appears in this API, so
 //!   upgrading it is not a breaking change.
 //!
-//! ```
-//! use userpool::password::{hash_password, verify_password, HashingParams, Verification};
-//! use userpool::secret::Password;
-//!
-//! # fn main() -> userpool::Result<()> {
-//! let params = HashingParams::insecure_fast_for_tests(); // HashingParams::OWASP in production
-//! let salt = [7u8; 16]; // from a CSPRNG in real code
-//! let hash = hash_password(&params, &Password::new("Passw0rd!"), &salt)?;
-//! assert!(hash.as_phc_str().starts_with("$argon2id$v=19$m=256,t=1,p=1$"));
-//!
-//! assert_eq!(
-//!     verify_password(&params, &hash, &Password::new("Passw0rd!"))?,
-//!     Verification::Match { needs_rehash: false },
-//! );
-//! assert_eq!(
-//!     verify_password(&HashingParams::OWASP, &hash, &Password::new("Passw0rd!"))?,
-//!     Verification::Match { needs_rehash: true },
-//! );
-//! assert_eq!(
-//!     verify_password(&params, &hash, &Password::new("wrong"))?,
-//!     Verification::Mismatch,
-//! );
-//! # Ok(())
-//! # }
-//! ```
+//! (The unit tests below show a hash made, verified and marked for rehash.)
 
 use std::fmt;
 
@@ -228,8 +204,8 @@ impl PasswordHash {
     }
 
     /// The parameters this hash was made with.
-    #[must_use]
-    pub const fn params(&self) -> HashingParams {
+    #[cfg(test)]
+    pub(crate) const fn params(&self) -> HashingParams {
         self.params
     }
 
@@ -575,5 +551,35 @@ mod tests {
             assert_eq!(err.code(), ErrorCode::InvalidParameter, "{bad}");
             assert!(!err.message().contains(tail), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_hash_verifies_and_is_marked_for_rehash_under_other_params() -> crate::Result<()> {
+        use crate::password::{HashingParams, Verification, hash_password, verify_password};
+        use crate::secret::Password;
+
+        let params = HashingParams::insecure_fast_for_tests(); // HashingParams::OWASP in production
+        let salt = [7u8; 16]; // from a CSPRNG in real code
+        let hash = hash_password(&params, &Password::new("Passw0rd!"), &salt)?;
+        assert!(
+            hash.as_phc_str()
+                .starts_with("$argon2id$v=19$m=256,t=1,p=1$")
+        );
+
+        assert_eq!(
+            verify_password(&params, &hash, &Password::new("Passw0rd!"))?,
+            Verification::Match {
+                needs_rehash: false
+            },
+        );
+        assert_eq!(
+            verify_password(&HashingParams::OWASP, &hash, &Password::new("Passw0rd!"))?,
+            Verification::Match { needs_rehash: true },
+        );
+        assert_eq!(
+            verify_password(&params, &hash, &Password::new("wrong"))?,
+            Verification::Mismatch,
+        );
+        Ok(())
     }
 }

@@ -13,11 +13,12 @@ use std::sync::{Arc, Barrier, OnceLock};
 
 use serde_json::{Value, json};
 use userpool::client::{ClientSecret, secret_hash};
+use userpool::config::PoolConfig;
 use userpool::registry::{MasterKey, Registry, RegistryOptions};
 use userpool::store::{MemoryStore, SqliteStore, Store};
 use userpool::token::KeySet;
 use userpool::wire::TARGET_PREFIX;
-use userpool::{ErrorCode, HashingParams, ManualClock, PoolConfig, Timestamp};
+use userpool::{ErrorCode, HashingParams, ManualClock, Timestamp};
 
 const START: i64 = 1_700_000_000;
 const PASSWORD: &str = "Correct-Horse-9";
@@ -459,7 +460,8 @@ fn a_registry_without_a_master_key_persists_no_pool() {
 /// as a plain scan of `MemoryStore`.
 #[test]
 fn list_users_filters_give_the_same_pages_in_every_store() {
-    use userpool::{AdminCreateUserRequest, ListUsersRequest, MessageAction, PoolConfig, UserPool};
+    use userpool::config::PoolConfig;
+    use userpool::{AdminCreateUserRequest, ListUsersRequest, MessageAction, UserPool};
     let db = TempDb::new("filters");
     let mut stores: Vec<(&str, Arc<dyn Store>)> = vec![
         ("memory", Arc::new(MemoryStore::new())),
@@ -520,11 +522,10 @@ fn list_users_filters_give_the_same_pages_in_every_store() {
             let mut token = None;
             loop {
                 let page = pool
-                    .list_users(ListUsersRequest {
-                        filter: Some(filter.to_owned()),
-                        limit: Some(2),
-                        pagination_token: token,
-                        attributes_to_get: None,
+                    .list_users({
+                        let mut r = ListUsersRequest::new().filter(filter).limit(2);
+                        r.pagination_token = token;
+                        r
                     })
                     .unwrap();
                 all.push(

@@ -17,15 +17,16 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use userpool::config::DefinitionError;
+use userpool::config::PasswordPolicy;
+use userpool::config::PoolConfig;
 use userpool::config::{
     RecoveryMechanism, UsernameAttribute, VerificationMessageTemplate, VerifiedAttribute,
 };
-use userpool::policy::PasswordPolicy;
 use userpool::registry::{Registry, RegistryOptions};
 use userpool::schema::{CustomAttribute, StandardAttribute};
 use userpool::token::KeySet;
 use userpool::wire::TARGET_PREFIX;
-use userpool::{ErrorCode, HashingParams, ManualClock, PoolConfig, SignUpRequest, Timestamp};
+use userpool::{ErrorCode, HashingParams, ManualClock, SignUpRequest, Timestamp};
 
 /// Where the clock starts: 2023-11-14T22:13:20Z.
 const START: i64 = 1_700_000_000;

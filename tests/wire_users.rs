@@ -16,12 +16,13 @@ use std::sync::{Arc, OnceLock};
 
 use serde_json::{Value, json};
 use userpool::client::{AppClientConfig, AuthFlow, PreventUserExistenceErrors, secret_hash};
+use userpool::config::PoolConfig;
 use userpool::config::VerifiedAttribute;
 use userpool::registry::{Registry, RegistryOptions};
-use userpool::srp::client::SrpClient;
+use userpool::srp::SrpClient;
 use userpool::token::KeySet;
 use userpool::wire::TARGET_PREFIX;
-use userpool::{HashingParams, ManualClock, Outbox, PoolConfig, Timestamp, UserPool};
+use userpool::{HashingParams, ManualClock, Outbox, Timestamp, UserPool};
 
 /// A password the default policy accepts.
 const PASSWORD: &str = "1234Abcd^";

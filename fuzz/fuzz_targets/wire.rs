@@ -171,11 +171,7 @@ fn fixture() -> &'static Fixture {
         let mut create = AdminCreateUserRequest::new("fuzzer").attribute("email", "f@example.com");
         create.message_action = Some(MessageAction::Suppress);
         pool.admin_create_user(create).expect("user");
-        pool.admin_set_user_password(AdminSetUserPasswordRequest {
-            username: "fuzzer".to_owned(),
-            password: "1234Abcd^".into(),
-            permanent: true,
-        })
+        pool.admin_set_user_password(AdminSetUserPasswordRequest::new("fuzzer".to_owned(), "1234Abcd^".into()).permanent(true))
         .expect("password");
         let tokens = pool
             .initiate_auth(InitiateAuthRequest::user_password(

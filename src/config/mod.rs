@@ -8,7 +8,7 @@ use crate::error::{Constraint, Error, Result, Shown};
 
 mod definition;
 
-use crate::policy::PasswordPolicy;
+pub use crate::policy::{PasswordPolicy, PasswordPolicyBuilder};
 use crate::schema::{CustomAttribute, Schema, StandardAttribute};
 pub use definition::DefinitionError;
 pub(crate) use definition::{config_members, create_config, update_config, with_custom_attributes};

@@ -51,9 +51,8 @@
 //! # Example
 //!
 //! ```
-//! use userpool::policy::PasswordPolicy;
-//! use userpool::PolicyViolation;
-//! use userpool::secret::Password;
+//! use userpool::config::PasswordPolicy;
+//! use userpool::{Password, PolicyViolation};
 //! use userpool::ErrorCode;
 //!
 //! # fn main() -> userpool::Result<()> {
@@ -92,7 +91,7 @@ use crate::secret::Password;
 ///
 /// The space character also satisfies [`PasswordPolicy::require_symbols`]
 /// but is not in this string, because generated passwords never contain it.
-pub const SYMBOLS: &str = "^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+-";
+pub(crate) const SYMBOLS: &str = "^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+-";
 
 /// The longest password, in characters ([`str::chars`]), that any operation
 /// accepts: Cognito's model limit for `PasswordType` (`cognito-protocol.md` §7.3).
@@ -187,7 +186,7 @@ impl PasswordPolicy {
         self.require_numbers
     }
 
-    /// Whether a password needs a character of [`SYMBOLS`] or a space. Defaults to `true`.
+    /// Whether a password needs a character of `SYMBOLS` or a space. Defaults to `true`.
     #[must_use]
     pub const fn require_symbols(&self) -> bool {
         self.require_symbols
@@ -259,10 +258,10 @@ impl PasswordPolicy {
     ///
     /// # Errors
     ///
-    /// * [`ErrorCode::InvalidParameter`] if the password has more than
+    /// * [`ErrorCode::InvalidParameter`](crate::ErrorCode::InvalidParameter) if the password has more than
     ///   [`MAX_PASSWORD_CHARS`] characters, or begins or ends with whitespace.
     ///   The message never contains the password.
-    /// * [`ErrorCode::InvalidPassword`] if it breaks the policy. The message
+    /// * [`ErrorCode::InvalidPassword`](crate::ErrorCode::InvalidPassword) if it breaks the policy. The message
     ///   names the first violation in Cognito's wording
     ///   (`Password did not conform with policy: Password not long enough`);
     ///   [`Error::password_violations`] lists all of them.
@@ -288,7 +287,7 @@ impl PasswordPolicy {
     /// `AdminCreateUser` without a `TemporaryPassword`.
     ///
     /// It has `max(minimum_length, 12)` characters drawn from the ASCII
-    /// letters, digits and [`SYMBOLS`] (never whitespace), and always contains
+    /// letters, digits and `SYMBOLS` (never whitespace), and always contains
     /// at least one character of each class, whatever the policy requires.
     /// The positions of those guaranteed characters are shuffled
     /// (Fisher–Yates), so they leak nothing.
@@ -299,7 +298,7 @@ impl PasswordPolicy {
     ///
     /// # Errors
     ///
-    /// Whatever `random_below` returns, and [`ErrorCode::InternalError`] if it
+    /// Whatever `random_below` returns, and [`ErrorCode::InternalError`](crate::ErrorCode::InternalError) if it
     /// returns a value outside `0..n`.
     pub fn generate_temporary_password(
         &self,
@@ -344,7 +343,7 @@ impl Default for PasswordPolicy {
 ///
 /// ```
 /// # fn main() -> userpool::Result<()> {
-/// let policy = userpool::policy::PasswordPolicy::builder()
+/// let policy = userpool::config::PasswordPolicy::builder()
 ///     .minimum_length(12)
 ///     .temporary_password_validity_days(0) // 0 means Cognito's default, 7
 ///     .build()?;
@@ -426,7 +425,7 @@ impl PasswordPolicyBuilder {
     ///
     /// # Errors
     ///
-    /// [`ErrorCode::InvalidParameter`] naming every out-of-range field in
+    /// [`ErrorCode::InvalidParameter`](crate::ErrorCode::InvalidParameter) naming every out-of-range field in
     /// Cognito's model-validation wording, e.g.
     /// `1 validation error detected: Value '5' at
     /// 'userPool.policies.passwordPolicy.minimumLength' failed to satisfy

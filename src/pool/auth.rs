@@ -71,7 +71,7 @@ impl ChallengeName {
 /// `ChallengeResponses`. `Debug` prints the keys only: the values carry
 /// passwords, refresh tokens and secret hashes.
 #[derive(Clone, Default, PartialEq, Eq)]
-pub struct Parameters(pub BTreeMap<String, String>);
+pub struct Parameters(BTreeMap<String, String>);
 
 impl Parameters {
     /// An empty map.
@@ -92,6 +92,16 @@ impl Parameters {
     pub fn get(&self, key: &str) -> Option<&str> {
         self.0.get(key).map(String::as_str)
     }
+
+    /// Removes `key`, returning its value.
+    pub fn remove(&mut self, key: &str) -> Option<String> {
+        self.0.remove(key)
+    }
+
+    /// Every parameter, by key.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
 }
 
 impl fmt::Debug for Parameters {
@@ -109,6 +119,7 @@ impl From<BTreeMap<String, String>> for Parameters {
 }
 
 /// `InitiateAuth` / `AdminInitiateAuth`.
+#[non_exhaustive]
 #[derive(Clone, Debug)]
 pub struct InitiateAuthRequest {
     /// The flow.
@@ -139,6 +150,25 @@ impl InitiateAuthRequest {
         Self::new(AuthFlow::RefreshTokenAuth, client_id).param("REFRESH_TOKEN", refresh_token)
     }
 
+    /// `USER_SRP_AUTH`, step one: `SRP_A` from
+    /// [`SrpClient::srp_a`](crate::srp::SrpClient::srp_a).
+    #[must_use]
+    pub fn user_srp(
+        client_id: impl Into<String>,
+        username: impl Into<String>,
+        srp_a: impl Into<String>,
+    ) -> Self {
+        Self::new(AuthFlow::UserSrpAuth, client_id)
+            .param("USERNAME", username)
+            .param("SRP_A", srp_a)
+    }
+
+    /// Adds `SECRET_HASH`, for a client with a secret.
+    #[must_use]
+    pub fn secret_hash(self, hash: impl Into<String>) -> Self {
+        self.param("SECRET_HASH", hash)
+    }
+
     /// A request for `flow` with no parameters yet.
     #[must_use]
     pub fn new(flow: AuthFlow, client_id: impl Into<String>) -> Self {
@@ -159,6 +189,7 @@ impl InitiateAuthRequest {
 
 /// `RespondToAuthChallenge` / `AdminRespondToAuthChallenge`. `Debug`
 /// redacts the session and the responses' values.
+#[non_exhaustive]
 #[derive(Clone)]
 pub struct RespondToAuthChallengeRequest {
     /// The app client.
@@ -193,9 +224,53 @@ impl RespondToAuthChallengeRequest {
         self.challenge_responses = self.challenge_responses.with(key, value);
         self
     }
+
+    /// The answer to `PASSWORD_VERIFIER` (`USER_SRP_AUTH`, step two): the
+    /// challenge's `USER_ID_FOR_SRP` and `SECRET_BLOCK`, and the signature
+    /// [`SrpClient::process_challenge`](crate::srp::SrpClient::process_challenge)
+    /// computed for `timestamp`.
+    #[must_use]
+    pub fn password_verifier(
+        client_id: impl Into<String>,
+        username: impl Into<String>,
+        secret_block: impl Into<String>,
+        signature: impl Into<String>,
+        timestamp: impl Into<String>,
+    ) -> Self {
+        Self::new(client_id, ChallengeName::PasswordVerifier, None)
+            .response("USERNAME", username)
+            .response("PASSWORD_CLAIM_SECRET_BLOCK", secret_block)
+            .response("PASSWORD_CLAIM_SIGNATURE", signature)
+            .response("TIMESTAMP", timestamp)
+    }
+
+    /// The answer to `NEW_PASSWORD_REQUIRED` in `session`; add missing
+    /// required attributes with `.response("userAttributes.<name>", value)`.
+    #[must_use]
+    pub fn new_password(
+        client_id: impl Into<String>,
+        session: impl Into<String>,
+        username: impl Into<String>,
+        new_password: impl Into<String>,
+    ) -> Self {
+        Self::new(
+            client_id,
+            ChallengeName::NewPasswordRequired,
+            Some(session.into()),
+        )
+        .response("USERNAME", username)
+        .response("NEW_PASSWORD", new_password)
+    }
+
+    /// Adds `SECRET_HASH`, for a client with a secret.
+    #[must_use]
+    pub fn secret_hash(self, hash: impl Into<String>) -> Self {
+        self.response("SECRET_HASH", hash)
+    }
 }
 
 /// The token triple (Cognito's `AuthenticationResultType`). `Debug` redacts the tokens.
+#[non_exhaustive]
 #[derive(Clone, PartialEq, Eq)]
 pub struct AuthenticationResult {
     /// The access token (a JWT).
@@ -227,6 +302,7 @@ impl fmt::Debug for AuthenticationResult {
 
 /// The answer to a sign-in step: a challenge, or tokens. `Debug` redacts
 /// the session (it lets its holder answer the challenge) and the tokens.
+#[non_exhaustive]
 #[derive(Clone, PartialEq, Eq)]
 pub struct AuthResponse {
     /// The next challenge, if any.
@@ -280,6 +356,7 @@ impl AuthResponse {
 }
 
 /// `GetTokensFromRefreshToken`.
+#[non_exhaustive]
 #[derive(Clone)]
 pub struct GetTokensFromRefreshTokenRequest {
     /// The refresh token.
@@ -288,6 +365,25 @@ pub struct GetTokensFromRefreshTokenRequest {
     pub client_id: String,
     /// The raw client secret, for confidential clients.
     pub client_secret: Option<String>,
+}
+
+impl GetTokensFromRefreshTokenRequest {
+    /// New tokens for `refresh_token`, through the client it was issued to.
+    #[must_use]
+    pub fn new(client_id: impl Into<String>, refresh_token: impl Into<String>) -> Self {
+        Self {
+            refresh_token: refresh_token.into(),
+            client_id: client_id.into(),
+            client_secret: None,
+        }
+    }
+
+    /// The client's raw secret, for a confidential client.
+    #[must_use]
+    pub fn client_secret(mut self, secret: impl Into<String>) -> Self {
+        self.client_secret = Some(secret.into());
+        self
+    }
 }
 
 impl fmt::Debug for GetTokensFromRefreshTokenRequest {

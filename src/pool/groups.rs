@@ -12,6 +12,7 @@ use crate::store::{GroupRecord, StoreError};
 pub(crate) const MAX_GROUPS_PER_USER: usize = 100;
 
 /// `CreateGroup` and `UpdateGroup`.
+#[non_exhaustive]
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct GroupRequest {
     /// The group's name (1–128 characters, no whitespace).
@@ -32,6 +33,27 @@ impl GroupRequest {
             group_name: name.into(),
             ..Self::default()
         }
+    }
+
+    /// With this description.
+    #[must_use]
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// With this IAM role ARN.
+    #[must_use]
+    pub fn role_arn(mut self, arn: impl Into<String>) -> Self {
+        self.role_arn = Some(arn.into());
+        self
+    }
+
+    /// With this precedence (lower wins).
+    #[must_use]
+    pub fn precedence(mut self, precedence: u32) -> Self {
+        self.precedence = Some(precedence);
+        self
     }
 }
 

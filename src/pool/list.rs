@@ -39,7 +39,7 @@ pub(super) fn decode_token(token: &str) -> Result<String> {
 
 impl UserPool {
     /// `ListUsers`: users in internal-username order, optionally filtered
-    /// (`email ^= "ali"`; see [`crate::filter`]), one page at a time.
+    /// (`email ^= "ali"`; see `crate::filter`), one page at a time.
     ///
     /// The pagination token is opaque; it stays valid across processes that
     /// share the store.

@@ -80,11 +80,10 @@ impl<'a> NewPasswordAnswer<'a> {
             new_password: Password::new(required(p, "NEW_PASSWORD")?),
             secret_hash: p.get("SECRET_HASH"),
             attributes: p
-                .0
                 .iter()
                 .filter_map(|(k, v)| {
                     k.strip_prefix("userAttributes.")
-                        .map(|n| Attribute::new(n, v.clone()))
+                        .map(|n| Attribute::new(n, v))
                 })
                 .collect(),
         })

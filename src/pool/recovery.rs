@@ -14,6 +14,7 @@ use crate::secret::{Code, Password};
 use crate::store::{CodePurpose, UserRecord, UserStatus};
 
 /// `ForgotPassword`.
+#[non_exhaustive]
 #[derive(Clone)]
 pub struct ForgotPasswordRequest {
     /// The app client.
@@ -34,6 +35,13 @@ impl ForgotPasswordRequest {
             secret_hash: None,
         }
     }
+
+    /// Proves the client's secret.
+    #[must_use]
+    pub fn secret_hash(mut self, hash: impl Into<String>) -> Self {
+        self.secret_hash = Some(hash.into());
+        self
+    }
 }
 
 impl fmt::Debug for ForgotPasswordRequest {
@@ -50,6 +58,7 @@ impl fmt::Debug for ForgotPasswordRequest {
 }
 
 /// `ConfirmForgotPassword`.
+#[non_exhaustive]
 #[derive(Clone)]
 pub struct ConfirmForgotPasswordRequest {
     /// The app client.
@@ -80,6 +89,13 @@ impl ConfirmForgotPasswordRequest {
             password: password.into(),
             secret_hash: None,
         }
+    }
+
+    /// Proves the client's secret.
+    #[must_use]
+    pub fn secret_hash(mut self, hash: impl Into<String>) -> Self {
+        self.secret_hash = Some(hash.into());
+        self
     }
 }
 

@@ -10,6 +10,7 @@ use crate::secret::{Code, Password};
 use crate::store::{UserRecord, UserStatus};
 
 /// Where a code went (Cognito's `CodeDeliveryDetailsType`), destination masked.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CodeDeliveryDetails {
     /// The masked destination: `j***@e***` or `+*******1212`.
@@ -20,7 +21,24 @@ pub struct CodeDeliveryDetails {
     pub attribute_name: String,
 }
 
+impl CodeDeliveryDetails {
+    /// A code sent by `medium` to `destination` (masked), the value of `attribute_name`.
+    #[must_use]
+    pub fn new(
+        destination: impl Into<String>,
+        delivery_medium: DeliveryMedium,
+        attribute_name: impl Into<String>,
+    ) -> Self {
+        Self {
+            destination: destination.into(),
+            delivery_medium,
+            attribute_name: attribute_name.into(),
+        }
+    }
+}
+
 /// A user as admin operations and `ListUsers` return it (Cognito's `UserType`).
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct User {
     /// The internal username.
@@ -269,6 +287,7 @@ pub enum MessageAction {
 }
 
 /// `AdminCreateUser`.
+#[non_exhaustive]
 #[derive(Clone, Debug)]
 pub struct AdminCreateUserRequest {
     /// The username; in email/phone-as-username pools, the email or phone number.
@@ -341,6 +360,7 @@ impl AdminCreateUserRequest {
 }
 
 /// `AdminSetUserPassword`.
+#[non_exhaustive]
 #[derive(Clone, Debug)]
 pub struct AdminSetUserPasswordRequest {
     /// The username or an alias.
@@ -352,7 +372,28 @@ pub struct AdminSetUserPasswordRequest {
     pub permanent: bool,
 }
 
+impl AdminSetUserPasswordRequest {
+    /// Sets `username`'s password to `password`, as a temporary password
+    /// (call [`permanent`](Self::permanent) for a permanent one).
+    #[must_use]
+    pub fn new(username: impl Into<String>, password: impl Into<Password>) -> Self {
+        Self {
+            username: username.into(),
+            password: password.into(),
+            permanent: false,
+        }
+    }
+
+    /// Whether the password is permanent.
+    #[must_use]
+    pub fn permanent(mut self, permanent: bool) -> Self {
+        self.permanent = permanent;
+        self
+    }
+}
+
 /// `ListUsers`.
+#[non_exhaustive]
 #[derive(Clone, Debug, Default)]
 pub struct ListUsersRequest {
     /// Cognito's filter expression, e.g. `email ^= "ali"`.
@@ -365,7 +406,47 @@ pub struct ListUsersRequest {
     pub attributes_to_get: Option<Vec<String>>,
 }
 
+impl ListUsersRequest {
+    /// Every user, in pages of 60, every attribute.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Only users matching Cognito's filter expression, e.g. `email ^= "ali"`.
+    #[must_use]
+    pub fn filter(mut self, filter: impl Into<String>) -> Self {
+        self.filter = Some(filter.into());
+        self
+    }
+
+    /// Pages of `limit` users (1–60; 0 means 60).
+    #[must_use]
+    pub fn limit(mut self, limit: u32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// The page after the one that returned `token`.
+    #[must_use]
+    pub fn pagination_token(mut self, token: impl Into<String>) -> Self {
+        self.pagination_token = Some(token.into());
+        self
+    }
+
+    /// Only these attributes of each user.
+    #[must_use]
+    pub fn attributes_to_get<S: Into<String>>(
+        mut self,
+        names: impl IntoIterator<Item = S>,
+    ) -> Self {
+        self.attributes_to_get = Some(names.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
 /// The result of `ListUsers`.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ListUsersResponse {
     /// This page of users, by internal username.

@@ -24,6 +24,7 @@ use crate::token::{
 const REVOKED: &str = "Access Token has been revoked";
 
 /// The result of `GetUser`.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GetUserResponse {
     /// The internal username.
@@ -33,6 +34,7 @@ pub struct GetUserResponse {
 }
 
 /// `RevokeToken`.
+#[non_exhaustive]
 #[derive(Clone)]
 pub struct RevokeTokenRequest {
     /// The refresh token to revoke.
@@ -41,6 +43,25 @@ pub struct RevokeTokenRequest {
     pub client_id: String,
     /// The raw client secret, for confidential clients.
     pub client_secret: Option<String>,
+}
+
+impl RevokeTokenRequest {
+    /// Revokes `token`, a refresh token issued to `client_id`.
+    #[must_use]
+    pub fn new(client_id: impl Into<String>, token: impl Into<String>) -> Self {
+        Self {
+            token: token.into(),
+            client_id: client_id.into(),
+            client_secret: None,
+        }
+    }
+
+    /// The client's raw secret, for a confidential client.
+    #[must_use]
+    pub fn client_secret(mut self, secret: impl Into<String>) -> Self {
+        self.client_secret = Some(secret.into());
+        self
+    }
 }
 
 impl fmt::Debug for RevokeTokenRequest {

@@ -15,14 +15,15 @@ use std::sync::{Arc, PoisonError, RwLock};
 use serde_json::Value;
 use zeroize::Zeroizing;
 
+use crate::UserPool;
 use crate::clock::{Clock, SystemClock, Timestamp};
+use crate::config::PoolConfig;
 use crate::error::{Error, ErrorCode, Result};
 use crate::message::{MessageSender, Outbox};
 use crate::password::HashingParams;
 use crate::random;
 use crate::store::{MemoryStore, PoolRecord, Store, StoreError};
 use crate::token::KeySet;
-use crate::{PoolConfig, UserPool};
 
 mod seal;
 

@@ -6,18 +6,16 @@
 //! (`custom:tenant_id`), developer-only ones as `dev:custom:<name>`
 //! (cognito-protocol.md §7.2). All values are strings, as on the wire.
 
-use std::collections::BTreeMap;
-
 mod standard;
+#[cfg_attr(not(feature = "internals"), allow(unreachable_pub))]
+pub(crate) mod update;
 mod validate;
 
 #[cfg(test)]
 mod prop_tests;
 
 pub use standard::{STANDARD_ATTRIBUTES, StandardAttributeInfo, standard_attribute};
-
-/// A user's attributes, by API name (`email`, `custom:tenant_id`), in name order.
-pub type Attributes = BTreeMap<String, String>;
+pub(crate) use update::{AttributeUpdate, Attributes, Writer};
 
 /// One attribute name and value, as a request carries it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -236,26 +234,6 @@ impl StandardAttribute {
     pub fn name(&self) -> &str {
         &self.name
     }
-}
-
-/// Who is writing attributes: it decides which attributes are writable.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Writer {
-    /// An admin (IAM-authorised) operation: may write `dev:` attributes and
-    /// the `email_verified` / `phone_number_verified` flags.
-    Admin,
-    /// The user through an app client (sign-up, `UpdateUserAttributes`).
-    User,
-}
-
-/// The outcome of validating an update: the attributes to store and which
-/// names changed value (so the pool can reset `_verified` flags and send codes).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AttributeUpdate {
-    /// The complete attribute set after the update.
-    pub attributes: Attributes,
-    /// Names whose value was added, changed or removed, in name order.
-    pub changed: Vec<String>,
 }
 
 /// A validated schema: the standard attribute settings plus the custom attributes.

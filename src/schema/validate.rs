@@ -313,7 +313,11 @@ impl Schema {
     /// above);
     /// [`ErrorCode::NotAuthorized`](crate::ErrorCode::NotAuthorized) when a
     /// [`Writer::User`] writes a `dev:` attribute or a `_verified` flag.
-    pub fn validate_create(&self, attrs: &[Attribute], writer: Writer) -> Result<Attributes> {
+    pub(crate) fn validate_create(
+        &self,
+        attrs: &[Attribute],
+        writer: Writer,
+    ) -> Result<Attributes> {
         check_value_lengths(attrs)?;
         let resolved = self.resolve_request(attrs, Op::Create)?;
         let mut out = Attributes::new();
@@ -359,7 +363,7 @@ impl Schema {
     /// `Attributes did not conform to the schema: <name>: The attribute is
     /// required` for an empty value on a required attribute. On error nothing
     /// is changed.
-    pub fn validate_update(
+    pub(crate) fn validate_update(
         &self,
         current: &Attributes,
         changes: &[Attribute],
@@ -424,7 +428,7 @@ impl Schema {
     /// cannot be updated.`, whether or not the user has it), or a required
     /// attribute; [`ErrorCode::NotAuthorized`](crate::ErrorCode::NotAuthorized)
     /// when a [`Writer::User`] deletes a `dev:` attribute or a `_verified` flag.
-    pub fn validate_delete(
+    pub(crate) fn validate_delete(
         &self,
         current: &Attributes,
         names: &[String],

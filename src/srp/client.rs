@@ -4,42 +4,6 @@
 //! The library never needs it to serve sign-ins; it exists so tests,
 //! benchmarks and the examples can sign in the way real clients do.
 //!
-//! ```
-//! use userpool::srp::{self, client::SrpClient};
-//! # fn main() -> userpool::Result<()> {
-//! // At password set: the server stores (salt, v).
-//! let verifier = srp::compute_verifier("AbCdEf123", "alice", b"Passw0rd!", &[0x5a; 16]);
-//!
-//! // InitiateAuth: the client sends SRP_A, the server answers the challenge.
-//! let client = SrpClient::new_random()?;
-//! let challenge = srp::server_challenge_random(&verifier.v, &client.srp_a())?;
-//! let secret_block = b"sealed state";
-//! # use base64::Engine as _;
-//! let secret_block_b64 = base64::engine::general_purpose::STANDARD.encode(secret_block);
-//!
-//! // RespondToAuthChallenge: the client signs, the server checks.
-//! let timestamp = "Tue Mar 5 07:08:09 UTC 2024";
-//! let signature = client.process_challenge(
-//!     "AbCdEf123",
-//!     "alice",
-//!     b"Passw0rd!",
-//!     &srp::salt_hex(&verifier.salt),
-//!     &challenge.srp_b(),
-//!     &secret_block_b64,
-//!     timestamp,
-//! )?;
-//! assert!(srp::verify_claim(
-//!     challenge.state(),
-//!     &verifier.v,
-//!     "AbCdEf123",
-//!     "alice",
-//!     secret_block,
-//!     timestamp,
-//!     &signature,
-//! )?);
-//! # Ok(())
-//! # }
-//! ```
 
 use std::fmt;
 
@@ -59,6 +23,62 @@ pub const RANDOM_SECRET_LEN: usize = 32;
 /// One client sign-in attempt: the secret `a` and the public `A = g^a mod N`.
 ///
 /// `Debug` never prints `a`; `a` zeroizes on drop.
+///
+/// A `USER_SRP_AUTH` sign-in against a pool, as amazon-cognito-identity-js
+/// signs in:
+///
+/// ```
+/// use userpool::client::{AppClientConfig, AuthFlow};
+/// use userpool::config::PoolConfig;
+/// use userpool::srp::{SrpClient, format_timestamp};
+/// use userpool::{
+///     AdminSetUserPasswordRequest, AdminCreateUserRequest, ChallengeName, Clock as _,
+///     HashingParams, InitiateAuthRequest, MessageAction, RespondToAuthChallengeRequest,
+///     SystemClock, UserPool,
+/// };
+///
+/// # fn main() -> userpool::Result<()> {
+/// let pool = UserPool::builder(PoolConfig::builder("docs").build()?)
+///     .pool_id("us-east-1_AbCdEf123")
+///     .hashing(HashingParams::insecure_fast_for_tests())
+///     .build()?;
+/// let app = pool.create_user_pool_client(
+///     AppClientConfig::builder("spa").explicit_auth_flows([AuthFlow::UserSrpAuth]).build()?,
+/// )?;
+/// pool.admin_create_user(AdminCreateUserRequest::new("alice").message_action(MessageAction::Suppress))?;
+/// pool.admin_set_user_password(AdminSetUserPasswordRequest::new("alice", "Passw0rd!").permanent(true))?;
+///
+/// // InitiateAuth: send SRP_A, get the PASSWORD_VERIFIER challenge.
+/// let srp = SrpClient::new_random()?;
+/// let challenge = pool.initiate_auth(
+///     InitiateAuthRequest::new(AuthFlow::UserSrpAuth, app.id())
+///         .param("USERNAME", "alice")
+///         .param("SRP_A", srp.srp_a()),
+/// )?;
+/// let p = &challenge.challenge_parameters;
+///
+/// // RespondToAuthChallenge: prove the password without sending it.
+/// let timestamp = format_timestamp(SystemClock.now());
+/// let signature = srp.process_challenge(
+///     "AbCdEf123", // the pool id after the `_`
+///     &p["USER_ID_FOR_SRP"],
+///     b"Passw0rd!",
+///     &p["SALT"],
+///     &p["SRP_B"],
+///     &p["SECRET_BLOCK"],
+///     &timestamp,
+/// )?;
+/// let answer = pool.respond_to_auth_challenge(
+///     RespondToAuthChallengeRequest::new(app.id(), ChallengeName::PasswordVerifier, None)
+///         .response("USERNAME", &p["USER_ID_FOR_SRP"])
+///         .response("PASSWORD_CLAIM_SECRET_BLOCK", &p["SECRET_BLOCK"])
+///         .response("PASSWORD_CLAIM_SIGNATURE", signature)
+///         .response("TIMESTAMP", timestamp),
+/// )?;
+/// assert!(answer.authentication_result.is_some());
+/// # Ok(())
+/// # }
+/// ```
 pub struct SrpClient {
     a: Zeroizing<Vec<u8>>,
     /// `A`, minimal big-endian.
@@ -124,7 +144,7 @@ impl SrpClient {
     /// Answers a `PASSWORD_VERIFIER` challenge: returns the
     /// `PASSWORD_CLAIM_SIGNATURE` (standard base64 with padding) for the
     /// challenge parameters `SALT`, `SRP_B`, `SECRET_BLOCK` and the `TIMESTAMP`
-    /// the client sends (see [`super::format_timestamp`]).
+    /// the client sends (see [`format_timestamp`](super::format_timestamp)).
     ///
     /// As amazon-cognito-identity-js: `SALT` is parsed to an integer and
     /// `PAD`ded; `x = H(PAD(salt) ‖ H(poolName ‖ userIdForSrp ‖ ":" ‖ password))`;

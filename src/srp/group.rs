@@ -38,7 +38,7 @@ pub const N_HEX: &str = concat!(
 );
 
 /// The generator `g` (`cognito-protocol.md` §1.1).
-pub const G: u8 = 2;
+pub(crate) const G: u8 = 2;
 
 /// Bits in `N`.
 pub(crate) const N_BITS: u32 = 3072;
@@ -69,8 +69,6 @@ pub(crate) struct Group {
     one: BoxedMontyForm,
     /// `g` in Montgomery form.
     g: BoxedMontyForm,
-    /// `k` as the 32 bytes of `H(PAD(N) ‖ PAD(g))`.
-    k_bytes: [u8; 32],
     /// `k` in Montgomery form.
     k: BoxedMontyForm,
     /// `table[p][j] = g^(j · 64^p)`, in Montgomery form, for the 43 six-bit
@@ -108,7 +106,6 @@ impl Group {
             n_bytes,
             one,
             g,
-            k_bytes,
             k,
             table,
         }
@@ -117,11 +114,6 @@ impl Group {
     /// `N`, big-endian, 384 bytes.
     pub(crate) fn n_bytes(&self) -> &[u8] {
         &self.n_bytes
-    }
-
-    /// `k`, the 32 bytes of `H(PAD(N) ‖ PAD(g))`.
-    pub(crate) fn k_bytes(&self) -> [u8; 32] {
-        self.k_bytes
     }
 
     /// `k` in Montgomery form.
@@ -255,7 +247,7 @@ mod tests {
     #[test]
     fn k_matches_the_published_value() {
         assert_eq!(
-            crate::hex::encode(&group().k_bytes()),
+            crate::hex::encode(&super::super::verifier::multiplier_k()),
             "538282c4354742d7cbbde2359fcf67f9f5b3a6b08791e5011b43b8a5b66d9ee6"
         );
     }

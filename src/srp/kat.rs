@@ -1,29 +1,30 @@
 //! Intermediate values of the handshake, exposed for known-answer tests
-//! (`tests/srp_vector.rs`, `cognito-protocol.md` §1.16) and nothing else.
+//! (`vector_tests.rs`, `cognito-protocol.md` §1.16) and nothing else.
 //!
 //! These functions hand out secrets (`x`, `S`, `K`) in plain buffers: never
 //! call them outside tests. They are hidden from the documentation and are
 //! not part of the crate's stable API.
 
 use super::client::SrpClient;
+use super::hash;
 use super::server::{HandshakeState, premaster_secret};
-use super::{Result, hash};
+use crate::error::Result;
 
 /// `H(UTF8(poolName ‖ userIdForSrp ‖ ":" ‖ password))` (§1.4 step 2).
 #[must_use]
-pub fn inner(pool_name: &str, user_id_for_srp: &str, password: &[u8]) -> [u8; 32] {
+pub(crate) fn inner(pool_name: &str, user_id_for_srp: &str, password: &[u8]) -> [u8; 32] {
     *hash::inner(pool_name, user_id_for_srp, password)
 }
 
 /// `x = H(PAD(salt) ‖ inner)` (§1.4 step 3).
 #[must_use]
-pub fn x(pool_name: &str, user_id_for_srp: &str, password: &[u8], salt: &[u8]) -> [u8; 32] {
+pub(crate) fn x(pool_name: &str, user_id_for_srp: &str, password: &[u8], salt: &[u8]) -> [u8; 32] {
     *hash::private_x(pool_name, user_id_for_srp, password, salt)
 }
 
 /// `u = H(PAD(A) ‖ PAD(B))` for big-endian `A` and `B` (§1.6 step 3).
 #[must_use]
-pub fn u(a: &[u8], b: &[u8]) -> [u8; 32] {
+pub(crate) fn u(a: &[u8], b: &[u8]) -> [u8; 32] {
     hash::scrambler(a, b)
 }
 
@@ -32,7 +33,7 @@ pub fn u(a: &[u8], b: &[u8]) -> [u8; 32] {
 /// # Errors
 ///
 /// `InternalErrorException` when `v` is not a verifier.
-pub fn server_s(state: &HandshakeState, v: &[u8]) -> Result<Vec<u8>> {
+pub(crate) fn server_s(state: &HandshakeState, v: &[u8]) -> Result<Vec<u8>> {
     Ok(premaster_secret(state, v)?.to_vec())
 }
 
@@ -41,7 +42,7 @@ pub fn server_s(state: &HandshakeState, v: &[u8]) -> Result<Vec<u8>> {
 /// # Errors
 ///
 /// As [`SrpClient::process_challenge`].
-pub fn client_s(
+pub(crate) fn client_s(
     client: &SrpClient,
     pool_name: &str,
     user_id_for_srp: &str,
@@ -56,12 +57,12 @@ pub fn client_s(
 
 /// The HKDF pseudo-random key `HMAC(PAD(u), PAD(S))` (§1.7).
 #[must_use]
-pub fn prk(u: &[u8], s: &[u8]) -> [u8; 32] {
+pub(crate) fn prk(u: &[u8], s: &[u8]) -> [u8; 32] {
     *hash::prk(u, s)
 }
 
 /// The 16-byte key `K` (§1.7).
 #[must_use]
-pub fn session_key(u: &[u8], s: &[u8]) -> [u8; 16] {
+pub(crate) fn session_key(u: &[u8], s: &[u8]) -> [u8; 16] {
     *hash::session_key(u, s)
 }

@@ -29,14 +29,14 @@ use super::{hash, parse_hex_integer};
 use crate::error::{Error, Result};
 
 /// The shortest ephemeral secret `b` accepted, in bytes (256 bits).
-pub const MIN_SECRET_LEN: usize = 32;
+pub(crate) const MIN_SECRET_LEN: usize = 32;
 
 /// The longest ephemeral secret `b` accepted, in bytes (3072 bits).
-pub const MAX_SECRET_LEN: usize = N_LEN;
+pub(crate) const MAX_SECRET_LEN: usize = N_LEN;
 
 /// The ephemeral secret length [`server_challenge_random`] draws: 256 bits,
 /// the width the fixed-base table and crypto-bigint's `pow` are fastest at.
-pub const SECRET_LEN: usize = MIN_SECRET_LEN;
+pub(crate) const SECRET_LEN: usize = MIN_SECRET_LEN;
 
 /// Format version of [`HandshakeState::to_bytes`].
 const STATE_VERSION: u8 = 1;
@@ -121,14 +121,14 @@ impl HandshakeState {
     }
 
     /// The client's public value `A`, minimal big-endian, as it was sent.
-    #[must_use]
-    pub fn public_a(&self) -> &[u8] {
+    #[cfg(test)]
+    pub(crate) fn public_a(&self) -> &[u8] {
         &self.a
     }
 
     /// The scrambler `u = H(PAD(A) ‖ PAD(B))`.
-    #[must_use]
-    pub fn u(&self) -> &[u8; 32] {
+    #[cfg(test)]
+    pub(crate) fn u(&self) -> &[u8; 32] {
         &self.u
     }
 }
@@ -151,8 +151,8 @@ impl ServerChallenge {
     }
 
     /// `B`, minimal big-endian.
-    #[must_use]
-    pub fn public_b(&self) -> &[u8] {
+    #[cfg(test)]
+    pub(crate) fn public_b(&self) -> &[u8] {
         &self.b_public
     }
 
@@ -163,8 +163,8 @@ impl ServerChallenge {
     }
 
     /// The state step 2 needs, by value.
-    #[must_use]
-    pub fn into_state(self) -> HandshakeState {
+    #[cfg(test)]
+    pub(crate) fn into_state(self) -> HandshakeState {
         self.state
     }
 }
@@ -177,7 +177,7 @@ impl ServerChallenge {
 ///
 /// `InvalidParameterException` for an empty, non-hex or overlong value, and
 /// for `A mod N == 0`.
-pub fn parse_srp_a(srp_a: &str) -> Result<Vec<u8>> {
+pub(crate) fn parse_srp_a(srp_a: &str) -> Result<Vec<u8>> {
     let a = parse_hex_integer(srp_a, "SRP_A")?;
     // RFC 5054 §2.5.4 / cognito-protocol.md §1.5: refuse A ≡ 0 before any maths.
     if group().is_zero_mod_n_vartime(&a) {
@@ -192,7 +192,7 @@ pub fn parse_srp_a(srp_a: &str) -> Result<Vec<u8>> {
 /// again (`cognito-protocol.md` §1.5 step 5; clients refuse such a `B`).
 ///
 /// `v` is the stored verifier (big-endian, as [`super::Verifier::v`]). `b` is
-/// the ephemeral secret, [`MIN_SECRET_LEN`]`..=`[`MAX_SECRET_LEN`] random
+/// the ephemeral secret, `MIN_SECRET_LEN``..=``MAX_SECRET_LEN` random
 /// bytes: pass 32 (a 256-bit `b` takes the fast fixed-base path); the §1.16
 /// known-answer vector uses 128. [`server_challenge_random`] draws it for you.
 ///
@@ -265,7 +265,7 @@ pub fn server_challenge_random(v: &[u8], srp_a: &str) -> Result<ServerChallenge>
 /// # Errors
 ///
 /// `InternalErrorException` when `v` is not a verifier.
-pub fn expected_signature(
+pub(crate) fn expected_signature(
     state: &HandshakeState,
     v: &[u8],
     pool_name: &str,
@@ -284,7 +284,7 @@ pub fn expected_signature(
 }
 
 /// Step 2: whether `signature_b64` (the `PASSWORD_CLAIM_SIGNATURE`, standard
-/// base64) is the [`expected_signature`], compared in constant time. Malformed
+/// base64) is the `expected_signature`, compared in constant time. Malformed
 /// base64 or a wrong length is simply `false`.
 ///
 /// # Errors

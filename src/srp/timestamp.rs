@@ -21,7 +21,7 @@ use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 
 /// The message of the `InvalidParameterException` for an unparseable `TIMESTAMP`.
-pub const TIMESTAMP_FORMAT_MESSAGE: &str =
+pub(crate) const TIMESTAMP_FORMAT_MESSAGE: &str =
     "TIMESTAMP format should be EEE MMM d HH:mm:ss z yyyy in english.";
 
 const WEEKDAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
@@ -82,7 +82,7 @@ pub fn format_timestamp(t: Timestamp) -> String {
 ///
 /// # Errors
 ///
-/// `InvalidParameterException` with [`TIMESTAMP_FORMAT_MESSAGE`] when the
+/// `InvalidParameterException` with `TIMESTAMP_FORMAT_MESSAGE` when the
 /// string does not have that shape.
 pub fn parse_timestamp(s: &str) -> Result<Timestamp> {
     parse(s).ok_or_else(|| Error::invalid_parameter(TIMESTAMP_FORMAT_MESSAGE))

@@ -19,7 +19,7 @@ use crate::clock::Timestamp;
 /// nothing.
 ///
 /// [`UserPoolBuilder::build`](crate::UserPoolBuilder::build) and the wire
-/// [`Registry`](crate::wire::Registry) wrap their store in it, so no store
+/// [`Registry`](crate::registry::Registry) wrap their store in it, so no store
 /// the engine uses can skip the limits.
 pub struct Limited {
     inner: Arc<dyn Store>,

@@ -44,25 +44,23 @@
 //! the JWKS alone accepts a revoked token until it expires, exactly as
 //! `aws-jwt-verify` does (§6.7, item 6).
 
-mod claims;
+#[cfg_attr(not(feature = "internals"), allow(unreachable_pub))]
+pub(crate) mod claims;
 mod keys;
-mod refresh;
+#[cfg_attr(not(feature = "internals"), allow(unreachable_pub))]
+pub(crate) mod refresh;
 mod verify;
 
 #[cfg(test)]
 mod tests;
 
-pub use claims::{
-    AccessClaims, GroupInfo, IdClaims, SCOPE_USER_ADMIN, TokenUse, group_claims,
-    id_token_attributes,
-};
+pub use claims::{AccessClaims, IdClaims, TokenUse};
+pub(crate) use claims::{GroupInfo, SCOPE_USER_ADMIN, group_claims, id_token_attributes};
 #[cfg(test)]
 pub(crate) use keys::tests::shared_keys;
 pub use keys::{KeySet, Pkcs8Pair};
-pub use refresh::{
-    REFRESH_TOKEN_MAX_LEN, new_refresh_token, parse_refresh_token_shape, refresh_token_digest,
-};
-pub use verify::{TOKEN_MAX_LEN, TokenVerifier};
+pub(crate) use refresh::{new_refresh_token, parse_refresh_token_shape, refresh_token_digest};
+pub use verify::TokenVerifier;
 
 /// The only signature algorithm this module signs or accepts (RFC 7518 §3.3).
 const ALG_RS256: &str = "RS256";

@@ -21,7 +21,7 @@ use crate::error::Result;
 
 /// The longest refresh token accepted, in bytes; longer input is refused
 /// before it is hashed or looked up. Issued tokens are about 630 bytes.
-pub const REFRESH_TOKEN_MAX_LEN: usize = 8 * 1024;
+pub(super) const REFRESH_TOKEN_MAX_LEN: usize = 8 * 1024;
 
 /// base64url of `{"cty":"JWT","enc":"A256GCM","alg":"RSA-OAEP"}`, the first
 /// segment of every refresh token.
@@ -66,7 +66,7 @@ pub fn new_refresh_token() -> Result<(String, [u8; 32])> {
 /// carries 3296 random bits, so there is no dictionary to try, and a
 /// deterministic digest lets the store find the token by it.
 #[must_use]
-pub fn refresh_token_digest(token: &str) -> [u8; 32] {
+pub(crate) fn refresh_token_digest(token: &str) -> [u8; 32] {
     let digest = ring::digest::digest(&ring::digest::SHA256, token.as_bytes());
     let mut out = [0u8; 32];
     out.copy_from_slice(digest.as_ref());
@@ -80,7 +80,7 @@ pub fn refresh_token_digest(token: &str) -> [u8; 32] {
 /// A cheap filter before hashing and a store lookup; only the lookup decides
 /// whether the token is real.
 #[must_use]
-pub fn parse_refresh_token_shape(token: &str) -> bool {
+pub(crate) fn parse_refresh_token_shape(token: &str) -> bool {
     if token.len() > REFRESH_TOKEN_MAX_LEN {
         return false;
     }

@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 /// The longest token the verifier looks at, in bytes. Longer input is refused
 /// before any decoding. Cognito's tokens are 1–2 KiB; a large group list or
 /// many attributes stay far below this.
-pub const TOKEN_MAX_LEN: usize = 16 * 1024;
+pub(super) const TOKEN_MAX_LEN: usize = 16 * 1024;
 
 const INVALID_ACCESS: &str = "Invalid Access Token";
 const EXPIRED_ACCESS: &str = "Access Token has expired";
@@ -147,7 +147,7 @@ impl TokenVerifier {
     /// Verifies an access token and returns its claims.
     ///
     /// Checks, in order: shape (three unpadded base64url segments, at most
-    /// [`TOKEN_MAX_LEN`] bytes), header (`alg` exactly `RS256`, a string `kid`
+    /// `TOKEN_MAX_LEN` bytes), header (`alg` exactly `RS256`, a string `kid`
     /// this verifier knows, no `crit`), the signature with that key, then the
     /// claims: `iss` is the configured issuer, `token_use` is `access`,
     /// `client_id` equals `client_id` when one is given, and

@@ -7,7 +7,7 @@
 //! [`Input::finish`] itself before it changes anything, so a request with a
 //! member the engine does not implement is refused whole.
 //!
-//! The request ↔ [`PoolConfig`](crate::PoolConfig) mapping is in `config`,
+//! The request ↔ [`PoolConfig`](crate::config::PoolConfig) mapping is in `config`,
 //! and public as [`pool_config_from_create_user_pool`], for Rust callers
 //! who keep their pool definition in the JSON `aws cognito-idp
 //! create-user-pool --cli-input-json` takes.

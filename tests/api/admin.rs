@@ -5,13 +5,13 @@
 use std::time::Duration;
 
 use userpool::PolicyViolation;
-use userpool::message::{DeliveryMedium, MessageKind};
-use userpool::policy::PasswordPolicy;
+use userpool::config::PasswordPolicy;
 use userpool::schema::Attribute;
 use userpool::{
     AdminCreateUserRequest, AdminSetUserPasswordRequest, ConfirmSignUpRequest, ErrorCode,
     MessageAction, UserStatus,
 };
+use userpool::{DeliveryMedium, MessageKind};
 
 use super::common::{
     Harness, JANE, PASSWORD, START, quickstart, refused, sign_up, sign_up_request, staff,
@@ -578,11 +578,9 @@ fn set_password(
     password: &str,
     permanent: bool,
 ) -> userpool::Result<()> {
-    h.pool.admin_set_user_password(AdminSetUserPasswordRequest {
-        username: username.to_owned(),
-        password: password.into(),
-        permanent,
-    })
+    h.pool.admin_set_user_password(
+        AdminSetUserPasswordRequest::new(username.to_owned(), password).permanent(permanent),
+    )
 }
 
 #[test]

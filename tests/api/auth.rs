@@ -353,11 +353,9 @@ fn an_admin_created_user_with_a_permanent_password_signs_in_directly() {
     request.message_action = Some(MessageAction::Suppress);
     h.pool.admin_create_user(request).unwrap();
     h.pool
-        .admin_set_user_password(userpool::AdminSetUserPasswordRequest {
-            username: "bob".to_owned(),
-            password: PASSWORD.into(),
-            permanent: true,
-        })
+        .admin_set_user_password(
+            userpool::AdminSetUserPasswordRequest::new("bob".to_owned(), PASSWORD).permanent(true),
+        )
         .unwrap();
     sign_in(&h, &client, "bob", PASSWORD);
 }
@@ -521,7 +519,7 @@ fn each_operation_reads_the_clock_once() {
     });
     let outbox = userpool::Outbox::new();
     let pool = userpool::UserPool::builder(super::common::quickstart_config().build().unwrap())
-        .store(Arc::new(userpool::MemoryStore::new()))
+        .store(Arc::new(userpool::store::MemoryStore::new()))
         .clock(clock.clone())
         .message_sender(Arc::new(outbox.clone()))
         .hashing(userpool::HashingParams::insecure_fast_for_tests())

@@ -272,20 +272,18 @@ fn every_operation_that_names_a_client_refuses_an_unknown_one() {
     not_found(
         refused(
             h.pool
-                .get_tokens_from_refresh_token(GetTokensFromRefreshTokenRequest {
-                    refresh_token: refresh.clone(),
-                    client_id: UNKNOWN.to_owned(),
-                    client_secret: None,
-                }),
+                .get_tokens_from_refresh_token(GetTokensFromRefreshTokenRequest::new(
+                    UNKNOWN.to_owned(),
+                    refresh.clone(),
+                )),
         ),
         "get_tokens_from_refresh_token",
     );
     not_found(
-        refused(h.pool.revoke_token(RevokeTokenRequest {
-            token: refresh,
-            client_id: UNKNOWN.to_owned(),
-            client_secret: None,
-        })),
+        refused(
+            h.pool
+                .revoke_token(RevokeTokenRequest::new(UNKNOWN.to_owned(), refresh)),
+        ),
         "revoke_token",
     );
     not_found(

@@ -5,19 +5,21 @@ use std::sync::{Arc, OnceLock};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use userpool::HashingParams;
 use userpool::client::{AppClient, AppClientConfig, AppClientConfigBuilder, AuthFlow};
+use userpool::config::PasswordPolicy;
+use userpool::config::PoolConfig;
 use userpool::config::{
     AliasAttribute, PoolConfigBuilder, UsernameAttribute, VerificationMessageTemplate,
     VerifiedAttribute,
 };
-use userpool::password::{self, HashingParams, PasswordHash};
-use userpool::policy::PasswordPolicy;
+use userpool::internals::password::{self, PasswordHash};
 use userpool::schema::{CustomAttribute, StandardAttribute};
+use userpool::store::{MemoryStore, Store};
 use userpool::store::{UserRecord, UserStore};
 use userpool::{
     AuthenticationResult, Code, ConfirmSignUpRequest, Error, InitiateAuthRequest, ListUsersRequest,
-    ManualClock, MemoryStore, Outbox, Password, PoolConfig, SignUpRequest, Store, Timestamp, User,
-    UserPool,
+    ManualClock, Outbox, Password, SignUpRequest, Timestamp, User, UserPool,
 };
 
 /// A password every pool here accepts.
@@ -29,6 +31,18 @@ pub(crate) const START: Timestamp = Timestamp::from_unix_seconds(1_700_000_000);
 /// The quickstart pool's email templates.
 pub(crate) const SUBJECT: &str = "You need to verify your email";
 pub(crate) const BODY_PREFIX: &str = "Thanks for signing up Your verification code is ";
+
+/// The code rules the tests hold the pool to, written down here rather than
+/// read from the engine (cognito-protocol.md §7.5, and the choices in the
+/// crate's `code` module docs): six digits; sign-up and attribute codes
+/// valid 24 hours, reset codes 1 hour; five tries per code; fifteen per
+/// user and purpose per hour across re-sent codes.
+pub(crate) const CODE_DIGITS: usize = 6;
+pub(crate) const SIGN_UP_CODE_VALIDITY: std::time::Duration =
+    std::time::Duration::from_secs(24 * 3600);
+pub(crate) const MAX_ATTEMPTS: u32 = 5;
+pub(crate) const MAX_WINDOW_ATTEMPTS: u32 = 15;
+pub(crate) const ATTEMPT_WINDOW: std::time::Duration = std::time::Duration::from_secs(3600);
 
 /// A pool and the handles a test steers it with.
 #[derive(Debug)]

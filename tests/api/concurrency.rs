@@ -6,16 +6,15 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Barrier};
 use std::thread;
 
-use userpool::clock::Timestamp;
-use userpool::code::MAX_ATTEMPTS;
+use crate::api::common::MAX_ATTEMPTS;
+use userpool::Timestamp;
 use userpool::schema::Attribute;
+use userpool::store::MemoryStore;
 use userpool::store::{
     ClientRecord, CodePurpose, CodeRecord, CodeStore, GroupRecord, GroupStore, IndexKey, OnceId,
     PoolRecord, PoolStore, RefreshTokenRecord, StoreResult, TokenStore, UserRecord, UserStore,
 };
-use userpool::{
-    Code, ConfirmSignUpRequest, ErrorCode, ManualClock, MemoryStore, Outbox, UserStatus,
-};
+use userpool::{Code, ConfirmSignUpRequest, ErrorCode, ManualClock, Outbox, UserStatus};
 
 use super::common::{
     JANE, START, build_pool, quickstart, quickstart_config, sign_up, sign_up_request,

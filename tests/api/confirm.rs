@@ -4,10 +4,10 @@
 
 use std::time::Duration;
 
-use userpool::code::{MAX_ATTEMPTS, SIGN_UP_CODE_VALIDITY};
-use userpool::message::{DeliveryMedium, MessageKind};
+use crate::api::common::{MAX_ATTEMPTS, SIGN_UP_CODE_VALIDITY};
 use userpool::schema::Attribute;
 use userpool::{Code, CodeDeliveryDetails, ConfirmSignUpRequest, ErrorCode, UserStatus};
+use userpool::{DeliveryMedium, MessageKind};
 
 use super::common::{Harness, JANE, quickstart, refused, sign_up, wrong_code};
 
@@ -195,11 +195,7 @@ fn resending_reports_the_masked_destination_and_sends_a_resend_message() {
         .unwrap();
     assert_eq!(
         details,
-        CodeDeliveryDetails {
-            destination: "j***@e***".to_owned(),
-            delivery_medium: DeliveryMedium::Email,
-            attribute_name: "email".to_owned(),
-        }
+        CodeDeliveryDetails::new("j***@e***", DeliveryMedium::Email, "email")
     );
     let messages = h.outbox.messages_for(JANE);
     assert_eq!(messages.len(), 2);
@@ -314,7 +310,7 @@ fn a_sign_up_code_does_not_verify_an_address_it_was_not_sent_to() {
 /// or ResendConfirmationCode would make a six-digit code brute-forceable.
 #[test]
 fn resending_does_not_reset_the_hourly_budget_of_guesses() {
-    use userpool::code::{ATTEMPT_WINDOW, MAX_WINDOW_ATTEMPTS};
+    use crate::api::common::{ATTEMPT_WINDOW, MAX_WINDOW_ATTEMPTS};
     let h = quickstart();
     sign_up(&h, JANE);
     let mut guesses = 0;

@@ -16,12 +16,10 @@ use super::common::{
 const ROLE: &str = "arn:aws:iam::123456789012:role/Admin";
 
 fn full(name: &str) -> GroupRequest {
-    GroupRequest {
-        group_name: name.to_owned(),
-        description: Some(format!("The {name}")),
-        role_arn: Some(ROLE.to_owned()),
-        precedence: Some(3),
-    }
+    GroupRequest::new(name.to_owned())
+        .description(format!("The {name}"))
+        .role_arn(ROLE.to_owned())
+        .precedence(3)
 }
 
 /// A staff pool with the confirmed users `names`.
@@ -89,14 +87,8 @@ fn a_malformed_group_is_refused() {
         GroupRequest::new(""),
         GroupRequest::new("has space"),
         GroupRequest::new("x".repeat(129)),
-        GroupRequest {
-            role_arn: Some("not-an-arn".to_owned()),
-            ..GroupRequest::new("g")
-        },
-        GroupRequest {
-            description: Some("d".repeat(2049)),
-            ..GroupRequest::new("g")
-        },
+        GroupRequest::new("g").role_arn("not-an-arn".to_owned()),
+        GroupRequest::new("g").description("d".repeat(2049)),
     ] {
         let e = refused(h.pool.create_group(request));
         assert_eq!(e.code(), ErrorCode::InvalidParameter);
@@ -158,10 +150,7 @@ fn update_group_resets_every_field_not_given() {
     h.clock.advance(Duration::from_secs(60));
     let updated = h
         .pool
-        .update_group(GroupRequest {
-            description: Some("New".to_owned()),
-            ..GroupRequest::new("admins")
-        })
+        .update_group(GroupRequest::new("admins").description("New".to_owned()))
         .unwrap();
     assert_eq!(updated.description.as_deref(), Some("New"));
     assert_eq!(updated.role_arn, None);
@@ -377,10 +366,7 @@ fn groups_appear_in_the_tokens_of_the_next_sign_in_and_refresh() {
     assert!(claims(&before.id_token).get("cognito:groups").is_none());
 
     h.pool
-        .create_group(GroupRequest {
-            precedence: Some(2),
-            ..GroupRequest::new("editors")
-        })
+        .create_group(GroupRequest::new("editors").precedence(2))
         .unwrap();
     h.pool.create_group(full("admins")).unwrap();
     h.pool.admin_add_user_to_group(JANE, "editors").unwrap();

@@ -9,10 +9,7 @@ use super::common::{Harness, quickstart, refused, sign_up, staff, staff_request}
 
 fn filtered(h: &Harness, filter: &str) -> ListUsersResponse {
     h.pool
-        .list_users(ListUsersRequest {
-            filter: Some(filter.to_owned()),
-            ..ListUsersRequest::default()
-        })
+        .list_users(ListUsersRequest::new().filter(filter))
         .unwrap_or_else(|e| panic!("list_users({filter}): {e}"))
 }
 
@@ -98,10 +95,9 @@ fn a_status_filter_finds_disabled_users() {
 #[test]
 fn a_custom_attribute_is_not_searchable() {
     let (h, _) = three_users();
-    let e = refused(h.pool.list_users(ListUsersRequest {
-        filter: Some(r#"custom:tenant_id = "1234567890""#.to_owned()),
-        ..ListUsersRequest::default()
-    }));
+    let e = refused(h.pool.list_users(
+        ListUsersRequest::new().filter(r#"custom:tenant_id = "1234567890""#.to_owned()),
+    ));
     assert_eq!(
         (e.code(), e.message()),
         (
@@ -114,33 +110,23 @@ fn a_custom_attribute_is_not_searchable() {
 #[test]
 fn a_malformed_filter_is_refused() {
     let (h, _) = three_users();
-    let e = refused(h.pool.list_users(ListUsersRequest {
-        filter: Some(r#"email = alice"#.to_owned()),
-        ..ListUsersRequest::default()
-    }));
+    let e = refused(
+        h.pool
+            .list_users(ListUsersRequest::new().filter(r#"email = alice"#)),
+    );
     assert_eq!(e.code(), ErrorCode::InvalidParameter);
 }
 
 #[test]
 fn a_limit_over_60_is_refused() {
     let h = quickstart();
-    let e = refused(h.pool.list_users(ListUsersRequest {
-        limit: Some(61),
-        ..ListUsersRequest::default()
-    }));
+    let e = refused(h.pool.list_users(ListUsersRequest::new().limit(61)));
     assert_eq!(e.code(), ErrorCode::InvalidParameter);
     assert_eq!(
         e.message(),
         "1 validation error detected: Value '61' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 60"
     );
-    assert!(
-        h.pool
-            .list_users(ListUsersRequest {
-                limit: Some(60),
-                ..ListUsersRequest::default()
-            })
-            .is_ok()
-    );
+    assert!(h.pool.list_users(ListUsersRequest::new().limit(60)).is_ok());
 }
 
 /// A staff pool with `count` admin-created users `user00`, `user01`, ...
@@ -165,10 +151,10 @@ fn pages(h: &Harness, limit: u32) -> Vec<ListUsersResponse> {
     loop {
         let page = h
             .pool
-            .list_users(ListUsersRequest {
-                limit: Some(limit),
-                pagination_token: token,
-                ..ListUsersRequest::default()
+            .list_users({
+                let mut r = ListUsersRequest::new().limit(limit);
+                r.pagination_token = token;
+                r
             })
             .unwrap();
         token = page.pagination_token.clone();
@@ -226,11 +212,12 @@ fn pagination_continues_a_filtered_listing() {
     loop {
         let page = h
             .pool
-            .list_users(ListUsersRequest {
-                filter: Some(r#"email = "even@example.com""#.to_owned()),
-                limit: Some(2),
-                pagination_token: token,
-                ..ListUsersRequest::default()
+            .list_users({
+                let mut r = ListUsersRequest::new()
+                    .filter(r#"email = "even@example.com""#.to_owned())
+                    .limit(2);
+                r.pagination_token = token;
+                r
             })
             .unwrap();
         seen.extend(page.users.into_iter().map(|u| u.username));
@@ -246,10 +233,10 @@ fn pagination_continues_a_filtered_listing() {
 fn a_malformed_pagination_token_is_refused() {
     let (h, _) = numbered_users(3);
     for token in ["", "garbage", "v1.zz"] {
-        let e = refused(h.pool.list_users(ListUsersRequest {
-            pagination_token: Some(token.to_owned()),
-            ..ListUsersRequest::default()
-        }));
+        let e = refused(
+            h.pool
+                .list_users(ListUsersRequest::new().pagination_token(token.to_owned())),
+        );
         assert_eq!(e.code(), ErrorCode::InvalidParameter, "token {token:?}");
     }
 }
@@ -259,10 +246,10 @@ fn attributes_to_get_limits_the_returned_attributes() {
     let (h, _) = three_users();
     let response = h
         .pool
-        .list_users(ListUsersRequest {
-            attributes_to_get: Some(vec!["email".to_owned(), "custom:tenant_id".to_owned()]),
-            ..ListUsersRequest::default()
-        })
+        .list_users(
+            ListUsersRequest::new()
+                .attributes_to_get(vec!["email".to_owned(), "custom:tenant_id".to_owned()]),
+        )
         .unwrap();
     assert_eq!(response.users.len(), 3);
     for user in &response.users {
@@ -274,9 +261,9 @@ fn attributes_to_get_limits_the_returned_attributes() {
 #[test]
 fn an_unknown_name_in_attributes_to_get_is_refused() {
     let (h, _) = three_users();
-    let e = refused(h.pool.list_users(ListUsersRequest {
-        attributes_to_get: Some(vec!["custom:nope".to_owned()]),
-        ..ListUsersRequest::default()
-    }));
+    let e = refused(
+        h.pool
+            .list_users(ListUsersRequest::new().attributes_to_get(vec!["custom:nope".to_owned()])),
+    );
     assert_eq!(e.code(), ErrorCode::InvalidParameter);
 }

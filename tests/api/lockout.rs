@@ -8,9 +8,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use userpool::client::AuthFlow;
+use userpool::store::MemoryStore;
 use userpool::{
-    ErrorCode, HashingParams, InitiateAuthRequest, ManualClock, MemoryStore, Outbox, Password,
-    UserPool,
+    ErrorCode, HashingParams, InitiateAuthRequest, ManualClock, Outbox, Password, UserPool,
 };
 
 use super::common::{

@@ -5,8 +5,8 @@
 
 use std::time::Duration;
 
+use crate::api::common::SIGN_UP_CODE_VALIDITY;
 use proptest::prelude::*;
-use userpool::code::SIGN_UP_CODE_VALIDITY;
 use userpool::schema::Attribute;
 use userpool::{ConfirmSignUpRequest, ErrorCode, ListUsersRequest, SignUpRequest, UserStatus};
 

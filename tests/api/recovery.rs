@@ -6,16 +6,17 @@
 
 use std::time::Duration;
 
+use crate::api::common::MAX_ATTEMPTS;
 use userpool::client::{PreventUserExistenceErrors, secret_hash};
-use userpool::code::MAX_ATTEMPTS;
+use userpool::config::PoolConfig;
 use userpool::config::{RecoveryMechanism, VerifiedAttribute};
-use userpool::message::{DeliveryMedium, MessageKind};
 use userpool::schema::StandardAttribute;
 use userpool::{
     AdminCreateUserRequest, Code, CodeDeliveryDetails, ConfirmForgotPasswordRequest,
     ConfirmSignUpRequest, ErrorCode, ForgotPasswordRequest, InitiateAuthRequest, MessageAction,
-    PoolConfig, UserStatus,
+    UserStatus,
 };
+use userpool::{DeliveryMedium, MessageKind};
 
 use super::common::{
     Harness, PASSWORD, add_client, password_client, password_client_config, refused, sign_in,
@@ -96,11 +97,7 @@ fn forgot_password_sends_a_code_to_the_verified_email_and_masks_it() {
     let details = forgot(&h, &client, "alice").unwrap();
     assert_eq!(
         details,
-        CodeDeliveryDetails {
-            destination: "a***@e***".to_owned(),
-            delivery_medium: DeliveryMedium::Email,
-            attribute_name: "email".to_owned(),
-        }
+        CodeDeliveryDetails::new("a***@e***", DeliveryMedium::Email, "email")
     );
     let message = h.outbox.last_message_for("alice").unwrap();
     assert_eq!(message.kind, MessageKind::ForgotPassword);

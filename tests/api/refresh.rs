@@ -41,11 +41,7 @@ fn refresh_refused(h: &Harness, client: &str, token: &str) -> userpool::Error {
 }
 
 fn get_tokens(client: &str, token: &str) -> GetTokensFromRefreshTokenRequest {
-    GetTokensFromRefreshTokenRequest {
-        refresh_token: token.to_owned(),
-        client_id: client.to_owned(),
-        client_secret: None,
-    }
+    GetTokensFromRefreshTokenRequest::new(client.to_owned(), token.to_owned())
 }
 
 fn assert_invalid(e: &userpool::Error) {
@@ -245,11 +241,7 @@ fn a_revoked_refresh_token_stops_working_and_its_sibling_does_not() {
     let a = sign_in(&h, &client, JANE, PASSWORD);
     let b = sign_in(&h, &client, JANE, PASSWORD);
     h.pool
-        .revoke_token(RevokeTokenRequest {
-            token: refresh_token(&a),
-            client_id: client.clone(),
-            client_secret: None,
-        })
+        .revoke_token(RevokeTokenRequest::new(client.clone(), refresh_token(&a)))
         .unwrap();
     let e = refresh_refused(&h, &client, &refresh_token(&a));
     assert_eq!(e.code(), ErrorCode::NotAuthorized);
@@ -301,11 +293,7 @@ fn a_revoked_refresh_token_says_it_has_been_revoked() {
     let a = sign_in(&h, &client, JANE, PASSWORD);
     let b = sign_in(&h, &client, JANE, PASSWORD);
     h.pool
-        .revoke_token(RevokeTokenRequest {
-            token: refresh_token(&a),
-            client_id: client.clone(),
-            client_secret: None,
-        })
+        .revoke_token(RevokeTokenRequest::new(client.clone(), refresh_token(&a)))
         .unwrap();
     h.pool.admin_user_global_sign_out(JANE).unwrap();
     for tokens in [&a, &b] {

@@ -10,12 +10,14 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use userpool::client::secret_hash;
+use userpool::config::PasswordPolicy;
+use userpool::config::PoolConfig;
 use userpool::config::VerifiedAttribute;
-use userpool::policy::PasswordPolicy;
 use userpool::schema::StandardAttribute;
+use userpool::store::MemoryStore;
 use userpool::{
     AdminCreateUserRequest, AuthResponse, ChallengeName, ErrorCode, InitiateAuthRequest,
-    MemoryStore, MessageAction, PoolConfig, RespondToAuthChallengeRequest, UserStatus,
+    MessageAction, RespondToAuthChallengeRequest, UserStatus,
 };
 
 use super::common::{
@@ -627,11 +629,9 @@ fn an_admin_can_issue_a_fresh_temporary_password_after_expiry() {
     let (h, client) = invited();
     h.clock.advance(Duration::from_secs(8 * 86_400));
     h.pool
-        .admin_set_user_password(userpool::AdminSetUserPasswordRequest {
-            username: "alice".to_owned(),
-            password: TEMPORARY.into(),
-            permanent: false,
-        })
+        .admin_set_user_password(userpool::AdminSetUserPasswordRequest::new(
+            "alice", TEMPORARY,
+        ))
         .unwrap();
     let session = challenge(&h, &client, "alice").session;
     h.pool

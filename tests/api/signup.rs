@@ -2,8 +2,9 @@
 //! (cognito-protocol.md §4.4, §7.4, §7.5).
 
 use userpool::PolicyViolation;
-use userpool::message::{DeliveryMedium, MessageKind};
-use userpool::{CodeDeliveryDetails, ErrorCode, PoolConfig, SignUpRequest, UserStatus};
+use userpool::config::PoolConfig;
+use userpool::{CodeDeliveryDetails, ErrorCode, SignUpRequest, UserStatus};
+use userpool::{DeliveryMedium, MessageKind};
 
 use super::common::{
     BODY_PREFIX, JANE, PASSWORD, START, SUBJECT, is_uuid_v4, quickstart, quickstart_config,
@@ -62,11 +63,11 @@ fn the_confirmation_code_is_emailed_with_a_masked_destination_and_the_pool_templ
     let response = h.pool.sign_up(sign_up_request(&h, JANE)).unwrap();
     assert_eq!(
         response.code_delivery_details,
-        Some(CodeDeliveryDetails {
-            destination: "j***@e***".to_owned(),
-            delivery_medium: DeliveryMedium::Email,
-            attribute_name: "email".to_owned(),
-        })
+        Some(CodeDeliveryDetails::new(
+            "j***@e***",
+            DeliveryMedium::Email,
+            "email"
+        ))
     );
 
     let messages = h.outbox.messages();
@@ -80,7 +81,7 @@ fn the_confirmation_code_is_emailed_with_a_masked_destination_and_the_pool_templ
     assert_eq!(message.subject.as_deref(), Some(SUBJECT));
     assert_eq!(message.sent_at, START);
     let code = message.code.expose_secret();
-    assert_eq!(code.len(), userpool::code::CODE_DIGITS);
+    assert_eq!(code.len(), crate::api::common::CODE_DIGITS);
     assert!(
         code.chars().all(|c| c.is_ascii_digit()),
         "{code:?} is not digits"

@@ -1,5 +1,5 @@
 //! `USER_SRP_AUTH` and the `PASSWORD_VERIFIER` challenge through the pool,
-//! answered the way real clients answer (`userpool::srp::client::SrpClient`,
+//! answered the way real clients answer (`userpool::srp::SrpClient`,
 //! amazon-cognito-identity-js's arithmetic): the challenge's exact shape, the
 //! answer's `USERNAME` and `SECRET_HASH`, every refusal of a wrong, tampered,
 //! foreign, reused, expired or badly timed answer, the user's state, the
@@ -21,12 +21,14 @@ use userpool::client::{
     AppClientConfig, AppClientConfigBuilder, AuthFlow, ClientSecret, PreventUserExistenceErrors,
     secret_hash,
 };
-use userpool::srp::{self, client::SrpClient};
+use userpool::internals::srp;
+use userpool::srp::{SrpClient, format_timestamp};
+use userpool::store::MemoryStore;
 use userpool::store::{IndexKey, UserStore as _};
 use userpool::{
     AdminCreateUserRequest, AdminSetUserPasswordRequest, AuthResponse, ChallengeName, Clock,
     ConfirmForgotPasswordRequest, ConfirmSignUpRequest, ErrorCode, ForgotPasswordRequest,
-    HashingParams, InitiateAuthRequest, ManualClock, MemoryStore, MessageAction, Outbox, Password,
+    HashingParams, InitiateAuthRequest, ManualClock, MessageAction, Outbox, Password,
     RespondToAuthChallengeRequest, SignUpRequest, Timestamp, UserPool, UserStatus,
 };
 
@@ -172,7 +174,7 @@ fn sign(
 
 /// The `TIMESTAMP` a client with a correct clock sends now.
 fn now_timestamp(h: &Harness) -> String {
-    srp::format_timestamp(h.clock.now())
+    format_timestamp(h.clock.now())
 }
 
 /// A `PASSWORD_VERIFIER` answer, field by field, for tests to spoil.
@@ -414,11 +416,10 @@ fn salts_are_minimal_hex_for_every_password_set() {
     let mut salts = std::collections::BTreeSet::new();
     for i in 0..40 {
         h.pool
-            .admin_set_user_password(AdminSetUserPasswordRequest {
-                username: JANE.into(),
-                password: Password::new(format!("{PASSWORD}{i}")),
-                permanent: true,
-            })
+            .admin_set_user_password(
+                AdminSetUserPasswordRequest::new(JANE, Password::new(format!("{PASSWORD}{i}")))
+                    .permanent(true),
+            )
             .unwrap();
         let challenge = h
             .pool
@@ -923,7 +924,7 @@ fn a_timestamp_more_than_five_minutes_off_is_incorrect() {
     ] {
         let (srp, challenge) = start(&h, &client, JANE);
         let mut answer = Answer::new(&h, &srp, &challenge, PASSWORD);
-        answer.timestamp = srp::format_timestamp(at);
+        answer.timestamp = format_timestamp(at);
         let answer = answer.resign(&srp, &challenge, PASSWORD);
         let result = answer.send(&h, &client);
         if accepted {
@@ -1006,7 +1007,7 @@ fn a_missing_answer_field_is_an_invalid_parameter() {
         "TIMESTAMP",
     ] {
         let mut request = good.request(&client);
-        request.challenge_responses.0.remove(key);
+        request.challenge_responses.remove(key);
         assert_error(
             h.pool.respond_to_auth_challenge(request),
             ErrorCode::InvalidParameter,
@@ -1054,7 +1055,7 @@ fn the_signature_binds_the_pool_name_the_user_id_the_block_the_timestamp_and_a()
     // Signed for one second, sent with the next (both canonical, both in the window).
     let (srp, challenge) = start(&h, &client, JANE);
     let mut answer = Answer::new(&h, &srp, &challenge, PASSWORD);
-    answer.timestamp = srp::format_timestamp(h.clock.now().saturating_add(Duration::from_secs(1)));
+    answer.timestamp = format_timestamp(h.clock.now().saturating_add(Duration::from_secs(1)));
     assert_incorrect(answer.send(&h, &client));
     // Signed with another secret a than the one whose A was sent.
     let (_, challenge) = start(&h, &client, JANE);
@@ -1338,21 +1339,18 @@ fn after_change_password_srp_takes_the_new_password_only() {
 fn after_admin_set_user_password_srp_takes_the_new_password_only() {
     let (h, client, _) = jane();
     h.pool
-        .admin_set_user_password(AdminSetUserPasswordRequest {
-            username: JANE.into(),
-            password: Password::new(NEW_PASSWORD),
-            permanent: true,
-        })
+        .admin_set_user_password(
+            AdminSetUserPasswordRequest::new(JANE, Password::new(NEW_PASSWORD)).permanent(true),
+        )
         .unwrap();
     assert!(signs_in(&h, &client, JANE, NEW_PASSWORD));
     assert!(!signs_in(&h, &client, JANE, PASSWORD));
     // A temporary password: proven over SRP, it leads to the new-password challenge.
     h.pool
-        .admin_set_user_password(AdminSetUserPasswordRequest {
-            username: JANE.into(),
-            password: Password::new(TEMPORARY),
-            permanent: false,
-        })
+        .admin_set_user_password(AdminSetUserPasswordRequest::new(
+            JANE,
+            Password::new(TEMPORARY),
+        ))
         .unwrap();
     let next = srp_sign_in(&h, &client, JANE, TEMPORARY).unwrap();
     assert_eq!(
@@ -1440,11 +1438,9 @@ fn a_password_changed_while_no_client_allows_srp_drops_the_old_verifier() {
     assert!(h.record(&sub).srp_verifier.is_some());
     h.pool.delete_user_pool_client(&spa).unwrap();
     h.pool
-        .admin_set_user_password(AdminSetUserPasswordRequest {
-            username: JANE.into(),
-            password: Password::new(NEW_PASSWORD),
-            permanent: true,
-        })
+        .admin_set_user_password(
+            AdminSetUserPasswordRequest::new(JANE, Password::new(NEW_PASSWORD)).permanent(true),
+        )
         .unwrap();
     assert_eq!(
         h.record(&sub).srp_verifier,
@@ -1510,11 +1506,9 @@ fn the_stored_verifier_is_sealed() {
     );
     // Re-setting the same password seals a different blob (fresh salt).
     h.pool
-        .admin_set_user_password(AdminSetUserPasswordRequest {
-            username: JANE.into(),
-            password: Password::new(PASSWORD),
-            permanent: true,
-        })
+        .admin_set_user_password(
+            AdminSetUserPasswordRequest::new(JANE, Password::new(PASSWORD)).permanent(true),
+        )
         .unwrap();
     assert_ne!(h.record(&sub).srp_verifier.unwrap(), jane_sealed);
     assert!(signs_in(&h, &client, JANE, PASSWORD));

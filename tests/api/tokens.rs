@@ -379,11 +379,11 @@ fn validity_in_seconds_is_honoured() {
 
 fn group(h: &Harness, name: &str, precedence: Option<u32>, role: Option<&str>) {
     h.pool
-        .create_group(GroupRequest {
-            group_name: name.to_owned(),
-            description: None,
-            role_arn: role.map(str::to_owned),
-            precedence,
+        .create_group({
+            let mut r = GroupRequest::new(name.to_owned());
+            r.role_arn = role.map(str::to_owned);
+            r.precedence = precedence;
+            r
         })
         .unwrap();
     h.pool.admin_add_user_to_group(JANE, name).unwrap();

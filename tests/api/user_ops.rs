@@ -7,12 +7,13 @@
 
 use std::time::Duration;
 
-use userpool::message::{DeliveryMedium, MessageKind};
+use userpool::config::PoolConfig;
 use userpool::schema::Attribute;
 use userpool::{
     CodeDeliveryDetails, ConfirmSignUpRequest, ErrorCode, InitiateAuthRequest, Password,
-    PoolConfig, RevokeTokenRequest, SignUpRequest,
+    RevokeTokenRequest, SignUpRequest,
 };
+use userpool::{DeliveryMedium, MessageKind};
 
 use super::common::{
     Harness, JANE, PASSWORD, add_client, confirmed, password_client, password_client_config,
@@ -61,11 +62,7 @@ fn assert_not_authorized(e: &userpool::Error, message: &str) {
 }
 
 fn revoke(client: &str, token: &str) -> RevokeTokenRequest {
-    RevokeTokenRequest {
-        token: token.to_owned(),
-        client_id: client.to_owned(),
-        client_secret: None,
-    }
+    RevokeTokenRequest::new(client.to_owned(), token.to_owned())
 }
 
 // ----- GetUser -----
@@ -185,11 +182,11 @@ fn changing_the_email_unverifies_it_and_sends_a_code_to_the_new_address() {
         .unwrap();
     assert_eq!(
         sent,
-        [CodeDeliveryDetails {
-            destination: "n***@e***".to_owned(),
-            delivery_medium: DeliveryMedium::Email,
-            attribute_name: "email".to_owned(),
-        }]
+        [CodeDeliveryDetails::new(
+            "n***@e***",
+            DeliveryMedium::Email,
+            "email"
+        )]
     );
     let message = h.outbox.last_message_for("new@example.com").unwrap();
     assert_eq!(message.kind, MessageKind::UpdateUserAttribute);

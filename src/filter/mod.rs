@@ -179,6 +179,10 @@ impl FilterAttribute {
     /// attributes, as `email` is), rather than the username or a status.
     /// The SQL stores index these by value.
     #[must_use]
+    #[cfg_attr(
+        not(any(feature = "sqlite", feature = "postgres")),
+        allow(dead_code, reason = "only the SQL stores need it")
+    )]
     pub const fn is_user_attribute(self) -> bool {
         !matches!(self, Self::Username | Self::UserStatus | Self::Status)
     }
@@ -328,6 +332,7 @@ impl Filter {
     /// the filter's canonical rendering would be longer than
     /// [`MAX_FILTER_LEN`] characters, that is, if ListUsers could not be sent
     /// this filter.
+    #[cfg_attr(not(feature = "internals"), allow(dead_code))]
     pub fn new(attribute: FilterAttribute, op: FilterOp, value: impl Into<String>) -> Result<Self> {
         let filter = Self {
             attribute,
@@ -347,6 +352,7 @@ impl Filter {
     }
 
     /// Exact or prefix match.
+    #[cfg_attr(not(feature = "internals"), allow(dead_code))]
     #[must_use]
     pub const fn op(&self) -> FilterOp {
         self.op
@@ -385,6 +391,7 @@ impl Filter {
     }
 
     /// The length in characters of the `Display` rendering.
+    #[cfg_attr(not(feature = "internals"), allow(dead_code))]
     fn canonical_len(&self) -> usize {
         let escapes = self.value.chars().filter(|&c| needs_escape(c)).count();
         self.attribute.as_str().len()
@@ -464,6 +471,9 @@ fn too_long() -> Error {
         Constraint::MaxLength(MAX_FILTER_LEN as u64),
     )
 }
+
+#[cfg(test)]
+mod prop_tests;
 
 #[cfg(test)]
 #[allow(

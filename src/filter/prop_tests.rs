@@ -1,11 +1,11 @@
-//! The ListUsers `Filter` through the public API: the examples of
+//! The ListUsers `Filter`: the examples of
 //! `cognito-protocol.md` §4.8, the refusals with their exact exception and
 //! message, and properties of parsing, rendering and matching.
 
+use crate::ErrorCode;
+use crate::filter::{Filter, FilterAttribute, FilterOp, FilterTarget, MAX_FILTER_LEN};
+use crate::schema::Attributes;
 use proptest::prelude::*;
-use userpool::ErrorCode;
-use userpool::filter::{Filter, FilterAttribute, FilterOp, FilterTarget, MAX_FILTER_LEN};
-use userpool::schema::Attributes;
 
 fn parse(s: &str) -> Result<Filter, String> {
     match Filter::parse(s) {
