@@ -11,7 +11,7 @@ use crate::error::{Constraint, Error, Result, Shown};
 
 /// An authentication flow an app client may allow (`ExplicitAuthFlows`).
 ///
-/// Variants are ordered as declared; [`AppClientConfig::explicit_auth_flows`]
+/// Variants are ordered as declared; [`AppClientConfig::explicit_auth_flows`](super::AppClientConfig::explicit_auth_flows)
 /// lists them in this order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AuthFlow {
@@ -86,9 +86,9 @@ impl AuthFlow {
     /// Parses a whole `ExplicitAuthFlows` list into a set, in declaration
     /// order without duplicates.
     ///
-    /// An empty list is returned as an empty set; [`AppClientConfigBuilder`]
+    /// An empty list is returned as an empty set; [`AppClientConfigBuilder`](super::AppClientConfigBuilder)
     /// treats an empty set like an omitted one (the default flows), see
-    /// [`AppClientConfigBuilder::explicit_auth_flows`].
+    /// [`AppClientConfigBuilder::explicit_auth_flows`](super::AppClientConfigBuilder::explicit_auth_flows).
     ///
     /// Legacy values map to one flow each (`ADMIN_NO_SRP_AUTH` →
     /// [`AdminUserPasswordAuth`](Self::AdminUserPasswordAuth),

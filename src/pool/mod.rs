@@ -12,24 +12,24 @@ use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 use ring::hmac;
 
 use crate::client::AppClient;
-use crate::clock::{Clock, SystemClock, Timestamp};
-use crate::code::{self, CodeContext, Verdict};
+use crate::clock::{Clock, Timestamp};
 use crate::config::{AliasAttribute, PoolConfig, UsernameAttribute};
 use crate::error::{Constraint, Error, ErrorCode, Result, Shown};
-use crate::message::{DeliveryMedium, Message, MessageKind, MessageSender, Outbox};
+use crate::message::MessageSender;
 use crate::password::{self, HashingParams, PasswordHash};
 use crate::random;
-use crate::seal::{self, POOL_SECRET_LEN, SealKey};
-use crate::secret::{Code, Password};
+use crate::seal::SealKey;
+use crate::secret::Password;
 use crate::store::{
-    ClientRecord, CodePurpose, CodeRecord, ConflictKey, IndexKey, Limited, MemoryStore, Store,
-    StoreError, UserRecord,
+    ClientRecord, CodePurpose, CodeRecord, ConflictKey, IndexKey, Store, StoreError, UserRecord,
 };
 use crate::token::{KeySet, TokenVerifier};
 
 mod admin;
 mod auth;
+mod builder;
 mod clients;
+mod codes;
 mod groups;
 mod list;
 mod params;
@@ -44,6 +44,7 @@ pub use auth::{
     AuthResponse, AuthenticationResult, ChallengeName, GetTokensFromRefreshTokenRequest,
     InitiateAuthRequest, Parameters, RespondToAuthChallengeRequest,
 };
+pub use builder::UserPoolBuilder;
 pub use groups::{Group, GroupPage, GroupRequest, UserPage};
 pub use recovery::{ConfirmForgotPasswordRequest, ForgotPasswordRequest};
 pub use types::{
@@ -109,209 +110,6 @@ struct SigningRef {
     keys: Arc<KeySet>,
     verifier: TokenVerifier,
 }
-
-/// Builds a [`UserPool`]; see [`UserPool::builder`].
-pub struct UserPoolBuilder {
-    config: PoolConfig,
-    id: Option<String>,
-    region: String,
-    store: Option<Arc<dyn Store>>,
-    clock: Option<Arc<dyn Clock>>,
-    sender: Option<Arc<dyn MessageSender>>,
-    hashing: HashingParams,
-    secret_key: Option<[u8; POOL_SECRET_LEN]>,
-    keys: Option<KeySet>,
-    issuer: Option<String>,
-}
-
-impl fmt::Debug for UserPoolBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("UserPoolBuilder")
-            .field("config", &self.config.name())
-            .field("id", &self.id)
-            .field("region", &self.region)
-            .field("hashing", &self.hashing)
-            .finish_non_exhaustive()
-    }
-}
-
-impl UserPoolBuilder {
-    /// Uses this pool id (`<region>_<alphanumerics>`, e.g. `us-east-1_AbCdEf123`).
-    /// Defaults to a fresh id in the builder's region.
-    #[must_use]
-    pub fn pool_id(mut self, id: impl Into<String>) -> Self {
-        self.id = Some(id.into());
-        self
-    }
-
-    /// The region a generated pool id starts with. Defaults to `us-east-1`.
-    #[must_use]
-    pub fn region(mut self, region: impl Into<String>) -> Self {
-        self.region = region.into();
-        self
-    }
-
-    /// Where users and codes live. Defaults to a fresh [`MemoryStore`].
-    #[must_use]
-    pub fn store(mut self, store: Arc<dyn Store>) -> Self {
-        self.store = Some(store);
-        self
-    }
-
-    /// The clock every expiry is decided against. Defaults to [`SystemClock`].
-    #[must_use]
-    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.clock = Some(clock);
-        self
-    }
-
-    /// Who delivers codes and invitations. Defaults to a fresh [`Outbox`]
-    /// nobody reads: pass your own (or a clone of an `Outbox` you keep).
-    #[must_use]
-    pub fn message_sender(mut self, sender: Arc<dyn MessageSender>) -> Self {
-        self.sender = Some(sender);
-        self
-    }
-
-    /// Argon2id parameters for new password hashes. Defaults to
-    /// [`HashingParams::OWASP`]. Existing hashes are re-hashed with these at
-    /// their next successful verification.
-    #[must_use]
-    pub fn hashing(mut self, params: HashingParams) -> Self {
-        self.hashing = params;
-        self
-    }
-
-    /// The pool's 32-byte secret. Every key the pool needs besides its token
-    /// signing keys is derived from it with HKDF: the key of stored code
-    /// digests and the key that seals auth sessions. Defaults to a random
-    /// secret per process: pools in several processes that share a store must
-    /// be given the same secret, or a code sent or a session issued by one
-    /// cannot be checked by another. Keep it out of the store.
-    #[must_use]
-    pub fn secret_key(mut self, key: [u8; POOL_SECRET_LEN]) -> Self {
-        self.secret_key = Some(key);
-        self
-    }
-
-    /// The RSA keys that sign access and ID tokens. Defaults to two fresh
-    /// 2048-bit keys (generating them takes a noticeable fraction of a
-    /// second: tests should generate one [`KeySet`] and share it, and real
-    /// deployments must persist theirs, or every restart invalidates every
-    /// token).
-    #[must_use]
-    pub fn keys(mut self, keys: KeySet) -> Self {
-        self.keys = Some(keys);
-        self
-    }
-
-    /// The `iss` of issued tokens. Defaults to Cognito's
-    /// `https://cognito-idp.<region>.amazonaws.com/<poolId>`, which
-    /// aws-jwt-verify's `CognitoJwtVerifier` expects.
-    #[must_use]
-    pub fn issuer(mut self, issuer: impl Into<String>) -> Self {
-        self.issuer = Some(issuer.into());
-        self
-    }
-
-    /// Builds the pool.
-    ///
-    /// # Errors
-    /// `InvalidParameterException` for a malformed pool id or region;
-    /// `InternalErrorException` if the system RNG or key generation fails.
-    pub fn build(self) -> Result<UserPool> {
-        let id = match self.id {
-            Some(id) => id,
-            None => generate_pool_id(&self.region)?,
-        };
-        validate_pool_id(&id)?;
-        let secret = match self.secret_key {
-            Some(k) => k,
-            None => random::bytes::<POOL_SECRET_LEN>()?,
-        };
-        let code_key = seal::derive(&secret, "userpool/v1/code-digests")?;
-        let session_key = SealKey::new(&seal::derive(&secret, "userpool/v1/sessions")?)?;
-        let verifier_key = SealKey::new(&seal::derive(&secret, "userpool/v1/srp-verifiers")?)?;
-        let secret_block_key =
-            SealKey::new(&seal::derive(&secret, "userpool/v1/srp-secret-blocks")?)?;
-        let fake_user_key = seal::derive(&secret, "userpool/v1/srp-fake-users")?;
-        let client_secret_key =
-            SealKey::new(&seal::derive(&secret, "userpool/v1/client-secrets")?)?;
-        let keys = match self.keys {
-            Some(k) => k,
-            None => KeySet::generate()?,
-        };
-        let issuer = self.issuer.unwrap_or_else(|| {
-            let region = id.split_once('_').map_or("", |(r, _)| r);
-            format!("https://cognito-idp.{region}.amazonaws.com/{id}")
-        });
-        let verifier = keys.verifier(issuer.clone());
-        Ok(UserPool {
-            inner: Arc::new(Inner {
-                id,
-                config: RwLock::new(Arc::new(self.config)),
-                // Every store, a caller's own included, behind the store limits.
-                store: Limited::wrap(self.store.unwrap_or_else(|| Arc::new(MemoryStore::new()))),
-                clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
-                sender: self.sender.unwrap_or_else(|| Arc::new(Outbox::new())),
-                hashing: self.hashing,
-                code_key: hmac::Key::new(hmac::HMAC_SHA256, &code_key),
-                session_key,
-                verifier_key,
-                secret_block_key,
-                fake_user_key,
-                client_secret_key,
-                decoded_clients: std::sync::Mutex::default(),
-                signing: RwLock::new(Signing {
-                    keys: Arc::new(keys),
-                    verifier,
-                }),
-                issuer,
-                dummy_hash: OnceLock::new(),
-            }),
-        })
-    }
-}
-
-fn generate_pool_id(region: &str) -> Result<String> {
-    const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    let mut suffix = String::with_capacity(9);
-    for _ in 0..9 {
-        let i = random::below(ALNUM.len() as u32)? as usize;
-        suffix.push(char::from(ALNUM[i]));
-    }
-    Ok(format!("{region}_{suffix}"))
-}
-
-/// Checks `<region>_<alphanumerics>` with a region shaped like `us-east-1` or
-/// `us-gov-west-1`: the shape aws-jwt-verify requires (cognito-protocol.md §3.6).
-fn validate_pool_id(id: &str) -> Result<()> {
-    let bad = || {
-        Error::invalid_parameter(format!(
-            "Invalid user pool id {id:?}: expected <region>_<alphanumerics>, e.g. us-east-1_AbCdEf123."
-        ))
-    };
-    if id.len() > 55 {
-        return Err(bad());
-    }
-    let (region, suffix) = id.split_once('_').ok_or_else(bad)?;
-    if suffix.is_empty() || !suffix.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return Err(bad());
-    }
-    let parts: Vec<&str> = region.split('-').collect();
-    let lower = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase());
-    let ok = match parts.as_slice() {
-        [cc, area, n] => cc.len() == 2 && lower(cc) && lower(area) && is_digit(n),
-        [cc, "gov", area, n] => cc.len() == 2 && lower(cc) && lower(area) && is_digit(n),
-        _ => false,
-    };
-    if ok { Ok(()) } else { Err(bad()) }
-}
-
-fn is_digit(s: &str) -> bool {
-    s.len() == 1 && s.chars().all(|c| c.is_ascii_digit())
-}
-
 impl UserPool {
     /// A builder for a pool with configuration `config`.
     #[must_use]
@@ -636,7 +434,7 @@ impl UserPool {
                     next.version = current.version + 1;
                     return Ok(next);
                 }
-                Ok(false) => return Err(expired_code()),
+                Ok(false) => return Err(codes::expired_code()),
                 Err(StoreError::VersionMismatch) => {}
                 Err(StoreError::NotFound) => return Err(Error::user_not_found()),
                 Err(StoreError::Conflict(key)) => return Err(self.conflict_error(&key)),
@@ -672,181 +470,6 @@ impl UserPool {
                 .temporary_password_validity_days(),
         );
         now.saturating_add(std::time::Duration::from_secs(days * 86_400))
-    }
-
-    // ----- codes -----
-
-    /// Issues a fresh code for `purpose` to `attribute` (`email` or
-    /// `phone_number`), replacing any pending one, and delivers it.
-    fn issue_code(
-        &self,
-        user: &UserRecord,
-        purpose: CodePurpose,
-        attribute: &str,
-        kind: MessageKind,
-        now: Timestamp,
-    ) -> Result<CodeDeliveryDetails> {
-        let destination = user
-            .attributes
-            .get(attribute)
-            .filter(|v| !v.is_empty())
-            .cloned()
-            .ok_or_else(|| {
-                Error::invalid_parameter(format!("The user has no {attribute} to send a code to."))
-            })?;
-        let code = code::generate(&mut random::below)?;
-        let id = u64::from_be_bytes(random::bytes::<8>()?);
-        let ctx = CodeContext {
-            pool_id: self.id(),
-            username: &user.username,
-            purpose,
-            code_id: id,
-        };
-        // A re-sent code inherits the attempt window of the one it replaces.
-        let (window_started_at, window_attempts) = match self
-            .store()
-            .get_code(self.id(), &user.username, purpose)
-            .map_err(store_error)?
-        {
-            Some(prev) if now < prev.window_started_at.saturating_add(code::ATTEMPT_WINDOW) => {
-                (prev.window_started_at, prev.window_attempts)
-            }
-            _ => (now, 0),
-        };
-        let record = CodeRecord {
-            id,
-            digest: code::digest(&self.inner.code_key, &ctx, code.expose_secret()),
-            attribute: Some(attribute.to_owned()),
-            destination: Some(destination.clone()),
-            issued_at: now,
-            expires_at: now.saturating_add(code::validity(purpose)),
-            attempts: 0,
-            window_started_at,
-            window_attempts,
-        };
-        self.store()
-            .put_code(self.id(), &user.username, purpose, &record)
-            .map_err(store_error)?;
-        let config = self.config();
-        let template = config.verification_message();
-        let (medium, subject, body_template) = if attribute == "email" {
-            (
-                DeliveryMedium::Email,
-                Some(template.email_subject.clone()),
-                &template.email_message,
-            )
-        } else {
-            (DeliveryMedium::Sms, None, &template.sms_message)
-        };
-        self.deliver(Message {
-            pool_id: self.id().to_owned(),
-            username: user.username.clone(),
-            destination: destination.clone(),
-            medium,
-            kind,
-            subject,
-            body: code::render(body_template, code.expose_secret(), &user.username),
-            code,
-            sent_at: now,
-        })?;
-        Ok(delivery_details(attribute, &destination))
-    }
-
-    fn deliver(&self, message: Message) -> Result<()> {
-        self.inner.sender.send(&message).map_err(|_| {
-            Error::new(
-                ErrorCode::CodeDeliveryFailure,
-                "Unable to deliver the message to the user's destination.",
-            )
-        })
-    }
-
-    /// Takes a code [`UserPool::check_code`] accepted; fails if it was used
-    /// or replaced meanwhile.
-    fn take_checked_code(
-        &self,
-        username: &str,
-        purpose: CodePurpose,
-        record: &CodeRecord,
-    ) -> Result<CodeRecord> {
-        self.store()
-            .take_code(self.id(), username, purpose, record.id)
-            .map_err(store_error)?
-            .ok_or_else(expired_code)
-    }
-
-    /// Counts an attempt against the pending code and compares `submitted`
-    /// with it, without using it up: callers with expensive work to do
-    /// (hashing a new password) check first, then take.
-    fn check_code(
-        &self,
-        username: &str,
-        purpose: CodePurpose,
-        submitted: &Code,
-        now: Timestamp,
-    ) -> Result<CodeRecord> {
-        let pool = self.id();
-        let Some(mut record) = self
-            .store()
-            .get_code(pool, username, purpose)
-            .map_err(store_error)?
-        else {
-            return Err(expired_code());
-        };
-        if now >= record.expires_at {
-            return Err(expired_code());
-        }
-        let Some(attempt) = self
-            .store()
-            .record_code_attempt(pool, username, purpose, record.id)
-            .map_err(store_error)?
-        else {
-            // Replaced or used meanwhile.
-            return Err(expired_code());
-        };
-        // Both counters as they stood just before this attempt; the window
-        // counter moved with the per-code one since the record was read.
-        let since_read = attempt.saturating_sub(record.attempts);
-        record.window_attempts = record
-            .window_attempts
-            .saturating_add(since_read)
-            .saturating_sub(1);
-        record.attempts = attempt.saturating_sub(1);
-        let ctx = CodeContext {
-            pool_id: pool,
-            username,
-            purpose,
-            code_id: record.id,
-        };
-        match code::check(&self.inner.code_key, &ctx, Some(&record), submitted, now) {
-            Verdict::Valid => Ok(record),
-            Verdict::Mismatch => Err(Error::code_mismatch()),
-            Verdict::Expired => Err(expired_code()),
-            Verdict::Exhausted => Err(Error::new(
-                ErrorCode::LimitExceeded,
-                "Attempt limit exceeded, please try after some time.",
-            )),
-        }
-    }
-}
-
-fn expired_code() -> Error {
-    Error::new(
-        ErrorCode::ExpiredCode,
-        "Invalid code provided, please request a code again.",
-    )
-}
-
-fn delivery_details(attribute: &str, destination: &str) -> CodeDeliveryDetails {
-    let (medium, masked) = if attribute == "email" {
-        (DeliveryMedium::Email, code::mask_email(destination))
-    } else {
-        (DeliveryMedium::Sms, code::mask_phone(destination))
-    };
-    CodeDeliveryDetails {
-        destination: masked,
-        delivery_medium: medium,
-        attribute_name: attribute.to_owned(),
     }
 }
 
@@ -941,63 +564,4 @@ fn looks_like_email(s: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn store_failures_map_to_cognito_exceptions() {
-        let cases = [
-            (
-                StoreError::InvalidInput("username contains NUL".to_owned()),
-                ErrorCode::InvalidParameter,
-            ),
-            (
-                StoreError::unavailable("sqlite: disk I/O error"),
-                ErrorCode::InternalError,
-            ),
-            (StoreError::VersionMismatch, ErrorCode::InternalError),
-        ];
-        for (e, code) in cases {
-            let shown = format!("{e}");
-            let mapped = store_error(e);
-            assert_eq!(mapped.code(), code, "{shown}");
-        }
-        // The store's own message (which may name a backend) is not leaked,
-        // except the name of the field that is out of bounds.
-        let e = store_error(StoreError::unavailable("sqlite: secret detail"));
-        assert!(!e.message().contains("secret detail"));
-        let e = store_error(StoreError::InvalidInput("username contains NUL".to_owned()));
-        assert_eq!(
-            e.message(),
-            "The user store cannot hold this value: username contains NUL."
-        );
-    }
-
-    #[test]
-    fn pool_ids_must_look_like_cognitos() {
-        assert!(validate_pool_id("us-east-1_AbCdEf123").is_ok());
-        assert!(validate_pool_id("us-gov-west-1_x").is_ok());
-        for bad in [
-            "useast1_abc",
-            "us-east-1_",
-            "us-east-1_ab-c",
-            "US-east-1_a",
-            "x",
-            "us-east-12_a",
-        ] {
-            assert_eq!(
-                validate_pool_id(bad).map_err(|e| e.code()),
-                Err(ErrorCode::InvalidParameter),
-                "{bad}"
-            );
-        }
-    }
-
-    #[test]
-    fn generated_pool_ids_validate() {
-        for _ in 0..20 {
-            let id = generate_pool_id("eu-west-2").unwrap_or_default();
-            assert!(validate_pool_id(&id).is_ok(), "{id}");
-        }
-    }
-}
+mod tests;

@@ -1,0 +1,512 @@
+//! Sign-in: `InitiateAuth` / `AdminInitiateAuth` (`USER_PASSWORD_AUTH`,
+//! `ADMIN_USER_PASSWORD_AUTH`, `REFRESH_TOKEN_AUTH`),
+//! `RespondToAuthChallenge` / `AdminRespondToAuthChallenge`
+//! (`NEW_PASSWORD_REQUIRED`), `GetTokensFromRefreshToken`, and the issue of
+//! the token triple.
+//!
+//! Tokens are only ever issued from an [`Authenticated`] proof, a value only
+//! the password check (and, later, the SRP check) constructs: no code path
+//! can mint tokens for a user whose credentials it did not verify.
+
+use std::collections::BTreeMap;
+
+use super::UserPool;
+use super::params::{NewPasswordAnswer, PasswordAuth, RefreshAuth, SrpAuth};
+use crate::client::{AppClient, AuthFlow, check_secret_hash};
+use crate::clock::Timestamp;
+use crate::error::{Error, ErrorCode, Result};
+use crate::lockout::{self, Decision, LockoutState};
+use crate::password::{self, PasswordHash, Verification};
+use crate::random;
+use crate::schema::Writer;
+use crate::secret::Password;
+use crate::store::{UserRecord, UserStatus};
+
+const INCORRECT: &str = "Incorrect username or password.";
+const INVALID_REFRESH: &str = "Invalid Refresh Token";
+const NEW_PASSWORD_REQUIRED: &str = "NEW_PASSWORD_REQUIRED";
+
+mod tokens;
+mod types;
+
+pub use types::{
+    AuthResponse, AuthenticationResult, ChallengeName, GetTokensFromRefreshTokenRequest,
+    InitiateAuthRequest, Parameters, RespondToAuthChallengeRequest,
+};
+
+/// Proof that the user just proved their credentials. Only this module's
+/// credential checks construct it; [`UserPool::issue_tokens`] requires it.
+pub(super) struct Authenticated {
+    user: UserRecord,
+    auth_time: Timestamp,
+}
+
+impl Authenticated {
+    /// Only for the credential checks of the sign-in modules.
+    pub(super) fn new(user: UserRecord, auth_time: Timestamp) -> Self {
+        Self { user, auth_time }
+    }
+}
+
+/// The two names of a refresh-token family: every token of one
+/// authentication, refreshes included, carries them.
+struct Family {
+    origin_jti: String,
+    event_id: String,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Caller {
+    Public,
+    Admin,
+}
+
+pub(super) fn lockout_state(u: &UserRecord) -> LockoutState {
+    LockoutState {
+        failures: u.failed_sign_ins,
+        locked_until: u.locked_until,
+        last_attempt: u.last_sign_in_attempt,
+    }
+}
+
+pub(super) fn set_lockout_state(u: &mut UserRecord, s: LockoutState) {
+    u.failed_sign_ins = s.failures;
+    u.locked_until = s.locked_until;
+    u.last_sign_in_attempt = s.last_attempt;
+}
+
+fn incorrect() -> Error {
+    Error::not_authorized(INCORRECT)
+}
+
+impl UserPool {
+    /// `InitiateAuth`: `USER_PASSWORD_AUTH` or `REFRESH_TOKEN_AUTH`.
+    ///
+    /// # Errors
+    /// - `ResourceNotFoundException` for an unknown client;
+    /// - `InvalidParameterException` for a flow the client does not allow, a
+    ///   flow `InitiateAuth` does not take (`ADMIN_USER_PASSWORD_AUTH`), a flow
+    ///   not simulated, or a missing parameter;
+    /// - `NotAuthorizedException`: `Incorrect username or password.` (also for
+    ///   unknown users when the client prevents user-existence errors),
+    ///   `Password attempts exceeded` during a lockout, `User is disabled.`,
+    ///   `Temporary password has expired and must be reset by an administrator.`,
+    ///   secret-hash failures, refresh-token failures;
+    /// - `UserNotFoundException` for unknown users under `LEGACY`;
+    /// - `UserNotConfirmedException`, `PasswordResetRequiredException`.
+    pub fn initiate_auth(&self, request: InitiateAuthRequest) -> Result<AuthResponse> {
+        self.initiate(request, Caller::Public)
+    }
+
+    /// `AdminInitiateAuth`: `ADMIN_USER_PASSWORD_AUTH` or `REFRESH_TOKEN_AUTH`.
+    ///
+    /// # Errors
+    /// As [`UserPool::initiate_auth`], with `USER_PASSWORD_AUTH` refused
+    /// (`Initiate Auth method not supported.`).
+    pub fn admin_initiate_auth(&self, request: InitiateAuthRequest) -> Result<AuthResponse> {
+        self.initiate(request, Caller::Admin)
+    }
+
+    fn initiate(&self, request: InitiateAuthRequest, caller: Caller) -> Result<AuthResponse> {
+        let now = self.now();
+        let client = self.client(&request.client_id)?;
+        let params = &request.auth_parameters;
+        let flow = request.auth_flow;
+        let not_enabled = |msg: &str| -> Result<()> {
+            if client.config().allows(flow) {
+                Ok(())
+            } else {
+                Err(Error::invalid_parameter(msg))
+            }
+        };
+        match (flow, caller) {
+            (AuthFlow::UserPasswordAuth, Caller::Public) => {
+                not_enabled("USER_PASSWORD_AUTH flow not enabled for this client")?;
+                self.password_sign_in(&client, &PasswordAuth::read(params)?, now)
+            }
+            (AuthFlow::AdminUserPasswordAuth, Caller::Admin) => {
+                not_enabled("Auth flow not enabled for this client")?;
+                self.password_sign_in(&client, &PasswordAuth::read(params)?, now)
+            }
+            (AuthFlow::UserPasswordAuth, Caller::Admin)
+            | (AuthFlow::AdminUserPasswordAuth, Caller::Public) => Err(Error::invalid_parameter(
+                "Initiate Auth method not supported.",
+            )),
+            (AuthFlow::RefreshTokenAuth, _) => {
+                not_enabled("Refresh Token flow not enabled for this client")?;
+                if client.config().refresh_token_rotation().is_enabled() {
+                    // Refreshing here would keep a rotated-out token alive forever.
+                    return Err(Error::invalid_parameter(
+                        "Refresh token rotation is enabled for this client; use GetTokensFromRefreshToken.",
+                    ));
+                }
+                let auth = RefreshAuth::read(params)?;
+                let result = self.refresh(
+                    &client,
+                    auth.refresh_token,
+                    |rec| check_secret_hash(&client, &rec.username, auth.secret_hash),
+                    false,
+                    now,
+                )?;
+                Ok(AuthResponse::tokens(result))
+            }
+            (AuthFlow::UserSrpAuth, _) => {
+                not_enabled("USER_SRP_AUTH is not enabled for the client.")?;
+                self.srp_initiate(&client, &SrpAuth::read(params)?, now)
+            }
+            (AuthFlow::CustomAuth | AuthFlow::UserAuth, _) => Err(Error::invalid_parameter(
+                format!("{} is not supported by this engine.", flow_name(flow)),
+            )),
+        }
+    }
+
+    fn dummy_hash(&self) -> Result<&PasswordHash> {
+        if let Some(h) = self.inner.dummy_hash.get() {
+            return Ok(h);
+        }
+        let pw = Password::new(crate::hex::encode(&random::bytes::<16>()?));
+        let h = password::hash_password(&self.inner.hashing, &pw, &random::bytes::<16>()?)?;
+        Ok(self.inner.dummy_hash.get_or_init(|| h))
+    }
+
+    /// The password check shared by the password flows: existence, lockout,
+    /// status, Argon2id, lockout bookkeeping and rehash, enabled.
+    fn password_sign_in(
+        &self,
+        client: &AppClient,
+        auth: &PasswordAuth<'_>,
+        now: Timestamp,
+    ) -> Result<AuthResponse> {
+        let (username, password) = (auth.username, &auth.password);
+        check_secret_hash(client, username, auth.secret_hash)?;
+        let prevent = client.config().prevents_user_existence_errors();
+        let Some(user) = self.resolve(username)? else {
+            // Spend the same time as a wrong password before answering.
+            let _ = password::verify_password(&self.inner.hashing, self.dummy_hash()?, password);
+            return Err(if prevent {
+                incorrect()
+            } else {
+                Error::user_not_found()
+            });
+        };
+        // cognito-protocol.md §4.5: an unconfirmed user is refused before the
+        // password is checked.
+        match user.status {
+            UserStatus::Unconfirmed => {
+                return Err(Error::new(
+                    ErrorCode::UserNotConfirmed,
+                    "User is not confirmed.",
+                ));
+            }
+            UserStatus::ResetRequired => {
+                return Err(if prevent {
+                    // As long as for an unknown user or a wrong password.
+                    let _ = password::verify_password(
+                        &self.inner.hashing,
+                        self.dummy_hash()?,
+                        password,
+                    );
+                    incorrect()
+                } else {
+                    Error::new(
+                        ErrorCode::PasswordResetRequired,
+                        "Password reset required for the user",
+                    )
+                });
+            }
+            _ => {}
+        }
+        let user = self.begin_attempt(&user.username, now)?;
+        let verification = match user.password_hash.as_deref() {
+            Some(phc) => {
+                let hash = PasswordHash::from_phc(phc.to_owned())?;
+                password::verify_password(&self.inner.hashing, &hash, password)?
+            }
+            None => Verification::Mismatch,
+        };
+        let Verification::Match { needs_rehash } = verification else {
+            // Already counted by begin_attempt.
+            return Err(incorrect());
+        };
+        let rehashed = if needs_rehash {
+            Some(self.hash_new_password(password)?)
+        } else {
+            None
+        };
+        // A password set before the pool had an SRP client has no verifier:
+        // the plaintext in hand is the one chance to add it.
+        // The same when the stored one cannot be opened (sealed under a pool
+        // secret since replaced).
+        let verifier = if self.srp_enabled()? && self.open_verifier(&user).is_none() {
+            Some(self.seal_verifier(&user.username, password)?)
+        } else {
+            None
+        };
+        let stored = self.modify_user(&user.username, now, |cur| {
+            let mut next = cur.clone();
+            set_lockout_state(&mut next, lockout::record_success(&lockout_state(cur), now));
+            // Only if the password was not changed meanwhile.
+            if cur.password_hash == user.password_hash {
+                if let Some(h) = &rehashed {
+                    next.password_hash = Some(h.as_phc_str().to_owned());
+                }
+                if let Some(v) = &verifier {
+                    next.srp_verifier = Some(v.clone());
+                }
+            }
+            Ok((next != *cur).then_some(next))
+        })?;
+        if !stored.enabled {
+            return Err(Error::not_authorized("User is disabled."));
+        }
+        self.after_first_factor(
+            client,
+            Authenticated {
+                user: stored,
+                auth_time: now,
+            },
+        )
+    }
+
+    /// Starts a credential check: refuses a locked-out user, and counts the
+    /// attempt as a failure up front, in the same compare-and-swap, so
+    /// parallel guesses cannot outrun the lockout by all reading the
+    /// counter before any of them records a failure. A success then resets
+    /// the counter ([`lockout::record_success`]). Returns the user as stored.
+    pub(super) fn begin_attempt(&self, username: &str, now: Timestamp) -> Result<UserRecord> {
+        self.modify_user(username, now, |cur| {
+            if let Decision::Locked { .. } = lockout::check(&lockout_state(cur), now) {
+                return Err(lockout::locked_error());
+            }
+            let mut next = cur.clone();
+            set_lockout_state(&mut next, lockout::record_failure(&lockout_state(cur), now));
+            Ok(Some(next))
+        })
+    }
+
+    /// What follows a proven password: the new-password challenge for
+    /// temporary passwords, tokens otherwise.
+    pub(super) fn after_first_factor(
+        &self,
+        client: &AppClient,
+        proof: Authenticated,
+    ) -> Result<AuthResponse> {
+        if proof.user.status == UserStatus::ForceChangePassword {
+            if proof
+                .user
+                .temporary_password_expires_at
+                .is_some_and(|t| proof.auth_time >= t)
+            {
+                return Err(Error::not_authorized(
+                    "Temporary password has expired and must be reset by an administrator.",
+                ));
+            }
+            return self.new_password_challenge(client, &proof.user, proof.auth_time);
+        }
+        Ok(AuthResponse::tokens(self.issue_tokens(client, &proof)?))
+    }
+
+    fn new_password_challenge(
+        &self,
+        client: &AppClient,
+        user: &UserRecord,
+        now: Timestamp,
+    ) -> Result<AuthResponse> {
+        let required: Vec<String> = self
+            .config()
+            .schema()
+            .required_attributes()
+            .into_iter()
+            .filter(|n| user.attributes.get(n).is_none_or(String::is_empty))
+            .map(|n| format!("userAttributes.{n}"))
+            .collect();
+        let visible: BTreeMap<&String, &String> = user
+            .attributes
+            .iter()
+            .filter(|(k, _)| k.as_str() != "sub" && client.config().can_read(k))
+            .collect();
+        let session = self.issue_session(
+            client.id(),
+            user,
+            NEW_PASSWORD_REQUIRED,
+            client.config().auth_session_validity(),
+            now,
+        )?;
+        let json = |v: &dyn erased::Json| v.to_json();
+        let mut parameters = BTreeMap::new();
+        parameters.insert("USER_ID_FOR_SRP".to_owned(), user.username.clone());
+        parameters.insert("requiredAttributes".to_owned(), json(&required)?);
+        parameters.insert("userAttributes".to_owned(), json(&visible)?);
+        Ok(AuthResponse {
+            challenge_name: Some(ChallengeName::NewPasswordRequired),
+            session: Some(session),
+            challenge_parameters: parameters,
+            authentication_result: None,
+        })
+    }
+
+    /// `RespondToAuthChallenge`: `NEW_PASSWORD_REQUIRED`.
+    ///
+    /// # Errors
+    /// - `ResourceNotFoundException` for an unknown client;
+    /// - `NotAuthorizedException` for an invalid, expired or reused session,
+    ///   a secret-hash failure, an expired temporary password, a disabled user,
+    ///   or an attribute the client may not write;
+    /// - `InvalidParameterException` for a missing `NEW_PASSWORD` or
+    ///   `USERNAME`, a challenge not simulated, or attributes the schema refuses
+    ///   (including required attributes left empty);
+    /// - `InvalidPasswordException` when the new password breaks the policy.
+    pub fn respond_to_auth_challenge(
+        &self,
+        request: RespondToAuthChallengeRequest,
+    ) -> Result<AuthResponse> {
+        self.respond(request)
+    }
+
+    /// `AdminRespondToAuthChallenge`; same behaviour as the public operation.
+    ///
+    /// # Errors
+    /// As [`UserPool::respond_to_auth_challenge`].
+    pub fn admin_respond_to_auth_challenge(
+        &self,
+        request: RespondToAuthChallengeRequest,
+    ) -> Result<AuthResponse> {
+        self.respond(request)
+    }
+
+    fn respond(&self, request: RespondToAuthChallengeRequest) -> Result<AuthResponse> {
+        let now = self.now();
+        let client = self.client(&request.client_id)?;
+        match request.challenge_name {
+            ChallengeName::NewPasswordRequired => self.answer_new_password(&client, &request, now),
+            ChallengeName::PasswordVerifier => self.srp_respond(&client, &request, now),
+        }
+    }
+
+    fn answer_new_password(
+        &self,
+        client: &AppClient,
+        request: &RespondToAuthChallengeRequest,
+        now: Timestamp,
+    ) -> Result<AuthResponse> {
+        let state = self.open_session(
+            request.session.as_deref(),
+            client.id(),
+            NEW_PASSWORD_REQUIRED,
+            now,
+        )?;
+        let answer = NewPasswordAnswer::read(&request.challenge_responses)?;
+        check_secret_hash(client, answer.username, answer.secret_hash)?;
+        let user = self
+            .resolve(answer.username)?
+            .filter(|u| u.username == state.username && u.sub() == state.sub)
+            .ok_or_else(|| Error::not_authorized("Invalid session for the user."))?;
+        let new_password = &answer.new_password;
+        self.config().password_policy().validate(new_password)?;
+        let attributes = &answer.attributes;
+        if attributes
+            .iter()
+            .any(|a| !client.config().can_write(&a.name))
+        {
+            return Err(Error::not_authorized(
+                "A client attempted to write unauthorized attribute",
+            ));
+        }
+        let required = self.config().schema().required_attributes();
+        let prepare = |current: &UserRecord| -> Result<crate::schema::Attributes> {
+            // cognito-protocol.md §4.6: the answer may supply missing required
+            // attributes, never overwrite one that already has a value.
+            if let Some(a) = attributes.iter().find(|a| {
+                required.contains(&a.name)
+                    && current
+                        .attributes
+                        .get(&a.name)
+                        .is_some_and(|v| !v.is_empty())
+            }) {
+                return Err(Error::invalid_parameter(format!(
+                    "Cannot modify an already provided {}",
+                    a.name
+                )));
+            }
+            let update = self.config().schema().validate_update(
+                &current.attributes,
+                attributes,
+                Writer::User,
+            )?;
+            let missing: Vec<String> = self
+                .config()
+                .schema()
+                .required_attributes()
+                .into_iter()
+                .filter(|n| update.attributes.get(n).is_none_or(String::is_empty))
+                .collect();
+            if !missing.is_empty() {
+                let list: Vec<String> = missing
+                    .iter()
+                    .map(|n| format!("{n}: The attribute is required"))
+                    .collect();
+                return Err(Error::invalid_parameter(format!(
+                    "Attributes did not conform to the schema: {}",
+                    list.join(" ")
+                )));
+            }
+            Ok(update.attributes)
+        };
+        prepare(&user)?;
+        let credentials = self.credentials(&user.username, new_password)?;
+        self.consume_session(&state)?;
+        let stored = self.modify_user(&user.username, now, |cur| {
+            if cur.status != UserStatus::ForceChangePassword || cur.sub() != state.sub {
+                return Err(Error::not_authorized("Invalid session for the user."));
+            }
+            if !cur.enabled {
+                return Err(Error::not_authorized("User is disabled."));
+            }
+            if cur.temporary_password_expires_at.is_some_and(|t| now >= t) {
+                return Err(Error::not_authorized(
+                    "Temporary password has expired and must be reset by an administrator.",
+                ));
+            }
+            let mut next = cur.clone();
+            next.attributes = prepare(cur)?;
+            credentials.apply(&mut next);
+            next.status = UserStatus::Confirmed;
+            next.temporary_password_expires_at = None;
+            Ok(Some(next))
+        })?;
+        Ok(AuthResponse::tokens(self.issue_tokens(
+            client,
+            &Authenticated {
+                user: stored,
+                auth_time: now,
+            },
+        )?))
+    }
+}
+
+fn flow_name(flow: AuthFlow) -> &'static str {
+    flow.as_str()
+        .strip_prefix("ALLOW_")
+        .unwrap_or(flow.as_str())
+}
+
+fn secs(d: std::time::Duration) -> i64 {
+    i64::try_from(d.as_secs()).unwrap_or(i64::MAX)
+}
+
+/// JSON rendering of challenge parameters, which Cognito sends as strings
+/// holding JSON.
+mod erased {
+    use crate::error::{Error, Result};
+
+    pub(super) trait Json {
+        fn to_json(&self) -> Result<String>;
+    }
+
+    impl<T: serde::Serialize> Json for T {
+        fn to_json(&self) -> Result<String> {
+            serde_json::to_string(self)
+                .map_err(|_| Error::internal("Could not encode a challenge parameter."))
+        }
+    }
+}

@@ -1,0 +1,307 @@
+//! The token triple: issuing it for a proven sign-in, and the refresh
+//! flows (`REFRESH_TOKEN_AUTH`, `GetTokensFromRefreshToken`) that continue
+//! an authentication with rotation, reuse detection and revocation.
+
+use super::{
+    AuthFlow, Authenticated, AuthenticationResult, Family, GetTokensFromRefreshTokenRequest,
+    INVALID_REFRESH, secs,
+};
+use crate::client::{AppClient, check_client_secret};
+use crate::clock::Timestamp;
+use crate::error::{Error, ErrorCode, Result};
+use crate::pool::{UserPool, store_error};
+use crate::random;
+use crate::store::{RefreshTokenRecord, StoreError, UserRecord, UserStatus};
+use crate::token::{
+    AccessClaims, GroupInfo, IdClaims, SCOPE_USER_ADMIN, TokenUse, group_claims,
+    id_token_attributes, new_refresh_token, parse_refresh_token_shape, refresh_token_digest,
+};
+
+impl UserPool {
+    fn group_infos(&self, username: &str) -> Result<Vec<GroupInfo>> {
+        Ok(self
+            .store()
+            .groups_of_user(self.id(), username)
+            .map_err(store_error)?
+            .into_iter()
+            .map(|g| GroupInfo {
+                name: g.name,
+                precedence: g.precedence,
+                role_arn: g.role_arn,
+            })
+            .collect())
+    }
+
+    /// Signs an access and an ID token for `user` (no refresh token).
+    fn sign_pair(
+        &self,
+        client: &AppClient,
+        user: &UserRecord,
+        auth_time: Timestamp,
+        origin_jti: Option<String>,
+        event_id: String,
+        now: Timestamp,
+    ) -> Result<(String, String, u64)> {
+        let validity = client.config().token_validity();
+        let (groups, roles, preferred_role) = group_claims(&self.group_infos(&user.username)?);
+        let iat = now.unix_seconds();
+        let access = AccessClaims {
+            sub: user.sub().to_owned(),
+            cognito_groups: groups.clone(),
+            iss: self.inner.issuer.clone(),
+            client_id: client.id().to_owned(),
+            origin_jti: origin_jti.clone(),
+            event_id: event_id.clone(),
+            token_use: TokenUse::Access,
+            scope: SCOPE_USER_ADMIN.to_owned(),
+            auth_time: auth_time.unix_seconds(),
+            exp: iat + secs(validity.access_token()),
+            iat,
+            jti: random::uuid_v4()?,
+            username: user.username.clone(),
+            device_key: None,
+        };
+        let id = IdClaims {
+            sub: user.sub().to_owned(),
+            aud: client.id().to_owned(),
+            iss: self.inner.issuer.clone(),
+            token_use: TokenUse::Id,
+            auth_time: auth_time.unix_seconds(),
+            exp: iat + secs(validity.id_token()),
+            iat,
+            jti: random::uuid_v4()?,
+            origin_jti,
+            event_id,
+            cognito_username: user.username.clone(),
+            cognito_groups: groups,
+            cognito_roles: roles,
+            cognito_preferred_role: preferred_role,
+            attributes: id_token_attributes(&user.attributes, &|n| client.config().can_read(n)),
+        };
+        let signing = self.signing();
+        Ok((
+            signing.keys.sign_access(&access)?,
+            signing.keys.sign_id(&id)?,
+            validity.access_token().as_secs(),
+        ))
+    }
+
+    /// Stores a new refresh token of the family (`origin_jti`, `event_id`) and returns it.
+    fn new_refresh(
+        &self,
+        client: &AppClient,
+        user: &UserRecord,
+        family: &Family,
+        auth_time: Timestamp,
+        now: Timestamp,
+    ) -> Result<String> {
+        let (token, digest) = new_refresh_token()?;
+        let record = RefreshTokenRecord {
+            digest,
+            client_id: client.id().to_owned(),
+            username: user.username.clone(),
+            sub: user.sub().to_owned(),
+            origin_jti: family.origin_jti.clone(),
+            event_id: family.event_id.clone(),
+            auth_time,
+            issued_at: now,
+            expires_at: now.saturating_add(client.config().token_validity().refresh_token()),
+            replaced_at: None,
+            revoked: false,
+        };
+        self.store()
+            .put_refresh_token(self.id(), &record)
+            .map_err(store_error)?;
+        Ok(token)
+    }
+
+    /// The token triple for a proven sign-in.
+    pub(super) fn issue_tokens(
+        &self,
+        client: &AppClient,
+        proof: &Authenticated,
+    ) -> Result<AuthenticationResult> {
+        // The refresh family exists whether or not the tokens carry its
+        // origin_jti: sign-out and disabling revoke it by its event_id too.
+        let family = Family {
+            origin_jti: random::uuid_v4()?,
+            event_id: random::uuid_v4()?,
+        };
+        let origin_jti = client
+            .config()
+            .enable_token_revocation()
+            .then(|| family.origin_jti.clone());
+        let (access_token, id_token, expires_in) = self.sign_pair(
+            client,
+            &proof.user,
+            proof.auth_time,
+            origin_jti,
+            family.event_id.clone(),
+            proof.auth_time,
+        )?;
+        let refresh_token = self.new_refresh(
+            client,
+            &proof.user,
+            &family,
+            proof.auth_time,
+            proof.auth_time,
+        )?;
+        // A user deleted while these tokens were being signed must not leave
+        // a live refresh token for a later user of the same name.
+        if !self.still_exists(&proof.user)? {
+            self.store()
+                .revoke_token_family(self.id(), &family.origin_jti)
+                .map_err(store_error)?;
+            return Err(Error::user_not_found());
+        }
+        Ok(AuthenticationResult {
+            access_token,
+            expires_in,
+            token_type: "Bearer".to_owned(),
+            refresh_token: Some(refresh_token),
+            id_token,
+        })
+    }
+
+    /// The refresh flows. `authorize` checks the caller's secret against the
+    /// token's record; `rotate` issues a new refresh token when the client
+    /// rotates them.
+    pub(super) fn refresh(
+        &self,
+        client: &AppClient,
+        token: &str,
+        authorize: impl Fn(&RefreshTokenRecord) -> Result<()>,
+        rotate: bool,
+        now: Timestamp,
+    ) -> Result<AuthenticationResult> {
+        if !parse_refresh_token_shape(token) {
+            return Err(Error::not_authorized(INVALID_REFRESH));
+        }
+        let digest = refresh_token_digest(token);
+        let record = self
+            .store()
+            .get_refresh_token(self.id(), &digest)
+            .map_err(store_error)?
+            .filter(|r| r.client_id == client.id())
+            .ok_or_else(|| Error::not_authorized(INVALID_REFRESH))?;
+        authorize(&record)?;
+        if record.revoked {
+            return Err(Error::not_authorized("Refresh Token has been revoked"));
+        }
+        if now >= record.expires_at {
+            return Err(Error::not_authorized("Refresh Token has expired"));
+        }
+        let user = self
+            .store()
+            .get_user(self.id(), &record.username)
+            .map_err(store_error)?
+            .filter(|u| u.sub() == record.sub)
+            .ok_or_else(|| Error::not_authorized(INVALID_REFRESH))?;
+        if !user.enabled {
+            return Err(Error::not_authorized("User is disabled."));
+        }
+        if user.status == UserStatus::ResetRequired {
+            return Err(Error::new(
+                ErrorCode::PasswordResetRequired,
+                "Password reset required for the user",
+            ));
+        }
+        let next_refresh = if rotate {
+            let rotation = client.config().refresh_token_rotation();
+            // Exactly one use rotates the token; any other use, concurrent
+            // ones included, is judged against the recorded rotation time.
+            let (replaced_at, rotated_here) = match record.replaced_at {
+                Some(t) => (t, false),
+                None => match self
+                    .store()
+                    .mark_refresh_token_replaced(self.id(), &digest, now)
+                {
+                    Ok(true) => (now, true),
+                    Ok(false) => {
+                        let t = self
+                            .store()
+                            .get_refresh_token(self.id(), &digest)
+                            .map_err(store_error)?
+                            .and_then(|r| r.replaced_at)
+                            .ok_or_else(|| Error::not_authorized(INVALID_REFRESH))?;
+                        (t, false)
+                    }
+                    Err(StoreError::NotFound) => {
+                        return Err(Error::not_authorized(INVALID_REFRESH));
+                    }
+                    Err(e) => return Err(store_error(e)),
+                },
+            };
+            if !rotated_here && now >= replaced_at.saturating_add(rotation.retry_grace_period()) {
+                // A rotated-out token used after its grace period: assume it
+                // was stolen and end the whole family.
+                self.store()
+                    .revoke_token_family(self.id(), &record.origin_jti)
+                    .map_err(store_error)?;
+                return Err(Error::new(
+                    ErrorCode::RefreshTokenReuse,
+                    "The refresh token has already been used and its grace period has passed.",
+                ));
+            }
+            let family = Family {
+                origin_jti: record.origin_jti.clone(),
+                event_id: record.event_id.clone(),
+            };
+            Some(self.new_refresh(client, &user, &family, record.auth_time, now)?)
+        } else {
+            None
+        };
+        let origin_jti = client
+            .config()
+            .enable_token_revocation()
+            .then(|| record.origin_jti.clone());
+        // A refresh continues the authentication: same auth_time, origin_jti
+        // and event_id.
+        let (access_token, id_token, expires_in) = self.sign_pair(
+            client,
+            &user,
+            record.auth_time,
+            origin_jti,
+            record.event_id.clone(),
+            now,
+        )?;
+        Ok(AuthenticationResult {
+            access_token,
+            expires_in,
+            token_type: "Bearer".to_owned(),
+            refresh_token: next_refresh,
+            id_token,
+        })
+    }
+
+    /// `GetTokensFromRefreshToken`: new access and ID tokens; with refresh
+    /// token rotation enabled on the client, also a new refresh token, the old
+    /// one working for the client's grace period only. Using it after that is
+    /// reuse: the whole family is revoked.
+    ///
+    /// # Errors
+    /// `ResourceNotFoundException` for an unknown client;
+    /// `NotAuthorizedException` for a wrong client secret or an invalid,
+    /// expired or revoked refresh token, or a disabled user;
+    /// `RefreshTokenReuseException` for a rotated-out token past its grace period.
+    pub fn get_tokens_from_refresh_token(
+        &self,
+        request: GetTokensFromRefreshTokenRequest,
+    ) -> Result<AuthenticationResult> {
+        let now = self.now();
+        let client = self.client(&request.client_id)?;
+        if !check_client_secret(&client, request.client_secret.as_deref()) {
+            return Err(Error::not_authorized(format!(
+                "Unable to verify secret hash for client {}",
+                client.id()
+            )));
+        }
+        if !client.config().allows(AuthFlow::RefreshTokenAuth) {
+            return Err(Error::invalid_parameter(
+                "Refresh Token flow not enabled for this client",
+            ));
+        }
+        let rotate = client.config().refresh_token_rotation().is_enabled();
+        self.refresh(&client, &request.refresh_token, |_| Ok(()), rotate, now)
+    }
+}

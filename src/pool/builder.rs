@@ -1,0 +1,219 @@
+//! [`UserPoolBuilder`]: a pool's id, store, clock, sender, hashing, secret and keys.
+
+use std::fmt;
+use std::sync::{Arc, OnceLock, RwLock};
+
+use ring::hmac;
+
+use super::{Inner, Signing, UserPool};
+use crate::clock::{Clock, SystemClock};
+use crate::config::PoolConfig;
+use crate::error::{Error, Result};
+use crate::message::{MessageSender, Outbox};
+use crate::password::HashingParams;
+use crate::random;
+use crate::seal::{self, POOL_SECRET_LEN, SealKey};
+use crate::store::{Limited, MemoryStore, Store};
+use crate::token::KeySet;
+
+/// Builds a [`UserPool`]; see [`UserPool::builder`].
+pub struct UserPoolBuilder {
+    pub(super) config: PoolConfig,
+    pub(super) id: Option<String>,
+    pub(super) region: String,
+    pub(super) store: Option<Arc<dyn Store>>,
+    pub(super) clock: Option<Arc<dyn Clock>>,
+    pub(super) sender: Option<Arc<dyn MessageSender>>,
+    pub(super) hashing: HashingParams,
+    pub(super) secret_key: Option<[u8; POOL_SECRET_LEN]>,
+    pub(super) keys: Option<KeySet>,
+    pub(super) issuer: Option<String>,
+}
+
+impl fmt::Debug for UserPoolBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UserPoolBuilder")
+            .field("config", &self.config.name())
+            .field("id", &self.id)
+            .field("region", &self.region)
+            .field("hashing", &self.hashing)
+            .finish_non_exhaustive()
+    }
+}
+
+impl UserPoolBuilder {
+    /// Uses this pool id (`<region>_<alphanumerics>`, e.g. `us-east-1_AbCdEf123`).
+    /// Defaults to a fresh id in the builder's region.
+    #[must_use]
+    pub fn pool_id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+
+    /// The region a generated pool id starts with. Defaults to `us-east-1`.
+    #[must_use]
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = region.into();
+        self
+    }
+
+    /// Where users and codes live. Defaults to a fresh [`MemoryStore`].
+    #[must_use]
+    pub fn store(mut self, store: Arc<dyn Store>) -> Self {
+        self.store = Some(store);
+        self
+    }
+
+    /// The clock every expiry is decided against. Defaults to [`SystemClock`].
+    #[must_use]
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// Who delivers codes and invitations. Defaults to a fresh [`Outbox`]
+    /// nobody reads: pass your own (or a clone of an `Outbox` you keep).
+    #[must_use]
+    pub fn message_sender(mut self, sender: Arc<dyn MessageSender>) -> Self {
+        self.sender = Some(sender);
+        self
+    }
+
+    /// Argon2id parameters for new password hashes. Defaults to
+    /// [`HashingParams::OWASP`]. Existing hashes are re-hashed with these at
+    /// their next successful verification.
+    #[must_use]
+    pub fn hashing(mut self, params: HashingParams) -> Self {
+        self.hashing = params;
+        self
+    }
+
+    /// The pool's 32-byte secret. Every key the pool needs besides its token
+    /// signing keys is derived from it with HKDF: the key of stored code
+    /// digests and the key that seals auth sessions. Defaults to a random
+    /// secret per process: pools in several processes that share a store must
+    /// be given the same secret, or a code sent or a session issued by one
+    /// cannot be checked by another. Keep it out of the store.
+    #[must_use]
+    pub fn secret_key(mut self, key: [u8; POOL_SECRET_LEN]) -> Self {
+        self.secret_key = Some(key);
+        self
+    }
+
+    /// The RSA keys that sign access and ID tokens. Defaults to two fresh
+    /// 2048-bit keys (generating them takes a noticeable fraction of a
+    /// second: tests should generate one [`KeySet`] and share it, and real
+    /// deployments must persist theirs, or every restart invalidates every
+    /// token).
+    #[must_use]
+    pub fn keys(mut self, keys: KeySet) -> Self {
+        self.keys = Some(keys);
+        self
+    }
+
+    /// The `iss` of issued tokens. Defaults to Cognito's
+    /// `https://cognito-idp.<region>.amazonaws.com/<poolId>`, which
+    /// aws-jwt-verify's `CognitoJwtVerifier` expects.
+    #[must_use]
+    pub fn issuer(mut self, issuer: impl Into<String>) -> Self {
+        self.issuer = Some(issuer.into());
+        self
+    }
+
+    /// Builds the pool.
+    ///
+    /// # Errors
+    /// `InvalidParameterException` for a malformed pool id or region;
+    /// `InternalErrorException` if the system RNG or key generation fails.
+    pub fn build(self) -> Result<UserPool> {
+        let id = match self.id {
+            Some(id) => id,
+            None => generate_pool_id(&self.region)?,
+        };
+        validate_pool_id(&id)?;
+        let secret = match self.secret_key {
+            Some(k) => k,
+            None => random::bytes::<POOL_SECRET_LEN>()?,
+        };
+        let code_key = seal::derive(&secret, "userpool/v1/code-digests")?;
+        let session_key = SealKey::new(&seal::derive(&secret, "userpool/v1/sessions")?)?;
+        let verifier_key = SealKey::new(&seal::derive(&secret, "userpool/v1/srp-verifiers")?)?;
+        let secret_block_key =
+            SealKey::new(&seal::derive(&secret, "userpool/v1/srp-secret-blocks")?)?;
+        let fake_user_key = seal::derive(&secret, "userpool/v1/srp-fake-users")?;
+        let client_secret_key =
+            SealKey::new(&seal::derive(&secret, "userpool/v1/client-secrets")?)?;
+        let keys = match self.keys {
+            Some(k) => k,
+            None => KeySet::generate()?,
+        };
+        let issuer = self.issuer.unwrap_or_else(|| {
+            let region = id.split_once('_').map_or("", |(r, _)| r);
+            format!("https://cognito-idp.{region}.amazonaws.com/{id}")
+        });
+        let verifier = keys.verifier(issuer.clone());
+        Ok(UserPool {
+            inner: Arc::new(Inner {
+                id,
+                config: RwLock::new(Arc::new(self.config)),
+                // Every store, a caller's own included, behind the store limits.
+                store: Limited::wrap(self.store.unwrap_or_else(|| Arc::new(MemoryStore::new()))),
+                clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
+                sender: self.sender.unwrap_or_else(|| Arc::new(Outbox::new())),
+                hashing: self.hashing,
+                code_key: hmac::Key::new(hmac::HMAC_SHA256, &code_key),
+                session_key,
+                verifier_key,
+                secret_block_key,
+                fake_user_key,
+                client_secret_key,
+                decoded_clients: std::sync::Mutex::default(),
+                signing: RwLock::new(Signing {
+                    keys: Arc::new(keys),
+                    verifier,
+                }),
+                issuer,
+                dummy_hash: OnceLock::new(),
+            }),
+        })
+    }
+}
+
+pub(super) fn generate_pool_id(region: &str) -> Result<String> {
+    const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut suffix = String::with_capacity(9);
+    for _ in 0..9 {
+        let i = random::below(ALNUM.len() as u32)? as usize;
+        suffix.push(char::from(ALNUM[i]));
+    }
+    Ok(format!("{region}_{suffix}"))
+}
+
+/// Checks `<region>_<alphanumerics>` with a region shaped like `us-east-1` or
+/// `us-gov-west-1`: the shape aws-jwt-verify requires (cognito-protocol.md §3.6).
+pub(super) fn validate_pool_id(id: &str) -> Result<()> {
+    let bad = || {
+        Error::invalid_parameter(format!(
+            "Invalid user pool id {id:?}: expected <region>_<alphanumerics>, e.g. us-east-1_AbCdEf123."
+        ))
+    };
+    if id.len() > 55 {
+        return Err(bad());
+    }
+    let (region, suffix) = id.split_once('_').ok_or_else(bad)?;
+    if suffix.is_empty() || !suffix.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(bad());
+    }
+    let parts: Vec<&str> = region.split('-').collect();
+    let lower = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase());
+    let ok = match parts.as_slice() {
+        [cc, area, n] => cc.len() == 2 && lower(cc) && lower(area) && is_digit(n),
+        [cc, "gov", area, n] => cc.len() == 2 && lower(cc) && lower(area) && is_digit(n),
+        _ => false,
+    };
+    if ok { Ok(()) } else { Err(bad()) }
+}
+
+fn is_digit(s: &str) -> bool {
+    s.len() == 1 && s.chars().all(|c| c.is_ascii_digit())
+}
