@@ -8,9 +8,6 @@
 //! Every registry hashes with `HashingParams::insecure_fast_for_tests()`,
 //! shares one RSA key set per process and reads a `ManualClock`.
 
-// In a test a panic is the failure report.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use std::collections::BTreeSet;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;

@@ -8,9 +8,6 @@
 //! shares one RSA key set per process, reads a `ManualClock` and delivers
 //! into an `Outbox` the test reads codes from.
 
-// In a test a panic is the failure report.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use std::collections::BTreeSet;
 use std::sync::{Arc, OnceLock};
 

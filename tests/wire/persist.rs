@@ -5,9 +5,6 @@
 //! optional for reading what it sealed; the stored configuration is the
 //! `CreateUserPool` request that recreates the pool exactly.
 
-// In a test a panic is the failure report.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use std::path::PathBuf;
 use std::sync::{Arc, Barrier, OnceLock};
 
