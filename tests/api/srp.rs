@@ -33,10 +33,11 @@ use userpool::{
 };
 
 use super::common::{
-    Harness, JANE, PASSWORD, START, add_client, alias_pool, claims, confirmed, is_uuid_v4,
-    password_client, quickstart, quickstart_config, refused, shared_keys, sign_in, sign_up, staff,
-    staff_request,
+    Harness, JANE, add_client, alias_pool, claims, confirmed, password_client, quickstart, refused,
+    sign_in, sign_up, staff, staff_request,
 };
+use crate::support::pools::quickstart_config;
+use crate::support::{PASSWORD, START, is_uuid_v4, shared_keys};
 
 /// The `poolName` of `us-east-1_ApiTests1`.
 const POOL_NAME: &str = "ApiTests1";
