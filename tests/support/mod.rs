@@ -10,7 +10,9 @@
 //!   schemas, that remove themselves; whether PostgreSQL tests run, skip or
 //!   fail (`USERPOOL_POSTGRES_URL`, `USERPOOL_REQUIRE_POSTGRES`);
 //! - [`pools`]: the quickstart pool, as a builder and as the JSON the AWS
-//!   CLI sends.
+//!   CLI sends;
+//! - [`wire`]: a `Registry` to drive through `userpool::wire::handle`, and
+//!   the calls that check the status and shape of every answer.
 //!
 //! It uses only the public API of `userpool` with the `sqlite` and
 //! `postgres` features, std, `serde_json` and the `postgres` client: what
@@ -23,6 +25,7 @@
 
 pub(crate) mod db;
 pub(crate) mod pools;
+pub(crate) mod wire;
 
 use std::sync::OnceLock;
 

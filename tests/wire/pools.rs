@@ -4,166 +4,24 @@
 //! quickstart pool created from JSON and described back field by field, the
 //! same JSON as a `PoolConfig`, refused configurations, pagination,
 //! `UpdateUserPool`, `AddCustomAttributes`, app-client CRUD, and deletion.
-//!
-//! Every registry hashes with `HashingParams::insecure_fast_for_tests()`,
-//! shares one RSA key set per process and reads a `ManualClock`.
 
 use std::collections::BTreeSet;
-use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use serde_json::{Value, json};
 use userpool::config::DefinitionError;
-use userpool::config::PasswordPolicy;
 use userpool::config::PoolConfig;
-use userpool::config::{
-    RecoveryMechanism, UsernameAttribute, VerificationMessageTemplate, VerifiedAttribute,
-};
-use userpool::registry::{Registry, RegistryOptions};
-use userpool::schema::{CustomAttribute, StandardAttribute};
-use userpool::token::KeySet;
-use userpool::wire::TARGET_PREFIX;
-use userpool::{ErrorCode, HashingParams, ManualClock, SignUpRequest, Timestamp};
+use userpool::config::RecoveryMechanism;
+use userpool::{ErrorCode, SignUpRequest};
 
-/// Where the clock starts: 2023-11-14T22:13:20Z.
-const START: i64 = 1_700_000_000;
+use crate::support::START;
+use crate::support::pools::quickstart_json;
+use crate::support::wire::{Calls as _, World};
 
-fn keys() -> KeySet {
-    static KEYS: OnceLock<KeySet> = OnceLock::new();
-    KEYS.get_or_init(|| KeySet::generate().expect("RSA keys generate"))
-        .clone()
-}
-
-struct World {
-    registry: Registry,
-    clock: ManualClock,
-}
-
-impl World {
-    fn new() -> Self {
-        let clock = ManualClock::new(Timestamp::from_unix_seconds(START));
-        let registry = Registry::new(RegistryOptions {
-            hashing: HashingParams::insecure_fast_for_tests(),
-            keys: Some(keys()),
-            clock: Arc::new(clock.clone()),
-            ..RegistryOptions::default()
-        });
-        Self { registry, clock }
-    }
-
-    /// Calls `op` with the `X-Amz-Target` HTTP carries and returns the
-    /// status and parsed body.
-    fn call(&self, op: &str, body: &Value) -> (u16, Value) {
-        let target = format!("{TARGET_PREFIX}{op}");
-        let resp = userpool::wire::handle(&self.registry, &target, body.to_string().as_bytes());
-        let parsed: Value = serde_json::from_str(&resp.body).expect("the body is JSON");
-        if resp.status != 200 {
-            assert_eq!(resp.error_type, parsed["__type"].as_str(), "{parsed}");
-        }
-        (resp.status, parsed)
-    }
-
-    fn ok(&self, op: &str, body: &Value) -> Value {
-        let (status, out) = self.call(op, body);
-        assert_eq!(status, 200, "{op} failed: {out}");
-        out
-    }
-
-    /// The exception name and message of a refused call.
-    fn refused(&self, op: &str, body: &Value) -> (String, String) {
-        let (status, out) = self.call(op, body);
-        assert_eq!(status, 400, "{op} should fail: {out}");
-        (
-            out["__type"].as_str().unwrap().to_owned(),
-            out["message"].as_str().unwrap().to_owned(),
-        )
-    }
-
-    fn create_pool(&self, body: &Value) -> String {
-        let out = self.ok("CreateUserPool", body);
-        out["UserPool"]["Id"].as_str().unwrap().to_owned()
-    }
-
-    fn describe(&self, pool_id: &str) -> Value {
-        self.ok("DescribeUserPool", &json!({"UserPoolId": pool_id}))["UserPool"].clone()
-    }
-}
-
-/// The quickstart example's pool as `create-user-pool --cli-input-json`
-/// takes it: email as username, email auto-verified, a verification email
-/// of its own, `family_name` required and immutable, four custom
-/// attributes with string-valued constraints, every character class
-/// required, recovery by verified email.
-fn quickstart_json() -> Value {
-    json!({
-        "PoolName": "quickstart",
-        "Policies": {
-            "PasswordPolicy": {
-                "MinimumLength": 8,
-                "RequireUppercase": true,
-                "RequireLowercase": true,
-                "RequireNumbers": true,
-                "RequireSymbols": true,
-                "TemporaryPasswordValidityDays": 7
-            }
-        },
-        "UsernameAttributes": ["email"],
-        "AutoVerifiedAttributes": ["email"],
-        "VerificationMessageTemplate": {
-            "EmailSubject": "You need to verify your email",
-            "EmailMessage": "Thanks for signing up Your verification code is {####}",
-            "DefaultEmailOption": "CONFIRM_WITH_CODE"
-        },
-        "Schema": [
-            {"Name": "family_name", "Required": true, "Mutable": false},
-            {"Name": "address", "AttributeDataType": "String", "Required": false, "Mutable": true},
-            {
-                "Name": "tenant_id",
-                "AttributeDataType": "String",
-                "Mutable": false,
-                "StringAttributeConstraints": {"MinLength": "10", "MaxLength": "15"}
-            },
-            {"Name": "custom:created_at", "AttributeDataType": "DateTime"},
-            {
-                "Name": "employee_id",
-                "AttributeDataType": "Number",
-                "Mutable": false,
-                "NumberAttributeConstraints": {"MinValue": "1", "MaxValue": "100"}
-            },
-            {"Name": "is_admin", "AttributeDataType": "Boolean", "DeveloperOnlyAttribute": false}
-        ],
-        "AccountRecoverySetting": {
-            "RecoveryMechanisms": [{"Priority": 1, "Name": "verified_email"}]
-        },
-        "MfaConfiguration": "OFF"
-    })
-}
-
-/// The same pool through the builder, as `examples/quickstart.rs` has it.
+/// The same pool through the builder, as `examples/quickstart.rs` has it:
+/// the quickstart pool with recovery by verified email.
 fn quickstart_config() -> PoolConfig {
-    PoolConfig::builder("quickstart")
-        .username_attributes(&[UsernameAttribute::Email])
-        .auto_verified_attributes(&[VerifiedAttribute::Email])
-        .verification_message(VerificationMessageTemplate {
-            email_subject: "You need to verify your email".into(),
-            email_message: "Thanks for signing up Your verification code is {####}".into(),
-            ..VerificationMessageTemplate::default()
-        })
-        .standard_attribute(StandardAttribute::new("family_name").required().immutable())
-        .standard_attribute(StandardAttribute::new("address"))
-        .custom_attribute(
-            CustomAttribute::string("tenant_id")
-                .length(10, 15)
-                .immutable(),
-        )
-        .custom_attribute(CustomAttribute::date_time("created_at"))
-        .custom_attribute(
-            CustomAttribute::number("employee_id")
-                .range(1, 100)
-                .immutable(),
-        )
-        .custom_attribute(CustomAttribute::boolean("is_admin"))
-        .password_policy(PasswordPolicy::builder().minimum_length(8).build().unwrap())
+    crate::support::pools::quickstart_config()
         .account_recovery(&[RecoveryMechanism::VerifiedEmail])
         .build()
         .unwrap()
@@ -227,8 +85,8 @@ fn the_quickstart_pool_is_created_from_json_and_described_field_by_field() {
     assert_eq!(pool["LambdaConfig"], json!({}));
     assert_eq!(pool["MfaConfiguration"], "OFF");
     assert_eq!(pool["EstimatedNumberOfUsers"], 0);
-    assert_eq!(pool["CreationDate"], json!(START as f64));
-    assert_eq!(pool["LastModifiedDate"], json!(START as f64));
+    assert_eq!(pool["CreationDate"], json!(START.unix_seconds() as f64));
+    assert_eq!(pool["LastModifiedDate"], json!(START.unix_seconds() as f64));
     assert_eq!(pool["UsernameAttributes"], json!(["email"]));
     assert_eq!(pool["AutoVerifiedAttributes"], json!(["email"]));
     assert!(
@@ -771,8 +629,11 @@ fn update_user_pool_changes_the_policy_and_resets_what_it_leaves_out() {
         pool["AdminCreateUserConfig"]["UnusedAccountValidityDays"],
         2
     );
-    assert_eq!(pool["CreationDate"], json!(START as f64));
-    assert_eq!(pool["LastModifiedDate"], json!((START + 60) as f64));
+    assert_eq!(pool["CreationDate"], json!(START.unix_seconds() as f64));
+    assert_eq!(
+        pool["LastModifiedDate"],
+        json!((START.unix_seconds() + 60) as f64)
+    );
     // Left out, so back to Cognito's defaults.
     assert_eq!(
         pool["VerificationMessageTemplate"]["EmailSubject"],
@@ -876,7 +737,10 @@ fn add_custom_attributes_appends_and_never_replaces() {
     );
     assert_eq!(out, json!({}));
     let pool = w.describe(&id);
-    assert_eq!(pool["LastModifiedDate"], json!((START + 5) as f64));
+    assert_eq!(
+        pool["LastModifiedDate"],
+        json!((START.unix_seconds() + 5) as f64)
+    );
     assert_eq!(
         schema_attribute(&pool, "custom:plan")["StringAttributeConstraints"],
         json!({"MaxLength": "16"})
@@ -977,8 +841,8 @@ fn app_client_crud_echoes_every_field() {
         "ClientName": "web",
         "ClientId": client_id,
         "ClientSecret": secret,
-        "LastModifiedDate": (START + 10) as f64,
-        "CreationDate": (START + 10) as f64,
+        "LastModifiedDate": (START.unix_seconds() + 10) as f64,
+        "CreationDate": (START.unix_seconds() + 10) as f64,
         "RefreshTokenValidity": 7,
         "AccessTokenValidity": 15,
         "IdTokenValidity": 30,
@@ -1075,8 +939,14 @@ fn app_client_crud_echoes_every_field() {
         .clone();
     assert_eq!(updated["ClientName"], "web v2");
     assert_eq!(updated["ClientSecret"], json!(secret));
-    assert_eq!(updated["CreationDate"], json!((START + 10) as f64));
-    assert_eq!(updated["LastModifiedDate"], json!((START + 20) as f64));
+    assert_eq!(
+        updated["CreationDate"],
+        json!((START.unix_seconds() + 10) as f64)
+    );
+    assert_eq!(
+        updated["LastModifiedDate"],
+        json!((START.unix_seconds() + 20) as f64)
+    );
     assert_eq!(updated["AccessTokenValidity"], 10);
     assert_eq!(updated["RefreshTokenValidity"], 30);
     assert_eq!(updated["PreventUserExistenceErrors"], "LEGACY");

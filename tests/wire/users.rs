@@ -3,60 +3,43 @@
 //! amazon-cognito-identity-js send (cognito-protocol.md §3, §4, Appendix A):
 //! exact output shapes, `__type`s and messages, HTTP status, and the refusal
 //! of members the engine does not implement.
-//!
-//! Every registry hashes with `HashingParams::insecure_fast_for_tests()`,
-//! shares one RSA key set per process, reads a `ManualClock` and delivers
-//! into an `Outbox` the test reads codes from.
 
 use std::collections::BTreeSet;
-use std::sync::{Arc, OnceLock};
 
 use serde_json::{Value, json};
+use userpool::UserPool;
 use userpool::client::{AppClientConfig, AuthFlow, PreventUserExistenceErrors, secret_hash};
 use userpool::config::PoolConfig;
 use userpool::config::VerifiedAttribute;
-use userpool::registry::{Registry, RegistryOptions};
+use userpool::registry::Registry;
 use userpool::srp::SrpClient;
-use userpool::token::KeySet;
-use userpool::wire::TARGET_PREFIX;
-use userpool::{HashingParams, ManualClock, Outbox, Timestamp, UserPool};
 
-/// A password the default policy accepts.
-const PASSWORD: &str = "1234Abcd^";
-/// Another one.
+use crate::support::wire::{Calls, World};
+use crate::support::{PASSWORD, START, is_uuid_v4};
+
+/// Another password the default policy accepts.
 const NEW_PASSWORD: &str = "5678Efgh!";
-/// Where the clock starts: 2023-11-14T22:13:20Z.
-const START: i64 = 1_700_000_000;
 
-fn keys() -> KeySet {
-    static KEYS: OnceLock<KeySet> = OnceLock::new();
-    KEYS.get_or_init(|| KeySet::generate().expect("RSA keys generate"))
-        .clone()
-}
-
-/// A registry with one pool (plain usernames, email auto-verified, the
+/// A [`World`] with one pool (plain usernames, email auto-verified, the
 /// default password policy) and one public client allowing SRP, password,
 /// admin password and refresh flows.
-struct World {
-    registry: Registry,
-    clock: ManualClock,
-    outbox: Outbox,
+struct OnePool {
+    world: World,
     pool: UserPool,
     client_id: String,
 }
 
-impl World {
+impl Calls for OnePool {
+    fn registry(&self) -> &Registry {
+        &self.world.registry
+    }
+}
+
+impl OnePool {
     fn new() -> Self {
-        let clock = ManualClock::new(Timestamp::from_unix_seconds(START));
-        let outbox = Outbox::new();
-        let registry = Registry::new(RegistryOptions {
-            hashing: HashingParams::insecure_fast_for_tests(),
-            keys: Some(keys()),
-            clock: Arc::new(clock.clone()),
-            sender: Arc::new(outbox.clone()),
-            ..RegistryOptions::default()
-        });
-        let pool = registry
+        let world = World::new();
+        let pool = world
+            .registry
             .create_pool(
                 PoolConfig::builder("wire")
                     .auto_verified_attributes(&[VerifiedAttribute::Email])
@@ -78,9 +61,7 @@ impl World {
             )
             .expect("the client is created");
         Self {
-            registry,
-            clock,
-            outbox,
+            world,
             client_id: client.id().to_owned(),
             pool,
         }
@@ -90,50 +71,10 @@ impl World {
         self.pool.id()
     }
 
-    /// Status and parsed body, with the target as botocore sends it.
-    fn call(&self, op: &str, body: &Value) -> (u16, Value) {
-        let resp = userpool::wire::handle(
-            &self.registry,
-            &format!("{TARGET_PREFIX}{op}"),
-            body.to_string().as_bytes(),
-        );
-        let parsed: Value = serde_json::from_str(&resp.body).expect("every body is JSON");
-        if resp.status == 200 {
-            assert_eq!(resp.error_type, None);
-        } else {
-            assert_eq!(resp.error_type, parsed["__type"].as_str());
-        }
-        (resp.status, parsed)
-    }
-
-    /// The output of a call that must succeed.
-    fn ok(&self, op: &str, body: Value) -> Value {
-        let (status, out) = self.call(op, &body);
-        assert_eq!(status, 200, "{op} failed: {out}");
-        assert!(out.is_object(), "{op}: {out}");
-        out
-    }
-
-    /// `(__type, message)` of a call that must fail with status 400.
-    fn err(&self, op: &str, body: Value) -> (String, String) {
-        let (status, out) = self.call(op, &body);
-        assert_eq!(status, 400, "{op} unexpectedly answered {out}");
-        let keys: BTreeSet<&str> = out
-            .as_object()
-            .expect("an error body is an object")
-            .keys()
-            .map(String::as_str)
-            .collect();
-        assert_eq!(keys, BTreeSet::from(["__type", "message"]));
-        (
-            out["__type"].as_str().expect("__type").to_owned(),
-            out["message"].as_str().expect("message").to_owned(),
-        )
-    }
-
     /// The code of the newest message for `who` (username or destination).
     fn code_for(&self, who: &str) -> String {
-        self.outbox
+        self.world
+            .outbox
             .last_code_for(who)
             .unwrap_or_else(|| panic!("no message for {who}"))
             .expose_secret()
@@ -144,7 +85,7 @@ impl World {
     fn confirmed_user(&self, username: &str, email: &str) -> Value {
         let out = self.ok(
             "SignUp",
-            json!({
+            &json!({
                 "ClientId": self.client_id,
                 "Username": username,
                 "Password": PASSWORD,
@@ -153,7 +94,7 @@ impl World {
         );
         self.ok(
             "ConfirmSignUp",
-            json!({
+            &json!({
                 "ClientId": self.client_id,
                 "Username": username,
                 "ConfirmationCode": self.code_for(email),
@@ -166,7 +107,7 @@ impl World {
     fn sign_in(&self, username: &str, password: &str) -> Value {
         let out = self.ok(
             "InitiateAuth",
-            json!({
+            &json!({
                 "AuthFlow": "USER_PASSWORD_AUTH",
                 "ClientId": self.client_id,
                 "AuthParameters": {"USERNAME": username, "PASSWORD": password},
@@ -179,7 +120,7 @@ impl World {
     fn admin_user(&self, username: &str, email: &str) -> Value {
         self.ok(
             "AdminCreateUser",
-            json!({
+            &json!({
                 "UserPoolId": self.pool_id(),
                 "Username": username,
                 "UserAttributes": [{"Name": "email", "Value": email}],
@@ -211,19 +152,15 @@ fn attr<'a>(attributes: &'a Value, name: &str) -> Option<&'a str> {
         .and_then(|a| a["Value"].as_str())
 }
 
-fn is_uuid(s: &str) -> bool {
-    s.len() == 36 && s.chars().filter(|c| *c == '-').count() == 4
-}
-
 // ----- the main flow -----
 
 #[test]
 fn sign_up_confirm_sign_in_refresh_and_global_sign_out() {
-    let w = World::new();
+    let w = OnePool::new();
 
     let out = w.ok(
         "SignUp",
-        json!({
+        &json!({
             "ClientId": w.client_id,
             "Username": "alice",
             "Password": PASSWORD,
@@ -237,7 +174,7 @@ fn sign_up_confirm_sign_in_refresh_and_global_sign_out() {
     );
     assert_eq!(out["UserConfirmed"], false);
     let sub = out["UserSub"].as_str().expect("UserSub").to_owned();
-    assert!(is_uuid(&sub), "{sub}");
+    assert!(is_uuid_v4(&sub), "{sub}");
     let details = &out["CodeDeliveryDetails"];
     assert_eq!(
         keys_of(details),
@@ -249,9 +186,9 @@ fn sign_up_confirm_sign_in_refresh_and_global_sign_out() {
     assert!(destination.contains('*') && !destination.contains("alice@"));
 
     // Not yet confirmed: refused before the password is checked.
-    let (t, m) = w.err(
+    let (t, m) = w.refused(
         "InitiateAuth",
-        json!({
+        &json!({
             "AuthFlow": "USER_PASSWORD_AUTH",
             "ClientId": w.client_id,
             "AuthParameters": {"USERNAME": "alice", "PASSWORD": PASSWORD},
@@ -262,16 +199,16 @@ fn sign_up_confirm_sign_in_refresh_and_global_sign_out() {
         ("UserNotConfirmedException", "User is not confirmed.")
     );
 
-    let (t, m) = w.err(
+    let (t, m) = w.refused(
         "ConfirmSignUp",
-        json!({"ClientId": w.client_id, "Username": "alice", "ConfirmationCode": "000000x"}),
+        &json!({"ClientId": w.client_id, "Username": "alice", "ConfirmationCode": "000000x"}),
     );
     assert_eq!(t, "CodeMismatchException");
     assert_eq!(m, "Invalid verification code provided, please try again.");
 
     let out = w.ok(
         "ConfirmSignUp",
-        json!({
+        &json!({
             "ClientId": w.client_id,
             "Username": "alice",
             "ConfirmationCode": w.code_for("alice@example.com"),
@@ -280,16 +217,16 @@ fn sign_up_confirm_sign_in_refresh_and_global_sign_out() {
     );
     assert_eq!(out, json!({}));
 
-    let (t, m) = w.err(
+    let (t, m) = w.refused(
         "ConfirmSignUp",
-        json!({"ClientId": w.client_id, "Username": "alice", "ConfirmationCode": "123456"}),
+        &json!({"ClientId": w.client_id, "Username": "alice", "ConfirmationCode": "123456"}),
     );
     assert_eq!(t, "NotAuthorizedException");
     assert_eq!(m, "User cannot be confirmed. Current status is CONFIRMED");
 
     let out = w.ok(
         "InitiateAuth",
-        json!({
+        &json!({
             "AuthFlow": "USER_PASSWORD_AUTH",
             "ClientId": w.client_id,
             "AuthParameters": {"USERNAME": "alice", "PASSWORD": PASSWORD},
@@ -322,7 +259,7 @@ fn sign_up_confirm_sign_in_refresh_and_global_sign_out() {
         .expect("RefreshToken")
         .to_owned();
 
-    let out = w.ok("GetUser", json!({"AccessToken": access}));
+    let out = w.ok("GetUser", &json!({"AccessToken": access}));
     assert_eq!(keys_of(&out), set(&["Username", "UserAttributes"]));
     assert_eq!(out["Username"], "alice");
     let attributes = &out["UserAttributes"];
@@ -333,7 +270,7 @@ fn sign_up_confirm_sign_in_refresh_and_global_sign_out() {
     // Refresh with the legacy flow name: new access and ID tokens, no refresh token.
     let out = w.ok(
         "InitiateAuth",
-        json!({
+        &json!({
             "AuthFlow": "REFRESH_TOKEN",
             "ClientId": w.client_id,
             "AuthParameters": {"REFRESH_TOKEN": refresh},
@@ -346,21 +283,21 @@ fn sign_up_confirm_sign_in_refresh_and_global_sign_out() {
     );
     let out = w.ok(
         "GetTokensFromRefreshToken",
-        json!({"RefreshToken": refresh, "ClientId": w.client_id}),
+        &json!({"RefreshToken": refresh, "ClientId": w.client_id}),
     );
     assert_eq!(keys_of(&out), set(&["AuthenticationResult"]));
     assert_eq!(out["AuthenticationResult"]["TokenType"], "Bearer");
 
     assert_eq!(
-        w.ok("GlobalSignOut", json!({"AccessToken": access})),
+        w.ok("GlobalSignOut", &json!({"AccessToken": access})),
         json!({})
     );
-    let (t, m) = w.err("GetUser", json!({"AccessToken": access}));
+    let (t, m) = w.refused("GetUser", &json!({"AccessToken": access}));
     assert_eq!(t, "NotAuthorizedException");
     assert_eq!(m, "Access Token has been revoked");
-    let (t, _) = w.err(
+    let (t, _) = w.refused(
         "InitiateAuth",
-        json!({
+        &json!({
             "AuthFlow": "REFRESH_TOKEN_AUTH",
             "ClientId": w.client_id,
             "AuthParameters": {"REFRESH_TOKEN": refresh},
@@ -369,9 +306,9 @@ fn sign_up_confirm_sign_in_refresh_and_global_sign_out() {
     assert_eq!(t, "NotAuthorizedException");
 
     // Wrong password.
-    let (t, m) = w.err(
+    let (t, m) = w.refused(
         "InitiateAuth",
-        json!({
+        &json!({
             "AuthFlow": "USER_PASSWORD_AUTH",
             "ClientId": w.client_id,
             "AuthParameters": {"USERNAME": "alice", "PASSWORD": "Wrong123!"},
@@ -385,9 +322,9 @@ fn sign_up_confirm_sign_in_refresh_and_global_sign_out() {
 
 #[test]
 fn the_target_may_omit_the_service_prefix() {
-    let w = World::new();
+    let w = OnePool::new();
     let resp = userpool::wire::handle(
-        &w.registry,
+        &w.world.registry,
         "AdminGetUser",
         json!({"UserPoolId": w.pool_id(), "Username": "nobody"})
             .to_string()
@@ -405,7 +342,7 @@ fn the_target_may_omit_the_service_prefix() {
 
 #[test]
 fn srp_sign_in_through_the_wire() {
-    let w = World::new();
+    let w = OnePool::new();
     w.confirmed_user("bob", "bob@example.com");
     let pool_name = w
         .pool_id()
@@ -418,7 +355,7 @@ fn srp_sign_in_through_the_wire() {
         let srp = SrpClient::new_random().expect("an SRP client");
         let out = w.ok(
             "InitiateAuth",
-            json!({
+            &json!({
                 "AuthFlow": "USER_SRP_AUTH",
                 "ClientId": w.client_id,
                 "AuthParameters": {"USERNAME": "bob", "SRP_A": srp.srp_a()},
@@ -443,7 +380,7 @@ fn srp_sign_in_through_the_wire() {
             ])
         );
         assert_eq!(p["USER_ID_FOR_SRP"], "bob");
-        let timestamp = userpool::srp::format_timestamp(userpool::Clock::now(&w.clock));
+        let timestamp = userpool::srp::format_timestamp(userpool::Clock::now(&w.world.clock));
         let signature = srp
             .process_challenge(
                 &pool_name,
@@ -489,7 +426,7 @@ fn srp_sign_in_through_the_wire() {
     );
     let access = out["AuthenticationResult"]["AccessToken"].as_str().unwrap();
     assert_eq!(
-        w.ok("GetUser", json!({"AccessToken": access}))["Username"],
+        w.ok("GetUser", &json!({"AccessToken": access}))["Username"],
         "bob"
     );
 
@@ -505,7 +442,7 @@ fn srp_sign_in_through_the_wire() {
 
 #[test]
 fn admin_created_user_answers_new_password_required() {
-    let w = World::new();
+    let w = OnePool::new();
     let out = w.admin_user("carol", "carol@example.com");
     assert_eq!(keys_of(&out), set(&["User"]));
     let user = &out["User"];
@@ -523,13 +460,19 @@ fn admin_created_user_answers_new_password_required() {
     assert_eq!(user["Username"], "carol");
     assert_eq!(user["Enabled"], true);
     assert_eq!(user["UserStatus"], "FORCE_CHANGE_PASSWORD");
-    assert_eq!(user["UserCreateDate"].as_f64(), Some(START as f64));
+    assert_eq!(
+        user["UserCreateDate"].as_f64(),
+        Some(START.unix_seconds() as f64)
+    );
     assert_eq!(user["Attributes"][0]["Name"], "sub");
-    assert!(w.outbox.messages().is_empty(), "SUPPRESS sends nothing");
+    assert!(
+        w.world.outbox.messages().is_empty(),
+        "SUPPRESS sends nothing"
+    );
 
     let out = w.ok(
         "AdminInitiateAuth",
-        json!({
+        &json!({
             "UserPoolId": w.pool_id(),
             "ClientId": w.client_id,
             "AuthFlow": "ADMIN_USER_PASSWORD_AUTH",
@@ -552,7 +495,7 @@ fn admin_created_user_answers_new_password_required() {
     // The legacy name ADMIN_NO_SRP_AUTH is the same flow.
     let again = w.ok(
         "AdminInitiateAuth",
-        json!({
+        &json!({
             "UserPoolId": w.pool_id(),
             "ClientId": w.client_id,
             "AuthFlow": "ADMIN_NO_SRP_AUTH",
@@ -561,9 +504,9 @@ fn admin_created_user_answers_new_password_required() {
     );
     assert_eq!(again["ChallengeName"], "NEW_PASSWORD_REQUIRED");
 
-    let (t, _) = w.err(
+    let (t, _) = w.refused(
         "AdminRespondToAuthChallenge",
-        json!({
+        &json!({
             "UserPoolId": w.pool_id(),
             "ClientId": w.client_id,
             "ChallengeName": "NEW_PASSWORD_REQUIRED",
@@ -575,7 +518,7 @@ fn admin_created_user_answers_new_password_required() {
 
     let out = w.ok(
         "AdminRespondToAuthChallenge",
-        json!({
+        &json!({
             "UserPoolId": w.pool_id(),
             "ClientId": w.client_id,
             "ChallengeName": "NEW_PASSWORD_REQUIRED",
@@ -591,7 +534,7 @@ fn admin_created_user_answers_new_password_required() {
 
     let out = w.ok(
         "AdminGetUser",
-        json!({"UserPoolId": w.pool_id(), "Username": "carol"}),
+        &json!({"UserPoolId": w.pool_id(), "Username": "carol"}),
     );
     assert_eq!(
         keys_of(&out),
@@ -612,9 +555,9 @@ fn admin_created_user_answers_new_password_required() {
     assert!(w.sign_in("carol", NEW_PASSWORD).is_object());
 
     // USER_PASSWORD_AUTH is not an AdminInitiateAuth flow, and the other way round.
-    let (t, m) = w.err(
+    let (t, m) = w.refused(
         "AdminInitiateAuth",
-        json!({
+        &json!({
             "UserPoolId": w.pool_id(),
             "ClientId": w.client_id,
             "AuthFlow": "USER_PASSWORD_AUTH",
@@ -623,9 +566,9 @@ fn admin_created_user_answers_new_password_required() {
     );
     assert_eq!(t, "InvalidParameterException");
     assert_eq!(m, "Initiate Auth method not supported.");
-    let (t, _) = w.err(
+    let (t, _) = w.refused(
         "InitiateAuth",
-        json!({
+        &json!({
             "ClientId": w.client_id,
             "AuthFlow": "ADMIN_USER_PASSWORD_AUTH",
             "AuthParameters": {"USERNAME": "carol", "PASSWORD": NEW_PASSWORD},
@@ -636,10 +579,10 @@ fn admin_created_user_answers_new_password_required() {
 
 #[test]
 fn admin_create_user_options() {
-    let w = World::new();
+    let w = OnePool::new();
     let out = w.ok(
         "AdminCreateUser",
-        json!({
+        &json!({
             "UserPoolId": w.pool_id(),
             "Username": "dave",
             "UserAttributes": [
@@ -654,7 +597,7 @@ fn admin_create_user_options() {
     let temporary = w.code_for("dave@example.com");
     let out = w.ok(
         "InitiateAuth",
-        json!({
+        &json!({
             "AuthFlow": "USER_PASSWORD_AUTH",
             "ClientId": w.client_id,
             "AuthParameters": {"USERNAME": "dave", "PASSWORD": temporary},
@@ -665,7 +608,7 @@ fn admin_create_user_options() {
     // RESEND issues a new temporary password.
     let out = w.ok(
         "AdminCreateUser",
-        json!({
+        &json!({
             "UserPoolId": w.pool_id(),
             "Username": "dave",
             "MessageAction": "RESEND",
@@ -673,11 +616,11 @@ fn admin_create_user_options() {
         }),
     );
     assert_eq!(out["User"]["Username"], "dave");
-    assert_eq!(w.outbox.messages_for("dave").len(), 2);
+    assert_eq!(w.world.outbox.messages_for("dave").len(), 2);
 
-    let (t, m) = w.err(
+    let (t, m) = w.refused(
         "AdminCreateUser",
-        json!({
+        &json!({
             "UserPoolId": w.pool_id(),
             "Username": "dave",
             "TemporaryPassword": PASSWORD,
@@ -689,27 +632,27 @@ fn admin_create_user_options() {
         ("UsernameExistsException", "User account already exists")
     );
 
-    let (t, m) = w.err(
+    let (t, m) = w.refused(
         "AdminCreateUser",
-        json!({"UserPoolId": w.pool_id(), "Username": "erin", "MessageAction": "SHOUT"}),
+        &json!({"UserPoolId": w.pool_id(), "Username": "erin", "MessageAction": "SHOUT"}),
     );
     assert_eq!(t, "InvalidParameterException");
     assert_eq!(
         m,
         "1 validation error detected: Value 'SHOUT' at 'messageAction' failed to satisfy constraint: Member must satisfy enum value set: [RESEND, SUPPRESS]"
     );
-    let (t, m) = w.err(
+    let (t, m) = w.refused(
         "AdminCreateUser",
-        json!({"UserPoolId": w.pool_id(), "Username": "erin", "DesiredDeliveryMediums": ["EMAIL", "PIGEON"]}),
+        &json!({"UserPoolId": w.pool_id(), "Username": "erin", "DesiredDeliveryMediums": ["EMAIL", "PIGEON"]}),
     );
     assert_eq!(t, "InvalidParameterException");
     assert_eq!(
         m,
         "1 validation error detected: Value '[EMAIL, PIGEON]' at 'desiredDeliveryMediums' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [SMS, EMAIL]]"
     );
-    let (t, m) = w.err(
+    let (t, m) = w.refused(
         "AdminCreateUser",
-        json!({
+        &json!({
             "UserPoolId": w.pool_id(),
             "Username": "erin",
             "MessageAction": "SUPPRESS",
@@ -721,9 +664,9 @@ fn admin_create_user_options() {
         m,
         "The parameter ValidationData is not supported by this engine."
     );
-    let (t, _) = w.err(
+    let (t, _) = w.refused(
         "AdminGetUser",
-        json!({"UserPoolId": w.pool_id(), "Username": "erin"}),
+        &json!({"UserPoolId": w.pool_id(), "Username": "erin"}),
     );
     assert_eq!(
         t, "UserNotFoundException",
@@ -735,7 +678,7 @@ fn admin_create_user_options() {
 
 #[test]
 fn list_users_filters_and_paginates() {
-    let w = World::new();
+    let w = OnePool::new();
     for (name, email) in [
         ("ann", "ann@example.com"),
         ("abe", "abe@example.org"),
@@ -746,7 +689,7 @@ fn list_users_filters_and_paginates() {
         w.admin_user(name, email);
     }
 
-    let out = w.ok("ListUsers", json!({"UserPoolId": w.pool_id()}));
+    let out = w.ok("ListUsers", &json!({"UserPoolId": w.pool_id()}));
     assert_eq!(keys_of(&out), set(&["Users"]));
     let users = out["Users"].as_array().unwrap();
     assert_eq!(users.len(), 5);
@@ -764,7 +707,7 @@ fn list_users_filters_and_paginates() {
 
     let out = w.ok(
         "ListUsers",
-        json!({"UserPoolId": w.pool_id(), "Filter": "email ^= \"a\""}),
+        &json!({"UserPoolId": w.pool_id(), "Filter": "email ^= \"a\""}),
     );
     let names: Vec<&str> = out["Users"]
         .as_array()
@@ -776,7 +719,7 @@ fn list_users_filters_and_paginates() {
 
     let out = w.ok(
         "ListUsers",
-        json!({"UserPoolId": w.pool_id(), "Filter": "email = \"ben@example.com\"", "AttributesToGet": ["email"]}),
+        &json!({"UserPoolId": w.pool_id(), "Filter": "email = \"ben@example.com\"", "AttributesToGet": ["email"]}),
     );
     assert_eq!(
         out["Users"][0]["Attributes"],
@@ -790,7 +733,7 @@ fn list_users_filters_and_paginates() {
         if let Some(t) = &token {
             body["PaginationToken"] = json!(t);
         }
-        let out = w.ok("ListUsers", body);
+        let out = w.ok("ListUsers", &body);
         let page = out["Users"].as_array().unwrap();
         assert!(page.len() <= 2);
         seen.extend(
@@ -804,17 +747,23 @@ fn list_users_filters_and_paginates() {
     }
     assert_eq!(seen, ["abe", "amy", "ann", "ben", "cat"]);
 
-    let (t, m) = w.err("ListUsers", json!({"UserPoolId": w.pool_id(), "Limit": 61}));
+    let (t, m) = w.refused(
+        "ListUsers",
+        &json!({"UserPoolId": w.pool_id(), "Limit": 61}),
+    );
     assert_eq!(t, "InvalidParameterException");
     assert_eq!(
         m,
         "1 validation error detected: Value '61' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 60"
     );
-    let (t, _) = w.err("ListUsers", json!({"UserPoolId": w.pool_id(), "Limit": -1}));
-    assert_eq!(t, "InvalidParameterException");
-    let (t, _) = w.err(
+    let (t, _) = w.refused(
         "ListUsers",
-        json!({"UserPoolId": w.pool_id(), "Filter": "custom:x = \"y\""}),
+        &json!({"UserPoolId": w.pool_id(), "Limit": -1}),
+    );
+    assert_eq!(t, "InvalidParameterException");
+    let (t, _) = w.refused(
+        "ListUsers",
+        &json!({"UserPoolId": w.pool_id(), "Filter": "custom:x = \"y\""}),
     );
     assert_eq!(t, "InvalidParameterException");
 }
@@ -823,12 +772,12 @@ fn list_users_filters_and_paginates() {
 
 #[test]
 fn groups_and_memberships() {
-    let w = World::new();
+    let w = OnePool::new();
     w.admin_user("gus", "gus@example.com");
 
     let out = w.ok(
         "CreateGroup",
-        json!({
+        &json!({
             "GroupName": "admins",
             "UserPoolId": w.pool_id(),
             "Description": "The admins",
@@ -851,11 +800,14 @@ fn groups_and_memberships() {
     );
     assert_eq!(group["UserPoolId"], w.pool_id());
     assert_eq!(group["Precedence"], 1);
-    assert_eq!(group["CreationDate"].as_f64(), Some(START as f64));
+    assert_eq!(
+        group["CreationDate"].as_f64(),
+        Some(START.unix_seconds() as f64)
+    );
 
     let out = w.ok(
         "CreateGroup",
-        json!({"GroupName": "readers", "UserPoolId": w.pool_id()}),
+        &json!({"GroupName": "readers", "UserPoolId": w.pool_id()}),
     );
     assert_eq!(
         keys_of(&out["Group"]),
@@ -866,37 +818,40 @@ fn groups_and_memberships() {
             "CreationDate"
         ])
     );
-    let (t, _) = w.err(
+    let (t, _) = w.refused(
         "CreateGroup",
-        json!({"GroupName": "readers", "UserPoolId": w.pool_id()}),
+        &json!({"GroupName": "readers", "UserPoolId": w.pool_id()}),
     );
     assert_eq!(t, "GroupExistsException");
-    let (t, _) = w.err(
+    let (t, _) = w.refused(
         "CreateGroup",
-        json!({"GroupName": "x", "UserPoolId": w.pool_id(), "Precedence": -1}),
+        &json!({"GroupName": "x", "UserPoolId": w.pool_id(), "Precedence": -1}),
     );
     assert_eq!(t, "InvalidParameterException");
 
     let out = w.ok(
         "GetGroup",
-        json!({"GroupName": "admins", "UserPoolId": w.pool_id()}),
+        &json!({"GroupName": "admins", "UserPoolId": w.pool_id()}),
     );
     assert_eq!(out["Group"]["Description"], "The admins");
 
-    let out = w.ok("ListGroups", json!({"UserPoolId": w.pool_id(), "Limit": 1}));
+    let out = w.ok(
+        "ListGroups",
+        &json!({"UserPoolId": w.pool_id(), "Limit": 1}),
+    );
     assert_eq!(out["Groups"][0]["GroupName"], "admins");
     let next = out["NextToken"].as_str().expect("a next page").to_owned();
     let out = w.ok(
         "ListGroups",
-        json!({"UserPoolId": w.pool_id(), "Limit": 1, "NextToken": next}),
+        &json!({"UserPoolId": w.pool_id(), "Limit": 1, "NextToken": next}),
     );
     assert_eq!(out["Groups"][0]["GroupName"], "readers");
     assert!(out.get("NextToken").is_none());
 
-    w.clock.advance(std::time::Duration::from_secs(10));
+    w.world.clock.advance(std::time::Duration::from_secs(10));
     let out = w.ok(
         "UpdateGroup",
-        json!({"GroupName": "admins", "UserPoolId": w.pool_id(), "Description": "Admins"}),
+        &json!({"GroupName": "admins", "UserPoolId": w.pool_id(), "Description": "Admins"}),
     );
     assert_eq!(out["Group"]["Description"], "Admins");
     assert!(
@@ -905,26 +860,26 @@ fn groups_and_memberships() {
     );
     assert_eq!(
         out["Group"]["LastModifiedDate"].as_f64(),
-        Some((START + 10) as f64)
+        Some((START.unix_seconds() + 10) as f64)
     );
 
     for group in ["admins", "readers"] {
         let out = w.ok(
             "AdminAddUserToGroup",
-            json!({"UserPoolId": w.pool_id(), "Username": "gus", "GroupName": group}),
+            &json!({"UserPoolId": w.pool_id(), "Username": "gus", "GroupName": group}),
         );
         assert_eq!(out, json!({}));
     }
     let out = w.ok(
         "AdminListGroupsForUser",
-        json!({"Username": "gus", "UserPoolId": w.pool_id()}),
+        &json!({"Username": "gus", "UserPoolId": w.pool_id()}),
     );
     assert_eq!(keys_of(&out), set(&["Groups"]));
     assert_eq!(out["Groups"].as_array().unwrap().len(), 2);
 
     let out = w.ok(
         "ListUsersInGroup",
-        json!({"UserPoolId": w.pool_id(), "GroupName": "admins"}),
+        &json!({"UserPoolId": w.pool_id(), "GroupName": "admins"}),
     );
     assert_eq!(keys_of(&out), set(&["Users"]));
     assert_eq!(out["Users"][0]["Username"], "gus");
@@ -932,38 +887,38 @@ fn groups_and_memberships() {
 
     w.ok(
         "AdminRemoveUserFromGroup",
-        json!({"UserPoolId": w.pool_id(), "Username": "gus", "GroupName": "admins"}),
+        &json!({"UserPoolId": w.pool_id(), "Username": "gus", "GroupName": "admins"}),
     );
     let out = w.ok(
         "AdminListGroupsForUser",
-        json!({"Username": "gus", "UserPoolId": w.pool_id()}),
+        &json!({"Username": "gus", "UserPoolId": w.pool_id()}),
     );
     assert_eq!(out["Groups"].as_array().unwrap().len(), 1);
 
-    let (t, _) = w.err(
+    let (t, _) = w.refused(
         "AdminAddUserToGroup",
-        json!({"UserPoolId": w.pool_id(), "Username": "nobody", "GroupName": "admins"}),
+        &json!({"UserPoolId": w.pool_id(), "Username": "nobody", "GroupName": "admins"}),
     );
     assert_eq!(t, "UserNotFoundException");
 
     assert_eq!(
         w.ok(
             "DeleteGroup",
-            json!({"GroupName": "admins", "UserPoolId": w.pool_id()})
+            &json!({"GroupName": "admins", "UserPoolId": w.pool_id()})
         ),
         json!({})
     );
-    let (t, m) = w.err(
+    let (t, m) = w.refused(
         "GetGroup",
-        json!({"GroupName": "admins", "UserPoolId": w.pool_id()}),
+        &json!({"GroupName": "admins", "UserPoolId": w.pool_id()}),
     );
     assert_eq!(
         (t.as_str(), m.as_str()),
         ("ResourceNotFoundException", "Group not found.")
     );
-    let (t, _) = w.err(
+    let (t, _) = w.refused(
         "ListUsersInGroup",
-        json!({"UserPoolId": w.pool_id(), "GroupName": "admins"}),
+        &json!({"UserPoolId": w.pool_id(), "GroupName": "admins"}),
     );
     assert_eq!(t, "ResourceNotFoundException");
 }
@@ -972,7 +927,7 @@ fn groups_and_memberships() {
 
 #[test]
 fn profile_operations() {
-    let w = World::new();
+    let w = OnePool::new();
     w.confirmed_user("hal", "hal@example.com");
     let access = w.sign_in("hal", PASSWORD)["AccessToken"]
         .as_str()
@@ -981,7 +936,7 @@ fn profile_operations() {
 
     let out = w.ok(
         "UpdateUserAttributes",
-        json!({
+        &json!({
             "AccessToken": access,
             "UserAttributes": [
                 {"Name": "email", "Value": "hal@example.org"},
@@ -996,21 +951,21 @@ fn profile_operations() {
 
     let out = w.ok(
         "UpdateUserAttributes",
-        json!({"AccessToken": access, "UserAttributes": [{"Name": "name", "Value": "Hally"}]}),
+        &json!({"AccessToken": access, "UserAttributes": [{"Name": "name", "Value": "Hally"}]}),
     );
     assert_eq!(out, json!({"CodeDeliveryDetailsList": []}));
 
     let out = w.ok(
         "GetUserAttributeVerificationCode",
-        json!({"AccessToken": access, "AttributeName": "email"}),
+        &json!({"AccessToken": access, "AttributeName": "email"}),
     );
     assert_eq!(out["CodeDeliveryDetails"]["AttributeName"], "email");
     let out = w.ok(
         "VerifyUserAttribute",
-        json!({"AccessToken": access, "AttributeName": "email", "Code": w.code_for("hal@example.org")}),
+        &json!({"AccessToken": access, "AttributeName": "email", "Code": w.code_for("hal@example.org")}),
     );
     assert_eq!(out, json!({}));
-    let user = w.ok("GetUser", json!({"AccessToken": access}));
+    let user = w.ok("GetUser", &json!({"AccessToken": access}));
     assert_eq!(
         attr(&user["UserAttributes"], "email"),
         Some("hal@example.org")
@@ -1023,11 +978,11 @@ fn profile_operations() {
 
     w.ok(
         "DeleteUserAttributes",
-        json!({"AccessToken": access, "UserAttributeNames": ["name"]}),
+        &json!({"AccessToken": access, "UserAttributeNames": ["name"]}),
     );
     w.ok(
         "AdminUpdateUserAttributes",
-        json!({
+        &json!({
             "UserPoolId": w.pool_id(),
             "Username": "hal",
             "UserAttributes": [{"Name": "given_name", "Value": "H"}],
@@ -1035,18 +990,18 @@ fn profile_operations() {
     );
     w.ok(
         "AdminDeleteUserAttributes",
-        json!({"UserPoolId": w.pool_id(), "Username": "hal", "UserAttributeNames": ["given_name"]}),
+        &json!({"UserPoolId": w.pool_id(), "Username": "hal", "UserAttributeNames": ["given_name"]}),
     );
     let user = w.ok(
         "AdminGetUser",
-        json!({"UserPoolId": w.pool_id(), "Username": "hal"}),
+        &json!({"UserPoolId": w.pool_id(), "Username": "hal"}),
     );
     assert_eq!(attr(&user["UserAttributes"], "name"), None);
     assert_eq!(attr(&user["UserAttributes"], "given_name"), None);
 
-    let (t, m) = w.err(
+    let (t, m) = w.refused(
         "AdminUpdateUserAttributes",
-        json!({"UserPoolId": w.pool_id(), "Username": "hal"}),
+        &json!({"UserPoolId": w.pool_id(), "Username": "hal"}),
     );
     assert_eq!(t, "InvalidParameterException");
     assert_eq!(
@@ -1057,16 +1012,16 @@ fn profile_operations() {
     // Disable / enable.
     w.ok(
         "AdminDisableUser",
-        json!({"UserPoolId": w.pool_id(), "Username": "hal"}),
+        &json!({"UserPoolId": w.pool_id(), "Username": "hal"}),
     );
-    let (t, m) = w.err("GetUser", json!({"AccessToken": access}));
+    let (t, m) = w.refused("GetUser", &json!({"AccessToken": access}));
     assert_eq!(
         (t.as_str(), m.as_str()),
         ("NotAuthorizedException", "Access Token has been revoked")
     );
-    let (t, m) = w.err(
+    let (t, m) = w.refused(
         "InitiateAuth",
-        json!({
+        &json!({
             "AuthFlow": "USER_PASSWORD_AUTH",
             "ClientId": w.client_id,
             "AuthParameters": {"USERNAME": "hal", "PASSWORD": PASSWORD},
@@ -1078,7 +1033,7 @@ fn profile_operations() {
     );
     w.ok(
         "AdminEnableUser",
-        json!({"UserPoolId": w.pool_id(), "Username": "hal"}),
+        &json!({"UserPoolId": w.pool_id(), "Username": "hal"}),
     );
     let access = w.sign_in("hal", PASSWORD)["AccessToken"]
         .as_str()
@@ -1087,42 +1042,42 @@ fn profile_operations() {
 
     // DeleteUser.
     assert_eq!(
-        w.ok("DeleteUser", json!({"AccessToken": access})),
+        w.ok("DeleteUser", &json!({"AccessToken": access})),
         json!({})
     );
-    let (t, _) = w.err(
+    let (t, _) = w.refused(
         "AdminGetUser",
-        json!({"UserPoolId": w.pool_id(), "Username": "hal"}),
+        &json!({"UserPoolId": w.pool_id(), "Username": "hal"}),
     );
     assert_eq!(t, "UserNotFoundException");
 }
 
 #[test]
 fn password_operations() {
-    let w = World::new();
+    let w = OnePool::new();
     w.confirmed_user("ivy", "ivy@example.com");
     let access = w.sign_in("ivy", PASSWORD)["AccessToken"]
         .as_str()
         .unwrap()
         .to_owned();
 
-    let (t, m) = w.err(
+    let (t, m) = w.refused(
         "ChangePassword",
-        json!({"AccessToken": access, "PreviousPassword": "Wrong123!", "ProposedPassword": NEW_PASSWORD}),
+        &json!({"AccessToken": access, "PreviousPassword": "Wrong123!", "ProposedPassword": NEW_PASSWORD}),
     );
     assert_eq!(
         (t.as_str(), m.as_str()),
         ("NotAuthorizedException", "Incorrect username or password.")
     );
-    let (t, _) = w.err(
+    let (t, _) = w.refused(
         "ChangePassword",
-        json!({"AccessToken": access, "ProposedPassword": NEW_PASSWORD}),
+        &json!({"AccessToken": access, "ProposedPassword": NEW_PASSWORD}),
     );
     assert_eq!(t, "InvalidParameterException");
     assert_eq!(
         w.ok(
             "ChangePassword",
-            json!({"AccessToken": access, "PreviousPassword": PASSWORD, "ProposedPassword": NEW_PASSWORD}),
+            &json!({"AccessToken": access, "PreviousPassword": PASSWORD, "ProposedPassword": NEW_PASSWORD}),
         ),
         json!({})
     );
@@ -1131,20 +1086,20 @@ fn password_operations() {
     // ForgotPassword / ConfirmForgotPassword.
     let out = w.ok(
         "ForgotPassword",
-        json!({"ClientId": w.client_id, "Username": "ivy"}),
+        &json!({"ClientId": w.client_id, "Username": "ivy"}),
     );
     assert_eq!(keys_of(&out), set(&["CodeDeliveryDetails"]));
     assert_eq!(out["CodeDeliveryDetails"]["DeliveryMedium"], "EMAIL");
     let code = w.code_for("ivy@example.com");
-    let (t, _) = w.err(
+    let (t, _) = w.refused(
         "ConfirmForgotPassword",
-        json!({"ClientId": w.client_id, "Username": "ivy", "ConfirmationCode": code, "Password": "weak"}),
+        &json!({"ClientId": w.client_id, "Username": "ivy", "ConfirmationCode": code, "Password": "weak"}),
     );
     assert_eq!(t, "InvalidPasswordException");
     assert_eq!(
         w.ok(
             "ConfirmForgotPassword",
-            json!({"ClientId": w.client_id, "Username": "ivy", "ConfirmationCode": code, "Password": PASSWORD}),
+            &json!({"ClientId": w.client_id, "Username": "ivy", "ConfirmationCode": code, "Password": PASSWORD}),
         ),
         json!({})
     );
@@ -1153,20 +1108,20 @@ fn password_operations() {
     // AdminSetUserPassword, temporary then permanent.
     w.ok(
         "AdminSetUserPassword",
-        json!({"UserPoolId": w.pool_id(), "Username": "ivy", "Password": NEW_PASSWORD}),
+        &json!({"UserPoolId": w.pool_id(), "Username": "ivy", "Password": NEW_PASSWORD}),
     );
     let user = w.ok(
         "AdminGetUser",
-        json!({"UserPoolId": w.pool_id(), "Username": "ivy"}),
+        &json!({"UserPoolId": w.pool_id(), "Username": "ivy"}),
     );
     assert_eq!(user["UserStatus"], "FORCE_CHANGE_PASSWORD");
     w.ok(
         "AdminSetUserPassword",
-        json!({"UserPoolId": w.pool_id(), "Username": "ivy", "Password": NEW_PASSWORD, "Permanent": true}),
+        &json!({"UserPoolId": w.pool_id(), "Username": "ivy", "Password": NEW_PASSWORD, "Permanent": true}),
     );
     let user = w.ok(
         "AdminGetUser",
-        json!({"UserPoolId": w.pool_id(), "Username": "ivy"}),
+        &json!({"UserPoolId": w.pool_id(), "Username": "ivy"}),
     );
     assert_eq!(user["UserStatus"], "CONFIRMED");
 
@@ -1174,13 +1129,13 @@ fn password_operations() {
     assert_eq!(
         w.ok(
             "AdminResetUserPassword",
-            json!({"UserPoolId": w.pool_id(), "Username": "ivy"})
+            &json!({"UserPoolId": w.pool_id(), "Username": "ivy"})
         ),
         json!({})
     );
-    let (t, m) = w.err(
+    let (t, m) = w.refused(
         "InitiateAuth",
-        json!({
+        &json!({
             "AuthFlow": "USER_PASSWORD_AUTH",
             "ClientId": w.client_id,
             "AuthParameters": {"USERNAME": "ivy", "PASSWORD": NEW_PASSWORD},
@@ -1197,10 +1152,10 @@ fn password_operations() {
 
 #[test]
 fn resend_admin_confirm_and_sign_out_by_admin() {
-    let w = World::new();
+    let w = OnePool::new();
     w.ok(
         "SignUp",
-        json!({
+        &json!({
             "ClientId": w.client_id,
             "Username": "jo",
             "Password": PASSWORD,
@@ -1209,21 +1164,21 @@ fn resend_admin_confirm_and_sign_out_by_admin() {
     );
     let out = w.ok(
         "ResendConfirmationCode",
-        json!({"ClientId": w.client_id, "Username": "jo"}),
+        &json!({"ClientId": w.client_id, "Username": "jo"}),
     );
     assert_eq!(out["CodeDeliveryDetails"]["AttributeName"], "email");
-    assert_eq!(w.outbox.messages_for("jo").len(), 2);
+    assert_eq!(w.world.outbox.messages_for("jo").len(), 2);
 
     assert_eq!(
         w.ok(
             "AdminConfirmSignUp",
-            json!({"UserPoolId": w.pool_id(), "Username": "jo"})
+            &json!({"UserPoolId": w.pool_id(), "Username": "jo"})
         ),
         json!({})
     );
-    let (t, m) = w.err(
+    let (t, m) = w.refused(
         "ResendConfirmationCode",
-        json!({"ClientId": w.client_id, "Username": "jo"}),
+        &json!({"ClientId": w.client_id, "Username": "jo"}),
     );
     assert_eq!(
         (t.as_str(), m.as_str()),
@@ -1234,17 +1189,17 @@ fn resend_admin_confirm_and_sign_out_by_admin() {
     assert_eq!(
         w.ok(
             "AdminUserGlobalSignOut",
-            json!({"UserPoolId": w.pool_id(), "Username": "jo"})
+            &json!({"UserPoolId": w.pool_id(), "Username": "jo"})
         ),
         json!({})
     );
-    let (t, _) = w.err("GetUser", json!({"AccessToken": tokens["AccessToken"]}));
+    let (t, _) = w.refused("GetUser", &json!({"AccessToken": tokens["AccessToken"]}));
     assert_eq!(t, "NotAuthorizedException");
 
     // SignUp without an email: no code is sent, no CodeDeliveryDetails.
     let out = w.ok(
         "SignUp",
-        json!({"ClientId": w.client_id, "Username": "kim", "Password": PASSWORD}),
+        &json!({"ClientId": w.client_id, "Username": "kim", "Password": PASSWORD}),
     );
     assert_eq!(keys_of(&out), set(&["UserConfirmed", "UserSub"]));
 
@@ -1252,13 +1207,13 @@ fn resend_admin_confirm_and_sign_out_by_admin() {
     assert_eq!(
         w.ok(
             "AdminDeleteUser",
-            json!({"UserPoolId": w.pool_id(), "Username": "kim"})
+            &json!({"UserPoolId": w.pool_id(), "Username": "kim"})
         ),
         json!({})
     );
-    let (t, m) = w.err(
+    let (t, m) = w.refused(
         "AdminDeleteUser",
-        json!({"UserPoolId": w.pool_id(), "Username": "kim"}),
+        &json!({"UserPoolId": w.pool_id(), "Username": "kim"}),
     );
     assert_eq!(
         (t.as_str(), m.as_str()),
@@ -1268,19 +1223,19 @@ fn resend_admin_confirm_and_sign_out_by_admin() {
 
 #[test]
 fn revoke_token() {
-    let w = World::new();
+    let w = OnePool::new();
     w.confirmed_user("lou", "lou@example.com");
     let tokens = w.sign_in("lou", PASSWORD);
     let out = w.ok(
         "RevokeToken",
-        json!({"Token": tokens["RefreshToken"], "ClientId": w.client_id}),
+        &json!({"Token": tokens["RefreshToken"], "ClientId": w.client_id}),
     );
     assert_eq!(out, json!({}));
-    let (t, _) = w.err("GetUser", json!({"AccessToken": tokens["AccessToken"]}));
+    let (t, _) = w.refused("GetUser", &json!({"AccessToken": tokens["AccessToken"]}));
     assert_eq!(t, "NotAuthorizedException");
-    let (t, _) = w.err(
+    let (t, _) = w.refused(
         "RevokeToken",
-        json!({"Token": tokens["AccessToken"], "ClientId": w.client_id}),
+        &json!({"Token": tokens["AccessToken"], "ClientId": w.client_id}),
     );
     assert_eq!(t, "UnsupportedTokenTypeException");
 }
@@ -1289,7 +1244,7 @@ fn revoke_token() {
 
 #[test]
 fn a_discreet_client_hides_unknown_users_on_confirm_and_resend() {
-    let w = World::new();
+    let w = OnePool::new();
     let id = w
         .pool
         .create_user_pool_client(
@@ -1301,9 +1256,9 @@ fn a_discreet_client_hides_unknown_users_on_confirm_and_resend() {
         .unwrap()
         .id()
         .to_owned();
-    let (t, m) = w.err(
+    let (t, m) = w.refused(
         "ConfirmSignUp",
-        json!({"ClientId": id, "Username": "nobody", "ConfirmationCode": "123456"}),
+        &json!({"ClientId": id, "Username": "nobody", "ConfirmationCode": "123456"}),
     );
     assert_eq!(
         (t.as_str(), m.as_str()),
@@ -1314,11 +1269,14 @@ fn a_discreet_client_hides_unknown_users_on_confirm_and_resend() {
     );
     let out = w.ok(
         "ResendConfirmationCode",
-        json!({"ClientId": id, "Username": "nobody"}),
+        &json!({"ClientId": id, "Username": "nobody"}),
     );
     assert_eq!(out["CodeDeliveryDetails"]["AttributeName"], "email");
     assert_eq!(out["CodeDeliveryDetails"]["DeliveryMedium"], "EMAIL");
-    assert!(w.outbox.messages().is_empty(), "nothing is sent to nobody");
+    assert!(
+        w.world.outbox.messages().is_empty(),
+        "nothing is sent to nobody"
+    );
     // The same pool through the Rust API gives the same answers.
     let direct = w
         .pool
@@ -1329,9 +1287,9 @@ fn a_discreet_client_hides_unknown_users_on_confirm_and_resend() {
         json!(direct.destination)
     );
     // A LEGACY client tells the truth.
-    let (t, _) = w.err(
+    let (t, _) = w.refused(
         "ConfirmSignUp",
-        json!({"ClientId": w.client_id, "Username": "nobody", "ConfirmationCode": "123456"}),
+        &json!({"ClientId": w.client_id, "Username": "nobody", "ConfirmationCode": "123456"}),
     );
     assert_eq!(t, "UserNotFoundException");
 }
@@ -1340,7 +1298,7 @@ fn a_discreet_client_hides_unknown_users_on_confirm_and_resend() {
 
 #[test]
 fn confidential_clients_require_the_secret_hash() {
-    let w = World::new();
+    let w = OnePool::new();
     let client = w
         .pool
         .create_user_pool_client(
@@ -1361,7 +1319,7 @@ fn confidential_clients_require_the_secret_hash() {
         "UserAttributes": [{"Name": "email", "Value": "max@example.com"}],
     });
 
-    let (t, m) = w.err("SignUp", sign_up.clone());
+    let (t, m) = w.refused("SignUp", &sign_up);
     assert_eq!(t, "NotAuthorizedException");
     assert_eq!(
         m,
@@ -1369,44 +1327,47 @@ fn confidential_clients_require_the_secret_hash() {
     );
     let mut wrong = sign_up.clone();
     wrong["SecretHash"] = json!(hash("someone"));
-    let (t, m) = w.err("SignUp", wrong);
+    let (t, m) = w.refused("SignUp", &wrong);
     assert_eq!(t, "NotAuthorizedException");
     assert_eq!(m, format!("Unable to verify secret hash for client {id}"));
 
     let mut right = sign_up;
     right["SecretHash"] = json!(hash("max"));
-    w.ok("SignUp", right);
+    w.ok("SignUp", &right);
 
-    let (t, _) = w.err(
+    let (t, _) = w.refused(
         "ResendConfirmationCode",
-        json!({"ClientId": id, "Username": "max"}),
+        &json!({"ClientId": id, "Username": "max"}),
     );
     assert_eq!(t, "NotAuthorizedException");
     w.ok(
         "ResendConfirmationCode",
-        json!({"ClientId": id, "Username": "max", "SecretHash": hash("max")}),
+        &json!({"ClientId": id, "Username": "max", "SecretHash": hash("max")}),
     );
     let code = w.code_for("max@example.com");
-    let (t, _) = w.err(
+    let (t, _) = w.refused(
         "ConfirmSignUp",
-        json!({"ClientId": id, "Username": "max", "ConfirmationCode": code, "SecretHash": hash("x")}),
+        &json!({"ClientId": id, "Username": "max", "ConfirmationCode": code, "SecretHash": hash("x")}),
     );
     assert_eq!(t, "NotAuthorizedException");
     w.ok(
         "ConfirmSignUp",
-        json!({"ClientId": id, "Username": "max", "ConfirmationCode": code, "SecretHash": hash("max")}),
+        &json!({"ClientId": id, "Username": "max", "ConfirmationCode": code, "SecretHash": hash("max")}),
     );
 
-    let (t, _) = w.err("ForgotPassword", json!({"ClientId": id, "Username": "max"}));
+    let (t, _) = w.refused(
+        "ForgotPassword",
+        &json!({"ClientId": id, "Username": "max"}),
+    );
     assert_eq!(t, "NotAuthorizedException");
     w.ok(
         "ForgotPassword",
-        json!({"ClientId": id, "Username": "max", "SecretHash": hash("max")}),
+        &json!({"ClientId": id, "Username": "max", "SecretHash": hash("max")}),
     );
     let code = w.code_for("max@example.com");
     w.ok(
         "ConfirmForgotPassword",
-        json!({
+        &json!({
             "ClientId": id,
             "Username": "max",
             "ConfirmationCode": code,
@@ -1416,21 +1377,21 @@ fn confidential_clients_require_the_secret_hash() {
     );
     let out = w.ok(
         "InitiateAuth",
-        json!({
+        &json!({
             "AuthFlow": "USER_PASSWORD_AUTH",
             "ClientId": id,
             "AuthParameters": {"USERNAME": "max", "PASSWORD": NEW_PASSWORD, "SECRET_HASH": hash("max")},
         }),
     );
     let refresh = out["AuthenticationResult"]["RefreshToken"].clone();
-    let (t, _) = w.err(
+    let (t, _) = w.refused(
         "GetTokensFromRefreshToken",
-        json!({"RefreshToken": refresh, "ClientId": id}),
+        &json!({"RefreshToken": refresh, "ClientId": id}),
     );
     assert_eq!(t, "NotAuthorizedException");
     w.ok(
         "GetTokensFromRefreshToken",
-        json!({"RefreshToken": refresh, "ClientId": id, "ClientSecret": secret.expose_secret()}),
+        &json!({"RefreshToken": refresh, "ClientId": id, "ClientSecret": secret.expose_secret()}),
     );
 }
 
@@ -1438,9 +1399,9 @@ fn confidential_clients_require_the_secret_hash() {
 
 #[test]
 fn malformed_and_unsupported_requests() {
-    let w = World::new();
+    let w = OnePool::new();
 
-    let (t, m) = w.err("FlyToTheMoon", json!({}));
+    let (t, m) = w.refused("FlyToTheMoon", &json!({}));
     assert_eq!(
         (t.as_str(), m.as_str()),
         (
@@ -1449,18 +1410,18 @@ fn malformed_and_unsupported_requests() {
         )
     );
 
-    let (t, _) = w.err(
+    let (t, _) = w.refused(
         "SignUp",
-        json!({"ClientId": w.client_id, "Username": 5, "Password": PASSWORD}),
+        &json!({"ClientId": w.client_id, "Username": 5, "Password": PASSWORD}),
     );
     assert_eq!(t, "SerializationException");
-    let resp = userpool::wire::handle(&w.registry, "SignUp", b"{not json");
+    let resp = userpool::wire::handle(&w.world.registry, "SignUp", b"{not json");
     assert_eq!(resp.status, 400);
     assert_eq!(resp.error_type, Some("SerializationException"));
 
-    let (t, m) = w.err(
+    let (t, m) = w.refused(
         "SignUp",
-        json!({"ClientId": w.client_id, "Password": PASSWORD}),
+        &json!({"ClientId": w.client_id, "Password": PASSWORD}),
     );
     assert_eq!(t, "InvalidParameterException");
     assert_eq!(
@@ -1469,9 +1430,9 @@ fn malformed_and_unsupported_requests() {
     );
 
     // Members the engine does not implement are refused by name, before any effect.
-    let (t, m) = w.err(
+    let (t, m) = w.refused(
         "SignUp",
-        json!({
+        &json!({
             "ClientId": w.client_id,
             "Username": "ned",
             "Password": PASSWORD,
@@ -1483,22 +1444,22 @@ fn malformed_and_unsupported_requests() {
         m,
         "The parameter ValidationData is not supported by this engine."
     );
-    let (t, _) = w.err(
+    let (t, _) = w.refused(
         "AdminGetUser",
-        json!({"UserPoolId": w.pool_id(), "Username": "ned"}),
+        &json!({"UserPoolId": w.pool_id(), "Username": "ned"}),
     );
     assert_eq!(
         t, "UserNotFoundException",
         "the refused SignUp created nothing"
     );
-    let (_, m) = w.err(
+    let (_, m) = w.refused(
         "SignUp",
-        json!({"ClientId": w.client_id, "Username": "ned", "Password": PASSWORD, "Bogus": 1}),
+        &json!({"ClientId": w.client_id, "Username": "ned", "Password": PASSWORD, "Bogus": 1}),
     );
     assert_eq!(m, "The parameter Bogus is not supported by this engine.");
-    let (_, m) = w.err(
+    let (_, m) = w.refused(
         "InitiateAuth",
-        json!({
+        &json!({
             "AuthFlow": "USER_PASSWORD_AUTH",
             "ClientId": w.client_id,
             "AuthParameters": {"USERNAME": "ned", "PASSWORD": PASSWORD},
@@ -1506,17 +1467,17 @@ fn malformed_and_unsupported_requests() {
         }),
     );
     assert_eq!(m, "The parameter Session is not supported by this engine.");
-    let (_, m) = w.err(
+    let (_, m) = w.refused(
         "GetTokensFromRefreshToken",
-        json!({"RefreshToken": "x", "ClientId": w.client_id, "DeviceKey": "us-east-1_dev"}),
+        &json!({"RefreshToken": "x", "ClientId": w.client_id, "DeviceKey": "us-east-1_dev"}),
     );
     assert_eq!(
         m,
         "The parameter DeviceKey is not supported by this engine."
     );
-    let (t, _) = w.err(
+    let (t, _) = w.refused(
         "SignUp",
-        json!({"ClientId": w.client_id, "Username": "ned"}),
+        &json!({"ClientId": w.client_id, "Username": "ned"}),
     );
     assert_eq!(
         t, "InvalidParameterException",
@@ -1524,9 +1485,9 @@ fn malformed_and_unsupported_requests() {
     );
 
     // Unknown pools and clients.
-    let (t, m) = w.err(
+    let (t, m) = w.refused(
         "AdminGetUser",
-        json!({"UserPoolId": "us-east-1_Nope", "Username": "x"}),
+        &json!({"UserPoolId": "us-east-1_Nope", "Username": "x"}),
     );
     assert_eq!(
         (t.as_str(), m.as_str()),
@@ -1535,9 +1496,9 @@ fn malformed_and_unsupported_requests() {
             "User pool us-east-1_Nope does not exist."
         )
     );
-    let (t, m) = w.err(
+    let (t, m) = w.refused(
         "SignUp",
-        json!({"ClientId": "nope", "Username": "x", "Password": PASSWORD}),
+        &json!({"ClientId": "nope", "Username": "x", "Password": PASSWORD}),
     );
     assert_eq!(
         (t.as_str(), m.as_str()),
@@ -1546,9 +1507,9 @@ fn malformed_and_unsupported_requests() {
             "User pool client nope does not exist."
         )
     );
-    let (t, _) = w.err(
+    let (t, _) = w.refused(
         "AdminInitiateAuth",
-        json!({
+        &json!({
             "UserPoolId": w.pool_id(),
             "ClientId": "nope",
             "AuthFlow": "ADMIN_USER_PASSWORD_AUTH",
@@ -1556,40 +1517,40 @@ fn malformed_and_unsupported_requests() {
         }),
     );
     assert_eq!(t, "ResourceNotFoundException");
-    let (t, m) = w.err("GetUser", json!({"AccessToken": "garbage"}));
+    let (t, m) = w.refused("GetUser", &json!({"AccessToken": "garbage"}));
     assert_eq!(
         (t.as_str(), m.as_str()),
         ("NotAuthorizedException", "Invalid Access Token")
     );
 
     // Enumerations.
-    let (t, m) = w.err(
+    let (t, m) = w.refused(
         "InitiateAuth",
-        json!({"AuthFlow": "ALLOW_USER_PASSWORD_AUTH", "ClientId": w.client_id}),
+        &json!({"AuthFlow": "ALLOW_USER_PASSWORD_AUTH", "ClientId": w.client_id}),
     );
     assert_eq!(t, "InvalidParameterException");
     assert_eq!(
         m,
         "1 validation error detected: Value 'ALLOW_USER_PASSWORD_AUTH' at 'authFlow' failed to satisfy constraint: Member must satisfy enum value set: [USER_SRP_AUTH, REFRESH_TOKEN_AUTH, REFRESH_TOKEN, CUSTOM_AUTH, ADMIN_NO_SRP_AUTH, USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH, USER_AUTH]"
     );
-    let (t, m) = w.err(
+    let (t, m) = w.refused(
         "RespondToAuthChallenge",
-        json!({"ClientId": w.client_id, "ChallengeName": "NOPE"}),
+        &json!({"ClientId": w.client_id, "ChallengeName": "NOPE"}),
     );
     assert_eq!(t, "InvalidParameterException");
     assert!(
         m.starts_with("1 validation error detected: Value 'NOPE' at 'challengeName'"),
         "{m}"
     );
-    let (t, m) = w.err(
+    let (t, m) = w.refused(
         "RespondToAuthChallenge",
-        json!({"ClientId": w.client_id, "ChallengeName": "SMS_MFA"}),
+        &json!({"ClientId": w.client_id, "ChallengeName": "SMS_MFA"}),
     );
     assert_eq!(t, "InvalidParameterException");
     assert_eq!(m, "The challenge SMS_MFA is not supported by this engine.");
-    let (t, m) = w.err(
+    let (t, m) = w.refused(
         "InitiateAuth",
-        json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": w.client_id, "AuthParameters": {"USERNAME": "x"}}),
+        &json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": w.client_id, "AuthParameters": {"USERNAME": "x"}}),
     );
     assert_eq!(
         (t.as_str(), m.as_str()),
@@ -1600,9 +1561,9 @@ fn malformed_and_unsupported_requests() {
     );
 
     // An unknown user under LEGACY existence errors.
-    let (t, m) = w.err(
+    let (t, m) = w.refused(
         "InitiateAuth",
-        json!({
+        &json!({
             "AuthFlow": "USER_PASSWORD_AUTH",
             "ClientId": w.client_id,
             "AuthParameters": {"USERNAME": "nobody", "PASSWORD": PASSWORD},
