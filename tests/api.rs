@@ -15,6 +15,8 @@
 // In a test a panic is the failure report: unwrap, expect and panic! say where.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod support;
+
 mod api {
     mod admin;
     mod auth;

@@ -12,6 +12,8 @@
 // In a test a panic is the failure report: unwrap, expect and panic! say where.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod support;
+
 mod store {
     mod memory;
     mod postgres;

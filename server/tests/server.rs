@@ -6,6 +6,11 @@
 // In a test a panic is the failure report.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+// The library's test fixtures: temporary files and schemas, and whether
+// the PostgreSQL tests run.
+#[path = "../../tests/support/mod.rs"]
+mod support;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -22,9 +27,11 @@ use userpool::token::{TokenUse, TokenVerifier};
 use userpool::{Clock, ErrorCode, SystemClock};
 use userpool_server::{ErrorKind, Hashing, Server, ServerBuilder, Storage};
 
+use support::PASSWORD;
+use support::db::{NO_POSTGRES, TempDir, TempSchema, postgres_url};
+
 const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
 const AMZ_JSON: &str = "application/x-amz-json-1.1";
-const PASSWORD: &str = "1234Abcd^";
 
 /// A test server: in memory, cheap hashing, a free port.
 fn builder() -> ServerBuilder {
@@ -449,26 +456,6 @@ async fn dropping_the_server_stops_it() {
 
 // ----- storage -----
 
-/// A directory under the system's temporary directory, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!(
-            "userpool-server-test-{name}-{}",
-            std::process::id()
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        Self(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 /// Writes a master key file: 64 hexadecimal digits of `digit`.
 fn key_file(dir: &Path, name: &str, digit: char) -> PathBuf {
     std::fs::create_dir_all(dir).unwrap();
@@ -490,7 +477,7 @@ async fn pool_ids(server: &Server) -> BTreeSet<String> {
 #[tokio::test]
 async fn a_sqlite_data_dir_keeps_pools_across_restarts_under_the_same_master_key() {
     let tmp = TempDir::new("sqlite");
-    let data = tmp.0.join("data");
+    let data = tmp.path().join("data");
     let sqlite = || builder().storage(Storage::SqliteDir(data.clone()));
 
     // No key given: one is created in DIR/master.key, owner-only.
@@ -514,7 +501,7 @@ async fn a_sqlite_data_dir_keeps_pools_across_restarts_under_the_same_master_key
     server.shutdown().await.unwrap();
 
     // A given key file replaces DIR/master.key: this one opens nothing.
-    let wrong = key_file(&tmp.0, "wrong.key", '7');
+    let wrong = key_file(tmp.path(), "wrong.key", '7');
     let refused = sqlite().master_key_file(&wrong).start().await.unwrap_err();
     assert_eq!(refused.kind(), ErrorKind::LoadPools, "{refused}");
     assert!(
@@ -525,7 +512,7 @@ async fn a_sqlite_data_dir_keeps_pools_across_restarts_under_the_same_master_key
     );
 
     // A file that is not a key is refused before anything is opened.
-    let bad = tmp.0.join("bad.key");
+    let bad = tmp.path().join("bad.key");
     std::fs::write(&bad, "not a key").unwrap();
     let refused = sqlite().master_key_file(&bad).start().await.unwrap_err();
     assert_eq!(refused.kind(), ErrorKind::MasterKey);
@@ -538,7 +525,7 @@ async fn a_sqlite_data_dir_keeps_pools_across_restarts_under_the_same_master_key
     );
 
     // The right key given explicitly works as well as the file beside the data.
-    let copy = tmp.0.join("copy.key");
+    let copy = tmp.path().join("copy.key");
     std::fs::write(&copy, &key).unwrap();
     let server = sqlite().master_key_file(&copy).start().await.unwrap();
     assert_eq!(pool_ids(&server).await, BTreeSet::from([pool_id]));
@@ -560,13 +547,16 @@ async fn an_unreachable_postgres_is_a_storage_error() {
 
 #[test]
 fn postgres_storage_keeps_pools_across_restarts_and_closes_off_the_async_threads() {
-    let Some(url) = postgres_url() else { return };
-    let schema = Schema::create(&url, "restart");
+    let Some(url) = postgres_url() else {
+        eprintln!("skipped: {NO_POSTGRES}");
+        return;
+    };
+    let schema = TempSchema::create(&url, "restart");
     let tmp = TempDir::new("postgres");
-    let key = key_file(&tmp.0, "master.key", 'a');
+    let key = key_file(tmp.path(), "master.key", 'a');
     let postgres = || {
         builder()
-            .storage(Storage::Postgres(schema.url.clone()))
+            .storage(Storage::Postgres(schema.url()))
             .master_key_file(&key)
     };
     // A current-thread runtime, as `#[tokio::test]` has: the store must be
@@ -576,11 +566,7 @@ fn postgres_storage_keeps_pools_across_restarts_and_closes_off_the_async_threads
         .build()
         .unwrap();
     let refused = runtime
-        .block_on(
-            builder()
-                .storage(Storage::Postgres(schema.url.clone()))
-                .start(),
-        )
+        .block_on(builder().storage(Storage::Postgres(schema.url())).start())
         .unwrap_err();
     assert_eq!(refused.kind(), ErrorKind::MissingMasterKey, "{refused}");
 
@@ -600,61 +586,4 @@ fn postgres_storage_keeps_pools_across_restarts_and_closes_off_the_async_threads
     });
     drop(runtime);
     drop(schema);
-}
-
-/// `USERPOOL_POSTGRES_URL`, or `None` after saying the test is skipped
-/// (a failure with `USERPOOL_REQUIRE_POSTGRES=1`).
-fn postgres_url() -> Option<String> {
-    match std::env::var("USERPOOL_POSTGRES_URL") {
-        Ok(url) => Some(url),
-        Err(_) => {
-            assert!(
-                std::env::var("USERPOOL_REQUIRE_POSTGRES").as_deref() != Ok("1"),
-                "USERPOOL_REQUIRE_POSTGRES=1 but USERPOOL_POSTGRES_URL is not set"
-            );
-            eprintln!("skipped: set USERPOOL_POSTGRES_URL");
-            None
-        }
-    }
-}
-
-/// A fresh schema in the test database, dropped on drop; `url` connects
-/// with it as the only schema on the search path.
-struct Schema {
-    admin: String,
-    name: String,
-    url: String,
-}
-
-impl Schema {
-    fn create(admin: &str, name: &str) -> Self {
-        let name = format!("userpool_server_{name}_{}", std::process::id());
-        let mut client = postgres::Client::connect(admin, postgres::NoTls).unwrap();
-        client
-            .batch_execute(&format!(
-                "DROP SCHEMA IF EXISTS {name} CASCADE; CREATE SCHEMA {name}"
-            ))
-            .unwrap();
-        let separator = if admin.contains('?') { '&' } else { '?' };
-        let url = format!("{admin}{separator}options=-c%20search_path%3D{name}");
-        Self {
-            admin: admin.to_owned(),
-            name,
-            url,
-        }
-    }
-}
-
-impl Drop for Schema {
-    fn drop(&mut self) {
-        // On a thread of its own: the client must not run on an async thread.
-        let (admin, name) = (self.admin.clone(), self.name.clone());
-        std::thread::spawn(move || {
-            let mut client = postgres::Client::connect(&admin, postgres::NoTls)?;
-            client.batch_execute(&format!("DROP SCHEMA IF EXISTS {name} CASCADE"))
-        })
-        .join()
-        .unwrap()
-        .unwrap();
-    }
 }

@@ -14,9 +14,9 @@ use userpool::{
 use userpool::{DeliveryMedium, MessageKind};
 
 use super::common::{
-    Harness, JANE, PASSWORD, START, quickstart, refused, sign_up, sign_up_request, staff,
-    staff_request,
+    Harness, JANE, quickstart, refused, sign_up, sign_up_request, staff, staff_request,
 };
+use crate::support::{PASSWORD, START};
 
 const PHONE: &str = "+14325551212";
 

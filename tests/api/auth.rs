@@ -11,9 +11,11 @@ use userpool::{
 };
 
 use super::common::{
-    Harness, JANE, PASSWORD, add_client, alias_pool, claims, confirmed, password_client,
+    Harness, JANE, add_client, alias_pool, claims, confirmed, password_client,
     password_client_config, quickstart, refused, sign_in, sign_up, staff, staff_request,
 };
+use crate::support::pools::quickstart_config;
+use crate::support::{PASSWORD, START, shared_keys};
 
 const WRONG: &str = "Wrong1234^";
 
@@ -514,16 +516,16 @@ fn each_operation_reads_the_clock_once() {
     use std::sync::Arc;
     use std::sync::atomic::Ordering;
     let clock = Arc::new(CountingClock {
-        at: super::common::START,
+        at: START,
         reads: Default::default(),
     });
     let outbox = userpool::Outbox::new();
-    let pool = userpool::UserPool::builder(super::common::quickstart_config().build().unwrap())
+    let pool = userpool::UserPool::builder(quickstart_config().build().unwrap())
         .store(Arc::new(userpool::store::MemoryStore::new()))
         .clock(clock.clone())
         .message_sender(Arc::new(outbox.clone()))
         .hashing(userpool::HashingParams::insecure_fast_for_tests())
-        .keys(super::common::shared_keys())
+        .keys(shared_keys())
         .build()
         .unwrap();
     let client = pool

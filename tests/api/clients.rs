@@ -13,9 +13,11 @@ use userpool::{
 };
 
 use super::common::{
-    JANE, PASSWORD, START, add_client, confirmed, password_client, password_client_config,
-    quickstart, refresh_token, refused, sign_in,
+    JANE, add_client, confirmed, password_client, password_client_config, quickstart,
+    refresh_token, refused, sign_in,
 };
+use crate::support::pools::quickstart_config;
+use crate::support::{PASSWORD, START, shared_keys};
 
 const UNKNOWN: &str = "0000000000000000000000000a";
 
@@ -330,7 +332,7 @@ fn every_operation_that_names_a_client_refuses_an_unknown_one() {
 fn another_process_sees_client_changes_at_its_next_request() {
     let a = quickstart();
     let b = super::common::build_pool(
-        super::common::quickstart_config().build().unwrap(),
+        quickstart_config().build().unwrap(),
         a.store.clone(),
         &a.clock,
         &a.outbox,
@@ -389,11 +391,11 @@ fn another_process_sees_client_changes_at_its_next_request() {
 fn a_client_secret_sealed_under_another_pool_secret_is_an_internal_error() {
     let a = quickstart();
     let build = |secret: [u8; 32]| {
-        userpool::UserPool::builder(super::common::quickstart_config().build().unwrap())
+        userpool::UserPool::builder(quickstart_config().build().unwrap())
             .pool_id("us-east-1_ApiTests1")
             .store(a.store.clone())
             .hashing(userpool::HashingParams::insecure_fast_for_tests())
-            .keys(super::common::shared_keys())
+            .keys(shared_keys())
             .secret_key(secret)
             .build()
             .unwrap()

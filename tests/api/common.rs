@@ -1,4 +1,5 @@
-//! The pools, users and small assertions every module shares.
+//! The pools, users and small assertions every module of the API tests
+//! shares, over the fixtures of `tests/support`.
 
 use std::fmt::Debug;
 use std::sync::{Arc, OnceLock};
@@ -7,30 +8,19 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use userpool::HashingParams;
 use userpool::client::{AppClient, AppClientConfig, AppClientConfigBuilder, AuthFlow};
-use userpool::config::PasswordPolicy;
 use userpool::config::PoolConfig;
-use userpool::config::{
-    AliasAttribute, PoolConfigBuilder, UsernameAttribute, VerificationMessageTemplate,
-    VerifiedAttribute,
-};
+use userpool::config::{AliasAttribute, VerifiedAttribute};
 use userpool::internals::password::{self, PasswordHash};
-use userpool::schema::{CustomAttribute, StandardAttribute};
+use userpool::schema::StandardAttribute;
 use userpool::store::{MemoryStore, Store};
 use userpool::store::{UserRecord, UserStore};
 use userpool::{
     AuthenticationResult, Code, ConfirmSignUpRequest, Error, InitiateAuthRequest, ListUsersRequest,
-    ManualClock, Outbox, Password, SignUpRequest, Timestamp, User, UserPool,
+    ManualClock, Outbox, Password, SignUpRequest, User, UserPool,
 };
 
-/// A password every pool here accepts.
-pub(crate) const PASSWORD: &str = "1234Abcd^";
-
-/// Where every `ManualClock` starts: 2023-11-14T22:13:20Z.
-pub(crate) const START: Timestamp = Timestamp::from_unix_seconds(1_700_000_000);
-
-/// The quickstart pool's email templates.
-pub(crate) const SUBJECT: &str = "You need to verify your email";
-pub(crate) const BODY_PREFIX: &str = "Thanks for signing up Your verification code is ";
+use crate::support::pools::quickstart_config;
+use crate::support::{PASSWORD, clock_at_start, shared_keys};
 
 /// The code rules the tests hold the pool to, written down here rather than
 /// read from the engine (cognito-protocol.md §7.5, and the choices in the
@@ -57,14 +47,14 @@ pub(crate) struct Harness {
 
 impl Harness {
     /// A pool on `config` with a fresh in-memory store, a stopped clock at
-    /// [`START`], an outbox, and cheap hashing.
+    /// [`START`](crate::support::START), an outbox, and cheap hashing.
     pub(crate) fn new(config: PoolConfig) -> Self {
         Self::with_store(config, Arc::new(MemoryStore::new()))
     }
 
     /// As [`Harness::new`], on `store`.
     pub(crate) fn with_store(config: PoolConfig, store: Arc<MemoryStore>) -> Self {
-        let clock = ManualClock::new(START);
+        let clock = clock_at_start();
         let outbox = Outbox::new();
         let pool = build_pool(config, store.clone(), &clock, &outbox);
         Self::from_parts(pool, clock, outbox, store)
@@ -145,14 +135,6 @@ impl Harness {
     }
 }
 
-/// One pair of signing keys for the whole test process: RSA key generation
-/// is far too slow to repeat for every pool.
-pub(crate) fn shared_keys() -> userpool::token::KeySet {
-    static KEYS: std::sync::OnceLock<userpool::token::KeySet> = std::sync::OnceLock::new();
-    KEYS.get_or_init(|| userpool::token::KeySet::generate().expect("RSA keys generate"))
-        .clone()
-}
-
 /// A pool on `config` over `store`, with `clock`, `outbox` and cheap hashing.
 pub(crate) fn build_pool(
     config: PoolConfig,
@@ -171,47 +153,7 @@ pub(crate) fn build_pool(
         .expect("the test pool builds")
 }
 
-/// The quickstart example's pool: email as username, email auto-verified,
-/// its own verification templates, `family_name` required and immutable,
-/// `address`, custom `tenant_id` (String 10..15, immutable), `created_at`
-/// (DateTime), `employee_id` (Number 1..100, immutable), `is_admin`
-/// (Boolean), and a policy requiring 8 characters of all four classes.
-pub(crate) fn quickstart_config() -> PoolConfigBuilder {
-    PoolConfig::builder("quickstart")
-        .username_attributes(&[UsernameAttribute::Email])
-        .auto_verified_attributes(&[VerifiedAttribute::Email])
-        .verification_message(VerificationMessageTemplate {
-            email_subject: SUBJECT.into(),
-            email_message: format!("{BODY_PREFIX}{{####}}"),
-            ..VerificationMessageTemplate::default()
-        })
-        .standard_attribute(StandardAttribute::new("family_name").required().immutable())
-        .standard_attribute(StandardAttribute::new("address"))
-        .custom_attribute(
-            CustomAttribute::string("tenant_id")
-                .length(10, 15)
-                .immutable(),
-        )
-        .custom_attribute(CustomAttribute::date_time("created_at"))
-        .custom_attribute(
-            CustomAttribute::number("employee_id")
-                .range(1, 100)
-                .immutable(),
-        )
-        .custom_attribute(CustomAttribute::boolean("is_admin"))
-        .password_policy(
-            PasswordPolicy::builder()
-                .minimum_length(8)
-                .require_lowercase(true)
-                .require_uppercase(true)
-                .require_numbers(true)
-                .require_symbols(true)
-                .build()
-                .expect("the quickstart policy is valid"),
-        )
-}
-
-/// A harness on [`quickstart_config`].
+/// A harness on the quickstart pool ([`quickstart_config`]).
 pub(crate) fn quickstart() -> Harness {
     Harness::new(
         quickstart_config()
@@ -299,19 +241,6 @@ pub(crate) fn wrong_code(code: &Code) -> Code {
             })
             .collect::<String>(),
     )
-}
-
-/// Whether `s` is a lowercase version-4 UUID (`xxxxxxxx-xxxx-4xxx-[89ab]xxx-xxxxxxxxxxxx`).
-pub(crate) fn is_uuid_v4(s: &str) -> bool {
-    let groups: Vec<&str> = s.split('-').collect();
-    let hex = |g: &str| {
-        g.chars()
-            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
-    };
-    groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
-        && groups.iter().all(|g| hex(g))
-        && groups[2].starts_with('4')
-        && groups[3].starts_with(['8', '9', 'a', 'b'])
 }
 
 // ----- app clients, sign-in and tokens -----

@@ -17,9 +17,10 @@ use userpool::store::{
 use userpool::{Code, ConfirmSignUpRequest, ErrorCode, ManualClock, Outbox, UserStatus};
 
 use super::common::{
-    JANE, START, build_pool, quickstart, quickstart_config, sign_up, sign_up_request,
-    sign_up_request_via, wrong_code,
+    JANE, build_pool, quickstart, sign_up, sign_up_request, sign_up_request_via, wrong_code,
 };
+use crate::support::START;
+use crate::support::pools::quickstart_config;
 
 const THREADS: usize = 16;
 
@@ -519,7 +520,7 @@ fn of_two_racing_confirmations_of_one_email_alias_exactly_one_wins() {
     for name in ["bob", "carol"] {
         h.pool
             .sign_up(
-                userpool::SignUpRequest::new(h.client(), name, super::common::PASSWORD)
+                userpool::SignUpRequest::new(h.client(), name, crate::support::PASSWORD)
                     .attribute("email", "shared@example.com"),
             )
             .unwrap();

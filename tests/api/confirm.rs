@@ -259,7 +259,7 @@ fn force_alias_creation_is_refused_where_an_alias_would_move() {
     let h = crate::api::common::alias_pool();
     h.pool
         .sign_up(
-            userpool::SignUpRequest::new(h.client(), "alice", crate::api::common::PASSWORD)
+            userpool::SignUpRequest::new(h.client(), "alice", crate::support::PASSWORD)
                 .attribute("email", "a@example.com"),
         )
         .unwrap();

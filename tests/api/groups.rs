@@ -9,9 +9,10 @@ use serde_json::json;
 use userpool::{ErrorCode, GroupRequest, InitiateAuthRequest};
 
 use super::common::{
-    Harness, JANE, PASSWORD, START, claims, confirmed, password_client, quickstart, refresh_token,
-    refused, sign_in, staff, staff_request,
+    Harness, JANE, claims, confirmed, password_client, quickstart, refresh_token, refused, sign_in,
+    staff, staff_request,
 };
+use crate::support::{PASSWORD, START};
 
 const ROLE: &str = "arn:aws:iam::123456789012:role/Admin";
 

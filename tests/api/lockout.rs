@@ -13,10 +13,9 @@ use userpool::{
     ErrorCode, HashingParams, InitiateAuthRequest, ManualClock, Outbox, Password, UserPool,
 };
 
-use super::common::{
-    Harness, JANE, PASSWORD, START, confirmed, password_client, quickstart, quickstart_config,
-    refused, shared_keys, sign_in,
-};
+use super::common::{Harness, JANE, confirmed, password_client, quickstart, refused, sign_in};
+use crate::support::pools::quickstart_config;
+use crate::support::{PASSWORD, START, shared_keys};
 
 const WRONG: &str = "Wrong1234^";
 

@@ -10,7 +10,8 @@ use proptest::prelude::*;
 use userpool::schema::Attribute;
 use userpool::{ConfirmSignUpRequest, ErrorCode, ListUsersRequest, SignUpRequest, UserStatus};
 
-use super::common::{JANE, PASSWORD, quickstart, sign_up};
+use super::common::{JANE, quickstart, sign_up};
+use crate::support::PASSWORD;
 
 const DAY_MS: u64 = 24 * 3600 * 1000;
 

@@ -19,9 +19,10 @@ use userpool::{
 use userpool::{DeliveryMedium, MessageKind};
 
 use super::common::{
-    Harness, PASSWORD, add_client, password_client, password_client_config, refused, sign_in,
-    staff, staff_request, wrong_code,
+    Harness, add_client, password_client, password_client_config, refused, sign_in, staff,
+    staff_request, wrong_code,
 };
+use crate::support::PASSWORD;
 
 const NEW: &str = "N3w-password";
 const EMAIL: &str = "alice@example.com";

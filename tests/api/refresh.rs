@@ -13,9 +13,10 @@ use userpool::{
 };
 
 use super::common::{
-    Harness, JANE, PASSWORD, START, add_client, claims, confirmed, password_client,
-    password_client_config, quickstart, refresh_token, refused, sign_in,
+    Harness, JANE, add_client, claims, confirmed, password_client, password_client_config,
+    quickstart, refresh_token, refused, sign_in,
 };
+use crate::support::{PASSWORD, START};
 
 fn jane() -> (Harness, String, String) {
     let h = quickstart();

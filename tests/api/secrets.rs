@@ -8,9 +8,8 @@ use userpool::{
     AdminCreateUserRequest, Code, ConfirmSignUpRequest, MessageAction, Password, SignUpRequest,
 };
 
-use super::common::{
-    JANE, PASSWORD, quickstart, sign_up, sign_up_request, sign_up_request_via, staff,
-};
+use super::common::{JANE, quickstart, sign_up, sign_up_request, sign_up_request_via, staff};
+use crate::support::PASSWORD;
 
 /// The pieces of a PHC string worth hiding: the salt and the hash.
 fn phc_secrets(phc: &str) -> Vec<String> {

@@ -21,9 +21,9 @@ use userpool::{
 };
 
 use super::common::{
-    Harness, PASSWORD, add_client, claims, password_client, password_client_config, refused,
-    sign_in, staff,
+    Harness, add_client, claims, password_client, password_client_config, refused, sign_in, staff,
 };
+use crate::support::PASSWORD;
 
 const TEMPORARY: &str = "Temp0rary!";
 const NEW: &str = "N3w-password";

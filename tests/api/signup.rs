@@ -6,10 +6,9 @@ use userpool::config::PoolConfig;
 use userpool::{CodeDeliveryDetails, ErrorCode, SignUpRequest, UserStatus};
 use userpool::{DeliveryMedium, MessageKind};
 
-use super::common::{
-    BODY_PREFIX, JANE, PASSWORD, START, SUBJECT, is_uuid_v4, quickstart, quickstart_config,
-    refused, sign_up_request,
-};
+use super::common::{JANE, quickstart, refused, sign_up_request};
+use crate::support::pools::{BODY_PREFIX, SUBJECT, quickstart_config};
+use crate::support::{PASSWORD, START, is_uuid_v4};
 
 #[test]
 fn signing_up_by_email_makes_the_sub_the_internal_username() {

@@ -16,9 +16,10 @@ use userpool::schema::{Attribute, CustomAttribute};
 use userpool::{AuthenticationResult, Clock, ErrorCode, GroupRequest, InitiateAuthRequest};
 
 use super::common::{
-    Harness, JANE, PASSWORD, START, add_client, confirmed, is_uuid_v4, password_client,
-    password_client_config, quickstart_config, refused, sign_in,
+    Harness, JANE, add_client, confirmed, password_client, password_client_config, refused, sign_in,
 };
+use crate::support::pools::quickstart_config;
+use crate::support::{PASSWORD, START, is_uuid_v4};
 
 const POOL_ID: &str = "us-east-1_ApiTests1";
 const ISSUER: &str = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_ApiTests1";

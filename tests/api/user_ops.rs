@@ -16,9 +16,10 @@ use userpool::{
 use userpool::{DeliveryMedium, MessageKind};
 
 use super::common::{
-    Harness, JANE, PASSWORD, add_client, confirmed, password_client, password_client_config,
-    quickstart, refresh_token, refused, sign_in, staff, staff_request, wrong_code,
+    Harness, JANE, add_client, confirmed, password_client, password_client_config, quickstart,
+    refresh_token, refused, sign_in, staff, staff_request, wrong_code,
 };
+use crate::support::PASSWORD;
 
 const NEW_PASSWORD: &str = "N3w-password";
 

@@ -4,7 +4,8 @@
 use userpool::schema::Attribute;
 use userpool::{ConfirmSignUpRequest, ErrorCode, SignUpRequest, UserStatus};
 
-use super::common::{Harness, PASSWORD, alias_pool, refused, staff, staff_request};
+use super::common::{Harness, alias_pool, refused, staff, staff_request};
+use crate::support::PASSWORD;
 
 #[test]
 fn a_taken_username_is_refused_with_user_already_exists() {
@@ -290,7 +291,7 @@ fn an_admin_cannot_verify_an_alias_another_user_holds() {
 #[test]
 fn a_case_insensitive_email_pool_treats_emails_differing_in_case_as_one() {
     let h = Harness::new(
-        super::common::quickstart_config()
+        crate::support::pools::quickstart_config()
             .case_sensitive(false)
             .build()
             .unwrap(),

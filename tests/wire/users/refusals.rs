@@ -1,0 +1,186 @@
+//! Malformed and unsupported requests, refused with Cognito's exceptions.
+
+use serde_json::json;
+
+use crate::support::PASSWORD;
+use crate::support::wire::Calls;
+
+use super::OnePool;
+
+#[test]
+fn malformed_and_unsupported_requests() {
+    let w = OnePool::new();
+
+    let (t, m) = w.refused("FlyToTheMoon", &json!({}));
+    assert_eq!(
+        (t.as_str(), m.as_str()),
+        (
+            "UnknownOperationException",
+            "Unknown operation: FlyToTheMoon"
+        )
+    );
+
+    let (t, _) = w.refused(
+        "SignUp",
+        &json!({"ClientId": w.client_id, "Username": 5, "Password": PASSWORD}),
+    );
+    assert_eq!(t, "SerializationException");
+    let resp = userpool::wire::handle(&w.world.registry, "SignUp", b"{not json");
+    assert_eq!(resp.status, 400);
+    assert_eq!(resp.error_type, Some("SerializationException"));
+
+    let (t, m) = w.refused(
+        "SignUp",
+        &json!({"ClientId": w.client_id, "Password": PASSWORD}),
+    );
+    assert_eq!(t, "InvalidParameterException");
+    assert_eq!(
+        m,
+        "1 validation error detected: Value null at 'username' failed to satisfy constraint: Member must not be null"
+    );
+
+    // Members the engine does not implement are refused by name, before any effect.
+    let (t, m) = w.refused(
+        "SignUp",
+        &json!({
+            "ClientId": w.client_id,
+            "Username": "ned",
+            "Password": PASSWORD,
+            "ValidationData": [{"Name": "k", "Value": "v"}],
+        }),
+    );
+    assert_eq!(t, "InvalidParameterException");
+    assert_eq!(
+        m,
+        "The parameter ValidationData is not supported by this engine."
+    );
+    let (t, _) = w.refused(
+        "AdminGetUser",
+        &json!({"UserPoolId": w.pool_id(), "Username": "ned"}),
+    );
+    assert_eq!(
+        t, "UserNotFoundException",
+        "the refused SignUp created nothing"
+    );
+    let (_, m) = w.refused(
+        "SignUp",
+        &json!({"ClientId": w.client_id, "Username": "ned", "Password": PASSWORD, "Bogus": 1}),
+    );
+    assert_eq!(m, "The parameter Bogus is not supported by this engine.");
+    let (_, m) = w.refused(
+        "InitiateAuth",
+        &json!({
+            "AuthFlow": "USER_PASSWORD_AUTH",
+            "ClientId": w.client_id,
+            "AuthParameters": {"USERNAME": "ned", "PASSWORD": PASSWORD},
+            "Session": "x".repeat(32),
+        }),
+    );
+    assert_eq!(m, "The parameter Session is not supported by this engine.");
+    let (_, m) = w.refused(
+        "GetTokensFromRefreshToken",
+        &json!({"RefreshToken": "x", "ClientId": w.client_id, "DeviceKey": "us-east-1_dev"}),
+    );
+    assert_eq!(
+        m,
+        "The parameter DeviceKey is not supported by this engine."
+    );
+    let (t, _) = w.refused(
+        "SignUp",
+        &json!({"ClientId": w.client_id, "Username": "ned"}),
+    );
+    assert_eq!(
+        t, "InvalidParameterException",
+        "passwordless sign-up is not simulated"
+    );
+
+    // Unknown pools and clients.
+    let (t, m) = w.refused(
+        "AdminGetUser",
+        &json!({"UserPoolId": "us-east-1_Nope", "Username": "x"}),
+    );
+    assert_eq!(
+        (t.as_str(), m.as_str()),
+        (
+            "ResourceNotFoundException",
+            "User pool us-east-1_Nope does not exist."
+        )
+    );
+    let (t, m) = w.refused(
+        "SignUp",
+        &json!({"ClientId": "nope", "Username": "x", "Password": PASSWORD}),
+    );
+    assert_eq!(
+        (t.as_str(), m.as_str()),
+        (
+            "ResourceNotFoundException",
+            "User pool client nope does not exist."
+        )
+    );
+    let (t, _) = w.refused(
+        "AdminInitiateAuth",
+        &json!({
+            "UserPoolId": w.pool_id(),
+            "ClientId": "nope",
+            "AuthFlow": "ADMIN_USER_PASSWORD_AUTH",
+            "AuthParameters": {"USERNAME": "x", "PASSWORD": PASSWORD},
+        }),
+    );
+    assert_eq!(t, "ResourceNotFoundException");
+    let (t, m) = w.refused("GetUser", &json!({"AccessToken": "garbage"}));
+    assert_eq!(
+        (t.as_str(), m.as_str()),
+        ("NotAuthorizedException", "Invalid Access Token")
+    );
+
+    // Enumerations.
+    let (t, m) = w.refused(
+        "InitiateAuth",
+        &json!({"AuthFlow": "ALLOW_USER_PASSWORD_AUTH", "ClientId": w.client_id}),
+    );
+    assert_eq!(t, "InvalidParameterException");
+    assert_eq!(
+        m,
+        "1 validation error detected: Value 'ALLOW_USER_PASSWORD_AUTH' at 'authFlow' failed to satisfy constraint: Member must satisfy enum value set: [USER_SRP_AUTH, REFRESH_TOKEN_AUTH, REFRESH_TOKEN, CUSTOM_AUTH, ADMIN_NO_SRP_AUTH, USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH, USER_AUTH]"
+    );
+    let (t, m) = w.refused(
+        "RespondToAuthChallenge",
+        &json!({"ClientId": w.client_id, "ChallengeName": "NOPE"}),
+    );
+    assert_eq!(t, "InvalidParameterException");
+    assert!(
+        m.starts_with("1 validation error detected: Value 'NOPE' at 'challengeName'"),
+        "{m}"
+    );
+    let (t, m) = w.refused(
+        "RespondToAuthChallenge",
+        &json!({"ClientId": w.client_id, "ChallengeName": "SMS_MFA"}),
+    );
+    assert_eq!(t, "InvalidParameterException");
+    assert_eq!(m, "The challenge SMS_MFA is not supported by this engine.");
+    let (t, m) = w.refused(
+        "InitiateAuth",
+        &json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": w.client_id, "AuthParameters": {"USERNAME": "x"}}),
+    );
+    assert_eq!(
+        (t.as_str(), m.as_str()),
+        (
+            "InvalidParameterException",
+            "Missing required parameter PASSWORD"
+        )
+    );
+
+    // An unknown user under LEGACY existence errors.
+    let (t, m) = w.refused(
+        "InitiateAuth",
+        &json!({
+            "AuthFlow": "USER_PASSWORD_AUTH",
+            "ClientId": w.client_id,
+            "AuthParameters": {"USERNAME": "nobody", "PASSWORD": PASSWORD},
+        }),
+    );
+    assert_eq!(
+        (t.as_str(), m.as_str()),
+        ("UserNotFoundException", "User does not exist.")
+    );
+}
