@@ -42,11 +42,11 @@ pub use message::{DeliveryError, DeliveryMedium, Message, MessageKind, MessageSe
 pub use password::HashingParams;
 pub use pool::{
     AdminCreateUserRequest, AdminSetUserPasswordRequest, AuthResponse, AuthenticationResult,
-    ChallengeName, CodeDeliveryDetails, ConfirmForgotPasswordRequest, ConfirmSignUpRequest,
-    ForgotPasswordRequest, GetTokensFromRefreshTokenRequest, GetUserResponse, Group, GroupPage,
-    GroupRequest, InitiateAuthRequest, ListUsersRequest, ListUsersResponse, MessageAction,
-    Parameters, ResendConfirmationCodeRequest, RespondToAuthChallengeRequest, RevokeTokenRequest,
-    SignUpRequest, SignUpResponse, User, UserPage, UserPool, UserPoolBuilder,
+    ChallengeName, ChangePasswordRequest, CodeDeliveryDetails, ConfirmForgotPasswordRequest,
+    ConfirmSignUpRequest, ForgotPasswordRequest, GetTokensFromRefreshTokenRequest, GetUserResponse,
+    Group, GroupPage, GroupRequest, InitiateAuthRequest, ListUsersRequest, ListUsersResponse,
+    MessageAction, Parameters, ResendConfirmationCodeRequest, RespondToAuthChallengeRequest,
+    RevokeTokenRequest, SignUpRequest, SignUpResponse, User, UserPage, UserPool, UserPoolBuilder,
 };
 pub use secret::{Code, Password};
 pub use store::records::UserStatus;

@@ -52,7 +52,7 @@ pub use types::{
     ListUsersRequest, ListUsersResponse, MessageAction, ResendConfirmationCodeRequest,
     SignUpRequest, SignUpResponse, User,
 };
-pub use user_ops::{GetUserResponse, RevokeTokenRequest};
+pub use user_ops::{ChangePasswordRequest, GetUserResponse, RevokeTokenRequest};
 
 /// How many times an operation re-reads and retries after losing a
 /// compare-and-swap race before giving up with `TooManyRequestsException`.

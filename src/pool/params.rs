@@ -1,8 +1,10 @@
 //! `AuthParameters` and `ChallengeResponses` read once, into one typed value
 //! per flow or challenge, in one place: the string maps Cognito's API takes
 //! are never consulted key by key elsewhere, and a missing parameter is
-//! refused with Cognito's `Missing required parameter <KEY>` before any
-//! work.
+//! refused with Cognito's `Missing required parameter <KEY>`. The reads
+//! keep the order in which the operations check them: a parameter the
+//! operation needs only after other checks (the new password, after the
+//! session and its user) is looked up then ([`NewPasswordAnswer::new_password`]).
 
 use super::auth::Parameters;
 use crate::error::{Error, Result};
@@ -64,10 +66,12 @@ impl<'a> RefreshAuth<'a> {
     }
 }
 
-/// The answer to `NEW_PASSWORD_REQUIRED`.
+/// The answer to `NEW_PASSWORD_REQUIRED`. `NEW_PASSWORD` is required only
+/// after the session's user is checked, as Cognito (and this engine before
+/// the parameters were typed) answers: [`NewPasswordAnswer::new_password`].
 pub(super) struct NewPasswordAnswer<'a> {
     pub(super) username: &'a str,
-    pub(super) new_password: Password,
+    new_password: Option<&'a str>,
     pub(super) secret_hash: Option<&'a str>,
     /// `userAttributes.<name>` entries: attributes the user supplies.
     pub(super) attributes: Vec<Attribute>,
@@ -77,7 +81,7 @@ impl<'a> NewPasswordAnswer<'a> {
     pub(super) fn read(p: &'a Parameters) -> Result<Self> {
         Ok(Self {
             username: required(p, "USERNAME")?,
-            new_password: Password::new(required(p, "NEW_PASSWORD")?),
+            new_password: p.get("NEW_PASSWORD"),
             secret_hash: p.get("SECRET_HASH"),
             attributes: p
                 .iter()
@@ -87,6 +91,15 @@ impl<'a> NewPasswordAnswer<'a> {
                 })
                 .collect(),
         })
+    }
+}
+
+impl NewPasswordAnswer<'_> {
+    /// `NEW_PASSWORD`.
+    pub(super) fn new_password(&self) -> Result<Password> {
+        self.new_password
+            .map(Password::new)
+            .ok_or_else(|| Error::invalid_parameter("Missing required parameter NEW_PASSWORD"))
     }
 }
 
@@ -162,6 +175,12 @@ mod tests {
             .with("SECRET_HASH", "h");
         let a = NewPasswordAnswer::read(&p).unwrap();
         assert_eq!(a.username, "u");
+        assert_eq!(a.new_password().unwrap().expose_secret(), "n");
+        let e = NewPasswordAnswer::read(&Parameters::new().with("USERNAME", "u"))
+            .unwrap()
+            .new_password()
+            .unwrap_err();
+        assert_eq!(e.message(), "Missing required parameter NEW_PASSWORD");
         assert_eq!(a.secret_hash, Some("h"));
         assert_eq!(a.attributes, vec![Attribute::new("name", "Jane")]);
     }

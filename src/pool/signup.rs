@@ -123,11 +123,10 @@ impl UserPool {
     ///   user is stored; `ResendConfirmationCode` sends a new code).
     pub fn sign_up(&self, request: SignUpRequest) -> Result<SignUpResponse> {
         let now = self.now();
-        let password = request.password.as_ref().ok_or_else(|| {
-            Error::invalid_parameter(
-                "Password is required: passwordless sign-up is not supported by this engine.",
-            )
-        })?;
+        request.validate()?;
+        let Some(password) = request.password.as_ref() else {
+            return Err(Error::internal("A validated sign-up has a password."));
+        };
         let client = self.client(&request.client_id)?;
         check_secret_hash(&client, &request.username, request.secret_hash.as_deref())?;
         if self.config().allow_admin_create_user_only() {

@@ -4,6 +4,7 @@
 use std::fmt;
 
 use crate::clock::Timestamp;
+use crate::error::{Error, Result};
 use crate::message::DeliveryMedium;
 use crate::schema::Attribute;
 use crate::secret::{Code, Password};
@@ -138,6 +139,23 @@ impl SignUpRequest {
     pub fn secret_hash(mut self, hash: impl Into<String>) -> Self {
         self.secret_hash = Some(hash.into());
         self
+    }
+
+    /// The checks of the request itself, which need no pool: a password is
+    /// required (passwordless users are not simulated).
+    /// [`UserPool::sign_up`](super::UserPool::sign_up) runs them first; an
+    /// adapter that must find the pool before calling it runs them before
+    /// that, so the answer does not depend on where the request arrived.
+    ///
+    /// # Errors
+    /// `InvalidParameterException` without a password.
+    pub fn validate(&self) -> Result<()> {
+        if self.password.is_none() {
+            return Err(Error::invalid_parameter(
+                "Password is required: passwordless sign-up is not supported by this engine.",
+            ));
+        }
+        Ok(())
     }
 }
 

@@ -33,6 +33,61 @@ pub struct GetUserResponse {
     pub user_attributes: Vec<Attribute>,
 }
 
+/// `ChangePassword`. `Debug` redacts the token and the passwords.
+#[non_exhaustive]
+#[derive(Clone)]
+pub struct ChangePasswordRequest {
+    /// The signed-in user's access token.
+    pub access_token: String,
+    /// The current password. Only passwordless users may leave it out, and
+    /// this engine has none.
+    pub previous_password: Option<Password>,
+    /// The new password, checked against the pool's policy.
+    pub proposed_password: Password,
+}
+
+impl ChangePasswordRequest {
+    /// A change from `previous` to `proposed` for the owner of `access_token`.
+    #[must_use]
+    pub fn new(
+        access_token: impl Into<String>,
+        previous: impl Into<Password>,
+        proposed: impl Into<Password>,
+    ) -> Self {
+        Self {
+            access_token: access_token.into(),
+            previous_password: Some(previous.into()),
+            proposed_password: proposed.into(),
+        }
+    }
+
+    /// The checks of the request itself, which need no pool: the previous
+    /// password is required. [`UserPool::change_password`] runs them first;
+    /// an adapter that must find the pool before calling it runs them
+    /// before that, so the answer does not depend on where it arrived.
+    ///
+    /// # Errors
+    /// `InvalidParameterException` without a previous password.
+    pub fn validate(&self) -> Result<()> {
+        if self.previous_password.is_none() {
+            return Err(Error::invalid_parameter(
+                "PreviousPassword is required: passwordless users are not supported by this engine.",
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for ChangePasswordRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ChangePasswordRequest")
+            .field("access_token", &"[redacted]")
+            .field("previous_password", &self.previous_password)
+            .field("proposed_password", &self.proposed_password)
+            .finish()
+    }
+}
+
 /// `RevokeToken`.
 #[non_exhaustive]
 #[derive(Clone)]
@@ -314,21 +369,18 @@ impl UserPool {
     /// # Errors
     /// The token errors; `NotAuthorizedException` (`Incorrect username or
     /// password.`, `Password attempts exceeded`); `InvalidPasswordException`;
-    /// `InvalidParameterException` for a missing previous password (only
-    /// passwordless users, which this engine does not have, may omit it).
-    pub fn change_password(
-        &self,
-        access_token: &str,
-        previous: Option<&Password>,
-        proposed: &Password,
-    ) -> Result<()> {
-        let previous = previous.ok_or_else(|| {
-            Error::invalid_parameter(
-                "PreviousPassword is required: passwordless users are not supported by this engine.",
-            )
-        })?;
+    /// `InvalidParameterException` for a missing previous password (see
+    /// [`ChangePasswordRequest::validate`]).
+    pub fn change_password(&self, request: ChangePasswordRequest) -> Result<()> {
+        request.validate()?;
+        let (Some(previous), proposed) = (&request.previous_password, &request.proposed_password)
+        else {
+            return Err(Error::internal(
+                "A validated password change has a previous password.",
+            ));
+        };
         let now = self.now();
-        let a = self.authorize(access_token, now)?;
+        let a = self.authorize(&request.access_token, now)?;
         self.config().password_policy().validate(proposed)?;
         let user = self.begin_attempt(&a.user.username, now)?;
         let verification = match user.password_hash.as_deref() {

@@ -9,9 +9,7 @@ use std::time::Duration;
 
 use userpool::client::AuthFlow;
 use userpool::store::MemoryStore;
-use userpool::{
-    ErrorCode, HashingParams, InitiateAuthRequest, ManualClock, Outbox, Password, UserPool,
-};
+use userpool::{ErrorCode, HashingParams, InitiateAuthRequest, ManualClock, Outbox, UserPool};
 
 use super::common::{Harness, JANE, confirmed, password_client, quickstart, refused, sign_in};
 use crate::support::pools::quickstart_config;
@@ -157,19 +155,19 @@ fn wrong_previous_passwords_in_change_password_count_too() {
     let (h, client) = jane();
     let access = sign_in(&h, &client, JANE, PASSWORD).access_token;
     for _ in 0..5 {
-        let e = refused(h.pool.change_password(
+        let e = refused(h.pool.change_password(userpool::ChangePasswordRequest::new(
             &access,
-            Some(&Password::new(WRONG)),
-            &Password::new("N3w-password"),
-        ));
+            WRONG,
+            "N3w-password",
+        )));
         assert_eq!(e.message(), "Incorrect username or password.");
     }
     assert_locked(&h.pool, &client);
-    let e = refused(h.pool.change_password(
+    let e = refused(h.pool.change_password(userpool::ChangePasswordRequest::new(
         &access,
-        Some(&Password::new(PASSWORD)),
-        &Password::new("N3w-password"),
-    ));
+        PASSWORD,
+        "N3w-password",
+    )));
     assert_eq!(e.message(), "Password attempts exceeded");
 }
 

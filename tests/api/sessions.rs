@@ -207,6 +207,20 @@ fn a_missing_new_password_is_refused_by_name() {
     );
 }
 
+/// The session's user is checked before the new password is looked for:
+/// another user's name is an invalid session even without `NEW_PASSWORD`.
+#[test]
+fn another_users_name_is_refused_before_a_missing_new_password() {
+    let (h, client) = invited();
+    invite(&h, "bob");
+    let session = challenge(&h, &client, "alice").session;
+    let request =
+        RespondToAuthChallengeRequest::new(&client, ChallengeName::NewPasswordRequired, session)
+            .response("USERNAME", "bob");
+    let e = refused(h.pool.respond_to_auth_challenge(request));
+    assert_refused_session(&e, "Invalid session for the user.");
+}
+
 #[test]
 fn the_answer_may_set_writable_attributes_but_not_unauthorized_ones() {
     let h = staff(true);

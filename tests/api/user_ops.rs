@@ -10,8 +10,8 @@ use std::time::Duration;
 use userpool::config::PoolConfig;
 use userpool::schema::Attribute;
 use userpool::{
-    CodeDeliveryDetails, ConfirmSignUpRequest, ErrorCode, InitiateAuthRequest, Password,
-    RevokeTokenRequest, SignUpRequest,
+    CodeDeliveryDetails, ConfirmSignUpRequest, ErrorCode, InitiateAuthRequest, RevokeTokenRequest,
+    SignUpRequest,
 };
 use userpool::{DeliveryMedium, MessageKind};
 
@@ -405,22 +405,22 @@ fn a_token_of_a_deleted_user_does_not_work_for_a_new_user_of_the_same_name() {
 #[test]
 fn change_password_needs_the_previous_password() {
     let (h, _, _, tokens) = jane();
-    let e = refused(h.pool.change_password(
+    let e = refused(h.pool.change_password(userpool::ChangePasswordRequest::new(
         &tokens.access_token,
-        Some(&Password::new("Wrong1234^")),
-        &Password::new(NEW_PASSWORD),
-    ));
+        "Wrong1234^",
+        NEW_PASSWORD,
+    )));
     assert_not_authorized(&e, "Incorrect username or password.");
 }
 
 #[test]
 fn change_password_checks_the_policy() {
     let (h, _, client, tokens) = jane();
-    let e = refused(h.pool.change_password(
+    let e = refused(h.pool.change_password(userpool::ChangePasswordRequest::new(
         &tokens.access_token,
-        Some(&Password::new(PASSWORD)),
-        &Password::new("weak"),
-    ));
+        PASSWORD,
+        "weak",
+    )));
     assert_eq!(e.code(), ErrorCode::InvalidPassword);
     sign_in(&h, &client, JANE, PASSWORD);
 }
@@ -429,11 +429,11 @@ fn change_password_checks_the_policy() {
 fn after_change_password_the_new_password_signs_in_and_the_old_does_not() {
     let (h, _, client, tokens) = jane();
     h.pool
-        .change_password(
+        .change_password(userpool::ChangePasswordRequest::new(
             &tokens.access_token,
-            Some(&Password::new(PASSWORD)),
-            &Password::new(NEW_PASSWORD),
-        )
+            PASSWORD,
+            NEW_PASSWORD,
+        ))
         .unwrap();
     sign_in(&h, &client, JANE, NEW_PASSWORD);
     let e = refused(
@@ -720,11 +720,11 @@ fn every_access_token_operation_refuses_a_revoked_token() {
             .map(|_| ()),
         h.pool.verify_user_attribute(t, "email", &code),
         h.pool.delete_user_attributes(t, vec!["address".to_owned()]),
-        h.pool.change_password(
+        h.pool.change_password(userpool::ChangePasswordRequest::new(
             t,
-            Some(&Password::new(PASSWORD)),
-            &Password::new(NEW_PASSWORD),
-        ),
+            PASSWORD,
+            NEW_PASSWORD,
+        )),
         h.pool.global_sign_out(t),
         h.pool.delete_user(t),
     ];

@@ -401,7 +401,7 @@ impl UserPool {
             .resolve(answer.username)?
             .filter(|u| u.username == state.username && u.sub() == state.sub)
             .ok_or_else(|| Error::not_authorized("Invalid session for the user."))?;
-        let new_password = &answer.new_password;
+        let new_password = &answer.new_password()?;
         self.config().password_policy().validate(new_password)?;
         let attributes = &answer.attributes;
         if attributes

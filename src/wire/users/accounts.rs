@@ -10,9 +10,9 @@ use crate::registry::Registry;
 use crate::secret::{Code, Password};
 use crate::wire::timestamp;
 use crate::{
-    AdminCreateUserRequest, AdminSetUserPasswordRequest, ConfirmForgotPasswordRequest,
-    ConfirmSignUpRequest, ForgotPasswordRequest, ListUsersRequest, MessageAction,
-    ResendConfirmationCodeRequest, SignUpRequest, UserPool,
+    AdminCreateUserRequest, AdminSetUserPasswordRequest, ChangePasswordRequest,
+    ConfirmForgotPasswordRequest, ConfirmSignUpRequest, ForgotPasswordRequest, ListUsersRequest,
+    MessageAction, ResendConfirmationCodeRequest, SignUpRequest, UserPool,
 };
 
 /// `ForceAliasCreation`, `false` when absent.
@@ -38,6 +38,7 @@ pub(super) fn sign_up(registry: &Registry, input: &Members<'_>) -> Read<Value> {
         user_attributes: attributes,
         secret_hash: secret_hash.map(str::to_owned),
     };
+    request.validate()?;
     let response = registry.pool_of_client(client_id)?.sign_up(request)?;
     let mut out = json!({
         "UserConfirmed": response.user_confirmed,
@@ -382,10 +383,14 @@ pub(super) fn change_password(registry: &Registry, input: &Members<'_>) -> Read<
     let proposed = input.str("ProposedPassword")?;
     let token = input.str("AccessToken")?;
     input.finish()?;
-    registry.pool_of_access_token(token)?.change_password(
-        token,
-        previous.map(Password::new).as_ref(),
-        &Password::new(proposed),
-    )?;
+    let request = ChangePasswordRequest {
+        access_token: token.to_owned(),
+        previous_password: previous.map(Password::new),
+        proposed_password: Password::new(proposed),
+    };
+    request.validate()?;
+    registry
+        .pool_of_access_token(token)?
+        .change_password(request)?;
     Ok(empty())
 }

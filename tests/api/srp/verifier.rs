@@ -33,11 +33,11 @@ fn after_change_password_srp_takes_the_new_password_only() {
         .authentication_result
         .unwrap();
     h.pool
-        .change_password(
+        .change_password(userpool::ChangePasswordRequest::new(
             &tokens.access_token,
-            Some(&Password::new(PASSWORD)),
-            &Password::new(NEW_PASSWORD),
-        )
+            PASSWORD,
+            NEW_PASSWORD,
+        ))
         .unwrap();
     assert!(signs_in(&h, &client, JANE, NEW_PASSWORD));
     assert!(!signs_in(&h, &client, JANE, PASSWORD));

@@ -184,3 +184,38 @@ fn malformed_and_unsupported_requests() {
         ("UserNotFoundException", "User does not exist.")
     );
 }
+
+/// What the request itself lacks is refused before the pool is looked for,
+/// as the pool refuses it first when called directly: the same answer
+/// whichever way the request arrives.
+#[test]
+fn a_request_refused_for_itself_is_refused_before_its_pool_is_found() {
+    let w = OnePool::new();
+    let (t, m) = w.refused(
+        "SignUp",
+        &json!({"ClientId": "nosuchclient", "Username": "ned"}),
+    );
+    assert_eq!(
+        (t.as_str(), m.as_str()),
+        (
+            "InvalidParameterException",
+            "Password is required: passwordless sign-up is not supported by this engine."
+        )
+    );
+    let mut direct = userpool::SignUpRequest::new("nosuchclient", "ned", "x");
+    direct.password = None;
+    let e = w.world.registry.pool(w.pool_id()).unwrap().sign_up(direct);
+    assert_eq!(e.map_err(|e| e.message().to_owned()), Err(m));
+
+    let (t, m) = w.refused(
+        "ChangePassword",
+        &json!({"AccessToken": "not.a.token", "ProposedPassword": PASSWORD}),
+    );
+    assert_eq!(
+        (t.as_str(), m.as_str()),
+        (
+            "InvalidParameterException",
+            "PreviousPassword is required: passwordless users are not supported by this engine."
+        )
+    );
+}
