@@ -20,6 +20,7 @@
 //! errors from the vocabulary here.
 
 use std::fmt;
+use std::sync::Arc;
 
 /// The Cognito exception an [`Error`] stands for.
 ///
@@ -320,15 +321,46 @@ enum Detail {
     Password(Vec<PolicyViolation>),
 }
 
+/// What went wrong underneath an [`Error`]: a store's or the system's own
+/// error, for the operator's eyes (`std::error::Error::source`), never in
+/// the message an API caller sees.
+type Cause = Arc<dyn std::error::Error + Send + Sync>;
+
 /// An error from any `userpool` operation: a Cognito exception name and a message.
 ///
-/// Messages never contain secrets (passwords, codes, tokens).
-#[derive(Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{code}: {message}")]
+/// Messages never contain secrets (passwords, codes, tokens). An
+/// `InternalErrorException` from a failing store keeps the store's error as
+/// its [`source`](std::error::Error::source), for logs; the message an API
+/// caller sees does not repeat it. Two errors are equal when their code,
+/// message and structure are; the cause is not compared.
+#[derive(Clone)]
 pub struct Error {
     code: ErrorCode,
     message: String,
     detail: Detail,
+    cause: Option<Cause>,
+}
+
+impl PartialEq for Error {
+    fn eq(&self, other: &Self) -> bool {
+        self.code == other.code && self.message == other.message && self.detail == other.detail
+    }
+}
+
+impl Eq for Error {}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.cause
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
 }
 
 impl Error {
@@ -339,6 +371,7 @@ impl Error {
             code,
             message: message.into(),
             detail: Detail::None,
+            cause: None,
         }
     }
 
@@ -354,6 +387,7 @@ impl Error {
             code: ErrorCode::InvalidParameter,
             message: format!("{n} validation {plural} detected: {}", listed.join("; ")),
             detail: Detail::Validation(violations),
+            cause: None,
         }
     }
 
@@ -377,6 +411,7 @@ impl Error {
             code: ErrorCode::InvalidPassword,
             message: format!("Password did not conform with {policy}: {first}"),
             detail: Detail::Password(violations),
+            cause: None,
         }
     }
 
@@ -412,6 +447,15 @@ impl Error {
             Detail::Validation(v) => v,
             _ => &[],
         }
+    }
+
+    /// This error, caused by `cause` (kept for [`source`](std::error::Error::source)).
+    pub(crate) fn caused_by(
+        mut self,
+        cause: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        self.cause = Some(Arc::new(cause));
+        self
     }
 
     pub(crate) fn invalid_parameter(message: impl Into<String>) -> Self {

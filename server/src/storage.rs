@@ -1,5 +1,5 @@
 //! Where a server's state lives: the store the options name, the master key
-//! that seals the pools in it, and the wire registry over both.
+//! that seals the pools in it, and the registry of pools over both.
 //!
 //! This is the only module that builds or calls the engine's registry
 //! (`userpool::registry::{Registry, RegistryOptions, MasterKey}`); the routes
@@ -45,7 +45,7 @@ pub(crate) struct Opened {
     pub(crate) created_key: Option<(String, PathBuf)>,
 }
 
-/// The wire registry, and the store it must be closed on a blocking thread.
+/// The registry of pools, and the store it must be closed on a blocking thread.
 #[derive(Debug)]
 pub(crate) struct Engine {
     // Declared first: fields drop in order, so the registry's own handles

@@ -12,7 +12,7 @@ use crate::message::{DeliveryMedium, Message, MessageKind};
 use crate::random;
 use crate::schema::{Attribute, AttributeUpdate, Writer};
 use crate::secret::{Code, Password};
-use crate::store::{CodePurpose, ConflictKey, IndexKey, StoreError, UserRecord, UserStatus};
+use crate::store::{CodePurpose, StoreError, UserRecord, UserStatus};
 
 impl UserPool {
     /// Checks a password an administrator sets. Cognito words admin refusals
@@ -114,7 +114,9 @@ impl UserPool {
     ///
     /// # Errors
     /// - `InvalidParameterException` for a malformed username, refused
-    ///   attributes, or no attribute for the desired delivery mediums;
+    ///   attributes, no attribute for the desired delivery mediums, or
+    ///   `force_alias_creation` in a pool with alias attributes (moving an
+    ///   alias is not simulated);
     /// - `InvalidPasswordException` for a temporary password that breaks the policy;
     /// - `UsernameExistsException` (`User account already exists`) for an
     ///   existing user without `Resend`;
@@ -137,13 +139,9 @@ impl UserPool {
             return Err(if self.config().username_attributes().is_empty() {
                 Error::new(ErrorCode::UsernameExists, "User account already exists")
             } else if super::looks_like_email(&request.username) {
-                self.conflict_error(&ConflictKey::Index(IndexKey::Email(
-                    request.username.clone(),
-                )))
+                super::username_attribute_taken("email")
             } else {
-                self.conflict_error(&ConflictKey::Index(IndexKey::PhoneNumber(
-                    request.username.clone(),
-                )))
+                super::username_attribute_taken("phone_number")
             });
         }
         let credentials = self.credentials(&new.username, &password)?;

@@ -75,6 +75,23 @@ pub struct Group {
     pub modified_at: Timestamp,
 }
 
+impl Group {
+    /// A group named `name` with no description, role or precedence,
+    /// created (and last modified) at `created_at`: for programs that stand
+    /// in for a pool in their own tests.
+    #[must_use]
+    pub fn new(name: impl Into<String>, created_at: Timestamp) -> Self {
+        Self {
+            name: name.into(),
+            description: None,
+            role_arn: None,
+            precedence: None,
+            created_at,
+            modified_at: created_at,
+        }
+    }
+}
+
 impl From<GroupRecord> for Group {
     fn from(r: GroupRecord) -> Self {
         Self {
@@ -90,7 +107,7 @@ impl From<GroupRecord> for Group {
 
 /// A page of groups.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct GroupPage {
     /// The groups, by name.
     pub groups: Vec<Group>,
@@ -100,7 +117,7 @@ pub struct GroupPage {
 
 /// A page of users.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct UserPage {
     /// The users, by internal username.
     pub users: Vec<User>,

@@ -336,18 +336,12 @@ impl UserPool {
             ConflictKey::Index(IndexKey::Email(_))
                 if cfg.is_username_attribute(UsernameAttribute::Email) =>
             {
-                Error::new(
-                    ErrorCode::UsernameExists,
-                    "An account with the given email already exists.",
-                )
+                username_attribute_taken("email")
             }
             ConflictKey::Index(IndexKey::PhoneNumber(_))
                 if cfg.is_username_attribute(UsernameAttribute::PhoneNumber) =>
             {
-                Error::new(
-                    ErrorCode::UsernameExists,
-                    "An account with the given phone_number already exists.",
-                )
+                username_attribute_taken("phone_number")
             }
             ConflictKey::Index(IndexKey::Email(_)) => Error::new(
                 ErrorCode::AliasExists,
@@ -517,6 +511,15 @@ pub(crate) fn check_config_change(current: &PoolConfig, next: &PoolConfig) -> Re
     Ok(())
 }
 
+/// `UsernameExistsException` when the email or phone number that is the
+/// username (`UsernameAttributes`) belongs to another user.
+fn username_attribute_taken(attribute: &str) -> Error {
+    Error::new(
+        ErrorCode::UsernameExists,
+        format!("An account with the given {attribute} already exists."),
+    )
+}
+
 /// The answer when compare-and-swap retries keep losing.
 fn contention() -> Error {
     Error::new(
@@ -526,13 +529,14 @@ fn contention() -> Error {
 }
 
 fn store_error(e: StoreError) -> Error {
-    match e {
+    let mapped = match &e {
         StoreError::Unavailable { .. } => Error::internal("The user store is unavailable."),
         StoreError::InvalidInput(what) => {
             Error::invalid_parameter(format!("The user store cannot hold this value: {what}."))
         }
         _ => Error::internal("The user store returned an unexpected result."),
-    }
+    };
+    mapped.caused_by(e)
 }
 
 /// The pattern of Cognito's usernames and group names (`[\p{L}\p{M}\p{S}\p{N}\p{P}]+`).

@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use super::types::redacted;
 use super::{CodeDeliveryDetails, UserPool};
 use crate::client::check_secret_hash;
 use crate::code;
@@ -49,10 +50,7 @@ impl fmt::Debug for ForgotPasswordRequest {
         f.debug_struct("ForgotPasswordRequest")
             .field("client_id", &self.client_id)
             .field("username", &self.username)
-            .field(
-                "secret_hash",
-                &self.secret_hash.as_ref().map(|_| "[redacted]"),
-            )
+            .field("secret_hash", &redacted(self.secret_hash.as_deref()))
             .finish()
     }
 }
@@ -106,10 +104,7 @@ impl fmt::Debug for ConfirmForgotPasswordRequest {
             .field("username", &self.username)
             .field("confirmation_code", &self.confirmation_code)
             .field("password", &self.password)
-            .field(
-                "secret_hash",
-                &self.secret_hash.as_ref().map(|_| "[redacted]"),
-            )
+            .field("secret_hash", &redacted(self.secret_hash.as_deref()))
             .finish()
     }
 }
@@ -190,7 +185,7 @@ impl UserPool {
         }
         let user = match self.resolve(&request.username)? {
             Some(u) if u.enabled || !prevent => u,
-            _ if prevent => return Ok(self.simulated_delivery(&request.username)),
+            _ if prevent => return Ok(self.simulated_reset_delivery(&request.username)),
             _ => {
                 return Err(Error::user_not_found_for_client());
             }
@@ -205,7 +200,7 @@ impl UserPool {
         }
         let target = match self.recovery_target(&user, false) {
             Err(e) if prevent && e.code() == ErrorCode::InvalidParameter => {
-                return Ok(self.simulated_delivery(&request.username));
+                return Ok(self.simulated_reset_delivery(&request.username));
             }
             other => other?,
         };
@@ -218,20 +213,30 @@ impl UserPool {
         )
     }
 
+    /// A reset-code answer for a user that cannot receive one, shaped like
+    /// a real one: the medium the pool's recovery setting puts first (under
+    /// the legacy rule a phone would win only if verified; most users have
+    /// only an email, so that is what a simulation shows).
+    fn simulated_reset_delivery(&self, username: &str) -> CodeDeliveryDetails {
+        let sms_first = self.config().account_recovery().first()
+            == Some(&RecoveryMechanism::VerifiedPhoneNumber);
+        self.simulated_delivery(username, sms_first)
+    }
+
     /// A delivery answer for a user that cannot receive one, shaped like a
-    /// real one: the medium the pool's recovery setting puts first, a masked
-    /// destination derived from a keyed hash of the name, and the same for
-    /// the same name every time (cognito-protocol.md §5.3).
-    pub(crate) fn simulated_delivery(&self, username: &str) -> CodeDeliveryDetails {
+    /// real one: by SMS or email as `sms` says, a masked destination derived
+    /// from a keyed hash of the name, and the same for the same name every
+    /// time (cognito-protocol.md §5.3).
+    pub(super) fn simulated_delivery(
+        &self,
+        username: &str,
+        sms_first: bool,
+    ) -> CodeDeliveryDetails {
         let tag = ring::hmac::sign(
             &ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &self.inner.fake_user_key),
             format!("forgot-password|{}", self.fold(username)).as_bytes(),
         );
         let t = tag.as_ref();
-        // Under the legacy rule a phone would win only if verified; most
-        // users have only an email, so that is what a simulation shows.
-        let sms_first = self.config().account_recovery().first()
-            == Some(&RecoveryMechanism::VerifiedPhoneNumber);
         let letter = |b: u8| char::from(b'a' + b % 26);
         if sms_first {
             let digits: String = t[1..5].iter().map(|b| char::from(b'0' + b % 10)).collect();
@@ -269,6 +274,13 @@ impl UserPool {
         let client = self.client(&request.client_id)?;
         check_secret_hash(&client, &request.username, request.secret_hash.as_deref())?;
         let prevent = client.config().prevents_user_existence_errors();
+        let config = self.config();
+        let policy = config.password_policy();
+        if prevent {
+            // A weak password is refused alike whether the user exists, is
+            // disabled or is unknown (cognito-protocol.md §5.3).
+            policy.validate(&request.password)?;
+        }
         let user = self.resolve(&request.username)?.ok_or_else(|| {
             if prevent {
                 Error::code_mismatch()
@@ -285,9 +297,9 @@ impl UserPool {
                 Error::not_authorized("User is disabled.")
             });
         }
-        self.config()
-            .password_policy()
-            .validate(&request.password)?;
+        if !prevent {
+            policy.validate(&request.password)?;
+        }
         // The code first: a wrong guess must not cost an Argon2 hash (nor
         // take longer than for a user who does not exist).
         let code = self.check_code(

@@ -173,7 +173,11 @@ impl UserPool {
     ///   (`User cannot be confirmed. Current status is CONFIRMED`);
     /// - `UserNotFoundException` (`Username/client id combination not found.`),
     ///   or, when the client prevents user-existence errors,
-    ///   `CodeMismatchException` as for a wrong code (cognito-protocol.md §5.3);
+    ///   `CodeMismatchException` as for a wrong code (cognito-protocol.md §5.3).
+    ///   (Our choice, since Cognito does not document it: a user who exists
+    ///   but has no pending code, because the pool verifies none of their
+    ///   attributes, still answers `ExpiredCodeException`; hiding that too
+    ///   would make the one refusal such a user can get a lie.)
     /// - `CodeMismatchException`, `ExpiredCodeException`, or
     ///   `LimitExceededException` after too many wrong codes;
     /// - `AliasExistsException` when the verified email or phone is already an
@@ -243,7 +247,13 @@ impl UserPool {
         check_secret_hash(&client, &request.username, request.secret_hash.as_deref())?;
         let Some(user) = self.resolve(&request.username)? else {
             return if client.config().prevents_user_existence_errors() {
-                Ok(self.simulated_delivery(&request.username))
+                // Shaped like the code a real user would get: by SMS when
+                // the pool verifies phone numbers (which win over email).
+                let sms = self
+                    .config()
+                    .auto_verified_attributes()
+                    .contains(&VerifiedAttribute::PhoneNumber);
+                Ok(self.simulated_delivery(&request.username, sms))
             } else {
                 Err(Error::user_not_found_for_client())
             };

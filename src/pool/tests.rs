@@ -23,6 +23,15 @@ fn store_failures_map_to_cognito_exceptions() {
     // except the name of the field that is out of bounds.
     let e = store_error(StoreError::unavailable("sqlite: secret detail"));
     assert!(!e.message().contains("secret detail"));
+    assert!(!format!("{e} {e:?}").contains("secret detail"));
+    // ...but the operator can still reach it, as the error's source.
+    let source = std::error::Error::source(&e).map(ToString::to_string);
+    assert!(
+        source
+            .as_deref()
+            .is_some_and(|s| s.contains("secret detail")),
+        "{source:?}"
+    );
     let e = store_error(StoreError::InvalidInput("username contains NUL".to_owned()));
     assert_eq!(
         e.message(),

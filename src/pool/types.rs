@@ -57,6 +57,21 @@ pub struct User {
 }
 
 impl User {
+    /// A user named `username` in `status`, enabled, created (and last
+    /// modified) at `created_at`, with no attributes yet: for programs that
+    /// stand in for a pool in their own tests.
+    #[must_use]
+    pub fn new(username: impl Into<String>, status: UserStatus, created_at: Timestamp) -> Self {
+        Self {
+            username: username.into(),
+            attributes: Vec::new(),
+            created_at,
+            last_modified_at: created_at,
+            enabled: true,
+            status,
+        }
+    }
+
     /// The value of attribute `name`, if the user has it.
     #[must_use]
     pub fn attribute(&self, name: &str) -> Option<&str> {
@@ -173,7 +188,7 @@ impl fmt::Debug for SignUpRequest {
 
 /// The result of `SignUp`.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct SignUpResponse {
     /// Whether the user is already confirmed (never, without triggers).
     pub user_confirmed: bool,
@@ -465,7 +480,7 @@ impl ListUsersRequest {
 
 /// The result of `ListUsers`.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct ListUsersResponse {
     /// This page of users, by internal username.
     pub users: Vec<User>,

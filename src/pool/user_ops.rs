@@ -7,6 +7,7 @@
 use std::fmt;
 
 use super::auth::{lockout_state, set_lockout_state};
+use super::types::redacted;
 use super::{CodeDeliveryDetails, UserPool, store_error};
 use crate::client::{AppClient, check_client_secret};
 use crate::clock::Timestamp;
@@ -25,7 +26,7 @@ const REVOKED: &str = "Access Token has been revoked";
 
 /// The result of `GetUser`.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct GetUserResponse {
     /// The internal username.
     pub username: String,
@@ -124,10 +125,7 @@ impl fmt::Debug for RevokeTokenRequest {
         f.debug_struct("RevokeTokenRequest")
             .field("token", &"[redacted]")
             .field("client_id", &self.client_id)
-            .field(
-                "client_secret",
-                &self.client_secret.as_ref().map(|_| "[redacted]"),
-            )
+            .field("client_secret", &redacted(self.client_secret.as_deref()))
             .finish()
     }
 }

@@ -19,6 +19,7 @@ use crate::UserPool;
 use crate::clock::{Clock, SystemClock, Timestamp};
 use crate::config::PoolConfig;
 use crate::error::{Error, ErrorCode, Result};
+use crate::json::truncate;
 use crate::message::{MessageSender, Outbox};
 use crate::password::HashingParams;
 use crate::random;
@@ -575,10 +576,6 @@ impl Registry {
     }
 }
 
-fn truncate(s: &str, n: usize) -> String {
-    s.chars().take(n).collect()
-}
-
 /// The answer when compare-and-swap retries on a pool record keep losing.
 fn pool_contention() -> Error {
     Error::new(
@@ -589,13 +586,14 @@ fn pool_contention() -> Error {
 
 /// A store failure seen by the registry.
 fn registry_store_error(e: StoreError) -> Error {
-    match e {
+    let mapped = match &e {
         StoreError::InvalidInput(what) => {
             Error::invalid_parameter(format!("The store cannot hold this value: {what}."))
         }
         StoreError::Unavailable { .. } => Error::internal("The user pool store is unavailable."),
         _ => Error::internal("The user pool store returned an unexpected result."),
-    }
+    };
+    mapped.caused_by(e)
 }
 
 fn pool_not_found(id: &str) -> Error {

@@ -18,8 +18,11 @@ use std::fmt;
 ///
 /// The store only promises that one key belongs to at most one user of a
 /// pool; it never looks inside a key.
+///
+/// `Debug` shows the kind only: the values are users' email addresses and
+/// phone numbers, which have no business in logs.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub enum IndexKey {
     /// The internal username, as the pool compares usernames.
     Username(String),
@@ -31,6 +34,12 @@ pub enum IndexKey {
     PhoneNumber(String),
     /// The `preferred_username`, when it is an alias.
     PreferredUsername(String),
+}
+
+impl fmt::Debug for IndexKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "IndexKey({}: [redacted])", self.kind())
+    }
 }
 
 impl IndexKey {

@@ -29,7 +29,7 @@
 //! could forget: they are the [`Limited`] layer, and every path from the
 //! engine to a store goes through it. [`UserPoolBuilder::build`] wraps the
 //! store it is given, a user-supplied `Arc<dyn Store>` included, and the
-//! wire [`Registry`] wraps the store of its options before its first call.
+//! [`Registry`] wraps the store of its options before its first call.
 //! [`Limited::wrap`] is idempotent, so a registry's pools, which share the
 //! registry's store, are checked once, not twice. The backends check
 //! nothing themselves: called directly, outside the layer, they accept what

@@ -502,3 +502,30 @@ fn force_alias_creation_is_refused_for_admin_created_users_too() {
     assert!(h.all_users().is_empty());
     h.pool.admin_create_user(request).unwrap();
 }
+
+#[test]
+fn a_discreet_client_simulates_an_sms_where_the_pool_verifies_phone_numbers() {
+    let h = Harness::new(
+        userpool::config::PoolConfig::builder("sms")
+            .auto_verified_attributes(&[userpool::config::VerifiedAttribute::PhoneNumber])
+            .build()
+            .unwrap(),
+    );
+    let client = discreet(&h);
+    let details = h
+        .pool
+        .resend_confirmation_code(userpool::ResendConfirmationCodeRequest::new(
+            &client, "nobody",
+        ))
+        .unwrap();
+    assert_eq!(
+        (details.delivery_medium, details.attribute_name.as_str()),
+        (DeliveryMedium::Sms, "phone_number")
+    );
+    assert!(
+        details.destination.starts_with('+'),
+        "{}",
+        details.destination
+    );
+    assert!(h.outbox.messages().is_empty());
+}

@@ -547,3 +547,27 @@ fn recovery_requests_never_show_the_code_the_password_or_the_hash() {
     }
     assert!(debug.contains("alice"), "{debug}");
 }
+
+/// cognito-protocol.md §5.3: under `PreventUserExistenceErrors=ENABLED` a
+/// weak new password is refused the same way for a user who exists, one
+/// who is disabled, and one who does not.
+#[test]
+fn a_weak_new_password_tells_nothing_about_the_user_when_existence_errors_are_prevented() {
+    let (h, _) = alice();
+    let quiet = add_client(
+        &h,
+        password_client_config("quiet")
+            .prevent_user_existence_errors(PreventUserExistenceErrors::Enabled),
+    )
+    .id()
+    .to_owned();
+    forgot(&h, &quiet, "alice").unwrap();
+    let code = h.code_for("alice");
+    let known = refused(confirm(&h, &quiet, "alice", &code, "weak"));
+    let unknown = refused(confirm(&h, &quiet, "nobody", &code, "weak"));
+    h.pool.admin_disable_user("alice").unwrap();
+    let disabled = refused(confirm(&h, &quiet, "alice", &code, "weak"));
+    assert_eq!(known.code(), ErrorCode::InvalidPassword);
+    assert_eq!(unknown, known);
+    assert_eq!(disabled, known);
+}

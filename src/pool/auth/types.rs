@@ -8,6 +8,7 @@ use std::fmt;
 use super::NEW_PASSWORD_REQUIRED;
 use crate::client::AuthFlow;
 use crate::error::{Error, Result};
+use crate::pool::types::redacted;
 
 /// A challenge the pool can put to a signing-in user (Cognito's `ChallengeNameType`).
 #[non_exhaustive]
@@ -249,7 +250,7 @@ impl RespondToAuthChallengeRequest {
 
 /// The token triple (Cognito's `AuthenticationResultType`). `Debug` redacts the tokens.
 #[non_exhaustive]
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Default)]
 pub struct AuthenticationResult {
     /// The access token (a JWT).
     pub access_token: String,
@@ -269,10 +270,7 @@ impl fmt::Debug for AuthenticationResult {
             .field("access_token", &"[redacted]")
             .field("expires_in", &self.expires_in)
             .field("token_type", &self.token_type)
-            .field(
-                "refresh_token",
-                &self.refresh_token.as_ref().map(|_| "[redacted]"),
-            )
+            .field("refresh_token", &redacted(self.refresh_token.as_deref()))
             .field("id_token", &"[redacted]")
             .finish()
     }
@@ -281,7 +279,7 @@ impl fmt::Debug for AuthenticationResult {
 /// The answer to a sign-in step: a challenge, or tokens. `Debug` redacts
 /// the session (it lets its holder answer the challenge) and the tokens.
 #[non_exhaustive]
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Default)]
 pub struct AuthResponse {
     /// The next challenge, if any.
     pub challenge_name: Option<ChallengeName>,
@@ -293,16 +291,12 @@ pub struct AuthResponse {
     pub authentication_result: Option<AuthenticationResult>,
 }
 
-fn redacted(s: Option<&String>) -> Option<&'static str> {
-    s.map(|_| "[redacted]")
-}
-
 impl fmt::Debug for RespondToAuthChallengeRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RespondToAuthChallengeRequest")
             .field("client_id", &self.client_id)
             .field("challenge_name", &self.challenge_name)
-            .field("session", &redacted(self.session.as_ref()))
+            .field("session", &redacted(self.session.as_deref()))
             .field("challenge_responses", &self.challenge_responses)
             .finish()
     }
@@ -312,7 +306,7 @@ impl fmt::Debug for AuthResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AuthResponse")
             .field("challenge_name", &self.challenge_name)
-            .field("session", &redacted(self.session.as_ref()))
+            .field("session", &redacted(self.session.as_deref()))
             .field(
                 "challenge_parameters",
                 &self.challenge_parameters.keys().collect::<Vec<_>>(),
@@ -369,10 +363,7 @@ impl fmt::Debug for GetTokensFromRefreshTokenRequest {
         f.debug_struct("GetTokensFromRefreshTokenRequest")
             .field("refresh_token", &"[redacted]")
             .field("client_id", &self.client_id)
-            .field(
-                "client_secret",
-                &self.client_secret.as_ref().map(|_| "[redacted]"),
-            )
+            .field("client_secret", &redacted(self.client_secret.as_deref()))
             .finish()
     }
 }

@@ -44,3 +44,14 @@ fn display_names_the_kind_never_the_value() {
     let key = IndexKey::Email("alice@example.com".to_owned());
     assert_eq!(key.to_string(), "email index key");
 }
+
+#[test]
+fn debug_names_the_kind_and_hides_the_value() {
+    let key = IndexKey::Email("jane@example.com".to_owned());
+    let shown = format!(
+        "{key:?} {:?}",
+        crate::store::ConflictKey::Index(key.clone())
+    );
+    assert!(shown.contains("email"), "{shown}");
+    assert!(!shown.contains("jane"), "{shown}");
+}

@@ -354,10 +354,14 @@ pub(super) fn forgot_password(registry: &Registry, input: &Members<'_>) -> Read<
     let secret_hash = input.opt_str("SecretHash")?;
     let username = input.str("Username")?;
     input.finish()?;
-    let pool = registry.pool_of_client(client_id)?;
-    let mut request = ForgotPasswordRequest::new(client_id, username);
-    request.secret_hash = secret_hash.map(str::to_owned);
-    let details = pool.forgot_password(request)?;
+    let request = ForgotPasswordRequest {
+        client_id: client_id.to_owned(),
+        username: username.to_owned(),
+        secret_hash: secret_hash.map(str::to_owned),
+    };
+    let details = registry
+        .pool_of_client(client_id)?
+        .forgot_password(request)?;
     Ok(json!({ "CodeDeliveryDetails": delivery_json(&details) }))
 }
 
@@ -369,10 +373,16 @@ pub(super) fn confirm_forgot_password(registry: &Registry, input: &Members<'_>) 
     let code = input.str("ConfirmationCode")?;
     let password = input.str("Password")?;
     input.finish()?;
-    let pool = registry.pool_of_client(client_id)?;
-    let mut request = ConfirmForgotPasswordRequest::new(client_id, username, code, password);
-    request.secret_hash = secret_hash.map(str::to_owned);
-    pool.confirm_forgot_password(request)?;
+    let request = ConfirmForgotPasswordRequest {
+        client_id: client_id.to_owned(),
+        username: username.to_owned(),
+        confirmation_code: Code::new(code),
+        password: Password::new(password),
+        secret_hash: secret_hash.map(str::to_owned),
+    };
+    registry
+        .pool_of_client(client_id)?
+        .confirm_forgot_password(request)?;
     Ok(empty())
 }
 
