@@ -9,9 +9,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use userpool::ErrorCode;
-use userpool::policy::{MAX_PASSWORD_CHARS, PasswordPolicy, PolicyViolation};
-use userpool::secret::Password;
+use userpool::policy::MAX_PASSWORD_CHARS;
+use userpool::{ErrorCode, Password, PasswordPolicy, PolicyViolation};
 
 const MODEL_SYMBOLS: &str = "^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ";
 

@@ -1,11 +1,12 @@
-//! The wire adapter on untrusted input: `Registry::handle` never panics, and
-//! every answer is well formed (cognito-protocol.md §3.3, §3.4):
+//! The wire adapter on untrusted input: `userpool::wire::handle` never
+//! panics, and every answer is well formed (cognito-protocol.md §3.3, §3.4):
 //!
 //! * status 200 only with a JSON object body and no error type;
-//! * otherwise a JSON object of exactly `__type` (one of `ErrorCode`'s
-//!   names) and a string `message`, the status that code maps to (400, or
-//!   500 for `InternalErrorException`), and `x-amzn-ErrorType` equal to
-//!   `__type`.
+//! * otherwise a JSON object of exactly `__type` and a string `message`,
+//!   and `x-amzn-ErrorType` equal to `__type`. The `__type` is one of
+//!   `ErrorCode`'s names with the status that code maps to (400, or 500 for
+//!   `InternalErrorException`), or one of `ProtocolError`'s names
+//!   (`SerializationException`, `UnknownOperationException`) with 400.
 //!
 //! Input layout: the first byte picks the operation from [`OPERATIONS`]
 //! (every operation of the adapter, then unknown names); the rest is the
@@ -26,12 +27,13 @@ use std::sync::{Arc, OnceLock};
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 use userpool::client::{AppClientConfig, AuthFlow};
-use userpool::message::{DeliveryError, Message, MessageSender};
+use userpool::message::{DeliveryError, Message};
+use userpool::registry::{Registry, RegistryOptions};
 use userpool::token::KeySet;
-use userpool::wire::{Registry, RegistryOptions};
+use userpool::wire::{self, ProtocolError};
 use userpool::{
     AdminCreateUserRequest, AdminSetUserPasswordRequest, ErrorCode, HashingParams,
-    InitiateAuthRequest, MessageAction, PoolConfig,
+    InitiateAuthRequest, MessageAction, MessageSender, PoolConfig,
 };
 
 const OPERATIONS: &[&str] = &[
@@ -98,8 +100,8 @@ const OPERATIONS: &[&str] = &[
     "AWSCognitoIdentityProviderService.Nope",
 ];
 
-/// Every `__type` the adapter may answer.
-const CODES: [ErrorCode; 26] = [
+/// Every Cognito exception the adapter may answer.
+const CODES: [ErrorCode; 24] = [
     ErrorCode::InvalidParameter,
     ErrorCode::InvalidPassword,
     ErrorCode::NotAuthorized,
@@ -124,9 +126,25 @@ const CODES: [ErrorCode; 26] = [
     ErrorCode::InvalidUserPoolConfiguration,
     ErrorCode::UnsupportedUserState,
     ErrorCode::InternalError,
-    ErrorCode::Serialization,
-    ErrorCode::UnknownOperation,
 ];
+
+/// The errors of the protocol itself, answered before any operation runs.
+const PROTOCOL_ERRORS: [ProtocolError; 2] = [
+    ProtocolError::Serialization,
+    ProtocolError::UnknownOperation,
+];
+
+/// The HTTP status of a known `__type`, or `None` for a name the adapter
+/// must never answer.
+fn status_of(kind: &str) -> Option<u16> {
+    if let Some(code) = CODES.iter().find(|c| c.as_str() == kind) {
+        return Some(code.http_status());
+    }
+    PROTOCOL_ERRORS
+        .iter()
+        .any(|p| p.as_str() == kind)
+        .then_some(400)
+}
 
 /// Delivers nothing, keeps nothing: the run's memory stays flat.
 #[derive(Debug)]
@@ -223,7 +241,7 @@ fuzz_target!(|data: &[u8]| {
     let f = fixture();
     let op = OPERATIONS[usize::from(pick) % OPERATIONS.len()];
     let body = substitute(body, &f.substitutions);
-    let resp = f.registry.handle(op, &body);
+    let resp = wire::handle(&f.registry, op, &body);
 
     let parsed: Value = serde_json::from_str(&resp.body)
         .unwrap_or_else(|e| panic!("{op}: the body is not JSON ({e}): {}", resp.body));
@@ -238,16 +256,13 @@ fuzz_target!(|data: &[u8]| {
         .get("__type")
         .and_then(Value::as_str)
         .unwrap_or_else(|| panic!("{op}: no string __type: {}", resp.body));
-    let code = CODES
-        .iter()
-        .find(|c| c.as_str() == kind)
-        .unwrap_or_else(|| panic!("{op}: unknown __type {kind}"));
+    let status = status_of(kind).unwrap_or_else(|| panic!("{op}: unknown __type {kind}"));
     assert!(
         object.get("message").is_some_and(Value::is_string),
         "{op}: no string message: {}",
         resp.body
     );
     assert_eq!(object.len(), 2, "{op}: extra members: {}", resp.body);
-    assert_eq!(resp.status, code.http_status(), "{op}: status of {kind}");
+    assert_eq!(resp.status, status, "{op}: status of {kind}");
     assert_eq!(resp.error_type, Some(kind), "{op}: x-amzn-ErrorType");
 });
