@@ -4,8 +4,10 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use userpool::filter::{Filter, FilterAttribute, FilterOp, FilterTarget, MAX_FILTER_LEN};
-use userpool::schema::Attributes;
+use userpool::internals::filter::{
+    Filter, FilterAttribute, FilterOp, FilterTarget, MAX_FILTER_LEN,
+};
+use userpool::internals::schema::Attributes;
 
 /// The fixed user's value for `attribute`, or `None` where the user lacks it.
 /// Values include quotes, a backslash and non-ASCII case pairs.

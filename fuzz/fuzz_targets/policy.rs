@@ -9,8 +9,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use userpool::policy::MAX_PASSWORD_CHARS;
-use userpool::{ErrorCode, Password, PasswordPolicy, PolicyViolation};
+use userpool::config::PasswordPolicy;
+use userpool::internals::password::MAX_PASSWORD_CHARS;
+use userpool::{ErrorCode, Password, PolicyViolation};
 
 const MODEL_SYMBOLS: &str = "^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ";
 

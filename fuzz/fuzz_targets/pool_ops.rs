@@ -118,15 +118,15 @@ use libfuzzer_sys::fuzz_target;
 use userpool::client::{
     AppClientConfig, AuthFlow, PreventUserExistenceErrors, TokenUnit, TokenValidity,
 };
-use userpool::config::VerifiedAttribute;
-use userpool::message::MessageKind;
+use userpool::config::{PasswordPolicy, PoolConfig, VerifiedAttribute};
+use userpool::store::MemoryStore;
 use userpool::token::KeySet;
 use userpool::{
-    AdminCreateUserRequest, AdminSetUserPasswordRequest, AuthenticationResult, ChallengeName, Code,
-    ConfirmSignUpRequest, Error, ErrorCode, HashingParams, InitiateAuthRequest, ListUsersRequest,
-    ManualClock, MemoryStore, MessageAction, Outbox, Password, PasswordPolicy, PoolConfig,
-    ResendConfirmationCodeRequest, RespondToAuthChallengeRequest, SignUpRequest, Timestamp, User,
-    UserPool,
+    AdminCreateUserRequest, AdminSetUserPasswordRequest, AuthenticationResult, ChallengeName,
+    ChangePasswordRequest, Code, ConfirmSignUpRequest, Error, ErrorCode, HashingParams,
+    InitiateAuthRequest, ListUsersRequest, ManualClock, MessageAction, MessageKind, Outbox,
+    Password, ResendConfirmationCodeRequest, RespondToAuthChallengeRequest, SignUpRequest,
+    Timestamp, User, UserPool,
 };
 
 /// The most operations one input decodes into.
@@ -1372,13 +1372,10 @@ impl Run {
                 Ok(())
             }
         };
-        let actual = self
-            .pool
-            .admin_set_user_password(AdminSetUserPasswordRequest {
-                username: user.as_str().to_owned(),
-                password: Password::new(password.as_str()),
-                permanent,
-            });
+        let actual = self.pool.admin_set_user_password(
+            AdminSetUserPasswordRequest::new(user.as_str(), Password::new(password.as_str()))
+                .permanent(permanent),
+        );
         self.check(actual, expected);
     }
 
@@ -1714,11 +1711,11 @@ impl Run {
                 }
             },
         };
-        let actual = self.pool.change_password(
+        let actual = self.pool.change_password(ChangePasswordRequest::new(
             Self::access(token.as_ref()),
-            Some(&Password::new(previous.as_str())),
-            &Password::new(proposed.as_str()),
-        );
+            previous.as_str(),
+            proposed.as_str(),
+        ));
         self.check(actual, expected);
     }
 

@@ -18,7 +18,8 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use userpool::ErrorCode;
-use userpool::srp::{self, client::SrpClient};
+use userpool::internals::srp;
+use userpool::srp::{SrpClient, format_timestamp};
 
 const POOL_NAME: &str = "AbCdEf123";
 const USER_ID: &str = "alice";
@@ -56,7 +57,7 @@ fuzz_target!(|data: &[u8]| {
         (Ok(parsed), Ok(canonical)) => {
             if let Some(t) = canonical {
                 assert_eq!(t, parsed);
-                assert_eq!(srp::format_timestamp(t), timestamp);
+                assert_eq!(format_timestamp(t), timestamp);
             }
         }
         (Err(e1), Err(e2)) => {

@@ -16,7 +16,8 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use userpool::token::{AccessClaims, KeySet, SCOPE_USER_ADMIN, TokenUse, TokenVerifier};
+use userpool::internals::token::SCOPE_USER_ADMIN;
+use userpool::token::{AccessClaims, KeySet, TokenUse, TokenVerifier};
 use userpool::{ErrorCode, Timestamp};
 
 const ISSUER: &str = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_tK1PT2XHw";

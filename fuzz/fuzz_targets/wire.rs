@@ -27,13 +27,13 @@ use std::sync::{Arc, OnceLock};
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 use userpool::client::{AppClientConfig, AuthFlow};
-use userpool::message::{DeliveryError, Message};
+use userpool::config::PoolConfig;
 use userpool::registry::{Registry, RegistryOptions};
 use userpool::token::KeySet;
 use userpool::wire::{self, ProtocolError};
 use userpool::{
-    AdminCreateUserRequest, AdminSetUserPasswordRequest, ErrorCode, HashingParams,
-    InitiateAuthRequest, MessageAction, MessageSender, PoolConfig,
+    AdminCreateUserRequest, AdminSetUserPasswordRequest, DeliveryError, ErrorCode, HashingParams,
+    InitiateAuthRequest, Message, MessageAction, MessageSender,
 };
 
 const OPERATIONS: &[&str] = &[
@@ -189,7 +189,9 @@ fn fixture() -> &'static Fixture {
         let mut create = AdminCreateUserRequest::new("fuzzer").attribute("email", "f@example.com");
         create.message_action = Some(MessageAction::Suppress);
         pool.admin_create_user(create).expect("user");
-        pool.admin_set_user_password(AdminSetUserPasswordRequest::new("fuzzer".to_owned(), "1234Abcd^".into()).permanent(true))
+        pool.admin_set_user_password(
+            AdminSetUserPasswordRequest::new("fuzzer", "1234Abcd^").permanent(true),
+        )
         .expect("password");
         let tokens = pool
             .initiate_auth(InitiateAuthRequest::user_password(
