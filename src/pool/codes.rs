@@ -172,7 +172,7 @@ pub(super) fn expired_code() -> Error {
     )
 }
 
-fn delivery_details(attribute: &str, destination: &str) -> CodeDeliveryDetails {
+pub(super) fn delivery_details(attribute: &str, destination: &str) -> CodeDeliveryDetails {
     let (medium, masked) = if attribute == "email" {
         (DeliveryMedium::Email, code::mask_email(destination))
     } else {

@@ -18,11 +18,14 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use zeroize::Zeroizing;
 
-use super::auth::{AuthResponse, Authenticated, ChallengeName, RespondToAuthChallengeRequest};
+use super::auth::{
+    AuthResponse, Authenticated, ChallengeName, RespondToAuthChallengeRequest, user_not_confirmed,
+};
 use super::params::{PasswordVerifierAnswer, SrpAuth};
 use super::{UserPool, store_error};
 use crate::client::{AppClient, AuthFlow, check_secret_hash};
 use crate::clock::Timestamp;
+use crate::config::AliasAttribute;
 use crate::error::{Error, ErrorCode, Result};
 use crate::lockout;
 use crate::random;
@@ -187,6 +190,33 @@ impl UserPool {
         })
     }
 
+    /// The `USER_ID_FOR_SRP` shown for a name no user has, under
+    /// `PreventUserExistenceErrors=ENABLED`: what a real user typed that way
+    /// would most likely get.
+    ///
+    /// A real user gets their internal username. In pools with username
+    /// attributes that is a UUID, and so is `fake_id` (Cognito documents a
+    /// UUID for every simulated user, cognito-protocol.md §1.13, which in
+    /// other pools tells a name no one has from one someone has: we do not
+    /// follow it there). Elsewhere a name typed as the username comes back
+    /// as typed, so the simulation returns it, folded as the pool folds
+    /// names; a name shaped like an email or phone alias the pool accepts
+    /// resolves to some other username, which we cannot guess, and gets the
+    /// UUID (the usual choice for usernames in such pools). What remains
+    /// visible: a stored username with capitals in a case-insensitive pool,
+    /// and a `preferred_username` typed as such, come back different from
+    /// the typed name.
+    fn simulated_srp_id(&self, folded: &str, fake_id: &str) -> String {
+        let cfg = self.config();
+        let alias_shaped = (cfg.is_alias(AliasAttribute::Email) && super::looks_like_email(folded))
+            || (cfg.is_alias(AliasAttribute::PhoneNumber) && super::looks_like_phone(folded));
+        if cfg.username_attributes().is_empty() && !alias_shaped {
+            folded.to_owned()
+        } else {
+            fake_id.to_owned()
+        }
+    }
+
     /// Step one: `InitiateAuth` / `AdminInitiateAuth` with `USER_SRP_AUTH`.
     pub(super) fn srp_initiate(
         &self,
@@ -201,12 +231,11 @@ impl UserPool {
         let prevent = client.config().prevents_user_existence_errors();
         let (user_id, sub, verifier, simulated) = match self.resolve(username)? {
             Some(user) => {
+                // Under ENABLED the state shows only after a correct proof,
+                // as for a user who does not exist (step two).
                 match user.status {
-                    UserStatus::Unconfirmed => {
-                        return Err(Error::new(
-                            ErrorCode::UserNotConfirmed,
-                            "User is not confirmed.",
-                        ));
+                    UserStatus::Unconfirmed if !prevent => {
+                        return Err(user_not_confirmed());
                     }
                     UserStatus::ResetRequired if !prevent => {
                         return Err(Error::new(
@@ -234,11 +263,16 @@ impl UserPool {
             }
             None if prevent => {
                 // §1.13: the same salt and id for the same name every time.
-                let (id, salt, v) =
-                    srp::fake_user(&self.inner.fake_user_key, self.id(), &self.fold(username));
-                // A sub-shaped filler, so the sealed block is exactly as long
-                // as a real user's with the same id.
-                (id.clone(), id, Verifier { salt, v }, true)
+                let folded = self.fold(username);
+                let (id, salt, v) = srp::fake_user(&self.inner.fake_user_key, self.id(), &folded);
+                // The sub a UUID like a real one, so the sealed block is as
+                // long as a real user's with the same id.
+                (
+                    self.simulated_srp_id(&folded, &id),
+                    id,
+                    Verifier { salt, v },
+                    true,
+                )
             }
             None => return Err(Error::user_not_found()),
         };
@@ -312,35 +346,32 @@ impl UserPool {
             return Err(incorrect());
         }
         let handshake = HandshakeState::from_bytes(&block.handshake).map_err(|_| incorrect())?;
-        let user = if block.simulated {
-            None
-        } else {
-            self.resolve(username)?
-                .filter(|u| u.username == block.username && u.sub() == block.sub)
+        // The same exponentiations whatever the outcome, so the answer takes
+        // as long for a user who does not exist or has no verifier
+        // (cognito-protocol.md §1.13).
+        let simulated_proof = |id: &str| {
+            let (_, _, v) = srp::fake_user(&self.inner.fake_user_key, self.id(), id);
+            let _ = srp::verify_claim(
+                &handshake,
+                &v,
+                self.srp_pool_name(),
+                &block.username,
+                &block_bytes,
+                timestamp,
+                signature,
+            );
         };
-        let Some(user) = user else {
-            if block.simulated {
-                // Pay for the same exponentiations as a real proof, so the
-                // answer takes as long for a user who does not exist
-                // (cognito-protocol.md §1.13).
-                let (_, _, v) =
-                    srp::fake_user(&self.inner.fake_user_key, self.id(), &block.username);
-                let _ = srp::verify_claim(
-                    &handshake,
-                    &v,
-                    self.srp_pool_name(),
-                    &block.username,
-                    &block_bytes,
-                    timestamp,
-                    signature,
-                );
-            }
+        let Some(user) = self
+            .resolve(username)?
+            .filter(|u| u.username == block.username && u.sub() == block.sub)
+        else {
+            simulated_proof(&block.username);
             self.consume_block(&block)?;
             return Err(incorrect());
         };
         let user = self.begin_attempt(&user.username, now)?;
         self.consume_block(&block)?;
-        let proven = match self.open_verifier(&user) {
+        let proven = match self.open_verifier(&user).filter(|_| !block.simulated) {
             Some(verifier) => srp::verify_claim(
                 &handshake,
                 &verifier.v,
@@ -350,7 +381,10 @@ impl UserPool {
                 timestamp,
                 signature,
             )?,
-            None => false,
+            None => {
+                simulated_proof(&user.username);
+                false
+            }
         };
         if !proven {
             // Already counted by begin_attempt.
@@ -364,6 +398,10 @@ impl UserPool {
             );
             Ok((next != *cur).then_some(next))
         })?;
+        // Reached with a correct proof only (under LEGACY step one refused).
+        if stored.status == UserStatus::Unconfirmed {
+            return Err(user_not_confirmed());
+        }
         if !stored.enabled {
             return Err(Error::not_authorized("User is disabled."));
         }
