@@ -50,7 +50,7 @@ impl UserPool {
         };
         let record = CodeRecord {
             id,
-            digest: code::digest(&self.inner.code_key, &ctx, code.expose_secret()),
+            digest: code::digest(self.inner.keys.code(), &ctx, code.expose_secret()),
             attribute: Some(attribute.to_owned()),
             destination: Some(destination.clone()),
             issued_at: now,
@@ -153,7 +153,15 @@ impl UserPool {
             purpose,
             code_id: record.id,
         };
-        match code::check(&self.inner.code_key, &ctx, Some(&record), submitted, now) {
+        // Under the current key, or the previous secret's while it lives.
+        let verdict = self
+            .inner
+            .keys
+            .code_candidates(now)
+            .map(|key| code::check(key, &ctx, Some(&record), submitted, now))
+            .reduce(|a, b| if a == Verdict::Valid { a } else { b })
+            .unwrap_or(Verdict::Mismatch);
+        match verdict {
             Verdict::Valid => Ok(record),
             Verdict::Mismatch => Err(Error::code_mismatch()),
             Verdict::Expired => Err(expired_code()),

@@ -282,7 +282,7 @@ impl UserPool {
             return self.masked_for_caller(delivery_details(kind, username));
         }
         let tag = ring::hmac::sign(
-            &ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &self.inner.fake_user_key),
+            &ring::hmac::Key::new(ring::hmac::HMAC_SHA256, self.inner.keys.simulation()),
             format!("simulated-delivery|{}", self.fold(username)).as_bytes(),
         );
         let t = tag.as_ref();

@@ -21,6 +21,7 @@ use zeroize::Zeroizing;
 use super::auth::{
     AuthResponse, Authenticated, ChallengeName, RespondToAuthChallengeRequest, user_not_confirmed,
 };
+use super::keys::Sealed;
 use super::params::{PasswordVerifierAnswer, SrpAuth};
 use super::{UserPool, store_error};
 use crate::client::{AppClient, AuthFlow, check_secret_hash};
@@ -165,29 +166,54 @@ impl UserPool {
         let mut plain = Zeroizing::new(Vec::with_capacity(salt.len() + verifier.v.len()));
         plain.extend_from_slice(&verifier.salt);
         plain.extend_from_slice(&verifier.v);
-        self.inner.verifier_key.seal(
+        self.seal_verifier_bytes(username, &plain)
+    }
+
+    fn seal_verifier_bytes(&self, username: &str, plain: &[u8]) -> Result<Vec<u8>> {
+        self.inner.keys.seal(
+            Sealed::Verifier,
             random::bytes::<12>()?,
             &verifier_aad(self.id(), username),
-            &plain,
+            plain,
         )
     }
 
-    /// The user's verifier, if stored and sealed under this pool's secret.
+    /// The user's verifier, if stored and sealed under this pool's secret
+    /// (or the one it replaced, while that lives).
     pub(super) fn open_verifier(&self, user: &UserRecord) -> Option<Verifier> {
-        let sealed = user.srp_verifier.as_ref()?;
-        let plain = Zeroizing::new(
-            self.inner
-                .verifier_key
-                .open(&verifier_aad(self.id(), &user.username), sealed)?,
-        );
-        if plain.len() <= srp::SALT_LEN {
-            return None;
-        }
+        let (plain, _) = self.open_verifier_bytes(user)?;
         let (salt, v) = plain.split_at(srp::SALT_LEN);
         Some(Verifier {
             salt: salt.to_vec(),
             v: v.to_vec(),
         })
+    }
+
+    /// `salt ‖ v` as stored, and whether it was sealed under the previous
+    /// secret (and should be re-sealed).
+    fn open_verifier_bytes(&self, user: &UserRecord) -> Option<(Zeroizing<Vec<u8>>, bool)> {
+        let sealed = user.srp_verifier.as_ref()?;
+        let (plain, stale) = self.inner.keys.open(
+            Sealed::Verifier,
+            &verifier_aad(self.id(), &user.username),
+            sealed,
+            self.now(),
+        )?;
+        (plain.len() > srp::SALT_LEN).then_some((plain, stale))
+    }
+
+    /// Whether the user has a verifier sealed under the current secret.
+    pub(super) fn has_current_verifier(&self, user: &UserRecord) -> bool {
+        matches!(self.open_verifier_bytes(user), Some((_, false)))
+    }
+
+    /// The user's verifier re-sealed under the current secret, if it is
+    /// still sealed under the previous one.
+    pub(super) fn resealed_verifier(&self, user: &UserRecord) -> Result<Option<Vec<u8>>> {
+        match self.open_verifier_bytes(user) {
+            Some((plain, true)) => self.seal_verifier_bytes(&user.username, &plain).map(Some),
+            _ => Ok(None),
+        }
     }
 
     /// The `USER_ID_FOR_SRP` shown for a name no user has, under
@@ -251,7 +277,7 @@ impl UserPool {
                     // client, or reset): a challenge that cannot succeed.
                     None => {
                         let (_, salt, v) =
-                            srp::fake_user(&self.inner.fake_user_key, self.id(), &user.username);
+                            srp::fake_user(self.inner.keys.simulation(), self.id(), &user.username);
                         (
                             user.username.clone(),
                             user.sub().to_owned(),
@@ -264,7 +290,8 @@ impl UserPool {
             None if prevent => {
                 // §1.13: the same salt and id for the same name every time.
                 let folded = self.fold(username);
-                let (id, salt, v) = srp::fake_user(&self.inner.fake_user_key, self.id(), &folded);
+                let (id, salt, v) =
+                    srp::fake_user(self.inner.keys.simulation(), self.id(), &folded);
                 // The sub a UUID like a real one, so the sealed block is as
                 // long as a real user's with the same id.
                 (
@@ -289,7 +316,8 @@ impl UserPool {
             id: random::bytes::<16>()?,
             handshake: challenge.state().to_bytes(),
         };
-        let sealed = self.inner.secret_block_key.seal(
+        let sealed = self.inner.keys.seal(
+            Sealed::SecretBlock,
             random::bytes::<12>()?,
             &block_aad(self.id()),
             &block.encode()?,
@@ -326,10 +354,14 @@ impl UserPool {
         let block_bytes = STANDARD.decode(block_b64).map_err(|_| incorrect())?;
         let block = self
             .inner
-            .secret_block_key
-            .open(&block_aad(self.id()), &block_bytes)
-            .map(Zeroizing::new)
-            .and_then(|plain| SecretBlock::decode(&plain))
+            .keys
+            .open(
+                Sealed::SecretBlock,
+                &block_aad(self.id()),
+                &block_bytes,
+                now,
+            )
+            .and_then(|(plain, _)| SecretBlock::decode(&plain))
             .filter(|b| b.client_id == client.id())
             .ok_or_else(incorrect)?;
         if now >= Timestamp::from_unix_millis(block.expires_ms) {
@@ -350,7 +382,7 @@ impl UserPool {
         // as long for a user who does not exist or has no verifier
         // (cognito-protocol.md §1.13).
         let simulated_proof = |id: &str| {
-            let (_, _, v) = srp::fake_user(&self.inner.fake_user_key, self.id(), id);
+            let (_, _, v) = srp::fake_user(self.inner.keys.simulation(), self.id(), id);
             let _ = srp::verify_claim(
                 &handshake,
                 &v,
@@ -390,12 +422,21 @@ impl UserPool {
             // Already counted by begin_attempt.
             return Err(incorrect());
         }
+        // A verifier still sealed under the previous pool secret is
+        // re-sealed while it is open anyway.
+        let resealed = self.resealed_verifier(&user)?;
         let stored = self.modify_user(&user.username, now, |cur| {
             let mut next = cur.clone();
             super::auth::set_lockout_state(
                 &mut next,
                 lockout::record_success(&super::auth::lockout_state(cur), now),
             );
+            if let Some(v) = resealed
+                .as_ref()
+                .filter(|_| cur.srp_verifier == user.srp_verifier)
+            {
+                next.srp_verifier = Some(v.clone());
+            }
             Ok((next != *cur).then_some(next))
         })?;
         // Reached with a correct proof only (under LEGACY step one refused).

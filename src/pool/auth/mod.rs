@@ -240,8 +240,8 @@ impl UserPool {
         // A password set before the pool had an SRP client has no verifier:
         // the plaintext in hand is the one chance to add it.
         // The same when the stored one cannot be opened (sealed under a pool
-        // secret since replaced).
-        let verifier = if self.srp_enabled()? && self.open_verifier(&user).is_none() {
+        // secret since replaced), or opens only under the previous secret.
+        let verifier = if self.srp_enabled()? && !self.has_current_verifier(&user) {
             Some(self.seal_verifier(&user.username, password)?)
         } else {
             None
