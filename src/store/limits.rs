@@ -121,9 +121,10 @@ fn check_group(pool_id: &str, group: &GroupRecord) -> StoreResult<()> {
     check_value("group role", group.role_arn.as_ref().map_or(0, String::len))
 }
 
-fn check_code(pool_id: &str, username: &str, code: &CodeRecord) -> StoreResult<()> {
+fn check_code(pool_id: &str, username: &str, sub: &str, code: &CodeRecord) -> StoreResult<()> {
     check_key("pool id", pool_id)?;
     check_key("username", username)?;
+    check_key("sub", sub)?;
     check_key("code attribute", code.attribute.as_deref().unwrap_or(""))?;
     check_key(
         "code destination",
@@ -230,11 +231,12 @@ impl CodeStore for Limited {
         &self,
         pool_id: &str,
         username: &str,
+        sub: &str,
         purpose: CodePurpose,
         code: &CodeRecord,
     ) -> StoreResult<()> {
-        check_code(pool_id, username, code)?;
-        self.inner.put_code(pool_id, username, purpose, code)
+        check_code(pool_id, username, sub, code)?;
+        self.inner.put_code(pool_id, username, sub, purpose, code)
     }
 
     fn get_code(

@@ -178,7 +178,9 @@ pub trait UserStore: Send + Sync + fmt::Debug {
     /// Deletes the user, its index keys, its pending codes, its group
     /// memberships and its refresh tokens, if its stored version is still
     /// `expected_version`. A user later created with the same username must
-    /// not inherit any of them.
+    /// not inherit any of them: in particular, no code whose
+    /// [`CodeStore::put_code`] returned before or while this call ran
+    /// survives it.
     ///
     /// # Errors
     /// `VersionMismatch`, `NotFound`, `Unavailable` as for `update_user`.
@@ -261,15 +263,27 @@ pub fn scan_users_by_attribute_prefix<S: UserStore + ?Sized>(
 /// Pending one-time codes, keyed by pool, internal username and purpose.
 pub trait CodeStore: Send + Sync + fmt::Debug {
     /// Stores `code` as the pending code for (`username`, `purpose`),
-    /// replacing any previous one: after a resend the old code must stop
-    /// working.
+    /// replacing any previous one (after a resend the old code must stop
+    /// working), if and only if the user `username` exists and its `sub`
+    /// attribute is exactly `sub`. Otherwise nothing is stored.
+    ///
+    /// The check and the write are one atomic step with respect to
+    /// [`UserStore::delete_user`]: a code stored by a call that returned
+    /// `Ok` is removed by any later deletion of that user, and once a
+    /// deletion has returned, no call for the deleted user succeeds, nor
+    /// one for a later user of the same name (whose `sub` differs).
+    /// Without it, a code issued while its user was being deleted would
+    /// outlive the user and confirm, or reset the password of, the next
+    /// account created under that name.
     ///
     /// # Errors
-    /// `Unavailable` on backend failure.
+    /// `NotFound` when no user `username` with that `sub` exists (nothing
+    /// is stored); `Unavailable` on backend failure.
     fn put_code(
         &self,
         pool_id: &str,
         username: &str,
+        sub: &str,
         purpose: CodePurpose,
         code: &CodeRecord,
     ) -> StoreResult<()>;

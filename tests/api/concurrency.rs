@@ -235,10 +235,11 @@ impl CodeStore for ReadsTogether {
         &self,
         pool_id: &str,
         username: &str,
+        sub: &str,
         purpose: CodePurpose,
         code: &CodeRecord,
     ) -> StoreResult<()> {
-        self.inner.put_code(pool_id, username, purpose, code)
+        self.inner.put_code(pool_id, username, sub, purpose, code)
     }
 
     fn get_code(

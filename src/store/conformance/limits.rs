@@ -62,8 +62,14 @@ pub fn out_of_bounds_input_is_refused_and_nothing_is_written(store: &Arc<dyn Sto
         "NUL key on update",
         s.update_user(POOL, &u, 1, &[IndexKey::Sub("x\0".to_owned())]),
     );
-    s.put_code(POOL, "alice", CodePurpose::SignUp, &sample_code(3))
-        .unwrap();
+    s.put_code(
+        POOL,
+        "alice",
+        "sub-alice",
+        CodePurpose::SignUp,
+        &sample_code(3),
+    )
+    .unwrap();
     assert_invalid(
         "huge attributes on update taking a code",
         s.update_user_taking_code(POOL, &big, 1, &keys("alice"), CodePurpose::SignUp, 3),
@@ -90,7 +96,7 @@ pub fn out_of_bounds_input_is_refused_and_nothing_is_written(store: &Arc<dyn Sto
     code.destination = Some(long_key.clone());
     assert_invalid(
         "long code destination",
-        s.put_code(POOL, "bob", CodePurpose::SignUp, &code),
+        s.put_code(POOL, "bob", "sub-bob", CodePurpose::SignUp, &code),
     );
     assert_eq!(
         store.get_code(POOL, "bob", CodePurpose::SignUp).unwrap(),

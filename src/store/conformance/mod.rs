@@ -85,6 +85,9 @@ macro_rules! store_conformance_tests {
                 concurrent_takes_of_one_code_admit_exactly_one,
                 concurrent_failures_are_all_counted,
                 a_code_and_the_change_it_confirms_are_one_step,
+                a_code_for_an_absent_user_or_another_sub_is_refused_and_nothing_is_stored,
+                a_code_put_then_its_user_deleted_leaves_no_code,
+                racing_code_puts_and_user_deletes_leave_no_code_without_its_user,
             }
             tokens {
                 refresh_tokens_are_found_by_digest_until_revoked,

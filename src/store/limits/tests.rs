@@ -99,11 +99,12 @@ impl CodeStore for Spy {
         &self,
         pool_id: &str,
         username: &str,
+        sub: &str,
         purpose: CodePurpose,
         code: &CodeRecord,
     ) -> StoreResult<()> {
         self.record("put_code");
-        self.inner.put_code(pool_id, username, purpose, code)
+        self.inner.put_code(pool_id, username, sub, purpose, code)
     }
 
     fn get_code(
@@ -410,7 +411,7 @@ fn every_call_reaches_the_same_method_of_the_store() {
         }),
         ("delete_user", &|| drop(s.delete_user(P, "alice", 1))),
         ("put_code", &|| {
-            drop(s.put_code(P, "alice", CodePurpose::SignUp, &code()))
+            drop(s.put_code(P, "alice", "sub-alice", CodePurpose::SignUp, &code()))
         }),
         ("get_code", &|| {
             drop(s.get_code(P, "alice", CodePurpose::SignUp))
@@ -508,8 +509,12 @@ fn writes_out_of_bounds_never_reach_the_store() {
     let mut c = code();
     c.attribute = Some("em\0ail".to_owned());
     assert_eq!(
-        invalid(s.put_code(P, "alice", CodePurpose::SignUp, &c)),
+        invalid(s.put_code(P, "alice", "sub-alice", CodePurpose::SignUp, &c)),
         "code attribute contains NUL"
+    );
+    assert_eq!(
+        invalid(s.put_code(P, "alice", "s\0", CodePurpose::SignUp, &code())),
+        "sub contains NUL"
     );
     let mut t = token();
     t.event_id = "e\0".to_owned();

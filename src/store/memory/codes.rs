@@ -2,19 +2,30 @@
 //! purpose.
 
 use super::MemoryStore;
-use crate::store::{CodePurpose, CodeRecord, CodeStore, StoreResult};
+use crate::store::{CodePurpose, CodeRecord, CodeStore, StoreError, StoreResult};
 
 impl CodeStore for MemoryStore {
+    /// The user's existence and the write under one lock, which
+    /// `delete_user` takes too.
     fn put_code(
         &self,
         pool_id: &str,
         username: &str,
+        sub: &str,
         purpose: CodePurpose,
         code: &CodeRecord,
     ) -> StoreResult<()> {
-        self.lock()
-            .pool_mut(pool_id)
-            .codes
+        let mut st = self.lock();
+        let data = st
+            .data
+            .get_mut(pool_id)
+            .filter(|d| {
+                d.users
+                    .get(username)
+                    .is_some_and(|u| u.attributes.get("sub").is_some_and(|s| s == sub))
+            })
+            .ok_or(StoreError::NotFound)?;
+        data.codes
             .insert((username.to_owned(), purpose), code.clone());
         Ok(())
     }

@@ -29,9 +29,13 @@
 //!   row `FOR KEY SHARE`, so a concurrent `delete_group` either waits for
 //!   the insert (and deletes it too) or makes it fail with `NotFound`;
 //!   adding a client locks the pool row the same way when the pool is
-//!   stored, and adding a membership, code or refresh token of a user locks
+//!   stored, and adding a membership or refresh token of a user locks
 //!   that user's row when it exists, so that `delete_user` never leaves one
-//!   behind for a user later created under the same name.
+//!   behind for a user later created under the same name. A code is added
+//!   only through that lock: `put_code` locks the user row, if it holds the
+//!   given `sub`, in the statement that inserts the code, and inserts
+//!   nothing when it finds none, so a code never outlives its user, even
+//!   with `delete_user` running in another process.
 //! - **Deleting a pool** races with calls that add rows under its id to
 //!   tables it has no row lock on (users, codes, refresh tokens,
 //!   revocations, one-time ids, groups). Those calls hold a
