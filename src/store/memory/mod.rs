@@ -15,20 +15,21 @@
 //!
 //! # Layout
 //!
-//! One module per record family (`users`, `codes`, `tokens`, `groups`,
-//! `pools` with the app clients); the state and its indexes here.
+//! One module per record family (`users`, `codes`, `tokens`, `ephemeral`,
+//! `groups`, `pools` with the app clients); the state and its indexes here.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Bound;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use super::{
-    ClientRecord, CodePurpose, CodeRecord, ConflictKey, GroupRecord, IndexKey, OnceId, PoolRecord,
-    RefreshTokenRecord, StoreError, StoreResult, UserRecord,
+    ClientRecord, CodePurpose, CodeRecord, ConflictKey, EphemeralKey, EphemeralRecord, GroupRecord,
+    IndexKey, OnceId, PoolRecord, RefreshTokenRecord, StoreError, StoreResult, UserRecord,
 };
 use crate::clock::Timestamp;
 
 mod codes;
+mod ephemeral;
 mod groups;
 mod pools;
 mod tokens;
@@ -63,6 +64,8 @@ struct PoolData {
     memberships: BTreeSet<(String, String)>,
     /// client id → client, ordered for listing.
     clients: BTreeMap<String, ClientRecord>,
+    /// key → ephemeral record.
+    ephemeral: HashMap<EphemeralKey, EphemeralRecord>,
 }
 
 #[derive(Debug, Default)]
@@ -74,6 +77,9 @@ struct State {
     pools: BTreeMap<String, PoolRecord>,
     /// client id → its pool (client ids are unique across pools).
     client_pools: HashMap<String, String>,
+    /// The last version given to an ephemeral record, of any pool: each
+    /// write takes the next, so no version is given twice.
+    ephemeral_version: u64,
 }
 
 impl State {

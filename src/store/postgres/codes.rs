@@ -45,7 +45,7 @@ const OWNER_WITH_SUB: &str = "owner_lock AS MATERIALIZED (SELECT 1 FROM users \
 
 impl CodeStore for PostgresStore {
     /// One statement that locks the user row when it holds that `sub` and
-    /// inserts only then ([`OWNER_WITH_SUB`]); for a `sub` the attribute
+    /// inserts only then (`OWNER_WITH_SUB`); for a `sub` the attribute
     /// function cannot compare exactly, a transaction that locks the row,
     /// compares the decoded attribute and inserts.
     fn put_code(
