@@ -8,7 +8,7 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::message::{DeliveryMedium, Message, MessageKind};
 use crate::random;
 use crate::secret::Code;
-use crate::store::{CodePurpose, CodeRecord, UserRecord};
+use crate::store::{CodePurpose, CodeRecord, StoreError, UserRecord};
 
 impl UserPool {
     /// Issues a fresh code for `purpose` to `attribute` (`email` or
@@ -59,9 +59,14 @@ impl UserPool {
             window_started_at,
             window_attempts,
         };
+        // Stored only while this very user exists: a user deleted meanwhile
+        // leaves no code behind for a later user of the same name.
         self.store()
-            .put_code(self.id(), &user.username, purpose, &record)
-            .map_err(store_error)?;
+            .put_code(self.id(), &user.username, user.sub(), purpose, &record)
+            .map_err(|e| match e {
+                StoreError::NotFound => Error::user_not_found(),
+                e => store_error(e),
+            })?;
         let config = self.config();
         let template = config.verification_message();
         let (medium, subject, body_template) = if attribute == "email" {
