@@ -4,8 +4,9 @@
 //! A code is six decimal digits drawn uniformly from the OS CSPRNG. Only an
 //! HMAC-SHA256 of it is stored, keyed by a per-pool secret that is never
 //! stored beside it: a million possible codes would fall to a plain hash in
-//! microseconds. The digest binds the pool, the user, the purpose and the
-//! issue id, so a code can never be replayed for another user or purpose.
+//! microseconds. The digest binds the pool, the user (name and `sub`), the
+//! purpose and the issue id, so a code can never be replayed for another
+//! user or purpose, nor for a later user created under the same name.
 //!
 //! Validity (cognito-protocol.md §7.5): sign-up and attribute verification
 //! 24 hours, forgot-password 1 hour. A code can be tried at most
@@ -14,7 +15,9 @@
 //! per-code limit is the stricter, simpler rule). Each attempt is counted in
 //! the store *before* the comparison, so parallel guesses cannot outrun it.
 //! Re-sending a code does not restore the budget: at most
-//! [`MAX_WINDOW_ATTEMPTS`] codes can be tried per user and purpose per hour.
+//! [`MAX_WINDOW_ATTEMPTS`] codes can be tried per user and purpose per hour,
+//! counted in a record of its own (the pool's `windows` module) by
+//! compare-and-swap, so no concurrent guess is lost.
 
 use std::fmt;
 use std::time::Duration;
@@ -137,16 +140,21 @@ pub(crate) fn generate(random_below: &mut dyn FnMut(u32) -> Result<u32>) -> Resu
 pub(crate) struct CodeContext<'a> {
     pub(crate) pool_id: &'a str,
     pub(crate) username: &'a str,
+    /// The user's `sub`: a code issued to one user is worthless to a later
+    /// user created under the same name.
+    pub(crate) sub: &'a str,
     pub(crate) purpose: CodePurpose,
     pub(crate) code_id: u64,
 }
 
-/// HMAC-SHA256(key, pool ‖ 0 ‖ username ‖ 0 ‖ purpose ‖ 0 ‖ id ‖ code).
+/// HMAC-SHA256(key, pool ‖ 0 ‖ username ‖ 0 ‖ sub ‖ 0 ‖ purpose ‖ 0 ‖ id ‖ code).
 pub(crate) fn digest(key: &hmac::Key, ctx: &CodeContext<'_>, code: &str) -> [u8; 32] {
     let mut c = hmac::Context::with_key(key);
     c.update(ctx.pool_id.as_bytes());
     c.update(&[0]);
     c.update(ctx.username.as_bytes());
+    c.update(&[0]);
+    c.update(ctx.sub.as_bytes());
     c.update(&[0]);
     c.update(ctx.purpose.as_str().as_bytes());
     c.update(&[0]);
@@ -186,7 +194,7 @@ pub(crate) fn check(
     let Some(record) = record else {
         return Verdict::Expired;
     };
-    if record.attempts >= MAX_ATTEMPTS || record.window_attempts >= MAX_WINDOW_ATTEMPTS {
+    if record.attempts >= MAX_ATTEMPTS {
         return Verdict::Exhausted;
     }
     if now >= record.expires_at {
@@ -242,6 +250,7 @@ mod tests {
         CodeContext {
             pool_id: "us-east-1_AbCdEf123",
             username: "alice",
+            sub: "5b1c4a2e-0000-4000-8000-000000000001",
             purpose: CodePurpose::SignUp,
             code_id,
         }
@@ -324,11 +333,15 @@ mod tests {
     }
 
     #[test]
-    fn digests_bind_user_purpose_and_issue() {
+    fn digests_bind_user_sub_purpose_and_issue() {
         let base = digest(&key(), &ctx(1), "123456");
         assert_ne!(base, digest(&key(), &ctx(2), "123456"));
         let mut other = ctx(1);
         other.username = "bob";
+        assert_ne!(base, digest(&key(), &other, "123456"));
+        // The same name, re-created: another sub, another digest.
+        let mut other = ctx(1);
+        other.sub = "5b1c4a2e-0000-4000-8000-000000000002";
         assert_ne!(base, digest(&key(), &other, "123456"));
         let mut other = ctx(1);
         other.purpose = CodePurpose::ForgotPassword;

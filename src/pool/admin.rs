@@ -1,5 +1,6 @@
 //! Admin operations on users (IAM-authorised in Cognito).
 
+use super::codes::Sends;
 use super::{
     AdminCreateUserRequest, AdminSetUserPasswordRequest, CodeDeliveryDetails, MessageAction, User,
     UserPool, store_error,
@@ -253,6 +254,7 @@ impl UserPool {
                     purpose,
                     name,
                     MessageKind::UpdateUserAttribute,
+                    Sends::Free,
                     now,
                 )?);
             }

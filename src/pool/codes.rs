@@ -1,6 +1,7 @@
 //! Verification codes: issuing one (digest stored, message delivered) and
 //! checking one (attempt counted, compared in constant time, single use).
 
+use super::windows::{NameUse, Subject, limit_exceeded};
 use super::{CodeDeliveryDetails, UserPool, store_error};
 use crate::clock::Timestamp;
 use crate::code::{self, CodeContext, Verdict};
@@ -12,13 +13,17 @@ use crate::store::{CodePurpose, CodeRecord, StoreError, UserRecord};
 
 impl UserPool {
     /// Issues a fresh code for `purpose` to `attribute` (`email` or
-    /// `phone_number`), replacing any pending one, and delivers it.
+    /// `phone_number`), replacing any pending one, and delivers it. With
+    /// [`Sends::Counted`] the send counts against the user's hourly send
+    /// limit first ([`SENDS`](super::windows::SENDS)), once the
+    /// destination is known.
     pub(super) fn issue_code(
         &self,
         user: &UserRecord,
         purpose: CodePurpose,
         attribute: &str,
         kind: MessageKind,
+        sends: Sends,
         now: Timestamp,
     ) -> Result<CodeDeliveryDetails> {
         let destination = user
@@ -29,24 +34,17 @@ impl UserPool {
             .ok_or_else(|| {
                 Error::invalid_parameter(format!("The user has no {attribute} to send a code to."))
             })?;
+        if sends == Sends::Counted {
+            self.count_send(Subject::User(&user.username), purpose, now)?;
+        }
         let code = code::generate(&mut random::below)?;
         let id = u64::from_be_bytes(random::bytes::<8>()?);
         let ctx = CodeContext {
             pool_id: self.id(),
             username: &user.username,
+            sub: user.sub(),
             purpose,
             code_id: id,
-        };
-        // A re-sent code inherits the attempt window of the one it replaces.
-        let (window_started_at, window_attempts) = match self
-            .store()
-            .get_code(self.id(), &user.username, purpose)
-            .map_err(store_error)?
-        {
-            Some(prev) if now < prev.window_started_at.saturating_add(code::ATTEMPT_WINDOW) => {
-                (prev.window_started_at, prev.window_attempts)
-            }
-            _ => (now, 0),
         };
         let record = CodeRecord {
             id,
@@ -56,8 +54,8 @@ impl UserPool {
             issued_at: now,
             expires_at: now.saturating_add(code::validity(purpose)),
             attempts: 0,
-            window_started_at,
-            window_attempts,
+            window_started_at: now,
+            window_attempts: 0,
         };
         // Stored only while this very user exists: a user deleted meanwhile
         // leaves no code behind for a later user of the same name.
@@ -118,23 +116,40 @@ impl UserPool {
     /// Counts an attempt against the pending code and compares `submitted`
     /// with it, without using it up: callers with expensive work to do
     /// (hashing a new password) check first, then take.
+    ///
+    /// Every call counts against the user's hourly window for `purpose`
+    /// first ([`GUESSES`](super::windows::GUESSES)), whatever follows. With
+    /// `hide_state` (ConfirmForgotPassword under
+    /// `PreventUserExistenceErrors=ENABLED`) a missing, expired or
+    /// exhausted code answers as a wrong one, as for a name no user has
+    /// ([`UserPool::check_unknown_code`]): only the window, which both
+    /// share, answers `LimitExceededException`.
     pub(super) fn check_code(
         &self,
-        username: &str,
+        user: &UserRecord,
         purpose: CodePurpose,
         submitted: &Code,
         now: Timestamp,
+        hide_state: bool,
     ) -> Result<CodeRecord> {
-        let pool = self.id();
+        self.count_guess(Subject::User(&user.username), purpose, now)?;
+        let hidden = |e: Error| {
+            if hide_state {
+                Error::code_mismatch()
+            } else {
+                e
+            }
+        };
+        let (pool, username) = (self.id(), user.username.as_str());
         let Some(mut record) = self
             .store()
             .get_code(pool, username, purpose)
             .map_err(store_error)?
         else {
-            return Err(expired_code());
+            return Err(hidden(expired_code()));
         };
         if now >= record.expires_at {
-            return Err(expired_code());
+            return Err(hidden(expired_code()));
         }
         let Some(attempt) = self
             .store()
@@ -142,19 +157,14 @@ impl UserPool {
             .map_err(store_error)?
         else {
             // Replaced or used meanwhile.
-            return Err(expired_code());
+            return Err(hidden(expired_code()));
         };
-        // Both counters as they stood just before this attempt; the window
-        // counter moved with the per-code one since the record was read.
-        let since_read = attempt.saturating_sub(record.attempts);
-        record.window_attempts = record
-            .window_attempts
-            .saturating_add(since_read)
-            .saturating_sub(1);
+        // As it stood just before this attempt.
         record.attempts = attempt.saturating_sub(1);
         let ctx = CodeContext {
             pool_id: pool,
             username,
+            sub: user.sub(),
             purpose,
             code_id: record.id,
         };
@@ -169,13 +179,54 @@ impl UserPool {
         match verdict {
             Verdict::Valid => Ok(record),
             Verdict::Mismatch => Err(Error::code_mismatch()),
-            Verdict::Expired => Err(expired_code()),
-            Verdict::Exhausted => Err(Error::new(
-                ErrorCode::LimitExceeded,
-                "Attempt limit exceeded, please try after some time.",
-            )),
+            Verdict::Expired => Err(hidden(expired_code())),
+            Verdict::Exhausted => Err(hidden(limit_exceeded())),
         }
     }
+
+    /// [`UserPool::check_code`] for a name no user has (under
+    /// `PreventUserExistenceErrors=ENABLED`): the guess is counted in the
+    /// name's own window, by a keyed digest, and the answer, always an
+    /// error, is a wrong code, or `LimitExceededException` once the window
+    /// is full, as for a user.
+    pub(super) fn check_unknown_code(
+        &self,
+        name: &str,
+        purpose: CodePurpose,
+        now: Timestamp,
+    ) -> Error {
+        let digest = self.name_digest(NameUse::Guesses, name);
+        self.futile_guess(Subject::Unknown(&digest), purpose, now)
+    }
+
+    /// The answer to a guess that cannot succeed (a name no user has, a
+    /// disabled user under `PreventUserExistenceErrors=ENABLED`): counted
+    /// like any, then a wrong code, or `LimitExceededException` once the
+    /// window is full.
+    pub(super) fn futile_guess(
+        &self,
+        subject: Subject<'_>,
+        purpose: CodePurpose,
+        now: Timestamp,
+    ) -> Error {
+        match self.count_guess(subject, purpose, now) {
+            Ok(()) => Error::code_mismatch(),
+            Err(e) => e,
+        }
+    }
+}
+
+/// Whether a code sent counts against the user's hourly send limit: the
+/// operations a client calls to have a code (re)sent do
+/// (ResendConfirmationCode, ForgotPassword, GetUserAttributeVerificationCode,
+/// AdminResetUserPassword); the codes that follow a change the caller made
+/// (SignUp, an attribute update, AdminCreateUser) do not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Sends {
+    /// Counted; `LimitExceededException` once the window is full.
+    Counted,
+    /// Not counted.
+    Free,
 }
 
 pub(super) fn expired_code() -> Error {

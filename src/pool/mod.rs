@@ -38,6 +38,7 @@ mod signup;
 mod srp;
 mod types;
 mod user_ops;
+mod windows;
 
 pub use auth::{
     AuthResponse, AuthenticationResult, ChallengeName, GetTokensFromRefreshTokenRequest,

@@ -3,8 +3,9 @@
 
 use std::fmt;
 
-use super::codes::delivery_details;
+use super::codes::{Sends, delivery_details};
 use super::types::redacted;
+use super::windows::{NameUse, Subject};
 use super::{CodeDeliveryDetails, UserPool};
 use crate::client::check_secret_hash;
 use crate::config::RecoveryMechanism;
@@ -175,6 +176,11 @@ impl UserPool {
     /// - `UserNotFoundException` (`Username/client id combination not found.`) under `LEGACY`;
     /// - `InvalidParameterException` when the user has no verified email or
     ///   phone (under `LEGACY`);
+    /// - `LimitExceededException` (`Attempt limit exceeded, please try after
+    ///   some time.`) after 5 reset codes for the user in an hour, shared
+    ///   with `AdminResetUserPassword` (AWS documents no figure for these
+    ///   two; we take its ResendConfirmationCode limit), counted under
+    ///   `ENABLED` for names no user has too, so the limit shows nothing;
     /// - `CodeDeliveryFailureException`.
     pub fn forgot_password(&self, request: ForgotPasswordRequest) -> Result<CodeDeliveryDetails> {
         let now = self.now();
@@ -188,9 +194,17 @@ impl UserPool {
                 "Contact administrator to reset password.",
             ));
         }
+        // Under ENABLED a code pretended sent counts against the send limit
+        // as a real one: a name no user has under its keyed digest.
+        let pretend = |subject: Subject<'_>| -> Result<CodeDeliveryDetails> {
+            self.count_send(subject, CodePurpose::ForgotPassword, now)?;
+            Ok(self.simulated_reset_delivery(&request.username))
+        };
         let Some(user) = self.resolve(&request.username)? else {
             return if prevent {
-                Ok(self.simulated_reset_delivery(&request.username))
+                pretend(Subject::Unknown(
+                    &self.name_digest(NameUse::Sends, &request.username),
+                ))
             } else {
                 Err(Error::user_not_found_for_client())
             };
@@ -206,7 +220,7 @@ impl UserPool {
         }
         let target = match self.recovery_target(&user, false) {
             Err(e) if prevent && e.code() == ErrorCode::InvalidParameter => {
-                return Ok(self.simulated_reset_delivery(&request.username));
+                return pretend(Subject::User(&user.username));
             }
             other => other?,
         };
@@ -214,6 +228,11 @@ impl UserPool {
             // Under ENABLED, where the code would have gone, and nothing
             // sent: the answer of any other user (our choice; Cognito
             // documents only disabled users here).
+            self.count_send(
+                Subject::User(&user.username),
+                CodePurpose::ForgotPassword,
+                now,
+            )?;
             return Ok(self.masked_for_caller(delivery_details(
                 target,
                 user.attributes.get(target).map_or("", String::as_str),
@@ -224,6 +243,7 @@ impl UserPool {
             CodePurpose::ForgotPassword,
             target,
             MessageKind::ForgotPassword,
+            Sends::Counted,
             now,
         )?;
         Ok(if prevent {
@@ -321,7 +341,12 @@ impl UserPool {
     /// - `NotAuthorizedException` for secret-hash failures;
     /// - `UserNotFoundException` under `LEGACY` (`CodeMismatchException` under `ENABLED`);
     /// - `InvalidPasswordException` (checked before the code is used up);
-    /// - `CodeMismatchException`, `ExpiredCodeException`, `LimitExceededException`.
+    /// - `CodeMismatchException`, `ExpiredCodeException`;
+    ///   `LimitExceededException` after 5 tries of one code or 15 of any
+    ///   code in an hour. Under `ENABLED` a missing, expired or exhausted
+    ///   code is a `CodeMismatchException` (a name no user has has none of
+    ///   those states to show), and the hourly window, counted for unknown
+    ///   names too by a keyed digest, answers alike for all.
     pub fn confirm_forgot_password(&self, request: ConfirmForgotPasswordRequest) -> Result<()> {
         let now = self.now();
         let client = self.client(&request.client_id)?;
@@ -334,18 +359,23 @@ impl UserPool {
             // disabled or is unknown (cognito-protocol.md §5.3).
             policy.validate(&request.password)?;
         }
-        let user = self.resolve(&request.username)?.ok_or_else(|| {
-            if prevent {
-                Error::code_mismatch()
+        let Some(user) = self.resolve(&request.username)? else {
+            return Err(if prevent {
+                // Counted in the name's own hourly window, as a user's.
+                self.check_unknown_code(&request.username, CodePurpose::ForgotPassword, now)
             } else {
                 Error::user_not_found_for_client()
-            }
-        })?;
+            });
+        };
         if !user.enabled {
             // cognito-protocol.md §5.3: under ENABLED a disabled user looks
-            // like a wrong code.
+            // like a wrong code (counted, as every guess).
             return Err(if prevent {
-                Error::code_mismatch()
+                self.futile_guess(
+                    Subject::User(&user.username),
+                    CodePurpose::ForgotPassword,
+                    now,
+                )
             } else {
                 Error::not_authorized("User is disabled.")
             });
@@ -354,12 +384,15 @@ impl UserPool {
             policy.validate(&request.password)?;
         }
         // The code first: a wrong guess must not cost an Argon2 hash (nor
-        // take longer than for a user who does not exist).
+        // take longer than for a user who does not exist). Under ENABLED a
+        // missing, expired or exhausted code answers as a wrong one: an
+        // unknown name has none of those states to show.
         let code = self.check_code(
-            &user.username,
+            &user,
             CodePurpose::ForgotPassword,
             &request.confirmation_code,
             now,
+            prevent,
         )?;
         let credentials = self.credentials(&user.username, &request.password)?;
         // The new password and the code's use in one atomic store step.
@@ -395,7 +428,9 @@ impl UserPool {
     /// `UserNotFoundException`; `NotAuthorizedException` (`User password
     /// cannot be reset in the current state.`) unless the user is `CONFIRMED`
     /// or already `RESET_REQUIRED`; `InvalidParameterException` when the user
-    /// has no verified email or phone; `CodeDeliveryFailureException`.
+    /// has no verified email or phone; `LimitExceededException` after 5
+    /// reset codes for the user in an hour (shared with `ForgotPassword`);
+    /// `CodeDeliveryFailureException`.
     pub fn admin_reset_user_password(&self, username: &str) -> Result<()> {
         let now = self.now();
         let user = self.resolve_existing(username)?;
@@ -428,6 +463,7 @@ impl UserPool {
             CodePurpose::ForgotPassword,
             target,
             MessageKind::ForgotPassword,
+            Sends::Counted,
             now,
         )?;
         Ok(())

@@ -1,6 +1,8 @@
 //! The sign-up lifecycle: `SignUp`, `ConfirmSignUp`, `ResendConfirmationCode`,
 //! `AdminConfirmSignUp`, and the user-creation steps `AdminCreateUser` shares.
 
+use super::codes::Sends;
+use super::windows::{NameUse, Subject};
 use super::{
     ConfirmSignUpRequest, ResendConfirmationCodeRequest, SignUpRequest, SignUpResponse, UserPool,
     looks_like_email, looks_like_phone, store_error, validate_username,
@@ -151,9 +153,14 @@ impl UserPool {
         credentials.apply(&mut user);
         self.insert_new_user(&user)?;
         let code_delivery_details = match self.sign_up_code_target(&user.attributes) {
-            Some(attr) => {
-                Some(self.issue_code(&user, CodePurpose::SignUp, attr, MessageKind::SignUp, now)?)
-            }
+            Some(attr) => Some(self.issue_code(
+                &user,
+                CodePurpose::SignUp,
+                attr,
+                MessageKind::SignUp,
+                Sends::Free,
+                now,
+            )?),
             None => None,
         };
         Ok(SignUpResponse {
@@ -192,17 +199,19 @@ impl UserPool {
         self.refuse_alias_move(request.force_alias_creation)?;
         let Some(user) = self.resolve(&request.username)? else {
             return Err(if client.config().prevents_user_existence_errors() {
-                Error::code_mismatch()
+                // Counted in the name's hourly window, as a user's guesses.
+                self.check_unknown_code(&request.username, CodePurpose::SignUp, now)
             } else {
                 Error::user_not_found_for_client()
             });
         };
         ensure_unconfirmed(&user)?;
         let code = self.check_code(
-            &user.username,
+            &user,
             CodePurpose::SignUp,
             &request.confirmation_code,
             now,
+            false,
         )?;
         // Confirmed and the code used up together; on any failure (an alias
         // taken meanwhile) the code stays pending.
@@ -243,6 +252,10 @@ impl UserPool {
     /// - `InvalidParameterException` when the user is already confirmed
     ///   (`User is already confirmed.`), or has no auto-verified attribute
     ///   (under `ENABLED`, only in pools that verify none);
+    /// - `LimitExceededException` (`Attempt limit exceeded, please try after
+    ///   some time.`) after 5 codes for the user in an hour (Cognito's
+    ///   documented limit), counted under `ENABLED` for names no user has
+    ///   too;
     /// - `CodeDeliveryFailureException` when the code could not be sent.
     pub fn resend_confirmation_code(
         &self,
@@ -257,7 +270,9 @@ impl UserPool {
                 "The user has no attribute the pool verifies, so no code can be sent.",
             )
         };
-        let simulated = || -> Result<CodeDeliveryDetails> {
+        // Under ENABLED a code pretended sent counts against the send limit
+        // as a real one: a name no user has under its keyed digest.
+        let simulated = |subject: Subject<'_>| -> Result<CodeDeliveryDetails> {
             // Where a real user's code would go: a phone the pool verifies
             // wins over an email (cognito-protocol.md §4.4).
             let config = self.config();
@@ -270,11 +285,14 @@ impl UserPool {
                 // No user of this pool can get a code: the answer all get.
                 return Err(no_target());
             };
+            self.count_send(subject, CodePurpose::SignUp, now)?;
             Ok(self.simulated_delivery(&request.username, &order, fallback))
         };
         let Some(user) = self.resolve(&request.username)? else {
             return if prevent {
-                simulated()
+                simulated(Subject::Unknown(
+                    &self.name_digest(NameUse::Sends, &request.username),
+                ))
             } else {
                 Err(Error::user_not_found_for_client())
             };
@@ -284,7 +302,7 @@ impl UserPool {
         }
         let Some(attr) = self.sign_up_code_target(&user.attributes) else {
             return if prevent {
-                simulated()
+                simulated(Subject::User(&user.username))
             } else {
                 Err(no_target())
             };
@@ -292,6 +310,7 @@ impl UserPool {
         if prevent && !user.enabled {
             // cognito-protocol.md §5.3: a disabled user is answered as if
             // sent, and nothing is.
+            self.count_send(Subject::User(&user.username), CodePurpose::SignUp, now)?;
             return Ok(self.masked_for_caller(super::codes::delivery_details(
                 attr,
                 user.attributes.get(attr).map_or("", String::as_str),
@@ -302,6 +321,7 @@ impl UserPool {
             CodePurpose::SignUp,
             attr,
             MessageKind::ResendCode,
+            Sends::Counted,
             now,
         )?;
         Ok(if prevent {

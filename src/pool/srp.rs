@@ -23,6 +23,7 @@ use super::auth::{
 };
 use super::keys::Sealed;
 use super::params::{PasswordVerifierAnswer, SrpAuth};
+use super::windows::NameUse;
 use super::{UserPool, store_error};
 use crate::client::{AppClient, AuthFlow, check_secret_hash};
 use crate::clock::Timestamp;
@@ -58,10 +59,15 @@ struct SecretBlock {
     expires_ms: i64,
     /// Random one-time id.
     id: [u8; 16],
+    /// [`UserPool::name_digest`] of the name typed at step one, for real
+    /// and unknown users alike (a fixed length, so blocks are as long):
+    /// under `PreventUserExistenceErrors=ENABLED` a name no user has is
+    /// locked out by it, as a user would be.
+    name_digest: [u8; 32],
     handshake: Zeroizing<Vec<u8>>,
 }
 
-const BLOCK_VERSION: u8 = 1;
+const BLOCK_VERSION: u8 = 2;
 
 fn put_str(out: &mut Vec<u8>, s: &str) -> Result<()> {
     let len =
@@ -109,6 +115,7 @@ impl SecretBlock {
         out.extend_from_slice(&self.issued_ms.to_be_bytes());
         out.extend_from_slice(&self.expires_ms.to_be_bytes());
         out.extend_from_slice(&self.id);
+        out.extend_from_slice(&self.name_digest);
         out.extend_from_slice(&self.handshake);
         Ok(out)
     }
@@ -126,6 +133,7 @@ impl SecretBlock {
             issued_ms: r.i64()?,
             expires_ms: r.i64()?,
             id: r.take(16)?.try_into().ok()?,
+            name_digest: r.take(32)?.try_into().ok()?,
             handshake: Zeroizing::new(r.0.to_vec()),
         })
     }
@@ -314,6 +322,7 @@ impl UserPool {
                 .saturating_add(client.config().auth_session_validity())
                 .unix_millis(),
             id: random::bytes::<16>()?,
+            name_digest: self.name_digest(NameUse::SignIn, username),
             handshake: challenge.state().to_bytes(),
         };
         let sealed = self.inner.keys.seal(
@@ -397,8 +406,13 @@ impl UserPool {
             .resolve(username)?
             .filter(|u| u.username == block.username && u.sub() == block.sub)
         else {
-            simulated_proof(&block.username);
+            // A name no user has locks out as a user would under ENABLED
+            // (counted before the proof, refused during a lock).
+            if client.config().prevents_user_existence_errors() {
+                self.begin_unknown_attempt(&block.name_digest, now)?;
+            }
             self.consume_block(&block)?;
+            simulated_proof(&block.username);
             return Err(incorrect());
         };
         let user = self.begin_attempt(&user.username, now)?;
@@ -483,6 +497,7 @@ mod tests {
             issued_ms: 1,
             expires_ms: 2,
             id: [7; 16],
+            name_digest: [9; 32],
             handshake: Zeroizing::new(vec![1, 2, 3]),
         };
         let bytes = block.encode().unwrap_or_default();

@@ -7,6 +7,7 @@
 use std::fmt;
 
 use super::auth::{lockout_state, set_lockout_state};
+use super::codes::Sends;
 use super::types::redacted;
 use super::{CodeDeliveryDetails, UserPool, store_error};
 use crate::client::{AppClient, check_client_secret};
@@ -267,7 +268,9 @@ impl UserPool {
     ///
     /// # Errors
     /// The token errors; `InvalidParameterException` for another attribute or
-    /// one the user does not have; `CodeDeliveryFailureException`.
+    /// one the user does not have; `LimitExceededException` after 5 codes
+    /// for the attribute in an hour (Cognito's documented limit);
+    /// `CodeDeliveryFailureException`.
     pub fn get_user_attribute_verification_code(
         &self,
         access_token: &str,
@@ -281,6 +284,7 @@ impl UserPool {
             purpose,
             attribute_name,
             MessageKind::VerifyUserAttribute,
+            Sends::Counted,
             now,
         )
     }
@@ -302,7 +306,7 @@ impl UserPool {
         let now = self.now();
         let a = self.authorize(access_token, now)?;
         let purpose = verify_target(attribute_name)?;
-        let record = self.check_code(&a.user.username, purpose, code, now)?;
+        let record = self.check_code(&a.user, purpose, code, now, false)?;
         let flag = format!("{attribute_name}_verified");
         self.modify_user_with_code(&a.user.username, purpose, &record, now, |cur| {
             if cur.attributes.get(attribute_name) != record.destination.as_ref() {

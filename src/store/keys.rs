@@ -144,24 +144,47 @@ pub enum EphemeralKey {
         /// The keyed digest of the name.
         digest: [u8; 32],
     },
+    /// Codes compared for a name no user has, under
+    /// `PreventUserExistenceErrors=ENABLED`, so that guessing codes for
+    /// it hits the hourly limit as for a user. Keyed by a keyed digest.
+    UnknownCodeGuesses {
+        /// The keyed digest of the name.
+        digest: [u8; 32],
+        /// What the codes would be for.
+        purpose: CodePurpose,
+    },
+    /// Codes "sent" to a name no user has, under
+    /// `PreventUserExistenceErrors=ENABLED`, so that the send limit
+    /// answers for it as for a user. Keyed by a keyed digest.
+    UnknownCodeSends {
+        /// The keyed digest of the name.
+        digest: [u8; 32],
+        /// What the codes would be for.
+        purpose: CodePurpose,
+    },
 }
 
 impl EphemeralKey {
     /// The kind of record, as its encoding starts: `code_guesses`,
-    /// `code_sends` or `unknown_sign_in`.
+    /// `code_sends`, `unknown_sign_in`, `unknown_code_guesses` or
+    /// `unknown_code_sends`.
     #[must_use]
     pub const fn kind(&self) -> &'static str {
         match self {
             Self::CodeGuesses { .. } => "code_guesses",
             Self::CodeSends { .. } => "code_sends",
             Self::UnknownSignIn { .. } => "unknown_sign_in",
+            Self::UnknownCodeGuesses { .. } => "unknown_code_guesses",
+            Self::UnknownCodeSends { .. } => "unknown_code_sends",
         }
     }
 
     /// The string a store keeps for this key:
     /// `code_guesses:<purpose>:<username>`, `code_sends:<purpose>:<username>`
     /// (the purpose as [`CodePurpose::as_str`] names it, which holds no
-    /// `:`), or `unknown_sign_in:` and the digest in lowercase hex. The one
+    /// `:`), `unknown_sign_in:` and the digest in lowercase hex, or
+    /// `unknown_code_guesses:<purpose>:<digest>` and
+    /// `unknown_code_sends:<purpose>:<digest>`. The one
     /// encoding every store uses; it never changes, or stored records stop
     /// matching.
     #[must_use]
@@ -177,6 +200,16 @@ impl EphemeralKey {
                 s
             }
             Self::UnknownSignIn { digest } => encode(self.kind(), &crate::hex::encode(digest)),
+            Self::UnknownCodeGuesses { digest, purpose }
+            | Self::UnknownCodeSends { digest, purpose } => {
+                let mut s = String::with_capacity(self.encoded_len());
+                s.push_str(self.kind());
+                s.push(':');
+                s.push_str(purpose.as_str());
+                s.push(':');
+                s.push_str(&crate::hex::encode(digest));
+                s
+            }
         }
     }
 
@@ -188,6 +221,10 @@ impl EphemeralKey {
                 self.kind().len() + 1 + purpose.as_str().len() + 1 + username.len()
             }
             Self::UnknownSignIn { digest } => self.kind().len() + 1 + 2 * digest.len(),
+            Self::UnknownCodeGuesses { digest, purpose }
+            | Self::UnknownCodeSends { digest, purpose } => {
+                self.kind().len() + 1 + purpose.as_str().len() + 1 + 2 * digest.len()
+            }
         }
     }
 
@@ -195,7 +232,9 @@ impl EphemeralKey {
     pub(crate) fn username(&self) -> Option<&str> {
         match self {
             Self::CodeGuesses { username, .. } | Self::CodeSends { username, .. } => Some(username),
-            Self::UnknownSignIn { .. } => None,
+            Self::UnknownSignIn { .. }
+            | Self::UnknownCodeGuesses { .. }
+            | Self::UnknownCodeSends { .. } => None,
         }
     }
 }
@@ -203,7 +242,10 @@ impl EphemeralKey {
 impl fmt::Debug for EphemeralKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::CodeGuesses { purpose, .. } | Self::CodeSends { purpose, .. } => write!(
+            Self::CodeGuesses { purpose, .. }
+            | Self::CodeSends { purpose, .. }
+            | Self::UnknownCodeGuesses { purpose, .. }
+            | Self::UnknownCodeSends { purpose, .. } => write!(
                 f,
                 "EphemeralKey({} {}: [redacted])",
                 self.kind(),

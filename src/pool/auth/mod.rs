@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 use super::UserPool;
 use super::params::{NewPasswordAnswer, PasswordAuth, RefreshAuth, SrpAuth};
+use super::windows::NameUse;
 use crate::client::{AppClient, AuthFlow, check_secret_hash};
 use crate::clock::Timestamp;
 use crate::error::{Error, ErrorCode, Result};
@@ -185,6 +186,11 @@ impl UserPool {
         check_secret_hash(client, username, auth.secret_hash)?;
         let prevent = client.config().prevents_user_existence_errors();
         let Some(user) = self.resolve(username)? else {
+            // Under ENABLED a name no user has locks out as a user would:
+            // counted before the hash, refused during a lock without one.
+            if prevent {
+                self.begin_unknown_attempt(&self.name_digest(NameUse::SignIn, username), now)?;
+            }
             // Spend the same time as a wrong password before answering.
             let _ = password::verify_password(&self.inner.hashing, self.dummy_hash()?, password);
             return Err(if prevent {

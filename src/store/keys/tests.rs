@@ -80,6 +80,20 @@ fn ephemeral_keys_encode_kind_purpose_and_name() {
             EphemeralKey::UnknownSignIn { digest: [0xAB; 32] },
             "unknown_sign_in:abababababababababababababababababababababababababababababababab",
         ),
+        (
+            EphemeralKey::UnknownCodeGuesses {
+                digest: [0x01; 32],
+                purpose: CodePurpose::ForgotPassword,
+            },
+            "unknown_code_guesses:forgot_password:0101010101010101010101010101010101010101010101010101010101010101",
+        ),
+        (
+            EphemeralKey::UnknownCodeSends {
+                digest: [0x10; 32],
+                purpose: CodePurpose::SignUp,
+            },
+            "unknown_code_sends:sign_up:1010101010101010101010101010101010101010101010101010101010101010",
+        ),
     ];
     for (key, stored) in cases {
         assert_eq!(key.encode(), stored);
@@ -103,6 +117,10 @@ fn ephemeral_keys_debug_without_names_or_digests() {
             purpose: CodePurpose::SignUp,
         },
         EphemeralKey::UnknownSignIn { digest: [0xCD; 32] },
+        EphemeralKey::UnknownCodeSends {
+            digest: [0xCD; 32],
+            purpose: CodePurpose::ForgotPassword,
+        },
     ];
     let shown = format!("{keys:?}");
     assert!(!shown.contains("jane"), "{shown}");
