@@ -2,6 +2,7 @@
 //! codes to, and [`Outbox`], an in-memory sender that tests and
 //! `userpool-server` read.
 
+use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
@@ -106,36 +107,90 @@ pub trait MessageSender: Send + Sync + fmt::Debug {
     fn send(&self, message: &Message) -> Result<(), DeliveryError>;
 }
 
-/// An in-memory [`MessageSender`] that keeps every message, for tests and
-/// local development. Clones share one list.
-#[derive(Clone, Debug, Default)]
+/// An in-memory [`MessageSender`] that keeps the latest messages, for tests
+/// and local development. Clones share one list.
+///
+/// Bounded, since any client can have messages sent (sign-up, resends,
+/// resets): at most [`Outbox::DEFAULT_PER_USER`] messages per user (pool
+/// and internal username) and [`Outbox::DEFAULT_TOTAL`] in all, unless
+/// [`Outbox::with_limits`] says otherwise. Past either bound the oldest
+/// message (of that user, or of all) is dropped: the newest code for a
+/// user is always there.
+#[derive(Clone, Debug)]
 pub struct Outbox {
-    messages: Arc<Mutex<Vec<Message>>>,
+    inner: Arc<Mutex<Kept>>,
+}
+
+#[derive(Debug)]
+struct Kept {
+    messages: VecDeque<Message>,
+    /// Messages kept per (pool, internal username).
+    per_user: HashMap<(String, String), usize>,
+    max_per_user: usize,
+    max_total: usize,
+}
+
+impl Kept {
+    fn forget(&mut self, message: &Message) {
+        let key = (message.pool_id.clone(), message.username.clone());
+        if let Some(n) = self.per_user.get_mut(&key) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                self.per_user.remove(&key);
+            }
+        }
+    }
+}
+
+impl Default for Outbox {
+    fn default() -> Self {
+        Self::with_limits(Self::DEFAULT_PER_USER, Self::DEFAULT_TOTAL)
+    }
 }
 
 impl Outbox {
-    /// An empty outbox.
+    /// Messages kept per user by default.
+    pub const DEFAULT_PER_USER: usize = 50;
+    /// Messages kept in all by default.
+    pub const DEFAULT_TOTAL: usize = 10_000;
+
+    /// An empty outbox with the default bounds.
     #[must_use]
     pub fn new() -> Self {
         Self::default()
     }
 
-    fn lock(&self) -> MutexGuard<'_, Vec<Message>> {
-        self.messages.lock().unwrap_or_else(PoisonError::into_inner)
+    /// An empty outbox keeping at most `per_user` messages per user and
+    /// `total` in all (each at least 1).
+    #[must_use]
+    pub fn with_limits(per_user: usize, total: usize) -> Self {
+        Self {
+            inner: Arc::new(Mutex::new(Kept {
+                messages: VecDeque::new(),
+                per_user: HashMap::new(),
+                max_per_user: per_user.max(1),
+                max_total: total.max(1),
+            })),
+        }
     }
 
-    /// Every message sent so far, oldest first.
+    fn lock(&self) -> MutexGuard<'_, Kept> {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Every message kept, oldest first.
     #[must_use]
     pub fn messages(&self) -> Vec<Message> {
-        self.lock().clone()
+        self.lock().messages.iter().cloned().collect()
     }
 
-    /// The messages for one user, oldest first. `who` matches the internal
-    /// username or the unmasked destination (an email or phone number), so
-    /// tests of email-as-username pools can ask by email.
+    /// The messages kept for one user, oldest first. `who` matches the
+    /// internal username or the unmasked destination (an email or phone
+    /// number), so tests of email-as-username pools can ask by email.
     #[must_use]
     pub fn messages_for(&self, who: &str) -> Vec<Message> {
         self.lock()
+            .messages
             .iter()
             .filter(|m| m.username == who || m.destination == who)
             .cloned()
@@ -146,6 +201,7 @@ impl Outbox {
     #[must_use]
     pub fn last_message_for(&self, who: &str) -> Option<Message> {
         self.lock()
+            .messages
             .iter()
             .rev()
             .find(|m| m.username == who || m.destination == who)
@@ -160,13 +216,116 @@ impl Outbox {
 
     /// Forgets every message.
     pub fn clear(&self) {
-        self.lock().clear();
+        let mut kept = self.lock();
+        kept.messages.clear();
+        kept.per_user.clear();
     }
 }
 
 impl MessageSender for Outbox {
     fn send(&self, message: &Message) -> Result<(), DeliveryError> {
-        self.lock().push(message.clone());
+        let mut kept = self.lock();
+        let key = (message.pool_id.clone(), message.username.clone());
+        let count = kept.per_user.entry(key).or_insert(0);
+        *count += 1;
+        if *count > kept.max_per_user {
+            // The user's oldest goes.
+            let oldest = kept
+                .messages
+                .iter()
+                .position(|m| m.pool_id == message.pool_id && m.username == message.username);
+            if let Some(dropped) = oldest.and_then(|i| kept.messages.remove(i)) {
+                kept.forget(&dropped);
+            }
+        }
+        kept.messages.push_back(message.clone());
+        while kept.messages.len() > kept.max_total {
+            if let Some(dropped) = kept.messages.pop_front() {
+                kept.forget(&dropped);
+            }
+        }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(pool: &str, user: &str, n: u32) -> Message {
+        Message {
+            pool_id: pool.to_owned(),
+            username: user.to_owned(),
+            destination: format!("{user}@example.com"),
+            medium: DeliveryMedium::Email,
+            kind: MessageKind::ResendCode,
+            subject: None,
+            body: format!("code {n:06}"),
+            code: Code::new(format!("{n:06}")),
+            sent_at: Timestamp::from_unix_seconds(i64::from(n)),
+        }
+    }
+
+    fn bodies(outbox: &Outbox) -> Vec<String> {
+        outbox.messages().into_iter().map(|m| m.body).collect()
+    }
+
+    #[test]
+    fn a_user_past_the_bound_loses_their_oldest_message_only() {
+        let outbox = Outbox::with_limits(2, 100);
+        for (user, n) in [("a", 1), ("b", 2), ("a", 3), ("a", 4)] {
+            assert!(outbox.send(&message("p", user, n)).is_ok());
+        }
+        assert_eq!(
+            bodies(&outbox),
+            ["code 000002", "code 000003", "code 000004"]
+        );
+        // The same name in another pool is another user.
+        assert!(outbox.send(&message("q", "a", 5)).is_ok());
+        assert_eq!(outbox.messages_for("a").len(), 3);
+        assert_eq!(
+            outbox
+                .last_code_for("a")
+                .map(|c| c.expose_secret().to_owned()),
+            Some("000005".to_owned())
+        );
+    }
+
+    #[test]
+    fn past_the_total_the_oldest_of_all_goes_and_counts_follow() {
+        let outbox = Outbox::with_limits(2, 3);
+        for (user, n) in [("a", 1), ("b", 2), ("c", 3), ("d", 4)] {
+            assert!(outbox.send(&message("p", user, n)).is_ok());
+        }
+        assert_eq!(
+            bodies(&outbox),
+            ["code 000002", "code 000003", "code 000004"]
+        );
+        // "a" lost its message to the total: two new ones fit its bound.
+        assert!(outbox.send(&message("p", "a", 5)).is_ok());
+        assert!(outbox.send(&message("p", "a", 6)).is_ok());
+        assert_eq!(
+            bodies(&outbox),
+            ["code 000004", "code 000005", "code 000006"]
+        );
+        outbox.clear();
+        assert!(outbox.messages().is_empty());
+    }
+
+    #[test]
+    fn the_default_bounds_hold_under_a_flood() {
+        let outbox = Outbox::new();
+        let flood = u32::try_from(Outbox::DEFAULT_PER_USER).unwrap_or(u32::MAX) + 10;
+        for n in 0..flood {
+            assert!(outbox.send(&message("p", "victim", n)).is_ok());
+        }
+        assert_eq!(
+            outbox.messages_for("victim").len(),
+            Outbox::DEFAULT_PER_USER
+        );
+        assert_eq!(
+            outbox.messages().first().map(|m| m.sent_at),
+            Some(Timestamp::from_unix_seconds(10))
+        );
     }
 }
