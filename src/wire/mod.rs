@@ -19,7 +19,8 @@
 //! exceptions are members that only feed features this engine does not have
 //! and whose absence Cognito itself tolerates: `ClientMetadata` (Lambda
 //! triggers), `AnalyticsMetadata` (Pinpoint), `UserContextData` /
-//! `ContextData` (advanced security); they are accepted and have no effect.
+//! `ContextData` (advanced security); they are type-checked against the
+//! service model like any member, and have no effect.
 //!
 //! Which operations AWS's clients sign with SigV4 is a fact of the wire
 //! ([`is_signed`], [`UNSIGNED_OPERATIONS`]); [`sigv4`] verifies those

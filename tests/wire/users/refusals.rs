@@ -219,3 +219,162 @@ fn a_request_refused_for_itself_is_refused_before_its_pool_is_found() {
         )
     );
 }
+
+/// The members accepted with no effect (`ClientMetadata`,
+/// `AnalyticsMetadata`, `UserContextData`, `ContextData`) still have the
+/// service model's shapes (botocore's `cognito-idp` `service-2.json`): a
+/// wrong JSON type is a `SerializationException`, a missing required
+/// member of `ContextData` an `InvalidParameterException`, an unknown
+/// member refused by name, and the refused request changes nothing.
+#[test]
+fn members_without_effect_are_type_checked_against_the_model() {
+    let w = OnePool::new();
+    let sign_up = |name: &str, extra: (&str, serde_json::Value)| {
+        let mut body = json!({"ClientId": w.client_id, "Username": name, "Password": PASSWORD});
+        body[extra.0] = extra.1;
+        body
+    };
+    let context = json!({
+        "IpAddress": "192.0.2.1",
+        "ServerName": "example.com",
+        "ServerPath": "/login",
+        "HttpHeaders": [{"headerName": "User-Agent", "headerValue": "test"}],
+        "EncodedData": "e30=",
+    });
+    // Well-typed, they are accepted and do nothing.
+    for (i, member) in [
+        ("ClientMetadata", json!({"k": "v"})),
+        ("AnalyticsMetadata", json!({"AnalyticsEndpointId": "e"})),
+        (
+            "UserContextData",
+            json!({"IpAddress": "192.0.2.1", "EncodedData": "x"}),
+        ),
+        ("ContextData", context.clone()),
+        ("ClientMetadata", json!(null)),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        w.ok("SignUp", &sign_up(&format!("ok{i}"), member));
+    }
+
+    let wrong_types = [
+        (
+            "ClientMetadata",
+            json!("k=v"),
+            "Expected map for ClientMetadata.",
+        ),
+        (
+            "ClientMetadata",
+            json!({"k": 1}),
+            "Expected map of strings for ClientMetadata.",
+        ),
+        (
+            "ClientMetadata",
+            json!([["k", "v"]]),
+            "Expected map for ClientMetadata.",
+        ),
+        (
+            "AnalyticsMetadata",
+            json!("e"),
+            "Expected structure for AnalyticsMetadata.",
+        ),
+        (
+            "AnalyticsMetadata",
+            json!({"AnalyticsEndpointId": 7}),
+            "Expected string for AnalyticsMetadata.AnalyticsEndpointId.",
+        ),
+        (
+            "UserContextData",
+            json!(["x"]),
+            "Expected structure for UserContextData.",
+        ),
+        (
+            "UserContextData",
+            json!({"IpAddress": true}),
+            "Expected string for UserContextData.IpAddress.",
+        ),
+        (
+            "UserContextData",
+            json!({"EncodedData": {}}),
+            "Expected string for UserContextData.EncodedData.",
+        ),
+        (
+            "ContextData",
+            json!(1),
+            "Expected structure for ContextData.",
+        ),
+        (
+            "ContextData",
+            {
+                let mut c = context.clone();
+                c["HttpHeaders"] = json!({"User-Agent": "x"});
+                c
+            },
+            "Expected list for ContextData.HttpHeaders.",
+        ),
+        (
+            "ContextData",
+            {
+                let mut c = context.clone();
+                c["HttpHeaders"] = json!(["User-Agent: x"]);
+                c
+            },
+            "Expected structure for ContextData.HttpHeaders.member.",
+        ),
+        (
+            "ContextData",
+            {
+                let mut c = context.clone();
+                c["HttpHeaders"] = json!([{"headerName": 1, "headerValue": "x"}]);
+                c
+            },
+            "Expected string for ContextData.HttpHeaders.member.headerName.",
+        ),
+        (
+            "ContextData",
+            {
+                let mut c = context.clone();
+                c["ServerPath"] = json!(["/"]);
+                c
+            },
+            "Expected string for ContextData.ServerPath.",
+        ),
+    ];
+    for (member, value, message) in wrong_types {
+        let (t, m) = w.refused("SignUp", &sign_up("ned", (member, value.clone())));
+        assert_eq!(
+            (t.as_str(), m.as_str()),
+            ("SerializationException", message),
+            "{member}: {value}"
+        );
+    }
+
+    let mut no_ip = context.clone();
+    no_ip.as_object_mut().unwrap().remove("IpAddress");
+    let (t, m) = w.refused("SignUp", &sign_up("ned", ("ContextData", no_ip)));
+    assert_eq!(
+        (t.as_str(), m.as_str()),
+        (
+            "InvalidParameterException",
+            "1 validation error detected: Value null at 'contextData.ipAddress' failed to \
+             satisfy constraint: Member must not be null"
+        )
+    );
+    let (t, m) = w.refused(
+        "SignUp",
+        &sign_up("ned", ("AnalyticsMetadata", json!({"Endpoint": "e"}))),
+    );
+    assert_eq!(
+        (t.as_str(), m.as_str()),
+        (
+            "InvalidParameterException",
+            "The parameter AnalyticsMetadata.Endpoint is not supported by this engine."
+        )
+    );
+    let (t, _) = w.refused(
+        "AdminGetUser",
+        &json!({"UserPoolId": w.pool_id(), "Username": "ned"}),
+    );
+    assert_eq!(t, "UserNotFoundException", "no refused SignUp created ned");
+}
