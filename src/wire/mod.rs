@@ -27,6 +27,8 @@
 //! signatures as a pure function of the raw request and the time, for an
 //! HTTP shell that is asked to check them.
 
+use std::fmt;
+
 use serde_json::{Value, json};
 
 use crate::clock::Timestamp;
@@ -42,7 +44,10 @@ mod users;
 pub const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
 
 /// An HTTP answer: status, JSON body, and for errors the `x-amzn-ErrorType`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// `Debug` shows the status and the error type only: bodies carry tokens,
+/// client secrets and temporary passwords.
+#[derive(Clone, PartialEq, Eq)]
 pub struct WireResponse {
     /// 200, 400, or 500 for `InternalErrorException`.
     pub status: u16,
@@ -50,6 +55,15 @@ pub struct WireResponse {
     pub body: String,
     /// The exception name for error responses (`x-amzn-ErrorType`).
     pub error_type: Option<&'static str>,
+}
+
+impl fmt::Debug for WireResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WireResponse")
+            .field("status", &self.status)
+            .field("error_type", &self.error_type)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The errors of the protocol itself: the request never reached an
@@ -223,6 +237,24 @@ mod tests {
         let resp = handle(&r, "ListUserPools", b"[1]");
         assert_eq!(resp.error_type, Some("SerializationException"));
         assert_eq!(resp.status, 400);
+    }
+
+    #[test]
+    fn debug_shows_the_status_and_error_type_never_the_body() {
+        let ok = WireResponse {
+            status: 200,
+            body: r#"{"AuthenticationResult":{"AccessToken":"eyJsecret"}}"#.to_owned(),
+            error_type: None,
+        };
+        assert_eq!(
+            format!("{ok:?}"),
+            "WireResponse { status: 200, error_type: None, .. }"
+        );
+        let refused = protocol_error(ProtocolError::Serialization, "Expected string for X.");
+        assert_eq!(
+            format!("{refused:?}"),
+            "WireResponse { status: 400, error_type: Some(\"SerializationException\"), .. }"
+        );
     }
 
     #[test]
