@@ -40,7 +40,19 @@
 //!   codes, temporary passwords) the pools "sent", oldest first.
 //! * `GET /_health`: `ok` once the server listens.
 //!
-//! SigV4 signatures on admin calls are **not checked**: any credentials work.
+//! # Signatures
+//!
+//! By default SigV4 signatures on admin calls are **not checked**: any
+//! credentials work. Given access keys ([`ServerBuilder::access_key`],
+//! [`ServerBuilder::credentials_env`]; the binary's `--credentials` and
+//! `USERPOOL_CREDENTIALS`), every operation AWS's clients sign (all but
+//! [`userpool::wire::UNSIGNED_OPERATIONS`]) must carry a valid signature by
+//! one of them, for the server's region and the service `cognito-idp`,
+//! within 5 minutes of the server's clock; else the answer is AWS's
+//! `MissingAuthenticationTokenException`, `UnrecognizedClientException`,
+//! `InvalidSignatureException` or `IncompleteSignatureException` (400).
+//! The verification itself is `userpool::wire::sigv4`, a pure function of
+//! the raw request.
 //!
 //! # Storage
 //!

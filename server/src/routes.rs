@@ -21,14 +21,15 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use axum::http::{Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio::sync::Semaphore;
-use userpool::Outbox;
+use userpool::wire::sigv4::{HttpRequest, Verifier};
+use userpool::{Clock, Outbox, SystemClock};
 
 use crate::storage::Engine;
 
@@ -46,6 +47,8 @@ pub(crate) struct AppState {
     pub(crate) outbox: Outbox,
     /// Bounds the CPU-bound calls in flight (and the Argon2 memory they use).
     pub(crate) permits: Arc<Semaphore>,
+    /// Checks the signature of signed operations; `None`: any credentials.
+    pub(crate) verifier: Option<Arc<Verifier>>,
 }
 
 /// Every route, over `state`.
@@ -160,19 +163,75 @@ fn amz_response(status: u16, body: String, error: Option<(&str, &str)>) -> Respo
     response
 }
 
-/// `POST /`: one Cognito API call.
-async fn api(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+/// The request as the SigV4 verifier reads it: method, raw path and
+/// query, every header (values as bytes, repeated names kept), the body.
+struct RawRequest {
+    method: Method,
+    uri: Uri,
+    headers: Vec<(String, Vec<u8>)>,
+    body: Bytes,
+}
+
+impl RawRequest {
+    fn new(method: Method, uri: Uri, headers: &HeaderMap, body: Bytes) -> Self {
+        let headers = headers
+            .iter()
+            .map(|(name, value)| (name.as_str().to_owned(), value.as_bytes().to_vec()))
+            .collect();
+        Self {
+            method,
+            uri,
+            headers,
+            body,
+        }
+    }
+
+    /// Runs `check` on the [`HttpRequest`] view of this request.
+    fn view<T>(&self, check: impl FnOnce(&HttpRequest<'_>) -> T) -> T {
+        let headers: Vec<(&str, &[u8])> = self
+            .headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_slice()))
+            .collect();
+        check(&HttpRequest {
+            method: self.method.as_str(),
+            path: self.uri.path(),
+            query: self.uri.query().unwrap_or(""),
+            headers: &headers,
+            body: &self.body,
+        })
+    }
+}
+
+/// `POST /`: one Cognito API call. With access keys configured, a signed
+/// operation runs only once its SigV4 signature verifies (the pure
+/// verifier of `userpool::wire::sigv4`, on the raw request).
+async fn api(
+    State(state): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let target = headers
         .get("x-amz-target")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_owned();
+    let request = RawRequest::new(method, uri, &headers, body);
     let Ok(permit) = Arc::clone(&state.permits).acquire_owned().await else {
         return internal_error("the server is shutting down");
     };
     let engine = Arc::clone(&state.engine);
+    let verifier = state.verifier.clone();
     let joined = tokio::task::spawn_blocking(move || {
-        let response = engine.call(&target, &body);
+        let checked = verifier.map_or(Ok(None), |v| {
+            request.view(|r| v.check_operation(&target, r, SystemClock.now()))
+        });
+        let response = match checked {
+            Ok(_) => engine.call(&target, &request.body),
+            Err(refused) => refused.response(),
+        };
         drop(permit);
         response
     })

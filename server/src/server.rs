@@ -10,8 +10,9 @@ use tokio::sync::{Semaphore, oneshot};
 use tokio::task::JoinHandle;
 use userpool::Outbox;
 use userpool::registry::{MasterKey, Registry};
+use userpool::wire::sigv4::{AccessKey, Verifier};
 
-use crate::config::{Hashing, Options, Storage};
+use crate::config::{self, Hashing, Options, Storage};
 use crate::error::{Error, ErrorKind};
 use crate::routes::{self, AppState};
 use crate::storage::{self, Engine, KeySource};
@@ -79,6 +80,39 @@ impl ServerBuilder {
         self
     }
 
+    /// An access key that signed (admin) operations may be signed with;
+    /// call it once per key. With at least one key, every operation that
+    /// AWS's clients sign with SigV4 (all but the public ones of
+    /// [`userpool::wire::UNSIGNED_OPERATIONS`]) must carry a valid
+    /// signature by one of them, for the server's region and the service
+    /// `cognito-idp`, and `GET /_outbox` too. Defaults to none: signed
+    /// operations are accepted with any credentials, unchecked.
+    ///
+    /// The id must be 1 to 128 letters and digits, the secret visible ASCII
+    /// without commas; else [`start`](Self::start) fails with
+    /// [`ErrorKind::Credentials`].
+    pub fn access_key(
+        mut self,
+        access_key_id: impl Into<String>,
+        secret: impl Into<String>,
+    ) -> Self {
+        let (id, secret) = (access_key_id.into(), secret.into());
+        if let Err(e) = config::check_access_key(&id, &secret) {
+            self.options.access_key_error.get_or_insert(e);
+        }
+        self.options.access_keys.push(AccessKey::new(id, secret));
+        self
+    }
+
+    /// An environment variable holding access keys as comma-separated
+    /// `ACCESS_KEY_ID:SECRET` pairs, read at start when no
+    /// [`access_key`](Self::access_key) was given. The binary uses
+    /// `USERPOOL_CREDENTIALS`. Defaults to none: the environment is not read.
+    pub fn credentials_env(mut self, variable: impl Into<String>) -> Self {
+        self.options.credentials_env = Some(variable.into());
+        self
+    }
+
     /// Opens the storage (loading and checking the pools already in a
     /// durable store), binds the port on 127.0.0.1 and starts serving on the
     /// current tokio runtime, which must have its I/O driver enabled.
@@ -87,11 +121,28 @@ impl ServerBuilder {
     /// When the store cannot be opened ([`ErrorKind::Storage`]), the master
     /// key cannot be read, parsed or created ([`ErrorKind::MasterKey`]), is
     /// missing for PostgreSQL ([`ErrorKind::MissingMasterKey`]), the stored
-    /// pools cannot be read back with it ([`ErrorKind::LoadPools`]), or the
-    /// port cannot be bound ([`ErrorKind::Listen`]).
+    /// pools cannot be read back with it ([`ErrorKind::LoadPools`]), an
+    /// access key given or in the environment is malformed
+    /// ([`ErrorKind::Credentials`]), or the port cannot be bound
+    /// ([`ErrorKind::Listen`]).
     pub async fn start(self) -> Result<Server, Error> {
         let (port, hashing) = (self.options.port, self.options.hashing);
         let region = self.options.region.clone();
+        let verifier =
+            access_keys(&self.options)?.map(|keys| Arc::new(Verifier::new(region.clone(), keys)));
+        let auth = match &verifier {
+            Some(v) => {
+                let ids: Vec<&str> = v.access_keys().iter().map(AccessKey::id).collect();
+                format!(
+                    "admin calls (SigV4-signed operations) are verified: access keys {}, \
+                     region {region}, service cognito-idp",
+                    ids.join(", ")
+                )
+            }
+            None => "admin calls (SigV4-signed operations) are accepted with ANY credentials \
+                     (SigV4 not checked)"
+                .to_owned(),
+        };
         let outbox = Outbox::new();
         // Opening a store blocks (and PostgreSQL's client must not start its
         // runtime on an async thread).
@@ -115,6 +166,7 @@ impl ServerBuilder {
             engine: Arc::clone(&engine),
             outbox: outbox.clone(),
             permits: Arc::new(Semaphore::new(worker_permits)),
+            verifier,
         });
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
@@ -137,6 +189,7 @@ impl ServerBuilder {
                 hashing,
                 region,
                 worker_permits,
+                auth,
                 state: opened.state,
                 created_key: opened.created_key,
             },
@@ -166,6 +219,8 @@ pub(crate) struct About {
     pub(crate) hashing: Hashing,
     pub(crate) region: String,
     pub(crate) worker_permits: usize,
+    /// Whether signed operations are verified, and with which keys.
+    pub(crate) auth: String,
     pub(crate) state: String,
     pub(crate) created_key: Option<(String, PathBuf)>,
 }
@@ -245,5 +300,25 @@ impl fmt::Debug for Server {
         f.debug_struct("Server")
             .field("url", &self.url)
             .finish_non_exhaustive()
+    }
+}
+
+/// The access keys the options give, else those of the environment
+/// variable they name; `None` when there are none.
+fn access_keys(options: &Options) -> Result<Option<Vec<AccessKey>>, Error> {
+    if let Some(e) = &options.access_key_error {
+        return Err(Error::new(ErrorKind::Credentials, e.clone()));
+    }
+    if !options.access_keys.is_empty() {
+        return Ok(Some(options.access_keys.clone()));
+    }
+    let Some(var) = &options.credentials_env else {
+        return Ok(None);
+    };
+    match std::env::var(var) {
+        Ok(list) if !list.trim().is_empty() => config::parse_access_keys(&list)
+            .map(Some)
+            .map_err(|e| Error::new(ErrorKind::Credentials, format!("{var}: {e}"))),
+        _ => Ok(None),
     }
 }

@@ -29,6 +29,7 @@ use userpool_server::{ErrorKind, Hashing, Server, ServerBuilder, Storage};
 
 use support::PASSWORD;
 use support::db::{NO_POSTGRES, TempDir, TempSchema, postgres_url};
+use support::sigv4::Signer;
 
 const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
 const AMZ_JSON: &str = "application/x-amz-json-1.1";
@@ -392,6 +393,201 @@ async fn unknown_routes_and_pools_are_json_404s() {
     let health = get(&server, "/_health").await;
     assert_eq!((health.status, health.body.as_str()), (200, "ok"));
     server.shutdown().await.unwrap();
+}
+
+// ----- SigV4 -----
+
+const ACCESS_KEY_ID: &str = "AKIDUSERPOOLTEST";
+const SECRET: &str = "userpool/test+SECRET";
+
+/// Signs as the key the SigV4 tests configure, for us-east-1.
+const SIGNER: Signer<'static> = Signer {
+    access_key_id: ACCESS_KEY_ID,
+    secret: SECRET,
+    region: "us-east-1",
+    service: "cognito-idp",
+};
+
+fn now_seconds() -> i64 {
+    SystemClock.now().unix_seconds()
+}
+
+/// One Cognito API call signed by `signer` at `at` (Unix seconds), as
+/// botocore signs it: every header it sends is signed.
+async fn signed_call(
+    server: &Server,
+    signer: &Signer<'_>,
+    op: &str,
+    input: &Value,
+    at: i64,
+) -> Reply {
+    let target = format!("{TARGET_PREFIX}{op}");
+    let body = input.to_string();
+    let mut headers = vec![
+        ("host".to_owned(), authority(server).to_owned()),
+        ("content-type".to_owned(), AMZ_JSON.to_owned()),
+        ("x-amz-target".to_owned(), target),
+    ];
+    signer.sign("POST", "/", "", &mut headers, body.as_bytes(), at);
+    let headers: Vec<(&str, &str)> = headers
+        .iter()
+        .filter(|(n, _)| n != "host")
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    send(server, Method::POST, "/", &headers, &body).await
+}
+
+/// `(status, __type, message)` of an error answer, checking the headers
+/// carry the same type.
+fn refusal(reply: &Reply) -> (u16, String, String) {
+    let body = reply.json();
+    let kind = body["__type"].as_str().unwrap().to_owned();
+    assert_eq!(
+        reply.header("x-amzn-errortype"),
+        Some(format!("{kind}:").as_str())
+    );
+    (
+        reply.status,
+        kind,
+        body["message"].as_str().unwrap().to_owned(),
+    )
+}
+
+#[tokio::test]
+async fn with_credentials_admin_calls_need_a_valid_signature_and_public_ones_do_not() {
+    let server = builder()
+        .access_key("AKIDOTHER", "other-secret")
+        .access_key(ACCESS_KEY_ID, SECRET)
+        .start()
+        .await
+        .unwrap();
+    let create = json!({"PoolName": "signed"});
+
+    let unsigned = call(&server, "CreateUserPool", &create).await;
+    assert_eq!(
+        refusal(&unsigned),
+        (
+            400,
+            "MissingAuthenticationTokenException".to_owned(),
+            "Missing Authentication Token".to_owned()
+        )
+    );
+    let stranger = Signer {
+        access_key_id: "AKIDSTRANGER",
+        ..SIGNER
+    };
+    let reply = signed_call(&server, &stranger, "CreateUserPool", &create, now_seconds()).await;
+    assert_eq!(
+        refusal(&reply),
+        (
+            400,
+            "UnrecognizedClientException".to_owned(),
+            "The security token included in the request is invalid.".to_owned()
+        )
+    );
+    let wrong_secret = Signer {
+        secret: "not-the-secret",
+        ..SIGNER
+    };
+    let reply = signed_call(
+        &server,
+        &wrong_secret,
+        "CreateUserPool",
+        &create,
+        now_seconds(),
+    )
+    .await;
+    assert_eq!(
+        refusal(&reply),
+        (
+            400,
+            "InvalidSignatureException".to_owned(),
+            "The request signature we calculated does not match the signature you provided. \
+             Check your AWS Secret Access Key and signing method. Consult the service \
+             documentation for details."
+                .to_owned()
+        )
+    );
+    let stale = signed_call(
+        &server,
+        &SIGNER,
+        "CreateUserPool",
+        &create,
+        now_seconds() - 600,
+    )
+    .await;
+    let (status, kind, message) = refusal(&stale);
+    assert_eq!((status, kind.as_str()), (400, "InvalidSignatureException"));
+    assert!(message.starts_with("Signature expired: "), "{message}");
+    assert!(message.ends_with(" - 5 min.)"), "{message}");
+    let other_region = Signer {
+        region: "eu-west-1",
+        ..SIGNER
+    };
+    let reply = signed_call(
+        &server,
+        &other_region,
+        "CreateUserPool",
+        &create,
+        now_seconds(),
+    )
+    .await;
+    assert_eq!(refusal(&reply).1, "InvalidSignatureException");
+    // Nothing refused ran.
+    let listed = signed_call(
+        &server,
+        &SIGNER,
+        "ListUserPools",
+        &json!({"MaxResults": 10}),
+        now_seconds(),
+    )
+    .await;
+    assert_eq!(listed.status, 200, "{}", listed.body);
+    assert_eq!(listed.json(), json!({"UserPools": []}));
+
+    // The right key: the call runs.
+    let created = signed_call(&server, &SIGNER, "CreateUserPool", &create, now_seconds()).await;
+    assert_eq!(created.status, 200, "{}", created.body);
+    let pool_id = created.json()["UserPool"]["Id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let client = signed_call(
+        &server,
+        &SIGNER,
+        "CreateUserPoolClient",
+        &json!({"UserPoolId": pool_id, "ClientName": "web"}),
+        now_seconds(),
+    )
+    .await;
+    assert_eq!(client.status, 200, "{}", client.body);
+    let client_id = client.json()["UserPoolClient"]["ClientId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // Public operations need no signature.
+    ok(
+        &server,
+        "SignUp",
+        json!({"ClientId": client_id, "Username": "jane", "Password": PASSWORD}),
+    )
+    .await;
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_malformed_access_key_does_not_start_a_server() {
+    for (id, secret) in [
+        ("AK-ID", "secret"),
+        ("", "secret"),
+        ("AKID", ""),
+        ("AKID", "two words"),
+    ] {
+        let refused = builder().access_key(id, secret).start().await.unwrap_err();
+        assert_eq!(refused.kind(), ErrorKind::Credentials, "{id}");
+        assert!(!refused.message().contains("words"), "{refused}");
+    }
 }
 
 // ----- stopping -----
