@@ -6,8 +6,7 @@
 //!   modular exponentiation), so every call runs in
 //!   `tokio::task::spawn_blocking`, behind a semaphore sized to the cores.
 //! * `OPTIONS /`: the CORS preflight browsers send for
-//!   amazon-cognito-identity-js. Every response carries Cognito's CORS
-//!   headers.
+//!   amazon-cognito-identity-js and Amplify.
 //! * `GET /{poolId}/.well-known/jwks.json` and
 //!   `GET /{poolId}/.well-known/openid-configuration`.
 //! * `GET /_outbox?pool_id=ID&username=NAME`: the messages the pools "sent".
@@ -15,6 +14,30 @@
 //! * `GET /`: a hint for people who open the endpoint in a browser.
 //!
 //! Anything else is a JSON 404.
+//!
+//! # CORS: only where browsers belong
+//!
+//! Browsers call Cognito's public operations (`SignUp`, `InitiateAuth`,
+//! `RespondToAuthChallenge`, ..., the unsigned ones of
+//! [`userpool::wire::UNSIGNED_OPERATIONS`]) and read the public key
+//! documents; admin operations belong to servers holding AWS credentials.
+//! So:
+//!
+//! * the answer to a public operation carries Cognito's CORS headers
+//!   (`Access-Control-Allow-Origin: *` and the exposed `x-amzn-*` headers),
+//!   and so do the JWKS and OpenID documents; nothing else does (signed
+//!   operations, `/_outbox`, `/_health`, 404s);
+//! * the preflight cannot tell which operation follows: browsers send the
+//!   `X-Amz-Target` *value* only with the real request, and list header
+//!   names only. It is answered with CORS headers when it asks for `POST`
+//!   and no header beyond those the public operations' browser clients
+//!   send ([`BROWSER_HEADERS`]); a preflight asking for `authorization`,
+//!   `x-amz-date`, `x-amz-security-token` (a SigV4-signed request) or
+//!   anything else gets a 403 without them, and the browser sends nothing;
+//! * a signed operation whose request carries `Origin` (only browsers send
+//!   it) is refused without running, 403 `AccessDeniedException`: the page
+//!   could not read the answer anyway, and without `--credentials` any web
+//!   page a developer opens could otherwise change their local pools.
 
 use std::sync::Arc;
 
@@ -28,15 +51,27 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio::sync::Semaphore;
-use userpool::wire::sigv4::{HttpRequest, Verifier};
+use userpool::wire::{
+    self,
+    sigv4::{HttpRequest, Verifier},
+};
 use userpool::{Clock, Outbox, SystemClock};
 
 use crate::storage::Engine;
 
-/// The browser headers amazon-cognito-identity-js and the AWS SDKs send.
-const ALLOW_HEADERS: &str = "content-type,x-amz-target,x-amz-user-agent,cache-control,\
-authorization,x-amz-date,x-amz-security-token,x-amz-content-sha256,amz-sdk-invocation-id,\
-amz-sdk-request";
+/// The headers browsers send to Cognito's public (unsigned) operations:
+/// amazon-cognito-identity-js and Amplify (`content-type`, `x-amz-target`,
+/// `x-amz-user-agent`, `cache-control`), the AWS SDK for JavaScript v3
+/// (`amz-sdk-invocation-id`, `amz-sdk-request`). The preflight allows
+/// these and nothing more: no `authorization`, no `x-amz-date`.
+const BROWSER_HEADERS: [&str; 6] = [
+    "content-type",
+    "x-amz-target",
+    "x-amz-user-agent",
+    "cache-control",
+    "amz-sdk-invocation-id",
+    "amz-sdk-request",
+];
 const EXPOSE_HEADERS: &str = "x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,Date";
 const AMZ_JSON: &str = "application/x-amz-json-1.1";
 
@@ -63,7 +98,6 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/_outbox", get(outbox_messages))
         .route("/_health", get(|| async { "ok" }))
         .fallback(not_found)
-        .layer(axum::middleware::map_response(cors))
         .with_state(state)
 }
 
@@ -77,8 +111,8 @@ async fn find_pool(state: &AppState, id: String) -> Option<userpool::UserPool> {
         .flatten()
 }
 
-/// Adds the CORS headers real Cognito sends to every response.
-async fn cors(mut response: Response) -> Response {
+/// Adds the CORS headers real Cognito sends with its public answers.
+fn with_cors(mut response: Response) -> Response {
     let h = response.headers_mut();
     h.insert(
         header::ACCESS_CONTROL_ALLOW_ORIGIN,
@@ -91,28 +125,45 @@ async fn cors(mut response: Response) -> Response {
     response
 }
 
-/// `OPTIONS /`: the browser's CORS preflight.
+/// `OPTIONS /`: the browser's CORS preflight, allowed for `POST` with the
+/// [`BROWSER_HEADERS`] only (see the module docs).
 async fn preflight(headers: HeaderMap) -> Response {
-    // Echo what the browser asks for when it is a plain header list, else
-    // answer with the list the Cognito clients use.
-    let requested = headers
-        .get(header::ACCESS_CONTROL_REQUEST_HEADERS)
-        .filter(|v| {
-            v.to_str().is_ok_and(|s| {
-                s.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"-_, ".contains(&b))
+    let method_ok = headers
+        .get(header::ACCESS_CONTROL_REQUEST_METHOD)
+        .is_some_and(|m| m.as_bytes() == b"POST");
+    let headers_ok = headers
+        .get_all(header::ACCESS_CONTROL_REQUEST_HEADERS)
+        .iter()
+        .all(|v| {
+            v.to_str().is_ok_and(|list| {
+                list.split(',')
+                    .map(str::trim)
+                    .filter(|h| !h.is_empty())
+                    .all(|h| BROWSER_HEADERS.iter().any(|b| b.eq_ignore_ascii_case(h)))
             })
-        })
-        .cloned()
-        .unwrap_or(HeaderValue::from_static(ALLOW_HEADERS));
+        });
+    if !(method_ok && headers_ok) {
+        return json_response(
+            StatusCode::FORBIDDEN,
+            json!({"message": "CORS is allowed for POST / with the headers of Cognito's \
+                public (unsigned) operations only."})
+            .to_string(),
+        );
+    }
+    let allowed = HeaderValue::from_str(&BROWSER_HEADERS.join(","))
+        .unwrap_or(HeaderValue::from_static("content-type,x-amz-target"));
     (
-        StatusCode::OK,
+        StatusCode::NO_CONTENT,
         [
             (
-                header::ACCESS_CONTROL_ALLOW_METHODS,
-                HeaderValue::from_static("POST, GET, OPTIONS"),
+                header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                HeaderValue::from_static("*"),
             ),
-            (header::ACCESS_CONTROL_ALLOW_HEADERS, requested),
+            (
+                header::ACCESS_CONTROL_ALLOW_METHODS,
+                HeaderValue::from_static("POST"),
+            ),
+            (header::ACCESS_CONTROL_ALLOW_HEADERS, allowed),
             (
                 header::ACCESS_CONTROL_MAX_AGE,
                 HeaderValue::from_static("86400"),
@@ -218,7 +269,23 @@ async fn api(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_owned();
-    let request = RawRequest::new(method, uri, &headers, body);
+    if !wire::is_signed(&target) {
+        return with_cors(
+            call_engine(&state, target, RawRequest::new(method, uri, &headers, body)).await,
+        );
+    }
+    if headers.contains_key(header::ORIGIN) {
+        let message = "Signed operations are not served to browsers: the request carries an \
+                       Origin header.";
+        let body = json!({"__type": "AccessDeniedException", "message": message}).to_string();
+        return amz_response(403, body, Some(("AccessDeniedException", message)));
+    }
+    call_engine(&state, target, RawRequest::new(method, uri, &headers, body)).await
+}
+
+/// Checks the signature of `request` when keys are configured, then runs
+/// the operation `target` names, off the async threads.
+async fn call_engine(state: &AppState, target: String, request: RawRequest) -> Response {
     let Ok(permit) = Arc::clone(&state.permits).acquire_owned().await else {
         return internal_error("the server is shutting down");
     };
@@ -286,7 +353,7 @@ fn pool_not_found(pool_id: &str) -> Response {
 /// `GET /{poolId}/.well-known/jwks.json`.
 async fn jwks(State(state): State<AppState>, Path(pool_id): Path<String>) -> Response {
     match find_pool(&state, pool_id.clone()).await {
-        Some(pool) => json_response(StatusCode::OK, pool.jwks_json()),
+        Some(pool) => with_cors(json_response(StatusCode::OK, pool.jwks_json())),
         None => pool_not_found(&pool_id),
     }
 }
@@ -329,7 +396,7 @@ async fn openid_configuration(
             "cognito:username", "cognito:groups", "email", "email_verified",
             "phone_number", "phone_number_verified"],
     });
-    json_response(StatusCode::OK, doc.to_string())
+    with_cors(json_response(StatusCode::OK, doc.to_string()))
 }
 
 #[derive(Deserialize)]

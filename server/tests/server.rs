@@ -317,54 +317,165 @@ async fn an_unknown_operation_is_cognitos_error_body_with_its_headers() {
     );
     let request_id = reply.header("x-amzn-requestid").unwrap();
     assert_eq!(request_id.len(), 36, "{request_id}");
-    assert_eq!(reply.header("access-control-allow-origin"), Some("*"));
-    assert_eq!(
-        reply.header("access-control-expose-headers"),
-        Some("x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,Date")
-    );
+    // An unknown operation is no public one: no CORS.
+    assert_eq!(reply.header("access-control-allow-origin"), None);
     server.shutdown().await.unwrap();
 }
 
-#[tokio::test]
-async fn the_cors_preflight_allows_what_the_browser_asks_for() {
-    let server = builder().start().await.unwrap();
-    let asked = "content-type,x-amz-target,x-amz-user-agent,cache-control";
-    let reply = send(
-        &server,
+// ----- CORS -----
+
+const BROWSER: &str = "http://localhost:3000";
+
+/// The preflight a browser sends before a cross-origin `POST /` with
+/// the headers `asked`.
+async fn preflight(server: &Server, method: &str, asked: &str) -> Reply {
+    send(
+        server,
         Method::OPTIONS,
         "/",
         &[
-            ("origin", "http://localhost:3000"),
-            ("access-control-request-method", "POST"),
+            ("origin", BROWSER),
+            ("access-control-request-method", method),
             ("access-control-request-headers", asked),
         ],
         "",
     )
-    .await;
-    assert_eq!(reply.status, 200);
-    assert_eq!(reply.header("access-control-allow-origin"), Some("*"));
-    assert_eq!(
-        reply.header("access-control-allow-methods"),
-        Some("POST, GET, OPTIONS")
-    );
-    assert_eq!(reply.header("access-control-allow-headers"), Some(asked));
-    assert_eq!(reply.header("access-control-max-age"), Some("86400"));
+    .await
+}
 
-    // A request list that is not a plain header list is not echoed.
-    let reply = send(
-        &server,
-        Method::OPTIONS,
-        "/",
-        &[("access-control-request-headers", "x-evil;\"")],
+/// One Cognito API call as a browser sends it (with `Origin`).
+async fn browser_call(server: &Server, op: &str, input: &Value) -> Reply {
+    let target = format!("{TARGET_PREFIX}{op}");
+    let headers = [
+        ("origin", BROWSER),
+        ("content-type", AMZ_JSON),
+        ("x-amz-target", target.as_str()),
+        ("x-amz-user-agent", "aws-amplify/6.0.0 js"),
+    ];
+    send(server, Method::POST, "/", &headers, &input.to_string()).await
+}
+
+#[tokio::test]
+async fn the_preflight_allows_what_public_operations_need_and_nothing_else() {
+    let server = builder().start().await.unwrap();
+    // amazon-cognito-identity-js, Amplify and the AWS SDK v3's unsigned calls.
+    for asked in [
+        "content-type,x-amz-target,x-amz-user-agent,cache-control",
+        "Content-Type, X-Amz-Target",
+        "amz-sdk-invocation-id,amz-sdk-request,content-type,x-amz-target,x-amz-user-agent",
         "",
+    ] {
+        let reply = preflight(&server, "POST", asked).await;
+        assert_eq!(reply.status, 204, "{asked}");
+        assert_eq!(
+            reply.header("access-control-allow-origin"),
+            Some("*"),
+            "{asked}"
+        );
+        assert_eq!(reply.header("access-control-allow-methods"), Some("POST"));
+        assert_eq!(
+            reply.header("access-control-allow-headers"),
+            Some(
+                "content-type,x-amz-target,x-amz-user-agent,cache-control,\
+                 amz-sdk-invocation-id,amz-sdk-request"
+            )
+        );
+        assert_eq!(reply.header("access-control-max-age"), Some("86400"));
+    }
+    // What only a signed request sends, anything unknown, another method.
+    for (method, asked) in [
+        ("POST", "authorization,content-type,x-amz-date,x-amz-target"),
+        ("POST", "content-type,x-amz-security-token,x-amz-target"),
+        ("POST", "content-type,x-amz-content-sha256"),
+        ("POST", "x-evil;\""),
+        ("PUT", "content-type"),
+        ("GET", "content-type"),
+    ] {
+        let reply = preflight(&server, method, asked).await;
+        assert_eq!(reply.status, 403, "{method} {asked}");
+        for h in [
+            "access-control-allow-origin",
+            "access-control-allow-headers",
+            "access-control-allow-methods",
+        ] {
+            assert_eq!(reply.header(h), None, "{method} {asked}: {h}");
+        }
+    }
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn cors_headers_come_with_public_operations_only() {
+    let server = builder().start().await.unwrap();
+    let (pool_id, client_id) = pool_and_client(&server, "cors").await;
+
+    // A public operation, answered or refused: CORS, as Cognito sends it.
+    for input in [
+        json!({"ClientId": client_id, "Username": "jane", "Password": PASSWORD}),
+        json!({"ClientId": "nosuchclient", "Username": "jane", "Password": PASSWORD}),
+    ] {
+        let reply = browser_call(&server, "SignUp", &input).await;
+        assert_eq!(
+            reply.header("access-control-allow-origin"),
+            Some("*"),
+            "{}",
+            reply.body
+        );
+        assert_eq!(
+            reply.header("access-control-expose-headers"),
+            Some("x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,Date")
+        );
+    }
+    // A signed operation from a non-browser client: answered, no CORS.
+    let reply = call(&server, "ListUserPools", &json!({"MaxResults": 10})).await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.header("access-control-allow-origin"), None);
+    assert_eq!(reply.header("access-control-expose-headers"), None);
+
+    // A signed operation from a browser is not run at all: its answer
+    // could not be read, and without --credentials any page could send it.
+    let reply = browser_call(
+        &server,
+        "AdminDeleteUser",
+        &json!({"UserPoolId": pool_id, "Username": "jane"}),
     )
     .await;
-    let allowed = reply.header("access-control-allow-headers").unwrap();
-    assert!(
-        allowed.starts_with("content-type,x-amz-target,x-amz-user-agent,cache-control,"),
-        "{allowed}"
+    assert_eq!(
+        refusal(&reply),
+        (
+            403,
+            "AccessDeniedException".to_owned(),
+            "Signed operations are not served to browsers: the request carries an Origin header."
+                .to_owned()
+        )
     );
-    assert!(!allowed.contains("evil"), "{allowed}");
+    assert_eq!(reply.header("access-control-allow-origin"), None);
+    let user = ok(
+        &server,
+        "AdminGetUser",
+        json!({"UserPoolId": pool_id, "Username": "jane"}),
+    )
+    .await;
+    assert_eq!(user["Username"], "jane", "the refused call deleted nothing");
+
+    // The keys are public documents; the outbox, the health check and
+    // unknown routes are not for browsers.
+    let jwks = get(&server, &format!("/{pool_id}/.well-known/jwks.json")).await;
+    assert_eq!(jwks.header("access-control-allow-origin"), Some("*"));
+    let discovery = get(
+        &server,
+        &format!("/{pool_id}/.well-known/openid-configuration"),
+    )
+    .await;
+    assert_eq!(discovery.header("access-control-allow-origin"), Some("*"));
+    for path in [
+        format!("/_outbox?pool_id={pool_id}"),
+        "/_health".to_owned(),
+        "/no/such/route".to_owned(),
+    ] {
+        let reply = get(&server, &path).await;
+        assert_eq!(reply.header("access-control-allow-origin"), None, "{path}");
+    }
     server.shutdown().await.unwrap();
 }
 
@@ -375,7 +486,6 @@ async fn unknown_routes_and_pools_are_json_404s() {
     assert_eq!(reply.status, 404);
     assert_eq!(reply.header("content-type"), Some("application/json"));
     assert_eq!(reply.json(), json!({"message": "Not Found"}));
-    assert_eq!(reply.header("access-control-allow-origin"), Some("*"));
 
     for path in [
         "/us-east-1_nope/.well-known/jwks.json",

@@ -46,6 +46,38 @@ def cors_preflight():
 
 
 @test()
+def cors_preflight_for_a_signed_request_is_refused():
+    # A browser about to send SigV4 headers is after an admin operation.
+    status, h, _ = request(
+        "OPTIONS",
+        headers={
+            "Origin": "http://localhost:3000",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization,content-type,x-amz-date,x-amz-target",
+        },
+    )
+    assert status == 403, status
+    assert "access-control-allow-origin" not in h, h
+
+
+@test()
+def cors_only_on_public_operations():
+    public = {"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": TARGET + "SignUp"}
+    status, h, body = request("POST", body=b'{"ClientId": "nosuchclient", "Username": "u", "Password": "p"}',
+                              headers=public)
+    assert status == 400, (status, body)
+    assert h.get("access-control-allow-origin") == "*", h
+    signed = {"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": TARGET + "ListUserPools"}
+    status, h, body = request("POST", body=b'{"MaxResults": 1}', headers=signed)
+    assert status == 200, (status, body)
+    assert "access-control-allow-origin" not in h, h
+    # From a browser, a signed operation does not run at all.
+    status, h, body = request("POST", body=b'{"MaxResults": 1}', headers={**signed, "Origin": "http://localhost:3000"})
+    assert status == 403 and json.loads(body)["__type"] == "AccessDeniedException", (status, body)
+    assert "access-control-allow-origin" not in h, h
+
+
+@test()
 def unknown_operation_is_a_cognito_error():
     status, h, body = request(
         "POST",
@@ -59,11 +91,23 @@ def unknown_operation_is_a_cognito_error():
     assert h.get("x-amzn-errortype", "").startswith("UnknownOperationException"), h
     assert "x-amzn-errormessage" in h, h
     assert len(h.get("x-amzn-requestid", "")) == 36, h
+    # An unknown operation is no public one: no CORS.
+    assert "access-control-allow-origin" not in h, h
+    assert "date" in h, h
+
+
+@test()
+def public_operation_errors_expose_the_error_headers():
+    status, h, body = request(
+        "POST",
+        body=b'{"ClientId": "nosuchclient", "Username": "u", "Password": "p"}',
+        headers={"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": TARGET + "SignUp"},
+    )
+    assert status == 400, (status, body)
     assert h.get("access-control-allow-origin") == "*", h
     expose = h.get("access-control-expose-headers", "")
     for name in ("x-amzn-RequestId", "x-amzn-ErrorType", "x-amzn-ErrorMessage", "Date"):
         assert name in expose, (name, expose)
-    assert "date" in h, h
 
 
 @test()
