@@ -45,8 +45,9 @@ pub use pool::{
     ChallengeName, ChangePasswordRequest, CodeDeliveryDetails, ConfirmForgotPasswordRequest,
     ConfirmSignUpRequest, ForgotPasswordRequest, GetTokensFromRefreshTokenRequest, GetUserResponse,
     Group, GroupPage, GroupRequest, InitiateAuthRequest, ListUsersRequest, ListUsersResponse,
-    MessageAction, Parameters, ResendConfirmationCodeRequest, RespondToAuthChallengeRequest,
-    RevokeTokenRequest, SignUpRequest, SignUpResponse, User, UserPage, UserPool, UserPoolBuilder,
+    MessageAction, Parameters, ResealReport, ResendConfirmationCodeRequest,
+    RespondToAuthChallengeRequest, RevokeTokenRequest, SignUpRequest, SignUpResponse, User,
+    UserPage, UserPool, UserPoolBuilder,
 };
 pub use secret::{Code, Password};
 pub use store::records::UserStatus;

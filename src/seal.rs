@@ -24,15 +24,16 @@ impl hkdf::KeyType for Len32 {
     }
 }
 
-/// HKDF-SHA256(secret, info = `label`) → 32 bytes (RFC 5869, empty salt).
-pub(crate) fn derive(secret: &[u8; POOL_SECRET_LEN], label: &str) -> Result<[u8; 32]> {
+/// HKDF-SHA256(secret, info = `label`) → 32 bytes (RFC 5869, empty salt),
+/// in a buffer wiped when dropped.
+pub(crate) fn derive(secret: &[u8; POOL_SECRET_LEN], label: &str) -> Result<Zeroizing<[u8; 32]>> {
     let prk = hkdf::Salt::new(hkdf::HKDF_SHA256, &[]).extract(secret);
     let info = [label.as_bytes()];
     let okm = prk
         .expand(&info, Len32)
         .map_err(|_| Error::internal("Key derivation failed."))?;
-    let mut out = [0u8; 32];
-    okm.fill(&mut out)
+    let mut out = Zeroizing::new([0u8; 32]);
+    okm.fill(&mut out[..])
         .map_err(|_| Error::internal("Key derivation failed."))?;
     Ok(out)
 }
@@ -129,7 +130,7 @@ mod tests {
         let s = [9u8; 32];
         let a = derive(&s, "a").unwrap_or_default();
         let b = derive(&s, "b").unwrap_or_default();
-        assert_ne!(a, b);
-        assert_eq!(a, derive(&s, "a").unwrap_or_default());
+        assert_ne!(*a, *b);
+        assert_eq!(*a, *derive(&s, "a").unwrap_or_default());
     }
 }

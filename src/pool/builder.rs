@@ -3,16 +3,17 @@
 use std::fmt;
 use std::sync::{Arc, OnceLock, RwLock};
 
-use ring::hmac;
+use zeroize::Zeroizing;
 
+use super::keys::PoolKeys;
 use super::{Inner, Signing, UserPool};
-use crate::clock::{Clock, SystemClock};
+use crate::clock::{Clock, SystemClock, Timestamp};
 use crate::config::PoolConfig;
 use crate::error::{Error, Result};
 use crate::message::{MessageSender, Outbox};
 use crate::password::HashingParams;
 use crate::random;
-use crate::seal::{self, POOL_SECRET_LEN, SealKey};
+use crate::seal::POOL_SECRET_LEN;
 use crate::store::{Limited, MemoryStore, Store};
 use crate::token::KeySet;
 
@@ -25,7 +26,9 @@ pub struct UserPoolBuilder {
     pub(super) clock: Option<Arc<dyn Clock>>,
     pub(super) sender: Option<Arc<dyn MessageSender>>,
     pub(super) hashing: HashingParams,
-    pub(super) secret_key: Option<[u8; POOL_SECRET_LEN]>,
+    pub(super) secret_key: Option<Zeroizing<[u8; POOL_SECRET_LEN]>>,
+    pub(super) previous_secret_key: Option<(Zeroizing<[u8; POOL_SECRET_LEN]>, Timestamp)>,
+    pub(super) simulation_key: Option<Zeroizing<[u8; 32]>>,
     pub(super) keys: Option<KeySet>,
     pub(super) issuer: Option<String>,
 }
@@ -96,7 +99,39 @@ impl UserPoolBuilder {
     /// cannot be checked by another. Keep it out of the store.
     #[must_use]
     pub fn secret_key(mut self, key: [u8; POOL_SECRET_LEN]) -> Self {
-        self.secret_key = Some(key);
+        self.secret_key = Some(Zeroizing::new(key));
+        self
+    }
+
+    /// The secret [`secret_key`](Self::secret_key) replaced, at
+    /// `rotated_at`: what it sealed or digested before then (codes, auth
+    /// sessions, SRP secret blocks, and verifiers and client secrets not yet
+    /// re-sealed) is still accepted until everything it could protect has
+    /// expired (24 hours after the rotation); nothing new is sealed with it.
+    /// Rotate by building every process's pool with the new secret and
+    /// this, then call [`UserPool::reseal_secrets`] once. A
+    /// [`Registry`](crate::registry::Registry) does all of this in
+    /// [`rotate_pool_secret`](crate::registry::Registry::rotate_pool_secret).
+    #[must_use]
+    pub fn previous_secret_key(
+        mut self,
+        key: [u8; POOL_SECRET_LEN],
+        rotated_at: Timestamp,
+    ) -> Self {
+        self.previous_secret_key = Some((Zeroizing::new(key), rotated_at));
+        self
+    }
+
+    /// The key of simulated answers under `PreventUserExistenceErrors`
+    /// (fake SRP identities, simulated destinations, sign-in counters of
+    /// unknown names). Defaults to one derived from the previous secret
+    /// when one is given, else from the secret, so one rotation keeps it;
+    /// set it (from [`UserPool::simulation_key`]) to keep it across more.
+    /// If it changed, every simulated answer would change at once while
+    /// real users' stayed, and tell which names are real.
+    #[must_use]
+    pub fn simulation_key(mut self, key: [u8; 32]) -> Self {
+        self.simulation_key = Some(Zeroizing::new(key));
         self
     }
 
@@ -133,16 +168,15 @@ impl UserPoolBuilder {
         validate_pool_id(&id)?;
         let secret = match self.secret_key {
             Some(k) => k,
-            None => random::bytes::<POOL_SECRET_LEN>()?,
+            None => Zeroizing::new(random::bytes::<POOL_SECRET_LEN>()?),
         };
-        let code_key = seal::derive(&secret, "userpool/v1/code-digests")?;
-        let session_key = SealKey::new(&seal::derive(&secret, "userpool/v1/sessions")?)?;
-        let verifier_key = SealKey::new(&seal::derive(&secret, "userpool/v1/srp-verifiers")?)?;
-        let secret_block_key =
-            SealKey::new(&seal::derive(&secret, "userpool/v1/srp-secret-blocks")?)?;
-        let fake_user_key = seal::derive(&secret, "userpool/v1/srp-fake-users")?;
-        let client_secret_key =
-            SealKey::new(&seal::derive(&secret, "userpool/v1/client-secrets")?)?;
+        let pool_keys = PoolKeys::new(
+            &secret,
+            self.previous_secret_key
+                .as_ref()
+                .map(|(old, at)| (&**old, *at)),
+            self.simulation_key.as_deref(),
+        )?;
         let keys = match self.keys {
             Some(k) => k,
             None => KeySet::generate()?,
@@ -161,12 +195,7 @@ impl UserPoolBuilder {
                 clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
                 sender: self.sender.unwrap_or_else(|| Arc::new(Outbox::new())),
                 hashing: self.hashing,
-                code_key: hmac::Key::new(hmac::HMAC_SHA256, &code_key),
-                session_key,
-                verifier_key,
-                secret_block_key,
-                fake_user_key,
-                client_secret_key,
+                keys: pool_keys,
                 decoded_clients: std::sync::Mutex::default(),
                 signing: RwLock::new(Signing {
                     keys: Arc::new(keys),

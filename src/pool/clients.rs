@@ -8,6 +8,7 @@
 //! bound to the pool and client ids. A pool that restarts with another
 //! secret cannot open its clients' secrets, and says so.
 
+use super::keys::Sealed;
 use super::{MAX_CAS_RETRIES, UserPool, store_error};
 use crate::client::{AppClient, AppClientConfig, AuthFlow, ClientSecret};
 use crate::error::{Error, ErrorCode, Result};
@@ -34,7 +35,8 @@ impl UserPool {
         let sealed_secret = client
             .secret()
             .map(|s| {
-                self.inner.client_secret_key.seal(
+                self.inner.keys.seal(
+                    Sealed::ClientSecret,
                     random::bytes::<12>()?,
                     &secret_aad(self.id(), client.id()),
                     s.expose_secret().as_bytes(),
@@ -92,10 +94,15 @@ impl UserPool {
         let secret = record
             .sealed_secret
             .map(|sealed| {
-                let plain = self
+                let (plain, _) = self
                     .inner
-                    .client_secret_key
-                    .open(&secret_aad(self.id(), &record.client_id), &sealed)
+                    .keys
+                    .open(
+                        Sealed::ClientSecret,
+                        &secret_aad(self.id(), &record.client_id),
+                        &sealed,
+                        self.now(),
+                    )
                     .ok_or_else(|| {
                         Error::internal(format!(
                             "The secret of app client {} cannot be opened: the pool secret \
@@ -115,6 +122,27 @@ impl UserPool {
             record.created_at,
             record.modified_at,
         ))
+    }
+
+    /// The record's client secret re-sealed under the current pool secret,
+    /// if it is still sealed under the previous one.
+    pub(super) fn resealed_client_secret(&self, record: &ClientRecord) -> Result<Option<Vec<u8>>> {
+        let Some(sealed) = &record.sealed_secret else {
+            return Ok(None);
+        };
+        let aad = secret_aad(self.id(), &record.client_id);
+        match self
+            .inner
+            .keys
+            .open(Sealed::ClientSecret, &aad, sealed, self.now())
+        {
+            Some((plain, true)) => self
+                .inner
+                .keys
+                .seal(Sealed::ClientSecret, random::bytes::<12>()?, &aad, &plain)
+                .map(Some),
+            _ => Ok(None),
+        }
     }
 
     fn client_and_version(&self, id: &str) -> Result<(AppClient, u64)> {

@@ -8,7 +8,7 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::message::{DeliveryMedium, Message, MessageKind};
 use crate::random;
 use crate::secret::Code;
-use crate::store::{CodePurpose, CodeRecord, UserRecord};
+use crate::store::{CodePurpose, CodeRecord, StoreError, UserRecord};
 
 impl UserPool {
     /// Issues a fresh code for `purpose` to `attribute` (`email` or
@@ -50,7 +50,7 @@ impl UserPool {
         };
         let record = CodeRecord {
             id,
-            digest: code::digest(&self.inner.code_key, &ctx, code.expose_secret()),
+            digest: code::digest(self.inner.keys.code(), &ctx, code.expose_secret()),
             attribute: Some(attribute.to_owned()),
             destination: Some(destination.clone()),
             issued_at: now,
@@ -59,9 +59,14 @@ impl UserPool {
             window_started_at,
             window_attempts,
         };
+        // Stored only while this very user exists: a user deleted meanwhile
+        // leaves no code behind for a later user of the same name.
         self.store()
-            .put_code(self.id(), &user.username, purpose, &record)
-            .map_err(store_error)?;
+            .put_code(self.id(), &user.username, user.sub(), purpose, &record)
+            .map_err(|e| match e {
+                StoreError::NotFound => Error::user_not_found(),
+                e => store_error(e),
+            })?;
         let config = self.config();
         let template = config.verification_message();
         let (medium, subject, body_template) = if attribute == "email" {
@@ -153,7 +158,15 @@ impl UserPool {
             purpose,
             code_id: record.id,
         };
-        match code::check(&self.inner.code_key, &ctx, Some(&record), submitted, now) {
+        // Under the current key, or the previous secret's while it lives.
+        let verdict = self
+            .inner
+            .keys
+            .code_candidates(now)
+            .map(|key| code::check(key, &ctx, Some(&record), submitted, now))
+            .reduce(|a, b| if a == Verdict::Valid { a } else { b })
+            .unwrap_or(Verdict::Mismatch);
+        match verdict {
             Verdict::Valid => Ok(record),
             Verdict::Mismatch => Err(Error::code_mismatch()),
             Verdict::Expired => Err(expired_code()),
@@ -172,7 +185,7 @@ pub(super) fn expired_code() -> Error {
     )
 }
 
-fn delivery_details(attribute: &str, destination: &str) -> CodeDeliveryDetails {
+pub(super) fn delivery_details(attribute: &str, destination: &str) -> CodeDeliveryDetails {
     let (medium, masked) = if attribute == "email" {
         (DeliveryMedium::Email, code::mask_email(destination))
     } else {

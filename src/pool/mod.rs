@@ -9,8 +9,6 @@
 use std::fmt;
 use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 
-use ring::hmac;
-
 use crate::client::AppClient;
 use crate::clock::{Clock, Timestamp};
 use crate::config::{AliasAttribute, PoolConfig, UsernameAttribute};
@@ -18,7 +16,6 @@ use crate::error::{Constraint, Error, ErrorCode, Result, Shown};
 use crate::message::MessageSender;
 use crate::password::{self, HashingParams, PasswordHash};
 use crate::random;
-use crate::seal::SealKey;
 use crate::secret::Password;
 use crate::store::{
     ClientRecord, CodePurpose, CodeRecord, ConflictKey, IndexKey, Store, StoreError, UserRecord,
@@ -31,9 +28,11 @@ mod builder;
 mod clients;
 mod codes;
 mod groups;
+mod keys;
 mod list;
 mod params;
 mod recovery;
+mod rotation;
 mod session;
 mod signup;
 mod srp;
@@ -47,6 +46,7 @@ pub use auth::{
 pub use builder::UserPoolBuilder;
 pub use groups::{Group, GroupPage, GroupRequest, UserPage};
 pub use recovery::{ConfirmForgotPasswordRequest, ForgotPasswordRequest};
+pub use rotation::ResealReport;
 pub use types::{
     AdminCreateUserRequest, AdminSetUserPasswordRequest, CodeDeliveryDetails, ConfirmSignUpRequest,
     ListUsersRequest, ListUsersResponse, MessageAction, ResendConfirmationCodeRequest,
@@ -75,12 +75,7 @@ struct Inner {
     clock: Arc<dyn Clock>,
     sender: Arc<dyn MessageSender>,
     hashing: HashingParams,
-    code_key: hmac::Key,
-    session_key: SealKey,
-    verifier_key: SealKey,
-    secret_block_key: SealKey,
-    fake_user_key: [u8; 32],
-    client_secret_key: SealKey,
+    keys: keys::PoolKeys,
     /// Clients already decoded, by id, with the record they came from: a
     /// record read again that is equal is not parsed and unsealed again.
     decoded_clients: std::sync::Mutex<std::collections::HashMap<String, (ClientRecord, AppClient)>>,
@@ -123,6 +118,8 @@ impl UserPool {
             sender: None,
             hashing: HashingParams::OWASP,
             secret_key: None,
+            previous_secret_key: None,
+            simulation_key: None,
             keys: None,
             issuer: None,
         }

@@ -3,10 +3,10 @@
 
 use std::fmt;
 
+use super::codes::delivery_details;
 use super::types::redacted;
 use super::{CodeDeliveryDetails, UserPool};
 use crate::client::check_secret_hash;
-use crate::code;
 use crate::config::RecoveryMechanism;
 use crate::error::{Error, ErrorCode, Result};
 use crate::lockout;
@@ -158,18 +158,23 @@ impl UserPool {
     /// `ForgotPassword`: sends a reset code (valid 1 hour) to the destination
     /// the account-recovery setting picks.
     ///
-    /// With `PreventUserExistenceErrors=ENABLED` an unknown or disabled user
-    /// gets a normal-looking answer with a simulated destination, and no
-    /// message is sent.
+    /// With `PreventUserExistenceErrors=ENABLED` every name gets a
+    /// normal-looking answer: an unknown user, or one without a verified
+    /// destination, a simulated one (cognito-protocol.md §5.3); a disabled user
+    /// or one who never set a password, the masked destination a code would
+    /// go to. No message is sent to any of them, and masked destinations
+    /// are shown folded as the pool folds names, so the case a name is typed
+    /// in tells nothing.
     ///
     /// # Errors
     /// - `ResourceNotFoundException` for an unknown client;
     /// - `NotAuthorizedException`: secret-hash failures, `Contact administrator
-    ///   to reset password.` (admin-only recovery), `User password cannot be
-    ///   reset in the current state.` (a user who never set a password),
-    ///   `User is disabled.`;
+    ///   to reset password.` (admin-only recovery); under `LEGACY` also
+    ///   `User password cannot be reset in the current state.` (a user who
+    ///   never set a password) and `User is disabled.`;
     /// - `UserNotFoundException` (`Username/client id combination not found.`) under `LEGACY`;
-    /// - `InvalidParameterException` when the user has no verified email or phone;
+    /// - `InvalidParameterException` when the user has no verified email or
+    ///   phone (under `LEGACY`);
     /// - `CodeDeliveryFailureException`.
     pub fn forgot_password(&self, request: ForgotPasswordRequest) -> Result<CodeDeliveryDetails> {
         let now = self.now();
@@ -183,17 +188,18 @@ impl UserPool {
                 "Contact administrator to reset password.",
             ));
         }
-        let user = match self.resolve(&request.username)? {
-            Some(u) if u.enabled || !prevent => u,
-            _ if prevent => return Ok(self.simulated_reset_delivery(&request.username)),
-            _ => {
-                return Err(Error::user_not_found_for_client());
-            }
+        let Some(user) = self.resolve(&request.username)? else {
+            return if prevent {
+                Ok(self.simulated_reset_delivery(&request.username))
+            } else {
+                Err(Error::user_not_found_for_client())
+            };
         };
-        if !user.enabled {
+        let cannot_reset = user.status == UserStatus::ForceChangePassword;
+        if !prevent && !user.enabled {
             return Err(Error::not_authorized("User is disabled."));
         }
-        if user.status == UserStatus::ForceChangePassword {
+        if !prevent && cannot_reset {
             return Err(Error::not_authorized(
                 "User password cannot be reset in the current state.",
             ));
@@ -204,58 +210,105 @@ impl UserPool {
             }
             other => other?,
         };
-        self.issue_code(
+        if prevent && (!user.enabled || cannot_reset) {
+            // Under ENABLED, where the code would have gone, and nothing
+            // sent: the answer of any other user (our choice; Cognito
+            // documents only disabled users here).
+            return Ok(self.masked_for_caller(delivery_details(
+                target,
+                user.attributes.get(target).map_or("", String::as_str),
+            )));
+        }
+        let details = self.issue_code(
             &user,
             CodePurpose::ForgotPassword,
             target,
             MessageKind::ForgotPassword,
             now,
-        )
+        )?;
+        Ok(if prevent {
+            self.masked_for_caller(details)
+        } else {
+            details
+        })
     }
 
     /// A reset-code answer for a user that cannot receive one, shaped like
-    /// a real one: the medium the pool's recovery setting puts first (under
-    /// the legacy rule a phone would win only if verified; most users have
-    /// only an email, so that is what a simulation shows).
+    /// a real one: the mechanisms in the order the pool's recovery setting
+    /// tries them. Under the legacy rule (a verified phone, then a verified
+    /// email) a name of neither shape gets an email: a phone wins only if
+    /// verified, and most users have only an email.
     fn simulated_reset_delivery(&self, username: &str) -> CodeDeliveryDetails {
-        let sms_first = self.config().account_recovery().first()
-            == Some(&RecoveryMechanism::VerifiedPhoneNumber);
-        self.simulated_delivery(username, sms_first)
+        let configured = self.config().account_recovery().to_vec();
+        if configured.is_empty() {
+            return self.simulated_delivery(username, &["phone_number", "email"], "email");
+        }
+        let order: Vec<&'static str> = configured
+            .iter()
+            .filter_map(|m| match m {
+                RecoveryMechanism::VerifiedEmail => Some("email"),
+                RecoveryMechanism::VerifiedPhoneNumber => Some("phone_number"),
+                RecoveryMechanism::AdminOnly => None,
+            })
+            .collect();
+        let fallback = order.first().copied().unwrap_or("email");
+        self.simulated_delivery(username, &order, fallback)
     }
 
     /// A delivery answer for a user that cannot receive one, shaped like a
-    /// real one: by SMS or email as `sms` says, a masked destination derived
-    /// from a keyed hash of the name, and the same for the same name every
-    /// time (cognito-protocol.md §5.3).
+    /// real one (cognito-protocol.md §5.3), for destinations tried in
+    /// `order` (`email`, `phone_number`).
+    ///
+    /// A name that is itself an email address or a phone number, of a kind
+    /// in `order`, is where a real user signed up with it would most likely
+    /// get the code: it is masked exactly as that destination would be. Any
+    /// other name gets `fallback` (`email` or `phone_number`), with a
+    /// destination drawn from a keyed hash of the name: the same for the
+    /// same name every time, and nothing to compare it with.
     pub(super) fn simulated_delivery(
         &self,
         username: &str,
-        sms_first: bool,
+        order: &[&str],
+        fallback: &str,
     ) -> CodeDeliveryDetails {
+        let shaped = if super::looks_like_email(username) {
+            Some("email")
+        } else if super::looks_like_phone(username) {
+            Some("phone_number")
+        } else {
+            None
+        };
+        if let Some(kind) = shaped.filter(|k| order.contains(k)) {
+            return self.masked_for_caller(delivery_details(kind, username));
+        }
         let tag = ring::hmac::sign(
-            &ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &self.inner.fake_user_key),
-            format!("forgot-password|{}", self.fold(username)).as_bytes(),
+            &ring::hmac::Key::new(ring::hmac::HMAC_SHA256, self.inner.keys.simulation()),
+            format!("simulated-delivery|{}", self.fold(username)).as_bytes(),
         );
         let t = tag.as_ref();
         let letter = |b: u8| char::from(b'a' + b % 26);
-        if sms_first {
-            let digits: String = t[1..5].iter().map(|b| char::from(b'0' + b % 10)).collect();
-            CodeDeliveryDetails {
-                destination: code::mask_phone(&format!("+1555000{digits}")),
-                delivery_medium: DeliveryMedium::Sms,
-                attribute_name: "phone_number".to_owned(),
-            }
+        if fallback == "phone_number" {
+            let digits: String = t[1..8].iter().map(|b| char::from(b'0' + b % 10)).collect();
+            delivery_details("phone_number", &format!("+1555{digits}"))
         } else {
-            let local = if username.contains('@') {
-                username.chars().next().unwrap_or('a')
-            } else {
-                letter(t[1])
-            };
             CodeDeliveryDetails {
-                destination: format!("{local}***@{}***", letter(t[2])),
+                destination: format!("{}***@{}***", letter(t[1]), letter(t[2])),
                 delivery_medium: DeliveryMedium::Email,
                 attribute_name: "email".to_owned(),
             }
+        }
+    }
+
+    /// A delivery answer as a caller that prevents user-existence errors
+    /// sees it: masked destinations folded as the pool folds names, so a
+    /// name typed in another case than the one stored does not tell a real
+    /// user (whose stored address shows) from a simulated one (whose typed
+    /// name shows). Identity in case-sensitive pools, where a name only
+    /// resolves when typed exactly.
+    pub(super) fn masked_for_caller(&self, details: CodeDeliveryDetails) -> CodeDeliveryDetails {
+        CodeDeliveryDetails {
+            destination: self.fold(&details.destination),
+            ..details
         }
     }
 

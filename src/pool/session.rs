@@ -10,6 +10,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 
+use super::keys::Sealed;
 use super::{UserPool, store_error};
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
@@ -68,10 +69,12 @@ impl UserPool {
         };
         let json = serde_json::to_vec(&state)
             .map_err(|_| Error::internal("Could not encode the session."))?;
-        let sealed = self
-            .inner
-            .session_key
-            .seal(random::bytes::<12>()?, &aad(self.id()), &json)?;
+        let sealed = self.inner.keys.seal(
+            Sealed::Session,
+            random::bytes::<12>()?,
+            &aad(self.id()),
+            &json,
+        )?;
         Ok(URL_SAFE_NO_PAD.encode(sealed))
     }
 
@@ -93,10 +96,10 @@ impl UserPool {
             .filter(|s| s.len() <= MAX_SESSION_LEN)
             .ok_or_else(invalid)?;
         let sealed = URL_SAFE_NO_PAD.decode(session).map_err(|_| invalid())?;
-        let json = self
+        let (json, _) = self
             .inner
-            .session_key
-            .open(&aad(self.id()), &sealed)
+            .keys
+            .open(Sealed::Session, &aad(self.id()), &sealed, now)
             .ok_or_else(invalid)?;
         let state: SessionState = serde_json::from_slice(&json).map_err(|_| invalid())?;
         if state.v != 1 || state.client_id != client_id || state.challenge != challenge {

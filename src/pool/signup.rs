@@ -226,9 +226,14 @@ impl UserPool {
 
     /// `ResendConfirmationCode`: sends a new sign-up code, replacing the old one.
     ///
-    /// With `PreventUserExistenceErrors=ENABLED` an unknown user gets a
-    /// normal-looking answer with a simulated destination, and no message is
-    /// sent (cognito-protocol.md §5.3).
+    /// With `PreventUserExistenceErrors=ENABLED` an unknown user, or one
+    /// without an attribute the pool verifies, gets a normal-looking answer
+    /// with a simulated destination, a disabled user the masked destination
+    /// a code would go to, and no message is sent to either
+    /// (cognito-protocol.md §5.3). Masked destinations are folded as the
+    /// pool folds names. A confirmed user still gets `User is already
+    /// confirmed.`, as from Cognito: `SignUp` tells whether a username is
+    /// taken anyway.
     ///
     /// # Errors
     /// - `ResourceNotFoundException` for an unknown client;
@@ -236,7 +241,8 @@ impl UserPool {
     /// - `UserNotFoundException` (`Username/client id combination not found.`)
     ///   under `LEGACY`;
     /// - `InvalidParameterException` when the user is already confirmed
-    ///   (`User is already confirmed.`) or has no auto-verified attribute;
+    ///   (`User is already confirmed.`), or has no auto-verified attribute
+    ///   (under `ENABLED`, only in pools that verify none);
     /// - `CodeDeliveryFailureException` when the code could not be sent.
     pub fn resend_confirmation_code(
         &self,
@@ -245,15 +251,30 @@ impl UserPool {
         let now = self.now();
         let client = self.client(&request.client_id)?;
         check_secret_hash(&client, &request.username, request.secret_hash.as_deref())?;
+        let prevent = client.config().prevents_user_existence_errors();
+        let no_target = || {
+            Error::invalid_parameter(
+                "The user has no attribute the pool verifies, so no code can be sent.",
+            )
+        };
+        let simulated = || -> Result<CodeDeliveryDetails> {
+            // Where a real user's code would go: a phone the pool verifies
+            // wins over an email (cognito-protocol.md §4.4).
+            let config = self.config();
+            let order: Vec<&str> = [VerifiedAttribute::PhoneNumber, VerifiedAttribute::Email]
+                .into_iter()
+                .filter(|a| config.auto_verified_attributes().contains(a))
+                .map(VerifiedAttribute::name)
+                .collect();
+            let Some(&fallback) = order.first() else {
+                // No user of this pool can get a code: the answer all get.
+                return Err(no_target());
+            };
+            Ok(self.simulated_delivery(&request.username, &order, fallback))
+        };
         let Some(user) = self.resolve(&request.username)? else {
-            return if client.config().prevents_user_existence_errors() {
-                // Shaped like the code a real user would get: by SMS when
-                // the pool verifies phone numbers (which win over email).
-                let sms = self
-                    .config()
-                    .auto_verified_attributes()
-                    .contains(&VerifiedAttribute::PhoneNumber);
-                Ok(self.simulated_delivery(&request.username, sms))
+            return if prevent {
+                simulated()
             } else {
                 Err(Error::user_not_found_for_client())
             };
@@ -261,18 +282,33 @@ impl UserPool {
         if user.status != UserStatus::Unconfirmed {
             return Err(Error::invalid_parameter("User is already confirmed."));
         }
-        let attr = self.sign_up_code_target(&user.attributes).ok_or_else(|| {
-            Error::invalid_parameter(
-                "The user has no attribute the pool verifies, so no code can be sent.",
-            )
-        })?;
-        self.issue_code(
+        let Some(attr) = self.sign_up_code_target(&user.attributes) else {
+            return if prevent {
+                simulated()
+            } else {
+                Err(no_target())
+            };
+        };
+        if prevent && !user.enabled {
+            // cognito-protocol.md §5.3: a disabled user is answered as if
+            // sent, and nothing is.
+            return Ok(self.masked_for_caller(super::codes::delivery_details(
+                attr,
+                user.attributes.get(attr).map_or("", String::as_str),
+            )));
+        }
+        let details = self.issue_code(
             &user,
             CodePurpose::SignUp,
             attr,
             MessageKind::ResendCode,
             now,
-        )
+        )?;
+        Ok(if prevent {
+            self.masked_for_caller(details)
+        } else {
+            details
+        })
     }
 
     /// `ForceAliasCreation=true`: moving an alias from one user to another is

@@ -18,11 +18,15 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use zeroize::Zeroizing;
 
-use super::auth::{AuthResponse, Authenticated, ChallengeName, RespondToAuthChallengeRequest};
+use super::auth::{
+    AuthResponse, Authenticated, ChallengeName, RespondToAuthChallengeRequest, user_not_confirmed,
+};
+use super::keys::Sealed;
 use super::params::{PasswordVerifierAnswer, SrpAuth};
 use super::{UserPool, store_error};
 use crate::client::{AppClient, AuthFlow, check_secret_hash};
 use crate::clock::Timestamp;
+use crate::config::AliasAttribute;
 use crate::error::{Error, ErrorCode, Result};
 use crate::lockout;
 use crate::random;
@@ -162,29 +166,81 @@ impl UserPool {
         let mut plain = Zeroizing::new(Vec::with_capacity(salt.len() + verifier.v.len()));
         plain.extend_from_slice(&verifier.salt);
         plain.extend_from_slice(&verifier.v);
-        self.inner.verifier_key.seal(
+        self.seal_verifier_bytes(username, &plain)
+    }
+
+    fn seal_verifier_bytes(&self, username: &str, plain: &[u8]) -> Result<Vec<u8>> {
+        self.inner.keys.seal(
+            Sealed::Verifier,
             random::bytes::<12>()?,
             &verifier_aad(self.id(), username),
-            &plain,
+            plain,
         )
     }
 
-    /// The user's verifier, if stored and sealed under this pool's secret.
+    /// The user's verifier, if stored and sealed under this pool's secret
+    /// (or the one it replaced, while that lives).
     pub(super) fn open_verifier(&self, user: &UserRecord) -> Option<Verifier> {
-        let sealed = user.srp_verifier.as_ref()?;
-        let plain = Zeroizing::new(
-            self.inner
-                .verifier_key
-                .open(&verifier_aad(self.id(), &user.username), sealed)?,
-        );
-        if plain.len() <= srp::SALT_LEN {
-            return None;
-        }
+        let (plain, _) = self.open_verifier_bytes(user)?;
         let (salt, v) = plain.split_at(srp::SALT_LEN);
         Some(Verifier {
             salt: salt.to_vec(),
             v: v.to_vec(),
         })
+    }
+
+    /// `salt ‖ v` as stored, and whether it was sealed under the previous
+    /// secret (and should be re-sealed).
+    fn open_verifier_bytes(&self, user: &UserRecord) -> Option<(Zeroizing<Vec<u8>>, bool)> {
+        let sealed = user.srp_verifier.as_ref()?;
+        let (plain, stale) = self.inner.keys.open(
+            Sealed::Verifier,
+            &verifier_aad(self.id(), &user.username),
+            sealed,
+            self.now(),
+        )?;
+        (plain.len() > srp::SALT_LEN).then_some((plain, stale))
+    }
+
+    /// Whether the user has a verifier sealed under the current secret.
+    pub(super) fn has_current_verifier(&self, user: &UserRecord) -> bool {
+        matches!(self.open_verifier_bytes(user), Some((_, false)))
+    }
+
+    /// The user's verifier re-sealed under the current secret, if it is
+    /// still sealed under the previous one.
+    pub(super) fn resealed_verifier(&self, user: &UserRecord) -> Result<Option<Vec<u8>>> {
+        match self.open_verifier_bytes(user) {
+            Some((plain, true)) => self.seal_verifier_bytes(&user.username, &plain).map(Some),
+            _ => Ok(None),
+        }
+    }
+
+    /// The `USER_ID_FOR_SRP` shown for a name no user has, under
+    /// `PreventUserExistenceErrors=ENABLED`: what a real user typed that way
+    /// would most likely get.
+    ///
+    /// A real user gets their internal username. In pools with username
+    /// attributes that is a UUID, and so is `fake_id` (Cognito documents a
+    /// UUID for every simulated user, cognito-protocol.md §1.13, which in
+    /// other pools tells a name no one has from one someone has: we do not
+    /// follow it there). Elsewhere a name typed as the username comes back
+    /// as typed, so the simulation returns it, folded as the pool folds
+    /// names; a name shaped like an email or phone alias the pool accepts
+    /// resolves to some other username, which we cannot guess, and gets the
+    /// UUID (the usual choice for usernames in such pools). What remains
+    /// visible: a stored username with capitals in a case-insensitive pool,
+    /// and a `preferred_username` typed as such, come back different from
+    /// the typed name.
+    fn simulated_srp_id(&self, folded: &str, fake_id: &str) -> String {
+        let cfg = self.config();
+        let alias_shaped = (cfg.is_alias(AliasAttribute::Email) && super::looks_like_email(folded))
+            || (cfg.is_alias(AliasAttribute::PhoneNumber) && super::looks_like_phone(folded));
+        if cfg.username_attributes().is_empty() && !alias_shaped {
+            folded.to_owned()
+        } else {
+            fake_id.to_owned()
+        }
     }
 
     /// Step one: `InitiateAuth` / `AdminInitiateAuth` with `USER_SRP_AUTH`.
@@ -201,12 +257,11 @@ impl UserPool {
         let prevent = client.config().prevents_user_existence_errors();
         let (user_id, sub, verifier, simulated) = match self.resolve(username)? {
             Some(user) => {
+                // Under ENABLED the state shows only after a correct proof,
+                // as for a user who does not exist (step two).
                 match user.status {
-                    UserStatus::Unconfirmed => {
-                        return Err(Error::new(
-                            ErrorCode::UserNotConfirmed,
-                            "User is not confirmed.",
-                        ));
+                    UserStatus::Unconfirmed if !prevent => {
+                        return Err(user_not_confirmed());
                     }
                     UserStatus::ResetRequired if !prevent => {
                         return Err(Error::new(
@@ -222,7 +277,7 @@ impl UserPool {
                     // client, or reset): a challenge that cannot succeed.
                     None => {
                         let (_, salt, v) =
-                            srp::fake_user(&self.inner.fake_user_key, self.id(), &user.username);
+                            srp::fake_user(self.inner.keys.simulation(), self.id(), &user.username);
                         (
                             user.username.clone(),
                             user.sub().to_owned(),
@@ -234,11 +289,17 @@ impl UserPool {
             }
             None if prevent => {
                 // §1.13: the same salt and id for the same name every time.
+                let folded = self.fold(username);
                 let (id, salt, v) =
-                    srp::fake_user(&self.inner.fake_user_key, self.id(), &self.fold(username));
-                // A sub-shaped filler, so the sealed block is exactly as long
-                // as a real user's with the same id.
-                (id.clone(), id, Verifier { salt, v }, true)
+                    srp::fake_user(self.inner.keys.simulation(), self.id(), &folded);
+                // The sub a UUID like a real one, so the sealed block is as
+                // long as a real user's with the same id.
+                (
+                    self.simulated_srp_id(&folded, &id),
+                    id,
+                    Verifier { salt, v },
+                    true,
+                )
             }
             None => return Err(Error::user_not_found()),
         };
@@ -255,7 +316,8 @@ impl UserPool {
             id: random::bytes::<16>()?,
             handshake: challenge.state().to_bytes(),
         };
-        let sealed = self.inner.secret_block_key.seal(
+        let sealed = self.inner.keys.seal(
+            Sealed::SecretBlock,
             random::bytes::<12>()?,
             &block_aad(self.id()),
             &block.encode()?,
@@ -292,10 +354,14 @@ impl UserPool {
         let block_bytes = STANDARD.decode(block_b64).map_err(|_| incorrect())?;
         let block = self
             .inner
-            .secret_block_key
-            .open(&block_aad(self.id()), &block_bytes)
-            .map(Zeroizing::new)
-            .and_then(|plain| SecretBlock::decode(&plain))
+            .keys
+            .open(
+                Sealed::SecretBlock,
+                &block_aad(self.id()),
+                &block_bytes,
+                now,
+            )
+            .and_then(|(plain, _)| SecretBlock::decode(&plain))
             .filter(|b| b.client_id == client.id())
             .ok_or_else(incorrect)?;
         if now >= Timestamp::from_unix_millis(block.expires_ms) {
@@ -312,35 +378,32 @@ impl UserPool {
             return Err(incorrect());
         }
         let handshake = HandshakeState::from_bytes(&block.handshake).map_err(|_| incorrect())?;
-        let user = if block.simulated {
-            None
-        } else {
-            self.resolve(username)?
-                .filter(|u| u.username == block.username && u.sub() == block.sub)
+        // The same exponentiations whatever the outcome, so the answer takes
+        // as long for a user who does not exist or has no verifier
+        // (cognito-protocol.md §1.13).
+        let simulated_proof = |id: &str| {
+            let (_, _, v) = srp::fake_user(self.inner.keys.simulation(), self.id(), id);
+            let _ = srp::verify_claim(
+                &handshake,
+                &v,
+                self.srp_pool_name(),
+                &block.username,
+                &block_bytes,
+                timestamp,
+                signature,
+            );
         };
-        let Some(user) = user else {
-            if block.simulated {
-                // Pay for the same exponentiations as a real proof, so the
-                // answer takes as long for a user who does not exist
-                // (cognito-protocol.md §1.13).
-                let (_, _, v) =
-                    srp::fake_user(&self.inner.fake_user_key, self.id(), &block.username);
-                let _ = srp::verify_claim(
-                    &handshake,
-                    &v,
-                    self.srp_pool_name(),
-                    &block.username,
-                    &block_bytes,
-                    timestamp,
-                    signature,
-                );
-            }
+        let Some(user) = self
+            .resolve(username)?
+            .filter(|u| u.username == block.username && u.sub() == block.sub)
+        else {
+            simulated_proof(&block.username);
             self.consume_block(&block)?;
             return Err(incorrect());
         };
         let user = self.begin_attempt(&user.username, now)?;
         self.consume_block(&block)?;
-        let proven = match self.open_verifier(&user) {
+        let proven = match self.open_verifier(&user).filter(|_| !block.simulated) {
             Some(verifier) => srp::verify_claim(
                 &handshake,
                 &verifier.v,
@@ -350,20 +413,36 @@ impl UserPool {
                 timestamp,
                 signature,
             )?,
-            None => false,
+            None => {
+                simulated_proof(&user.username);
+                false
+            }
         };
         if !proven {
             // Already counted by begin_attempt.
             return Err(incorrect());
         }
+        // A verifier still sealed under the previous pool secret is
+        // re-sealed while it is open anyway.
+        let resealed = self.resealed_verifier(&user)?;
         let stored = self.modify_user(&user.username, now, |cur| {
             let mut next = cur.clone();
             super::auth::set_lockout_state(
                 &mut next,
                 lockout::record_success(&super::auth::lockout_state(cur), now),
             );
+            if let Some(v) = resealed
+                .as_ref()
+                .filter(|_| cur.srp_verifier == user.srp_verifier)
+            {
+                next.srp_verifier = Some(v.clone());
+            }
             Ok((next != *cur).then_some(next))
         })?;
+        // Reached with a correct proof only (under LEGACY step one refused).
+        if stored.status == UserStatus::Unconfirmed {
+            return Err(user_not_confirmed());
+        }
         if !stored.enabled {
             return Err(Error::not_authorized("User is disabled."));
         }

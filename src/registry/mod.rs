@@ -185,7 +185,7 @@ impl Registry {
                 modified_at: now,
                 version: 1,
             };
-            self.seal_into(&mut record, &seal::PoolSecrets { secret, keys })?;
+            self.seal_into(&mut record, &seal::PoolSecrets::new(secret, keys))?;
             self.options
                 .store
                 .insert_pool(&record)
@@ -288,12 +288,18 @@ impl Registry {
             ))
         })?;
         let secrets = seal::open_secrets(&self.options.master_keys, record)?;
-        let pool = self
+        let mut builder = self
             .builder(config)
             .pool_id(record.id.clone())
             .secret_key(*secrets.secret)
-            .keys(secrets.keys.clone())
-            .build()?;
+            .keys(secrets.keys.clone());
+        if let Some((old, at)) = &secrets.previous {
+            builder = builder.previous_secret_key(**old, *at);
+        }
+        if let Some(key) = &secrets.simulation {
+            builder = builder.simulation_key(**key);
+        }
+        let pool = builder.build()?;
         let mut version = record.version;
         if self
             .options
@@ -438,6 +444,51 @@ impl Registry {
                 // The next request rebuilds the pool from the record.
                 self.write().remove(id);
                 return Ok(());
+            }
+        }
+        Err(pool_contention())
+    }
+
+    /// Replaces the pool secret of persisted pool `id` with a fresh one,
+    /// then re-seals the pool's SRP verifiers and client secrets under it
+    /// ([`UserPool::reseal_secrets`]). Everything derived from the secret is
+    /// re-keyed: a copy of the old secret (an old database snapshot and the
+    /// master key that sealed it) stops opening sessions and SRP blocks and
+    /// checking codes once what it protected has expired, 24 hours after
+    /// the rotation. The old secret is kept, sealed, for those 24 hours; a
+    /// second rotation within them drops it early (pending codes and
+    /// sessions issued before the first one stop working). The key of
+    /// simulated answers is kept (see
+    /// [`UserPoolBuilder::simulation_key`](crate::UserPoolBuilder::simulation_key)).
+    /// Every process sharing the store switches at its next request.
+    ///
+    /// # Errors
+    /// `ResourceNotFoundException`; `InvalidParameterException` for a pool
+    /// this registry does not persist (build such pools with
+    /// [`UserPoolBuilder::previous_secret_key`](crate::UserPoolBuilder::previous_secret_key)
+    /// instead); `TooManyRequestsException` if concurrent changes keep
+    /// winning; `InternalErrorException` if randomness or the store fails,
+    /// or the stored secrets cannot be opened.
+    pub fn rotate_pool_secret(&self, id: &str) -> Result<crate::ResealReport> {
+        for _ in 0..16 {
+            let (entry, record) = self.entry_and_record(id)?;
+            let Some(mut record) = record else {
+                return Err(Error::invalid_parameter(format!(
+                    "User pool {id} is not persisted by this registry: its secret cannot be rotated here."
+                )));
+            };
+            let version = record.version;
+            let mut secrets = seal::open_secrets(&self.options.master_keys, &record)?;
+            let now = self.options.clock.now();
+            secrets.simulation = Some(entry.pool.simulation_key());
+            let fresh = Zeroizing::new(random::bytes::<{ crate::seal::POOL_SECRET_LEN }>()?);
+            let old = std::mem::replace(&mut secrets.secret, fresh);
+            secrets.previous = Some((old, now));
+            self.seal_into(&mut record, &secrets)?;
+            record.modified_at = now;
+            if self.swap_record(&record, version)? {
+                self.write().remove(id);
+                return self.pool(id)?.reseal_secrets();
             }
         }
         Err(pool_contention())

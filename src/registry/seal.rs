@@ -17,6 +17,7 @@ use ring::hmac;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
+use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 use crate::hex;
 use crate::random;
@@ -99,7 +100,7 @@ impl MasterKey {
     }
 
     fn seal_key(&self) -> Result<SealKey> {
-        SealKey::new(&seal::derive(&self.key, "userpool/v1/pool-secrets")?)
+        SealKey::new(&*seal::derive(&self.key, "userpool/v1/pool-secrets")?)
     }
 }
 
@@ -107,6 +108,24 @@ impl MasterKey {
 pub(super) struct PoolSecrets {
     pub(super) secret: Zeroizing<[u8; POOL_SECRET_LEN]>,
     pub(super) keys: KeySet,
+    /// The secret `secret` replaced, and when (see
+    /// [`UserPoolBuilder::previous_secret_key`](crate::UserPoolBuilder::previous_secret_key)).
+    pub(super) previous: Option<(Zeroizing<[u8; POOL_SECRET_LEN]>, Timestamp)>,
+    /// The key of simulated answers, once a rotation has fixed it; `None`
+    /// for a pool never rotated (derived from `secret`).
+    pub(super) simulation: Option<Zeroizing<[u8; 32]>>,
+}
+
+impl PoolSecrets {
+    /// A new pool's secrets: no previous secret, no fixed simulation key.
+    pub(super) fn new(secret: Zeroizing<[u8; POOL_SECRET_LEN]>, keys: KeySet) -> Self {
+        Self {
+            secret,
+            keys,
+            previous: None,
+            simulation: None,
+        }
+    }
 }
 
 /// The plaintext layout, base64 strings inside JSON inside a wiped buffer.
@@ -118,6 +137,15 @@ struct SealedLayout {
     access: String,
     id: String,
     previous: Option<[String; 2]>,
+    /// The pool secret replaced by the last rotation (absent before one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    previous_secret: Option<String>,
+    /// When that rotation happened, in Unix milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    rotated_at_ms: Option<i64>,
+    /// The key of simulated answers, fixed at the first rotation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    simulation: Option<String>,
 }
 
 impl Drop for SealedLayout {
@@ -129,6 +157,12 @@ impl Drop for SealedLayout {
         if let Some([a, b]) = &mut self.previous {
             a.zeroize();
             b.zeroize();
+        }
+        for s in [&mut self.previous_secret, &mut self.simulation]
+            .into_iter()
+            .flatten()
+        {
+            s.zeroize();
         }
     }
 }
@@ -159,6 +193,9 @@ pub(super) fn seal_secrets(
             .keys
             .export_previous_pkcs8()
             .map(|(a, i)| [B64.encode(&a[..]), B64.encode(&i[..])]),
+        previous_secret: secrets.previous.as_ref().map(|(s, _)| B64.encode(&s[..])),
+        rotated_at_ms: secrets.previous.as_ref().map(|(_, at)| at.unix_millis()),
+        simulation: secrets.simulation.as_ref().map(|k| B64.encode(&k[..])),
     };
     let plain = Zeroizing::new(
         serde_json::to_vec(&layout)
@@ -198,11 +235,31 @@ pub(super) fn open_secrets(masters: &[MasterKey], record: &PoolRecord) -> Result
             .map(Zeroizing::new)
             .map_err(|_| unreadable(id, "invalid base64"))
     };
-    let secret_bytes = decode(&layout.secret)?;
-    let secret = Zeroizing::new(
-        <[u8; POOL_SECRET_LEN]>::try_from(secret_bytes.as_slice())
-            .map_err(|_| unreadable(id, "the pool secret has the wrong length"))?,
-    );
+    let key32 = |s: &str, what: &str| {
+        let bytes = decode(s)?;
+        <[u8; 32]>::try_from(bytes.as_slice())
+            .map(Zeroizing::new)
+            .map_err(|_| unreadable(id, &format!("the {what} has the wrong length")))
+    };
+    let secret = key32(&layout.secret, "pool secret")?;
+    let previous = match (&layout.previous_secret, layout.rotated_at_ms) {
+        (Some(s), Some(ms)) => Some((
+            key32(s, "previous pool secret")?,
+            Timestamp::from_unix_millis(ms),
+        )),
+        (None, None) => None,
+        _ => {
+            return Err(unreadable(
+                id,
+                "a previous secret without its rotation time",
+            ));
+        }
+    };
+    let simulation = layout
+        .simulation
+        .as_deref()
+        .map(|s| key32(s, "simulation key"))
+        .transpose()?;
     let current = KeySet::from_pkcs8(&decode(&layout.access)?, &decode(&layout.id)?)
         .map_err(|_| unreadable(id, "invalid signing key"))?;
     let keys = match &layout.previous {
@@ -214,7 +271,12 @@ pub(super) fn open_secrets(masters: &[MasterKey], record: &PoolRecord) -> Result
         }
         None => current,
     };
-    Ok(PoolSecrets { secret, keys })
+    Ok(PoolSecrets {
+        secret,
+        keys,
+        previous,
+        simulation,
+    })
 }
 
 #[cfg(test)]
@@ -241,10 +303,7 @@ mod tests {
     #[test]
     fn secrets_round_trip_and_never_appear_in_the_blob() {
         let master = MasterKey::generate().unwrap();
-        let secrets = PoolSecrets {
-            secret: Zeroizing::new([7; 32]),
-            keys: keys(),
-        };
+        let secrets = PoolSecrets::new(Zeroizing::new([7; 32]), keys());
         let r = record(&master, &secrets);
         let (access, _) = secrets.keys.export_pkcs8();
         assert!(
@@ -261,15 +320,29 @@ mod tests {
     }
 
     #[test]
+    fn a_rotated_pool_secret_round_trips_with_its_predecessor_and_simulation_key() {
+        let master = MasterKey::generate().unwrap();
+        let mut secrets = PoolSecrets::new(Zeroizing::new([3; 32]), keys());
+        secrets.previous = Some((Zeroizing::new([4; 32]), Timestamp::from_unix_millis(1234)));
+        secrets.simulation = Some(Zeroizing::new([5; 32]));
+        let back = open_secrets(std::slice::from_ref(&master), &record(&master, &secrets)).unwrap();
+        assert_eq!(*back.secret, [3; 32]);
+        let (old, at) = back.previous.unwrap();
+        assert_eq!((*old, at), ([4; 32], Timestamp::from_unix_millis(1234)));
+        assert_eq!(back.simulation.map(|k| *k), Some([5; 32]));
+        // A pool never rotated has neither (and its layout has no such fields).
+        let plain = PoolSecrets::new(Zeroizing::new([3; 32]), keys());
+        let back = open_secrets(std::slice::from_ref(&master), &record(&master, &plain)).unwrap();
+        assert!(back.previous.is_none() && back.simulation.is_none());
+    }
+
+    #[test]
     fn a_rotated_key_set_keeps_its_previous_generation() {
         let master = MasterKey::generate().unwrap();
         let shared = crate::token::shared_keys();
         let mut rotated = shared[0].clone();
         rotated.rotate(shared[1].clone());
-        let secrets = PoolSecrets {
-            secret: Zeroizing::new([1; 32]),
-            keys: rotated,
-        };
+        let secrets = PoolSecrets::new(Zeroizing::new([1; 32]), rotated);
         let back = open_secrets(std::slice::from_ref(&master), &record(&master, &secrets)).unwrap();
         assert_eq!(back.keys.access_kid(), shared[1].access_kid());
         assert_eq!(
@@ -282,10 +355,7 @@ mod tests {
     fn the_wrong_master_key_or_a_tampered_record_is_a_clear_error() {
         let master = MasterKey::generate().unwrap();
         let other = MasterKey::generate().unwrap();
-        let secrets = PoolSecrets {
-            secret: Zeroizing::new([2; 32]),
-            keys: keys(),
-        };
+        let secrets = PoolSecrets::new(Zeroizing::new([2; 32]), keys());
         let r = record(&master, &secrets);
         let e = open_secrets(std::slice::from_ref(&other), &r)
             .err()

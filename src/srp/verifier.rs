@@ -118,11 +118,15 @@ pub(crate) fn multiplier_k() -> [u8; 32] {
 /// `(USER_ID_FOR_SRP as a v4-shaped UUID, 16-byte salt, verifier v)`.
 ///
 /// Deterministic: `seed = HMAC-SHA256(secret_key, poolId ‖ 0x00 ‖ username)`,
-/// the UUID from its first 16 bytes, the salt from the last 16, and
-/// `v = g^x` with `x = HMAC-SHA256(seed, "userpool fake SRP verifier")`; so the
-/// same username always gets the same id and salt, and `B` looks like any
-/// other. Pass the username in the form the pool looks users up by (after
-/// case folding), and a key used for nothing else.
+/// the UUID from its first 16 bytes, the salt from the last 16, and `v` a
+/// group element expanded from the seed (HMAC-SHA256 in counter mode to 384
+/// bytes, reduced mod N); so the same username always gets the same id and
+/// salt, and `B = k·v + g^b` looks like any other. `v` is never shown and no
+/// password leads to it, so it need not be a power of `g`: drawing it from a
+/// hash costs microseconds, where `g^x` would cost an exponentiation a real
+/// user's step does not pay, and time would tell the two apart. Pass the
+/// username in the form the pool looks users up by (after case folding),
+/// and a key used for nothing else.
 #[must_use]
 pub(crate) fn fake_user(
     secret_key: &[u8; 32],
@@ -133,12 +137,29 @@ pub(crate) fn fake_user(
     let (id, salt) = seed.split_at(16);
     let mut id_bytes = [0u8; 16];
     id_bytes.copy_from_slice(id);
-    let x = hash::hmac_sha256(&seed[..], &[b"userpool fake SRP verifier"]);
     (
         crate::random::format_uuid_v4(id_bytes),
         salt.to_vec(),
-        verifier_from_x(&x),
+        fake_verifier(&seed[..]),
     )
+}
+
+/// 384 pseudo-random bytes from `seed`, reduced mod N.
+fn fake_verifier(seed: &[u8]) -> Vec<u8> {
+    let mut wide = zeroize::Zeroizing::new(Vec::with_capacity(N_LEN + 32));
+    let mut counter = 0u8;
+    while wide.len() < N_LEN {
+        wide.extend_from_slice(&*hash::hmac_sha256(
+            seed,
+            &[b"userpool fake SRP verifier", &[counter]],
+        ));
+        counter = counter.wrapping_add(1);
+    }
+    wide.truncate(N_LEN);
+    // 384 bytes are below 2^3072, so `element` always reduces them.
+    group()
+        .element(&wide)
+        .map_or_else(|| wide.to_vec(), |e| to_fixed_bytes(&e).to_vec())
 }
 
 /// `g^x mod N`, 384 big-endian bytes, for a 32-byte `x`.

@@ -1,15 +1,19 @@
 //! The typed keys the pool hands to a store: [`IndexKey`], the unique keys
-//! that find a user, and [`OnceId`], the ids [`consume_once`] uses up.
+//! that find a user, [`OnceId`], the ids [`consume_once`] uses up, and
+//! [`EphemeralKey`], what an ephemeral record counts.
 //!
 //! Each has one encoding to the string a store keeps
-//! ([`IndexKey::encode`], [`OnceId::encode`]): `<kind>:<value>`, the form
-//! the pool built with `format!` before the keys were typed, byte for
-//! byte, so databases written then keep working. The kinds contain no `:`,
-//! so no two keys share an encoding.
+//! ([`IndexKey::encode`], [`OnceId::encode`], [`EphemeralKey::encode`]):
+//! `<kind>:<value>`, for the first two the form the pool built with
+//! `format!` before the keys were typed, byte for byte, so databases
+//! written then keep working. The kinds contain no `:`, so no two keys
+//! share an encoding.
 //!
 //! [`consume_once`]: super::TokenStore::consume_once
 
 use std::fmt;
+
+use super::CodePurpose;
 
 /// A unique key of a user: the pool derives one per identifier that must
 /// find at most one user of the pool (the internal username, the `sub`,
@@ -86,7 +90,7 @@ impl IndexKey {
 /// A one-time id for [`TokenStore::consume_once`](super::TokenStore::consume_once):
 /// what makes a challenge answer usable once.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OnceId {
     /// The random id sealed in a challenge `Session`.
     Session(String),
@@ -103,6 +107,109 @@ impl OnceId {
         match self {
             Self::Session(id) => encode("session", id),
             Self::SrpBlock(id) => encode("srp", &crate::hex::encode(id)),
+        }
+    }
+}
+
+/// The key of an ephemeral record
+/// ([`EphemeralStore`](super::EphemeralStore)): which limit, shared by
+/// every process of a store, the record keeps, and for whom.
+///
+/// `Debug` shows the kind (and the purpose) only: the usernames and
+/// digests are what logs must not hold.
+#[non_exhaustive]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EphemeralKey {
+    /// Codes compared for the user and purpose in the current window, so
+    /// that re-sending a code restores no guesses (the hourly budget).
+    CodeGuesses {
+        /// The internal username.
+        username: String,
+        /// What the codes are for.
+        purpose: CodePurpose,
+    },
+    /// Codes sent for the user and purpose in the current window: the
+    /// limit that protects the destination from being flooded.
+    CodeSends {
+        /// The internal username.
+        username: String,
+        /// What the codes are for.
+        purpose: CodePurpose,
+    },
+    /// Failed sign-ins of a name that no user has, so that a name that
+    /// does not exist locks out as an existing one would. Keyed by a keyed
+    /// digest of the name (an HMAC under a secret the store never sees),
+    /// never the name: whatever a client types as a username is not stored.
+    UnknownSignIn {
+        /// The keyed digest of the name.
+        digest: [u8; 32],
+    },
+}
+
+impl EphemeralKey {
+    /// The kind of record, as its encoding starts: `code_guesses`,
+    /// `code_sends` or `unknown_sign_in`.
+    #[must_use]
+    pub const fn kind(&self) -> &'static str {
+        match self {
+            Self::CodeGuesses { .. } => "code_guesses",
+            Self::CodeSends { .. } => "code_sends",
+            Self::UnknownSignIn { .. } => "unknown_sign_in",
+        }
+    }
+
+    /// The string a store keeps for this key:
+    /// `code_guesses:<purpose>:<username>`, `code_sends:<purpose>:<username>`
+    /// (the purpose as [`CodePurpose::as_str`] names it, which holds no
+    /// `:`), or `unknown_sign_in:` and the digest in lowercase hex. The one
+    /// encoding every store uses; it never changes, or stored records stop
+    /// matching.
+    #[must_use]
+    pub fn encode(&self) -> String {
+        match self {
+            Self::CodeGuesses { username, purpose } | Self::CodeSends { username, purpose } => {
+                let mut s = String::with_capacity(self.encoded_len());
+                s.push_str(self.kind());
+                s.push(':');
+                s.push_str(purpose.as_str());
+                s.push(':');
+                s.push_str(username);
+                s
+            }
+            Self::UnknownSignIn { digest } => encode(self.kind(), &crate::hex::encode(digest)),
+        }
+    }
+
+    /// The length in bytes of [`encode`](Self::encode)'s result, without
+    /// building it.
+    pub(crate) fn encoded_len(&self) -> usize {
+        match self {
+            Self::CodeGuesses { username, purpose } | Self::CodeSends { username, purpose } => {
+                self.kind().len() + 1 + purpose.as_str().len() + 1 + username.len()
+            }
+            Self::UnknownSignIn { digest } => self.kind().len() + 1 + 2 * digest.len(),
+        }
+    }
+
+    /// The username the key names, if it names one.
+    pub(crate) fn username(&self) -> Option<&str> {
+        match self {
+            Self::CodeGuesses { username, .. } | Self::CodeSends { username, .. } => Some(username),
+            Self::UnknownSignIn { .. } => None,
+        }
+    }
+}
+
+impl fmt::Debug for EphemeralKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::CodeGuesses { purpose, .. } | Self::CodeSends { purpose, .. } => write!(
+                f,
+                "EphemeralKey({} {}: [redacted])",
+                self.kind(),
+                purpose.as_str()
+            ),
+            Self::UnknownSignIn { .. } => write!(f, "EphemeralKey({}: [redacted])", self.kind()),
         }
     }
 }

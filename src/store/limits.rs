@@ -5,15 +5,16 @@ use std::any::Any;
 use std::sync::Arc;
 
 use super::{
-    ClientRecord, CodePurpose, CodeRecord, CodeStore, GroupRecord, GroupStore, IndexKey,
-    MAX_KEY_BYTES, MAX_VALUE_BYTES, OnceId, PoolRecord, PoolStore, RefreshTokenRecord, Store,
-    StoreError, StoreResult, TokenStore, UserRecord, UserStore,
+    ClientRecord, CodePurpose, CodeRecord, CodeStore, EphemeralKey, EphemeralRecord,
+    EphemeralStore, GroupRecord, GroupStore, IndexKey, MAX_EPHEMERAL_BYTES, MAX_KEY_BYTES,
+    MAX_VALUE_BYTES, OnceId, PoolRecord, PoolStore, RefreshTokenRecord, Store, StoreError,
+    StoreResult, TokenStore, UserRecord, UserStore,
 };
 use crate::clock::Timestamp;
 
 /// A store behind the limits every store enforces: every write whose keys
-/// or values are out of bounds ([`MAX_KEY_BYTES`], NUL, [`MAX_VALUE_BYTES`])
-/// is refused with [`StoreError::InvalidInput`] naming the field, before
+/// or values are out of bounds ([`MAX_KEY_BYTES`], NUL, [`MAX_VALUE_BYTES`],
+/// [`MAX_EPHEMERAL_BYTES`]) is refused with [`StoreError::InvalidInput`] naming the field, before
 /// the store underneath sees it; everything else is passed through
 /// unchanged. Reads are not checked: a key that cannot be stored finds
 /// nothing.
@@ -121,14 +122,27 @@ fn check_group(pool_id: &str, group: &GroupRecord) -> StoreResult<()> {
     check_value("group role", group.role_arn.as_ref().map_or(0, String::len))
 }
 
-fn check_code(pool_id: &str, username: &str, code: &CodeRecord) -> StoreResult<()> {
+fn check_code(pool_id: &str, username: &str, sub: &str, code: &CodeRecord) -> StoreResult<()> {
     check_key("pool id", pool_id)?;
     check_key("username", username)?;
+    check_key("sub", sub)?;
     check_key("code attribute", code.attribute.as_deref().unwrap_or(""))?;
     check_key(
         "code destination",
         code.destination.as_deref().unwrap_or(""),
     )
+}
+
+/// An ephemeral key as stored ([`EphemeralKey::encode`]), without encoding
+/// it: its kind and purpose hold no NUL.
+fn check_ephemeral_key(key: &EphemeralKey) -> StoreResult<()> {
+    check_key_len("ephemeral key", key.encoded_len())?;
+    if key.username().is_some_and(|u| u.contains('\0')) {
+        return Err(StoreError::InvalidInput(
+            "ephemeral key contains NUL".to_owned(),
+        ));
+    }
+    Ok(())
 }
 
 fn check_refresh_token(pool_id: &str, token: &RefreshTokenRecord) -> StoreResult<()> {
@@ -230,11 +244,12 @@ impl CodeStore for Limited {
         &self,
         pool_id: &str,
         username: &str,
+        sub: &str,
         purpose: CodePurpose,
         code: &CodeRecord,
     ) -> StoreResult<()> {
-        check_code(pool_id, username, code)?;
-        self.inner.put_code(pool_id, username, purpose, code)
+        check_code(pool_id, username, sub, code)?;
+        self.inner.put_code(pool_id, username, sub, purpose, code)
     }
 
     fn get_code(
@@ -311,6 +326,39 @@ impl TokenStore for Limited {
         check_key("pool id", pool_id)?;
         check_key("one-time id", &id.encode())?;
         self.inner.consume_once(pool_id, id, expires_at)
+    }
+}
+
+impl EphemeralStore for Limited {
+    fn get_ephemeral(
+        &self,
+        pool_id: &str,
+        key: &EphemeralKey,
+    ) -> StoreResult<Option<EphemeralRecord>> {
+        self.inner.get_ephemeral(pool_id, key)
+    }
+
+    /// Checks the pool id and the key as keys, and the data against
+    /// [`MAX_EPHEMERAL_BYTES`], far less than other values may hold:
+    /// these records are written on requests any client can make.
+    fn put_ephemeral(
+        &self,
+        pool_id: &str,
+        key: &EphemeralKey,
+        data: &[u8],
+        expires_at: Timestamp,
+        expected_version: u64,
+    ) -> StoreResult<bool> {
+        check_key("pool id", pool_id)?;
+        check_ephemeral_key(key)?;
+        if data.len() > MAX_EPHEMERAL_BYTES {
+            return Err(StoreError::InvalidInput(format!(
+                "ephemeral data is {} bytes long, more than {MAX_EPHEMERAL_BYTES}",
+                data.len()
+            )));
+        }
+        self.inner
+            .put_ephemeral(pool_id, key, data, expires_at, expected_version)
     }
 }
 

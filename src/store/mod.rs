@@ -12,14 +12,15 @@
 //!
 //! Every key is scoped by the pool id: one store can hold many pools, and
 //! [`PoolStore`] keeps the pools themselves and their app clients. The keys
-//! the pool derives are typed ([`IndexKey`], [`OnceId`]), each with one
+//! the pool derives are typed ([`IndexKey`], [`OnceId`], [`EphemeralKey`]), each with one
 //! encoding to the string a store keeps, and a failed unique insert says
 //! which key was taken ([`ConflictKey`]).
 //!
 //! # Limits, enforced in one place
 //!
-//! Keys and names longer than [`MAX_KEY_BYTES`] or containing NUL, and
-//! values longer than [`MAX_VALUE_BYTES`], are refused with
+//! Keys and names longer than [`MAX_KEY_BYTES`] or containing NUL, values
+//! longer than [`MAX_VALUE_BYTES`], and ephemeral data longer than
+//! [`MAX_EPHEMERAL_BYTES`], are refused with
 //! [`StoreError::InvalidInput`] before anything is written, whatever the
 //! store: an application tested against [`MemoryStore`] meets the limits of
 //! PostgreSQL in production, and no store ever sees a value it cannot hold
@@ -70,12 +71,14 @@ mod sqlite;
 pub mod conformance;
 
 pub use error::{ConflictKey, StoreError, StoreResult};
-pub use keys::{IndexKey, OnceId};
+pub use keys::{EphemeralKey, IndexKey, OnceId};
 pub use limits::Limited;
 pub use memory::MemoryStore;
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;
-pub use records::{ClientRecord, GroupRecord, PoolRecord, RefreshTokenRecord, UserRecord};
+pub use records::{
+    ClientRecord, EphemeralRecord, GroupRecord, PoolRecord, RefreshTokenRecord, UserRecord,
+};
 // `UserStatus` is at the crate root: callers meet it on `User`.
 pub(crate) use records::UserStatus;
 #[cfg(feature = "sqlite")]
@@ -94,6 +97,13 @@ pub const MAX_KEY_BYTES: usize = 4096;
 /// pool or client definition, a sealed blob, a group description or role.
 /// Longer ones are [`StoreError::InvalidInput`] from the [`Limited`] layer.
 pub const MAX_VALUE_BYTES: usize = 1 << 20;
+
+/// The longest [`EphemeralRecord::data`] a store must accept, in bytes:
+/// room for a few counters and instants. Longer data is
+/// [`StoreError::InvalidInput`] from the [`Limited`] layer: ephemeral
+/// records are written on requests any client can make, so each must stay
+/// small.
+pub const MAX_EPHEMERAL_BYTES: usize = 1024;
 
 /// Users and the unique index keys that find them.
 ///
@@ -178,7 +188,10 @@ pub trait UserStore: Send + Sync + fmt::Debug {
     /// Deletes the user, its index keys, its pending codes, its group
     /// memberships and its refresh tokens, if its stored version is still
     /// `expected_version`. A user later created with the same username must
-    /// not inherit any of them.
+    /// not inherit any of them: in particular, no code whose
+    /// [`CodeStore::put_code`] returned before or while this call ran
+    /// survives it. The user's ephemeral records stay (see
+    /// [`EphemeralStore`]): a limit must not reset by deleting a user.
     ///
     /// # Errors
     /// `VersionMismatch`, `NotFound`, `Unavailable` as for `update_user`.
@@ -261,15 +274,27 @@ pub fn scan_users_by_attribute_prefix<S: UserStore + ?Sized>(
 /// Pending one-time codes, keyed by pool, internal username and purpose.
 pub trait CodeStore: Send + Sync + fmt::Debug {
     /// Stores `code` as the pending code for (`username`, `purpose`),
-    /// replacing any previous one: after a resend the old code must stop
-    /// working.
+    /// replacing any previous one (after a resend the old code must stop
+    /// working), if and only if the user `username` exists and its `sub`
+    /// attribute is exactly `sub`. Otherwise nothing is stored.
+    ///
+    /// The check and the write are one atomic step with respect to
+    /// [`UserStore::delete_user`]: a code stored by a call that returned
+    /// `Ok` is removed by any later deletion of that user, and once a
+    /// deletion has returned, no call for the deleted user succeeds, nor
+    /// one for a later user of the same name (whose `sub` differs).
+    /// Without it, a code issued while its user was being deleted would
+    /// outlive the user and confirm, or reset the password of, the next
+    /// account created under that name.
     ///
     /// # Errors
-    /// `Unavailable` on backend failure.
+    /// `NotFound` when no user `username` with that `sub` exists (nothing
+    /// is stored); `Unavailable` on backend failure.
     fn put_code(
         &self,
         pool_id: &str,
         username: &str,
+        sub: &str,
         purpose: CodePurpose,
         code: &CodeRecord,
     ) -> StoreResult<()>;
@@ -391,6 +416,65 @@ pub trait TokenStore: Send + Sync + fmt::Debug {
     fn consume_once(&self, pool_id: &str, id: &OnceId, expires_at: Timestamp) -> StoreResult<bool>;
 }
 
+/// Ephemeral records: small state that every process sharing a store must
+/// see the same (guesses per hour, sends per hour, the lockout of a name no
+/// user has), read, then replaced by compare-and-swap, and forgotten once
+/// expired.
+///
+/// The pool keeps a limit with a loop: read the record, compute the next
+/// state from it and the clock (a window that has expired starts afresh),
+/// write it back with the version it read, and read again when the write
+/// returns `false`. Every write that succeeds was computed from the state
+/// it replaces, so no increment is lost, however many processes count.
+///
+/// Records outlive the user they name: [`UserStore::delete_user`] keeps
+/// them, so deleting and re-creating a user resets no limit (send limits
+/// protect the destination, which the new user may share). They go with
+/// their pool ([`PoolStore::delete_pool`]) and when they expire.
+pub trait EphemeralStore: Send + Sync + fmt::Debug {
+    /// The record under `key`, expired or not: the caller decides expiry
+    /// against its own clock, as for codes.
+    ///
+    /// # Errors
+    /// `Unavailable` on backend failure. An absent record is `Ok(None)`.
+    fn get_ephemeral(
+        &self,
+        pool_id: &str,
+        key: &EphemeralKey,
+    ) -> StoreResult<Option<EphemeralRecord>>;
+
+    /// Compare-and-swap: with `expected_version` 0, stores the record only
+    /// if no record is stored under `key`; otherwise replaces the stored
+    /// record only if its version is still `expected_version`, expired or
+    /// not (an expired record is replaced like any other, by its version).
+    /// Returns whether it wrote; `Ok(false)` changes nothing.
+    ///
+    /// On success the record's version becomes one this store never gave
+    /// any ephemeral record before (never 0), not merely
+    /// `expected_version + 1`: a record deleted once expired and written
+    /// again starts from a version its earlier life never had, so a
+    /// compare-and-swap computed from the earlier life fails instead of
+    /// silently overwriting the new one.
+    ///
+    /// Of concurrent calls with one `expected_version`, at most one
+    /// succeeds, whichever process makes them: a store that let two succeed
+    /// would lose one of two counted guesses, and parallel requests could
+    /// outrun any limit kept this way.
+    ///
+    /// # Errors
+    /// `InvalidInput` from the [`Limited`] layer beyond the limits (`data`
+    /// longer than [`MAX_EPHEMERAL_BYTES`]); `Unavailable` on backend
+    /// failure.
+    fn put_ephemeral(
+        &self,
+        pool_id: &str,
+        key: &EphemeralKey,
+        data: &[u8],
+        expires_at: Timestamp,
+        expected_version: u64,
+    ) -> StoreResult<bool>;
+}
+
 /// Groups and memberships, keyed by pool.
 pub trait GroupStore: Send + Sync + fmt::Debug {
     /// Creates a group.
@@ -488,8 +572,8 @@ pub trait PoolStore: Send + Sync + fmt::Debug {
 
     /// Deletes the pool and everything stored under its id, atomically:
     /// clients, users and their index keys, codes, refresh tokens and
-    /// revocations, one-time ids, groups and memberships. Nothing of a
-    /// deleted pool may remain readable.
+    /// revocations, one-time ids, ephemeral records, groups and
+    /// memberships. Nothing of a deleted pool may remain readable.
     ///
     /// # Errors
     /// `NotFound` when no such pool is stored; `Unavailable` on backend failure.
@@ -559,6 +643,12 @@ pub trait PoolStore: Send + Sync + fmt::Debug {
 ///
 /// A store is `'static` (it is [`Any`]), so that [`Limited::wrap`] can tell
 /// a store it already wraps from another.
-pub trait Store: UserStore + CodeStore + TokenStore + GroupStore + PoolStore + Any {}
+pub trait Store:
+    UserStore + CodeStore + TokenStore + EphemeralStore + GroupStore + PoolStore + Any
+{
+}
 
-impl<T: UserStore + CodeStore + TokenStore + GroupStore + PoolStore + Any + ?Sized> Store for T {}
+impl<T: UserStore + CodeStore + TokenStore + EphemeralStore + GroupStore + PoolStore + Any + ?Sized>
+    Store for T
+{
+}

@@ -324,3 +324,31 @@ impl fmt::Debug for ClientRecord {
             .finish()
     }
 }
+
+/// An ephemeral record ([`EphemeralStore`](super::EphemeralStore)): a
+/// few bytes of state (a count and the start of its window, a lockout
+/// state) that every process sharing the store sees, replaced by
+/// compare-and-swap on `version` and forgotten once expired.
+///
+/// `Debug` shows the length of `data`, not its bytes.
+#[derive(Clone, PartialEq, Eq)]
+pub struct EphemeralRecord {
+    /// The state, opaque to the store: at most
+    /// [`MAX_EPHEMERAL_BYTES`](super::MAX_EPHEMERAL_BYTES).
+    pub data: Vec<u8>,
+    /// When the record stops mattering: a store may delete it from then on.
+    pub expires_at: Timestamp,
+    /// Set by the store on every successful write, to a value it never gave
+    /// before (never 0): the compare-and-swap guard.
+    pub version: u64,
+}
+
+impl fmt::Debug for EphemeralRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EphemeralRecord")
+            .field("data", &format_args!("[{} bytes]", self.data.len()))
+            .field("expires_at", &self.expires_at)
+            .field("version", &self.version)
+            .finish()
+    }
+}

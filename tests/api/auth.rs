@@ -303,6 +303,32 @@ fn an_unconfirmed_user_is_refused_with_user_not_confirmed() {
 }
 
 #[test]
+fn under_enabled_an_unconfirmed_user_is_told_so_only_with_the_right_password() {
+    // Cognito answers UserNotConfirmedException before any password check
+    // (kept under LEGACY, above); that would tell anyone the name exists.
+    let h = quickstart();
+    sign_up(&h, JANE);
+    let quiet = preventing_client(&h);
+    for response in [
+        h.pool
+            .initiate_auth(user_password(&quiet, JANE, "Wrong-passw0rd!")),
+        h.pool
+            .initiate_auth(user_password(&quiet, "nobody@example.com", PASSWORD)),
+    ] {
+        let e = refused(response);
+        assert_eq!(
+            (e.code(), e.message()),
+            (ErrorCode::NotAuthorized, "Incorrect username or password.")
+        );
+    }
+    let e = refused(h.pool.initiate_auth(user_password(&quiet, JANE, PASSWORD)));
+    assert_eq!(
+        (e.code(), e.message()),
+        (ErrorCode::UserNotConfirmed, "User is not confirmed.")
+    );
+}
+
+#[test]
 fn a_disabled_user_is_refused_with_user_is_disabled() {
     let (h, client) = jane();
     h.pool.admin_disable_user(JANE).unwrap();

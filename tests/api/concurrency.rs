@@ -11,8 +11,9 @@ use userpool::Timestamp;
 use userpool::schema::Attribute;
 use userpool::store::MemoryStore;
 use userpool::store::{
-    ClientRecord, CodePurpose, CodeRecord, CodeStore, GroupRecord, GroupStore, IndexKey, OnceId,
-    PoolRecord, PoolStore, RefreshTokenRecord, StoreResult, TokenStore, UserRecord, UserStore,
+    ClientRecord, CodePurpose, CodeRecord, CodeStore, EphemeralKey, EphemeralRecord,
+    EphemeralStore, GroupRecord, GroupStore, IndexKey, OnceId, PoolRecord, PoolStore,
+    RefreshTokenRecord, StoreResult, TokenStore, UserRecord, UserStore,
 };
 use userpool::{Code, ConfirmSignUpRequest, ErrorCode, ManualClock, Outbox, UserStatus};
 
@@ -235,10 +236,11 @@ impl CodeStore for ReadsTogether {
         &self,
         pool_id: &str,
         username: &str,
+        sub: &str,
         purpose: CodePurpose,
         code: &CodeRecord,
     ) -> StoreResult<()> {
-        self.inner.put_code(pool_id, username, purpose, code)
+        self.inner.put_code(pool_id, username, sub, purpose, code)
     }
 
     fn get_code(
@@ -276,7 +278,7 @@ impl CodeStore for ReadsTogether {
     }
 }
 
-// Tokens and groups: plain delegation.
+// Tokens, ephemeral records, pools and groups: plain delegation.
 impl TokenStore for ReadsTogether {
     fn put_refresh_token(&self, pool_id: &str, token: &RefreshTokenRecord) -> StoreResult<()> {
         self.inner.put_refresh_token(pool_id, token)
@@ -313,6 +315,28 @@ impl TokenStore for ReadsTogether {
 
     fn consume_once(&self, pool_id: &str, id: &OnceId, expires_at: Timestamp) -> StoreResult<bool> {
         self.inner.consume_once(pool_id, id, expires_at)
+    }
+}
+
+impl EphemeralStore for ReadsTogether {
+    fn get_ephemeral(
+        &self,
+        pool_id: &str,
+        key: &EphemeralKey,
+    ) -> StoreResult<Option<EphemeralRecord>> {
+        self.inner.get_ephemeral(pool_id, key)
+    }
+
+    fn put_ephemeral(
+        &self,
+        pool_id: &str,
+        key: &EphemeralKey,
+        data: &[u8],
+        expires_at: Timestamp,
+        expected_version: u64,
+    ) -> StoreResult<bool> {
+        self.inner
+            .put_ephemeral(pool_id, key, data, expires_at, expected_version)
     }
 }
 

@@ -529,3 +529,34 @@ fn a_discreet_client_simulates_an_sms_where_the_pool_verifies_phone_numbers() {
     );
     assert!(h.outbox.messages().is_empty());
 }
+
+#[test]
+fn under_enabled_resending_answers_every_name_alike_and_sends_only_to_real_enabled_users() {
+    use userpool::ResendConfirmationCodeRequest as Resend;
+    use userpool::client::PreventUserExistenceErrors;
+    let h = quickstart();
+    let quiet = crate::api::common::add_client(
+        &h,
+        crate::api::common::password_client_config("quiet")
+            .prevent_user_existence_errors(PreventUserExistenceErrors::Enabled),
+    )
+    .id()
+    .to_owned();
+    sign_up(&h, JANE);
+    sign_up(&h, "joe@example.com");
+    h.pool.admin_disable_user("joe@example.com").unwrap();
+    h.outbox.clear();
+    let resend = |who: &str| {
+        h.pool
+            .resend_confirmation_code(Resend::new(&quiet, who))
+            .unwrap()
+    };
+    let email = |d: &str| CodeDeliveryDetails::new(d, DeliveryMedium::Email, "email");
+    assert_eq!(resend(JANE), email("j***@e***"));
+    assert_eq!(h.outbox.messages().len(), 1);
+    // An unknown address, a disabled user: the same shape, nothing sent.
+    assert_eq!(resend("jim@example.com"), email("j***@e***"));
+    assert_eq!(resend("joe@example.com"), email("j***@e***"));
+    assert_eq!(resend("x@gmail.com"), email("x***@g***"));
+    assert_eq!(h.outbox.messages().len(), 1);
+}

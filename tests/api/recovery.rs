@@ -571,3 +571,77 @@ fn a_weak_new_password_tells_nothing_about_the_user_when_existence_errors_are_pr
     assert_eq!(unknown, known);
     assert_eq!(disabled, known);
 }
+
+// ----- PreventUserExistenceErrors: every name answered alike -----
+
+/// A client of `h` that prevents user-existence errors.
+fn quiet_client(h: &Harness) -> String {
+    add_client(
+        h,
+        password_client_config("quiet")
+            .prevent_user_existence_errors(PreventUserExistenceErrors::Enabled),
+    )
+    .id()
+    .to_owned()
+}
+
+#[test]
+fn under_enabled_a_typed_email_is_masked_alike_for_real_and_unknown_users() {
+    // Email as username, case-insensitive: Jane is stored in lower case.
+    let h = Harness::new(
+        crate::support::pools::quickstart_config()
+            .case_sensitive(false)
+            .build()
+            .unwrap(),
+    );
+    super::common::confirmed(&h, super::common::JANE);
+    let quiet = quiet_client(&h);
+    let email = |d: &str| CodeDeliveryDetails::new(d, DeliveryMedium::Email, "email");
+    h.outbox.clear();
+    // Typed in capitals, the real user's stored address and the unknown
+    // one's typed address look the same.
+    assert_eq!(
+        forgot(&h, &quiet, "JANE.DOE@EXAMPLE.COM").unwrap(),
+        email("j***@e***")
+    );
+    assert_eq!(h.outbox.messages().len(), 1, "the real user got a code");
+    assert_eq!(
+        forgot(&h, &quiet, "JOHN.ROE@EXAMPLE.COM").unwrap(),
+        email("j***@e***")
+    );
+    // An unknown address at another domain shows that domain, as a real
+    // user with it would.
+    assert_eq!(
+        forgot(&h, &quiet, "x@gmail.com").unwrap(),
+        email("x***@g***")
+    );
+    assert_eq!(h.outbox.messages().len(), 1, "no message for unknown names");
+}
+
+#[test]
+fn under_enabled_a_disabled_or_invited_user_is_shown_their_destination_and_sent_nothing() {
+    let (h, _) = alice();
+    let quiet = quiet_client(&h);
+    let mut invite = AdminCreateUserRequest::new("carol")
+        .attribute("given_name", "Carol")
+        .attribute("email", "carol@example.com")
+        .attribute("email_verified", "true");
+    invite.message_action = Some(MessageAction::Suppress);
+    h.pool.admin_create_user(invite).unwrap();
+    h.pool.admin_disable_user("alice").unwrap();
+    h.outbox.clear();
+    let email = |d: &str| CodeDeliveryDetails::new(d, DeliveryMedium::Email, "email");
+    assert_eq!(forgot(&h, &quiet, "alice").unwrap(), email("a***@e***"));
+    assert_eq!(forgot(&h, &quiet, "carol").unwrap(), email("c***@e***"));
+    assert!(h.outbox.messages().is_empty());
+    // Under LEGACY both are refused by name.
+    let (e1, e2) = (
+        refused(forgot(&h, &password_client(&h), "alice")),
+        refused(forgot(&h, &password_client(&h), "carol")),
+    );
+    assert_eq!(e1.message(), "User is disabled.");
+    assert_eq!(
+        e2.message(),
+        "User password cannot be reset in the current state."
+    );
+}

@@ -530,3 +530,54 @@ fn rotated_signing_keys_are_persisted_and_old_tokens_still_verify() {
     let fresh = sign_in(&r, &client, "kim@example.com");
     assert_eq!(header_kid(&fresh["IdToken"]), next.id_kid());
 }
+
+#[test]
+fn a_rotated_pool_secret_is_persisted_and_a_restart_serves_everything_with_the_new_one() {
+    let db = TempDb::new("rotate-secret");
+    let open = || {
+        let store: Arc<dyn Store> = Arc::new(SqliteStore::open(db.path()).unwrap());
+        Registry::open(options(store, vec![master()])).unwrap()
+    };
+    let r = open();
+    let pool = create_persisted_pool(&r);
+    let client = create_client(&r, &pool);
+    confirmed_user(&r, &pool, "kim@example.com");
+    let before = r.pool(&pool).unwrap().simulation_key();
+    let sealed_before = r
+        .options()
+        .store
+        .get_pool(&pool)
+        .unwrap()
+        .unwrap()
+        .sealed_secrets;
+    let report = r.rotate_pool_secret(&pool).unwrap();
+    assert_eq!(report.client_secrets, 1, "{report:?}");
+    let sealed_after = r
+        .options()
+        .store
+        .get_pool(&pool)
+        .unwrap()
+        .unwrap()
+        .sealed_secrets;
+    assert_ne!(sealed_before, sealed_after);
+    drop(r);
+
+    // A restarted process: the client's secret, the user's password and
+    // the simulation key all work; nothing asks for the old secret.
+    let r = open();
+    sign_in(&r, &client, "kim@example.com");
+    assert_eq!(*r.pool(&pool).unwrap().simulation_key(), *before);
+    assert_eq!(
+        r.rotate_pool_secret("us-east-1_Nope12345")
+            .unwrap_err()
+            .code(),
+        ErrorCode::ResourceNotFound
+    );
+    // A registry that does not persist its pools cannot rotate one.
+    let memory = Registry::new(options(Arc::new(MemoryStore::new()), Vec::new()));
+    let id = create_persisted_pool(&memory);
+    assert_eq!(
+        memory.rotate_pool_secret(&id).unwrap_err().code(),
+        ErrorCode::InvalidParameter
+    );
+}

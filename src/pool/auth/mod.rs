@@ -79,6 +79,10 @@ fn incorrect() -> Error {
     Error::not_authorized(INCORRECT)
 }
 
+pub(super) fn user_not_confirmed() -> Error {
+    Error::new(ErrorCode::UserNotConfirmed, "User is not confirmed.")
+}
+
 impl UserPool {
     /// `InitiateAuth`: `USER_PASSWORD_AUTH` or `REFRESH_TOKEN_AUTH`.
     ///
@@ -189,40 +193,40 @@ impl UserPool {
                 Error::user_not_found()
             });
         };
-        // cognito-protocol.md §4.5: an unconfirmed user is refused before the
-        // password is checked.
-        match user.status {
-            UserStatus::Unconfirmed => {
-                return Err(Error::new(
-                    ErrorCode::UserNotConfirmed,
-                    "User is not confirmed.",
-                ));
-            }
-            UserStatus::ResetRequired => {
-                return Err(if prevent {
-                    // As long as for an unknown user or a wrong password.
-                    let _ = password::verify_password(
-                        &self.inner.hashing,
-                        self.dummy_hash()?,
-                        password,
-                    );
-                    incorrect()
-                } else {
-                    Error::new(
+        // cognito-protocol.md §4.5: under LEGACY an unconfirmed user is
+        // refused before the password is checked, as Cognito does (AWS
+        // called it intended: amazon-cognito-identity-js #288). That tells
+        // anyone the name exists, so under ENABLED the password comes first
+        // and the state shows only to a caller who knows it.
+        if !prevent {
+            match user.status {
+                UserStatus::Unconfirmed => return Err(user_not_confirmed()),
+                UserStatus::ResetRequired => {
+                    return Err(Error::new(
                         ErrorCode::PasswordResetRequired,
                         "Password reset required for the user",
-                    )
-                });
+                    ));
+                }
+                _ => {}
             }
-            _ => {}
         }
         let user = self.begin_attempt(&user.username, now)?;
-        let verification = match user.password_hash.as_deref() {
+        // A user who must reset has no password that works; under ENABLED
+        // they are answered like a wrong password (§5.3), in the same time.
+        let usable = user
+            .password_hash
+            .as_deref()
+            .filter(|_| user.status != UserStatus::ResetRequired);
+        let verification = match usable {
             Some(phc) => {
                 let hash = PasswordHash::from_phc(phc.to_owned())?;
                 password::verify_password(&self.inner.hashing, &hash, password)?
             }
-            None => Verification::Mismatch,
+            None => {
+                let _ =
+                    password::verify_password(&self.inner.hashing, self.dummy_hash()?, password);
+                Verification::Mismatch
+            }
         };
         let Verification::Match { needs_rehash } = verification else {
             // Already counted by begin_attempt.
@@ -236,8 +240,8 @@ impl UserPool {
         // A password set before the pool had an SRP client has no verifier:
         // the plaintext in hand is the one chance to add it.
         // The same when the stored one cannot be opened (sealed under a pool
-        // secret since replaced).
-        let verifier = if self.srp_enabled()? && self.open_verifier(&user).is_none() {
+        // secret since replaced), or opens only under the previous secret.
+        let verifier = if self.srp_enabled()? && !self.has_current_verifier(&user) {
             Some(self.seal_verifier(&user.username, password)?)
         } else {
             None
@@ -256,6 +260,10 @@ impl UserPool {
             }
             Ok((next != *cur).then_some(next))
         })?;
+        // Reached with the right password only (under LEGACY, refused above).
+        if stored.status == UserStatus::Unconfirmed {
+            return Err(user_not_confirmed());
+        }
         if !stored.enabled {
             return Err(Error::not_authorized("User is disabled."));
         }

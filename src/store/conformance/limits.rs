@@ -10,8 +10,20 @@ use super::{
 };
 use crate::clock::Timestamp;
 use crate::store::{
-    ClientRecord, CodePurpose, GroupRecord, IndexKey, MAX_KEY_BYTES, MAX_VALUE_BYTES, OnceId, Store,
+    ClientRecord, CodePurpose, EphemeralKey, GroupRecord, IndexKey, MAX_EPHEMERAL_BYTES,
+    MAX_KEY_BYTES, MAX_VALUE_BYTES, OnceId, Store,
 };
+
+/// A `CodeSends` key whose encoding is `len` bytes long.
+fn sends_key(len: usize) -> EphemeralKey {
+    let prefix = "code_sends:sign_up:".len();
+    let key = EphemeralKey::CodeSends {
+        username: "s".repeat(len - prefix),
+        purpose: CodePurpose::SignUp,
+    };
+    assert_eq!(key.encode().len(), len);
+    key
+}
 
 /// Keys longer than `MAX_KEY_BYTES` or containing NUL, and values longer
 /// than `MAX_VALUE_BYTES`, are `InvalidInput` through the limits layer
@@ -62,8 +74,14 @@ pub fn out_of_bounds_input_is_refused_and_nothing_is_written(store: &Arc<dyn Sto
         "NUL key on update",
         s.update_user(POOL, &u, 1, &[IndexKey::Sub("x\0".to_owned())]),
     );
-    s.put_code(POOL, "alice", CodePurpose::SignUp, &sample_code(3))
-        .unwrap();
+    s.put_code(
+        POOL,
+        "alice",
+        "sub-alice",
+        CodePurpose::SignUp,
+        &sample_code(3),
+    )
+    .unwrap();
     assert_invalid(
         "huge attributes on update taking a code",
         s.update_user_taking_code(POOL, &big, 1, &keys("alice"), CodePurpose::SignUp, 3),
@@ -90,7 +108,7 @@ pub fn out_of_bounds_input_is_refused_and_nothing_is_written(store: &Arc<dyn Sto
     code.destination = Some(long_key.clone());
     assert_invalid(
         "long code destination",
-        s.put_code(POOL, "bob", CodePurpose::SignUp, &code),
+        s.put_code(POOL, "bob", "sub-bob", CodePurpose::SignUp, &code),
     );
     assert_eq!(
         store.get_code(POOL, "bob", CodePurpose::SignUp).unwrap(),
@@ -111,6 +129,45 @@ pub fn out_of_bounds_input_is_refused_and_nothing_is_written(store: &Arc<dyn Sto
             Timestamp::from_unix_seconds(1),
         ),
     );
+
+    let at = Timestamp::from_unix_seconds(1_700_000_000);
+    let small = EphemeralKey::UnknownSignIn { digest: [1; 32] };
+    assert_invalid(
+        "long ephemeral data",
+        s.put_ephemeral(POOL, &small, &[0; MAX_EPHEMERAL_BYTES + 1], at, 0),
+    );
+    assert_eq!(store.get_ephemeral(POOL, &small).unwrap(), None);
+    let long = sends_key(MAX_KEY_BYTES + 1);
+    assert_invalid(
+        "long ephemeral key",
+        s.put_ephemeral(POOL, &long, b"", at, 0),
+    );
+    assert_eq!(store.get_ephemeral(POOL, &long).unwrap(), None);
+    let nul = EphemeralKey::CodeGuesses {
+        username: "a\0".to_owned(),
+        purpose: CodePurpose::VerifyEmail,
+    };
+    assert_invalid(
+        "NUL in ephemeral key",
+        s.put_ephemeral(POOL, &nul, b"", at, 0),
+    );
+    assert_invalid(
+        "NUL in pool id of ephemeral record",
+        s.put_ephemeral("p\0", &small, b"", at, 0),
+    );
+    assert!(s.put_ephemeral(POOL, &small, b"kept", at, 0).unwrap());
+    let kept = store.get_ephemeral(POOL, &small).unwrap().unwrap();
+    assert_invalid(
+        "long ephemeral data on replace",
+        s.put_ephemeral(
+            POOL,
+            &small,
+            &[0; MAX_EPHEMERAL_BYTES + 1],
+            at,
+            kept.version,
+        ),
+    );
+    assert_eq!(store.get_ephemeral(POOL, &small).unwrap(), Some(kept));
 
     let mut g = group("admins", None);
     g.description = Some(huge.clone());
@@ -167,6 +224,16 @@ pub fn out_of_bounds_input_is_refused_and_nothing_is_written(store: &Arc<dyn Sto
     bob.attributes
         .insert("custom:blob".to_owned(), "v".repeat(MAX_VALUE_BYTES - 11));
     s.insert_user(POOL, &bob, &[key]).unwrap();
+    assert!(
+        s.put_ephemeral(
+            POOL,
+            &sends_key(MAX_KEY_BYTES),
+            &[0; MAX_EPHEMERAL_BYTES],
+            at,
+            0
+        )
+        .unwrap()
+    );
 }
 
 /// Keys of exactly `MAX_KEY_BYTES` (multi-byte characters included) and
@@ -206,6 +273,17 @@ pub fn the_largest_accepted_input_round_trips(s: &Arc<dyn Store>) {
     let at = Timestamp::from_unix_seconds(1_700_000_000);
     assert!(s.consume_once(POOL, &once, at).unwrap());
     assert!(!s.consume_once(POOL, &once, at).unwrap());
+
+    // The widest ephemeral key and the longest data.
+    let key = EphemeralKey::CodeGuesses {
+        username: "\u{1F600}".repeat((MAX_KEY_BYTES - "code_guesses:sign_up:".len()) / 4),
+        purpose: CodePurpose::SignUp,
+    };
+    assert!(key.encode().len() > MAX_KEY_BYTES - 4);
+    let data: Vec<u8> = (0..MAX_EPHEMERAL_BYTES).map(|i| i as u8).collect();
+    assert!(s.put_ephemeral(POOL, &key, &data, at, 0).unwrap());
+    let got = s.get_ephemeral(POOL, &key).unwrap().expect("stored");
+    assert_eq!((got.data, got.expires_at), (data, at));
 
     let g = GroupRecord {
         name: "g".repeat(MAX_KEY_BYTES),

@@ -1,8 +1,8 @@
 //! The conformance suite every [`Store`] implementation must pass, unchanged.
 //!
 //! Enabled by the `test-util` feature. Each contract is a function of a
-//! family module ([`users`], [`codes`], [`tokens`], [`groups`], [`pools`],
-//! [`limits`]) that panics with a message naming what broke. In a test
+//! family module ([`users`], [`codes`], [`tokens`], [`ephemeral`],
+//! [`groups`], [`pools`], [`limits`]) that panics with a message naming what broke. In a test
 //! target, [`store_conformance_tests!`](crate::store_conformance_tests)
 //! turns every contract into a `#[test]` of its own, named after it
 //! (`users::update_is_a_compare_and_swap_on_version`), each against a
@@ -46,6 +46,7 @@ use super::{
 use crate::clock::Timestamp;
 
 pub mod codes;
+pub mod ephemeral;
 pub mod groups;
 pub mod limits;
 pub mod pools;
@@ -53,8 +54,8 @@ pub mod tokens;
 pub mod users;
 
 /// Expands to one `#[test]` per contract of the conformance suite, in one
-/// module per family (`users`, `codes`, `tokens`, `groups`, `pools`,
-/// `limits`), each running its contract against a fresh store made by
+/// module per family (`users`, `codes`, `tokens`, `ephemeral`, `groups`,
+/// `pools`, `limits`), each running its contract against a fresh store made by
 /// evaluating `$subject` (anything `Into<`[`Subject`]`>`).
 ///
 /// See the [`conformance`](crate::store::conformance) module for an example.
@@ -85,12 +86,20 @@ macro_rules! store_conformance_tests {
                 concurrent_takes_of_one_code_admit_exactly_one,
                 concurrent_failures_are_all_counted,
                 a_code_and_the_change_it_confirms_are_one_step,
+                a_code_for_an_absent_user_or_another_sub_is_refused_and_nothing_is_stored,
+                a_code_put_then_its_user_deleted_leaves_no_code,
+                racing_code_puts_and_user_deletes_leave_no_code_without_its_user,
             }
             tokens {
                 refresh_tokens_are_found_by_digest_until_revoked,
                 user_sign_out_revokes_every_family_of_that_user_only,
                 concurrent_rotations_of_one_token_admit_exactly_one,
                 one_time_ids_are_consumed_exactly_once,
+            }
+            ephemeral {
+                an_absent_record_is_inserted_with_zero_and_replaced_by_its_version,
+                concurrent_writers_of_one_version_admit_exactly_one,
+                ephemeral_records_are_isolated_kept_by_user_deletion_and_gone_with_their_pool,
             }
             groups {
                 groups_and_memberships_follow_their_contract,

@@ -58,8 +58,14 @@ pub fn pools_are_versioned_listed_and_deleted_with_everything_under_them(s: &Arc
     for pool in [POOL, OTHER_POOL] {
         s.insert_user(pool, &sample_user("alice"), &keys("alice"))
             .unwrap();
-        s.put_code(pool, "alice", CodePurpose::SignUp, &sample_code(1))
-            .unwrap();
+        s.put_code(
+            pool,
+            "alice",
+            "sub-alice",
+            CodePurpose::SignUp,
+            &sample_code(1),
+        )
+        .unwrap();
         s.put_refresh_token(pool, &sample_refresh(1, "alice", "fam"))
             .unwrap();
         s.revoke_token_family(pool, "fam").unwrap();

@@ -162,8 +162,14 @@ pub fn update_refuses_a_key_owned_by_another_user(s: &Arc<dyn Store>) {
 pub fn delete_removes_the_user_its_keys_and_its_codes(s: &Arc<dyn Store>) {
     s.insert_user(POOL, &sample_user("alice"), &keys("alice"))
         .unwrap();
-    s.put_code(POOL, "alice", CodePurpose::SignUp, &sample_code(7))
-        .unwrap();
+    s.put_code(
+        POOL,
+        "alice",
+        "sub-alice",
+        CodePurpose::SignUp,
+        &sample_code(7),
+    )
+    .unwrap();
     assert_eq!(
         s.delete_user(POOL, "alice", 9),
         Err(StoreError::VersionMismatch)
@@ -213,8 +219,14 @@ pub fn pools_are_isolated(s: &Arc<dyn Store>) {
         .unwrap();
     s.insert_user(OTHER_POOL, &sample_user("alice"), &keys("alice"))
         .unwrap();
-    s.put_code(POOL, "alice", CodePurpose::SignUp, &sample_code(1))
-        .unwrap();
+    s.put_code(
+        POOL,
+        "alice",
+        "sub-alice",
+        CodePurpose::SignUp,
+        &sample_code(1),
+    )
+    .unwrap();
     assert!(
         s.get_code(OTHER_POOL, "alice", CodePurpose::SignUp)
             .unwrap()

@@ -55,3 +55,59 @@ fn debug_names_the_kind_and_hides_the_value() {
     assert!(shown.contains("email"), "{shown}");
     assert!(!shown.contains("jane"), "{shown}");
 }
+
+/// Each ephemeral key has one encoding, and no two keys share one (the
+/// purpose, which holds no `:`, comes before the username, which may).
+#[test]
+fn ephemeral_keys_encode_kind_purpose_and_name() {
+    let guesses = |u: &str, p| EphemeralKey::CodeGuesses {
+        username: u.to_owned(),
+        purpose: p,
+    };
+    let cases = [
+        (
+            guesses("alice", CodePurpose::SignUp),
+            "code_guesses:sign_up:alice",
+        ),
+        (
+            EphemeralKey::CodeSends {
+                username: "a:b".to_owned(),
+                purpose: CodePurpose::ForgotPassword,
+            },
+            "code_sends:forgot_password:a:b",
+        ),
+        (
+            EphemeralKey::UnknownSignIn { digest: [0xAB; 32] },
+            "unknown_sign_in:abababababababababababababababababababababababababababababababab",
+        ),
+    ];
+    for (key, stored) in cases {
+        assert_eq!(key.encode(), stored);
+        assert_eq!(key.encoded_len(), stored.len());
+    }
+    assert_ne!(
+        guesses("verify_email:x", CodePurpose::SignUp).encode(),
+        guesses("x", CodePurpose::VerifyEmail).encode()
+    );
+}
+
+#[test]
+fn ephemeral_keys_debug_without_names_or_digests() {
+    let keys = [
+        EphemeralKey::CodeGuesses {
+            username: "jane".to_owned(),
+            purpose: CodePurpose::VerifyEmail,
+        },
+        EphemeralKey::CodeSends {
+            username: "jane".to_owned(),
+            purpose: CodePurpose::SignUp,
+        },
+        EphemeralKey::UnknownSignIn { digest: [0xCD; 32] },
+    ];
+    let shown = format!("{keys:?}");
+    assert!(!shown.contains("jane"), "{shown}");
+    assert!(!shown.to_lowercase().contains("cdcd"), "{shown}");
+    assert!(!shown.contains("205"), "{shown}");
+    assert!(shown.contains("code_guesses verify_email"), "{shown}");
+    assert!(shown.contains("unknown_sign_in"), "{shown}");
+}

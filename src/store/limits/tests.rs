@@ -99,11 +99,12 @@ impl CodeStore for Spy {
         &self,
         pool_id: &str,
         username: &str,
+        sub: &str,
         purpose: CodePurpose,
         code: &CodeRecord,
     ) -> StoreResult<()> {
         self.record("put_code");
-        self.inner.put_code(pool_id, username, purpose, code)
+        self.inner.put_code(pool_id, username, sub, purpose, code)
     }
 
     fn get_code(
@@ -183,6 +184,30 @@ impl TokenStore for Spy {
     fn consume_once(&self, pool_id: &str, id: &OnceId, expires_at: Timestamp) -> StoreResult<bool> {
         self.record("consume_once");
         self.inner.consume_once(pool_id, id, expires_at)
+    }
+}
+
+impl EphemeralStore for Spy {
+    fn get_ephemeral(
+        &self,
+        pool_id: &str,
+        key: &EphemeralKey,
+    ) -> StoreResult<Option<EphemeralRecord>> {
+        self.record("get_ephemeral");
+        self.inner.get_ephemeral(pool_id, key)
+    }
+
+    fn put_ephemeral(
+        &self,
+        pool_id: &str,
+        key: &EphemeralKey,
+        data: &[u8],
+        expires_at: Timestamp,
+        expected_version: u64,
+    ) -> StoreResult<bool> {
+        self.record("put_ephemeral");
+        self.inner
+            .put_ephemeral(pool_id, key, data, expires_at, expected_version)
     }
 }
 
@@ -396,7 +421,8 @@ fn every_call_reaches_the_same_method_of_the_store() {
     let alice = sample_user("alice");
     let once = OnceId::Session("x".to_owned());
     let at = Timestamp::UNIX_EPOCH;
-    let calls: [(&str, &dyn Fn()); 39] = [
+    let unknown = EphemeralKey::UnknownSignIn { digest: [3; 32] };
+    let calls: [(&str, &dyn Fn()); 41] = [
         ("insert_user", &|| drop(s.insert_user(P, &alice, &[]))),
         ("get_user", &|| drop(s.get_user(P, "alice"))),
         ("find_user", &|| drop(s.find_user(P, &key))),
@@ -410,7 +436,7 @@ fn every_call_reaches_the_same_method_of_the_store() {
         }),
         ("delete_user", &|| drop(s.delete_user(P, "alice", 1))),
         ("put_code", &|| {
-            drop(s.put_code(P, "alice", CodePurpose::SignUp, &code()))
+            drop(s.put_code(P, "alice", "sub-alice", CodePurpose::SignUp, &code()))
         }),
         ("get_code", &|| {
             drop(s.get_code(P, "alice", CodePurpose::SignUp))
@@ -438,6 +464,10 @@ fn every_call_reaches_the_same_method_of_the_store() {
         }),
         ("is_family_revoked", &|| drop(s.is_family_revoked(P, "o"))),
         ("consume_once", &|| drop(s.consume_once(P, &once, at))),
+        ("get_ephemeral", &|| drop(s.get_ephemeral(P, &unknown))),
+        ("put_ephemeral", &|| {
+            drop(s.put_ephemeral(P, &unknown, b"1", at, 0))
+        }),
         ("create_group", &|| drop(s.create_group(P, &group("g")))),
         ("get_group", &|| drop(s.get_group(P, "g"))),
         ("update_group", &|| drop(s.update_group(P, &group("g")))),
@@ -508,8 +538,30 @@ fn writes_out_of_bounds_never_reach_the_store() {
     let mut c = code();
     c.attribute = Some("em\0ail".to_owned());
     assert_eq!(
-        invalid(s.put_code(P, "alice", CodePurpose::SignUp, &c)),
+        invalid(s.put_code(P, "alice", "sub-alice", CodePurpose::SignUp, &c)),
         "code attribute contains NUL"
+    );
+    assert_eq!(
+        invalid(s.put_code(P, "alice", "s\0", CodePurpose::SignUp, &code())),
+        "sub contains NUL"
+    );
+    let unknown = EphemeralKey::UnknownSignIn { digest: [3; 32] };
+    assert_eq!(
+        invalid(s.put_ephemeral(P, &unknown, &[0; 1025], Timestamp::UNIX_EPOCH, 0)),
+        "ephemeral data is 1025 bytes long, more than 1024"
+    );
+    let named = |username: String| EphemeralKey::CodeSends {
+        username,
+        purpose: CodePurpose::SignUp,
+    };
+    assert_eq!(
+        invalid(s.put_ephemeral(P, &named("a\0".to_owned()), b"", Timestamp::UNIX_EPOCH, 0)),
+        "ephemeral key contains NUL"
+    );
+    let long = named("n".repeat(max + 1 - "code_sends:sign_up:".len()));
+    assert_eq!(
+        invalid(s.put_ephemeral(P, &long, b"", Timestamp::UNIX_EPOCH, 0)),
+        format!("ephemeral key is {} bytes long, more than {max}", max + 1)
     );
     let mut t = token();
     t.event_id = "e\0".to_owned();
@@ -566,5 +618,22 @@ fn writes_at_the_limits_pass() {
         .unwrap();
     let once = OnceId::Session("s".repeat(MAX_KEY_BYTES - "session:".len()));
     assert!(s.consume_once(P, &once, Timestamp::UNIX_EPOCH).unwrap());
-    assert_eq!(spy.calls(), ["insert_user", "consume_once"]);
+    let widest = EphemeralKey::CodeGuesses {
+        username: "g".repeat(MAX_KEY_BYTES - "code_guesses:verify_phone_number:".len()),
+        purpose: CodePurpose::VerifyPhoneNumber,
+    };
+    assert!(
+        s.put_ephemeral(
+            P,
+            &widest,
+            &[0; MAX_EPHEMERAL_BYTES],
+            Timestamp::UNIX_EPOCH,
+            0
+        )
+        .unwrap()
+    );
+    assert_eq!(
+        spy.calls(),
+        ["insert_user", "consume_once", "put_ephemeral"]
+    );
 }

@@ -1,104 +1,214 @@
 //! [`MemoryStore`]: everything in one mutex-guarded map. For tests, examples
 //! and single-process use; nothing survives the process.
 //!
+//! The state is indexed by pool first: every call finds its pool's data in
+//! one hash lookup and never walks another pool's records. Within a pool,
+//! the lookups the contracts make often have an index of their own (the
+//! tokens of a family and of a user, the groups of a user), so revoking a
+//! family, signing a user out or listing a user's groups costs what that
+//! family or user holds, not what the pool holds.
+//!
 //! It holds any key or value and checks no limits itself: the
 //! [`Limited`](super::Limited) layer every pool and registry puts in front
 //! of it refuses what PostgreSQL could not hold, so code tested here meets
 //! the same limits in production.
+//!
+//! # Layout
+//!
+//! One module per record family (`users`, `codes`, `tokens`, `ephemeral`,
+//! `groups`, `pools` with the app clients); the state and its indexes here.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Bound;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use super::{
-    ClientRecord, CodePurpose, CodeRecord, CodeStore, ConflictKey, GroupRecord, GroupStore,
-    IndexKey, OnceId, PoolRecord, PoolStore, RefreshTokenRecord, StoreError, StoreResult,
-    TokenStore, UserRecord, UserStore,
+    ClientRecord, CodePurpose, CodeRecord, ConflictKey, EphemeralKey, EphemeralRecord, GroupRecord,
+    IndexKey, OnceId, PoolRecord, RefreshTokenRecord, StoreError, StoreResult, UserRecord,
 };
 use crate::clock::Timestamp;
 
-type PoolUser = (String, String);
+mod codes;
+mod ephemeral;
+mod groups;
+mod pools;
+mod tokens;
+mod users;
+
+/// Everything stored under one pool id.
+#[derive(Debug, Default)]
+struct PoolData {
+    /// username → record, ordered for pagination.
+    users: BTreeMap<String, UserRecord>,
+    /// index key → username.
+    keys: HashMap<IndexKey, String>,
+    /// username → the index keys it owns.
+    user_keys: HashMap<String, Vec<IndexKey>>,
+    /// (username, purpose) → pending code; a user's codes are one range.
+    codes: BTreeMap<(String, CodePurpose), CodeRecord>,
+    /// digest → refresh token.
+    refresh: HashMap<[u8; 32], RefreshTokenRecord>,
+    /// origin_jti → the digests of the family's tokens.
+    families: HashMap<String, BTreeSet<[u8; 32]>>,
+    /// username → the digests of the user's tokens.
+    user_tokens: HashMap<String, BTreeSet<[u8; 32]>>,
+    /// origin_jti or event_id of revoked families.
+    revoked: HashSet<String>,
+    /// one-time id → when it may be forgotten.
+    used_once: HashMap<OnceId, Timestamp>,
+    /// group name → group, ordered for listing.
+    groups: BTreeMap<String, GroupRecord>,
+    /// (group name, username): the members of a group are one range.
+    members: BTreeSet<(String, String)>,
+    /// (username, group name): the groups of a user are one range.
+    memberships: BTreeSet<(String, String)>,
+    /// client id → client, ordered for listing.
+    clients: BTreeMap<String, ClientRecord>,
+    /// key → ephemeral record.
+    ephemeral: HashMap<EphemeralKey, EphemeralRecord>,
+}
 
 #[derive(Debug, Default)]
 struct State {
-    /// (pool, username) → record, ordered for pagination.
-    users: BTreeMap<PoolUser, UserRecord>,
-    /// (pool, index key) → username.
-    keys: HashMap<(String, IndexKey), String>,
-    /// (pool, username) → the index keys it owns.
-    user_keys: HashMap<PoolUser, Vec<IndexKey>>,
-    /// (pool, username, purpose) → pending code.
-    codes: HashMap<(String, String, CodePurpose), CodeRecord>,
-    /// (pool, digest) → refresh token.
-    refresh: HashMap<(String, [u8; 32]), RefreshTokenRecord>,
-    /// (pool, origin_jti or event_id) of revoked families.
-    revoked_families: HashSet<(String, String)>,
-    /// (pool, one-time id) → when it may be forgotten.
-    used_once: HashMap<(String, OnceId), Timestamp>,
-    /// (pool, group name) → group.
-    groups: BTreeMap<(String, String), GroupRecord>,
-    /// (pool, group name, username) memberships.
-    members: BTreeSet<(String, String, String)>,
+    /// pool id → what is stored under it. A pool needs no [`PoolRecord`]
+    /// to have data (a pool built in code).
+    data: HashMap<String, PoolData>,
     /// pool id → pool.
     pools: BTreeMap<String, PoolRecord>,
-    /// (pool, client id) → client, ordered for listing.
-    clients: BTreeMap<(String, String), ClientRecord>,
     /// client id → its pool (client ids are unique across pools).
     client_pools: HashMap<String, String>,
+    /// The last version given to an ephemeral record, of any pool: each
+    /// write takes the next, so no version is given twice.
+    ephemeral_version: u64,
 }
 
 impl State {
+    /// The data of `pool_id`, if anything was ever stored under it.
+    fn pool(&self, pool_id: &str) -> Option<&PoolData> {
+        self.data.get(pool_id)
+    }
+
+    /// The data of `pool_id`, created empty if needed.
+    fn pool_mut(&mut self, pool_id: &str) -> &mut PoolData {
+        self.data.entry(pool_id.to_owned()).or_default()
+    }
+}
+
+impl PoolData {
     /// `UserStore::update_user` under the lock.
     fn update_user(
         &mut self,
-        pool_id: &str,
         user: &UserRecord,
         expected_version: u64,
         keys: &[IndexKey],
     ) -> StoreResult<()> {
-        let st = self;
-        let id = pool_user(pool_id, &user.username);
-        let current = st.users.get(&id).ok_or(StoreError::NotFound)?;
+        let current = self.users.get(&user.username).ok_or(StoreError::NotFound)?;
         if current.version != expected_version {
             return Err(StoreError::VersionMismatch);
         }
         if let Some(k) = keys.iter().find(|k| {
-            st.key_owner(pool_id, k)
+            self.keys
+                .get(*k)
                 .is_some_and(|owner| *owner != user.username)
         }) {
             return Err(StoreError::Conflict(ConflictKey::Index(k.clone())));
         }
         let mut stored = user.clone();
         stored.version = expected_version + 1;
-        st.unindex(pool_id, &user.username);
-        st.index(pool_id, &user.username, keys);
-        st.users.insert(id, stored);
+        self.unindex(&user.username);
+        self.index(&user.username, keys);
+        self.users.insert(user.username.clone(), stored);
         Ok(())
     }
 
-    fn key_owner(&self, pool_id: &str, key: &IndexKey) -> Option<&String> {
-        self.keys.get(&(pool_id.to_owned(), key.clone()))
-    }
-
-    fn unindex(&mut self, pool_id: &str, username: &str) {
-        if let Some(old) = self
-            .user_keys
-            .remove(&(pool_id.to_owned(), username.to_owned()))
-        {
+    fn unindex(&mut self, username: &str) {
+        if let Some(old) = self.user_keys.remove(username) {
             for k in old {
-                self.keys.remove(&(pool_id.to_owned(), k));
+                self.keys.remove(&k);
             }
         }
     }
 
-    fn index(&mut self, pool_id: &str, username: &str, keys: &[IndexKey]) {
+    fn index(&mut self, username: &str, keys: &[IndexKey]) {
         for k in keys {
-            self.keys
-                .insert((pool_id.to_owned(), k.clone()), username.to_owned());
+            self.keys.insert(k.clone(), username.to_owned());
         }
-        self.user_keys
-            .insert((pool_id.to_owned(), username.to_owned()), keys.to_vec());
+        self.user_keys.insert(username.to_owned(), keys.to_vec());
     }
+
+    /// The keys of the user's pending codes.
+    fn codes_of<'a>(
+        &'a self,
+        username: &'a str,
+    ) -> impl Iterator<Item = &'a (String, CodePurpose)> {
+        self.codes
+            .range((username.to_owned(), CodePurpose::SignUp)..)
+            .map(|(k, _)| k)
+            .take_while(move |(u, _)| u == username)
+    }
+
+    /// Removes the refresh token `digest` and its entries in the family
+    /// and user indexes.
+    fn remove_refresh_token(&mut self, digest: &[u8; 32]) -> Option<RefreshTokenRecord> {
+        let token = self.refresh.remove(digest)?;
+        remove_from_index(&mut self.families, &token.origin_jti, digest);
+        remove_from_index(&mut self.user_tokens, &token.username, digest);
+        Some(token)
+    }
+
+    /// Removes the user's pending codes, memberships and refresh tokens.
+    fn remove_user_data(&mut self, username: &str) {
+        let codes: Vec<(String, CodePurpose)> = self.codes_of(username).cloned().collect();
+        for k in codes {
+            self.codes.remove(&k);
+        }
+        let groups: Vec<String> = second_of(&self.memberships, username, None)
+            .cloned()
+            .collect();
+        for g in groups {
+            self.memberships.remove(&(username.to_owned(), g.clone()));
+            self.members.remove(&(g, username.to_owned()));
+        }
+        let digests: Vec<[u8; 32]> = self
+            .user_tokens
+            .get(username)
+            .map(|d| d.iter().copied().collect())
+            .unwrap_or_default();
+        for d in digests {
+            self.remove_refresh_token(&d);
+        }
+    }
+}
+
+/// Removes `digest` from the set of `name` in `index`, and the set when
+/// it becomes empty.
+fn remove_from_index(
+    index: &mut HashMap<String, BTreeSet<[u8; 32]>>,
+    name: &str,
+    digest: &[u8; 32],
+) {
+    if let Some(set) = index.get_mut(name) {
+        set.remove(digest);
+        if set.is_empty() {
+            index.remove(name);
+        }
+    }
+}
+
+/// The second elements of the pairs of `set` whose first element is
+/// `first`, in order, strictly after `after` when given.
+fn second_of<'a>(
+    set: &'a BTreeSet<(String, String)>,
+    first: &'a str,
+    after: Option<&str>,
+) -> impl Iterator<Item = &'a String> {
+    let lower = match after {
+        Some(a) => Bound::Excluded((first.to_owned(), a.to_owned())),
+        None => Bound::Included((first.to_owned(), String::new())),
+    };
+    set.range((lower, Bound::Unbounded))
+        .take_while(move |(f, _)| f == first)
+        .map(|(_, s)| s)
 }
 
 /// An in-memory [`Store`](super::Store): one mutex over all state, so every
@@ -117,540 +227,29 @@ impl MemoryStore {
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
-        // Critical sections below never panic, so a poisoned lock still
-        // guards consistent state.
+        // Critical sections never panic, so a poisoned lock still guards
+        // consistent state.
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
+
+    /// Runs `f` on the data of `pool_id` under the lock, or returns
+    /// `absent` when nothing was ever stored under that id.
+    fn read<T>(&self, pool_id: &str, absent: T, f: impl FnOnce(&PoolData) -> T) -> T {
+        match self.lock().pool(pool_id) {
+            Some(data) => f(data),
+            None => absent,
+        }
+    }
 }
 
-fn pool_user(pool_id: &str, username: &str) -> PoolUser {
-    (pool_id.to_owned(), username.to_owned())
-}
-
-/// The entries of `pool_id` in `map` (keyed by pool, then name) in name
-/// order, strictly after `after` when given.
-fn pool_page<'a, V>(
-    map: &'a BTreeMap<PoolUser, V>,
-    pool_id: &'a str,
+/// The entries of `map` in key order, strictly after `after` when given.
+fn page<'a, V>(
+    map: &'a BTreeMap<String, V>,
     after: Option<&str>,
-) -> impl Iterator<Item = (&'a PoolUser, &'a V)> {
+) -> impl Iterator<Item = (&'a String, &'a V)> {
     let start = match after {
-        Some(a) => Bound::Excluded(pool_user(pool_id, a)),
-        None => Bound::Included(pool_user(pool_id, "")),
+        Some(a) => Bound::Excluded(a.to_owned()),
+        None => Bound::Unbounded,
     };
     map.range((start, Bound::Unbounded))
-        .take_while(move |((p, _), _)| p == pool_id)
-}
-
-impl UserStore for MemoryStore {
-    fn insert_user(&self, pool_id: &str, user: &UserRecord, keys: &[IndexKey]) -> StoreResult<()> {
-        let mut st = self.lock();
-        if st.users.contains_key(&pool_user(pool_id, &user.username)) {
-            return Err(StoreError::Conflict(ConflictKey::Username));
-        }
-        if let Some(k) = keys.iter().find(|k| st.key_owner(pool_id, k).is_some()) {
-            return Err(StoreError::Conflict(ConflictKey::Index(k.clone())));
-        }
-        let mut stored = user.clone();
-        stored.version = 1;
-        st.index(pool_id, &user.username, keys);
-        st.users.insert(pool_user(pool_id, &user.username), stored);
-        Ok(())
-    }
-
-    fn get_user(&self, pool_id: &str, username: &str) -> StoreResult<Option<UserRecord>> {
-        Ok(self
-            .lock()
-            .users
-            .get(&pool_user(pool_id, username))
-            .cloned())
-    }
-
-    fn find_user(&self, pool_id: &str, key: &IndexKey) -> StoreResult<Option<UserRecord>> {
-        let st = self.lock();
-        Ok(st
-            .key_owner(pool_id, key)
-            .and_then(|u| st.users.get(&pool_user(pool_id, u)))
-            .cloned())
-    }
-
-    fn update_user(
-        &self,
-        pool_id: &str,
-        user: &UserRecord,
-        expected_version: u64,
-        keys: &[IndexKey],
-    ) -> StoreResult<()> {
-        self.lock()
-            .update_user(pool_id, user, expected_version, keys)
-    }
-
-    fn update_user_taking_code(
-        &self,
-        pool_id: &str,
-        user: &UserRecord,
-        expected_version: u64,
-        keys: &[IndexKey],
-        purpose: CodePurpose,
-        code_id: u64,
-    ) -> StoreResult<bool> {
-        let mut st = self.lock();
-        let code = (pool_id.to_owned(), user.username.clone(), purpose);
-        if st.codes.get(&code).is_none_or(|c| c.id != code_id) {
-            return Ok(false);
-        }
-        st.update_user(pool_id, user, expected_version, keys)?;
-        st.codes.remove(&code);
-        Ok(true)
-    }
-
-    fn delete_user(&self, pool_id: &str, username: &str, expected_version: u64) -> StoreResult<()> {
-        let mut st = self.lock();
-        let id = pool_user(pool_id, username);
-        let current = st.users.get(&id).ok_or(StoreError::NotFound)?;
-        if current.version != expected_version {
-            return Err(StoreError::VersionMismatch);
-        }
-        st.users.remove(&id);
-        st.unindex(pool_id, username);
-        st.codes
-            .retain(|(p, u, _), _| !(p == pool_id && u == username));
-        st.members
-            .retain(|(p, _, u)| !(p == pool_id && u == username));
-        st.refresh
-            .retain(|(p, _), r| !(p == pool_id && r.username == username));
-        Ok(())
-    }
-
-    fn list_users(
-        &self,
-        pool_id: &str,
-        after: Option<&str>,
-        limit: usize,
-    ) -> StoreResult<Vec<UserRecord>> {
-        let st = self.lock();
-        Ok(pool_page(&st.users, pool_id, after)
-            .take(limit)
-            .map(|(_, u)| u.clone())
-            .collect())
-    }
-
-    /// No index: a walk of the pool in username order, but one that clones
-    /// only the matches (the default clones every user it reads).
-    fn list_users_by_attribute_prefix(
-        &self,
-        pool_id: &str,
-        attribute: &str,
-        prefix: &str,
-        after: Option<&str>,
-        limit: usize,
-    ) -> StoreResult<Vec<UserRecord>> {
-        let st = self.lock();
-        Ok(pool_page(&st.users, pool_id, after)
-            .filter(|(_, u)| u.attribute_starts_with(attribute, prefix))
-            .take(limit)
-            .map(|(_, u)| u.clone())
-            .collect())
-    }
-}
-
-impl CodeStore for MemoryStore {
-    fn put_code(
-        &self,
-        pool_id: &str,
-        username: &str,
-        purpose: CodePurpose,
-        code: &CodeRecord,
-    ) -> StoreResult<()> {
-        self.lock().codes.insert(
-            (pool_id.to_owned(), username.to_owned(), purpose),
-            code.clone(),
-        );
-        Ok(())
-    }
-
-    fn get_code(
-        &self,
-        pool_id: &str,
-        username: &str,
-        purpose: CodePurpose,
-    ) -> StoreResult<Option<CodeRecord>> {
-        Ok(self
-            .lock()
-            .codes
-            .get(&(pool_id.to_owned(), username.to_owned(), purpose))
-            .cloned())
-    }
-
-    fn record_code_attempt(
-        &self,
-        pool_id: &str,
-        username: &str,
-        purpose: CodePurpose,
-        code_id: u64,
-    ) -> StoreResult<Option<u32>> {
-        let mut st = self.lock();
-        Ok(st
-            .codes
-            .get_mut(&(pool_id.to_owned(), username.to_owned(), purpose))
-            .filter(|c| c.id == code_id)
-            .map(|c| {
-                c.attempts = c.attempts.saturating_add(1);
-                c.window_attempts = c.window_attempts.saturating_add(1);
-                c.attempts
-            }))
-    }
-
-    fn take_code(
-        &self,
-        pool_id: &str,
-        username: &str,
-        purpose: CodePurpose,
-        code_id: u64,
-    ) -> StoreResult<Option<CodeRecord>> {
-        let mut st = self.lock();
-        let k = (pool_id.to_owned(), username.to_owned(), purpose);
-        if st.codes.get(&k).is_some_and(|c| c.id == code_id) {
-            Ok(st.codes.remove(&k))
-        } else {
-            Ok(None)
-        }
-    }
-}
-
-impl TokenStore for MemoryStore {
-    fn put_refresh_token(&self, pool_id: &str, token: &RefreshTokenRecord) -> StoreResult<()> {
-        let mut st = self.lock();
-        let k = (pool_id.to_owned(), token.digest);
-        if st.refresh.contains_key(&k) {
-            return Err(StoreError::Conflict(ConflictKey::RefreshToken));
-        }
-        st.refresh.insert(k, token.clone());
-        Ok(())
-    }
-
-    fn get_refresh_token(
-        &self,
-        pool_id: &str,
-        digest: &[u8; 32],
-    ) -> StoreResult<Option<RefreshTokenRecord>> {
-        let st = self.lock();
-        Ok(st.refresh.get(&(pool_id.to_owned(), *digest)).map(|r| {
-            let mut r = r.clone();
-            r.revoked = st
-                .revoked_families
-                .contains(&(pool_id.to_owned(), r.origin_jti.clone()));
-            r
-        }))
-    }
-
-    fn mark_refresh_token_replaced(
-        &self,
-        pool_id: &str,
-        digest: &[u8; 32],
-        at: Timestamp,
-    ) -> StoreResult<bool> {
-        let mut st = self.lock();
-        let r = st
-            .refresh
-            .get_mut(&(pool_id.to_owned(), *digest))
-            .ok_or(StoreError::NotFound)?;
-        if r.replaced_at.is_some() {
-            return Ok(false);
-        }
-        r.replaced_at = Some(at);
-        Ok(true)
-    }
-
-    fn revoke_token_family(&self, pool_id: &str, origin_jti: &str) -> StoreResult<()> {
-        let mut st = self.lock();
-        let events: Vec<String> = st
-            .refresh
-            .iter()
-            .filter(|((p, _), r)| p == pool_id && r.origin_jti == origin_jti)
-            .map(|(_, r)| r.event_id.clone())
-            .collect();
-        st.revoked_families
-            .insert((pool_id.to_owned(), origin_jti.to_owned()));
-        for e in events {
-            st.revoked_families.insert((pool_id.to_owned(), e));
-        }
-        Ok(())
-    }
-
-    fn revoke_user_tokens(&self, pool_id: &str, username: &str) -> StoreResult<()> {
-        let mut st = self.lock();
-        let ids: Vec<String> = st
-            .refresh
-            .iter()
-            .filter(|((p, _), r)| p == pool_id && r.username == username)
-            .flat_map(|(_, r)| [r.origin_jti.clone(), r.event_id.clone()])
-            .collect();
-        for id in ids {
-            st.revoked_families.insert((pool_id.to_owned(), id));
-        }
-        Ok(())
-    }
-
-    fn is_family_revoked(&self, pool_id: &str, id: &str) -> StoreResult<bool> {
-        Ok(self
-            .lock()
-            .revoked_families
-            .contains(&(pool_id.to_owned(), id.to_owned())))
-    }
-
-    fn consume_once(&self, pool_id: &str, id: &OnceId, expires_at: Timestamp) -> StoreResult<bool> {
-        let mut st = self.lock();
-        // Forget ids whose deadline passed long ago, so the set stays bounded.
-        if st.used_once.len() > 4096 {
-            let horizon = expires_at.saturating_sub(std::time::Duration::from_secs(3600));
-            st.used_once.retain(|_, exp| *exp > horizon);
-        }
-        Ok(st
-            .used_once
-            .insert((pool_id.to_owned(), id.clone()), expires_at)
-            .is_none())
-    }
-}
-
-impl GroupStore for MemoryStore {
-    fn create_group(&self, pool_id: &str, group: &GroupRecord) -> StoreResult<()> {
-        let mut st = self.lock();
-        let k = (pool_id.to_owned(), group.name.clone());
-        if st.groups.contains_key(&k) {
-            return Err(StoreError::Conflict(ConflictKey::GroupName));
-        }
-        st.groups.insert(k, group.clone());
-        Ok(())
-    }
-
-    fn get_group(&self, pool_id: &str, name: &str) -> StoreResult<Option<GroupRecord>> {
-        Ok(self
-            .lock()
-            .groups
-            .get(&(pool_id.to_owned(), name.to_owned()))
-            .cloned())
-    }
-
-    fn update_group(&self, pool_id: &str, group: &GroupRecord) -> StoreResult<()> {
-        let mut st = self.lock();
-        let slot = st
-            .groups
-            .get_mut(&(pool_id.to_owned(), group.name.clone()))
-            .ok_or(StoreError::NotFound)?;
-        *slot = group.clone();
-        Ok(())
-    }
-
-    fn delete_group(&self, pool_id: &str, name: &str) -> StoreResult<()> {
-        let mut st = self.lock();
-        st.groups
-            .remove(&(pool_id.to_owned(), name.to_owned()))
-            .ok_or(StoreError::NotFound)?;
-        st.members.retain(|(p, g, _)| !(p == pool_id && g == name));
-        Ok(())
-    }
-
-    fn list_groups(
-        &self,
-        pool_id: &str,
-        after: Option<&str>,
-        limit: usize,
-    ) -> StoreResult<Vec<GroupRecord>> {
-        let st = self.lock();
-        Ok(pool_page(&st.groups, pool_id, after)
-            .take(limit)
-            .map(|(_, g)| g.clone())
-            .collect())
-    }
-
-    fn add_to_group(&self, pool_id: &str, group: &str, username: &str) -> StoreResult<()> {
-        let mut st = self.lock();
-        if !st.groups.contains_key(&pool_user(pool_id, group)) {
-            return Err(StoreError::NotFound);
-        }
-        st.members
-            .insert((pool_id.to_owned(), group.to_owned(), username.to_owned()));
-        Ok(())
-    }
-
-    fn remove_from_group(&self, pool_id: &str, group: &str, username: &str) -> StoreResult<()> {
-        let mut st = self.lock();
-        if !st.groups.contains_key(&pool_user(pool_id, group)) {
-            return Err(StoreError::NotFound);
-        }
-        st.members
-            .remove(&(pool_id.to_owned(), group.to_owned(), username.to_owned()));
-        Ok(())
-    }
-
-    fn groups_of_user(&self, pool_id: &str, username: &str) -> StoreResult<Vec<GroupRecord>> {
-        let st = self.lock();
-        Ok(st
-            .members
-            .iter()
-            .filter(|(p, _, u)| p == pool_id && u == username)
-            .filter_map(|(p, g, _)| st.groups.get(&(p.clone(), g.clone())).cloned())
-            .collect())
-    }
-
-    fn users_in_group(
-        &self,
-        pool_id: &str,
-        group: &str,
-        after: Option<&str>,
-        limit: usize,
-    ) -> StoreResult<Vec<String>> {
-        let st = self.lock();
-        if !st.groups.contains_key(&pool_user(pool_id, group)) {
-            return Err(StoreError::NotFound);
-        }
-        let start = (
-            pool_id.to_owned(),
-            group.to_owned(),
-            after.unwrap_or("").to_owned(),
-        );
-        let lower = match after {
-            Some(_) => Bound::Excluded(start),
-            None => Bound::Included(start),
-        };
-        Ok(st
-            .members
-            .range((lower, Bound::Unbounded))
-            .take_while(|(p, g, _)| p == pool_id && g == group)
-            .take(limit)
-            .map(|(_, _, u)| u.clone())
-            .collect())
-    }
-}
-
-impl PoolStore for MemoryStore {
-    fn insert_pool(&self, pool: &PoolRecord) -> StoreResult<()> {
-        let mut st = self.lock();
-        if st.pools.contains_key(&pool.id) {
-            return Err(StoreError::Conflict(ConflictKey::PoolId));
-        }
-        let mut stored = pool.clone();
-        stored.version = 1;
-        st.pools.insert(pool.id.clone(), stored);
-        Ok(())
-    }
-
-    fn get_pool(&self, id: &str) -> StoreResult<Option<PoolRecord>> {
-        Ok(self.lock().pools.get(id).cloned())
-    }
-
-    fn update_pool(&self, pool: &PoolRecord, expected_version: u64) -> StoreResult<()> {
-        let mut st = self.lock();
-        let slot = st.pools.get_mut(&pool.id).ok_or(StoreError::NotFound)?;
-        if slot.version != expected_version {
-            return Err(StoreError::VersionMismatch);
-        }
-        *slot = pool.clone();
-        slot.version = expected_version + 1;
-        Ok(())
-    }
-
-    fn delete_pool(&self, id: &str) -> StoreResult<()> {
-        let mut st = self.lock();
-        st.pools.remove(id).ok_or(StoreError::NotFound)?;
-        st.users.retain(|(p, _), _| p != id);
-        st.keys.retain(|(p, _), _| p != id);
-        st.user_keys.retain(|(p, _), _| p != id);
-        st.codes.retain(|(p, _, _), _| p != id);
-        st.refresh.retain(|(p, _), _| p != id);
-        st.revoked_families.retain(|(p, _)| p != id);
-        st.used_once.retain(|(p, _), _| p != id);
-        st.groups.retain(|(p, _), _| p != id);
-        st.members.retain(|(p, _, _)| p != id);
-        st.clients.retain(|(p, _), _| p != id);
-        st.client_pools.retain(|_, p| p != id);
-        Ok(())
-    }
-
-    fn list_pools(&self, after: Option<&str>, limit: usize) -> StoreResult<Vec<PoolRecord>> {
-        let st = self.lock();
-        let start = match after {
-            Some(a) => Bound::Excluded(a.to_owned()),
-            None => Bound::Unbounded,
-        };
-        Ok(st
-            .pools
-            .range((start, Bound::Unbounded))
-            .take(limit)
-            .map(|(_, p)| p.clone())
-            .collect())
-    }
-
-    fn insert_client(&self, pool_id: &str, client: &ClientRecord) -> StoreResult<()> {
-        let mut st = self.lock();
-        if st.client_pools.contains_key(&client.client_id) {
-            return Err(StoreError::Conflict(ConflictKey::ClientId));
-        }
-        let mut stored = client.clone();
-        stored.version = 1;
-        st.client_pools
-            .insert(client.client_id.clone(), pool_id.to_owned());
-        st.clients
-            .insert(pool_user(pool_id, &client.client_id), stored);
-        Ok(())
-    }
-
-    fn get_client(&self, pool_id: &str, client_id: &str) -> StoreResult<Option<ClientRecord>> {
-        Ok(self
-            .lock()
-            .clients
-            .get(&pool_user(pool_id, client_id))
-            .cloned())
-    }
-
-    fn find_client(&self, client_id: &str) -> StoreResult<Option<(String, ClientRecord)>> {
-        let st = self.lock();
-        Ok(st.client_pools.get(client_id).and_then(|pool| {
-            st.clients
-                .get(&pool_user(pool, client_id))
-                .map(|c| (pool.clone(), c.clone()))
-        }))
-    }
-
-    fn update_client(
-        &self,
-        pool_id: &str,
-        client: &ClientRecord,
-        expected_version: u64,
-    ) -> StoreResult<()> {
-        let mut st = self.lock();
-        let slot = st
-            .clients
-            .get_mut(&pool_user(pool_id, &client.client_id))
-            .ok_or(StoreError::NotFound)?;
-        if slot.version != expected_version {
-            return Err(StoreError::VersionMismatch);
-        }
-        *slot = client.clone();
-        slot.version = expected_version + 1;
-        Ok(())
-    }
-
-    fn delete_client(&self, pool_id: &str, client_id: &str) -> StoreResult<()> {
-        let mut st = self.lock();
-        st.clients
-            .remove(&pool_user(pool_id, client_id))
-            .ok_or(StoreError::NotFound)?;
-        st.client_pools.remove(client_id);
-        Ok(())
-    }
-
-    fn list_clients(
-        &self,
-        pool_id: &str,
-        after: Option<&str>,
-        limit: usize,
-    ) -> StoreResult<Vec<ClientRecord>> {
-        let st = self.lock();
-        Ok(pool_page(&st.clients, pool_id, after)
-            .take(limit)
-            .map(|(_, c)| c.clone())
-            .collect())
-    }
 }

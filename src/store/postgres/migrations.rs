@@ -13,6 +13,7 @@ use crate::store::sql::{SqlRow, redact};
 pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/001_initial.sql"),
     include_str!("migrations/002_attribute_indexes.sql"),
+    include_str!("migrations/003_ephemeral.sql"),
 ];
 
 /// The advisory lock that serialises migrations (ASCII "userpool").

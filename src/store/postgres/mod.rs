@@ -19,7 +19,10 @@
 //! - **Single statements** carry the atomic operations: `record_code_attempt`
 //!   is one `UPDATE … RETURNING`, `take_code` one `DELETE … RETURNING`,
 //!   `consume_once` one `INSERT … ON CONFLICT DO NOTHING`,
-//!   `mark_refresh_token_replaced` one conditional `UPDATE`.
+//!   `mark_refresh_token_replaced` one conditional `UPDATE`, and
+//!   `put_ephemeral` one `INSERT … ON CONFLICT DO NOTHING` (version 0) or
+//!   one `UPDATE … WHERE version = $expected`, whose new version is the
+//!   next value of a sequence, which never gives one twice.
 //! - **Transactions** wrap every call that writes more than one row
 //!   (inserting or updating a user with its keys, deleting a user, a group
 //!   or a pool with everything under it). They run at `READ COMMITTED`, which
@@ -29,12 +32,16 @@
 //!   row `FOR KEY SHARE`, so a concurrent `delete_group` either waits for
 //!   the insert (and deletes it too) or makes it fail with `NotFound`;
 //!   adding a client locks the pool row the same way when the pool is
-//!   stored, and adding a membership, code or refresh token of a user locks
+//!   stored, and adding a membership or refresh token of a user locks
 //!   that user's row when it exists, so that `delete_user` never leaves one
-//!   behind for a user later created under the same name.
+//!   behind for a user later created under the same name. A code is added
+//!   only through that lock: `put_code` locks the user row, if it holds the
+//!   given `sub`, in the statement that inserts the code, and inserts
+//!   nothing when it finds none, so a code never outlives its user, even
+//!   with `delete_user` running in another process.
 //! - **Deleting a pool** races with calls that add rows under its id to
 //!   tables it has no row lock on (users, codes, refresh tokens,
-//!   revocations, one-time ids, groups). Those calls hold a
+//!   revocations, one-time ids, ephemeral records, groups). Those calls hold a
 //!   transaction-scoped advisory lock on the pool id (`hashtext` of it)
 //!   shared; `delete_pool` takes it exclusively before deleting anything.
 //!   So it waits for the additions in flight and deletes them too, and an
@@ -112,8 +119,8 @@
 //!
 //! # Layout
 //!
-//! One module per record family (`users`, `codes`, `tokens`, `groups`,
-//! `pools` with the app clients); the connections in `connections`; the
+//! One module per record family (`users`, `codes`, `tokens`, `ephemeral`,
+//! `groups`, `pools` with the app clients); the connections in `connections`; the
 //! statement cache, the errors and their retries in `statements`; the
 //! schema in `migrations`, one SQL file per migration.
 
@@ -127,6 +134,7 @@ use crate::store::sql::sql_limit;
 
 mod codes;
 mod connections;
+mod ephemeral;
 mod groups;
 mod migrations;
 mod pools;

@@ -26,6 +26,7 @@ const POOL_TABLES: &[&str] = &[
     "refresh_tokens",
     "revoked_families",
     "used_once",
+    "ephemeral",
 ];
 
 impl PoolStore for PostgresStore {

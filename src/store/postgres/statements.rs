@@ -26,13 +26,13 @@ pub(super) const POOL_LOCK_SHARED: &str =
 pub(super) const WITH_POOL_LOCK: &str = "WITH pool_lock AS MATERIALIZED (SELECT \
      pg_catalog.pg_advisory_xact_lock_shared(1970302828, pg_catalog.hashtext($1)))";
 
-/// A CTE that locks the user `$2` of pool `$1` `FOR KEY SHARE` if it
-/// exists, for a statement that adds a row belonging to that user (which
-/// then selects `FROM pool_lock LEFT JOIN owner_lock ON true`): a
-/// concurrent `delete_user` either waits for the statement and deletes its
-/// row too, or has committed first.
-pub(super) const OWNER_LOCK: &str = "owner_lock AS MATERIALIZED (SELECT 1 FROM users \
-     WHERE k = userpool_key2($1, $2) AND pool = $1 AND username = $2 FOR KEY SHARE)";
+/// Whether `userpool_attribute` (migration 2) compares `value` exactly:
+/// it reads every NUL of a stored value as U+0001 and the characters
+/// `\u0000` as `\u0001`, so a value holding neither `\` nor U+0001 is
+/// equal to a stored one if and only if their read forms are.
+pub(super) fn exact_attribute(value: &str) -> bool {
+    !value.contains(['\\', '\u{1}'])
+}
 
 // ---------------------------------------------------------------- errors
 

@@ -7,22 +7,30 @@ use super::SqliteStore;
 use super::connection::{db, query_one};
 use crate::store::sql::id_param;
 use crate::store::sql::records::{self, CODE_COLUMNS, CodeValues};
-use crate::store::{CodePurpose, CodeRecord, CodeStore, StoreResult};
+use crate::store::{CodePurpose, CodeRecord, CodeStore, StoreError, StoreResult};
 
 impl CodeStore for SqliteStore {
+    /// One statement, which inserts only when the user exists with that
+    /// `sub`: atomic on its own, under the database's write lock that
+    /// `delete_user`'s transaction holds too.
     fn put_code(
         &self,
         pool_id: &str,
         username: &str,
+        sub: &str,
         purpose: CodePurpose,
         code: &CodeRecord,
     ) -> StoreResult<()> {
         let v = CodeValues::new(code);
-        self.lock()
+        let inserted = self
+            .lock()
             .execute(
                 "INSERT OR REPLACE INTO codes (pool, username, purpose, id, digest, attribute, \
                  destination, issued_at, expires_at, attempts, window_started_at, \
-                 window_attempts) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                 window_attempts) \
+                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12 \
+                 WHERE EXISTS (SELECT 1 FROM users WHERE pool = ?1 AND username = ?2 \
+                 AND json_extract(attributes, '$.sub') = ?13)",
                 params![
                     pool_id,
                     username,
@@ -36,9 +44,13 @@ impl CodeStore for SqliteStore {
                     v.attempts,
                     v.window_started_at,
                     v.window_attempts,
+                    sub,
                 ],
             )
             .map_err(db)?;
+        if inserted == 0 {
+            return Err(StoreError::NotFound);
+        }
         Ok(())
     }
 

@@ -12,6 +12,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/001_initial.sql"),
     include_str!("migrations/002_pools_and_clients.sql"),
     include_str!("migrations/003_attribute_indexes.sql"),
+    include_str!("migrations/004_ephemeral.sql"),
 ];
 
 /// Applies the migrations `conn`'s database lacks, in one `BEGIN

@@ -40,8 +40,8 @@
 //!
 //! # Layout
 //!
-//! One module per record family (`users`, `codes`, `tokens`, `groups`,
-//! `pools` with the app clients), the connection and its query helpers in
+//! One module per record family (`users`, `codes`, `tokens`, `ephemeral`,
+//! `groups`, `pools` with the app clients), the connection and its query helpers in
 //! `connection`, the schema in `migrations`.
 
 use std::fmt;
@@ -54,6 +54,7 @@ use super::StoreResult;
 
 mod codes;
 mod connection;
+mod ephemeral;
 mod groups;
 mod migrations;
 mod pools;

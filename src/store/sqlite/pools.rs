@@ -10,7 +10,8 @@ use crate::store::{ClientRecord, ConflictKey, PoolRecord, PoolStore, StoreError,
 
 /// Every table that holds rows of a pool besides `pools`, emptied by
 /// `delete_pool`.
-const POOL_TABLES: [&str; 9] = [
+const POOL_TABLES: [&str; 10] = [
+    "ephemeral",
     "memberships",
     "groups",
     "used_once",

@@ -256,7 +256,8 @@ fn corrupt_rows_are_unavailable_not_panics() {
         window_started_at: Timestamp::UNIX_EPOCH,
         window_attempts: 0,
     };
-    s.put_code("p", "carol", CodePurpose::SignUp, &code)
+    corrupt(r#"UPDATE users SET attributes = '{"sub": "sub-carol"}'"#);
+    s.put_code("p", "carol", "sub-carol", CodePurpose::SignUp, &code)
         .unwrap();
     assert_eq!(
         s.get_code("p", "carol", CodePurpose::SignUp).unwrap(),

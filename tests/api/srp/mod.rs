@@ -19,6 +19,7 @@ mod debug;
 mod handshake;
 mod properties;
 mod refusals;
+mod rotation;
 mod user_state;
 mod verifier;
 

@@ -10,7 +10,9 @@ use userpool::{
     UserStatus,
 };
 
-use crate::api::common::{Harness, JANE, add_client, quickstart, sign_up, staff};
+use crate::api::common::{
+    Harness, JANE, add_client, alias_pool, quickstart, sign_up, staff, staff_request,
+};
 use crate::support::{PASSWORD, is_uuid_v4};
 
 use super::{
@@ -86,11 +88,8 @@ fn a_case_insensitive_pool_simulates_one_identity_per_folded_name() {
     let client = preventing_client(&h);
     let (_, lower) = start(&h, &client, "ghost");
     let (_, upper) = start(&h, &client, "GHOST");
-    assert!(is_uuid_v4(param(&lower, "USER_ID_FOR_SRP")));
-    assert_eq!(
-        param(&lower, "USER_ID_FOR_SRP"),
-        param(&upper, "USER_ID_FOR_SRP")
-    );
+    assert_eq!(param(&lower, "USER_ID_FOR_SRP"), "ghost");
+    assert_eq!(param(&upper, "USER_ID_FOR_SRP"), "ghost");
     assert_eq!(param(&lower, "SALT"), param(&upper, "SALT"));
     // In a case-sensitive pool they are two names.
     let (h, _, _) = jane();
@@ -101,6 +100,36 @@ fn a_case_insensitive_pool_simulates_one_identity_per_folded_name() {
         param(&lower, "USER_ID_FOR_SRP"),
         param(&upper, "USER_ID_FOR_SRP")
     );
+}
+
+#[test]
+fn in_a_username_pool_an_unknown_name_comes_back_as_typed_like_a_real_one() {
+    // Cognito answers a UUID for every unknown name, and the username for
+    // a real user: in a pool where people sign in by username that alone
+    // tells who exists. Here both come back as typed.
+    let h = staff(true);
+    let quiet = preventing_client(&h);
+    h.pool
+        .sign_up(staff_request(&h, "alice", "alice@example.com"))
+        .unwrap();
+    h.pool.admin_confirm_sign_up("alice").unwrap();
+    let (_, real) = start(&h, &quiet, "alice");
+    let (_, ghost) = start(&h, &quiet, "ghost");
+    assert_challenge_shape(&real, "alice");
+    assert_challenge_shape(&ghost, "ghost");
+    assert_eq!(
+        param(&real, "SECRET_BLOCK").len(),
+        param(&ghost, "SECRET_BLOCK").len(),
+        "real and simulated SECRET_BLOCKs differ in length"
+    );
+    // A name shaped like an alias the pool accepts resolves to another
+    // username, so it gets a UUID.
+    let h = alias_pool();
+    let quiet = preventing_client(&h);
+    let (_, ghost) = start(&h, &quiet, "ghost@example.com");
+    assert!(is_uuid_v4(param(&ghost, "USER_ID_FOR_SRP")));
+    let (_, plain) = start(&h, &quiet, "ghost");
+    assert_eq!(param(&plain, "USER_ID_FOR_SRP"), "ghost");
 }
 
 #[test]
@@ -124,20 +153,36 @@ fn an_unknown_users_secret_block_is_as_long_as_a_real_users() {
 }
 
 #[test]
-fn an_unconfirmed_user_is_refused_at_step_one() {
+fn an_unconfirmed_user_is_refused_at_step_one_under_legacy() {
     let h = quickstart();
     let client = srp_client(&h);
-    let quiet = preventing_client(&h);
     sign_up(&h, JANE);
     let srp = SrpClient::new_random().unwrap();
-    for client in [&client, &quiet] {
-        for api in [Api::Public, Api::Admin] {
-            assert_error(
-                api.initiate(&h, srp_request(client, JANE, &srp.srp_a())),
-                ErrorCode::UserNotConfirmed,
-                "User is not confirmed.",
-            );
-        }
+    for api in [Api::Public, Api::Admin] {
+        assert_error(
+            api.initiate(&h, srp_request(&client, JANE, &srp.srp_a())),
+            ErrorCode::UserNotConfirmed,
+            "User is not confirmed.",
+        );
+    }
+}
+
+#[test]
+fn under_enabled_an_unconfirmed_user_is_told_so_only_after_a_correct_proof() {
+    let h = quickstart();
+    let quiet = preventing_client(&h);
+    sign_up(&h, JANE);
+    // A wrong proof reads as for anyone else.
+    let (srp, challenge) = start(&h, &quiet, JANE);
+    assert_incorrect(Answer::new(&h, &srp, &challenge, WRONG).send(&h, &quiet));
+    for api in [Api::Public, Api::Admin] {
+        let (srp, challenge) = start(&h, &quiet, JANE);
+        let answer = Answer::new(&h, &srp, &challenge, PASSWORD);
+        assert_error(
+            api.respond(&h, answer.request(&quiet)),
+            ErrorCode::UserNotConfirmed,
+            "User is not confirmed.",
+        );
     }
 }
 

@@ -56,6 +56,7 @@ fn two_stores_on_one_schema_admit_exactly_one_of_concurrent_writes() {
         .put_code(
             "p",
             &name,
+            owner.sub(),
             CodePurpose::SignUp,
             &CodeRecord {
                 id: 42,
