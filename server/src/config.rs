@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use userpool::HashingParams;
 use userpool::wire::sigv4::AccessKey;
 
+use crate::serve::Limits;
 use crate::storage::KeySource;
 
 /// The Argon2id parameters stored passwords are hashed with.
@@ -92,6 +93,10 @@ pub(crate) struct Options {
     /// Why a key given to the builder is refused (it cannot return an
     /// error itself): `start` fails with it.
     pub(crate) access_key_error: Option<String>,
+    /// The base URL the documents served name; `None`: the bound address.
+    pub(crate) public_url: Option<String>,
+    /// Timeouts, the connection cap, the shutdown grace.
+    pub(crate) limits: Limits,
 }
 
 impl Default for Options {
@@ -106,6 +111,8 @@ impl Default for Options {
             access_keys: Vec::new(),
             credentials_env: None,
             access_key_error: None,
+            public_url: None,
+            limits: Limits::default(),
         }
     }
 }
@@ -150,4 +157,27 @@ pub(crate) fn parse_access_keys(list: &str) -> Result<Vec<AccessKey>, String> {
         return Err("no ACCESS_KEY_ID:SECRET pair".to_owned());
     }
     Ok(keys)
+}
+
+/// `url` as a base URL: `http://` or `https://`, a host, no query,
+/// fragment, spaces or control characters; a trailing `/` removed.
+///
+/// # Errors
+/// A message saying what is wrong with it.
+pub(crate) fn check_public_url(url: &str) -> Result<String, String> {
+    let trimmed = url.trim_end_matches('/');
+    let rest = trimmed
+        .strip_prefix("http://")
+        .or_else(|| trimmed.strip_prefix("https://"))
+        .ok_or_else(|| format!("the public URL must start with http:// or https://: {url}"))?;
+    if rest.is_empty()
+        || rest.starts_with('/')
+        || !trimmed.bytes().all(|b| b.is_ascii_graphic())
+        || trimmed.contains(['?', '#', '"', '<', '>', '\\'])
+    {
+        return Err(format!(
+            "the public URL must be a base URL (scheme, host, optional port and path): {url}"
+        ));
+    }
+    Ok(trimmed.to_owned())
 }

@@ -28,6 +28,9 @@ pub enum ErrorKind {
     /// The access keys for SigV4 verification could not be read (a
     /// malformed `ACCESS_KEY_ID:SECRET` list in the environment).
     Credentials,
+    /// The public URL given is not a base URL (`http://` or `https://`, no
+    /// query or fragment).
+    PublicUrl,
     /// The port could not be bound.
     Listen,
     /// The async runtime could not be built, or the serving task failed.

@@ -34,19 +34,28 @@ OPTIONS:
                          $USERPOOL_CREDENTIALS (comma-separated pairs; preferred:
                          flags show in the process list). Without either, admin
                          calls are accepted with ANY credentials
+    --public-url <URL>   the base URL clients reach the server at, as documents name
+                         it (jwks_uri in the OpenID configuration); never taken
+                         from the Host header [default: http://127.0.0.1:<port>]
     -h, --help           print this help
 
 ROUTES:
     POST /                                        Cognito API (X-Amz-Target + JSON body)
     GET  /{poolId}/.well-known/jwks.json          the pool's signing keys
     GET  /{poolId}/.well-known/openid-configuration
-    GET  /_outbox?pool_id=ID&username=NAME        codes and messages the pools sent
+    GET  /_outbox?pool_id=ID&username=NAME        codes and messages a pool sent (pool_id
+                                                  required; signed when --credentials)
     GET  /_health                                 readiness probe
 
 SECURITY:
     Listens on 127.0.0.1 only. Without --credentials (or
     $USERPOOL_CREDENTIALS) admin (SigV4-signed) calls are accepted with ANY
     credentials: the signature is not checked; the start-up lines say which.
+    CORS headers come only with the public operations browsers call; admin
+    operations and /_outbox are refused to requests carrying Origin. A
+    request head or body not received within 5 s closes the connection; at
+    most 1024 connections are open at once; on SIGTERM or Ctrl-C requests in
+    flight get 3 s to finish, then every connection is closed.
     Without --data-dir or --postgres all state is in memory. This is a
     development and test tool, not an identity provider.
 ";
@@ -123,6 +132,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<ServerBui
             "--data-dir" => data_dir = Some(value("--data-dir")?),
             "--postgres" => postgres = Some(value("--postgres")?),
             "--master-key-file" => builder = builder.master_key_file(value("--master-key-file")?),
+            "--public-url" => builder = builder.public_url(value("--public-url")?),
             "--credentials" => {
                 let (id, secret) = credentials(&value("--credentials")?)?;
                 builder = builder.access_key(id, secret);
@@ -174,6 +184,7 @@ mod tests {
                 "--credentials",
                 "AKIDTEST:s3cr3t/+x",
                 "--credentials=AKID2:other:secret",
+                "--public-url=https://cognito.test.example",
             ]
             .map(str::to_owned)
             .into_iter(),

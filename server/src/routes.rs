@@ -8,8 +8,14 @@
 //! * `OPTIONS /`: the CORS preflight browsers send for
 //!   amazon-cognito-identity-js and Amplify.
 //! * `GET /{poolId}/.well-known/jwks.json` and
-//!   `GET /{poolId}/.well-known/openid-configuration`.
-//! * `GET /_outbox?pool_id=ID&username=NAME`: the messages the pools "sent".
+//!   `GET /{poolId}/.well-known/openid-configuration` (its URLs under the
+//!   configured public URL, never the request's `Host`).
+//! * `GET /_outbox?pool_id=ID&username=NAME`: the messages a pool "sent";
+//!   `pool_id` required, signed when access keys are configured, never to
+//!   browsers.
+//!
+//! Every request body is read first, by [`read_body`]: bounded in size and
+//! time, refused in Cognito's error format.
 //! * `GET /_health`: `ok` once the server listens.
 //! * `GET /`: a hint for people who open the endpoint in a browser.
 //!
@@ -40,17 +46,22 @@
 //!   page a developer opens could otherwise change their local pools.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::body::{Body, Bytes};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
 use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use axum::http::{Method, StatusCode, Uri};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use http_body_util::BodyExt;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio::sync::Semaphore;
+use userpool::wire::WireResponse;
 use userpool::wire::{
     self,
     sigv4::{HttpRequest, Verifier},
@@ -84,7 +95,15 @@ pub(crate) struct AppState {
     pub(crate) permits: Arc<Semaphore>,
     /// Checks the signature of signed operations; `None`: any credentials.
     pub(crate) verifier: Option<Arc<Verifier>>,
+    /// The base URL documents name (`--public-url`), never the `Host`.
+    pub(crate) public_url: Arc<str>,
+    /// How long a request body may take to arrive.
+    pub(crate) body_timeout: Duration,
 }
+
+/// The most a request body may hold (axum's default limit, kept; Cognito's
+/// largest inputs are far below it).
+pub(crate) const BODY_LIMIT: usize = 2 * 1024 * 1024;
 
 /// Every route, over `state`.
 pub(crate) fn router(state: AppState) -> Router {
@@ -98,7 +117,82 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/_outbox", get(outbox_messages))
         .route("/_health", get(|| async { "ok" }))
         .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            read_body,
+        ))
+        // read_body is the limit, answering in Cognito's error format.
+        .layer(DefaultBodyLimit::disable())
         .with_state(state)
+}
+
+/// Reads the whole request body before any handler runs: at most
+/// [`BODY_LIMIT`] bytes (else 413 `RequestEntityTooLargeException`, an
+/// AWS-style JSON error with `x-amzn-ErrorType`), within the body timeout
+/// (else 408 `RequestTimeoutException` and the connection is closed).
+async fn read_body(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let (parts, body) = request.into_parts();
+    let too_large = || {
+        let message = format!("Request must be smaller than {BODY_LIMIT} bytes.");
+        let body = json!({"__type": "RequestEntityTooLargeException", "message": message});
+        let mut response = amz_response(
+            413,
+            body.to_string(),
+            Some(("RequestEntityTooLargeException", &message)),
+        );
+        // The rest of the body is not read: the connection cannot be reused.
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        response
+    };
+    let declared = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > BODY_LIMIT as u64) {
+        return too_large();
+    }
+    let limited = http_body_util::Limited::new(body, BODY_LIMIT);
+    match tokio::time::timeout(state.body_timeout, limited.collect()).await {
+        Ok(Ok(collected)) => {
+            let request = Request::from_parts(parts, Body::from(collected.to_bytes()));
+            next.run(request).await
+        }
+        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => too_large(),
+        // The client broke the body off (or its chunked encoding): nobody
+        // is left to read an answer, but send one.
+        Ok(Err(_)) => {
+            let message = "The request body could not be read.";
+            let body = json!({"__type": "SerializationException", "message": message});
+            let mut response = amz_response(
+                400,
+                body.to_string(),
+                Some(("SerializationException", message)),
+            );
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            response
+        }
+        Err(_) => {
+            let message = format!(
+                "The request body was not received within {} ms.",
+                state.body_timeout.as_millis()
+            );
+            let body = json!({"__type": "RequestTimeoutException", "message": message});
+            let mut response = amz_response(
+                408,
+                body.to_string(),
+                Some(("RequestTimeoutException", &message)),
+            );
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            response
+        }
+    }
 }
 
 /// The pool `id`, looked up off the async threads (a persistent registry
@@ -304,18 +398,21 @@ async fn call_engine(state: &AppState, target: String, request: RawRequest) -> R
     })
     .await;
     match joined {
-        Ok(r) => {
-            let message = r.error_type.map(|_| {
-                serde_json::from_str::<Value>(&r.body)
-                    .ok()
-                    .and_then(|v| v.get("message").and_then(Value::as_str).map(str::to_owned))
-                    .unwrap_or_default()
-            });
-            let error = r.error_type.zip(message.as_deref());
-            amz_response(r.status, r.body.clone(), error)
-        }
+        Ok(r) => from_wire(&r),
         Err(_) => internal_error("The request failed inside the engine."),
     }
+}
+
+/// The HTTP answer for an engine's (or the verifier's) answer.
+fn from_wire(r: &WireResponse) -> Response {
+    let message = r.error_type.map(|_| {
+        serde_json::from_str::<Value>(&r.body)
+            .ok()
+            .and_then(|v| v.get("message").and_then(Value::as_str).map(str::to_owned))
+            .unwrap_or_default()
+    });
+    let error = r.error_type.zip(message.as_deref());
+    amz_response(r.status, r.body.clone(), error)
 }
 
 fn internal_error(message: &str) -> Response {
@@ -361,26 +458,21 @@ async fn jwks(State(state): State<AppState>, Path(pool_id): Path<String>) -> Res
 /// `GET /{poolId}/.well-known/openid-configuration`. The issuer stays the
 /// pool's own (Cognito's `https://cognito-idp.<region>.amazonaws.com/<id>`
 /// by default, which aws-jwt-verify requires); `jwks_uri` points at this
-/// server so discovery-based verifiers can fetch the keys. The OAuth 2.0
-/// endpoints are listed because OpenID discovery requires them, but this
-/// server has no hosted UI: they answer 404.
+/// server, under its public URL (`--public-url`, by default the address it
+/// listens on; never the request's `Host`, which a client chooses), so
+/// discovery-based verifiers can fetch the keys. The OAuth 2.0 endpoints
+/// are listed because OpenID discovery requires them, but this server has
+/// no hosted UI: they answer 404.
 async fn openid_configuration(
     State(state): State<AppState>,
     Path(pool_id): Path<String>,
-    headers: HeaderMap,
 ) -> Response {
     let Some(pool) = find_pool(&state, pool_id.clone()).await else {
         return pool_not_found(&pool_id);
     };
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .filter(|h| {
-            h.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b".:-[]".contains(&b))
-        })
-        .unwrap_or("127.0.0.1");
-    let base = format!("http://{host}/{pool_id}");
+    // The pool exists, so its id is one the registry made, not the path's
+    // arbitrary bytes.
+    let base = format!("{}/{}", state.public_url, pool.id());
     let doc = json!({
         "issuer": pool.issuer(),
         "jwks_uri": format!("{base}/.well-known/jwks.json"),
@@ -405,16 +497,46 @@ struct OutboxQuery {
     username: Option<String>,
 }
 
-/// `GET /_outbox?pool_id=ID&username=NAME`: the messages sent, oldest first
-/// (newest last). `username` matches the internal username or the
-/// destination (so an email-as-username pool can be asked by email); both
-/// parameters are optional filters.
-async fn outbox_messages(State(state): State<AppState>, Query(q): Query<OutboxQuery>) -> Response {
+/// `GET /_outbox?pool_id=ID&username=NAME`: the messages one pool sent,
+/// oldest first (newest last). `username` (optional) matches the internal
+/// username or the destination (so an email-as-username pool can be asked
+/// by email).
+///
+/// The codes in it take over accounts, so: never to browsers (no CORS, and
+/// a request with `Origin` is refused), a `pool_id` is required, and with
+/// access keys configured the request must be SigV4-signed by one of them
+/// as an admin call is (service `cognito-idp`, the server's region).
+async fn outbox_messages(
+    State(state): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    query: Result<Query<OutboxQuery>, QueryRejection>,
+) -> Response {
+    if headers.contains_key(header::ORIGIN) {
+        let message = "The outbox is not served to browsers: the request carries an Origin \
+                       header.";
+        let body = json!({"__type": "AccessDeniedException", "message": message}).to_string();
+        return amz_response(403, body, Some(("AccessDeniedException", message)));
+    }
+    if let Some(verifier) = &state.verifier {
+        let request = RawRequest::new(method, uri, &headers, Bytes::new());
+        if let Err(refused) = request.view(|r| verifier.verify(r, SystemClock.now())) {
+            return from_wire(&refused.response());
+        }
+    }
+    let q = match query {
+        Ok(Query(q)) => q,
+        Err(e) => return bad_outbox_request(&e.body_text()),
+    };
+    let Some(pool_id) = q.pool_id.filter(|p| !p.is_empty()) else {
+        return bad_outbox_request("pool_id is required: GET /_outbox?pool_id=ID[&username=NAME]");
+    };
     let messages: Vec<Value> = state
         .outbox
         .messages()
         .into_iter()
-        .filter(|m| q.pool_id.as_deref().is_none_or(|p| m.pool_id == p))
+        .filter(|m| m.pool_id == pool_id)
         .filter(|m| {
             q.username
                 .as_deref()
@@ -434,4 +556,11 @@ async fn outbox_messages(State(state): State<AppState>, Query(q): Query<OutboxQu
         })
         .collect();
     json_response(StatusCode::OK, json!({ "messages": messages }).to_string())
+}
+
+fn bad_outbox_request(message: &str) -> Response {
+    json_response(
+        StatusCode::BAD_REQUEST,
+        json!({"message": message}).to_string(),
+    )
 }
