@@ -378,3 +378,119 @@ fn members_without_effect_are_type_checked_against_the_model() {
     );
     assert_eq!(t, "UserNotFoundException", "no refused SignUp created ned");
 }
+
+/// Every operation whose botocore model has `ClientMetadata`,
+/// `AnalyticsMetadata`, `UserContextData` or `ContextData` type-checks
+/// them before it acts: a wrong type is a `SerializationException` whatever
+/// the rest of the request (here: users and codes that do not exist).
+#[test]
+fn every_operation_type_checks_its_members_without_effect() {
+    let w = OnePool::new();
+    let pool = w.pool.id().to_owned();
+    let client = w.client_id.clone();
+    let ops = [
+        (
+            "AdminConfirmSignUp",
+            json!({"UserPoolId": pool, "Username": "nobody"}),
+            "C",
+        ),
+        (
+            "AdminCreateUser",
+            json!({"UserPoolId": pool, "Username": "nobody"}),
+            "C",
+        ),
+        (
+            "AdminInitiateAuth",
+            json!({"UserPoolId": pool, "ClientId": client, "AuthFlow": "ADMIN_USER_PASSWORD_AUTH",
+                   "AuthParameters": {"USERNAME": "nobody", "PASSWORD": PASSWORD}}),
+            "CAX",
+        ),
+        (
+            "AdminResetUserPassword",
+            json!({"UserPoolId": pool, "Username": "nobody"}),
+            "C",
+        ),
+        (
+            "AdminRespondToAuthChallenge",
+            json!({"UserPoolId": pool, "ClientId": client, "ChallengeName": "NEW_PASSWORD_REQUIRED",
+                   "ChallengeResponses": {"USERNAME": "nobody"}, "Session": "x".repeat(20)}),
+            "CAX",
+        ),
+        (
+            "AdminUpdateUserAttributes",
+            json!({"UserPoolId": pool, "Username": "nobody",
+                   "UserAttributes": [{"Name": "name", "Value": "N"}]}),
+            "C",
+        ),
+        (
+            "ConfirmForgotPassword",
+            json!({"ClientId": client, "Username": "nobody", "ConfirmationCode": "123456",
+                   "Password": PASSWORD}),
+            "CAU",
+        ),
+        (
+            "ConfirmSignUp",
+            json!({"ClientId": client, "Username": "nobody", "ConfirmationCode": "123456"}),
+            "CAU",
+        ),
+        (
+            "ForgotPassword",
+            json!({"ClientId": client, "Username": "nobody"}),
+            "CAU",
+        ),
+        (
+            "GetUserAttributeVerificationCode",
+            json!({"AccessToken": "x".repeat(40), "AttributeName": "email"}),
+            "C",
+        ),
+        (
+            "InitiateAuth",
+            json!({"ClientId": client, "AuthFlow": "USER_PASSWORD_AUTH",
+                   "AuthParameters": {"USERNAME": "nobody", "PASSWORD": PASSWORD}}),
+            "CAU",
+        ),
+        (
+            "ResendConfirmationCode",
+            json!({"ClientId": client, "Username": "nobody"}),
+            "CAU",
+        ),
+        (
+            "RespondToAuthChallenge",
+            json!({"ClientId": client, "ChallengeName": "NEW_PASSWORD_REQUIRED",
+                   "ChallengeResponses": {"USERNAME": "nobody"}, "Session": "x".repeat(20)}),
+            "CAU",
+        ),
+        (
+            "SignUp",
+            json!({"ClientId": client, "Username": "nobody", "Password": PASSWORD}),
+            "CAU",
+        ),
+        (
+            "UpdateUserAttributes",
+            json!({"AccessToken": "x".repeat(40),
+                   "UserAttributes": [{"Name": "name", "Value": "N"}]}),
+            "C",
+        ),
+    ];
+    for (op, body, members) in ops {
+        for (flag, member, wrong) in [
+            ('C', "ClientMetadata", json!(5)),
+            ('C', "ClientMetadata", json!({"k": ["v"]})),
+            ('A', "AnalyticsMetadata", json!(["e"])),
+            ('U', "UserContextData", json!("192.0.2.1")),
+            ('X', "ContextData", json!({"IpAddress": 1})),
+        ] {
+            if !members.contains(flag) {
+                continue;
+            }
+            let mut input = body.clone();
+            input[member] = wrong.clone();
+            let (t, m) = w.refused(op, &input);
+            assert_eq!(t, "SerializationException", "{op} {member}={wrong}: {m}");
+            assert!(m.contains(member), "{op} {member}: {m}");
+        }
+    }
+    // Nothing was created by the refused calls.
+    let listed = w.ok("ListUsers", &json!({"UserPoolId": pool}));
+    assert_eq!(listed["Users"], json!([]), "{listed}");
+}
