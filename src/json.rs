@@ -264,8 +264,12 @@ impl<'a> Members<'a> {
     }
 
     /// Refuses any member present that no getter read (at the top level,
-    /// except the members every operation accepts with no effect).
+    /// except the members every operation accepts with no effect, which are
+    /// only type-checked against the service model).
     pub(crate) fn finish(&self) -> Read<()> {
+        if self.path.is_empty() {
+            self.check_ignored_members()?;
+        }
         let used = self.used.borrow();
         let top = self.path.is_empty();
         let accepted = |k: &str| used.contains(k) || (top && IGNORED_MEMBERS.contains(&k));
@@ -277,6 +281,53 @@ impl<'a> Members<'a> {
             Some((k, _)) => Err(unsupported(&self.path_of(&truncate(k, 64))).into()),
             None => Ok(()),
         }
+    }
+}
+
+impl Members<'_> {
+    /// The members accepted with no effect ([`IGNORED_MEMBERS`]) still have
+    /// the shapes of botocore's `cognito-idp` model: `ClientMetadataType`
+    /// (a map of strings), `AnalyticsMetadataType`, `UserContextDataType`
+    /// and `ContextDataType` (structures of strings, `ContextData` with
+    /// four required members and a list of `HttpHeader`). A wrong type is
+    /// malformed input, as everywhere; then a missing required member is
+    /// refused in the model's wording, and an unknown one by name.
+    fn check_ignored_members(&self) -> Read<()> {
+        self.opt_str_map("ClientMetadata")?;
+        if let Some(m) = self.opt_obj("AnalyticsMetadata")? {
+            m.opt_str("AnalyticsEndpointId")?;
+            m.finish()?;
+        }
+        if let Some(m) = self.opt_obj("UserContextData")? {
+            m.opt_str("IpAddress")?;
+            m.opt_str("EncodedData")?;
+            m.finish()?;
+        }
+        if let Some(m) = self.opt_obj("ContextData")? {
+            let required = ["IpAddress", "ServerName", "ServerPath"]
+                .map(|member| m.opt_str(member).map(|v| (member, v.is_some())));
+            let headers_path = m.path_of("HttpHeaders");
+            let headers = obj_list(&headers_path, m.value("HttpHeaders"))?;
+            for header in headers.iter().flatten() {
+                header.opt_str("headerName")?;
+                header.opt_str("headerValue")?;
+            }
+            m.opt_str("EncodedData")?;
+            for present in required {
+                let (member, present) = present?;
+                if !present {
+                    return Err(m.missing(member));
+                }
+            }
+            let Some(headers) = headers else {
+                return Err(m.missing("HttpHeaders"));
+            };
+            for header in &headers {
+                header.finish()?;
+            }
+            m.finish()?;
+        }
+        Ok(())
     }
 }
 

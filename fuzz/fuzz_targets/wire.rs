@@ -15,6 +15,15 @@
 //! `@P` by the pool id, `@C` by the client id, `@A` by a valid access
 //! token, `@R` by a valid refresh token.
 //!
+//! Every input is also a request for the SigV4 verifier
+//! (`userpool::wire::sigv4`): the body's first line is the `Authorization`
+//! header, the rest the payload, `X-Amz-Target` the operation; it must
+//! never panic, and a refusal must be well formed too, with one of the four
+//! signature errors and 400. The dictionary `fuzz/wire.dict` (CI passes it
+//! with `-dict=`) holds the members, operations and SigV4 pieces these
+//! inputs need to reach deep: the members without effect and their wrong
+//! types, the credential scope, `SignedHeaders`, the skew boundaries.
+//!
 //! One registry (one pool, one client, one signed-in user) is built once per
 //! process with the insecure test hashing preset and state persists across
 //! inputs, so a crash may need the inputs before it to reproduce.
@@ -26,11 +35,13 @@ use std::sync::{Arc, OnceLock};
 
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
+use userpool::Timestamp;
 use userpool::client::{AppClientConfig, AuthFlow};
 use userpool::config::PoolConfig;
 use userpool::registry::{Registry, RegistryOptions};
 use userpool::token::KeySet;
-use userpool::wire::{self, ProtocolError};
+use userpool::wire::sigv4::{AccessKey, HttpRequest, Verifier};
+use userpool::wire::{self, ProtocolError, WireResponse};
 use userpool::{
     AdminCreateUserRequest, AdminSetUserPasswordRequest, DeliveryError, ErrorCode, HashingParams,
     InitiateAuthRequest, Message, MessageAction, MessageSender,
@@ -132,6 +143,14 @@ const CODES: [ErrorCode; 24] = [
 const PROTOCOL_ERRORS: [ProtocolError; 2] = [
     ProtocolError::Serialization,
     ProtocolError::UnknownOperation,
+];
+
+/// What the SigV4 verifier may refuse with (all 400).
+const SIGNATURE_ERRORS: [ProtocolError; 4] = [
+    ProtocolError::MissingAuthenticationToken,
+    ProtocolError::UnrecognizedClient,
+    ProtocolError::InvalidSignature,
+    ProtocolError::IncompleteSignature,
 ];
 
 /// The HTTP status of a known `__type`, or `None` for a name the adapter
@@ -236,15 +255,10 @@ fn substitute(body: &[u8], substitutions: &[(&[u8], Vec<u8>)]) -> Vec<u8> {
     out
 }
 
-fuzz_target!(|data: &[u8]| {
-    let Some((&pick, body)) = data.split_first() else {
-        return;
-    };
-    let f = fixture();
-    let op = OPERATIONS[usize::from(pick) % OPERATIONS.len()];
-    let body = substitute(body, &f.substitutions);
-    let resp = wire::handle(&f.registry, op, &body);
-
+/// The `__type` of an error answer, after checking the answer is well
+/// formed: a JSON object, and for an error exactly `__type` and a string
+/// `message`, `x-amzn-ErrorType` equal to `__type`. `None` for a 200.
+fn error_kind<'r>(op: &str, resp: &'r WireResponse) -> Option<&'r str> {
     let parsed: Value = serde_json::from_str(&resp.body)
         .unwrap_or_else(|e| panic!("{op}: the body is not JSON ({e}): {}", resp.body));
     let object = parsed
@@ -252,19 +266,85 @@ fuzz_target!(|data: &[u8]| {
         .unwrap_or_else(|| panic!("{op}: the body is not an object: {}", resp.body));
     if resp.status == 200 {
         assert_eq!(resp.error_type, None, "{op}: a 200 with an error type");
-        return;
+        return None;
     }
     let kind = object
         .get("__type")
         .and_then(Value::as_str)
         .unwrap_or_else(|| panic!("{op}: no string __type: {}", resp.body));
-    let status = status_of(kind).unwrap_or_else(|| panic!("{op}: unknown __type {kind}"));
     assert!(
         object.get("message").is_some_and(Value::is_string),
         "{op}: no string message: {}",
         resp.body
     );
     assert_eq!(object.len(), 2, "{op}: extra members: {}", resp.body);
+    let error_type = resp
+        .error_type
+        .unwrap_or_else(|| panic!("{op}: an error without x-amzn-ErrorType"));
+    assert_eq!(error_type, kind, "{op}: x-amzn-ErrorType");
+    Some(error_type)
+}
+
+/// The verifier of AWS's SigV4 test suite's key, region and date.
+fn verifier() -> &'static Verifier {
+    static VERIFIER: OnceLock<Verifier> = OnceLock::new();
+    VERIFIER.get_or_init(|| {
+        Verifier::new(
+            "us-east-1",
+            vec![AccessKey::new(
+                "AKIDEXAMPLE",
+                "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+            )],
+        )
+    })
+}
+
+/// `body` as a signed request to `op`: its first line the `Authorization`
+/// header, the rest the payload.
+fn check_signature(op: &str, body: &[u8]) {
+    let (authorization, payload) = match body.iter().position(|&b| b == b'\n') {
+        Some(i) => (&body[..i], &body[i + 1..]),
+        None => (body, &b""[..]),
+    };
+    let headers: [(&str, &[u8]); 5] = [
+        ("host", b"cognito-idp.us-east-1.amazonaws.com"),
+        ("x-amz-date", b"20150830T123600Z"),
+        ("x-amz-target", op.as_bytes()),
+        ("content-type", b"application/x-amz-json-1.1"),
+        ("authorization", authorization),
+    ];
+    let request = HttpRequest {
+        method: "POST",
+        path: "/",
+        query: "",
+        headers: &headers,
+        body: payload,
+    };
+    // 2015-08-30T12:36:00Z, the suite's date.
+    let now = Timestamp::from_unix_seconds(1_440_938_160);
+    if let Err(refused) = verifier().verify(&request, now) {
+        let resp = refused.response();
+        let kind = error_kind(op, &resp).unwrap_or_else(|| panic!("{op}: a refusal with 200"));
+        assert!(
+            SIGNATURE_ERRORS.iter().any(|e| e.as_str() == kind),
+            "{op}: the verifier refused with {kind}"
+        );
+        assert_eq!(resp.status, 400, "{op}: status of {kind}");
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&pick, body)) = data.split_first() else {
+        return;
+    };
+    let f = fixture();
+    let op = OPERATIONS[usize::from(pick) % OPERATIONS.len()];
+    check_signature(op, body);
+    let body = substitute(body, &f.substitutions);
+    let resp = wire::handle(&f.registry, op, &body);
+    let Some(kind) = error_kind(op, &resp) else {
+        return;
+    };
+    let status = status_of(kind).unwrap_or_else(|| panic!("{op}: unknown __type {kind}"));
     assert_eq!(resp.status, status, "{op}: status of {kind}");
-    assert_eq!(resp.error_type, Some(kind), "{op}: x-amzn-ErrorType");
 });

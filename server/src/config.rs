@@ -5,7 +5,9 @@ use std::fmt;
 use std::path::PathBuf;
 
 use userpool::HashingParams;
+use userpool::wire::sigv4::AccessKey;
 
+use crate::serve::Limits;
 use crate::storage::KeySource;
 
 /// The Argon2id parameters stored passwords are hashed with.
@@ -82,6 +84,19 @@ pub(crate) struct Options {
     /// The environment variable to read a master key from when
     /// `master_key` is `None`.
     pub(crate) master_key_env: Option<String>,
+    /// The access keys signed operations must be signed with; none: any
+    /// credentials are accepted.
+    pub(crate) access_keys: Vec<AccessKey>,
+    /// The environment variable to read access keys from when
+    /// `access_keys` is empty.
+    pub(crate) credentials_env: Option<String>,
+    /// Why a key given to the builder is refused (it cannot return an
+    /// error itself): `start` fails with it.
+    pub(crate) access_key_error: Option<String>,
+    /// The base URL the documents served name; `None`: the bound address.
+    pub(crate) public_url: Option<String>,
+    /// Timeouts, the connection cap, the shutdown grace.
+    pub(crate) limits: Limits,
 }
 
 impl Default for Options {
@@ -93,6 +108,76 @@ impl Default for Options {
             storage: Storage::default(),
             master_key: None,
             master_key_env: None,
+            access_keys: Vec::new(),
+            credentials_env: None,
+            access_key_error: None,
+            public_url: None,
+            limits: Limits::default(),
         }
     }
+}
+
+/// Whether `id` and `secret` can be an AWS access key: an id of 1 to 128
+/// letters and digits (AWS's are 16 to 128), a secret of visible ASCII
+/// characters but the comma that separates pairs.
+///
+/// # Errors
+/// A message naming the problem and the key id, never the secret.
+pub(crate) fn check_access_key(id: &str, secret: &str) -> Result<(), String> {
+    if id.is_empty() || id.len() > 128 || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err("an access key id must be 1 to 128 letters and digits".to_owned());
+    }
+    if secret.is_empty() || secret.bytes().any(|b| !b.is_ascii_graphic() || b == b',') {
+        return Err(format!(
+            "the secret of {id} must be non-empty visible ASCII, without spaces or commas"
+        ));
+    }
+    Ok(())
+}
+
+/// A comma-separated list of `ACCESS_KEY_ID:SECRET` pairs, the secret
+/// everything after the first colon.
+///
+/// # Errors
+/// A pair without a colon or refused by [`check_access_key`], or an empty
+/// list.
+pub(crate) fn parse_access_keys(list: &str) -> Result<Vec<AccessKey>, String> {
+    let keys =
+        list.split(',')
+            .filter(|p| !p.trim().is_empty())
+            .map(|pair| {
+                let (id, secret) = pair.trim().split_once(':').ok_or_else(|| {
+                    "expected comma-separated ACCESS_KEY_ID:SECRET pairs".to_owned()
+                })?;
+                check_access_key(id, secret)?;
+                Ok(AccessKey::new(id, secret))
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+    if keys.is_empty() {
+        return Err("no ACCESS_KEY_ID:SECRET pair".to_owned());
+    }
+    Ok(keys)
+}
+
+/// `url` as a base URL: `http://` or `https://`, a host, no query,
+/// fragment, spaces or control characters; a trailing `/` removed.
+///
+/// # Errors
+/// A message saying what is wrong with it.
+pub(crate) fn check_public_url(url: &str) -> Result<String, String> {
+    let trimmed = url.trim_end_matches('/');
+    let rest = trimmed
+        .strip_prefix("http://")
+        .or_else(|| trimmed.strip_prefix("https://"))
+        .ok_or_else(|| format!("the public URL must start with http:// or https://: {url}"))?;
+    if rest.is_empty()
+        || rest.starts_with('/')
+        || !trimmed.bytes().all(|b| b.is_ascii_graphic())
+        || trimmed.contains(['?', '#', '"', '<', '>', '\\'])
+    {
+        return Err(format!(
+            "the public URL must be a base URL (scheme, host, optional port and path): {url}"
+        ));
+    }
+    Ok(trimmed.to_owned())
 }

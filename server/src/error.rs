@@ -25,6 +25,12 @@ pub enum ErrorKind {
     /// The pools already in the store could not be read back (a wrong master
     /// key, a tampered record, a store failure).
     LoadPools,
+    /// The access keys for SigV4 verification could not be read (a
+    /// malformed `ACCESS_KEY_ID:SECRET` list in the environment).
+    Credentials,
+    /// The public URL given is not a base URL (`http://` or `https://`, no
+    /// query or fragment).
+    PublicUrl,
     /// The port could not be bound.
     Listen,
     /// The async runtime could not be built, or the serving task failed.

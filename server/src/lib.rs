@@ -33,14 +33,48 @@
 //!   (`AWSCognitoIdentityProviderService.SignUp`), the body is the JSON
 //!   input; errors are `{"__type","message"}` with `x-amzn-ErrorType`.
 //! * `OPTIONS /`: the CORS preflight browsers send for
-//!   amazon-cognito-identity-js.
+//!   amazon-cognito-identity-js and Amplify.
 //! * `GET /{poolId}/.well-known/jwks.json` and
-//!   `GET /{poolId}/.well-known/openid-configuration`.
+//!   `GET /{poolId}/.well-known/openid-configuration`; the URLs in the
+//!   latter start with the [public URL](ServerBuilder::public_url), never
+//!   the request's `Host`.
 //! * `GET /_outbox?pool_id=ID&username=NAME`: the messages (verification
-//!   codes, temporary passwords) the pools "sent", oldest first.
+//!   codes, temporary passwords) a pool "sent", oldest first. `pool_id` is
+//!   required; with access keys configured the request must be signed.
 //! * `GET /_health`: `ok` once the server listens.
 //!
-//! SigV4 signatures on admin calls are **not checked**: any credentials work.
+//! # Browsers
+//!
+//! Only the public operations browsers call (`SignUp`, `InitiateAuth`, ...)
+//! and the key documents carry CORS headers. The preflight is allowed only
+//! for `POST` with the headers those operations' browser clients send; a
+//! signed (admin) operation or `/_outbox` requested with an `Origin` header
+//! is refused with 403 before it runs.
+//!
+//! # Slow clients
+//!
+//! A connection must send a request head within 5 seconds of being ready
+//! for one, and then its body within 5 more
+//! ([`ServerBuilder::request_timeouts`]), else it is closed; bodies are at
+//! most 2 MiB (else 413 `RequestEntityTooLargeException`, in Cognito's
+//! error format); at most 1024 connections are open at once
+//! ([`ServerBuilder::max_connections`]); and a shutdown gives the requests
+//! in flight 3 seconds ([`ServerBuilder::shutdown_grace`]) before closing
+//! every connection, so a stalled client cannot hold it.
+//!
+//! # Signatures
+//!
+//! By default SigV4 signatures on admin calls are **not checked**: any
+//! credentials work. Given access keys ([`ServerBuilder::access_key`],
+//! [`ServerBuilder::credentials_env`]; the binary's `--credentials` and
+//! `USERPOOL_CREDENTIALS`), every operation AWS's clients sign (all but
+//! [`userpool::wire::UNSIGNED_OPERATIONS`]) must carry a valid signature by
+//! one of them, for the server's region and the service `cognito-idp`,
+//! within 5 minutes of the server's clock; else the answer is AWS's
+//! `MissingAuthenticationTokenException`, `UnrecognizedClientException`,
+//! `InvalidSignatureException` or `IncompleteSignatureException` (400).
+//! The verification itself is `userpool::wire::sigv4`, a pure function of
+//! the raw request.
 //!
 //! # Storage
 //!
@@ -63,6 +97,7 @@ mod config;
 mod error;
 mod routes;
 mod run;
+mod serve;
 mod server;
 mod storage;
 

@@ -27,25 +27,44 @@ OPTIONS:
                          the key (64 hex digits) that seals the pools' secrets and
                          signing keys in the database; else $USERPOOL_MASTER_KEY;
                          else, with --data-dir, DIR/master.key (created if missing)
+    --credentials <ACCESS_KEY_ID:SECRET>
+                         verify SigV4 signatures: admin (signed) operations and
+                         GET /_outbox must be signed with this key, for --region and
+                         the service cognito-idp; repeat for more keys. Else
+                         $USERPOOL_CREDENTIALS (comma-separated pairs; preferred:
+                         flags show in the process list). Without either, admin
+                         calls are accepted with ANY credentials
+    --public-url <URL>   the base URL clients reach the server at, as documents name
+                         it (jwks_uri in the OpenID configuration); never taken
+                         from the Host header [default: http://127.0.0.1:<port>]
     -h, --help           print this help
 
 ROUTES:
     POST /                                        Cognito API (X-Amz-Target + JSON body)
     GET  /{poolId}/.well-known/jwks.json          the pool's signing keys
     GET  /{poolId}/.well-known/openid-configuration
-    GET  /_outbox?pool_id=ID&username=NAME        codes and messages the pools sent
+    GET  /_outbox?pool_id=ID&username=NAME        codes and messages a pool sent (pool_id
+                                                  required; signed when --credentials)
     GET  /_health                                 readiness probe
 
 SECURITY:
-    Listens on 127.0.0.1 only. Admin (SigV4) calls are accepted with ANY
-    credentials: the signature is not checked. Without --data-dir or
-    --postgres all state is in memory. This is a development and test tool,
-    not an identity provider.
+    Listens on 127.0.0.1 only. Without --credentials (or
+    $USERPOOL_CREDENTIALS) admin (SigV4-signed) calls are accepted with ANY
+    credentials: the signature is not checked; the start-up lines say which.
+    CORS headers come only with the public operations browsers call; admin
+    operations and /_outbox are refused to requests carrying Origin. A
+    request head or body not received within 5 s closes the connection; at
+    most 1024 connections are open at once; on SIGTERM or Ctrl-C requests in
+    flight get 3 s to finish, then every connection is closed.
+    Without --data-dir or --postgres all state is in memory. This is a
+    development and test tool, not an identity provider.
 ";
 
 const DEFAULT_PORT: u16 = 9229;
 /// Where the master key is read from when no `--master-key-file` is given.
 const MASTER_KEY_ENV: &str = "USERPOOL_MASTER_KEY";
+/// Where access keys are read from when no `--credentials` is given.
+const CREDENTIALS_ENV: &str = "USERPOOL_CREDENTIALS";
 
 fn main() -> ExitCode {
     let builder = match parse_args(std::env::args().skip(1)) {
@@ -76,7 +95,8 @@ fn main() -> ExitCode {
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<ServerBuilder>, String> {
     let mut builder = Server::builder()
         .port(DEFAULT_PORT)
-        .master_key_env(MASTER_KEY_ENV);
+        .master_key_env(MASTER_KEY_ENV)
+        .credentials_env(CREDENTIALS_ENV);
     let mut data_dir = None;
     let mut postgres = None;
     while let Some(arg) = args.next() {
@@ -112,6 +132,11 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<ServerBui
             "--data-dir" => data_dir = Some(value("--data-dir")?),
             "--postgres" => postgres = Some(value("--postgres")?),
             "--master-key-file" => builder = builder.master_key_file(value("--master-key-file")?),
+            "--public-url" => builder = builder.public_url(value("--public-url")?),
+            "--credentials" => {
+                let (id, secret) = credentials(&value("--credentials")?)?;
+                builder = builder.access_key(id, secret);
+            }
             other => return Err(format!("unknown argument {other} (see --help)")),
         }
     }
@@ -122,6 +147,14 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<ServerBui
         (None, None) => Storage::Memory,
     };
     Ok(Some(builder.storage(storage)))
+}
+
+/// `ACCESS_KEY_ID:SECRET`, split at the first colon; the server checks
+/// both parts when it starts.
+fn credentials(pair: &str) -> Result<(String, String), String> {
+    pair.split_once(':')
+        .map(|(id, secret)| (id.to_owned(), secret.to_owned()))
+        .ok_or_else(|| "--credentials: expected ACCESS_KEY_ID:SECRET".to_owned())
 }
 
 #[cfg(test)]
@@ -148,6 +181,10 @@ mod tests {
                 "--data-dir",
                 "/tmp/x",
                 "--master-key-file=/tmp/k",
+                "--credentials",
+                "AKIDTEST:s3cr3t/+x",
+                "--credentials=AKID2:other:secret",
+                "--public-url=https://cognito.test.example",
             ]
             .map(str::to_owned)
             .into_iter(),
@@ -183,6 +220,10 @@ mod tests {
         assert_eq!(
             refusal(&["--verbose"]),
             "unknown argument --verbose (see --help)"
+        );
+        assert_eq!(
+            refusal(&["--credentials", "nocolon"]),
+            "--credentials: expected ACCESS_KEY_ID:SECRET"
         );
     }
 }

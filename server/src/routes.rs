@@ -6,36 +6,83 @@
 //!   modular exponentiation), so every call runs in
 //!   `tokio::task::spawn_blocking`, behind a semaphore sized to the cores.
 //! * `OPTIONS /`: the CORS preflight browsers send for
-//!   amazon-cognito-identity-js. Every response carries Cognito's CORS
-//!   headers.
+//!   amazon-cognito-identity-js and Amplify.
 //! * `GET /{poolId}/.well-known/jwks.json` and
-//!   `GET /{poolId}/.well-known/openid-configuration`.
-//! * `GET /_outbox?pool_id=ID&username=NAME`: the messages the pools "sent".
+//!   `GET /{poolId}/.well-known/openid-configuration` (its URLs under the
+//!   configured public URL, never the request's `Host`).
+//! * `GET /_outbox?pool_id=ID&username=NAME`: the messages a pool "sent";
+//!   `pool_id` required, signed when access keys are configured, never to
+//!   browsers.
+//!
+//! Every request body is read first, by [`read_body`]: bounded in size and
+//! time, refused in Cognito's error format.
 //! * `GET /_health`: `ok` once the server listens.
 //! * `GET /`: a hint for people who open the endpoint in a browser.
 //!
 //! Anything else is a JSON 404.
+//!
+//! # CORS: only where browsers belong
+//!
+//! Browsers call Cognito's public operations (`SignUp`, `InitiateAuth`,
+//! `RespondToAuthChallenge`, ..., the unsigned ones of
+//! [`userpool::wire::UNSIGNED_OPERATIONS`]) and read the public key
+//! documents; admin operations belong to servers holding AWS credentials.
+//! So:
+//!
+//! * the answer to a public operation carries Cognito's CORS headers
+//!   (`Access-Control-Allow-Origin: *` and the exposed `x-amzn-*` headers),
+//!   and so do the JWKS and OpenID documents; nothing else does (signed
+//!   operations, `/_outbox`, `/_health`, 404s);
+//! * the preflight cannot tell which operation follows: browsers send the
+//!   `X-Amz-Target` *value* only with the real request, and list header
+//!   names only. It is answered with CORS headers when it asks for `POST`
+//!   and no header beyond those the public operations' browser clients
+//!   send ([`BROWSER_HEADERS`]); a preflight asking for `authorization`,
+//!   `x-amz-date`, `x-amz-security-token` (a SigV4-signed request) or
+//!   anything else gets a 403 without them, and the browser sends nothing;
+//! * a signed operation whose request carries `Origin` (only browsers send
+//!   it) is refused without running, 403 `AccessDeniedException`: the page
+//!   could not read the answer anyway, and without `--credentials` any web
+//!   page a developer opens could otherwise change their local pools.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::body::{Body, Bytes};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
 use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use axum::http::{Method, StatusCode, Uri};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use http_body_util::BodyExt;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio::sync::Semaphore;
-use userpool::Outbox;
+use userpool::wire::WireResponse;
+use userpool::wire::{
+    self,
+    sigv4::{HttpRequest, Verifier},
+};
+use userpool::{Clock, Outbox, SystemClock};
 
 use crate::storage::Engine;
 
-/// The browser headers amazon-cognito-identity-js and the AWS SDKs send.
-const ALLOW_HEADERS: &str = "content-type,x-amz-target,x-amz-user-agent,cache-control,\
-authorization,x-amz-date,x-amz-security-token,x-amz-content-sha256,amz-sdk-invocation-id,\
-amz-sdk-request";
+/// The headers browsers send to Cognito's public (unsigned) operations:
+/// amazon-cognito-identity-js and Amplify (`content-type`, `x-amz-target`,
+/// `x-amz-user-agent`, `cache-control`), the AWS SDK for JavaScript v3
+/// (`amz-sdk-invocation-id`, `amz-sdk-request`). The preflight allows
+/// these and nothing more: no `authorization`, no `x-amz-date`.
+const BROWSER_HEADERS: [&str; 6] = [
+    "content-type",
+    "x-amz-target",
+    "x-amz-user-agent",
+    "cache-control",
+    "amz-sdk-invocation-id",
+    "amz-sdk-request",
+];
 const EXPOSE_HEADERS: &str = "x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,Date";
 const AMZ_JSON: &str = "application/x-amz-json-1.1";
 
@@ -46,7 +93,17 @@ pub(crate) struct AppState {
     pub(crate) outbox: Outbox,
     /// Bounds the CPU-bound calls in flight (and the Argon2 memory they use).
     pub(crate) permits: Arc<Semaphore>,
+    /// Checks the signature of signed operations; `None`: any credentials.
+    pub(crate) verifier: Option<Arc<Verifier>>,
+    /// The base URL documents name (`--public-url`), never the `Host`.
+    pub(crate) public_url: Arc<str>,
+    /// How long a request body may take to arrive.
+    pub(crate) body_timeout: Duration,
 }
+
+/// The most a request body may hold (axum's default limit, kept; Cognito's
+/// largest inputs are far below it).
+pub(crate) const BODY_LIMIT: usize = 2 * 1024 * 1024;
 
 /// Every route, over `state`.
 pub(crate) fn router(state: AppState) -> Router {
@@ -60,8 +117,82 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/_outbox", get(outbox_messages))
         .route("/_health", get(|| async { "ok" }))
         .fallback(not_found)
-        .layer(axum::middleware::map_response(cors))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            read_body,
+        ))
+        // read_body is the limit, answering in Cognito's error format.
+        .layer(DefaultBodyLimit::disable())
         .with_state(state)
+}
+
+/// Reads the whole request body before any handler runs: at most
+/// [`BODY_LIMIT`] bytes (else 413 `RequestEntityTooLargeException`, an
+/// AWS-style JSON error with `x-amzn-ErrorType`), within the body timeout
+/// (else 408 `RequestTimeoutException` and the connection is closed).
+async fn read_body(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let (parts, body) = request.into_parts();
+    let too_large = || {
+        let message = format!("Request must be smaller than {BODY_LIMIT} bytes.");
+        let body = json!({"__type": "RequestEntityTooLargeException", "message": message});
+        let mut response = amz_response(
+            413,
+            body.to_string(),
+            Some(("RequestEntityTooLargeException", &message)),
+        );
+        // The rest of the body is not read: the connection cannot be reused.
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        response
+    };
+    let declared = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > BODY_LIMIT as u64) {
+        return too_large();
+    }
+    let limited = http_body_util::Limited::new(body, BODY_LIMIT);
+    match tokio::time::timeout(state.body_timeout, limited.collect()).await {
+        Ok(Ok(collected)) => {
+            let request = Request::from_parts(parts, Body::from(collected.to_bytes()));
+            next.run(request).await
+        }
+        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => too_large(),
+        // The client broke the body off (or its chunked encoding): nobody
+        // is left to read an answer, but send one.
+        Ok(Err(_)) => {
+            let message = "The request body could not be read.";
+            let body = json!({"__type": "SerializationException", "message": message});
+            let mut response = amz_response(
+                400,
+                body.to_string(),
+                Some(("SerializationException", message)),
+            );
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            response
+        }
+        Err(_) => {
+            let message = format!(
+                "The request body was not received within {} ms.",
+                state.body_timeout.as_millis()
+            );
+            let body = json!({"__type": "RequestTimeoutException", "message": message});
+            let mut response = amz_response(
+                408,
+                body.to_string(),
+                Some(("RequestTimeoutException", &message)),
+            );
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            response
+        }
+    }
 }
 
 /// The pool `id`, looked up off the async threads (a persistent registry
@@ -74,8 +205,8 @@ async fn find_pool(state: &AppState, id: String) -> Option<userpool::UserPool> {
         .flatten()
 }
 
-/// Adds the CORS headers real Cognito sends to every response.
-async fn cors(mut response: Response) -> Response {
+/// Adds the CORS headers real Cognito sends with its public answers.
+fn with_cors(mut response: Response) -> Response {
     let h = response.headers_mut();
     h.insert(
         header::ACCESS_CONTROL_ALLOW_ORIGIN,
@@ -88,28 +219,45 @@ async fn cors(mut response: Response) -> Response {
     response
 }
 
-/// `OPTIONS /`: the browser's CORS preflight.
+/// `OPTIONS /`: the browser's CORS preflight, allowed for `POST` with the
+/// [`BROWSER_HEADERS`] only (see the module docs).
 async fn preflight(headers: HeaderMap) -> Response {
-    // Echo what the browser asks for when it is a plain header list, else
-    // answer with the list the Cognito clients use.
-    let requested = headers
-        .get(header::ACCESS_CONTROL_REQUEST_HEADERS)
-        .filter(|v| {
-            v.to_str().is_ok_and(|s| {
-                s.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"-_, ".contains(&b))
+    let method_ok = headers
+        .get(header::ACCESS_CONTROL_REQUEST_METHOD)
+        .is_some_and(|m| m.as_bytes() == b"POST");
+    let headers_ok = headers
+        .get_all(header::ACCESS_CONTROL_REQUEST_HEADERS)
+        .iter()
+        .all(|v| {
+            v.to_str().is_ok_and(|list| {
+                list.split(',')
+                    .map(str::trim)
+                    .filter(|h| !h.is_empty())
+                    .all(|h| BROWSER_HEADERS.iter().any(|b| b.eq_ignore_ascii_case(h)))
             })
-        })
-        .cloned()
-        .unwrap_or(HeaderValue::from_static(ALLOW_HEADERS));
+        });
+    if !(method_ok && headers_ok) {
+        return json_response(
+            StatusCode::FORBIDDEN,
+            json!({"message": "CORS is allowed for POST / with the headers of Cognito's \
+                public (unsigned) operations only."})
+            .to_string(),
+        );
+    }
+    let allowed = HeaderValue::from_str(&BROWSER_HEADERS.join(","))
+        .unwrap_or(HeaderValue::from_static("content-type,x-amz-target"));
     (
-        StatusCode::OK,
+        StatusCode::NO_CONTENT,
         [
             (
-                header::ACCESS_CONTROL_ALLOW_METHODS,
-                HeaderValue::from_static("POST, GET, OPTIONS"),
+                header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                HeaderValue::from_static("*"),
             ),
-            (header::ACCESS_CONTROL_ALLOW_HEADERS, requested),
+            (
+                header::ACCESS_CONTROL_ALLOW_METHODS,
+                HeaderValue::from_static("POST"),
+            ),
+            (header::ACCESS_CONTROL_ALLOW_HEADERS, allowed),
             (
                 header::ACCESS_CONTROL_MAX_AGE,
                 HeaderValue::from_static("86400"),
@@ -160,36 +308,111 @@ fn amz_response(status: u16, body: String, error: Option<(&str, &str)>) -> Respo
     response
 }
 
-/// `POST /`: one Cognito API call.
-async fn api(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+/// The request as the SigV4 verifier reads it: method, raw path and
+/// query, every header (values as bytes, repeated names kept), the body.
+struct RawRequest {
+    method: Method,
+    uri: Uri,
+    headers: Vec<(String, Vec<u8>)>,
+    body: Bytes,
+}
+
+impl RawRequest {
+    fn new(method: Method, uri: Uri, headers: &HeaderMap, body: Bytes) -> Self {
+        let headers = headers
+            .iter()
+            .map(|(name, value)| (name.as_str().to_owned(), value.as_bytes().to_vec()))
+            .collect();
+        Self {
+            method,
+            uri,
+            headers,
+            body,
+        }
+    }
+
+    /// Runs `check` on the [`HttpRequest`] view of this request.
+    fn view<T>(&self, check: impl FnOnce(&HttpRequest<'_>) -> T) -> T {
+        let headers: Vec<(&str, &[u8])> = self
+            .headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_slice()))
+            .collect();
+        check(&HttpRequest {
+            method: self.method.as_str(),
+            path: self.uri.path(),
+            query: self.uri.query().unwrap_or(""),
+            headers: &headers,
+            body: &self.body,
+        })
+    }
+}
+
+/// `POST /`: one Cognito API call. With access keys configured, a signed
+/// operation runs only once its SigV4 signature verifies (the pure
+/// verifier of `userpool::wire::sigv4`, on the raw request).
+async fn api(
+    State(state): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let target = headers
         .get("x-amz-target")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_owned();
+    if !wire::is_signed(&target) {
+        return with_cors(
+            call_engine(&state, target, RawRequest::new(method, uri, &headers, body)).await,
+        );
+    }
+    if headers.contains_key(header::ORIGIN) {
+        let message = "Signed operations are not served to browsers: the request carries an \
+                       Origin header.";
+        let body = json!({"__type": "AccessDeniedException", "message": message}).to_string();
+        return amz_response(403, body, Some(("AccessDeniedException", message)));
+    }
+    call_engine(&state, target, RawRequest::new(method, uri, &headers, body)).await
+}
+
+/// Checks the signature of `request` when keys are configured, then runs
+/// the operation `target` names, off the async threads.
+async fn call_engine(state: &AppState, target: String, request: RawRequest) -> Response {
     let Ok(permit) = Arc::clone(&state.permits).acquire_owned().await else {
         return internal_error("the server is shutting down");
     };
     let engine = Arc::clone(&state.engine);
+    let verifier = state.verifier.clone();
     let joined = tokio::task::spawn_blocking(move || {
-        let response = engine.call(&target, &body);
+        let checked = verifier.map_or(Ok(None), |v| {
+            request.view(|r| v.check_operation(&target, r, SystemClock.now()))
+        });
+        let response = match checked {
+            Ok(_) => engine.call(&target, &request.body),
+            Err(refused) => refused.response(),
+        };
         drop(permit);
         response
     })
     .await;
     match joined {
-        Ok(r) => {
-            let message = r.error_type.map(|_| {
-                serde_json::from_str::<Value>(&r.body)
-                    .ok()
-                    .and_then(|v| v.get("message").and_then(Value::as_str).map(str::to_owned))
-                    .unwrap_or_default()
-            });
-            let error = r.error_type.zip(message.as_deref());
-            amz_response(r.status, r.body.clone(), error)
-        }
+        Ok(r) => from_wire(&r),
         Err(_) => internal_error("The request failed inside the engine."),
     }
+}
+
+/// The HTTP answer for an engine's (or the verifier's) answer.
+fn from_wire(r: &WireResponse) -> Response {
+    let message = r.error_type.map(|_| {
+        serde_json::from_str::<Value>(&r.body)
+            .ok()
+            .and_then(|v| v.get("message").and_then(Value::as_str).map(str::to_owned))
+            .unwrap_or_default()
+    });
+    let error = r.error_type.zip(message.as_deref());
+    amz_response(r.status, r.body.clone(), error)
 }
 
 fn internal_error(message: &str) -> Response {
@@ -227,7 +450,7 @@ fn pool_not_found(pool_id: &str) -> Response {
 /// `GET /{poolId}/.well-known/jwks.json`.
 async fn jwks(State(state): State<AppState>, Path(pool_id): Path<String>) -> Response {
     match find_pool(&state, pool_id.clone()).await {
-        Some(pool) => json_response(StatusCode::OK, pool.jwks_json()),
+        Some(pool) => with_cors(json_response(StatusCode::OK, pool.jwks_json())),
         None => pool_not_found(&pool_id),
     }
 }
@@ -235,26 +458,21 @@ async fn jwks(State(state): State<AppState>, Path(pool_id): Path<String>) -> Res
 /// `GET /{poolId}/.well-known/openid-configuration`. The issuer stays the
 /// pool's own (Cognito's `https://cognito-idp.<region>.amazonaws.com/<id>`
 /// by default, which aws-jwt-verify requires); `jwks_uri` points at this
-/// server so discovery-based verifiers can fetch the keys. The OAuth 2.0
-/// endpoints are listed because OpenID discovery requires them, but this
-/// server has no hosted UI: they answer 404.
+/// server, under its public URL (`--public-url`, by default the address it
+/// listens on; never the request's `Host`, which a client chooses), so
+/// discovery-based verifiers can fetch the keys. The OAuth 2.0 endpoints
+/// are listed because OpenID discovery requires them, but this server has
+/// no hosted UI: they answer 404.
 async fn openid_configuration(
     State(state): State<AppState>,
     Path(pool_id): Path<String>,
-    headers: HeaderMap,
 ) -> Response {
     let Some(pool) = find_pool(&state, pool_id.clone()).await else {
         return pool_not_found(&pool_id);
     };
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .filter(|h| {
-            h.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b".:-[]".contains(&b))
-        })
-        .unwrap_or("127.0.0.1");
-    let base = format!("http://{host}/{pool_id}");
+    // The pool exists, so its id is one the registry made, not the path's
+    // arbitrary bytes.
+    let base = format!("{}/{}", state.public_url, pool.id());
     let doc = json!({
         "issuer": pool.issuer(),
         "jwks_uri": format!("{base}/.well-known/jwks.json"),
@@ -270,7 +488,7 @@ async fn openid_configuration(
             "cognito:username", "cognito:groups", "email", "email_verified",
             "phone_number", "phone_number_verified"],
     });
-    json_response(StatusCode::OK, doc.to_string())
+    with_cors(json_response(StatusCode::OK, doc.to_string()))
 }
 
 #[derive(Deserialize)]
@@ -279,16 +497,46 @@ struct OutboxQuery {
     username: Option<String>,
 }
 
-/// `GET /_outbox?pool_id=ID&username=NAME`: the messages sent, oldest first
-/// (newest last). `username` matches the internal username or the
-/// destination (so an email-as-username pool can be asked by email); both
-/// parameters are optional filters.
-async fn outbox_messages(State(state): State<AppState>, Query(q): Query<OutboxQuery>) -> Response {
+/// `GET /_outbox?pool_id=ID&username=NAME`: the messages one pool sent,
+/// oldest first (newest last). `username` (optional) matches the internal
+/// username or the destination (so an email-as-username pool can be asked
+/// by email).
+///
+/// The codes in it take over accounts, so: never to browsers (no CORS, and
+/// a request with `Origin` is refused), a `pool_id` is required, and with
+/// access keys configured the request must be SigV4-signed by one of them
+/// as an admin call is (service `cognito-idp`, the server's region).
+async fn outbox_messages(
+    State(state): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    query: Result<Query<OutboxQuery>, QueryRejection>,
+) -> Response {
+    if headers.contains_key(header::ORIGIN) {
+        let message = "The outbox is not served to browsers: the request carries an Origin \
+                       header.";
+        let body = json!({"__type": "AccessDeniedException", "message": message}).to_string();
+        return amz_response(403, body, Some(("AccessDeniedException", message)));
+    }
+    if let Some(verifier) = &state.verifier {
+        let request = RawRequest::new(method, uri, &headers, Bytes::new());
+        if let Err(refused) = request.view(|r| verifier.verify(r, SystemClock.now())) {
+            return from_wire(&refused.response());
+        }
+    }
+    let q = match query {
+        Ok(Query(q)) => q,
+        Err(e) => return bad_outbox_request(&e.body_text()),
+    };
+    let Some(pool_id) = q.pool_id.filter(|p| !p.is_empty()) else {
+        return bad_outbox_request("pool_id is required: GET /_outbox?pool_id=ID[&username=NAME]");
+    };
     let messages: Vec<Value> = state
         .outbox
         .messages()
         .into_iter()
-        .filter(|m| q.pool_id.as_deref().is_none_or(|p| m.pool_id == p))
+        .filter(|m| m.pool_id == pool_id)
         .filter(|m| {
             q.username
                 .as_deref()
@@ -308,4 +556,11 @@ async fn outbox_messages(State(state): State<AppState>, Query(q): Query<OutboxQu
         })
         .collect();
     json_response(StatusCode::OK, json!({ "messages": messages }).to_string())
+}
+
+fn bad_outbox_request(message: &str) -> Response {
+    json_response(
+        StatusCode::BAD_REQUEST,
+        json!({"message": message}).to_string(),
+    )
 }

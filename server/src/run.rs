@@ -40,7 +40,8 @@ pub fn run(builder: ServerBuilder) -> Result<(), Error> {
             about.region,
             about.worker_permits,
         );
-        println!("SigV4 signatures are not checked; {}.", about.state);
+        println!("{}", about.auth);
+        println!("{}.", about.state);
         stop.requested().await;
         println!("shutting down");
         server.shutdown().await

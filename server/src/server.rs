@@ -5,15 +5,18 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::sync::{Semaphore, oneshot};
 use tokio::task::JoinHandle;
 use userpool::Outbox;
 use userpool::registry::{MasterKey, Registry};
+use userpool::wire::sigv4::{AccessKey, Verifier};
 
-use crate::config::{Hashing, Options, Storage};
+use crate::config::{self, Hashing, Options, Storage};
 use crate::error::{Error, ErrorKind};
 use crate::routes::{self, AppState};
+use crate::serve;
 use crate::storage::{self, Engine, KeySource};
 
 /// Collects a server's options; [`start`](Self::start) opens its storage and
@@ -79,6 +82,82 @@ impl ServerBuilder {
         self
     }
 
+    /// An access key that signed (admin) operations may be signed with;
+    /// call it once per key. With at least one key, every operation that
+    /// AWS's clients sign with SigV4 (all but the public ones of
+    /// [`userpool::wire::UNSIGNED_OPERATIONS`]) must carry a valid
+    /// signature by one of them, for the server's region and the service
+    /// `cognito-idp`, and `GET /_outbox` too. Defaults to none: signed
+    /// operations are accepted with any credentials, unchecked.
+    ///
+    /// The id must be 1 to 128 letters and digits, the secret visible ASCII
+    /// without commas; else [`start`](Self::start) fails with
+    /// [`ErrorKind::Credentials`].
+    pub fn access_key(
+        mut self,
+        access_key_id: impl Into<String>,
+        secret: impl Into<String>,
+    ) -> Self {
+        let (id, secret) = (access_key_id.into(), secret.into());
+        if let Err(e) = config::check_access_key(&id, &secret) {
+            self.options.access_key_error.get_or_insert(e);
+        }
+        self.options.access_keys.push(AccessKey::new(id, secret));
+        self
+    }
+
+    /// An environment variable holding access keys as comma-separated
+    /// `ACCESS_KEY_ID:SECRET` pairs, read at start when no
+    /// [`access_key`](Self::access_key) was given. The binary uses
+    /// `USERPOOL_CREDENTIALS`. Defaults to none: the environment is not read.
+    pub fn credentials_env(mut self, variable: impl Into<String>) -> Self {
+        self.options.credentials_env = Some(variable.into());
+        self
+    }
+
+    /// The base URL clients reach this server at, as the documents it
+    /// serves name it (`jwks_uri` in `/{poolId}/.well-known/openid-configuration`),
+    /// e.g. `https://cognito.test.example`. Defaults to the address it
+    /// listens on, `http://127.0.0.1:PORT`. The request's `Host` header is
+    /// never used: a client could make the document point anywhere.
+    ///
+    /// It must start with `http://` or `https://` and have no query or
+    /// fragment; else [`start`](Self::start) fails with
+    /// [`ErrorKind::PublicUrl`].
+    pub fn public_url(mut self, url: impl Into<String>) -> Self {
+        self.options.public_url = Some(url.into());
+        self
+    }
+
+    /// How long a client may take to send a request's head (from the
+    /// moment the connection is ready for a request, so an idle keep-alive
+    /// connection is closed after it too) and then its body; a connection
+    /// too slow is closed (a body too slow is first answered 408
+    /// `RequestTimeoutException`). Defaults to 5 seconds each. Zero
+    /// durations are raised to 1 millisecond.
+    pub fn request_timeouts(mut self, header: Duration, body: Duration) -> Self {
+        let floor = Duration::from_millis(1);
+        self.options.limits.header_timeout = header.max(floor);
+        self.options.limits.body_timeout = body.max(floor);
+        self
+    }
+
+    /// How many connections may be open at once; once reached, new ones
+    /// wait in the kernel's accept queue until one closes. Defaults to
+    /// 1024; 0 counts as 1.
+    pub fn max_connections(mut self, connections: usize) -> Self {
+        self.options.limits.max_connections = connections.max(1);
+        self
+    }
+
+    /// How long [`Server::shutdown`] (and the binary on SIGTERM) lets the
+    /// requests in flight finish before closing every connection still
+    /// open, stalled ones included. Defaults to 3 seconds.
+    pub fn shutdown_grace(mut self, grace: Duration) -> Self {
+        self.options.limits.shutdown_grace = grace;
+        self
+    }
+
     /// Opens the storage (loading and checking the pools already in a
     /// durable store), binds the port on 127.0.0.1 and starts serving on the
     /// current tokio runtime, which must have its I/O driver enabled.
@@ -87,11 +166,37 @@ impl ServerBuilder {
     /// When the store cannot be opened ([`ErrorKind::Storage`]), the master
     /// key cannot be read, parsed or created ([`ErrorKind::MasterKey`]), is
     /// missing for PostgreSQL ([`ErrorKind::MissingMasterKey`]), the stored
-    /// pools cannot be read back with it ([`ErrorKind::LoadPools`]), or the
-    /// port cannot be bound ([`ErrorKind::Listen`]).
+    /// pools cannot be read back with it ([`ErrorKind::LoadPools`]), an
+    /// access key given or in the environment is malformed
+    /// ([`ErrorKind::Credentials`]), the public URL is not a base URL
+    /// ([`ErrorKind::PublicUrl`]), or the port cannot be bound
+    /// ([`ErrorKind::Listen`]).
     pub async fn start(self) -> Result<Server, Error> {
         let (port, hashing) = (self.options.port, self.options.hashing);
         let region = self.options.region.clone();
+        let limits = self.options.limits;
+        let public_url = self
+            .options
+            .public_url
+            .as_deref()
+            .map(config::check_public_url)
+            .transpose()
+            .map_err(|e| Error::new(ErrorKind::PublicUrl, e))?;
+        let verifier =
+            access_keys(&self.options)?.map(|keys| Arc::new(Verifier::new(region.clone(), keys)));
+        let auth = match &verifier {
+            Some(v) => {
+                let ids: Vec<&str> = v.access_keys().iter().map(AccessKey::id).collect();
+                format!(
+                    "admin calls (SigV4-signed operations) are verified: access keys {}, \
+                     region {region}, service cognito-idp",
+                    ids.join(", ")
+                )
+            }
+            None => "admin calls (SigV4-signed operations) are accepted with ANY credentials \
+                     (SigV4 not checked)"
+                .to_owned(),
+        };
         let outbox = Outbox::new();
         // Opening a store blocks (and PostgreSQL's client must not start its
         // runtime on an async thread).
@@ -115,16 +220,15 @@ impl ServerBuilder {
             engine: Arc::clone(&engine),
             outbox: outbox.clone(),
             permits: Arc::new(Semaphore::new(worker_permits)),
+            verifier,
+            public_url: public_url
+                .unwrap_or_else(|| format!("http://{local}"))
+                .into(),
+            body_timeout: limits.body_timeout,
         });
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async move {
-                    // A send or a dropped sender: either way, stop.
-                    let _ = stopped.await;
-                })
-                .await
-        });
+        // A send or a dropped sender: either way, stop.
+        let task = tokio::spawn(serve::serve(listener, app, limits, stopped));
         Ok(Server {
             url: format!("http://{local}"),
             addr: local,
@@ -137,6 +241,7 @@ impl ServerBuilder {
                 hashing,
                 region,
                 worker_permits,
+                auth,
                 state: opened.state,
                 created_key: opened.created_key,
             },
@@ -156,7 +261,7 @@ pub struct Server {
     closed: oneshot::Receiver<()>,
     /// Dropped or sent to stop accepting.
     stop: oneshot::Sender<()>,
-    task: JoinHandle<std::io::Result<()>>,
+    task: JoinHandle<()>,
     pub(crate) about: About,
 }
 
@@ -166,6 +271,8 @@ pub(crate) struct About {
     pub(crate) hashing: Hashing,
     pub(crate) region: String,
     pub(crate) worker_permits: usize,
+    /// Whether signed operations are verified, and with which keys.
+    pub(crate) auth: String,
     pub(crate) state: String,
     pub(crate) created_key: Option<(String, PathBuf)>,
 }
@@ -205,8 +312,10 @@ impl Server {
         self.engine.registry()
     }
 
-    /// Stops accepting connections, lets the requests in flight finish, and
-    /// returns once the store is closed.
+    /// Stops accepting connections, closes the idle ones, lets the requests
+    /// in flight finish for up to the [shutdown
+    /// grace](ServerBuilder::shutdown_grace), closes every connection still
+    /// open (stalled ones included), and returns once the store is closed.
     ///
     /// # Errors
     /// [`ErrorKind::Runtime`] when the serving task failed (panicked or was
@@ -227,11 +336,7 @@ impl Server {
         // An error only means the store was closed without telling.
         let _ = closed.await;
         match served {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(e)) => Err(Error::new(
-                ErrorKind::Runtime,
-                format!("the server stopped with an error: {e}"),
-            )),
+            Ok(()) => Ok(()),
             Err(e) => Err(Error::new(
                 ErrorKind::Runtime,
                 format!("the server task failed: {e}"),
@@ -245,5 +350,25 @@ impl fmt::Debug for Server {
         f.debug_struct("Server")
             .field("url", &self.url)
             .finish_non_exhaustive()
+    }
+}
+
+/// The access keys the options give, else those of the environment
+/// variable they name; `None` when there are none.
+fn access_keys(options: &Options) -> Result<Option<Vec<AccessKey>>, Error> {
+    if let Some(e) = &options.access_key_error {
+        return Err(Error::new(ErrorKind::Credentials, e.clone()));
+    }
+    if !options.access_keys.is_empty() {
+        return Ok(Some(options.access_keys.clone()));
+    }
+    let Some(var) = &options.credentials_env else {
+        return Ok(None);
+    };
+    match std::env::var(var) {
+        Ok(list) if !list.trim().is_empty() => config::parse_access_keys(&list)
+            .map(Some)
+            .map_err(|e| Error::new(ErrorKind::Credentials, format!("{var}: {e}"))),
+        _ => Ok(None),
     }
 }

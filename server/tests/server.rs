@@ -29,6 +29,7 @@ use userpool_server::{ErrorKind, Hashing, Server, ServerBuilder, Storage};
 
 use support::PASSWORD;
 use support::db::{NO_POSTGRES, TempDir, TempSchema, postgres_url};
+use support::sigv4::Signer;
 
 const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
 const AMZ_JSON: &str = "application/x-amz-json-1.1";
@@ -316,54 +317,165 @@ async fn an_unknown_operation_is_cognitos_error_body_with_its_headers() {
     );
     let request_id = reply.header("x-amzn-requestid").unwrap();
     assert_eq!(request_id.len(), 36, "{request_id}");
-    assert_eq!(reply.header("access-control-allow-origin"), Some("*"));
-    assert_eq!(
-        reply.header("access-control-expose-headers"),
-        Some("x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,Date")
-    );
+    // An unknown operation is no public one: no CORS.
+    assert_eq!(reply.header("access-control-allow-origin"), None);
     server.shutdown().await.unwrap();
 }
 
-#[tokio::test]
-async fn the_cors_preflight_allows_what_the_browser_asks_for() {
-    let server = builder().start().await.unwrap();
-    let asked = "content-type,x-amz-target,x-amz-user-agent,cache-control";
-    let reply = send(
-        &server,
+// ----- CORS -----
+
+const BROWSER: &str = "http://localhost:3000";
+
+/// The preflight a browser sends before a cross-origin `POST /` with
+/// the headers `asked`.
+async fn preflight(server: &Server, method: &str, asked: &str) -> Reply {
+    send(
+        server,
         Method::OPTIONS,
         "/",
         &[
-            ("origin", "http://localhost:3000"),
-            ("access-control-request-method", "POST"),
+            ("origin", BROWSER),
+            ("access-control-request-method", method),
             ("access-control-request-headers", asked),
         ],
         "",
     )
-    .await;
-    assert_eq!(reply.status, 200);
-    assert_eq!(reply.header("access-control-allow-origin"), Some("*"));
-    assert_eq!(
-        reply.header("access-control-allow-methods"),
-        Some("POST, GET, OPTIONS")
-    );
-    assert_eq!(reply.header("access-control-allow-headers"), Some(asked));
-    assert_eq!(reply.header("access-control-max-age"), Some("86400"));
+    .await
+}
 
-    // A request list that is not a plain header list is not echoed.
-    let reply = send(
-        &server,
-        Method::OPTIONS,
-        "/",
-        &[("access-control-request-headers", "x-evil;\"")],
+/// One Cognito API call as a browser sends it (with `Origin`).
+async fn browser_call(server: &Server, op: &str, input: &Value) -> Reply {
+    let target = format!("{TARGET_PREFIX}{op}");
+    let headers = [
+        ("origin", BROWSER),
+        ("content-type", AMZ_JSON),
+        ("x-amz-target", target.as_str()),
+        ("x-amz-user-agent", "aws-amplify/6.0.0 js"),
+    ];
+    send(server, Method::POST, "/", &headers, &input.to_string()).await
+}
+
+#[tokio::test]
+async fn the_preflight_allows_what_public_operations_need_and_nothing_else() {
+    let server = builder().start().await.unwrap();
+    // amazon-cognito-identity-js, Amplify and the AWS SDK v3's unsigned calls.
+    for asked in [
+        "content-type,x-amz-target,x-amz-user-agent,cache-control",
+        "Content-Type, X-Amz-Target",
+        "amz-sdk-invocation-id,amz-sdk-request,content-type,x-amz-target,x-amz-user-agent",
         "",
+    ] {
+        let reply = preflight(&server, "POST", asked).await;
+        assert_eq!(reply.status, 204, "{asked}");
+        assert_eq!(
+            reply.header("access-control-allow-origin"),
+            Some("*"),
+            "{asked}"
+        );
+        assert_eq!(reply.header("access-control-allow-methods"), Some("POST"));
+        assert_eq!(
+            reply.header("access-control-allow-headers"),
+            Some(
+                "content-type,x-amz-target,x-amz-user-agent,cache-control,\
+                 amz-sdk-invocation-id,amz-sdk-request"
+            )
+        );
+        assert_eq!(reply.header("access-control-max-age"), Some("86400"));
+    }
+    // What only a signed request sends, anything unknown, another method.
+    for (method, asked) in [
+        ("POST", "authorization,content-type,x-amz-date,x-amz-target"),
+        ("POST", "content-type,x-amz-security-token,x-amz-target"),
+        ("POST", "content-type,x-amz-content-sha256"),
+        ("POST", "x-evil;\""),
+        ("PUT", "content-type"),
+        ("GET", "content-type"),
+    ] {
+        let reply = preflight(&server, method, asked).await;
+        assert_eq!(reply.status, 403, "{method} {asked}");
+        for h in [
+            "access-control-allow-origin",
+            "access-control-allow-headers",
+            "access-control-allow-methods",
+        ] {
+            assert_eq!(reply.header(h), None, "{method} {asked}: {h}");
+        }
+    }
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn cors_headers_come_with_public_operations_only() {
+    let server = builder().start().await.unwrap();
+    let (pool_id, client_id) = pool_and_client(&server, "cors").await;
+
+    // A public operation, answered or refused: CORS, as Cognito sends it.
+    for input in [
+        json!({"ClientId": client_id, "Username": "jane", "Password": PASSWORD}),
+        json!({"ClientId": "nosuchclient", "Username": "jane", "Password": PASSWORD}),
+    ] {
+        let reply = browser_call(&server, "SignUp", &input).await;
+        assert_eq!(
+            reply.header("access-control-allow-origin"),
+            Some("*"),
+            "{}",
+            reply.body
+        );
+        assert_eq!(
+            reply.header("access-control-expose-headers"),
+            Some("x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,Date")
+        );
+    }
+    // A signed operation from a non-browser client: answered, no CORS.
+    let reply = call(&server, "ListUserPools", &json!({"MaxResults": 10})).await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.header("access-control-allow-origin"), None);
+    assert_eq!(reply.header("access-control-expose-headers"), None);
+
+    // A signed operation from a browser is not run at all: its answer
+    // could not be read, and without --credentials any page could send it.
+    let reply = browser_call(
+        &server,
+        "AdminDeleteUser",
+        &json!({"UserPoolId": pool_id, "Username": "jane"}),
     )
     .await;
-    let allowed = reply.header("access-control-allow-headers").unwrap();
-    assert!(
-        allowed.starts_with("content-type,x-amz-target,x-amz-user-agent,cache-control,"),
-        "{allowed}"
+    assert_eq!(
+        refusal(&reply),
+        (
+            403,
+            "AccessDeniedException".to_owned(),
+            "Signed operations are not served to browsers: the request carries an Origin header."
+                .to_owned()
+        )
     );
-    assert!(!allowed.contains("evil"), "{allowed}");
+    assert_eq!(reply.header("access-control-allow-origin"), None);
+    let user = ok(
+        &server,
+        "AdminGetUser",
+        json!({"UserPoolId": pool_id, "Username": "jane"}),
+    )
+    .await;
+    assert_eq!(user["Username"], "jane", "the refused call deleted nothing");
+
+    // The keys are public documents; the outbox, the health check and
+    // unknown routes are not for browsers.
+    let jwks = get(&server, &format!("/{pool_id}/.well-known/jwks.json")).await;
+    assert_eq!(jwks.header("access-control-allow-origin"), Some("*"));
+    let discovery = get(
+        &server,
+        &format!("/{pool_id}/.well-known/openid-configuration"),
+    )
+    .await;
+    assert_eq!(discovery.header("access-control-allow-origin"), Some("*"));
+    for path in [
+        format!("/_outbox?pool_id={pool_id}"),
+        "/_health".to_owned(),
+        "/no/such/route".to_owned(),
+    ] {
+        let reply = get(&server, &path).await;
+        assert_eq!(reply.header("access-control-allow-origin"), None, "{path}");
+    }
     server.shutdown().await.unwrap();
 }
 
@@ -374,7 +486,6 @@ async fn unknown_routes_and_pools_are_json_404s() {
     assert_eq!(reply.status, 404);
     assert_eq!(reply.header("content-type"), Some("application/json"));
     assert_eq!(reply.json(), json!({"message": "Not Found"}));
-    assert_eq!(reply.header("access-control-allow-origin"), Some("*"));
 
     for path in [
         "/us-east-1_nope/.well-known/jwks.json",
@@ -392,6 +503,201 @@ async fn unknown_routes_and_pools_are_json_404s() {
     let health = get(&server, "/_health").await;
     assert_eq!((health.status, health.body.as_str()), (200, "ok"));
     server.shutdown().await.unwrap();
+}
+
+// ----- SigV4 -----
+
+const ACCESS_KEY_ID: &str = "AKIDUSERPOOLTEST";
+const SECRET: &str = "userpool/test+SECRET";
+
+/// Signs as the key the SigV4 tests configure, for us-east-1.
+const SIGNER: Signer<'static> = Signer {
+    access_key_id: ACCESS_KEY_ID,
+    secret: SECRET,
+    region: "us-east-1",
+    service: "cognito-idp",
+};
+
+fn now_seconds() -> i64 {
+    SystemClock.now().unix_seconds()
+}
+
+/// One Cognito API call signed by `signer` at `at` (Unix seconds), as
+/// botocore signs it: every header it sends is signed.
+async fn signed_call(
+    server: &Server,
+    signer: &Signer<'_>,
+    op: &str,
+    input: &Value,
+    at: i64,
+) -> Reply {
+    let target = format!("{TARGET_PREFIX}{op}");
+    let body = input.to_string();
+    let mut headers = vec![
+        ("host".to_owned(), authority(server).to_owned()),
+        ("content-type".to_owned(), AMZ_JSON.to_owned()),
+        ("x-amz-target".to_owned(), target),
+    ];
+    signer.sign("POST", "/", "", &mut headers, body.as_bytes(), at);
+    let headers: Vec<(&str, &str)> = headers
+        .iter()
+        .filter(|(n, _)| n != "host")
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    send(server, Method::POST, "/", &headers, &body).await
+}
+
+/// `(status, __type, message)` of an error answer, checking the headers
+/// carry the same type.
+fn refusal(reply: &Reply) -> (u16, String, String) {
+    let body = reply.json();
+    let kind = body["__type"].as_str().unwrap().to_owned();
+    assert_eq!(
+        reply.header("x-amzn-errortype"),
+        Some(format!("{kind}:").as_str())
+    );
+    (
+        reply.status,
+        kind,
+        body["message"].as_str().unwrap().to_owned(),
+    )
+}
+
+#[tokio::test]
+async fn with_credentials_admin_calls_need_a_valid_signature_and_public_ones_do_not() {
+    let server = builder()
+        .access_key("AKIDOTHER", "other-secret")
+        .access_key(ACCESS_KEY_ID, SECRET)
+        .start()
+        .await
+        .unwrap();
+    let create = json!({"PoolName": "signed"});
+
+    let unsigned = call(&server, "CreateUserPool", &create).await;
+    assert_eq!(
+        refusal(&unsigned),
+        (
+            400,
+            "MissingAuthenticationTokenException".to_owned(),
+            "Missing Authentication Token".to_owned()
+        )
+    );
+    let stranger = Signer {
+        access_key_id: "AKIDSTRANGER",
+        ..SIGNER
+    };
+    let reply = signed_call(&server, &stranger, "CreateUserPool", &create, now_seconds()).await;
+    assert_eq!(
+        refusal(&reply),
+        (
+            400,
+            "UnrecognizedClientException".to_owned(),
+            "The security token included in the request is invalid.".to_owned()
+        )
+    );
+    let wrong_secret = Signer {
+        secret: "not-the-secret",
+        ..SIGNER
+    };
+    let reply = signed_call(
+        &server,
+        &wrong_secret,
+        "CreateUserPool",
+        &create,
+        now_seconds(),
+    )
+    .await;
+    assert_eq!(
+        refusal(&reply),
+        (
+            400,
+            "InvalidSignatureException".to_owned(),
+            "The request signature we calculated does not match the signature you provided. \
+             Check your AWS Secret Access Key and signing method. Consult the service \
+             documentation for details."
+                .to_owned()
+        )
+    );
+    let stale = signed_call(
+        &server,
+        &SIGNER,
+        "CreateUserPool",
+        &create,
+        now_seconds() - 600,
+    )
+    .await;
+    let (status, kind, message) = refusal(&stale);
+    assert_eq!((status, kind.as_str()), (400, "InvalidSignatureException"));
+    assert!(message.starts_with("Signature expired: "), "{message}");
+    assert!(message.ends_with(" - 5 min.)"), "{message}");
+    let other_region = Signer {
+        region: "eu-west-1",
+        ..SIGNER
+    };
+    let reply = signed_call(
+        &server,
+        &other_region,
+        "CreateUserPool",
+        &create,
+        now_seconds(),
+    )
+    .await;
+    assert_eq!(refusal(&reply).1, "InvalidSignatureException");
+    // Nothing refused ran.
+    let listed = signed_call(
+        &server,
+        &SIGNER,
+        "ListUserPools",
+        &json!({"MaxResults": 10}),
+        now_seconds(),
+    )
+    .await;
+    assert_eq!(listed.status, 200, "{}", listed.body);
+    assert_eq!(listed.json(), json!({"UserPools": []}));
+
+    // The right key: the call runs.
+    let created = signed_call(&server, &SIGNER, "CreateUserPool", &create, now_seconds()).await;
+    assert_eq!(created.status, 200, "{}", created.body);
+    let pool_id = created.json()["UserPool"]["Id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let client = signed_call(
+        &server,
+        &SIGNER,
+        "CreateUserPoolClient",
+        &json!({"UserPoolId": pool_id, "ClientName": "web"}),
+        now_seconds(),
+    )
+    .await;
+    assert_eq!(client.status, 200, "{}", client.body);
+    let client_id = client.json()["UserPoolClient"]["ClientId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // Public operations need no signature.
+    ok(
+        &server,
+        "SignUp",
+        json!({"ClientId": client_id, "Username": "jane", "Password": PASSWORD}),
+    )
+    .await;
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_malformed_access_key_does_not_start_a_server() {
+    for (id, secret) in [
+        ("AK-ID", "secret"),
+        ("", "secret"),
+        ("AKID", ""),
+        ("AKID", "two words"),
+    ] {
+        let refused = builder().access_key(id, secret).start().await.unwrap_err();
+        assert_eq!(refused.kind(), ErrorKind::Credentials, "{id}");
+        assert!(!refused.message().contains("words"), "{refused}");
+    }
 }
 
 // ----- stopping -----
@@ -586,4 +892,417 @@ fn postgres_storage_keeps_pools_across_restarts_and_closes_off_the_async_threads
     });
     drop(runtime);
     drop(schema);
+}
+
+// ----- hostile clients -----
+
+/// Reads from `stream` until the server closes it (or resets it), and
+/// returns what it sent.
+async fn read_until_closed(stream: &mut TcpStream) -> String {
+    let mut answer = Vec::new();
+    let mut buffer = [0; 4096];
+    loop {
+        match stream.read(&mut buffer).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => answer.extend_from_slice(&buffer[..n]),
+        }
+    }
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+/// A connection that sent the start of a request head and stalls.
+async fn half_sent_head(authority: &str) -> TcpStream {
+    let mut stream = TcpStream::connect(authority).await.unwrap();
+    stream
+        .write_all(format!("POST / HTTP/1.1\r\nhost: {authority}\r\ncontent-ty").as_bytes())
+        .await
+        .unwrap();
+    stream
+}
+
+/// A connection that sent a whole head and half the body, and stalls.
+async fn half_sent_body(authority: &str) -> TcpStream {
+    let mut stream = TcpStream::connect(authority).await.unwrap();
+    let head = format!(
+        "POST / HTTP/1.1\r\nhost: {authority}\r\ncontent-type: {AMZ_JSON}\r\n\
+         x-amz-target: {TARGET_PREFIX}ListUserPools\r\ncontent-length: 40\r\n\r\n{{\"MaxRes"
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream
+}
+
+/// With the default timeouts, a request whose head or body stops halfway
+/// is closed within 10 s; the body's is first answered 408 in AWS's error
+/// format.
+#[tokio::test]
+async fn a_half_sent_request_is_closed_within_10_seconds() {
+    let server = builder().start().await.unwrap();
+    let authority = authority(&server).to_owned();
+    let started = std::time::Instant::now();
+    let mut head = half_sent_head(&authority).await;
+    let mut body = half_sent_body(&authority).await;
+    let limit = Duration::from_secs(10);
+    let (head_answer, body_answer) = tokio::time::timeout(limit, async {
+        tokio::join!(read_until_closed(&mut head), read_until_closed(&mut body))
+    })
+    .await
+    .expect("a half-sent request was still open after 10 s");
+    assert!(started.elapsed() < limit);
+    assert!(
+        head_answer.is_empty() || head_answer.starts_with("HTTP/1.1 408"),
+        "{head_answer}"
+    );
+    assert!(
+        body_answer.starts_with("HTTP/1.1 408 Request Timeout\r\n"),
+        "{body_answer}"
+    );
+    let lower = body_answer.to_ascii_lowercase();
+    assert!(
+        lower.contains("x-amzn-errortype: requesttimeoutexception:"),
+        "{body_answer}"
+    );
+    assert!(lower.contains("connection: close"), "{body_answer}");
+    // The server still serves.
+    assert_eq!(get(&server, "/_health").await.status, 200);
+    server.shutdown().await.unwrap();
+}
+
+/// Shutdown answers what is in flight but does not wait on stalled
+/// requests beyond its grace.
+#[tokio::test]
+async fn shutdown_does_not_wait_on_stalled_requests() {
+    let server = builder().start().await.unwrap();
+    let authority = authority(&server).to_owned();
+    let _head = half_sent_head(&authority).await;
+    let _body = half_sent_body(&authority).await;
+    let _idle = TcpStream::connect(&authority).await.unwrap();
+    // Let the server accept them.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let started = std::time::Instant::now();
+    tokio::time::timeout(Duration::from_secs(5), server.shutdown())
+        .await
+        .expect("shutdown waited on stalled connections")
+        .unwrap();
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert!(refused(&authority).await);
+}
+
+/// The binary: SIGTERM stops it within 5 s while a request is stalled.
+#[cfg(unix)]
+#[tokio::test]
+async fn sigterm_stops_the_binary_within_5_seconds_with_a_stalled_request_open() {
+    use std::process::Stdio;
+    use tokio::io::AsyncBufReadExt;
+
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_userpool-server"))
+        .args(["--port", "0", "--hashing", "test"])
+        .env_remove("USERPOOL_CREDENTIALS")
+        .env_remove("USERPOOL_MASTER_KEY")
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next_line().await.unwrap().unwrap();
+    let url = first
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap_or_else(|| panic!("{first}"));
+    let authority = url.strip_prefix("http://").unwrap().to_owned();
+    let _stalled = half_sent_head(&authority).await;
+    let _body = half_sent_body(&authority).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let started = std::time::Instant::now();
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().unwrap().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = tokio::time::timeout(Duration::from_secs(5), child.wait())
+        .await
+        .expect("the server was still running 5 s after SIGTERM")
+        .unwrap();
+    assert!(status.success(), "{status}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+    let mut rest = Vec::new();
+    while let Ok(Some(line)) = lines.next_line().await {
+        rest.push(line);
+    }
+    assert_eq!(
+        rest.last().map(String::as_str),
+        Some("userpool-server stopped")
+    );
+}
+
+/// 300 slow clients (half a request head each) do not keep a normal
+/// request waiting: it is answered in under a second.
+#[tokio::test]
+async fn three_hundred_slow_connections_do_not_starve_a_normal_request() {
+    let server = builder().start().await.unwrap();
+    let authority = authority(&server).to_owned();
+    let mut slow = Vec::new();
+    for _ in 0..300 {
+        slow.push(half_sent_head(&authority).await);
+    }
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let started = std::time::Instant::now();
+    let reply = tokio::time::timeout(
+        Duration::from_secs(1),
+        call(&server, "ListUserPools", &json!({"MaxResults": 10})),
+    )
+    .await
+    .expect("not answered within a second");
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert!(started.elapsed() < Duration::from_secs(1));
+    drop(slow);
+    server.shutdown().await.unwrap();
+}
+
+/// Past the connection cap, a new connection waits until one closes.
+#[tokio::test]
+async fn connections_beyond_the_cap_wait_for_one_to_close() {
+    let server = builder().max_connections(2).start().await.unwrap();
+    let authority = authority(&server).to_owned();
+    let first = half_sent_head(&authority).await;
+    let _second = half_sent_head(&authority).await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let waiting = tokio::spawn({
+        let authority = authority.clone();
+        async move {
+            let mut stream = TcpStream::connect(&authority).await.unwrap();
+            let request = format!("GET /_health HTTP/1.1\r\nhost: {authority}\r\n\r\n");
+            stream.write_all(request.as_bytes()).await.unwrap();
+            let mut answer = [0; 12];
+            stream.read_exact(&mut answer).await.unwrap();
+            answer
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(!waiting.is_finished(), "served beyond the cap");
+    drop(first);
+    let answer = tokio::time::timeout(Duration::from_secs(2), waiting)
+        .await
+        .expect("not served once a connection closed")
+        .unwrap();
+    assert_eq!(&answer, b"HTTP/1.1 200");
+    server.shutdown().await.unwrap();
+}
+
+/// A body over the limit is an AWS-style JSON error, not plain text.
+#[tokio::test]
+async fn a_body_over_the_limit_is_an_aws_json_error() {
+    let server = builder().start().await.unwrap();
+    let big = format!(
+        "{{\"MaxResults\": 10, \"x\": \"{}\"}}",
+        "a".repeat(2 * 1024 * 1024)
+    );
+    let target = format!("{TARGET_PREFIX}ListUserPools");
+    let headers = [
+        ("content-type", AMZ_JSON),
+        ("x-amz-target", target.as_str()),
+    ];
+    let reply = send(&server, Method::POST, "/", &headers, &big).await;
+    assert_eq!(
+        refusal(&reply),
+        (
+            413,
+            "RequestEntityTooLargeException".to_owned(),
+            "Request must be smaller than 2097152 bytes.".to_owned()
+        )
+    );
+    assert_eq!(reply.header("content-type"), Some(AMZ_JSON));
+    // A body just under it is read (and refused by the model, not the
+    // limit).
+    let fits = format!("{{\"MaxResults\": 10, \"x\": \"{}\"}}", "a".repeat(1024));
+    let reply = send(&server, Method::POST, "/", &headers, &fits).await;
+    assert_eq!(reply.status, 400, "{}", reply.body);
+    assert_ne!(refusal(&reply).1, "RequestEntityTooLargeException");
+    server.shutdown().await.unwrap();
+}
+
+// ----- what the documents name -----
+
+/// The OpenID document names the public URL, never the request's Host.
+#[tokio::test]
+async fn the_openid_document_never_reflects_the_host_header() {
+    for (public_url, expected_base) in [
+        (None, None),
+        (
+            Some("https://cognito.test.example/"),
+            Some("https://cognito.test.example"),
+        ),
+    ] {
+        let mut b = builder();
+        if let Some(url) = public_url {
+            b = b.public_url(url);
+        }
+        let server = b.start().await.unwrap();
+        let (pool_id, _) = pool_and_client(&server, "oidc").await;
+        let base = expected_base.map_or_else(|| server.url().to_owned(), str::to_owned);
+        let path = format!("/{pool_id}/.well-known/openid-configuration");
+        for host in ["evil.example", "127.0.0.1:1", "attacker.example:443"] {
+            let reply = send(&server, Method::GET, &path, &[("host", host)], "").await;
+            assert_eq!(reply.status, 200);
+            assert!(!reply.body.contains("evil"), "{}", reply.body);
+            assert!(!reply.body.contains("attacker"), "{}", reply.body);
+            let doc = reply.json();
+            assert_eq!(
+                doc["jwks_uri"],
+                format!("{base}/{pool_id}/.well-known/jwks.json").as_str()
+            );
+            assert_eq!(
+                doc["token_endpoint"],
+                format!("{base}/{pool_id}/oauth2/token").as_str()
+            );
+        }
+        server.shutdown().await.unwrap();
+    }
+    for bad in [
+        "ftp://x",
+        "cognito.example",
+        "http://",
+        "http://x/?a=b",
+        "http://a b",
+    ] {
+        let refused = builder().public_url(bad).start().await.unwrap_err();
+        assert_eq!(refused.kind(), ErrorKind::PublicUrl, "{bad}");
+    }
+}
+
+// ----- the outbox -----
+
+/// A `GET /_outbox?{query}` signed by `signer`.
+async fn signed_get(server: &Server, signer: &Signer<'_>, path: &str, query: &str) -> Reply {
+    let mut headers = vec![("host".to_owned(), authority(server).to_owned())];
+    signer.sign("GET", path, query, &mut headers, b"", now_seconds());
+    let headers: Vec<(&str, &str)> = headers
+        .iter()
+        .filter(|(n, _)| n != "host")
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    send(
+        server,
+        Method::GET,
+        &format!("{path}?{query}"),
+        &headers,
+        "",
+    )
+    .await
+}
+
+#[tokio::test]
+async fn the_outbox_needs_a_pool_id_and_is_never_served_to_browsers() {
+    let server = builder().start().await.unwrap();
+    let (pool_id, client_id) = pool_and_client(&server, "outbox").await;
+    ok(
+        &server,
+        "SignUp",
+        json!({"ClientId": client_id, "Username": "jane", "Password": PASSWORD,
+               "UserAttributes": [{"Name": "email", "Value": "jane@example.com"}]}),
+    )
+    .await;
+    for path in ["/_outbox", "/_outbox?username=jane", "/_outbox?pool_id="] {
+        let reply = get(&server, path).await;
+        assert_eq!(reply.status, 400, "{path}");
+        assert!(
+            reply.json()["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("pool_id is required"),
+            "{}",
+            reply.body
+        );
+    }
+    let path = format!("/_outbox?pool_id={pool_id}");
+    let reply = get(&server, &path).await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.json()["messages"].as_array().unwrap().len(), 1);
+    assert_eq!(reply.header("access-control-allow-origin"), None);
+    let reply = send(&server, Method::GET, &path, &[("origin", BROWSER)], "").await;
+    assert_eq!(refusal(&reply).0, 403);
+    assert!(!reply.body.contains("jane"), "{}", reply.body);
+    assert_eq!(reply.header("access-control-allow-origin"), None);
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn with_credentials_the_outbox_needs_a_valid_signature() {
+    let server = builder()
+        .access_key(ACCESS_KEY_ID, SECRET)
+        .start()
+        .await
+        .unwrap();
+    let query = "pool_id=us-east-1_nope&username=jane";
+    let unsigned = get(&server, &format!("/_outbox?{query}")).await;
+    assert_eq!(refusal(&unsigned).1, "MissingAuthenticationTokenException");
+    let wrong = Signer {
+        secret: "not-the-secret",
+        ..SIGNER
+    };
+    let reply = signed_get(&server, &wrong, "/_outbox", query).await;
+    assert_eq!(refusal(&reply).1, "InvalidSignatureException");
+    let reply = signed_get(&server, &SIGNER, "/_outbox", query).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(reply.json(), json!({"messages": []}));
+    server.shutdown().await.unwrap();
+}
+
+/// The issue's first "done": with credentials, an unsigned
+/// AdminSetUserPassword changes nothing.
+#[tokio::test]
+async fn with_credentials_an_unsigned_admin_set_user_password_leaves_the_password() {
+    let server = builder()
+        .access_key(ACCESS_KEY_ID, SECRET)
+        .start()
+        .await
+        .unwrap();
+    let signed_ok = |op: &'static str, input: Value| {
+        let server = &server;
+        async move {
+            let reply = signed_call(server, &SIGNER, op, &input, now_seconds()).await;
+            assert_eq!(reply.status, 200, "{op}: {}", reply.body);
+            reply.json()
+        }
+    };
+    let pool = signed_ok("CreateUserPool", json!({"PoolName": "victims"})).await;
+    let pool_id = pool["UserPool"]["Id"].as_str().unwrap().to_owned();
+    let client = signed_ok(
+        "CreateUserPoolClient",
+        json!({"UserPoolId": pool_id, "ClientName": "web",
+               "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}),
+    )
+    .await;
+    let client_id = client["UserPoolClient"]["ClientId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    signed_ok(
+        "AdminCreateUser",
+        json!({"UserPoolId": pool_id, "Username": "victim", "MessageAction": "SUPPRESS"}),
+    )
+    .await;
+    signed_ok(
+        "AdminSetUserPassword",
+        json!({"UserPoolId": pool_id, "Username": "victim", "Password": PASSWORD,
+               "Permanent": true}),
+    )
+    .await;
+
+    let attack = json!({"UserPoolId": pool_id, "Username": "victim",
+                        "Password": "Attacker-chosen-1", "Permanent": true});
+    let reply = call(&server, "AdminSetUserPassword", &attack).await;
+    assert_eq!(refusal(&reply).1, "MissingAuthenticationTokenException");
+    // A browser page cannot send it either.
+    let reply = browser_call(&server, "AdminSetUserPassword", &attack).await;
+    assert_eq!(refusal(&reply).0, 403);
+
+    let sign_in = |password: &str| {
+        json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": client_id,
+               "AuthParameters": {"USERNAME": "victim", "PASSWORD": password}})
+    };
+    let reply = call(&server, "InitiateAuth", &sign_in("Attacker-chosen-1")).await;
+    assert_eq!(refusal(&reply).1, "NotAuthorizedException");
+    let signed_in = ok(&server, "InitiateAuth", sign_in(PASSWORD)).await;
+    assert!(signed_in["AuthenticationResult"]["AccessToken"].is_string());
+    server.shutdown().await.unwrap();
 }

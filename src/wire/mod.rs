@@ -19,7 +19,15 @@
 //! exceptions are members that only feed features this engine does not have
 //! and whose absence Cognito itself tolerates: `ClientMetadata` (Lambda
 //! triggers), `AnalyticsMetadata` (Pinpoint), `UserContextData` /
-//! `ContextData` (advanced security); they are accepted and have no effect.
+//! `ContextData` (advanced security); they are type-checked against the
+//! service model like any member, and have no effect.
+//!
+//! Which operations AWS's clients sign with SigV4 is a fact of the wire
+//! ([`is_signed`], [`UNSIGNED_OPERATIONS`]); [`sigv4`] verifies those
+//! signatures as a pure function of the raw request and the time, for an
+//! HTTP shell that is asked to check them.
+
+use std::fmt;
 
 use serde_json::{Value, json};
 
@@ -29,13 +37,17 @@ use crate::json::{Failure, Members, Read, parse_object, truncate};
 use crate::registry::Registry;
 
 mod pools;
+pub mod sigv4;
 mod users;
 
 /// The prefix of every `X-Amz-Target` of the service.
 pub const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
 
 /// An HTTP answer: status, JSON body, and for errors the `x-amzn-ErrorType`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// `Debug` shows the status and the error type only: bodies carry tokens,
+/// client secrets and temporary passwords.
+#[derive(Clone, PartialEq, Eq)]
 pub struct WireResponse {
     /// 200, 400, or 500 for `InternalErrorException`.
     pub status: u16,
@@ -43,6 +55,15 @@ pub struct WireResponse {
     pub body: String,
     /// The exception name for error responses (`x-amzn-ErrorType`).
     pub error_type: Option<&'static str>,
+}
+
+impl fmt::Debug for WireResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WireResponse")
+            .field("status", &self.status)
+            .field("error_type", &self.error_type)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The errors of the protocol itself: the request never reached an
@@ -54,6 +75,18 @@ pub enum ProtocolError {
     Serialization,
     /// The `X-Amz-Target` names no operation.
     UnknownOperation,
+    /// A signed operation without an `Authorization` header
+    /// ([`sigv4`]).
+    MissingAuthenticationToken,
+    /// An `Authorization` header whose access key is not configured.
+    UnrecognizedClient,
+    /// A signature that does not match, a credential scope of another
+    /// date, region or service, or an `X-Amz-Date` outside the clock-skew
+    /// window.
+    InvalidSignature,
+    /// An `Authorization` header that is not a complete SigV4 one, or a
+    /// missing `X-Amz-Date`.
+    IncompleteSignature,
 }
 
 impl ProtocolError {
@@ -63,8 +96,64 @@ impl ProtocolError {
         match self {
             Self::Serialization => "SerializationException",
             Self::UnknownOperation => "UnknownOperationException",
+            Self::MissingAuthenticationToken => "MissingAuthenticationTokenException",
+            Self::UnrecognizedClient => "UnrecognizedClientException",
+            Self::InvalidSignature => "InvalidSignatureException",
+            Self::IncompleteSignature => "IncompleteSignatureException",
         }
     }
+}
+
+/// The operations Cognito serves without SigV4: those whose model entry
+/// has `"authtype": "none"` (`auth: ["smithy.api#noAuth"]`), which botocore
+/// sends unsigned. They authorise with an `AccessToken` member, or a
+/// `ClientId` (and secret hash). The list of cognito-protocol.md §3.2, plus
+/// `ListUserSessions` and `RevokeUserSession`, which botocore 1.44's model
+/// marks the same way. Every other operation is signed.
+pub const UNSIGNED_OPERATIONS: [&str; 34] = [
+    "AssociateSoftwareToken",
+    "ChangePassword",
+    "CompleteWebAuthnRegistration",
+    "ConfirmDevice",
+    "ConfirmForgotPassword",
+    "ConfirmSignUp",
+    "DeleteUser",
+    "DeleteUserAttributes",
+    "DeleteWebAuthnCredential",
+    "ForgetDevice",
+    "ForgotPassword",
+    "GetDevice",
+    "GetTokensFromRefreshToken",
+    "GetUser",
+    "GetUserAttributeVerificationCode",
+    "GetUserAuthFactors",
+    "GlobalSignOut",
+    "InitiateAuth",
+    "ListDevices",
+    "ListUserSessions",
+    "ListWebAuthnCredentials",
+    "ResendConfirmationCode",
+    "RespondToAuthChallenge",
+    "RevokeToken",
+    "RevokeUserSession",
+    "SetUserMFAPreference",
+    "SetUserSettings",
+    "SignUp",
+    "StartWebAuthnRegistration",
+    "UpdateAuthEventFeedback",
+    "UpdateDeviceStatus",
+    "UpdateUserAttributes",
+    "VerifySoftwareToken",
+    "VerifyUserAttribute",
+];
+
+/// Whether the operation `target` names (the `X-Amz-Target` value, with or
+/// without the service prefix) is signed with SigV4 by AWS's clients:
+/// every operation but the [`UNSIGNED_OPERATIONS`], unknown names included.
+#[must_use]
+pub fn is_signed(target: &str) -> bool {
+    let op = target.strip_prefix(TARGET_PREFIX).unwrap_or(target);
+    !UNSIGNED_OPERATIONS.contains(&op)
 }
 
 /// One operation: its handler decodes the input, calls the engine, and
@@ -148,5 +237,76 @@ mod tests {
         let resp = handle(&r, "ListUserPools", b"[1]");
         assert_eq!(resp.error_type, Some("SerializationException"));
         assert_eq!(resp.status, 400);
+    }
+
+    #[test]
+    fn debug_shows_the_status_and_error_type_never_the_body() {
+        let ok = WireResponse {
+            status: 200,
+            body: r#"{"AuthenticationResult":{"AccessToken":"eyJsecret"}}"#.to_owned(),
+            error_type: None,
+        };
+        assert_eq!(
+            format!("{ok:?}"),
+            "WireResponse { status: 200, error_type: None, .. }"
+        );
+        let refused = protocol_error(ProtocolError::Serialization, "Expected string for X.");
+        assert_eq!(
+            format!("{refused:?}"),
+            "WireResponse { status: 400, error_type: Some(\"SerializationException\"), .. }"
+        );
+    }
+
+    #[test]
+    fn the_unsigned_list_is_sorted_and_names_public_operations_only() {
+        assert!(UNSIGNED_OPERATIONS.windows(2).all(|w| w[0] < w[1]));
+        assert!(
+            UNSIGNED_OPERATIONS
+                .iter()
+                .all(|op| !op.starts_with("Admin"))
+        );
+        for op in [
+            "SignUp",
+            "InitiateAuth",
+            "RespondToAuthChallenge",
+            "GetUser",
+        ] {
+            assert!(!is_signed(op), "{op}");
+            assert!(!is_signed(&format!("{TARGET_PREFIX}{op}")), "{op}");
+        }
+        for op in [
+            "AdminGetUser",
+            "CreateUserPool",
+            "ListUsers",
+            "Nope",
+            "signUp",
+            "",
+        ] {
+            assert!(is_signed(op), "{op}");
+        }
+        // Every handled operation is classified as the model has it: the
+        // public ones by ClientId or AccessToken, the rest signed.
+        for (op, _) in pools::HANDLERS.iter().chain(users::HANDLERS.iter()) {
+            let public = [
+                "SignUp",
+                "ConfirmSignUp",
+                "ResendConfirmationCode",
+                "GetUser",
+                "UpdateUserAttributes",
+                "DeleteUserAttributes",
+                "VerifyUserAttribute",
+                "GetUserAttributeVerificationCode",
+                "DeleteUser",
+                "ForgotPassword",
+                "ConfirmForgotPassword",
+                "ChangePassword",
+                "InitiateAuth",
+                "RespondToAuthChallenge",
+                "GetTokensFromRefreshToken",
+                "GlobalSignOut",
+                "RevokeToken",
+            ];
+            assert_eq!(is_signed(op), !public.contains(op), "{op}");
+        }
     }
 }

@@ -2,13 +2,14 @@
 # Interop tests: real Cognito clients against userpool-server (server/).
 #
 #   bash tests/interop/run.sh            # every suite
-#   bash tests/interop/run.sh boto3 cli  # some suites: http cli boto3 pycognito acijs jwt
+#   bash tests/interop/run.sh boto3 cli  # some suites: http cli boto3 pycognito acijs jwt auth
 #
 # Builds userpool-server (--release, reusing target/), starts it on a free
 # 127.0.0.1 port with --hashing test, installs the pinned Python clients into
 # target/interop-venv (requirements.txt) and the pinned Node clients into
 # tests/interop/node_modules (package-lock.json), runs the suites, stops the
-# server, and ends with "N passed, M failed". Exits non-zero on any failure.
+# server, and ends with "N passed, M failed". The auth suite runs against a
+# second server started with credentials (SigV4 verified). Exits non-zero on any failure.
 # Needs python3 (3.9+), node (18+) and npm; the registries for the first run.
 set -uo pipefail
 
@@ -21,8 +22,10 @@ VENV=$TARGET_DIR/interop-venv
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/userpool-interop.XXXXXX")
 SERVER_LOG=$WORK/server.log
 SERVER_PID=
+SIGNED_LOG=$WORK/signed-server.log
+SIGNED_PID=
 
-ALL_SUITES=(http cli boto3 pycognito acijs jwt)
+ALL_SUITES=(http cli boto3 pycognito acijs jwt auth)
 if [ $# -gt 0 ]; then SUITES=("$@"); else SUITES=("${ALL_SUITES[@]}"); fi
 wants() { local s; for s in "${SUITES[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
 for s in "${SUITES[@]}"; do
@@ -31,13 +34,19 @@ done
 
 say() { printf '\n==> %s\n' "$*"; }
 
-cleanup() {
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -TERM "$SERVER_PID" 2>/dev/null
-    for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$SERVER_PID" 2>/dev/null
-    wait "$SERVER_PID" 2>/dev/null
+stop_server() {
+  local pid=$1
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
   fi
+}
+
+cleanup() {
+  stop_server "$SERVER_PID"
+  stop_server "$SIGNED_PID"
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -131,6 +140,33 @@ wants http && suite http python test_http.py
 wants cli && suite cli bash test_cli.sh
 wants boto3 && suite boto3 python test_boto3.py
 wants pycognito && suite pycognito python test_pycognito.py
+if wants auth; then
+  # Keys from the environment variable, as operators are told to pass them.
+  SIGNED_ACCESS_KEY_ID=AKIDINTEROPTEST
+  SIGNED_SECRET='interop/Secret+Key0'
+  say "server with credentials: USERPOOL_CREDENTIALS=$SIGNED_ACCESS_KEY_ID:... userpool-server --port 0 --hashing test"
+  USERPOOL_CREDENTIALS="$SIGNED_ACCESS_KEY_ID:$SIGNED_SECRET" \
+    "$TARGET_DIR/release/userpool-server" --port 0 --hashing test >"$SIGNED_LOG" 2>&1 &
+  SIGNED_PID=$!
+  SIGNED_PORT=
+  for _ in $(seq 100); do
+    SIGNED_PORT=$(sed -n 's#.*listening on http://127\.0\.0\.1:\([0-9]*\).*#\1#p' "$SIGNED_LOG" | head -n1)
+    if [ -n "$SIGNED_PORT" ] && grep -q "are verified: access keys $SIGNED_ACCESS_KEY_ID" "$SIGNED_LOG"; then
+      break
+    fi
+    SIGNED_PORT=
+    kill -0 "$SIGNED_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  if [ -z "$SIGNED_PORT" ]; then
+    cat "$SIGNED_LOG"
+    echo "FAIL auth_server: the server with credentials did not start"
+    FAILED=$((FAILED + 1))
+  else
+    export SIGNED_ENDPOINT=http://127.0.0.1:$SIGNED_PORT SIGNED_ACCESS_KEY_ID SIGNED_SECRET
+    suite auth python test_auth.py
+  fi
+fi
 if wants acijs || wants jwt; then
   say "fixture for the Node suites (boto3)"
   export INTEROP_FIXTURE=$WORK/fixture.json

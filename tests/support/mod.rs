@@ -12,11 +12,12 @@
 //! - [`pools`]: the quickstart pool, as a builder and as the JSON the AWS
 //!   CLI sends;
 //! - [`wire`]: a `Registry` to drive through `userpool::wire::handle`, and
-//!   the calls that check the status and shape of every answer.
+//!   the calls that check the status and shape of every answer;
+//! - [`sigv4`]: a SigV4 signer of its own, to sign admin calls.
 //!
 //! It uses only the public API of `userpool` with the `sqlite` and
-//! `postgres` features, std, `serde_json` and the `postgres` client: what
-//! both crates' tests can link.
+//! `postgres` features, std, `serde_json`, `ring` and the `postgres`
+//! client: what both crates' tests can link.
 
 // Each binary uses a part of these fixtures (the server's tests no wire
 // harness, the store's tests no keys), so what one binary leaves unused is
@@ -25,6 +26,7 @@
 
 pub(crate) mod db;
 pub(crate) mod pools;
+pub(crate) mod sigv4;
 pub(crate) mod wire;
 
 use std::sync::OnceLock;

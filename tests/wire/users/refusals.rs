@@ -219,3 +219,278 @@ fn a_request_refused_for_itself_is_refused_before_its_pool_is_found() {
         )
     );
 }
+
+/// The members accepted with no effect (`ClientMetadata`,
+/// `AnalyticsMetadata`, `UserContextData`, `ContextData`) still have the
+/// service model's shapes (botocore's `cognito-idp` `service-2.json`): a
+/// wrong JSON type is a `SerializationException`, a missing required
+/// member of `ContextData` an `InvalidParameterException`, an unknown
+/// member refused by name, and the refused request changes nothing.
+#[test]
+fn members_without_effect_are_type_checked_against_the_model() {
+    let w = OnePool::new();
+    let sign_up = |name: &str, extra: (&str, serde_json::Value)| {
+        let mut body = json!({"ClientId": w.client_id, "Username": name, "Password": PASSWORD});
+        body[extra.0] = extra.1;
+        body
+    };
+    let context = json!({
+        "IpAddress": "192.0.2.1",
+        "ServerName": "example.com",
+        "ServerPath": "/login",
+        "HttpHeaders": [{"headerName": "User-Agent", "headerValue": "test"}],
+        "EncodedData": "e30=",
+    });
+    // Well-typed, they are accepted and do nothing.
+    for (i, member) in [
+        ("ClientMetadata", json!({"k": "v"})),
+        ("AnalyticsMetadata", json!({"AnalyticsEndpointId": "e"})),
+        (
+            "UserContextData",
+            json!({"IpAddress": "192.0.2.1", "EncodedData": "x"}),
+        ),
+        ("ContextData", context.clone()),
+        ("ClientMetadata", json!(null)),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        w.ok("SignUp", &sign_up(&format!("ok{i}"), member));
+    }
+
+    let wrong_types = [
+        (
+            "ClientMetadata",
+            json!("k=v"),
+            "Expected map for ClientMetadata.",
+        ),
+        (
+            "ClientMetadata",
+            json!({"k": 1}),
+            "Expected map of strings for ClientMetadata.",
+        ),
+        (
+            "ClientMetadata",
+            json!([["k", "v"]]),
+            "Expected map for ClientMetadata.",
+        ),
+        (
+            "AnalyticsMetadata",
+            json!("e"),
+            "Expected structure for AnalyticsMetadata.",
+        ),
+        (
+            "AnalyticsMetadata",
+            json!({"AnalyticsEndpointId": 7}),
+            "Expected string for AnalyticsMetadata.AnalyticsEndpointId.",
+        ),
+        (
+            "UserContextData",
+            json!(["x"]),
+            "Expected structure for UserContextData.",
+        ),
+        (
+            "UserContextData",
+            json!({"IpAddress": true}),
+            "Expected string for UserContextData.IpAddress.",
+        ),
+        (
+            "UserContextData",
+            json!({"EncodedData": {}}),
+            "Expected string for UserContextData.EncodedData.",
+        ),
+        (
+            "ContextData",
+            json!(1),
+            "Expected structure for ContextData.",
+        ),
+        (
+            "ContextData",
+            {
+                let mut c = context.clone();
+                c["HttpHeaders"] = json!({"User-Agent": "x"});
+                c
+            },
+            "Expected list for ContextData.HttpHeaders.",
+        ),
+        (
+            "ContextData",
+            {
+                let mut c = context.clone();
+                c["HttpHeaders"] = json!(["User-Agent: x"]);
+                c
+            },
+            "Expected structure for ContextData.HttpHeaders.member.",
+        ),
+        (
+            "ContextData",
+            {
+                let mut c = context.clone();
+                c["HttpHeaders"] = json!([{"headerName": 1, "headerValue": "x"}]);
+                c
+            },
+            "Expected string for ContextData.HttpHeaders.member.headerName.",
+        ),
+        (
+            "ContextData",
+            {
+                let mut c = context.clone();
+                c["ServerPath"] = json!(["/"]);
+                c
+            },
+            "Expected string for ContextData.ServerPath.",
+        ),
+    ];
+    for (member, value, message) in wrong_types {
+        let (t, m) = w.refused("SignUp", &sign_up("ned", (member, value.clone())));
+        assert_eq!(
+            (t.as_str(), m.as_str()),
+            ("SerializationException", message),
+            "{member}: {value}"
+        );
+    }
+
+    let mut no_ip = context.clone();
+    no_ip.as_object_mut().unwrap().remove("IpAddress");
+    let (t, m) = w.refused("SignUp", &sign_up("ned", ("ContextData", no_ip)));
+    assert_eq!(
+        (t.as_str(), m.as_str()),
+        (
+            "InvalidParameterException",
+            "1 validation error detected: Value null at 'contextData.ipAddress' failed to \
+             satisfy constraint: Member must not be null"
+        )
+    );
+    let (t, m) = w.refused(
+        "SignUp",
+        &sign_up("ned", ("AnalyticsMetadata", json!({"Endpoint": "e"}))),
+    );
+    assert_eq!(
+        (t.as_str(), m.as_str()),
+        (
+            "InvalidParameterException",
+            "The parameter AnalyticsMetadata.Endpoint is not supported by this engine."
+        )
+    );
+    let (t, _) = w.refused(
+        "AdminGetUser",
+        &json!({"UserPoolId": w.pool_id(), "Username": "ned"}),
+    );
+    assert_eq!(t, "UserNotFoundException", "no refused SignUp created ned");
+}
+
+/// Every operation whose botocore model has `ClientMetadata`,
+/// `AnalyticsMetadata`, `UserContextData` or `ContextData` type-checks
+/// them before it acts: a wrong type is a `SerializationException` whatever
+/// the rest of the request (here: users and codes that do not exist).
+#[test]
+fn every_operation_type_checks_its_members_without_effect() {
+    let w = OnePool::new();
+    let pool = w.pool.id().to_owned();
+    let client = w.client_id.clone();
+    let ops = [
+        (
+            "AdminConfirmSignUp",
+            json!({"UserPoolId": pool, "Username": "nobody"}),
+            "C",
+        ),
+        (
+            "AdminCreateUser",
+            json!({"UserPoolId": pool, "Username": "nobody"}),
+            "C",
+        ),
+        (
+            "AdminInitiateAuth",
+            json!({"UserPoolId": pool, "ClientId": client, "AuthFlow": "ADMIN_USER_PASSWORD_AUTH",
+                   "AuthParameters": {"USERNAME": "nobody", "PASSWORD": PASSWORD}}),
+            "CAX",
+        ),
+        (
+            "AdminResetUserPassword",
+            json!({"UserPoolId": pool, "Username": "nobody"}),
+            "C",
+        ),
+        (
+            "AdminRespondToAuthChallenge",
+            json!({"UserPoolId": pool, "ClientId": client, "ChallengeName": "NEW_PASSWORD_REQUIRED",
+                   "ChallengeResponses": {"USERNAME": "nobody"}, "Session": "x".repeat(20)}),
+            "CAX",
+        ),
+        (
+            "AdminUpdateUserAttributes",
+            json!({"UserPoolId": pool, "Username": "nobody",
+                   "UserAttributes": [{"Name": "name", "Value": "N"}]}),
+            "C",
+        ),
+        (
+            "ConfirmForgotPassword",
+            json!({"ClientId": client, "Username": "nobody", "ConfirmationCode": "123456",
+                   "Password": PASSWORD}),
+            "CAU",
+        ),
+        (
+            "ConfirmSignUp",
+            json!({"ClientId": client, "Username": "nobody", "ConfirmationCode": "123456"}),
+            "CAU",
+        ),
+        (
+            "ForgotPassword",
+            json!({"ClientId": client, "Username": "nobody"}),
+            "CAU",
+        ),
+        (
+            "GetUserAttributeVerificationCode",
+            json!({"AccessToken": "x".repeat(40), "AttributeName": "email"}),
+            "C",
+        ),
+        (
+            "InitiateAuth",
+            json!({"ClientId": client, "AuthFlow": "USER_PASSWORD_AUTH",
+                   "AuthParameters": {"USERNAME": "nobody", "PASSWORD": PASSWORD}}),
+            "CAU",
+        ),
+        (
+            "ResendConfirmationCode",
+            json!({"ClientId": client, "Username": "nobody"}),
+            "CAU",
+        ),
+        (
+            "RespondToAuthChallenge",
+            json!({"ClientId": client, "ChallengeName": "NEW_PASSWORD_REQUIRED",
+                   "ChallengeResponses": {"USERNAME": "nobody"}, "Session": "x".repeat(20)}),
+            "CAU",
+        ),
+        (
+            "SignUp",
+            json!({"ClientId": client, "Username": "nobody", "Password": PASSWORD}),
+            "CAU",
+        ),
+        (
+            "UpdateUserAttributes",
+            json!({"AccessToken": "x".repeat(40),
+                   "UserAttributes": [{"Name": "name", "Value": "N"}]}),
+            "C",
+        ),
+    ];
+    for (op, body, members) in ops {
+        for (flag, member, wrong) in [
+            ('C', "ClientMetadata", json!(5)),
+            ('C', "ClientMetadata", json!({"k": ["v"]})),
+            ('A', "AnalyticsMetadata", json!(["e"])),
+            ('U', "UserContextData", json!("192.0.2.1")),
+            ('X', "ContextData", json!({"IpAddress": 1})),
+        ] {
+            if !members.contains(flag) {
+                continue;
+            }
+            let mut input = body.clone();
+            input[member] = wrong.clone();
+            let (t, m) = w.refused(op, &input);
+            assert_eq!(t, "SerializationException", "{op} {member}={wrong}: {m}");
+            assert!(m.contains(member), "{op} {member}: {m}");
+        }
+    }
+    // Nothing was created by the refused calls.
+    let listed = w.ok("ListUsers", &json!({"UserPoolId": pool}));
+    assert_eq!(listed["Users"], json!([]), "{listed}");
+}
