@@ -18,7 +18,7 @@ use crate::support::{PASSWORD, is_uuid_v4};
 use super::{
     Answer, Api, NEW_PASSWORD, TEMPORARY, WRONG, assert_challenge_shape, assert_error,
     assert_incorrect, assert_tokens_of, jane, param, signs_in, srp_client, srp_config, srp_request,
-    srp_sign_in, start,
+    srp_sign_in, start, start_with,
 };
 
 #[test]
@@ -113,8 +113,8 @@ fn in_a_username_pool_an_unknown_name_comes_back_as_typed_like_a_real_one() {
         .sign_up(staff_request(&h, "alice", "alice@example.com"))
         .unwrap();
     h.pool.admin_confirm_sign_up("alice").unwrap();
-    let (_, real) = start(&h, &quiet, "alice");
-    let (_, ghost) = start(&h, &quiet, "ghost");
+    let (srp, real) = start(&h, &quiet, "alice");
+    let ghost = start_with(&h, &quiet, "ghost", &srp);
     assert_challenge_shape(&real, "alice");
     assert_challenge_shape(&ghost, "ghost");
     assert_eq!(
@@ -139,8 +139,8 @@ fn an_unknown_users_secret_block_is_as_long_as_a_real_users() {
     // the sealed block must not be shorter for the simulated challenge.
     let (h, _, _) = jane();
     let client = preventing_client(&h);
-    let (_, real) = start(&h, &client, JANE);
-    let (_, fake) = start(&h, &client, "ghost@example.com");
+    let (srp, real) = start(&h, &client, JANE);
+    let fake = start_with(&h, &client, "ghost@example.com", &srp);
     assert_eq!(
         param(&real, "USER_ID_FOR_SRP").len(),
         param(&fake, "USER_ID_FOR_SRP").len()
