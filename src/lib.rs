@@ -50,4 +50,5 @@ pub use pool::{
     UserPage, UserPool, UserPoolBuilder,
 };
 pub use secret::{Code, Password};
+pub use store::SweepReport;
 pub use store::records::UserStatus;

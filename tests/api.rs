@@ -34,6 +34,7 @@ mod api {
     mod sessions;
     mod signup;
     mod srp;
+    mod sweep;
     mod tokens;
     mod user_ops;
     mod usernames;

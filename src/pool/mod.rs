@@ -36,6 +36,7 @@ mod rotation;
 mod session;
 mod signup;
 mod srp;
+mod sweep;
 mod types;
 mod user_ops;
 mod windows;

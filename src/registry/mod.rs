@@ -23,7 +23,7 @@ use crate::json::truncate;
 use crate::message::{MessageSender, Outbox};
 use crate::password::HashingParams;
 use crate::random;
-use crate::store::{MemoryStore, PoolRecord, Store, StoreError};
+use crate::store::{MemoryStore, PoolRecord, Store, StoreError, SweepReport};
 use crate::token::KeySet;
 
 mod seal;
@@ -356,6 +356,21 @@ impl Registry {
             }
         }
         Ok(pools.into_values().collect())
+    }
+
+    /// Runs [`UserPool::sweep_expired`] on every pool of
+    /// [`pools`](Self::pools), each by its own clock, and adds up what
+    /// they deleted.
+    ///
+    /// # Errors
+    /// `InternalErrorException` if the store fails or a stored pool cannot
+    /// be read back; the pools swept before the failure stay swept.
+    pub fn sweep_expired(&self) -> Result<SweepReport> {
+        let mut report = SweepReport::default();
+        for pool in self.pools()? {
+            report += pool.sweep_expired()?;
+        }
+        Ok(report)
     }
 
     /// Changes the configuration of pool `id` to `change(current)`. With a

@@ -8,7 +8,7 @@ use super::{
     ClientRecord, CodePurpose, CodeRecord, CodeStore, EphemeralKey, EphemeralRecord,
     EphemeralStore, GroupRecord, GroupStore, IndexKey, MAX_EPHEMERAL_BYTES, MAX_KEY_BYTES,
     MAX_VALUE_BYTES, OnceId, PoolRecord, PoolStore, RefreshTokenRecord, Store, StoreError,
-    StoreResult, TokenStore, UserRecord, UserStore,
+    StoreResult, SweepReport, SweepStore, TokenStore, UserRecord, UserStore,
 };
 use crate::clock::Timestamp;
 
@@ -326,6 +326,19 @@ impl TokenStore for Limited {
         check_key("pool id", pool_id)?;
         check_key("one-time id", &id.encode())?;
         self.inner.consume_once(pool_id, id, expires_at)
+    }
+}
+
+/// Nothing to check: a sweep writes nothing, and a pool id that cannot be
+/// stored has nothing to delete.
+impl SweepStore for Limited {
+    fn sweep_expired(
+        &self,
+        pool_id: &str,
+        now: Timestamp,
+        limit: usize,
+    ) -> StoreResult<SweepReport> {
+        self.inner.sweep_expired(pool_id, now, limit)
     }
 }
 

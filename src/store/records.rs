@@ -352,3 +352,43 @@ impl fmt::Debug for EphemeralRecord {
             .finish()
     }
 }
+
+/// What one [`SweepStore::sweep_expired`](super::SweepStore::sweep_expired)
+/// deleted, by kind. Reports add up with `+=`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SweepReport {
+    /// Refresh tokens, expired for longer than
+    /// [`REFRESH_TOKEN_RETENTION`](super::REFRESH_TOKEN_RETENTION).
+    pub refresh_tokens: u64,
+    /// Names of revoked families (an `origin_jti` or an `event_id`) whose
+    /// tokens have all expired.
+    pub revoked_families: u64,
+    /// Pending codes past their expiry.
+    pub codes: u64,
+    /// One-time ids (challenge sessions, SRP secret blocks) past their expiry.
+    pub once_ids: u64,
+    /// Ephemeral records past their expiry.
+    pub ephemeral: u64,
+}
+
+impl SweepReport {
+    /// Every item deleted, all kinds together.
+    #[must_use]
+    pub const fn total(&self) -> u64 {
+        self.refresh_tokens
+            .saturating_add(self.revoked_families)
+            .saturating_add(self.codes)
+            .saturating_add(self.once_ids)
+            .saturating_add(self.ephemeral)
+    }
+}
+
+impl std::ops::AddAssign for SweepReport {
+    fn add_assign(&mut self, other: Self) {
+        self.refresh_tokens = self.refresh_tokens.saturating_add(other.refresh_tokens);
+        self.revoked_families = self.revoked_families.saturating_add(other.revoked_families);
+        self.codes = self.codes.saturating_add(other.codes);
+        self.once_ids = self.once_ids.saturating_add(other.once_ids);
+        self.ephemeral = self.ephemeral.saturating_add(other.ephemeral);
+    }
+}

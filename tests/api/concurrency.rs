@@ -13,7 +13,7 @@ use userpool::store::MemoryStore;
 use userpool::store::{
     ClientRecord, CodePurpose, CodeRecord, CodeStore, EphemeralKey, EphemeralRecord,
     EphemeralStore, GroupRecord, GroupStore, IndexKey, OnceId, PoolRecord, PoolStore,
-    RefreshTokenRecord, StoreResult, TokenStore, UserRecord, UserStore,
+    RefreshTokenRecord, StoreResult, SweepReport, SweepStore, TokenStore, UserRecord, UserStore,
 };
 use userpool::{Code, ConfirmSignUpRequest, ErrorCode, ManualClock, Outbox, UserStatus};
 
@@ -315,6 +315,17 @@ impl TokenStore for ReadsTogether {
 
     fn consume_once(&self, pool_id: &str, id: &OnceId, expires_at: Timestamp) -> StoreResult<bool> {
         self.inner.consume_once(pool_id, id, expires_at)
+    }
+}
+
+impl SweepStore for ReadsTogether {
+    fn sweep_expired(
+        &self,
+        pool_id: &str,
+        now: Timestamp,
+        limit: usize,
+    ) -> StoreResult<SweepReport> {
+        self.inner.sweep_expired(pool_id, now, limit)
     }
 }
 

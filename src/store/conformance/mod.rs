@@ -2,7 +2,7 @@
 //!
 //! Enabled by the `test-util` feature. Each contract is a function of a
 //! family module ([`users`], [`codes`], [`tokens`], [`ephemeral`],
-//! [`groups`], [`pools`], [`limits`]) that panics with a message naming what broke. In a test
+//! [`sweep`], [`groups`], [`pools`], [`limits`]) that panics with a message naming what broke. In a test
 //! target, [`store_conformance_tests!`](crate::store_conformance_tests)
 //! turns every contract into a `#[test]` of its own, named after it
 //! (`users::update_is_a_compare_and_swap_on_version`), each against a
@@ -50,6 +50,7 @@ pub mod ephemeral;
 pub mod groups;
 pub mod limits;
 pub mod pools;
+pub mod sweep;
 pub mod tokens;
 pub mod users;
 
@@ -100,6 +101,11 @@ macro_rules! store_conformance_tests {
                 an_absent_record_is_inserted_with_zero_and_replaced_by_its_version,
                 concurrent_writers_of_one_version_admit_exactly_one,
                 ephemeral_records_are_isolated_kept_by_user_deletion_and_gone_with_their_pool,
+            }
+            sweep {
+                expired_items_are_removed_and_unexpired_kept,
+                a_revoked_family_refuses_its_unexpired_tokens_before_and_after_a_sweep,
+                a_sweep_deletes_at_most_its_limit,
             }
             groups {
                 groups_and_memberships_follow_their_contract,

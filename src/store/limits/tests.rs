@@ -187,6 +187,18 @@ impl TokenStore for Spy {
     }
 }
 
+impl SweepStore for Spy {
+    fn sweep_expired(
+        &self,
+        pool_id: &str,
+        now: Timestamp,
+        limit: usize,
+    ) -> StoreResult<SweepReport> {
+        self.record("sweep_expired");
+        self.inner.sweep_expired(pool_id, now, limit)
+    }
+}
+
 impl EphemeralStore for Spy {
     fn get_ephemeral(
         &self,
@@ -422,7 +434,7 @@ fn every_call_reaches_the_same_method_of_the_store() {
     let once = OnceId::Session("x".to_owned());
     let at = Timestamp::UNIX_EPOCH;
     let unknown = EphemeralKey::UnknownSignIn { digest: [3; 32] };
-    let calls: [(&str, &dyn Fn()); 41] = [
+    let calls: [(&str, &dyn Fn()); 42] = [
         ("insert_user", &|| drop(s.insert_user(P, &alice, &[]))),
         ("get_user", &|| drop(s.get_user(P, "alice"))),
         ("find_user", &|| drop(s.find_user(P, &key))),
@@ -468,6 +480,7 @@ fn every_call_reaches_the_same_method_of_the_store() {
         ("put_ephemeral", &|| {
             drop(s.put_ephemeral(P, &unknown, b"1", at, 0))
         }),
+        ("sweep_expired", &|| drop(s.sweep_expired(P, at, 1))),
         ("create_group", &|| drop(s.create_group(P, &group("g")))),
         ("get_group", &|| drop(s.get_group(P, "g"))),
         ("update_group", &|| drop(s.update_group(P, &group("g")))),

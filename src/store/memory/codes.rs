@@ -25,8 +25,7 @@ impl CodeStore for MemoryStore {
                     .is_some_and(|u| u.attributes.get("sub").is_some_and(|s| s == sub))
             })
             .ok_or(StoreError::NotFound)?;
-        data.codes
-            .insert((username.to_owned(), purpose), code.clone());
+        data.insert_code((username.to_owned(), purpose), code.clone());
         Ok(())
     }
 
@@ -76,7 +75,7 @@ impl CodeStore for MemoryStore {
         };
         let k = (username.to_owned(), purpose);
         if data.codes.get(&k).is_some_and(|c| c.id == code_id) {
-            Ok(data.codes.remove(&k))
+            Ok(data.remove_code(&k))
         } else {
             Ok(None)
         }

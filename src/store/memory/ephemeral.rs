@@ -31,14 +31,19 @@ impl EphemeralStore for MemoryStore {
         }
         st.ephemeral_version += 1;
         let version = st.ephemeral_version;
-        st.pool_mut(pool_id).ephemeral.insert(
+        let pool = st.pool_mut(pool_id);
+        if let Some(old) = pool.ephemeral.insert(
             key.clone(),
             EphemeralRecord {
                 data: data.to_vec(),
                 expires_at,
                 version,
             },
-        );
+        ) {
+            pool.ephemeral_by_expiry
+                .remove(&(old.expires_at, key.clone()));
+        }
+        pool.ephemeral_by_expiry.insert((expires_at, key.clone()));
         Ok(true)
     }
 }

@@ -16,9 +16,15 @@
 //! # Layout
 //!
 //! One module per record family (`users`, `codes`, `tokens`, `ephemeral`,
-//! `groups`, `pools` with the app clients); the state and its indexes here.
+//! `groups`, `pools` with the app clients) and `sweep`, which deletes what
+//! has expired; the state and its indexes here.
+//!
+//! Every record that expires is also in an index ordered by expiry, kept
+//! in step by the few methods of `PoolData` that add and remove such
+//! records, so a sweep finds the expired ones first and visits nothing
+//! else.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Bound;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -32,6 +38,7 @@ mod codes;
 mod ephemeral;
 mod groups;
 mod pools;
+mod sweep;
 mod tokens;
 mod users;
 
@@ -46,16 +53,24 @@ struct PoolData {
     user_keys: HashMap<String, Vec<IndexKey>>,
     /// (username, purpose) → pending code; a user's codes are one range.
     codes: BTreeMap<(String, CodePurpose), CodeRecord>,
+    /// (expires_at, username, purpose) of every pending code.
+    codes_by_expiry: BTreeSet<(Timestamp, String, CodePurpose)>,
     /// digest → refresh token.
     refresh: HashMap<[u8; 32], RefreshTokenRecord>,
+    /// (expires_at, digest) of every refresh token.
+    refresh_by_expiry: BTreeSet<(Timestamp, [u8; 32])>,
     /// origin_jti → the digests of the family's tokens.
     families: HashMap<String, BTreeSet<[u8; 32]>>,
     /// username → the digests of the user's tokens.
     user_tokens: HashMap<String, BTreeSet<[u8; 32]>>,
-    /// origin_jti or event_id of revoked families.
-    revoked: HashSet<String>,
+    /// origin_jti or event_id of revoked families → the revocation.
+    revoked: HashMap<String, Revocation>,
+    /// (expires_at, name) of every revocation.
+    revoked_by_expiry: BTreeSet<(Timestamp, String)>,
     /// one-time id → when it may be forgotten.
     used_once: HashMap<OnceId, Timestamp>,
+    /// (expires_at, id) of every one-time id.
+    once_by_expiry: BTreeSet<(Timestamp, OnceId)>,
     /// group name → group, ordered for listing.
     groups: BTreeMap<String, GroupRecord>,
     /// (group name, username): the members of a group are one range.
@@ -66,6 +81,19 @@ struct PoolData {
     clients: BTreeMap<String, ClientRecord>,
     /// key → ephemeral record.
     ephemeral: HashMap<EphemeralKey, EphemeralRecord>,
+    /// (expires_at, key) of every ephemeral record.
+    ephemeral_by_expiry: BTreeSet<(Timestamp, EphemeralKey)>,
+}
+
+/// A revoked family, under one of its names.
+#[derive(Debug)]
+struct Revocation {
+    /// The family's `origin_jti`: what finds its tokens.
+    family: String,
+    /// The latest expiry of the family's tokens when it was revoked, or
+    /// since: until then (and [`REFRESH_TOKEN_RETENTION`](super::REFRESH_TOKEN_RETENTION)
+    /// more), a sweep leaves it.
+    expires_at: Timestamp,
 }
 
 #[derive(Debug, Default)]
@@ -147,20 +175,96 @@ impl PoolData {
             .take_while(move |(u, _)| u == username)
     }
 
-    /// Removes the refresh token `digest` and its entries in the family
-    /// and user indexes.
+    /// Stores `code` under `key`, replacing any code there, in the expiry
+    /// index too.
+    fn insert_code(&mut self, key: (String, CodePurpose), code: CodeRecord) {
+        if let Some(old) = self.codes.get(&key) {
+            self.codes_by_expiry
+                .remove(&(old.expires_at, key.0.clone(), key.1));
+        }
+        self.codes_by_expiry
+            .insert((code.expires_at, key.0.clone(), key.1));
+        self.codes.insert(key, code);
+    }
+
+    /// Removes the code under `key`, from the expiry index too.
+    fn remove_code(&mut self, key: &(String, CodePurpose)) -> Option<CodeRecord> {
+        let code = self.codes.remove(key)?;
+        self.codes_by_expiry
+            .remove(&(code.expires_at, key.0.clone(), key.1));
+        Some(code)
+    }
+
+    /// Stores a new refresh token (its digest not stored yet) in every
+    /// index, and carries the revocation of its family, if revoked, to
+    /// its expiry.
+    fn insert_refresh_token(&mut self, token: RefreshTokenRecord) {
+        self.families
+            .entry(token.origin_jti.clone())
+            .or_default()
+            .insert(token.digest);
+        self.user_tokens
+            .entry(token.username.clone())
+            .or_default()
+            .insert(token.digest);
+        self.refresh_by_expiry
+            .insert((token.expires_at, token.digest));
+        for name in [&token.origin_jti, &token.event_id] {
+            if self.revoked.contains_key(name.as_str()) {
+                self.revoke(name, &token.origin_jti, token.expires_at);
+            }
+        }
+        self.refresh.insert(token.digest, token);
+    }
+
+    /// Removes the refresh token `digest` and its entries in the family,
+    /// user and expiry indexes.
     fn remove_refresh_token(&mut self, digest: &[u8; 32]) -> Option<RefreshTokenRecord> {
         let token = self.refresh.remove(digest)?;
         remove_from_index(&mut self.families, &token.origin_jti, digest);
         remove_from_index(&mut self.user_tokens, &token.username, digest);
+        self.refresh_by_expiry.remove(&(token.expires_at, *digest));
         Some(token)
+    }
+
+    /// The latest expiry of the stored tokens of the family `origin_jti`.
+    fn family_expiry(&self, origin_jti: &str) -> Option<Timestamp> {
+        self.families
+            .get(origin_jti)
+            .into_iter()
+            .flatten()
+            .filter_map(|d| self.refresh.get(d))
+            .map(|t| t.expires_at)
+            .max()
+    }
+
+    /// Records `name` as a revoked name of the family `origin_jti`, kept at
+    /// least until `expires_at` (a later expiry already recorded stays).
+    fn revoke(&mut self, name: &str, origin_jti: &str, expires_at: Timestamp) {
+        let expires_at = match self.revoked.get(name) {
+            Some(r) if r.expires_at >= expires_at => return,
+            Some(r) => {
+                self.revoked_by_expiry
+                    .remove(&(r.expires_at, name.to_owned()));
+                expires_at
+            }
+            None => expires_at,
+        };
+        self.revoked_by_expiry.insert((expires_at, name.to_owned()));
+        self.revoked.insert(
+            name.to_owned(),
+            Revocation {
+                family: origin_jti.to_owned(),
+                expires_at,
+            },
+        );
     }
 
     /// Removes the user's pending codes, memberships and refresh tokens.
     fn remove_user_data(&mut self, username: &str) {
         let codes: Vec<(String, CodePurpose)> = self.codes_of(username).cloned().collect();
         for k in codes {
-            self.codes.remove(&k);
+            self.remove_code(&k);
         }
         let groups: Vec<String> = second_of(&self.memberships, username, None)
             .cloned()

@@ -1,6 +1,8 @@
 //! [`TokenStore`] for [`MemoryStore`]: refresh tokens, revoked families and
 //! one-time ids.
 
+use std::collections::BTreeSet;
+
 use super::MemoryStore;
 use crate::clock::Timestamp;
 use crate::store::{ConflictKey, OnceId, RefreshTokenRecord, StoreError, StoreResult, TokenStore};
@@ -12,15 +14,7 @@ impl TokenStore for MemoryStore {
         if data.refresh.contains_key(&token.digest) {
             return Err(StoreError::Conflict(ConflictKey::RefreshToken));
         }
-        data.families
-            .entry(token.origin_jti.clone())
-            .or_default()
-            .insert(token.digest);
-        data.user_tokens
-            .entry(token.username.clone())
-            .or_default()
-            .insert(token.digest);
-        data.refresh.insert(token.digest, token.clone());
+        data.insert_refresh_token(token.clone());
         Ok(())
     }
 
@@ -32,7 +26,7 @@ impl TokenStore for MemoryStore {
         Ok(self.read(pool_id, None, |d| {
             d.refresh.get(digest).map(|r| {
                 let mut r = r.clone();
-                r.revoked = d.revoked.contains(&r.origin_jti);
+                r.revoked = d.revoked.contains_key(&r.origin_jti);
                 r
             })
         }))
@@ -60,7 +54,10 @@ impl TokenStore for MemoryStore {
     fn revoke_token_family(&self, pool_id: &str, origin_jti: &str) -> StoreResult<()> {
         let mut st = self.lock();
         let data = st.pool_mut(pool_id);
-        let events: Vec<String> = data
+        let expires_at = data
+            .family_expiry(origin_jti)
+            .unwrap_or(Timestamp::UNIX_EPOCH);
+        let events: BTreeSet<String> = data
             .families
             .get(origin_jti)
             .into_iter()
@@ -68,8 +65,10 @@ impl TokenStore for MemoryStore {
             .filter_map(|d| data.refresh.get(d))
             .map(|r| r.event_id.clone())
             .collect();
-        data.revoked.insert(origin_jti.to_owned());
-        data.revoked.extend(events);
+        data.revoke(origin_jti, origin_jti, expires_at);
+        for event in events {
+            data.revoke(&event, origin_jti, expires_at);
+        }
         Ok(())
     }
 
@@ -78,30 +77,45 @@ impl TokenStore for MemoryStore {
         let Some(data) = st.data.get_mut(pool_id) else {
             return Ok(());
         };
-        let ids: Vec<String> = data
+        let names: BTreeSet<(String, String)> = data
             .user_tokens
             .get(username)
             .into_iter()
             .flatten()
             .filter_map(|d| data.refresh.get(d))
-            .flat_map(|r| [r.origin_jti.clone(), r.event_id.clone()])
+            .map(|r| (r.origin_jti.clone(), r.event_id.clone()))
             .collect();
-        data.revoked.extend(ids);
+        for (origin_jti, event_id) in names {
+            let expires_at = data
+                .family_expiry(&origin_jti)
+                .unwrap_or(Timestamp::UNIX_EPOCH);
+            data.revoke(&origin_jti, &origin_jti, expires_at);
+            data.revoke(&event_id, &origin_jti, expires_at);
+        }
         Ok(())
     }
 
     fn is_family_revoked(&self, pool_id: &str, id: &str) -> StoreResult<bool> {
-        Ok(self.read(pool_id, false, |d| d.revoked.contains(id)))
+        Ok(self.read(pool_id, false, |d| d.revoked.contains_key(id)))
     }
 
     fn consume_once(&self, pool_id: &str, id: &OnceId, expires_at: Timestamp) -> StoreResult<bool> {
         let mut st = self.lock();
         let data = st.pool_mut(pool_id);
         // Forget ids whose deadline passed long ago, so the set stays bounded.
-        if data.used_once.len() > 4096 {
-            let horizon = expires_at.saturating_sub(std::time::Duration::from_secs(3600));
-            data.used_once.retain(|_, exp| *exp > horizon);
+        let horizon = expires_at.saturating_sub(std::time::Duration::from_secs(3600));
+        while let Some((exp, old)) = data.once_by_expiry.first().cloned() {
+            if exp > horizon {
+                break;
+            }
+            data.once_by_expiry.pop_first();
+            data.used_once.remove(&old);
         }
-        Ok(data.used_once.insert(id.clone(), expires_at).is_none())
+        if data.used_once.contains_key(id) {
+            return Ok(false);
+        }
+        data.used_once.insert(id.clone(), expires_at);
+        data.once_by_expiry.insert((expires_at, id.clone()));
+        Ok(true)
     }
 }

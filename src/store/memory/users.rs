@@ -62,7 +62,7 @@ impl UserStore for MemoryStore {
             return Ok(false);
         }
         data.update_user(user, expected_version, keys)?;
-        data.codes.remove(&code);
+        data.remove_code(&code);
         Ok(true)
     }
 

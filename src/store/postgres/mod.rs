@@ -139,6 +139,7 @@ mod groups;
 mod migrations;
 mod pools;
 mod statements;
+pub(super) mod sweep;
 mod tokens;
 mod users;
 

@@ -107,21 +107,28 @@ impl TokenStore for PostgresStore {
         })
     }
 
+    /// Each name of the family remembers it and the latest expiry of its
+    /// tokens, the earliest a sweep may delete the name.
     fn revoke_token_family(&self, pool_id: &str, origin_jti: &str) -> StoreResult<()> {
         // One statement; `ORDER BY` makes concurrent revocations insert in
         // one order.
         self.auto(|sql| {
             sql.execute(
                 &format!(
-                    "{WITH_POOL_LOCK} INSERT INTO revoked_families (pool, id) \
-                     SELECT x.pool, x.id FROM pool_lock, (\
+                    "{WITH_POOL_LOCK}, fam AS (SELECT COALESCE(max(t.expires_at), 0) AS e \
+                     FROM refresh_tokens t \
+                     WHERE userpool_key2(t.pool, t.origin_jti) = userpool_key2($1, $2) \
+                     AND t.pool = $1 AND t.origin_jti = $2) \
+                     INSERT INTO revoked_families (pool, id, family, expires_at) \
+                     SELECT x.pool, x.id, $2::text, fam.e FROM pool_lock, fam, (\
                      SELECT $1::text AS pool, $2::text AS id \
                      UNION \
                      SELECT t.pool, t.event_id FROM refresh_tokens t \
                      WHERE userpool_key2(t.pool, t.origin_jti) = userpool_key2($1, $2) \
                      AND t.pool = $1 AND t.origin_jti = $2) x \
                      ORDER BY 2 \
-                     ON CONFLICT DO NOTHING"
+                     ON CONFLICT ON CONSTRAINT revoked_families_pkey DO UPDATE \
+                     SET expires_at = GREATEST(revoked_families.expires_at, EXCLUDED.expires_at)"
                 ),
                 &[&pool_id, &origin_jti],
             )?;
@@ -137,17 +144,22 @@ impl TokenStore for PostgresStore {
         self.auto(|sql| {
             sql.execute(
                 &format!(
-                    "{WITH_POOL_LOCK} INSERT INTO revoked_families (pool, id) \
-                     SELECT x.pool, x.id FROM pool_lock, (\
-                     SELECT t.pool, t.origin_jti AS id FROM refresh_tokens t \
+                    "{WITH_POOL_LOCK} INSERT INTO revoked_families (pool, id, family, expires_at) \
+                     SELECT $1, n.id, min(n.family), max(n.e) FROM pool_lock, (\
+                     SELECT u.id, u.family, (SELECT max(f.expires_at) FROM refresh_tokens f \
+                     WHERE userpool_key2(f.pool, f.origin_jti) = userpool_key2($1, u.family) \
+                     AND f.pool = $1 AND f.origin_jti = u.family) AS e FROM (\
+                     SELECT t.origin_jti AS id, t.origin_jti AS family FROM refresh_tokens t \
                      WHERE userpool_key2(t.pool, t.username) = userpool_key2($1, $2) \
                      AND t.pool = $1 AND t.username = $2 \
                      UNION \
-                     SELECT t.pool, t.event_id FROM refresh_tokens t \
+                     SELECT t.event_id, t.origin_jti FROM refresh_tokens t \
                      WHERE userpool_key2(t.pool, t.username) = userpool_key2($1, $2) \
-                     AND t.pool = $1 AND t.username = $2) x \
+                     AND t.pool = $1 AND t.username = $2) u) n \
+                     GROUP BY n.id \
                      ORDER BY 2 \
-                     ON CONFLICT DO NOTHING"
+                     ON CONFLICT ON CONSTRAINT revoked_families_pkey DO UPDATE \
+                     SET expires_at = GREATEST(revoked_families.expires_at, EXCLUDED.expires_at)"
                 ),
                 &[&pool_id, &username],
             )?;

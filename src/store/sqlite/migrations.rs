@@ -13,6 +13,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/002_pools_and_clients.sql"),
     include_str!("migrations/003_attribute_indexes.sql"),
     include_str!("migrations/004_ephemeral.sql"),
+    include_str!("migrations/005_expiry.sql"),
 ];
 
 /// Applies the migrations `conn`'s database lacks, in one `BEGIN

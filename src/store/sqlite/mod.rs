@@ -41,7 +41,7 @@
 //! # Layout
 //!
 //! One module per record family (`users`, `codes`, `tokens`, `ephemeral`,
-//! `groups`, `pools` with the app clients), the connection and its query helpers in
+//! `groups`, `pools` with the app clients), `sweep` for what has expired, the connection and its query helpers in
 //! `connection`, the schema in `migrations`.
 
 use std::fmt;
@@ -58,6 +58,7 @@ mod ephemeral;
 mod groups;
 mod migrations;
 mod pools;
+mod sweep;
 mod tokens;
 mod users;
 

@@ -282,3 +282,92 @@ fn backend_failures_keep_their_cause() {
     let cause = e.source().and_then(|c| c.downcast_ref::<rusqlite::Error>());
     assert!(cause.is_some(), "{e:?}");
 }
+
+/// Migration 5 gives the names revoked before it their family and the
+/// latest expiry of its tokens: a revoked family stays refused after the
+/// upgrade until its tokens are gone, and then its names go.
+#[test]
+fn revocations_made_before_migration_5_are_kept_while_their_tokens_are() {
+    use crate::store::{REFRESH_TOKEN_RETENTION, SweepStore};
+    let db = TempDb::new("migration5");
+    let expires = Timestamp::from_unix_seconds(1_700_003_600);
+    {
+        let mut conn = Connection::open(&db.0).unwrap();
+        let tx = conn.transaction().unwrap();
+        for sql in &migrations::MIGRATIONS[..4] {
+            tx.execute_batch(sql).unwrap();
+        }
+        tx.pragma_update(None, "user_version", 4).unwrap();
+        tx.execute(
+            "INSERT INTO refresh_tokens (pool, digest, client_id, username, sub, origin_jti, \
+             event_id, auth_time, issued_at, expires_at) \
+             VALUES ('p', x'01', 'c', 'alice', 's', 'fam', 'ev', 0, 0, ?1)",
+            [expires.unix_millis()],
+        )
+        .unwrap();
+        tx.execute_batch(
+            "INSERT INTO revoked_families (pool, id) VALUES ('p', 'fam'), ('p', 'ev'), \
+             ('p', 'orphan')",
+        )
+        .unwrap();
+        tx.commit().unwrap();
+    }
+    let s = SqliteStore::open(&db.0).unwrap();
+    let rows: Vec<(String, String, i64)> = s
+        .lock()
+        .prepare("SELECT id, family, expires_at FROM revoked_families ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let e = expires.unix_millis();
+    assert_eq!(
+        rows,
+        [
+            ("ev".to_owned(), "fam".to_owned(), e),
+            ("fam".to_owned(), "fam".to_owned(), e),
+            ("orphan".to_owned(), "orphan".to_owned(), 0),
+        ]
+    );
+    let r = s.sweep_expired("p", expires, 100).unwrap();
+    assert_eq!(r.revoked_families, 1, "only the name of no token goes");
+    assert!(s.is_family_revoked("p", "fam").unwrap());
+    assert!(s.is_family_revoked("p", "ev").unwrap());
+    let later = expires.saturating_add(REFRESH_TOKEN_RETENTION);
+    let r = s.sweep_expired("p", later, 100).unwrap();
+    assert_eq!((r.refresh_tokens, r.revoked_families), (1, 2));
+    assert!(!s.is_family_revoked("p", "fam").unwrap());
+}
+
+/// Every sweep statement finds its rows through an index, never by
+/// reading a table.
+#[test]
+fn sweeps_read_expiry_indexes() {
+    let s = SqliteStore::open_in_memory().unwrap();
+    let conn = s.lock();
+    let plan = |sql: &str| -> Vec<String> {
+        conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .unwrap()
+            .query_map(rusqlite::params!["p", 5, 10], |r| r.get::<_, String>(3))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    for (table, key, _) in sweep::KINDS {
+        let p = plan(&sweep::delete_expired(table, key));
+        assert!(
+            p.iter()
+                .any(|l| l.contains(&format!("{table}_by")) && l.contains("expir"))
+                && !p.iter().any(|l| l.starts_with("SCAN")),
+            "{table}: {p:?}"
+        );
+    }
+    let p = plan(sweep::REVOKED_CANDIDATES);
+    assert!(
+        p.iter().any(|l| l.contains("revoked_families_by_expiry"))
+            && p.iter().any(|l| l.contains("refresh_tokens_by_family"))
+            && !p.iter().any(|l| l.starts_with("SCAN")),
+        "{p:?}"
+    );
+}

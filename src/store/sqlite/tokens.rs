@@ -86,32 +86,42 @@ impl TokenStore for SqliteStore {
         Ok(true)
     }
 
+    /// Each name of the family remembers it and the latest expiry of its
+    /// tokens, the earliest a sweep may delete the name.
     fn revoke_token_family(&self, pool_id: &str, origin_jti: &str) -> StoreResult<()> {
-        let mut conn = self.lock();
-        let tx = immediate(&mut conn)?;
-        tx.execute(
-            "INSERT OR IGNORE INTO revoked_families (pool, id) VALUES (?1, ?2)",
-            params![pool_id, origin_jti],
-        )
-        .map_err(db)?;
-        tx.execute(
-            "INSERT OR IGNORE INTO revoked_families (pool, id) \
-             SELECT DISTINCT pool, event_id FROM refresh_tokens \
-             WHERE pool = ?1 AND origin_jti = ?2",
-            params![pool_id, origin_jti],
-        )
-        .map_err(db)?;
-        tx.commit().map_err(db)
+        // One statement: atomic on its own.
+        self.lock()
+            .execute(
+                "INSERT INTO revoked_families (pool, id, family, expires_at) \
+                 SELECT ?1, id, ?2, COALESCE((SELECT max(expires_at) FROM refresh_tokens \
+                 WHERE pool = ?1 AND origin_jti = ?2), 0) \
+                 FROM (SELECT ?2 AS id UNION \
+                 SELECT event_id FROM refresh_tokens WHERE pool = ?1 AND origin_jti = ?2) \
+                 WHERE true \
+                 ON CONFLICT (pool, id) DO UPDATE \
+                 SET expires_at = max(expires_at, excluded.expires_at)",
+                params![pool_id, origin_jti],
+            )
+            .map_err(db)?;
+        Ok(())
     }
 
     fn revoke_user_tokens(&self, pool_id: &str, username: &str) -> StoreResult<()> {
         // One statement: atomic on its own.
         self.lock()
             .execute(
-                "INSERT OR IGNORE INTO revoked_families (pool, id) \
-                 SELECT pool, origin_jti FROM refresh_tokens WHERE pool = ?1 AND username = ?2 \
+                "INSERT INTO revoked_families (pool, id, family, expires_at) \
+                 SELECT ?1, id, min(family), max(expires_at) FROM ( \
+                 SELECT n.id, n.family, (SELECT max(f.expires_at) FROM refresh_tokens f \
+                 WHERE f.pool = ?1 AND f.origin_jti = n.family) AS expires_at \
+                 FROM (SELECT origin_jti AS id, origin_jti AS family FROM refresh_tokens \
+                 WHERE pool = ?1 AND username = ?2 \
                  UNION \
-                 SELECT pool, event_id FROM refresh_tokens WHERE pool = ?1 AND username = ?2",
+                 SELECT event_id, origin_jti FROM refresh_tokens \
+                 WHERE pool = ?1 AND username = ?2) n) \
+                 GROUP BY id \
+                 ON CONFLICT (pool, id) DO UPDATE \
+                 SET expires_at = max(expires_at, excluded.expires_at)",
                 params![pool_id, username],
             )
             .map_err(db)?;

@@ -14,6 +14,7 @@ use crate::store::{IndexKey, StoreError, StoreResult};
 mod concurrency;
 mod prefix;
 mod schema;
+mod sweep;
 mod values;
 
 /// The test database, or `None` (after saying so) when none is configured.
