@@ -25,6 +25,7 @@ mod api {
     mod concurrency;
     mod confirm;
     mod groups;
+    mod limits;
     mod list;
     mod lockout;
     mod properties;
