@@ -443,6 +443,13 @@ impl UserPool {
             ));
         }
         let target = self.recovery_target(&user, true)?;
+        // Counted before the user is changed: a refused reset leaves the
+        // user as they were, password included.
+        self.count_send(
+            Subject::User(&user.username),
+            CodePurpose::ForgotPassword,
+            now,
+        )?;
         let stored = self.modify_user(&user.username, now, |cur| {
             if !matches!(
                 cur.status,
@@ -463,7 +470,7 @@ impl UserPool {
             CodePurpose::ForgotPassword,
             target,
             MessageKind::ForgotPassword,
-            Sends::Counted,
+            Sends::Free,
             now,
         )?;
         Ok(())

@@ -8,9 +8,7 @@
 //! (cognito-protocol.md §5.2, §5.3, §7.5, §7.9). Last, codes bound to the
 //! `sub` of the user they were issued to.
 //!
-//! Every answer is compared as `(ErrorCode, message)`. One test, ignored
-//! and marked `BUG`, shows a refused AdminResetUserPassword that still
-//! resets the user; run it with `-- --ignored`.
+//! Every answer is compared as `(ErrorCode, message)`.
 
 use std::fmt::Debug;
 use std::sync::{Arc, Barrier};
@@ -1077,7 +1075,6 @@ fn a_reset_code_of_a_deleted_user_does_not_serve_the_next_user_of_the_name() {
 /// ForgotPassword is refused for the rest of the hour. A refused request
 /// should leave the user as it was.
 #[test]
-#[ignore = "BUG: a refused AdminResetUserPassword (LimitExceeded) still resets the user; see report"]
 fn a_refused_admin_reset_leaves_the_user_as_it_was() {
     let Pool { h, legacy, .. } = pool();
     for _ in 0..SENDS_PER_HOUR {
