@@ -317,7 +317,8 @@ fn second_of<'a>(
 
 /// An in-memory [`Store`](super::Store): one mutex over all state, so every
 /// operation is trivially atomic. Cheap to create; not shared between
-/// processes.
+/// processes. Ephemeral records are bounded per pool (100 000; past it the
+/// one that expires first is dropped), since any client can create them.
 #[derive(Debug, Default)]
 pub struct MemoryStore {
     state: Mutex<State>,
