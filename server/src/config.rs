@@ -3,6 +3,7 @@
 
 use std::fmt;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use userpool::HashingParams;
 use userpool::wire::sigv4::AccessKey;
@@ -97,6 +98,8 @@ pub(crate) struct Options {
     pub(crate) public_url: Option<String>,
     /// Timeouts, the connection cap, the shutdown grace.
     pub(crate) limits: Limits,
+    /// How often expired records are swept; zero: never.
+    pub(crate) sweep_interval: Duration,
 }
 
 impl Default for Options {
@@ -113,6 +116,7 @@ impl Default for Options {
             access_key_error: None,
             public_url: None,
             limits: Limits::default(),
+            sweep_interval: Duration::from_secs(300),
         }
     }
 }

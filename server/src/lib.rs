@@ -100,6 +100,7 @@ mod run;
 mod serve;
 mod server;
 mod storage;
+mod sweep;
 
 pub use config::{Hashing, Storage};
 pub use error::{Error, ErrorKind};

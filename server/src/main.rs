@@ -37,6 +37,9 @@ OPTIONS:
     --public-url <URL>   the base URL clients reach the server at, as documents name
                          it (jwks_uri in the OpenID configuration); never taken
                          from the Host header [default: http://127.0.0.1:<port>]
+    --sweep-interval <SECONDS>
+                         how often expired codes, limit records, refresh tokens and
+                         revocations are deleted from the store; 0: never [default: 300]
     -h, --help           print this help
 
 ROUTES:
@@ -133,6 +136,13 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<ServerBui
             "--postgres" => postgres = Some(value("--postgres")?),
             "--master-key-file" => builder = builder.master_key_file(value("--master-key-file")?),
             "--public-url" => builder = builder.public_url(value("--public-url")?),
+            "--sweep-interval" => {
+                let v = value("--sweep-interval")?;
+                let secs: u64 = v
+                    .parse()
+                    .map_err(|_| format!("--sweep-interval: not a number of seconds: {v}"))?;
+                builder = builder.sweep_interval(std::time::Duration::from_secs(secs));
+            }
             "--credentials" => {
                 let (id, secret) = credentials(&value("--credentials")?)?;
                 builder = builder.access_key(id, secret);
@@ -185,6 +195,8 @@ mod tests {
                 "AKIDTEST:s3cr3t/+x",
                 "--credentials=AKID2:other:secret",
                 "--public-url=https://cognito.test.example",
+                "--sweep-interval",
+                "60",
             ]
             .map(str::to_owned)
             .into_iter(),

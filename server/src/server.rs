@@ -18,6 +18,7 @@ use crate::error::{Error, ErrorKind};
 use crate::routes::{self, AppState};
 use crate::serve;
 use crate::storage::{self, Engine, KeySource};
+use crate::sweep::{self, Sweeper};
 
 /// Collects a server's options; [`start`](Self::start) opens its storage and
 /// starts it. Made by [`Server::builder`].
@@ -158,6 +159,15 @@ impl ServerBuilder {
         self
     }
 
+    /// How often expired codes, one-time ids, limit records, refresh tokens
+    /// and revocations are deleted from the store, on a blocking thread in
+    /// short batches while requests are served. Defaults to 5 minutes;
+    /// [`Duration::ZERO`] never sweeps.
+    pub fn sweep_interval(mut self, every: Duration) -> Self {
+        self.options.sweep_interval = every;
+        self
+    }
+
     /// Opens the storage (loading and checking the pools already in a
     /// durable store), binds the port on 127.0.0.1 and starts serving on the
     /// current tokio runtime, which must have its I/O driver enabled.
@@ -175,6 +185,7 @@ impl ServerBuilder {
         let (port, hashing) = (self.options.port, self.options.hashing);
         let region = self.options.region.clone();
         let limits = self.options.limits;
+        let sweep_interval = self.options.sweep_interval;
         let public_url = self
             .options
             .public_url
@@ -207,6 +218,7 @@ impl ServerBuilder {
                 .map_err(|e| Error::new(ErrorKind::Runtime, format!("opening the store: {e}")))??
         };
         let engine = Arc::new(opened.engine);
+        let sweeper = sweep::spawn(Arc::downgrade(&engine), sweep_interval);
 
         let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
         let listener = tokio::net::TcpListener::bind(addr)
@@ -237,6 +249,7 @@ impl ServerBuilder {
             closed: opened.closed,
             stop,
             task,
+            sweeper,
             about: About {
                 hashing,
                 region,
@@ -262,6 +275,8 @@ pub struct Server {
     /// Dropped or sent to stop accepting.
     stop: oneshot::Sender<()>,
     task: JoinHandle<()>,
+    /// Aborted when the server is dropped or shut down.
+    sweeper: Sweeper,
     pub(crate) about: About,
 }
 
@@ -326,8 +341,10 @@ impl Server {
             task,
             engine,
             closed,
+            sweeper,
             ..
         } = self;
+        drop(sweeper);
         drop(stop);
         let served = task.await;
         // The last handle on the engine is dropped by whoever holds it last:

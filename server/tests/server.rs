@@ -23,6 +23,7 @@ use hyper_util::rt::TokioIo;
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
+use userpool::store::{EphemeralKey, EphemeralStore, SqliteStore};
 use userpool::token::{TokenUse, TokenVerifier};
 use userpool::{Clock, ErrorCode, SystemClock};
 use userpool_server::{ErrorKind, Hashing, Server, ServerBuilder, Storage};
@@ -1304,5 +1305,60 @@ async fn with_credentials_an_unsigned_admin_set_user_password_leaves_the_passwor
     assert_eq!(refusal(&reply).1, "NotAuthorizedException");
     let signed_in = ok(&server, "InitiateAuth", sign_in(PASSWORD)).await;
     assert!(signed_in["AuthenticationResult"]["AccessToken"].is_string());
+    server.shutdown().await.unwrap();
+}
+
+/// An expired ephemeral record, written straight into the server's SQLite
+/// file as another process sharing it would, and whether it is still there.
+fn plant_expired(path: &Path, pool_id: &str) -> EphemeralKey {
+    let store = SqliteStore::open(path).unwrap();
+    let key = EphemeralKey::UnknownSignIn { digest: [7; 32] };
+    let long_ago = userpool::Timestamp::from_unix_seconds(1_000_000_000);
+    assert!(
+        store
+            .put_ephemeral(pool_id, &key, b"state", long_ago, 0)
+            .unwrap()
+    );
+    key
+}
+
+fn still_stored(path: &Path, pool_id: &str, key: &EphemeralKey) -> bool {
+    SqliteStore::open(path)
+        .unwrap()
+        .get_ephemeral(pool_id, key)
+        .unwrap()
+        .is_some()
+}
+
+#[tokio::test]
+async fn the_server_sweeps_expired_records_on_its_interval_and_never_with_zero() {
+    let tmp = TempDir::new("sweep");
+    let data = tmp.path().join("data");
+    let file = data.join("userpool.sqlite3");
+    let sqlite = |every: Duration| {
+        builder()
+            .storage(Storage::SqliteDir(data.clone()))
+            .sweep_interval(every)
+    };
+
+    // Never: the expired record outlives several would-be intervals.
+    let server = sqlite(Duration::ZERO).start().await.unwrap();
+    let (pool_id, _) = pool_and_client(&server, "swept").await;
+    let key = plant_expired(&file, &pool_id);
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert!(still_stored(&file, &pool_id, &key));
+    server.shutdown().await.unwrap();
+
+    // Every 100 ms: gone within a few seconds, while requests are served.
+    let server = sqlite(Duration::from_millis(100)).start().await.unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while still_stored(&file, &pool_id, &key) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the expired record was never swept"
+        );
+        assert_eq!(get(&server, "/_health").await.status, 200);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     server.shutdown().await.unwrap();
 }
