@@ -76,12 +76,6 @@ pub struct CodeRecord {
     pub expires_at: Timestamp,
     /// Codes submitted against it so far, right or wrong.
     pub attempts: u32,
-    /// When the current attempt window began. A code re-sent within
-    /// `ATTEMPT_WINDOW` of the window's start inherits it, so re-sending
-    /// cannot reset the budget of guesses.
-    pub window_started_at: Timestamp,
-    /// Codes submitted in the window, across re-sent codes.
-    pub window_attempts: u32,
 }
 
 impl fmt::Debug for CodeRecord {
@@ -94,8 +88,6 @@ impl fmt::Debug for CodeRecord {
             .field("issued_at", &self.issued_at)
             .field("expires_at", &self.expires_at)
             .field("attempts", &self.attempts)
-            .field("window_started_at", &self.window_started_at)
-            .field("window_attempts", &self.window_attempts)
             .finish()
     }
 }
@@ -265,8 +257,6 @@ mod tests {
             issued_at: Timestamp::from_unix_seconds(0),
             expires_at: Timestamp::from_unix_seconds(100),
             attempts,
-            window_started_at: Timestamp::from_unix_seconds(0),
-            window_attempts: attempts,
         }
     }
 

@@ -7,7 +7,7 @@ use super::{
 };
 use crate::clock::Timestamp;
 use crate::code;
-use crate::config::{UsernameAttribute, VerifiedAttribute};
+use crate::config::VerifiedAttribute;
 use crate::error::{Error, ErrorCode, Result};
 use crate::message::{DeliveryMedium, Message, MessageKind};
 use crate::random;
@@ -152,6 +152,7 @@ impl UserPool {
             UserStatus::ForceChangePassword,
             now,
         );
+        user.username_attribute = new.username_attribute.map(str::to_owned);
         credentials.apply(&mut user);
         user.temporary_password_expires_at = Some(self.temporary_password_deadline(now));
         let targets = match request.message_action {
@@ -205,13 +206,16 @@ impl UserPool {
         Ok(User::from_record(&self.resolve_existing(username)?, None))
     }
 
-    /// Refuses removing the attribute that serves as the username.
-    pub(super) fn keep_username_attributes(&self, update: &AttributeUpdate) -> Result<()> {
-        for (ua, name) in [
-            (UsernameAttribute::Email, "email"),
-            (UsernameAttribute::PhoneNumber, "phone_number"),
-        ] {
-            if self.config().is_username_attribute(ua)
+    /// Refuses removing the attribute that serves as `user`'s username (in
+    /// pools with both username attributes, the other one may go).
+    pub(super) fn keep_username_attributes(
+        &self,
+        user: &UserRecord,
+        update: &AttributeUpdate,
+    ) -> Result<()> {
+        let own = self.username_keys_of(user);
+        for (is_own, name) in [(own.email, "email"), (own.phone_number, "phone_number")] {
+            if is_own
                 && update.changed.iter().any(|c| c == name)
                 && !update.attributes.contains_key(name)
             {
@@ -287,7 +291,7 @@ impl UserPool {
                 &attributes,
                 Writer::Admin,
             )?;
-            self.keep_username_attributes(&update)?;
+            self.keep_username_attributes(current, &update)?;
             if update.changed.is_empty() {
                 return Ok(None);
             }
@@ -314,7 +318,7 @@ impl UserPool {
                 &names,
                 Writer::Admin,
             )?;
-            self.keep_username_attributes(&update)?;
+            self.keep_username_attributes(current, &update)?;
             if update.changed.is_empty() {
                 return Ok(None);
             }

@@ -54,8 +54,6 @@ impl UserPool {
             issued_at: now,
             expires_at: now.saturating_add(code::validity(purpose)),
             attempts: 0,
-            window_started_at: now,
-            window_attempts: 0,
         };
         // Stored only while this very user exists: a user deleted meanwhile
         // leaves no code behind for a later user of the same name.

@@ -257,7 +257,48 @@ impl UserPool {
         }
     }
 
+    /// Which of `u`'s email and phone number is their username, in pools
+    /// with username attributes: the one the user was created with
+    /// ([`UserRecord::username_attribute`]). A user stored before that was
+    /// kept is read by the rule that cannot lock them out: the pool's only
+    /// username attribute, or, in pools with both, whichever of the two
+    /// they have, both if they have both (as before).
+    fn username_keys_of(&self, u: &UserRecord) -> UsernameKeys {
+        let cfg = self.config();
+        let email_ok = cfg.is_username_attribute(UsernameAttribute::Email);
+        let phone_ok = cfg.is_username_attribute(UsernameAttribute::PhoneNumber);
+        match u.username_attribute.as_deref() {
+            Some("email") => UsernameKeys {
+                email: email_ok,
+                phone_number: false,
+            },
+            Some("phone_number") => UsernameKeys {
+                email: false,
+                phone_number: phone_ok,
+            },
+            _ if email_ok && phone_ok => {
+                let has = |n: &str| u.attributes.get(n).is_some_and(|v| !v.is_empty());
+                let (email, phone) = (has("email"), has("phone_number"));
+                UsernameKeys {
+                    email: email || !phone,
+                    phone_number: phone || !email,
+                }
+            }
+            _ => UsernameKeys {
+                email: email_ok,
+                phone_number: phone_ok,
+            },
+        }
+    }
+
     /// The unique index keys of a user under this pool's configuration.
+    ///
+    /// In pools with username attributes the user's username (email or
+    /// phone number) is a key whether verified or not (AWS: it "doesn't
+    /// have to be verified"); in pools with both, the other one becomes a
+    /// key only once verified, as an alias does, so nobody can claim
+    /// another person's number or address unverified and take sign-in by
+    /// it.
     fn index_keys(&self, u: &UserRecord) -> Vec<IndexKey> {
         let cfg = self.config();
         let attr = |n: &str| u.attributes.get(n).filter(|v| !v.is_empty());
@@ -266,13 +307,18 @@ impl UserPool {
             IndexKey::Username(self.fold(&u.username)),
             IndexKey::Sub(u.sub().to_owned()),
         ];
-        let email_unique = cfg.is_username_attribute(UsernameAttribute::Email)
-            || (cfg.is_alias(AliasAttribute::Email) && verified("email_verified"));
+        let own = self.username_keys_of(u);
+        let email_unique = own.email
+            || ((cfg.is_username_attribute(UsernameAttribute::Email)
+                || cfg.is_alias(AliasAttribute::Email))
+                && verified("email_verified"));
         if let Some(email) = attr("email").filter(|_| email_unique) {
             keys.push(IndexKey::Email(self.fold(email)));
         }
-        let phone_unique = cfg.is_username_attribute(UsernameAttribute::PhoneNumber)
-            || (cfg.is_alias(AliasAttribute::PhoneNumber) && verified("phone_number_verified"));
+        let phone_unique = own.phone_number
+            || ((cfg.is_username_attribute(UsernameAttribute::PhoneNumber)
+                || cfg.is_alias(AliasAttribute::PhoneNumber))
+                && verified("phone_number_verified"));
         if let Some(phone) = attr("phone_number").filter(|_| phone_unique) {
             keys.push(IndexKey::PhoneNumber(phone.clone()));
         }
@@ -323,23 +369,21 @@ impl UserPool {
             .is_some_and(|u| u.sub() == user.sub()))
     }
 
-    /// Maps a key conflict to the exception Cognito raises for it.
-    fn conflict_error(&self, conflict: &ConflictKey) -> Error {
-        let cfg = self.config();
+    /// Maps a key conflict of writing `user` to the exception Cognito
+    /// raises for it: the user's own username attribute taken is a taken
+    /// username, any other identifier an alias that exists.
+    fn conflict_error(&self, conflict: &ConflictKey, user: &UserRecord) -> Error {
+        let own = self.username_keys_of(user);
         match conflict {
             // A record of the same internal username, or of the same
             // username as this pool compares them.
             ConflictKey::Username | ConflictKey::Index(IndexKey::Username(_)) => {
                 Error::new(ErrorCode::UsernameExists, "User already exists")
             }
-            ConflictKey::Index(IndexKey::Email(_))
-                if cfg.is_username_attribute(UsernameAttribute::Email) =>
-            {
+            ConflictKey::Index(IndexKey::Email(_)) if own.email => {
                 username_attribute_taken("email")
             }
-            ConflictKey::Index(IndexKey::PhoneNumber(_))
-                if cfg.is_username_attribute(UsernameAttribute::PhoneNumber) =>
-            {
+            ConflictKey::Index(IndexKey::PhoneNumber(_)) if own.phone_number => {
                 username_attribute_taken("phone_number")
             }
             ConflictKey::Index(IndexKey::Email(_)) => Error::new(
@@ -430,7 +474,7 @@ impl UserPool {
                 Ok(false) => return Err(codes::expired_code()),
                 Err(StoreError::VersionMismatch) => {}
                 Err(StoreError::NotFound) => return Err(Error::user_not_found()),
-                Err(StoreError::Conflict(key)) => return Err(self.conflict_error(&key)),
+                Err(StoreError::Conflict(key)) => return Err(self.conflict_error(&key, &next)),
                 Err(e) => return Err(store_error(e)),
             }
         }
@@ -568,3 +612,11 @@ fn looks_like_email(s: &str) -> bool {
 
 #[cfg(test)]
 mod tests;
+
+/// Which of a user's email and phone number are their username
+/// ([`UserPool::username_keys_of`]).
+#[derive(Clone, Copy, Debug)]
+struct UsernameKeys {
+    email: bool,
+    phone_number: bool,
+}

@@ -20,6 +20,8 @@ use crate::store::{CodePurpose, StoreError, UserRecord, UserStatus};
 pub(super) struct NewUser {
     pub(super) username: String,
     pub(super) attributes: Attributes,
+    /// In pools with username attributes, the one the username is.
+    pub(super) username_attribute: Option<&'static str>,
 }
 
 impl UserPool {
@@ -35,6 +37,7 @@ impl UserPool {
         let cfg = self.config();
         let sub = random::uuid_v4()?;
         let mut attrs: Vec<Attribute> = attributes.to_vec();
+        let mut username_attribute = None;
         let internal = if cfg.username_attributes().is_empty() {
             if cfg.is_alias(AliasAttribute::Email) && looks_like_email(username) {
                 return Err(Error::invalid_parameter(
@@ -71,6 +74,7 @@ impl UserPool {
             }
             attrs.retain(|a| a.name != attribute);
             attrs.push(Attribute::new(attribute, username));
+            username_attribute = Some(attribute);
             // cognito-protocol.md §7.4: the internal username is a UUID equal to `sub`.
             sub.clone()
         };
@@ -79,6 +83,7 @@ impl UserPool {
         Ok(NewUser {
             username: internal,
             attributes: validated,
+            username_attribute,
         })
     }
 
@@ -89,7 +94,7 @@ impl UserPool {
             Ok(()) => Ok(()),
             // An existing record of the same internal username is
             // `ConflictKey::Username`, told apart from any index key.
-            Err(StoreError::Conflict(key)) => Err(self.conflict_error(&key)),
+            Err(StoreError::Conflict(key)) => Err(self.conflict_error(&key, user)),
             Err(e) => Err(store_error(e)),
         }
     }
@@ -150,6 +155,7 @@ impl UserPool {
         self.config().password_policy().validate(password)?;
         let credentials = self.credentials(&new.username, password)?;
         let mut user = UserRecord::new(new.username, new.attributes, UserStatus::Unconfirmed, now);
+        user.username_attribute = new.username_attribute.map(str::to_owned);
         credentials.apply(&mut user);
         self.insert_new_user(&user)?;
         let code_delivery_details = match self.sign_up_code_target(&user.attributes) {

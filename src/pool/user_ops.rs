@@ -251,7 +251,7 @@ impl UserPool {
                 &attributes,
                 Writer::User,
             )?;
-            self.keep_username_attributes(&update)?;
+            self.keep_username_attributes(cur, &update)?;
             if update.changed.is_empty() {
                 return Ok(None);
             }
@@ -340,7 +340,7 @@ impl UserPool {
                 self.config()
                     .schema()
                     .validate_delete(&cur.attributes, &names, Writer::User)?;
-            self.keep_username_attributes(&update)?;
+            self.keep_username_attributes(cur, &update)?;
             if update.changed.is_empty() {
                 return Ok(None);
             }

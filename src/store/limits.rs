@@ -93,6 +93,9 @@ fn check_value(field: &str, len: usize) -> StoreResult<()> {
 fn check_user(pool_id: &str, user: &UserRecord, keys: &[IndexKey]) -> StoreResult<()> {
     check_key("pool id", pool_id)?;
     check_key("username", &user.username)?;
+    if let Some(attribute) = &user.username_attribute {
+        check_key("username attribute", attribute)?;
+    }
     for k in keys {
         check_index_key(k)?;
     }

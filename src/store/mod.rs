@@ -331,7 +331,7 @@ pub trait CodeStore: Send + Sync + fmt::Debug {
         purpose: CodePurpose,
     ) -> StoreResult<Option<CodeRecord>>;
 
-    /// Adds one to `attempts` and to `window_attempts` of the pending code if its id is still
+    /// Adds one to `attempts` of the pending code if its id is still
     /// `code_id`, atomically, and returns the new count; `Ok(None)` if that
     /// code is no longer pending. The pool calls it *before* comparing a
     /// submitted code, so every comparison is counted: a store that loses

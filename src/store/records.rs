@@ -103,6 +103,12 @@ pub struct UserRecord {
     /// The last sign-in attempt, right or wrong (the lockout counter resets
     /// after 15 idle minutes).
     pub last_sign_in_attempt: Option<Timestamp>,
+    /// In pools whose users sign in with an email or phone number as
+    /// username (`UsernameAttributes`), which of the two attributes the
+    /// user's username is: `email` or `phone_number`, set at creation.
+    /// That one is a unique sign-in key whether verified or not; in pools
+    /// with both, the other one only once verified. `None` in other pools.
+    pub username_attribute: Option<String>,
     /// The version the store holds. Set by the store: 1 on insert, +1 on
     /// every successful update. Callers pass the version they read back to
     /// [`UserStore::update_user`](super::UserStore::update_user) as the compare-and-swap guard.
@@ -132,6 +138,7 @@ impl UserRecord {
             failed_sign_ins: 0,
             locked_until: None,
             last_sign_in_attempt: None,
+            username_attribute: None,
             version: 0,
         }
     }
@@ -177,6 +184,7 @@ impl fmt::Debug for UserRecord {
             .field("failed_sign_ins", &self.failed_sign_ins)
             .field("locked_until", &self.locked_until)
             .field("last_sign_in_attempt", &self.last_sign_in_attempt)
+            .field("username_attribute", &self.username_attribute)
             .field("version", &self.version)
             .finish()
     }

@@ -325,3 +325,161 @@ fn a_username_with_whitespace_is_refused() {
     assert_eq!(e.code(), ErrorCode::InvalidParameter);
     assert!(h.all_users().is_empty());
 }
+
+// ----- pools with both email and phone number as username attributes -----
+
+const MALLORY: &str = "mallory@example.com";
+const PHONE: &str = "+15555550100";
+
+/// Users sign up with an email or a phone number as username; email
+/// auto-verified; no other attribute required.
+fn email_or_phone() -> Harness {
+    Harness::new(
+        userpool::config::PoolConfig::builder("either")
+            .username_attributes(&[
+                userpool::config::UsernameAttribute::Email,
+                userpool::config::UsernameAttribute::PhoneNumber,
+            ])
+            .auto_verified_attributes(&[userpool::config::VerifiedAttribute::Email])
+            .build()
+            .expect("the pool is valid"),
+    )
+}
+
+fn password_sign_in(h: &Harness, name: &str, password: &str) -> Result<String, userpool::Error> {
+    let client = super::common::password_client(h);
+    h.pool
+        .initiate_auth(userpool::InitiateAuthRequest::user_password(
+            &client, name, password,
+        ))
+        .map(|r| {
+            let tokens = r.authentication_result.expect("tokens");
+            super::common::claims(&tokens.id_token)["sub"]
+                .as_str()
+                .expect("a sub claim")
+                .to_owned()
+        })
+}
+
+/// Mallory signs up by email, confirmed, with `PHONE` as an unverified
+/// second identifier; returns her `sub`.
+fn mallory_claims_the_phone(h: &Harness) -> String {
+    let sub = h
+        .pool
+        .sign_up(
+            SignUpRequest::new(h.client(), MALLORY, "Mallory-pass1")
+                .attribute("phone_number", PHONE),
+        )
+        .unwrap()
+        .user_sub;
+    h.pool.admin_confirm_sign_up(MALLORY).unwrap();
+    sub
+}
+
+/// AWS: the username attribute "doesn't have to be verified"; an account's
+/// second identifier is not its username, and an unverified one must not
+/// take the number or address from its owner.
+#[test]
+fn an_unverified_second_identifier_neither_blocks_its_owner_nor_signs_in() {
+    let h = email_or_phone();
+    let mallory = mallory_claims_the_phone(&h);
+    // Before the fix this was UsernameExistsException: Mallory held the
+    // victim's number as a unique key.
+    let victim = h
+        .pool
+        .sign_up(SignUpRequest::new(h.client(), PHONE, PASSWORD))
+        .unwrap()
+        .user_sub;
+    h.pool.admin_confirm_sign_up(PHONE).unwrap();
+    // The number signs the victim in, never Mallory.
+    assert_eq!(password_sign_in(&h, PHONE, PASSWORD).unwrap(), victim);
+    let e = refused(password_sign_in(&h, PHONE, "Mallory-pass1"));
+    assert_eq!(
+        (e.code(), e.message()),
+        (ErrorCode::NotAuthorized, "Incorrect username or password.")
+    );
+    assert_eq!(
+        password_sign_in(&h, MALLORY, "Mallory-pass1").unwrap(),
+        mallory
+    );
+    assert_eq!(h.user(PHONE).attribute("sub"), Some(victim.as_str()));
+    // Nor can an admin verify it for Mallory while the victim holds it.
+    let e = refused(h.pool.admin_update_user_attributes(
+        MALLORY,
+        vec![Attribute::new("phone_number_verified", "true")],
+    ));
+    assert_eq!(
+        (e.code(), e.message()),
+        (
+            ErrorCode::AliasExists,
+            "An account with the phone_number already exists."
+        )
+    );
+}
+
+#[test]
+fn a_verified_second_identifier_signs_in_and_is_unique() {
+    let h = email_or_phone();
+    let mallory = mallory_claims_the_phone(&h);
+    assert_eq!(
+        refused(password_sign_in(&h, PHONE, "Mallory-pass1")).code(),
+        ErrorCode::UserNotFound
+    );
+    h.pool
+        .admin_update_user_attributes(
+            MALLORY,
+            vec![Attribute::new("phone_number_verified", "true")],
+        )
+        .unwrap();
+    assert_eq!(
+        password_sign_in(&h, PHONE, "Mallory-pass1").unwrap(),
+        mallory
+    );
+    // Now it is taken, as a username.
+    let e = refused(
+        h.pool
+            .sign_up(SignUpRequest::new(h.client(), PHONE, PASSWORD)),
+    );
+    assert_eq!(
+        (e.code(), e.message()),
+        (
+            ErrorCode::UsernameExists,
+            "An account with the given phone_number already exists."
+        )
+    );
+}
+
+#[test]
+fn the_username_attribute_cannot_be_deleted_and_the_other_one_can() {
+    let h = email_or_phone();
+    mallory_claims_the_phone(&h);
+    let e = refused(
+        h.pool
+            .admin_delete_user_attributes(MALLORY, vec!["email".to_owned()]),
+    );
+    assert_eq!(
+        (e.code(), e.message()),
+        (
+            ErrorCode::InvalidParameter,
+            "The email attribute is used as the username and cannot be deleted."
+        )
+    );
+    h.pool
+        .admin_delete_user_attributes(MALLORY, vec!["phone_number".to_owned()])
+        .unwrap();
+    assert_eq!(h.user(MALLORY).attribute("phone_number"), None);
+    // A user who signed up by phone keeps the phone, and may drop an email.
+    h.pool
+        .sign_up(
+            SignUpRequest::new(h.client(), PHONE, PASSWORD).attribute("email", "p@example.com"),
+        )
+        .unwrap();
+    let e = refused(
+        h.pool
+            .admin_delete_user_attributes(PHONE, vec!["phone_number".to_owned()]),
+    );
+    assert_eq!(e.code(), ErrorCode::InvalidParameter);
+    h.pool
+        .admin_delete_user_attributes(PHONE, vec!["email".to_owned()])
+        .unwrap();
+}

@@ -237,6 +237,7 @@ pub fn sample_user(username: &str) -> UserRecord {
         Timestamp::from_unix_seconds(1_700_000_000),
     );
     u.password_hash = Some("$argon2id$v=19$m=256,t=1,p=1$c2FsdA$aGFzaA".to_owned());
+    u.username_attribute = Some("email".to_owned());
     u.version = 42;
     u
 }
@@ -277,8 +278,6 @@ fn sample_code(id: u64) -> CodeRecord {
         issued_at: Timestamp::from_unix_seconds(1_700_000_000),
         expires_at: Timestamp::from_unix_seconds(1_700_086_400),
         attempts: 0,
-        window_started_at: Timestamp::from_unix_seconds(1_700_000_000),
-        window_attempts: 0,
     }
 }
 

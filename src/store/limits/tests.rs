@@ -372,8 +372,6 @@ fn code() -> CodeRecord {
         issued_at: Timestamp::UNIX_EPOCH,
         expires_at: Timestamp::UNIX_EPOCH,
         attempts: 0,
-        window_started_at: Timestamp::UNIX_EPOCH,
-        window_attempts: 0,
     }
 }
 

@@ -57,7 +57,6 @@ impl CodeStore for MemoryStore {
             .filter(|c| c.id == code_id)
             .map(|c| {
                 c.attempts = c.attempts.saturating_add(1);
-                c.window_attempts = c.window_attempts.saturating_add(1);
                 c.attempts
             }))
     }

@@ -15,23 +15,22 @@ pub(super) const CODE_KEY: &str =
     "k = userpool_key3($1, $2, $3) AND pool = $1 AND username = $2 AND purpose = $3";
 
 /// Inserts the code of user `$2` of pool `$1` for purpose `$3` from the
-/// values `$4` to `$12`, or replaces the pending one: the statement's tail
+/// values `$4` to `$10`, or replaces the pending one: the statement's tail
 /// after its CTEs, `FROM` what the caller names.
 fn insert_code(from: &str) -> String {
     format!(
         "INSERT INTO codes (pool, username, purpose, id, digest, attribute, destination, \
-         issued_at, expires_at, attempts, window_started_at, window_attempts) \
-         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 FROM {from} \
+         issued_at, expires_at, attempts) \
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM {from} \
          ON CONFLICT (k) DO UPDATE SET id = EXCLUDED.id, digest = EXCLUDED.digest, \
          attribute = EXCLUDED.attribute, destination = EXCLUDED.destination, \
          issued_at = EXCLUDED.issued_at, expires_at = EXCLUDED.expires_at, \
-         attempts = EXCLUDED.attempts, window_started_at = EXCLUDED.window_started_at, \
-         window_attempts = EXCLUDED.window_attempts"
+         attempts = EXCLUDED.attempts"
     )
 }
 
 /// A CTE that locks the user `$2` of pool `$1` `FOR KEY SHARE` when its
-/// `sub` attribute is `$13`, so that a statement selecting `FROM
+/// `sub` attribute is `$11`, so that a statement selecting `FROM
 /// pool_lock, owner_lock` adds nothing when that user is gone: a
 /// concurrent `delete_user` either waits for the statement and deletes its
 /// code too, or has committed first, and then the lock finds no row.
@@ -41,7 +40,7 @@ fn insert_code(from: &str) -> String {
 /// [`exact_attribute`] accepts.
 const OWNER_WITH_SUB: &str = "owner_lock AS MATERIALIZED (SELECT 1 FROM users \
      WHERE k = userpool_key2($1, $2) AND pool = $1 AND username = $2 \
-     AND userpool_attribute(attributes, 'sub') = $13 FOR KEY SHARE)";
+     AND userpool_attribute(attributes, 'sub') = $11 FOR KEY SHARE)";
 
 impl CodeStore for PostgresStore {
     /// One statement that locks the user row when it holds that `sub` and
@@ -60,7 +59,7 @@ impl CodeStore for PostgresStore {
             return Err(StoreError::NotFound);
         }
         let v = CodeValues::new(code);
-        let values: [&(dyn ToSql + Sync); 13] = [
+        let values: [&(dyn ToSql + Sync); 11] = [
             &pool_id,
             &username,
             &purpose.as_str(),
@@ -71,8 +70,6 @@ impl CodeStore for PostgresStore {
             &v.issued_at,
             &v.expires_at,
             &v.attempts,
-            &v.window_started_at,
-            &v.window_attempts,
             &sub,
         ];
         let inserted = if exact_attribute(sub) {
@@ -97,7 +94,7 @@ impl CodeStore for PostgresStore {
                 if attributes.get("sub").is_none_or(|s| s != sub) {
                     return Ok(0);
                 }
-                sql.execute(&statement, &values[..12])
+                sql.execute(&statement, &values[..10])
             })?
         };
         if inserted == 0 {
@@ -139,8 +136,7 @@ impl CodeStore for PostgresStore {
         self.auto(|sql| {
             let row = sql.opt(
                 &format!(
-                    "UPDATE codes SET attempts = LEAST(attempts + 1, 4294967295), \
-                     window_attempts = LEAST(window_attempts + 1, 4294967295) \
+                    "UPDATE codes SET attempts = LEAST(attempts + 1, 4294967295) \
                      WHERE {CODE_KEY} AND id = $4 RETURNING attempts"
                 ),
                 &[&pool_id, &username, &purpose.as_str(), &id_param(code_id)],

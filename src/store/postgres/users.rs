@@ -78,7 +78,8 @@ fn update_user_in(
         "UPDATE users SET attributes = $3, status = $4, enabled = $5, created_at = $6, \
          modified_at = $7, password_hash = $8, srp_verifier = $9, \
          temporary_password_expires_at = $10, failed_sign_ins = $11, \
-         locked_until = $12, last_sign_in_attempt = $13, version = $14 \
+         locked_until = $12, last_sign_in_attempt = $13, version = $14, \
+         username_attribute = $16 \
          WHERE k = userpool_key2($1, $2) AND pool = $1 AND username = $2 \
          AND version = $15",
         &[
@@ -97,6 +98,7 @@ fn update_user_in(
             &v.last_sign_in_attempt,
             &row.next,
             &row.expected,
+            &v.username_attribute,
         ],
     )?;
     if changed != 1 {
@@ -122,8 +124,9 @@ impl UserStore for PostgresStore {
                 sql.execute(
                     "INSERT INTO users (pool, username, attributes, status, enabled, created_at, \
                      modified_at, password_hash, srp_verifier, temporary_password_expires_at, \
-                     failed_sign_ins, locked_until, last_sign_in_attempt, version) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1)",
+                     failed_sign_ins, locked_until, last_sign_in_attempt, version, \
+                     username_attribute) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14)",
                     &[
                         &pool_id,
                         &user.username,
@@ -138,6 +141,7 @@ impl UserStore for PostgresStore {
                         &v.failed_sign_ins,
                         &v.locked_until,
                         &v.last_sign_in_attempt,
+                        &v.username_attribute,
                     ],
                 ),
                 || ConflictKey::Username,

@@ -18,7 +18,7 @@ use crate::store::{
 pub(crate) const USER_COLUMNS: &str = "u.username, u.attributes, u.status, u.enabled, \
      u.created_at, u.modified_at, u.password_hash, u.srp_verifier, \
      u.temporary_password_expires_at, u.failed_sign_ins, u.locked_until, \
-     u.last_sign_in_attempt, u.version";
+     u.last_sign_in_attempt, u.version, u.username_attribute";
 
 /// A user from a row of [`USER_COLUMNS`].
 pub(crate) fn user<R: SqlRow + ?Sized>(row: &R) -> StoreResult<UserRecord> {
@@ -42,6 +42,7 @@ pub(crate) fn user<R: SqlRow + ?Sized>(row: &R) -> StoreResult<UserRecord> {
         locked_until: row.opt_timestamp(10, "locked_until")?,
         last_sign_in_attempt: row.opt_timestamp(11, "last_sign_in_attempt")?,
         version: row.version(12, "version")?,
+        username_attribute: row.opt_text(13, "username_attribute")?,
     })
 }
 
@@ -59,6 +60,7 @@ pub(crate) struct UserValues<'a> {
     pub(crate) failed_sign_ins: i64,
     pub(crate) locked_until: Option<i64>,
     pub(crate) last_sign_in_attempt: Option<i64>,
+    pub(crate) username_attribute: Option<&'a str>,
 }
 
 impl<'a> UserValues<'a> {
@@ -78,6 +80,7 @@ impl<'a> UserValues<'a> {
             failed_sign_ins: i64::from(user.failed_sign_ins),
             locked_until: opt_millis(user.locked_until),
             last_sign_in_attempt: opt_millis(user.last_sign_in_attempt),
+            username_attribute: user.username_attribute.as_deref(),
         })
     }
 }
@@ -86,7 +89,7 @@ impl<'a> UserValues<'a> {
 
 /// The columns [`code`] reads, from `codes`.
 pub(crate) const CODE_COLUMNS: &str = "id, digest, attribute, destination, issued_at, \
-     expires_at, attempts, window_started_at, window_attempts";
+     expires_at, attempts";
 
 /// A code from a row of [`CODE_COLUMNS`].
 pub(crate) fn code<R: SqlRow + ?Sized>(row: &R) -> StoreResult<CodeRecord> {
@@ -98,8 +101,6 @@ pub(crate) fn code<R: SqlRow + ?Sized>(row: &R) -> StoreResult<CodeRecord> {
         issued_at: row.timestamp(4, "code issued_at")?,
         expires_at: row.timestamp(5, "code expires_at")?,
         attempts: row.counter(6, "code attempts")?,
-        window_started_at: row.timestamp(7, "code window_started_at")?,
-        window_attempts: row.counter(8, "code window_attempts")?,
     })
 }
 
@@ -112,8 +113,6 @@ pub(crate) struct CodeValues<'a> {
     pub(crate) issued_at: i64,
     pub(crate) expires_at: i64,
     pub(crate) attempts: i64,
-    pub(crate) window_started_at: i64,
-    pub(crate) window_attempts: i64,
 }
 
 impl<'a> CodeValues<'a> {
@@ -126,8 +125,6 @@ impl<'a> CodeValues<'a> {
             issued_at: millis(code.issued_at),
             expires_at: millis(code.expires_at),
             attempts: i64::from(code.attempts),
-            window_started_at: millis(code.window_started_at),
-            window_attempts: i64::from(code.window_attempts),
         }
     }
 }

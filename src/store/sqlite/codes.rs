@@ -26,11 +26,10 @@ impl CodeStore for SqliteStore {
             .lock()
             .execute(
                 "INSERT OR REPLACE INTO codes (pool, username, purpose, id, digest, attribute, \
-                 destination, issued_at, expires_at, attempts, window_started_at, \
-                 window_attempts) \
-                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12 \
+                 destination, issued_at, expires_at, attempts) \
+                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 \
                  WHERE EXISTS (SELECT 1 FROM users WHERE pool = ?1 AND username = ?2 \
-                 AND json_extract(attributes, '$.sub') = ?13)",
+                 AND json_extract(attributes, '$.sub') = ?11)",
                 params![
                     pool_id,
                     username,
@@ -42,8 +41,6 @@ impl CodeStore for SqliteStore {
                     v.issued_at,
                     v.expires_at,
                     v.attempts,
-                    v.window_started_at,
-                    v.window_attempts,
                     sub,
                 ],
             )
@@ -81,8 +78,7 @@ impl CodeStore for SqliteStore {
         // One statement: atomic on its own.
         query_one(
             &self.lock(),
-            "UPDATE codes SET attempts = MIN(attempts + 1, 4294967295), \
-             window_attempts = MIN(window_attempts + 1, 4294967295) \
+            "UPDATE codes SET attempts = MIN(attempts + 1, 4294967295) \
              WHERE pool = ?1 AND username = ?2 AND purpose = ?3 AND id = ?4 \
              RETURNING attempts",
             params![pool_id, username, purpose.as_str(), id_param(code_id)],

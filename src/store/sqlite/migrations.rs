@@ -14,6 +14,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/003_attribute_indexes.sql"),
     include_str!("migrations/004_ephemeral.sql"),
     include_str!("migrations/005_expiry.sql"),
+    include_str!("migrations/006_username_attribute.sql"),
 ];
 
 /// Applies the migrations `conn`'s database lacks, in one `BEGIN

@@ -151,6 +151,7 @@ fn every_user_field_round_trips() {
     u.failed_sign_ins = u32::MAX;
     u.locked_until = Some(Timestamp::from_unix_millis(i64::MAX));
     u.last_sign_in_attempt = Some(Timestamp::from_unix_millis(i64::MIN));
+    u.username_attribute = Some("phone_number".to_owned());
     s.insert_user("p", &u, &[]).unwrap();
     u.version = 1;
     assert_eq!(s.get_user("p", "bob").unwrap(), Some(u));
@@ -253,8 +254,6 @@ fn corrupt_rows_are_unavailable_not_panics() {
         issued_at: Timestamp::UNIX_EPOCH,
         expires_at: Timestamp::UNIX_EPOCH,
         attempts: 0,
-        window_started_at: Timestamp::UNIX_EPOCH,
-        window_attempts: 0,
     };
     corrupt(r#"UPDATE users SET attributes = '{"sub": "sub-carol"}'"#);
     s.put_code("p", "carol", "sub-carol", CodePurpose::SignUp, &code)
@@ -338,6 +337,42 @@ fn revocations_made_before_migration_5_are_kept_while_their_tokens_are() {
     let r = s.sweep_expired("p", later, 100).unwrap();
     assert_eq!((r.refresh_tokens, r.revoked_families), (1, 2));
     assert!(!s.is_family_revoked("p", "fam").unwrap());
+}
+
+/// Migration 6 keeps every user and pending code of a database written
+/// before it: users get no username attribute (the engine's rule for them
+/// is in `UserPool::index_keys`), codes lose only the window columns.
+#[test]
+fn users_and_codes_written_before_migration_6_read_back() {
+    let db = TempDb::new("migration6");
+    {
+        let mut conn = Connection::open(&db.0).unwrap();
+        let tx = conn.transaction().unwrap();
+        for sql in &migrations::MIGRATIONS[..5] {
+            tx.execute_batch(sql).unwrap();
+        }
+        tx.pragma_update(None, "user_version", 5).unwrap();
+        tx.execute_batch(
+            "INSERT INTO users (pool, username, attributes, status, enabled, created_at, \
+             modified_at, failed_sign_ins, version) \
+             VALUES ('p', 'alice', '{\"sub\":\"s-1\"}', 'CONFIRMED', 1, 0, 0, 0, 3); \
+             INSERT INTO codes (pool, username, purpose, id, digest, attribute, destination, \
+             issued_at, expires_at, attempts, window_started_at, window_attempts) \
+             VALUES ('p', 'alice', 'forgot_password', 9, zeroblob(32), 'email', \
+             'a@example.com', 1, 2, 3, 1, 7);",
+        )
+        .unwrap();
+        tx.commit().unwrap();
+    }
+    let s = SqliteStore::open(&db.0).unwrap();
+    let user = s.get_user("p", "alice").unwrap().unwrap();
+    assert_eq!((user.username_attribute, user.version), (None, 3));
+    let code = s
+        .get_code("p", "alice", CodePurpose::ForgotPassword)
+        .unwrap()
+        .unwrap();
+    assert_eq!((code.id, code.attempts), (9, 3));
+    assert_eq!(code.destination.as_deref(), Some("a@example.com"));
 }
 
 /// Every sweep statement finds its rows through an index, never by

@@ -66,8 +66,6 @@ fn two_stores_on_one_schema_admit_exactly_one_of_concurrent_writes() {
                 issued_at: Timestamp::UNIX_EPOCH,
                 expires_at: Timestamp::UNIX_EPOCH,
                 attempts: 0,
-                window_started_at: Timestamp::UNIX_EPOCH,
-                window_attempts: 0,
             },
         )
         .unwrap();
