@@ -344,5 +344,57 @@ def errors_carry_request_id_and_type():
         raise AssertionError("describe_user_pool of an unknown id succeeded")
 
 
+@test("create_pool_and_client")
+def resending_codes_is_limited_to_five_an_hour():
+    email = "boto3.flood@example.com"
+    cognito.sign_up(
+        ClientId=S["client"],
+        Username=email,
+        Password=QUICKSTART_PASSWORD,
+        UserAttributes=quickstart_attributes(),
+    )
+    for _ in range(5):
+        cognito.resend_confirmation_code(ClientId=S["client"], Username=email)
+    sent = len(outbox(S["pool"], email))
+    e = expect_error("LimitExceededException", cognito.resend_confirmation_code, ClientId=S["client"], Username=email)
+    assert e.response["Error"]["Message"] == "Attempt limit exceeded, please try after some time.", e.response
+    assert len(outbox(S["pool"], email)) == sent, "a refused resend sent a message"
+
+
+@test("create_pool_and_client")
+def under_enabled_unknown_names_lock_out_like_real_ones():
+    quiet = cognito.create_user_pool_client(
+        UserPoolId=S["pool"],
+        ClientName="boto3-quiet",
+        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        PreventUserExistenceErrors="ENABLED",
+    )["UserPoolClient"]["ClientId"]
+    real = "boto3.locked@example.com"
+    cognito.sign_up(
+        ClientId=S["client"],
+        Username=real,
+        Password=QUICKSTART_PASSWORD,
+        UserAttributes=quickstart_attributes(),
+    )
+    cognito.admin_confirm_sign_up(UserPoolId=S["pool"], Username=real)
+
+    def answers(name: str) -> list[tuple[str, str]]:
+        seen = []
+        for _ in range(6):
+            e = expect_error(
+                "NotAuthorizedException",
+                cognito.initiate_auth,
+                ClientId=quiet,
+                AuthFlow="USER_PASSWORD_AUTH",
+                AuthParameters={"USERNAME": name, "PASSWORD": "Wrong-pass1"},
+            )
+            seen.append((e.response["Error"]["Code"], e.response["Error"]["Message"]))
+        return seen
+
+    known, unknown = answers(real), answers("boto3.nobody@example.com")
+    assert known == unknown, (known, unknown)
+    assert known[-1][1] == "Password attempts exceeded", known
+
+
 if __name__ == "__main__":
     raise SystemExit(run())
