@@ -105,6 +105,58 @@ pub(crate) struct AppState {
 /// largest inputs are far below it).
 pub(crate) const BODY_LIMIT: usize = 2 * 1024 * 1024;
 
+/// How much more than [`BODY_LIMIT`] is read and thrown away before the
+/// 413 is sent, within the body timeout: a client still sending its body
+/// then reads the answer instead of a reset connection (the "lingering
+/// close" of HTTP servers). A body declared or found longer than both is
+/// answered at once and the connection closed on it.
+const DRAIN_LIMIT: u64 = 8 * 1024 * 1024;
+
+/// What reading a request body gave.
+enum ReadBody {
+    /// The whole body, within the limit.
+    Whole(Bytes),
+    /// More than [`BODY_LIMIT`] bytes (the rest drained, up to
+    /// [`DRAIN_LIMIT`]).
+    TooLarge,
+    /// The client broke the body off, or its chunked encoding.
+    Broken,
+}
+
+/// Reads `body` whole if it fits in [`BODY_LIMIT`]; past it, keeps reading
+/// and discarding up to [`DRAIN_LIMIT`] more.
+async fn read_limited(mut body: Body) -> ReadBody {
+    let limit = BODY_LIMIT as u64;
+    let mut kept = Vec::new();
+    let mut seen: u64 = 0;
+    while let Some(frame) = body.frame().await {
+        let Ok(frame) = frame else {
+            return if seen > limit {
+                ReadBody::TooLarge
+            } else {
+                ReadBody::Broken
+            };
+        };
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        seen = seen.saturating_add(data.len() as u64);
+        if seen > limit.saturating_add(DRAIN_LIMIT) {
+            return ReadBody::TooLarge;
+        }
+        if seen > limit {
+            kept = Vec::new();
+        } else {
+            kept.extend_from_slice(&data);
+        }
+    }
+    if seen > limit {
+        ReadBody::TooLarge
+    } else {
+        ReadBody::Whole(Bytes::from(kept))
+    }
+}
+
 /// Every route, over `state`.
 pub(crate) fn router(state: AppState) -> Router {
     Router::new()
@@ -140,7 +192,8 @@ async fn read_body(State(state): State<AppState>, request: Request, next: Next) 
             body.to_string(),
             Some(("RequestEntityTooLargeException", &message)),
         );
-        // The rest of the body is not read: the connection cannot be reused.
+        // The rest of the body may not have been read: the connection
+        // cannot be reused.
         response
             .headers_mut()
             .insert(header::CONNECTION, HeaderValue::from_static("close"));
@@ -151,19 +204,18 @@ async fn read_body(State(state): State<AppState>, request: Request, next: Next) 
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > BODY_LIMIT as u64) {
+    if declared.is_some_and(|n| n > (BODY_LIMIT as u64).saturating_add(DRAIN_LIMIT)) {
         return too_large();
     }
-    let limited = http_body_util::Limited::new(body, BODY_LIMIT);
-    match tokio::time::timeout(state.body_timeout, limited.collect()).await {
-        Ok(Ok(collected)) => {
-            let request = Request::from_parts(parts, Body::from(collected.to_bytes()));
+    match tokio::time::timeout(state.body_timeout, read_limited(body)).await {
+        Ok(ReadBody::Whole(bytes)) => {
+            let request = Request::from_parts(parts, Body::from(bytes));
             next.run(request).await
         }
-        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => too_large(),
+        Ok(ReadBody::TooLarge) => too_large(),
         // The client broke the body off (or its chunked encoding): nobody
         // is left to read an answer, but send one.
-        Ok(Err(_)) => {
+        Ok(ReadBody::Broken) => {
             let message = "The request body could not be read.";
             let body = json!({"__type": "SerializationException", "message": message});
             let mut response = amz_response(
