@@ -1,6 +1,7 @@
 //! Admin operations on users (IAM-authorised in Cognito).
 
 use super::codes::Sends;
+use super::windows::Subject;
 use super::{
     AdminCreateUserRequest, AdminSetUserPasswordRequest, CodeDeliveryDetails, MessageAction, User,
     UserPool, store_error,
@@ -253,6 +254,15 @@ impl UserPool {
                 && user.attributes.contains_key(name)
                 && !verified
             {
+                // Counted with GetUserAttributeVerificationCode's sends, or
+                // changing an address back and forth would flood it. Past
+                // the limit the change stands and no code goes: the user
+                // asks for one later.
+                match self.count_send(Subject::User(&user.username), purpose, now) {
+                    Ok(()) => {}
+                    Err(e) if e.code() == ErrorCode::LimitExceeded => continue,
+                    Err(e) => return Err(e),
+                }
                 sent.push(self.issue_code(
                     user,
                     purpose,
@@ -270,7 +280,9 @@ impl UserPool {
     /// (who may set `email_verified` / `phone_number_verified` and `dev:`
     /// attributes). Changing `email` or `phone_number` resets its `_verified`
     /// flag unless the same call sets it, and sends a verification code when
-    /// the attribute is auto-verified. An empty value deletes the attribute.
+    /// the attribute is auto-verified (unless the user's 5 codes an hour
+    /// for it are spent: the change stands, no code goes). An empty value
+    /// deletes the attribute.
     ///
     /// # Errors
     /// `UserNotFoundException`; `InvalidParameterException` for refused

@@ -217,8 +217,9 @@ impl UserPool {
 /// Whether a code sent counts against the user's hourly send limit: the
 /// operations a client calls to have a code (re)sent do
 /// (ResendConfirmationCode, ForgotPassword, GetUserAttributeVerificationCode,
-/// AdminResetUserPassword); the codes that follow a change the caller made
-/// (SignUp, an attribute update, AdminCreateUser) do not.
+/// AdminResetUserPassword), and so do attribute updates, which count
+/// before they send (past the limit the update stands and nothing is
+/// sent); the codes of a new user (SignUp, AdminCreateUser) do not.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Sends {
     /// Counted; `LimitExceededException` once the window is full.

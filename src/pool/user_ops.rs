@@ -221,9 +221,10 @@ impl UserPool {
 
     /// `UpdateUserAttributes`: writes attributes the token's client may
     /// write. Changing `email` or `phone_number` resets its `_verified` flag
-    /// and, for an auto-verified attribute, sends a code; the new value takes
-    /// effect at once (`AttributesRequireVerificationBeforeUpdate` is not
-    /// simulated).
+    /// and, for an auto-verified attribute, sends a code (unless the user's
+    /// 5 codes an hour for it are spent: the change stands, no code goes);
+    /// the new value takes effect at once
+    /// (`AttributesRequireVerificationBeforeUpdate` is not simulated).
     ///
     /// # Errors
     /// The token errors of [`UserPool::get_user`]; `NotAuthorizedException`

@@ -47,10 +47,13 @@ pub(super) const SENDS: Window = Window {
     length: Duration::from_secs(3600),
 };
 
-/// Compare-and-swap rounds before giving up under contention: each lost
-/// round means another request's write succeeded, so this is only reached
-/// by dozens of simultaneous requests for one key.
-const MAX_ROUNDS: usize = 64;
+/// The keyed digests of names no user has are cut to this many bits, so
+/// that however many names a client invents, a pool keeps at most 2^20
+/// records of each kind for them, in any store. Two unknown names may then
+/// share a record (their limits count together); nobody can aim at that
+/// without the pool's simulation key, and telling an unknown name by a
+/// shared lock would take millions of requests within one lock's life.
+const NAME_DIGEST_BITS: u32 = 20;
 
 /// Cognito's answer to a request over a per-user limit.
 pub(super) fn limit_exceeded() -> Error {
@@ -176,8 +179,9 @@ impl Subject<'_> {
 
 impl UserPool {
     /// A keyed digest of a name no user has: HMAC-SHA256 under the pool's
-    /// simulation key of the use, a NUL and the name as the pool folds it,
-    /// so one name typed in two cases is one name where the pool says so.
+    /// simulation key of the use, a NUL and the name as the pool folds it
+    /// (so one name typed in two cases is one name where the pool says so),
+    /// cut to [`NAME_DIGEST_BITS`] bits.
     pub(super) fn name_digest(&self, purpose: NameUse, name: &str) -> [u8; 32] {
         let key = hmac::Key::new(hmac::HMAC_SHA256, self.inner.keys.simulation());
         let mut c = hmac::Context::with_key(&key);
@@ -185,8 +189,13 @@ impl UserPool {
         c.update(purpose.as_str().as_bytes());
         c.update(&[0]);
         c.update(self.fold(name).as_bytes());
+        let tag = c.sign();
+        let full = tag.as_ref();
+        // The first NAME_DIGEST_BITS bits, the rest zero.
+        let bucket =
+            u32::from_be_bytes([full[0], full[1], full[2], full[3]]) >> (32 - NAME_DIGEST_BITS);
         let mut out = [0u8; 32];
-        out.copy_from_slice(c.sign().as_ref());
+        out[..4].copy_from_slice(&bucket.to_be_bytes());
         out
     }
 
@@ -199,7 +208,7 @@ impl UserPool {
         mut step: impl FnMut(Option<&EphemeralRecord>) -> Result<Step<R>>,
     ) -> Result<R> {
         let store = self.store();
-        for _ in 0..MAX_ROUNDS {
+        for _ in 0..super::MAX_CAS_RETRIES {
             let current = store.get_ephemeral(self.id(), key).map_err(store_error)?;
             match step(current.as_ref())? {
                 Step::Done(r) => return Ok(r),
@@ -214,10 +223,8 @@ impl UserPool {
                 }
             }
         }
-        Err(Error::new(
-            ErrorCode::TooManyRequests,
-            "Too many requests for this user at once; try again.",
-        ))
+        // As a user's record answers under the same contention.
+        Err(super::contention())
     }
 
     /// Counts one event in `key`'s window at `now`; `Ok(false)`, with

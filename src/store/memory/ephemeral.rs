@@ -2,11 +2,11 @@
 
 use super::MemoryStore;
 
-/// The most ephemeral records [`MemoryStore`] keeps per pool, expired or
-/// not: any client can create them (a sign-in with a name no user has),
-/// and a process's memory is not a database's disk. Past it the record
-/// that expires first is dropped.
-pub(crate) const MAX_EPHEMERAL_PER_POOL: usize = 100_000;
+/// The most ephemeral records of names no user has (keys without a
+/// username) [`MemoryStore`] keeps per pool, expired or not: any client can
+/// create them, and a process's memory is not a database's disk. Past it
+/// the one that expires first is dropped; a user's records never are.
+pub(crate) const MAX_UNKNOWN_PER_POOL: usize = 100_000;
 use crate::clock::Timestamp;
 use crate::store::{EphemeralKey, EphemeralRecord, EphemeralStore, StoreResult};
 
@@ -38,12 +38,15 @@ impl EphemeralStore for MemoryStore {
         st.ephemeral_version += 1;
         let version = st.ephemeral_version;
         let pool = st.pool_mut(pool_id);
-        if expected_version == 0 && pool.ephemeral.len() >= MAX_EPHEMERAL_PER_POOL {
-            // Full: the record that expires first makes room. A flood of
-            // names no user has writes records that expire within
-            // minutes, sooner than the hourly windows of real users.
-            if let Some((_, first)) = pool.ephemeral_by_expiry.pop_first() {
+        let unknown = key.username().is_none();
+        if unknown && expected_version == 0 && pool.unknown_by_expiry.len() >= MAX_UNKNOWN_PER_POOL
+        {
+            // Full: the record of a name no user has that expires first
+            // makes room. A user's records are never dropped: a flood of
+            // invented names must not reset a real user's limits.
+            if let Some((at, first)) = pool.unknown_by_expiry.pop_first() {
                 pool.ephemeral.remove(&first);
+                pool.ephemeral_by_expiry.remove(&(at, first));
             }
         }
         if let Some(old) = pool.ephemeral.insert(
@@ -56,8 +59,13 @@ impl EphemeralStore for MemoryStore {
         ) {
             pool.ephemeral_by_expiry
                 .remove(&(old.expires_at, key.clone()));
+            pool.unknown_by_expiry
+                .remove(&(old.expires_at, key.clone()));
         }
         pool.ephemeral_by_expiry.insert((expires_at, key.clone()));
+        if unknown {
+            pool.unknown_by_expiry.insert((expires_at, key.clone()));
+        }
         Ok(true)
     }
 }
@@ -65,6 +73,7 @@ impl EphemeralStore for MemoryStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::CodePurpose;
 
     fn unknown(n: usize) -> EphemeralKey {
         let mut digest = [0u8; 32];
@@ -73,20 +82,37 @@ mod tests {
     }
 
     #[test]
-    fn a_full_pool_drops_the_record_that_expires_first() -> StoreResult<()> {
+    fn past_the_bound_an_unknown_name_makes_room_never_a_user() -> StoreResult<()> {
         let store = MemoryStore::new();
         let at = |n: usize| Timestamp::from_unix_millis(1_000 + n as i64);
-        // The first record expires last; the second first.
+        // A user's window, expiring before every flood record.
+        let user = EphemeralKey::CodeGuesses {
+            username: "alice".to_owned(),
+            purpose: CodePurpose::ForgotPassword,
+        };
+        assert!(store.put_ephemeral("p", &user, b"u", at(0), 0)?);
+        // The first unknown record expires last; the second first.
         assert!(store.put_ephemeral("p", &unknown(0), b"x", at(10_000_000), 0)?);
-        for n in 1..MAX_EPHEMERAL_PER_POOL {
+        for n in 1..MAX_UNKNOWN_PER_POOL {
             assert!(store.put_ephemeral("p", &unknown(n), b"x", at(n), 0)?);
         }
         assert!(store.get_ephemeral("p", &unknown(1))?.is_some());
-        let extra = unknown(MAX_EPHEMERAL_PER_POOL);
+        let extra = unknown(MAX_UNKNOWN_PER_POOL);
         assert!(store.put_ephemeral("p", &extra, b"x", at(5), 0)?);
         assert!(store.get_ephemeral("p", &unknown(1))?.is_none());
         assert!(store.get_ephemeral("p", &unknown(0))?.is_some());
         assert!(store.get_ephemeral("p", &extra)?.is_some());
+        assert!(
+            store.get_ephemeral("p", &user)?.is_some(),
+            "a flood of unknown names dropped a user's window"
+        );
+        // Users' records are not counted against the bound.
+        let bob = EphemeralKey::CodeSends {
+            username: "bob".to_owned(),
+            purpose: CodePurpose::SignUp,
+        };
+        assert!(store.put_ephemeral("p", &bob, b"b", at(1), 0)?);
+        assert!(store.get_ephemeral("p", &unknown(2))?.is_some());
         // Replacing a record makes no room and drops nothing.
         let kept = store
             .get_ephemeral("p", &unknown(2))?

@@ -83,6 +83,9 @@ struct PoolData {
     ephemeral: HashMap<EphemeralKey, EphemeralRecord>,
     /// (expires_at, key) of every ephemeral record.
     ephemeral_by_expiry: BTreeSet<(Timestamp, EphemeralKey)>,
+    /// The entries of `ephemeral_by_expiry` of names no user has, which
+    /// alone are dropped past `MAX_UNKNOWN_PER_POOL`.
+    unknown_by_expiry: BTreeSet<(Timestamp, EphemeralKey)>,
 }
 
 /// A revoked family, under one of its names.
@@ -317,8 +320,9 @@ fn second_of<'a>(
 
 /// An in-memory [`Store`](super::Store): one mutex over all state, so every
 /// operation is trivially atomic. Cheap to create; not shared between
-/// processes. Ephemeral records are bounded per pool (100 000; past it the
-/// one that expires first is dropped), since any client can create them.
+/// processes. Ephemeral records of names no user has are bounded per pool
+/// (100 000; past it the one that expires first is dropped), since any
+/// client can create them.
 #[derive(Debug, Default)]
 pub struct MemoryStore {
     state: Mutex<State>,

@@ -68,6 +68,7 @@ impl PoolData {
             .collect();
         for entry in &ephemeral {
             self.ephemeral_by_expiry.remove(entry);
+            self.unknown_by_expiry.remove(entry);
             self.ephemeral.remove(&entry.1);
         }
         left -= ephemeral.len();
