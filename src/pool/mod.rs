@@ -291,6 +291,28 @@ impl UserPool {
         }
     }
 
+    /// Which attribute the username of `u`, stored without
+    /// [`UserRecord::username_attribute`], must be: the pool's only username
+    /// attribute, or, in pools with both, the one of the two `u` has; `None`
+    /// when `u` has both (or neither) and nothing tells.
+    fn inferred_username_attribute(&self, u: &UserRecord) -> Option<String> {
+        let cfg = self.config();
+        let email_ok = cfg.is_username_attribute(UsernameAttribute::Email);
+        let phone_ok = cfg.is_username_attribute(UsernameAttribute::PhoneNumber);
+        let has = |n: &str| u.attributes.get(n).is_some_and(|v| !v.is_empty());
+        let name = match (email_ok, phone_ok) {
+            (true, true) => match (has("email"), has("phone_number")) {
+                (true, false) => "email",
+                (false, true) => "phone_number",
+                _ => return None,
+            },
+            (true, false) => "email",
+            (false, true) => "phone_number",
+            (false, false) => return None,
+        };
+        Some(name.to_owned())
+    }
+
     /// The unique index keys of a user under this pool's configuration.
     ///
     /// In pools with username attributes the user's username (email or
@@ -451,6 +473,11 @@ impl UserPool {
                 return Ok(current);
             };
             next.modified_at = now;
+            if next.username_attribute.is_none() {
+                // A user stored before the field was kept gets it from
+                // what they had, before this change could add the other.
+                next.username_attribute = self.inferred_username_attribute(&current);
+            }
             let keys = self.index_keys(&next);
             let written = match code {
                 None => self

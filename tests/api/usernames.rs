@@ -483,3 +483,42 @@ fn the_username_attribute_cannot_be_deleted_and_the_other_one_can() {
         .admin_delete_user_attributes(PHONE, vec!["email".to_owned()])
         .unwrap();
 }
+
+/// A user stored before the username attribute was kept (no
+/// `username_attribute`) who has only an email: adding an unverified phone
+/// must not make it theirs either.
+#[test]
+fn a_user_stored_before_the_field_cannot_claim_a_number_unverified() {
+    use userpool::store::{IndexKey, UserStore};
+    let h = email_or_phone();
+    mallory_claims_the_phone(&h);
+    h.pool
+        .admin_delete_user_attributes(MALLORY, vec!["phone_number".to_owned()])
+        .unwrap();
+    let mallory = h.user(MALLORY);
+    let mut legacy = h.record(&mallory.username);
+    legacy.username_attribute = None;
+    let keys = [
+        IndexKey::Username(legacy.username.clone()),
+        IndexKey::Sub(legacy.username.clone()),
+        IndexKey::Email(MALLORY.to_owned()),
+    ];
+    h.store
+        .update_user(h.pool.id(), &legacy, legacy.version, &keys)
+        .unwrap();
+    h.pool
+        .admin_update_user_attributes(MALLORY, vec![Attribute::new("phone_number", PHONE)])
+        .unwrap();
+    assert_eq!(
+        h.record(&mallory.username).username_attribute.as_deref(),
+        Some("email")
+    );
+    h.pool
+        .sign_up(SignUpRequest::new(h.client(), PHONE, PASSWORD))
+        .unwrap();
+    h.pool.admin_confirm_sign_up(PHONE).unwrap();
+    assert_ne!(
+        password_sign_in(&h, PHONE, PASSWORD).unwrap(),
+        mallory.attribute("sub").unwrap_or_default()
+    );
+}
