@@ -60,7 +60,14 @@ impl UserPool {
         if let Some(client) = self.decoded(&record) {
             return Ok(client);
         }
-        let client = self.decode_client(record.clone())?;
+        let (client, stale) = self.decode_client(record.clone())?;
+        if stale {
+            // Sealed under the previous pool secret: re-sealed now, while
+            // it still opens. Best effort: a failure (a concurrent change,
+            // the store) leaves it for the next read or reseal_secrets,
+            // and the client works either way.
+            let _ = self.reseal_client(&record.client_id);
+        }
         let mut cache = self.decoded_cache();
         // Bounded by the store's quota of clients per pool; entries of
         // deleted clients are dropped when the cache is full.
@@ -89,12 +96,15 @@ impl UserPool {
             .map(|(_, client)| client.clone())
     }
 
-    fn decode_client(&self, record: ClientRecord) -> Result<AppClient> {
+    /// The client `record` describes, and whether its secret is sealed
+    /// under the previous pool secret.
+    fn decode_client(&self, record: ClientRecord) -> Result<(AppClient, bool)> {
         let config = AppClientConfig::from_stored_json(&record.definition)?;
+        let mut stale = false;
         let secret = record
             .sealed_secret
             .map(|sealed| {
-                let (plain, _) = self
+                let (plain, was_stale) = self
                     .inner
                     .keys
                     .open(
@@ -110,18 +120,20 @@ impl UserPool {
                             record.client_id
                         ))
                     })?;
+                stale = was_stale;
                 let text = std::str::from_utf8(&plain)
                     .map_err(|_| Error::internal("A stored client secret is not UTF-8."))?;
                 Ok::<_, Error>(ClientSecret::new(text))
             })
             .transpose()?;
-        Ok(AppClient::restore(
+        let client = AppClient::restore(
             record.client_id,
             secret,
             config,
             record.created_at,
             record.modified_at,
-        ))
+        );
+        Ok((client, stale))
     }
 
     /// The record's client secret re-sealed under the current pool secret,

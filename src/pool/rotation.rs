@@ -45,22 +45,8 @@ impl UserPool {
     pub fn reseal_secrets(&self) -> Result<ResealReport> {
         let pool = self.id();
         let mut report = ResealReport::default();
-        let mut after: Option<String> = None;
-        loop {
-            let page = self
-                .store()
-                .list_users(pool, after.as_deref(), PAGE)
-                .map_err(store_error)?;
-            for user in &page {
-                if self.reseal_user(&user.username)? {
-                    report.verifiers += 1;
-                }
-            }
-            match page.last() {
-                Some(last) if page.len() == PAGE => after = Some(last.username.clone()),
-                _ => break,
-            }
-        }
+        // Clients first: a client secret that stops opening stops the
+        // client, a verifier that does costs one password sign-in.
         let mut after: Option<String> = None;
         loop {
             let page = self
@@ -74,6 +60,22 @@ impl UserPool {
             }
             match page.last() {
                 Some(last) if page.len() == PAGE => after = Some(last.client_id.clone()),
+                _ => break,
+            }
+        }
+        let mut after: Option<String> = None;
+        loop {
+            let page = self
+                .store()
+                .list_users(pool, after.as_deref(), PAGE)
+                .map_err(store_error)?;
+            for user in &page {
+                if self.reseal_user(&user.username)? {
+                    report.verifiers += 1;
+                }
+            }
+            match page.last() {
+                Some(last) if page.len() == PAGE => after = Some(last.username.clone()),
                 _ => break,
             }
         }
@@ -110,7 +112,7 @@ impl UserPool {
     }
 
     /// Re-seals one client's secret; `false` when there was nothing to do.
-    fn reseal_client(&self, client_id: &str) -> Result<bool> {
+    pub(super) fn reseal_client(&self, client_id: &str) -> Result<bool> {
         for _ in 0..MAX_CAS_RETRIES {
             let Some(mut record) = self
                 .store()

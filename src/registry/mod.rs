@@ -472,7 +472,12 @@ impl Registry {
     /// checking codes once what it protected has expired, 24 hours after
     /// the rotation. The old secret is kept, sealed, for those 24 hours; a
     /// second rotation within them drops it early (pending codes and
-    /// sessions issued before the first one stop working). The key of
+    /// sessions issued before the first one stop working), after first
+    /// re-sealing under the current secret whatever is still sealed under
+    /// it, so that no verifier or client secret is lost: if that fails,
+    /// nothing is rotated. If re-sealing after the rotation fails, the
+    /// rotation stands and the error says so; rotating again, or
+    /// [`UserPool::reseal_secrets`], finishes the work. The key of
     /// simulated answers is kept (see
     /// [`UserPoolBuilder::simulation_key`](crate::UserPoolBuilder::simulation_key)).
     /// Every process sharing the store switches at its next request.
@@ -485,6 +490,12 @@ impl Registry {
     /// winning; `InternalErrorException` if randomness or the store fails,
     /// or the stored secrets cannot be opened.
     pub fn rotate_pool_secret(&self, id: &str) -> Result<crate::ResealReport> {
+        // What is still sealed under the secret a previous rotation
+        // replaced moves to the current one first, or this rotation would
+        // drop it: a retry after an incomplete re-seal is then safe.
+        if self.entry_and_record(id)?.1.is_some() {
+            self.pool(id)?.reseal_secrets()?;
+        }
         for _ in 0..16 {
             let (entry, record) = self.entry_and_record(id)?;
             let Some(mut record) = record else {
@@ -503,7 +514,16 @@ impl Registry {
             record.modified_at = now;
             if self.swap_record(&record, version)? {
                 self.write().remove(id);
-                return self.pool(id)?.reseal_secrets();
+                return self.pool(id)?.reseal_secrets().map_err(|e| {
+                    Error::new(
+                        e.code(),
+                        format!(
+                            "The pool secret was rotated, but re-sealing under the new one \
+                             stopped ({}); rotate again or call reseal_secrets within 24 hours.",
+                            e.message()
+                        ),
+                    )
+                });
             }
         }
         Err(pool_contention())

@@ -149,6 +149,21 @@ fn reseal_moves_verifiers_and_client_secrets_off_the_old_secret() {
     assert_eq!(secret_of(&new_only, &backend), backend_secret);
 }
 
+/// A client secret is re-sealed the first time a rotated process reads it,
+/// as a verifier is at its next sign-in: a client in use does not depend
+/// on an eager re-seal having run.
+#[test]
+fn a_client_in_use_is_re_sealed_without_reseal_secrets() {
+    let d = Deployment::new();
+    let old = d.process(before);
+    let (backend, backend_secret) = confidential(&old);
+    let rotated = d.process(after);
+    assert_eq!(secret_of(&rotated, &backend), backend_secret);
+    let new_only = d.process(|b| b.secret_key(NEW));
+    assert_eq!(secret_of(&new_only, &backend), backend_secret);
+    assert_eq!(rotated.pool.reseal_secrets().unwrap(), report(0, 0));
+}
+
 #[test]
 fn past_its_lifetime_the_old_secret_opens_and_forges_nothing() {
     let d = Deployment::new();
