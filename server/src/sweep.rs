@@ -7,20 +7,27 @@
 //! engine weakly: it never keeps a stopped server's store open, and it is
 //! aborted with the server.
 
-use std::sync::Weak;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use tokio::task::JoinHandle;
 
 use crate::storage::Engine;
 
-/// Aborts the sweeping task when dropped, with the server.
+/// Stops the sweeping when dropped, with the server: the task is aborted
+/// and a sweep running on a blocking thread stops at its next batch, so
+/// shutting down never waits for a long sweep.
 #[derive(Debug)]
-pub(crate) struct Sweeper(Option<JoinHandle<()>>);
+pub(crate) struct Sweeper {
+    task: Option<JoinHandle<()>>,
+    stop: Arc<AtomicBool>,
+}
 
 impl Drop for Sweeper {
     fn drop(&mut self) {
-        if let Some(task) = self.0.take() {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(task) = self.task.take() {
             task.abort();
         }
     }
@@ -29,10 +36,12 @@ impl Drop for Sweeper {
 /// Sweeps every `every` (the first time one interval after the start);
 /// a zero interval sweeps never.
 pub(crate) fn spawn(engine: Weak<Engine>, every: Duration) -> Sweeper {
+    let stop = Arc::new(AtomicBool::new(false));
     if every.is_zero() {
-        return Sweeper(None);
+        return Sweeper { task: None, stop };
     }
-    Sweeper(Some(tokio::spawn(async move {
+    let stopped = Arc::clone(&stop);
+    let task = tokio::spawn(async move {
         let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
         // A sweep that overran its interval is not followed by a burst.
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -41,12 +50,21 @@ pub(crate) fn spawn(engine: Weak<Engine>, every: Duration) -> Sweeper {
             let Some(engine) = engine.upgrade() else {
                 return;
             };
-            let swept =
-                tokio::task::spawn_blocking(move || engine.registry().sweep_expired()).await;
+            let stopped = Arc::clone(&stopped);
+            let swept = tokio::task::spawn_blocking(move || {
+                engine
+                    .registry()
+                    .sweep_expired_while(&|| !stopped.load(Ordering::Relaxed))
+            })
+            .await;
             if let Ok(Err(e)) = swept {
                 // Not fatal: what was not deleted now is deleted next time.
                 eprintln!("userpool-server: sweeping expired records failed: {e}");
             }
         }
-    })))
+    });
+    Sweeper {
+        task: Some(task),
+        stop,
+    }
 }

@@ -32,17 +32,28 @@ impl UserPool {
     /// `InternalErrorException` if the store fails; what earlier batches
     /// deleted stays deleted, and the next run carries on.
     pub fn sweep_expired(&self) -> Result<SweepReport> {
+        self.sweep_expired_while(&|| true)
+    }
+
+    /// [`UserPool::sweep_expired`], stopping between two batches once
+    /// `go_on` says no: a server shutting down does not wait for a long
+    /// sweep. What is left is deleted by the next run.
+    ///
+    /// # Errors
+    /// As [`UserPool::sweep_expired`].
+    pub fn sweep_expired_while(&self, go_on: &dyn Fn() -> bool) -> Result<SweepReport> {
         let now = self.now();
         let mut report = SweepReport::default();
-        loop {
+        while go_on() {
             let batch = self
                 .store()
                 .sweep_expired(self.id(), now, BATCH)
                 .map_err(store_error)?;
             report += batch;
             if batch.total() < BATCH as u64 {
-                return Ok(report);
+                break;
             }
         }
+        Ok(report)
     }
 }

@@ -366,9 +366,21 @@ impl Registry {
     /// `InternalErrorException` if the store fails or a stored pool cannot
     /// be read back; the pools swept before the failure stay swept.
     pub fn sweep_expired(&self) -> Result<SweepReport> {
+        self.sweep_expired_while(&|| true)
+    }
+
+    /// [`Registry::sweep_expired`], stopping between two batches once
+    /// `go_on` says no ([`UserPool::sweep_expired_while`]).
+    ///
+    /// # Errors
+    /// As [`Registry::sweep_expired`].
+    pub fn sweep_expired_while(&self, go_on: &dyn Fn() -> bool) -> Result<SweepReport> {
         let mut report = SweepReport::default();
         for pool in self.pools()? {
-            report += pool.sweep_expired()?;
+            if !go_on() {
+                break;
+            }
+            report += pool.sweep_expired_while(go_on)?;
         }
         Ok(report)
     }

@@ -141,3 +141,33 @@ fn a_registry_sweeps_every_pool_and_keeps_what_has_not_expired() {
         assert!(store.get_ephemeral(pool, &key(2)).unwrap().is_some());
     }
 }
+
+/// A sweep told to stop stops between two batches (a server shutting down
+/// does not wait for it), and the next run deletes the rest.
+#[test]
+fn a_sweep_told_to_stop_stops_after_its_batch_and_the_next_finishes() {
+    let h = quickstart();
+    let users = 300;
+    for i in 0..users {
+        sign_up(&h, &format!("user{i}@example.com"));
+    }
+    h.clock.advance(25 * HOUR);
+    let batches = std::cell::Cell::new(0);
+    let first = h
+        .pool
+        .sweep_expired_while(&|| {
+            batches.set(batches.get() + 1);
+            batches.get() == 1
+        })
+        .unwrap();
+    assert!(
+        first.codes > 0 && first.codes < users,
+        "one batch, not all: {first:?}"
+    );
+    let rest = h.pool.sweep_expired().unwrap();
+    assert_eq!(first.codes + rest.codes, users);
+    assert_eq!(
+        h.pool.sweep_expired_while(&|| false).unwrap(),
+        SweepReport::default()
+    );
+}
