@@ -55,7 +55,9 @@ SECURITY:
     $USERPOOL_CREDENTIALS) admin (SigV4-signed) calls are accepted with ANY
     credentials: the signature is not checked; the start-up lines say which.
     CORS headers come only with the public operations browsers call; admin
-    operations and /_outbox are refused to requests carrying Origin. A
+    operations and /_outbox are refused to requests carrying Origin, and
+    served only under the server's own host names (127.0.0.1, localhost,
+    the --public-url host), against DNS rebinding. A
     request head or body not received within 5 s closes the connection; at
     most 1024 connections are open at once; on SIGTERM or Ctrl-C requests in
     flight get 3 s to finish, then every connection is closed.

@@ -43,7 +43,11 @@
 //! * a signed operation whose request carries `Origin` (only browsers send
 //!   it) is refused without running, 403 `AccessDeniedException`: the page
 //!   could not read the answer anyway, and without `--credentials` any web
-//!   page a developer opens could otherwise change their local pools.
+//!   page a developer opens could otherwise change their local pools;
+//! * signed operations and `/_outbox` are served only under the server's
+//!   own host names ([`own_hosts`]): a page that rebinds its own name to
+//!   127.0.0.1 (DNS rebinding) is same-origin with the server and sends no
+//!   `Origin` on a `GET`, but its requests carry its own name as `Host`.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -97,6 +101,10 @@ pub(crate) struct AppState {
     pub(crate) verifier: Option<Arc<Verifier>>,
     /// The base URL documents name (`--public-url`), never the `Host`.
     pub(crate) public_url: Arc<str>,
+    /// The `Host` values signed operations and `/_outbox` are served under
+    /// (lowercase): the bound address, `localhost` with its port, and the
+    /// public URL's authority.
+    pub(crate) own_hosts: Arc<[String]>,
     /// How long a request body may take to arrive.
     pub(crate) body_timeout: Duration,
 }
@@ -426,7 +434,54 @@ async fn api(
         let body = json!({"__type": "AccessDeniedException", "message": message}).to_string();
         return amz_response(403, body, Some(("AccessDeniedException", message)));
     }
+    if let Some(refused) = foreign_host(&state, &headers) {
+        return refused;
+    }
     call_engine(&state, target, RawRequest::new(method, uri, &headers, body)).await
+}
+
+/// The server's own `Host` values for a server bound to `local` with
+/// public URL `public_url`.
+pub(crate) fn own_hosts(local: std::net::SocketAddr, public_url: &str) -> Arc<[String]> {
+    let port = local.port();
+    let mut hosts = vec![
+        local.to_string(),
+        format!("localhost:{port}"),
+        // A default port is left out of `Host` by clients.
+        local.ip().to_string(),
+        "localhost".to_owned(),
+    ];
+    let authority = public_url
+        .split_once("://")
+        .map_or(public_url, |(_, rest)| rest)
+        .split('/')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if !authority.is_empty() {
+        hosts.push(authority);
+    }
+    hosts.into()
+}
+
+/// A 403 for a request whose `Host` is not one of the server's own names
+/// (or that has none); `None` when it is.
+fn foreign_host(state: &AppState, headers: &HeaderMap) -> Option<Response> {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_ascii_lowercase);
+    if host.is_some_and(|h| state.own_hosts.contains(&h)) {
+        return None;
+    }
+    let message = "Signed operations and the outbox are served only under the server's own \
+                   host names (127.0.0.1, localhost, --public-url).";
+    let body = json!({"__type": "AccessDeniedException", "message": message}).to_string();
+    Some(amz_response(
+        403,
+        body,
+        Some(("AccessDeniedException", message)),
+    ))
 }
 
 /// Checks the signature of `request` when keys are configured, then runs
@@ -570,6 +625,9 @@ async fn outbox_messages(
                        header.";
         let body = json!({"__type": "AccessDeniedException", "message": message}).to_string();
         return amz_response(403, body, Some(("AccessDeniedException", message)));
+    }
+    if let Some(refused) = foreign_host(&state, &headers) {
+        return refused;
     }
     if let Some(verifier) = &state.verifier {
         let request = RawRequest::new(method, uri, &headers, Bytes::new());

@@ -228,14 +228,14 @@ impl ServerBuilder {
             .map_err(|e| Error::new(ErrorKind::Listen, format!("cannot listen on {addr}: {e}")))?;
 
         let worker_permits = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
+        let public_url = public_url.unwrap_or_else(|| format!("http://{local}"));
         let app = routes::router(AppState {
             engine: Arc::clone(&engine),
             outbox: outbox.clone(),
             permits: Arc::new(Semaphore::new(worker_permits)),
             verifier,
-            public_url: public_url
-                .unwrap_or_else(|| format!("http://{local}"))
-                .into(),
+            own_hosts: routes::own_hosts(local, &public_url),
+            public_url: public_url.into(),
             body_timeout: limits.body_timeout,
         });
         let (stop, stopped) = oneshot::channel::<()>();

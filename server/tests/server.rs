@@ -1362,3 +1362,69 @@ async fn the_server_sweeps_expired_records_on_its_interval_and_never_with_zero()
     }
     server.shutdown().await.unwrap();
 }
+
+/// One request written byte for byte (a single `Host` of our choosing),
+/// answered on a connection the server then closes.
+async fn raw_request(server: &Server, head: &str, body: &str) -> String {
+    let mut stream = TcpStream::connect(authority(server)).await.unwrap();
+    let request = format!(
+        "{head}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    read_until_closed(&mut stream).await
+}
+
+/// DNS rebinding: a page whose own name now resolves to 127.0.0.1 is
+/// same-origin with the server and sends no `Origin` on a `GET`; its
+/// requests still name its host. The outbox and signed operations answer
+/// only under the server's own names.
+#[tokio::test]
+async fn the_outbox_and_admin_calls_answer_only_under_the_servers_own_host_names() {
+    let server = builder()
+        .public_url("https://cognito.test.example")
+        .start()
+        .await
+        .unwrap();
+    let (pool_id, _) = pool_and_client(&server, "rebind").await;
+    let port = server.addr().port();
+    let outbox = |host: &str| format!("GET /_outbox?pool_id={pool_id} HTTP/1.1\r\nHost: {host}");
+    for host in [
+        format!("evil.example:{port}"),
+        "evil.example".to_owned(),
+        format!("127.0.0.2:{port}"),
+    ] {
+        let answer = raw_request(&server, &outbox(&host), "").await;
+        assert!(answer.starts_with("HTTP/1.1 403"), "{host}: {answer}");
+        assert!(answer.contains("AccessDeniedException"), "{host}: {answer}");
+    }
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("LOCALHOST:{port}"),
+        "cognito.test.example".to_owned(),
+    ] {
+        let answer = raw_request(&server, &outbox(&host), "").await;
+        assert!(answer.starts_with("HTTP/1.1 200"), "{host}: {answer}");
+    }
+    let admin = |host: &str| {
+        format!(
+            "POST / HTTP/1.1\r\nHost: {host}\r\nContent-Type: {AMZ_JSON}\r\n\
+             X-Amz-Target: {TARGET_PREFIX}DeleteUserPool"
+        )
+    };
+    let body = json!({ "UserPoolId": pool_id }).to_string();
+    let answer = raw_request(&server, &admin(&format!("evil.example:{port}")), &body).await;
+    assert!(answer.starts_with("HTTP/1.1 403"), "{answer}");
+    // Public operations are for anyone, under any name.
+    let public = format!(
+        "POST / HTTP/1.1\r\nHost: evil.example:{port}\r\nContent-Type: {AMZ_JSON}\r\n\
+         X-Amz-Target: {TARGET_PREFIX}SignUp"
+    );
+    let answer = raw_request(&server, &public, "{}").await;
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    assert!(!answer.contains("AccessDenied"), "{answer}");
+    // The pool is still there.
+    let answer = raw_request(&server, &admin(&format!("127.0.0.1:{port}")), &body).await;
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    server.shutdown().await.unwrap();
+}
