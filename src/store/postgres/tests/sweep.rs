@@ -110,3 +110,49 @@ fn revocations_made_before_migration_4_are_kept_while_their_tokens_are() {
     assert_eq!((r.refresh_tokens, r.revoked_families), (1, 2));
     assert!(!s.is_family_revoked("p", "fam").unwrap());
 }
+
+/// Migration 5 keeps every user and pending code written before it: users
+/// get no username attribute (the engine infers it at their next change),
+/// codes lose only the window columns.
+#[test]
+fn users_and_codes_written_before_migration_5_read_back() {
+    use crate::store::postgres::migrations::MIGRATIONS;
+    use crate::store::{CodePurpose, CodeStore, UserStore};
+
+    let Some(url) = url() else { return };
+    let schema = TempSchema::new(&url, "migration5");
+    {
+        let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+        c.batch_execute(&format!("CREATE SCHEMA {}", schema.name))
+            .unwrap();
+        let mut raw = schema.raw();
+        let mut tx = raw.transaction().unwrap();
+        tx.batch_execute("CREATE TABLE userpool_schema (version integer NOT NULL)")
+            .unwrap();
+        for sql in &MIGRATIONS[..4] {
+            tx.batch_execute(sql).unwrap();
+        }
+        tx.execute("INSERT INTO userpool_schema (version) VALUES (4)", &[])
+            .unwrap();
+        tx.batch_execute(
+            "INSERT INTO users (pool, username, attributes, status, enabled, created_at, \
+             modified_at, failed_sign_ins, version) \
+             VALUES ('p', 'alice', '{\"sub\":\"s-1\"}', 'CONFIRMED', true, 0, 0, 0, 3); \
+             INSERT INTO codes (pool, username, purpose, id, digest, attribute, destination, \
+             issued_at, expires_at, attempts, window_started_at, window_attempts) \
+             VALUES ('p', 'alice', 'forgot_password', 9, '\\x0000000000000000000000000000000000000000000000000000000000000000', \
+             'email', 'a@example.com', 1, 2, 3, 1, 7);",
+        )
+        .unwrap();
+        tx.commit().unwrap();
+    }
+    let s = schema.store();
+    let user = s.get_user("p", "alice").unwrap().unwrap();
+    assert_eq!((user.username_attribute, user.version), (None, 3));
+    let code = s
+        .get_code("p", "alice", CodePurpose::ForgotPassword)
+        .unwrap()
+        .unwrap();
+    assert_eq!((code.id, code.attempts), (9, 3));
+    assert_eq!(code.destination.as_deref(), Some("a@example.com"));
+}
