@@ -22,6 +22,13 @@ pub(crate) const ARN_MAX_LENGTH: usize = 2048;
 /// "Defaults to `ESSENTIALS`"). The engine simulates no feature that
 /// depends on the plan except one refusal: PreTokenGeneration events of
 /// version `V2_0` and `V3_0` need `ESSENTIALS` or `PLUS`, as in Cognito.
+///
+/// `UpdateUserPool` without `UserPoolTier` keeps the pool's plan. The model
+/// says only that omitted settings return to their defaults; a plan is a
+/// billing choice, which an update written before plans existed (or that
+/// simply does not name one) should not downgrade. This is a choice, made
+/// here and tested. (`LambdaConfig` left out of `UpdateUserPool`, by
+/// contrast, removes every trigger, as Cognito documents.)
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum UserPoolTier {
     /// `LITE`: the low-cost plan.

@@ -12,7 +12,9 @@ mod lambda;
 pub use crate::policy::{PasswordPolicy, PasswordPolicyBuilder};
 use crate::schema::{CustomAttribute, Schema, StandardAttribute};
 pub use definition::DefinitionError;
-pub(crate) use definition::{config_members, create_config, update_config, with_custom_attributes};
+pub(crate) use definition::{
+    config_members, create_config, lambda_config_json, update_config, with_custom_attributes,
+};
 pub use lambda::{LambdaConfig, LambdaVersion, UserPoolTier, VersionedLambda};
 
 /// An attribute that can stand in for the username (`UsernameAttributes`).
