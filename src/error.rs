@@ -77,6 +77,9 @@ pub enum ErrorCode {
     InvalidUserPoolConfiguration,
     /// The user is in a state that does not allow the operation.
     UnsupportedUserState,
+    /// The pool's feature plan (`UserPoolTier`) lacks a feature the request
+    /// asks for.
+    FeatureUnavailableInTier,
     /// A store or system failure. The only code that maps to HTTP 500.
     InternalError,
 }
@@ -109,6 +112,7 @@ impl ErrorCode {
             Self::RefreshTokenReuse => "RefreshTokenReuseException",
             Self::InvalidUserPoolConfiguration => "InvalidUserPoolConfigurationException",
             Self::UnsupportedUserState => "UnsupportedUserStateException",
+            Self::FeatureUnavailableInTier => "FeatureUnavailableInTierException",
             Self::InternalError => "InternalErrorException",
         }
     }

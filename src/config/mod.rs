@@ -7,11 +7,15 @@
 use crate::error::{Constraint, Error, Result, Shown};
 
 mod definition;
+mod lambda;
 
 pub use crate::policy::{PasswordPolicy, PasswordPolicyBuilder};
 use crate::schema::{CustomAttribute, Schema, StandardAttribute};
 pub use definition::DefinitionError;
-pub(crate) use definition::{config_members, create_config, update_config, with_custom_attributes};
+pub(crate) use definition::{
+    config_members, create_config, lambda_config_json, update_config, with_custom_attributes,
+};
+pub use lambda::{LambdaConfig, LambdaVersion, UserPoolTier, VersionedLambda};
 
 /// An attribute that can stand in for the username (`UsernameAttributes`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -136,6 +140,8 @@ pub struct PoolConfig {
     schema: Schema,
     password_policy: PasswordPolicy,
     account_recovery: Vec<RecoveryMechanism>,
+    lambda_config: LambdaConfig,
+    tier: UserPoolTier,
 }
 
 impl PoolConfig {
@@ -155,6 +161,8 @@ impl PoolConfig {
             custom: Vec::new(),
             password_policy: PasswordPolicy::default(),
             account_recovery: Vec::new(),
+            lambda_config: LambdaConfig::default(),
+            tier: UserPoolTier::default(),
         }
     }
 
@@ -226,6 +234,24 @@ impl PoolConfig {
         &self.account_recovery
     }
 
+    /// The Lambda triggers (`LambdaConfig`). Defaults to none.
+    ///
+    /// Both PreTokenGeneration forms are set whenever one was given (see
+    /// [`LambdaConfig`]). A pool whose configuration names a trigger is
+    /// refused by [`UserPoolBuilder::build`](crate::UserPoolBuilder::build)
+    /// until the engine calls triggers; only `KMSKeyID` may be set.
+    #[must_use]
+    pub fn lambda_config(&self) -> &LambdaConfig {
+        &self.lambda_config
+    }
+
+    /// The feature plan (`UserPoolTier`). Defaults to
+    /// [`UserPoolTier::Essentials`], Cognito's default for new pools.
+    #[must_use]
+    pub fn tier(&self) -> UserPoolTier {
+        self.tier
+    }
+
     /// A builder holding this configuration, to change some of it
     /// (`UpdateUserPool`, `AddCustomAttributes`).
     #[must_use]
@@ -243,6 +269,8 @@ impl PoolConfig {
             custom: self.schema.custom().to_vec(),
             password_policy: self.password_policy,
             account_recovery: self.account_recovery.clone(),
+            lambda_config: self.lambda_config.clone(),
+            tier: self.tier,
         }
     }
 
@@ -274,6 +302,8 @@ pub struct PoolConfigBuilder {
     custom: Vec<CustomAttribute>,
     password_policy: PasswordPolicy,
     account_recovery: Vec<RecoveryMechanism>,
+    lambda_config: LambdaConfig,
+    tier: UserPoolTier,
 }
 
 impl PoolConfigBuilder {
@@ -356,6 +386,21 @@ impl PoolConfigBuilder {
         self
     }
 
+    /// The Lambda triggers (`LambdaConfig`), validated by
+    /// [`build`](Self::build) as described on [`LambdaConfig`].
+    #[must_use]
+    pub fn lambda_config(mut self, config: LambdaConfig) -> Self {
+        self.lambda_config = config;
+        self
+    }
+
+    /// The feature plan (`UserPoolTier`).
+    #[must_use]
+    pub fn tier(mut self, tier: UserPoolTier) -> Self {
+        self.tier = tier;
+        self
+    }
+
     /// Validates and returns the configuration.
     ///
     /// # Errors
@@ -366,7 +411,12 @@ impl PoolConfigBuilder {
     /// invitation template lacks `{username}` or `{####}`; the link style is
     /// chosen; the recovery setting is empty-but-given incorrectly (more than
     /// two entries, duplicates, `AdminOnly` combined with another); or the
-    /// schema is invalid (see [`Schema::new`]).
+    /// schema is invalid (see [`Schema::new`]); or the Lambda configuration
+    /// is invalid (see [`LambdaConfig`]).
+    ///
+    /// `FeatureUnavailableInTierException` when a PreTokenGeneration
+    /// trigger of version `V2_0` or `V3_0` is configured on the `LITE`
+    /// plan.
     pub fn build(self) -> Result<PoolConfig> {
         validate_name(&self.name)?;
         if !self.username_attributes.is_empty() && !self.alias_attributes.is_empty() {
@@ -401,6 +451,8 @@ impl PoolConfigBuilder {
             ));
         }
         let schema = Schema::new(self.standard, self.custom)?;
+        self.lambda_config.validate()?;
+        self.lambda_config.check_tier(self.tier)?;
         Ok(PoolConfig {
             name: self.name,
             username_attributes: self.username_attributes,
@@ -413,6 +465,8 @@ impl PoolConfigBuilder {
             schema,
             password_policy: self.password_policy,
             account_recovery: self.account_recovery,
+            lambda_config: self.lambda_config.normalized(),
+            tier: self.tier,
         })
     }
 }

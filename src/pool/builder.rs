@@ -158,9 +158,14 @@ impl UserPoolBuilder {
     /// Builds the pool.
     ///
     /// # Errors
-    /// `InvalidParameterException` for a malformed pool id or region;
-    /// `InternalErrorException` if the system RNG or key generation fails.
+    /// `InvalidParameterException` for a malformed pool id or region, or a
+    /// configuration whose [`LambdaConfig`](crate::config::LambdaConfig)
+    /// names a trigger (`The parameter LambdaConfig.PreSignUp is not
+    /// supported by this engine.`: the engine does not call triggers yet;
+    /// `KMSKeyID` alone is accepted); `InternalErrorException` if the
+    /// system RNG or key generation fails.
     pub fn build(self) -> Result<UserPool> {
+        super::refuse_uncalled_triggers(&self.config)?;
         let id = match self.id {
             Some(id) => id,
             None => generate_pool_id(&self.region)?,

@@ -151,7 +151,9 @@ impl UserPool {
     /// existing attribute definition (custom attributes can only be added).
     ///
     /// # Errors
-    /// `InvalidParameterException` naming the first setting that cannot change.
+    /// `InvalidParameterException` naming the first setting that cannot
+    /// change, or the first Lambda trigger `next` names (the engine does
+    /// not call triggers yet; see [`UserPoolBuilder::build`]).
     pub fn update_config(&self, next: PoolConfig) -> Result<()> {
         let mut slot = self
             .inner
@@ -555,8 +557,30 @@ impl Credentials {
 ///
 /// The backend's own message is not passed on: it may describe the
 /// deployment, and the error can reach an unauthenticated caller.
-/// Refuses a change of what Cognito fixes when a pool is created.
+/// Refuses a configuration that names a Lambda trigger.
+///
+/// TRIGGERS NOT YET CALLED — the one place this engine refuses
+/// `LambdaConfig` triggers (issue 12). [`PoolConfig`] holds, validates,
+/// echoes and persists every member; but until the operations fire the
+/// triggers a pool names, accepting one would silently skip it. Every way
+/// to give a pool a configuration passes here: [`UserPoolBuilder::build`]
+/// (creation, and pools loaded by the registry) and
+/// [`check_config_change`] (`UserPool::update_config`, the registry's
+/// `UpdateUserPool`). The step that calls triggers removes this function.
+/// Only `KMSKeyID`, which names a key and no function, is accepted.
+pub(crate) fn refuse_uncalled_triggers(config: &PoolConfig) -> Result<()> {
+    match config.lambda_config().triggers().first() {
+        Some((member, _)) => Err(Error::invalid_parameter(format!(
+            "The parameter LambdaConfig.{member} is not supported by this engine."
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Refuses a change of what Cognito fixes when a pool is created, and a
+/// configuration the engine does not run ([`refuse_uncalled_triggers`]).
 pub(crate) fn check_config_change(current: &PoolConfig, next: &PoolConfig) -> Result<()> {
+    refuse_uncalled_triggers(next)?;
     let fixed = |what: &str| {
         Err(Error::invalid_parameter(format!(
             "{what} cannot be changed after the user pool is created."

@@ -21,6 +21,10 @@ use crate::support::{clock_at_start, shared_keys};
 
 /// A password the persisted pool's policy (10 characters, a symbol) accepts.
 const PASSWORD: &str = "Correct-Horse-9";
+/// A Lambda function's ARN.
+const LAMBDA: &str = "arn:aws:lambda:us-east-1:123456789012:function:trigger:live";
+/// A KMS key's ARN (`LambdaConfig.KMSKeyID`).
+const KMS_KEY: &str = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef";
 
 fn master() -> MasterKey {
     static KEY: OnceLock<MasterKey> = OnceLock::new();
@@ -130,6 +134,25 @@ fn the_stored_configuration_recreates_the_pool_exactly() {
             "VerificationMessageTemplate": {"SmsMessage": "Code {####}",
                 "EmailSubject": "Verify", "EmailMessage": "Your code: {####}"},
         }),
+        // Every LambdaConfig member and a plan (held by the configuration;
+        // the engine refuses such a pool until it calls triggers).
+        json!({
+            "PoolName": "triggers",
+            "UserPoolTier": "PLUS",
+            "LambdaConfig": {
+                "PreSignUp": LAMBDA, "CustomMessage": LAMBDA, "PostConfirmation": LAMBDA,
+                "PreAuthentication": LAMBDA, "PostAuthentication": LAMBDA,
+                "DefineAuthChallenge": LAMBDA, "CreateAuthChallenge": LAMBDA,
+                "VerifyAuthChallengeResponse": LAMBDA, "UserMigration": LAMBDA,
+                "PreTokenGenerationConfig": {"LambdaVersion": "V3_0", "LambdaArn": LAMBDA},
+                "CustomSMSSender": {"LambdaVersion": "V1_0", "LambdaArn": LAMBDA},
+                "CustomEmailSender": {"LambdaVersion": "V1_0", "LambdaArn": LAMBDA},
+                "InboundFederation": {"LambdaVersion": "V1_0", "LambdaArn": LAMBDA},
+                "KMSKeyID": KMS_KEY,
+            },
+        }),
+        json!({"PoolName": "lite", "UserPoolTier": "LITE",
+               "LambdaConfig": {"PreTokenGeneration": LAMBDA}}),
     ];
     for request in requests {
         let config = PoolConfig::from_create_user_pool_json(&request.to_string()).unwrap();
@@ -221,6 +244,51 @@ fn a_restarted_registry_serves_the_same_pools_clients_users_and_tokens() {
     assert_eq!(groups["Groups"][0]["GroupName"], "admins");
     // And a fresh sign-in.
     assert!(sign_in(&r, &client, "jane@example.com")["IdToken"].is_string());
+}
+
+#[test]
+fn a_restarted_registry_keeps_the_plan_and_the_lambda_config() {
+    let db = TempDb::new("restart-lambda");
+    let (pool, before) = {
+        let store: Arc<dyn Store> = Arc::new(SqliteStore::open(db.path()).unwrap());
+        let r = Registry::open(options(store, vec![master()])).unwrap();
+        let pool = wire::Calls::create_pool(
+            &r,
+            &json!({
+            "PoolName": "plan",
+            "UserPoolTier": "LITE",
+            "LambdaConfig": {"KMSKeyID": KMS_KEY},
+            }),
+        );
+        r.ok(
+            "UpdateUserPool",
+            &json!({"UserPoolId": pool, "UserPoolTier": "PLUS",
+                    "LambdaConfig": {"KMSKeyID": KMS_KEY}}),
+        );
+        (pool.clone(), r.describe(&pool))
+    };
+    assert_eq!(before["UserPoolTier"], "PLUS");
+    assert_eq!(before["LambdaConfig"], json!({"KMSKeyID": KMS_KEY}));
+
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(db.path()).unwrap());
+    let r = Registry::open(options(store, vec![master()])).unwrap();
+    assert_eq!(r.describe(&pool), before);
+    let listed = r.ok("ListUserPools", &json!({"MaxResults": 10}));
+    assert_eq!(
+        listed["UserPools"][0]["LambdaConfig"],
+        json!({"KMSKeyID": KMS_KEY})
+    );
+    let config = r.pool(&pool).unwrap().config();
+    assert_eq!(config.tier(), userpool::config::UserPoolTier::Plus);
+    assert_eq!(config.lambda_config().kms_key_id.as_deref(), Some(KMS_KEY));
+
+    // An update without LambdaConfig removes it, and that is stored too.
+    r.ok("UpdateUserPool", &json!({"UserPoolId": pool}));
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(db.path()).unwrap());
+    let r = Registry::open(options(store, vec![master()])).unwrap();
+    let after = r.describe(&pool);
+    assert_eq!(after["LambdaConfig"], json!({}));
+    assert_eq!(after["UserPoolTier"], "PLUS", "the plan stays");
 }
 
 #[test]

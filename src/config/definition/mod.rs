@@ -12,11 +12,15 @@ use std::fmt;
 use crate::error::Error;
 use crate::json::{Failure, Members, parse_object};
 
+#[cfg(doc)]
+use super::LambdaConfig;
 use super::PoolConfig;
 
+mod lambda;
 mod read;
 mod write;
 
+pub(crate) use lambda::lambda_config_json;
 pub(crate) use read::{create_config, update_config, with_custom_attributes};
 pub(crate) use write::config_members;
 
@@ -117,24 +121,32 @@ impl PoolConfig {
     ///   `InviteMessageTemplate {EmailMessage, EmailSubject, SMSMessage}`, and
     ///   `UnusedAccountValidityDays`, the legacy name of
     ///   `TemporaryPasswordValidityDays` (refused when the two differ).
+    /// * `LambdaConfig`: every member of the model (see [`LambdaConfig`]
+    ///   for the validation and the PreTokenGeneration echo rule). The
+    ///   definition holds triggers, but the engine does not call them yet:
+    ///   [`UserPool::builder`](crate::UserPool::builder) refuses a pool that
+    ///   names one, so through `CreateUserPool` only `{}` or a lone
+    ///   `KMSKeyID` is accepted today.
+    /// * `UserPoolTier` (`LITE`, `ESSENTIALS`, `PLUS`; `ESSENTIALS` when left
+    ///   out, Cognito's default). The plan changes one rule: PreTokenGeneration
+    ///   `V2_0` / `V3_0` are `FeatureUnavailableInTierException` on `LITE`;
+    ///   `LITE` with a `PasswordHistorySize` is refused, as Cognito's Lite
+    ///   plan has no password history.
     ///
     /// Accepted with no effect, because the value given is the behaviour the
     /// engine has anyway: `MfaConfiguration: "OFF"`, `DeletionProtection:
-    /// "INACTIVE"`, `UserPoolTier: "ESSENTIALS"` or `"LITE"` (the engine has
-    /// no feature plans; `LITE` with a `PasswordHistorySize` is refused, as
-    /// Cognito's Lite plan has no password history), `LambdaConfig: {}`,
-    /// `UserPoolTags: {}`, `EmailConfiguration` with at most
+    /// "INACTIVE"`, `UserPoolTags: {}`, `EmailConfiguration` with at most
     /// `EmailSendingAccount: "COGNITO_DEFAULT"`, `UserAttributeUpdateSettings`
     /// with an empty `AttributesRequireVerificationBeforeUpdate`,
     /// `UserPoolAddOns: {"AdvancedSecurityMode": "OFF"}` and
     /// `Policies.SignInPolicy.AllowedFirstAuthFactors: ["PASSWORD"]`.
     ///
     /// Everything else is refused by name: MFA (`MfaConfiguration` `ON` /
-    /// `OPTIONAL`: `MFA is not supported by this engine.`), Lambda triggers,
+    /// `OPTIONAL`: `MFA is not supported by this engine.`),
     /// tags, SES / SNS settings, `DeviceConfiguration`,
     /// `SmsAuthenticationMessage`, link verification
     /// (`EmailMessageByLink`, `CONFIRM_WITH_LINK`), deletion protection,
-    /// advanced security, the `PLUS` plan, `KeyConfiguration`,
+    /// advanced security, `KeyConfiguration`,
     /// `IssuerConfiguration`, and any member the model does not have.
     ///
     /// ```
@@ -157,7 +169,9 @@ impl PoolConfig {
     /// `SerializationException`); [`DefinitionError::Invalid`] with
     /// `InvalidParameterException` for a missing `PoolName`, a member refused
     /// as above, or a configuration Cognito refuses (see
-    /// [`PoolConfigBuilder::build`](super::PoolConfigBuilder::build)).
+    /// [`PoolConfigBuilder::build`](super::PoolConfigBuilder::build));
+    /// [`DefinitionError::Invalid`] with `FeatureUnavailableInTierException`
+    /// for PreTokenGeneration `V2_0` / `V3_0` on the `LITE` plan.
     pub fn from_create_user_pool_json(json: &str) -> Result<Self, DefinitionError> {
         let map = parse_object(json.as_bytes())?;
         let members = Members::top(&map);

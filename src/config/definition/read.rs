@@ -12,9 +12,11 @@
 
 use serde_json::Value;
 
+use super::lambda::{read_lambda_config, read_tier};
 use crate::config::{
-    AliasAttribute, EmailStyle, InviteMessageTemplate, PoolConfig, PoolConfigBuilder,
-    RecoveryMechanism, UsernameAttribute, VerificationMessageTemplate, VerifiedAttribute,
+    AliasAttribute, EmailStyle, InviteMessageTemplate, LambdaConfig, PoolConfig, PoolConfigBuilder,
+    RecoveryMechanism, UserPoolTier, UsernameAttribute, VerificationMessageTemplate,
+    VerifiedAttribute,
 };
 use crate::error::Error;
 use crate::json::{
@@ -44,8 +46,10 @@ pub(crate) fn create_config(input: &Members<'_>) -> Read<PoolConfig> {
 /// `UpdateUserPool`: `current` with every changeable setting taken from the
 /// request. As in Cognito, a changeable member left out returns to its
 /// default (the password policy, auto-verification, message templates,
-/// admin-only creation and account recovery); the name stays unless
-/// `PoolName` is given.
+/// admin-only creation, account recovery, and `LambdaConfig`: every trigger
+/// is removed); the name stays unless `PoolName` is given, and the feature
+/// plan stays unless `UserPoolTier` is given (a plan is a billing choice,
+/// which an update that does not name it should not downgrade).
 ///
 /// `UsernameAttributes`, `AliasAttributes`, `UsernameConfiguration` and
 /// `Schema` are not members of `UpdateUserPool`; when a request carries them
@@ -101,7 +105,8 @@ fn renamed(current: &PoolConfig, name: &str) -> PoolConfigBuilder {
     let mut builder = PoolConfig::builder(name)
         .username_attributes(current.username_attributes())
         .alias_attributes(current.alias_attributes())
-        .case_sensitive(current.case_sensitive());
+        .case_sensitive(current.case_sensitive())
+        .tier(current.tier());
     for s in current.schema().standard() {
         builder = builder.standard_attribute(s.clone());
     }
@@ -487,11 +492,16 @@ struct Settings {
     allow_admin_create_user_only: bool,
     invite: InviteMessageTemplate,
     recovery: Vec<RecoveryMechanism>,
+    lambda: LambdaConfig,
+    /// `None` when not given: the builder's plan stays.
+    tier: Option<UserPoolTier>,
 }
 
 impl Settings {
     fn read(input: &Members<'_>) -> Read<Self> {
-        let lite = no_effect_members(input)?;
+        no_effect_members(input)?;
+        let tier = read_tier(input)?;
+        let lite = tier == Some(UserPoolTier::Lite);
         match input.opt_str("MfaConfiguration")? {
             None | Some("OFF") => {}
             Some("ON" | "OPTIONAL") => {
@@ -552,11 +562,18 @@ impl Settings {
             allow_admin_create_user_only: admin.allow_admin_create_user_only,
             invite: admin.invite,
             recovery: read_recovery(input)?,
+            lambda: read_lambda_config(input)?,
+            tier,
         })
     }
 
     fn apply(self, builder: PoolConfigBuilder) -> PoolConfigBuilder {
+        let builder = match self.tier {
+            Some(tier) => builder.tier(tier),
+            None => builder,
+        };
         builder
+            .lambda_config(self.lambda)
             .password_policy(self.policy)
             .auto_verified_attributes(&self.auto_verified)
             .verification_message(self.verification)
@@ -767,9 +784,8 @@ fn read_recovery(input: &Members<'_>) -> Read<Vec<RecoveryMechanism>> {
 }
 
 /// The members accepted only with a value that turns nothing on (see
-/// [`PoolConfig::from_create_user_pool_json`]). Returns whether the `LITE`
-/// plan was chosen.
-fn no_effect_members(input: &Members<'_>) -> Read<bool> {
+/// [`PoolConfig::from_create_user_pool_json`]).
+fn no_effect_members(input: &Members<'_>) -> Read<()> {
     match input.opt_str("DeletionProtection")? {
         None | Some("INACTIVE") => {}
         Some("ACTIVE") => return Err(unsupported("DeletionProtection ACTIVE").into()),
@@ -777,19 +793,9 @@ fn no_effect_members(input: &Members<'_>) -> Read<bool> {
             return Err(not_in_enum("DeletionProtection", other, &["ACTIVE", "INACTIVE"]).into());
         }
     }
-    let lite = match input.opt_str("UserPoolTier")? {
-        None | Some("ESSENTIALS") => false,
-        Some("LITE") => true,
-        Some("PLUS") => return Err(unsupported("UserPoolTier PLUS").into()),
-        Some(other) => {
-            return Err(not_in_enum("UserPoolTier", other, &["LITE", "ESSENTIALS", "PLUS"]).into());
-        }
-    };
-    // No triggers, no tags: an empty structure.
-    for member in ["LambdaConfig", "UserPoolTags"] {
-        if let Some(m) = Members::optional(member, input.value(member))? {
-            m.finish()?;
-        }
+    // No tags: an empty structure.
+    if let Some(m) = Members::optional("UserPoolTags", input.value("UserPoolTags"))? {
+        m.finish()?;
     }
     if let Some(m) = Members::optional("EmailConfiguration", input.value("EmailConfiguration"))? {
         match m.opt_str("EmailSendingAccount")? {
@@ -825,5 +831,5 @@ fn no_effect_members(input: &Members<'_>) -> Read<bool> {
         }
         m.finish()?;
     }
-    Ok(lite)
+    Ok(())
 }

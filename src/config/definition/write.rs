@@ -4,6 +4,7 @@
 
 use serde_json::{Map, Value, json};
 
+use super::lambda::lambda_config_json;
 use crate::config::{AliasAttribute, EmailStyle, PoolConfig, RecoveryMechanism, UsernameAttribute};
 use crate::schema::{
     AttributeDataType, CustomAttribute, STANDARD_ATTRIBUTES, Schema, StandardAttributeInfo,
@@ -67,6 +68,11 @@ pub(crate) fn create_request(config: &PoolConfig) -> Value {
 /// shapes `CreateUserPool` takes them, so they can be given back.
 pub(crate) fn config_members(config: &PoolConfig) -> Map<String, Value> {
     let mut out = Map::new();
+    out.insert(
+        "LambdaConfig".into(),
+        lambda_config_json(config.lambda_config()),
+    );
+    out.insert("UserPoolTier".into(), json!(config.tier().as_str()));
     let policy = config.password_policy();
     out.insert(
         "Policies".into(),

@@ -7,7 +7,7 @@
 use serde_json::{Map, Value, json};
 
 use super::super::timestamp;
-use crate::config::config_members;
+use crate::config::{config_members, lambda_config_json};
 use crate::json::Read;
 use crate::registry::Registry;
 use crate::{ListUsersRequest, UserPool};
@@ -32,7 +32,6 @@ pub(super) fn user_pool(registry: &Registry, pool: &UserPool) -> Read<Value> {
             "arn:aws:cognito-idp:{region}:{ACCOUNT_ID}:userpool/{id}"
         )),
     );
-    out.insert("LambdaConfig".into(), json!({}));
     out.insert("MfaConfiguration".into(), json!("OFF"));
     out.insert("EstimatedNumberOfUsers".into(), json!(count_users(pool)?));
     out.insert("CreationDate".into(), timestamp(created));
@@ -44,10 +43,11 @@ pub(super) fn user_pool(registry: &Registry, pool: &UserPool) -> Read<Value> {
 /// `UserPoolDescriptionType` for `pool`.
 pub(super) fn description(registry: &Registry, pool: &UserPool) -> Value {
     let (created, modified) = registry.pool_dates(pool.id());
+    let config = pool.config();
     json!({
         "Id": pool.id(),
-        "Name": pool.config().name(),
-        "LambdaConfig": {},
+        "Name": config.name(),
+        "LambdaConfig": lambda_config_json(config.lambda_config()),
         "CreationDate": timestamp(created),
         "LastModifiedDate": timestamp(modified),
     })

@@ -371,15 +371,6 @@ fn invalid_configurations_are_refused_and_create_nothing() {
             "Username attributes and alias attributes cannot both be set.",
         ),
         (
-            "Lambda triggers",
-            with(
-                q(),
-                "LambdaConfig",
-                json!({"PreSignUp": "arn:aws:lambda:us-east-1:1:function:f"}),
-            ),
-            "The parameter LambdaConfig.PreSignUp is not supported by this engine.",
-        ),
-        (
             "SMS configuration",
             with(
                 q(),
@@ -412,11 +403,6 @@ fn invalid_configurations_are_refused_and_create_nothing() {
             "deletion protection",
             with(q(), "DeletionProtection", json!("ACTIVE")),
             "DeletionProtection ACTIVE",
-        ),
-        (
-            "the Plus plan",
-            with(q(), "UserPoolTier", json!("PLUS")),
-            "UserPoolTier PLUS",
         ),
         (
             "password history, which is not enforced",

@@ -6,11 +6,12 @@
 //! `UpdateUserPool`, `AddCustomAttributes`, app-client CRUD, and deletion.
 //!
 //! The helpers are here; each area is a module: `create`, `changes`,
-//! `clients`.
+//! `clients`, `lambda` (`LambdaConfig` and `UserPoolTier`).
 
 mod changes;
 mod clients;
 mod create;
+mod lambda;
 
 use serde_json::Value;
 use userpool::config::PoolConfig;
