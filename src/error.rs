@@ -77,6 +77,12 @@ pub enum ErrorCode {
     InvalidUserPoolConfiguration,
     /// The user is in a state that does not allow the operation.
     UnsupportedUserState,
+    /// A Lambda trigger ran and reported an error (`<Trigger> failed with error …`).
+    UserLambdaValidation,
+    /// A Lambda trigger's output could not be used.
+    InvalidLambdaResponse,
+    /// A Lambda trigger could not be invoked (timeout, missing function, refusal).
+    UnexpectedLambda,
     /// A store or system failure. The only code that maps to HTTP 500.
     InternalError,
 }
@@ -109,6 +115,9 @@ impl ErrorCode {
             Self::RefreshTokenReuse => "RefreshTokenReuseException",
             Self::InvalidUserPoolConfiguration => "InvalidUserPoolConfigurationException",
             Self::UnsupportedUserState => "UnsupportedUserStateException",
+            Self::UserLambdaValidation => "UserLambdaValidationException",
+            Self::InvalidLambdaResponse => "InvalidLambdaResponseException",
+            Self::UnexpectedLambda => "UnexpectedLambdaException",
             Self::InternalError => "InternalErrorException",
         }
     }
