@@ -1036,3 +1036,126 @@ fn what_is_not_a_lambda_function_arn_is_refused() {
         );
     }
 }
+
+// ------------------------------------- the community's Rust Lambda types
+
+/// Every event the bridge emits decodes with `aws_lambda_events`' Cognito
+/// types, which declare several members without defaults (a boolean
+/// `newDeviceUsed`, arrays for groups, session and scopes, typed trigger
+/// sources): a Rust Lambda would fail on an event that breaks §1.1.
+#[test]
+fn every_event_decodes_with_the_aws_lambda_events_types() {
+    use aws_lambda_events::event::cognito as rs;
+    use serde::de::DeserializeOwned;
+
+    fn decodes<T: DeserializeOwned + std::fmt::Debug>(
+        trigger: Trigger,
+        run: impl FnOnce(&JsonTriggers<Fake>),
+    ) {
+        let t = bridge(trigger, Fake::returning("{}"));
+        run(&t);
+        let emitted = t.invoker().last_event();
+        let decoded: Result<T, _> = serde_json::from_value(emitted.clone());
+        assert!(decoded.is_ok(), "{trigger}: {decoded:?}\n{emitted}");
+    }
+    let attrs = map(&[("sub", "abc"), ("email", "a@b.c")]);
+    let ctx = || CallerContext::new("c1");
+
+    decodes::<rs::CognitoEventUserPoolsPreSignup>(Trigger::PreSignUp, |t| {
+        let _ = t.pre_sign_up(&event(
+            TriggerSource::PreSignUpSignUp,
+            ctx(),
+            PreSignUpRequest::new(attrs.clone()),
+        ));
+    });
+    decodes::<rs::CognitoEventUserPoolsPostConfirmation>(Trigger::PostConfirmation, |t| {
+        let _ = t.post_confirmation(&event(
+            TriggerSource::PostConfirmationConfirmSignUp,
+            ctx(),
+            PostConfirmationRequest::new(attrs.clone()),
+        ));
+    });
+    decodes::<rs::CognitoEventUserPoolsPreAuthentication>(Trigger::PreAuthentication, |t| {
+        let _ = t.pre_authentication(&event(
+            TriggerSource::PreAuthenticationAuthentication,
+            ctx(),
+            PreAuthenticationRequest::new(attrs.clone()),
+        ));
+    });
+    decodes::<rs::CognitoEventUserPoolsPostAuthentication>(Trigger::PostAuthentication, |t| {
+        let _ = t.post_authentication(&event(
+            TriggerSource::PostAuthenticationAuthentication,
+            ctx(),
+            PostAuthenticationRequest::new(attrs.clone()),
+        ));
+    });
+    decodes::<rs::CognitoEventUserPoolsPreTokenGen>(Trigger::PreTokenGeneration, |t| {
+        let _ = t.pre_token_generation(&event(
+            TriggerSource::TokenGenerationAuthentication,
+            ctx(),
+            token_request(),
+        ));
+    });
+    for version in [PreTokenGenerationVersion::V2, PreTokenGenerationVersion::V3] {
+        decodes::<rs::CognitoEventUserPoolsPreTokenGenV2>(Trigger::PreTokenGeneration, |t| {
+            let _ = t.pre_token_generation(
+                &event(
+                    TriggerSource::TokenGenerationRefreshTokens,
+                    ctx(),
+                    token_request(),
+                )
+                .version(version.event_version()),
+            );
+        });
+    }
+    decodes::<rs::CognitoEventUserPoolsMigrateUser>(Trigger::UserMigration, |t| {
+        let _ = t.user_migration(&event(
+            TriggerSource::UserMigrationAuthentication,
+            ctx(),
+            UserMigrationRequest::authentication(Password::new("x")),
+        ));
+    });
+    decodes::<rs::CognitoEventUserPoolsCustomMessage>(Trigger::CustomMessage, |t| {
+        let _ = t.custom_message(&event(
+            TriggerSource::CustomMessageAdminCreateUser,
+            ctx(),
+            CustomMessageRequest::new(TriggerSource::CustomMessageAdminCreateUser, attrs.clone()),
+        ));
+    });
+    decodes::<rs::CognitoEventUserPoolsDefineAuthChallenge>(Trigger::DefineAuthChallenge, |t| {
+        let _ = t.define_auth_challenge(&event(
+            TriggerSource::DefineAuthChallengeAuthentication,
+            ctx(),
+            DefineAuthChallengeRequest {
+                user_attributes: attrs.clone(),
+                session: session(),
+                user_not_found: Some(false),
+                ..Default::default()
+            },
+        ));
+    });
+    decodes::<rs::CognitoEventUserPoolsCreateAuthChallenge>(Trigger::CreateAuthChallenge, |t| {
+        let _ = t.create_auth_challenge(&event(
+            TriggerSource::CreateAuthChallengeAuthentication,
+            ctx(),
+            CreateAuthChallengeRequest {
+                challenge_name: "CUSTOM_CHALLENGE".into(),
+                session: session(),
+                ..Default::default()
+            },
+        ));
+    });
+    decodes::<rs::CognitoEventUserPoolsVerifyAuthChallenge>(
+        Trigger::VerifyAuthChallengeResponse,
+        |t| {
+            let _ = t.verify_auth_challenge_response(&event(
+                TriggerSource::VerifyAuthChallengeResponseAuthentication,
+                ctx(),
+                VerifyAuthChallengeRequest {
+                    challenge_answer: "42".into(),
+                    ..Default::default()
+                },
+            ));
+        },
+    );
+}
