@@ -80,6 +80,12 @@ pub enum ErrorCode {
     /// The pool's feature plan (`UserPoolTier`) lacks a feature the request
     /// asks for.
     FeatureUnavailableInTier,
+    /// A Lambda trigger ran and reported an error (`<Trigger> failed with error …`).
+    UserLambdaValidation,
+    /// A Lambda trigger's output could not be used.
+    InvalidLambdaResponse,
+    /// A Lambda trigger could not be invoked (timeout, missing function, refusal).
+    UnexpectedLambda,
     /// A store or system failure. The only code that maps to HTTP 500.
     InternalError,
 }
@@ -113,6 +119,9 @@ impl ErrorCode {
             Self::InvalidUserPoolConfiguration => "InvalidUserPoolConfigurationException",
             Self::UnsupportedUserState => "UnsupportedUserStateException",
             Self::FeatureUnavailableInTier => "FeatureUnavailableInTierException",
+            Self::UserLambdaValidation => "UserLambdaValidationException",
+            Self::InvalidLambdaResponse => "InvalidLambdaResponseException",
+            Self::UnexpectedLambda => "UnexpectedLambdaException",
             Self::InternalError => "InternalErrorException",
         }
     }

@@ -2,8 +2,8 @@
 #![forbid(unsafe_code)]
 
 // The vocabulary callers name by module: pool definitions, app clients,
-// attribute schemas, tokens, the SRP client, stores, the registry of
-// pools and the wire codec.
+// attribute schemas, tokens, the SRP client, stores, Lambda triggers, the
+// registry of pools and the wire codec.
 pub mod client;
 pub mod config;
 pub mod registry;
@@ -11,6 +11,7 @@ pub mod schema;
 pub mod srp;
 pub mod store;
 pub mod token;
+pub mod triggers;
 pub mod wire;
 
 // Everything else is reached through the re-exports below.

@@ -112,7 +112,7 @@ const OPERATIONS: &[&str] = &[
 ];
 
 /// Every Cognito exception the adapter may answer.
-const CODES: [ErrorCode; 24] = [
+const CODES: [ErrorCode; 28] = [
     ErrorCode::InvalidParameter,
     ErrorCode::InvalidPassword,
     ErrorCode::NotAuthorized,
@@ -136,6 +136,10 @@ const CODES: [ErrorCode; 24] = [
     ErrorCode::RefreshTokenReuse,
     ErrorCode::InvalidUserPoolConfiguration,
     ErrorCode::UnsupportedUserState,
+    ErrorCode::FeatureUnavailableInTier,
+    ErrorCode::UserLambdaValidation,
+    ErrorCode::InvalidLambdaResponse,
+    ErrorCode::UnexpectedLambda,
     ErrorCode::InternalError,
 ];
 
