@@ -431,8 +431,7 @@ async fn api(
     if headers.contains_key(header::ORIGIN) {
         let message = "Signed operations are not served to browsers: the request carries an \
                        Origin header.";
-        let body = json!({"__type": "AccessDeniedException", "message": message}).to_string();
-        return amz_response(403, body, Some(("AccessDeniedException", message)));
+        return access_denied(message);
     }
     if let Some(refused) = foreign_host(&state, &headers) {
         return refused;
@@ -476,12 +475,13 @@ fn foreign_host(state: &AppState, headers: &HeaderMap) -> Option<Response> {
     }
     let message = "Signed operations and the outbox are served only under the server's own \
                    host names (127.0.0.1, localhost, --public-url).";
+    Some(access_denied(message))
+}
+
+/// 403 `AccessDeniedException` with `message`, in AWS's JSON error shape.
+fn access_denied(message: &str) -> Response {
     let body = json!({"__type": "AccessDeniedException", "message": message}).to_string();
-    Some(amz_response(
-        403,
-        body,
-        Some(("AccessDeniedException", message)),
-    ))
+    amz_response(403, body, Some(("AccessDeniedException", message)))
 }
 
 /// Checks the signature of `request` when keys are configured, then runs
@@ -623,8 +623,7 @@ async fn outbox_messages(
     if headers.contains_key(header::ORIGIN) {
         let message = "The outbox is not served to browsers: the request carries an Origin \
                        header.";
-        let body = json!({"__type": "AccessDeniedException", "message": message}).to_string();
-        return amz_response(403, body, Some(("AccessDeniedException", message)));
+        return access_denied(message);
     }
     if let Some(refused) = foreign_host(&state, &headers) {
         return refused;

@@ -262,14 +262,18 @@ impl UserPool {
     /// Which of `u`'s email and phone number is their username, in pools
     /// with username attributes: the one the user was created with
     /// ([`UserRecord::username_attribute`]). A user stored before that was
-    /// kept is read by the rule that cannot lock them out: the pool's only
-    /// username attribute, or, in pools with both, whichever of the two
-    /// they have, both if they have both (as before).
+    /// kept is read by [`UserPool::inferred_username_attribute`], and where
+    /// that cannot tell (both, or neither, in a pool with both) both count,
+    /// as before: the rule that cannot lock them out.
     fn username_keys_of(&self, u: &UserRecord) -> UsernameKeys {
         let cfg = self.config();
         let email_ok = cfg.is_username_attribute(UsernameAttribute::Email);
         let phone_ok = cfg.is_username_attribute(UsernameAttribute::PhoneNumber);
-        match u.username_attribute.as_deref() {
+        let attribute = u
+            .username_attribute
+            .clone()
+            .or_else(|| self.inferred_username_attribute(u));
+        match attribute.as_deref() {
             Some("email") => UsernameKeys {
                 email: email_ok,
                 phone_number: false,
@@ -278,14 +282,6 @@ impl UserPool {
                 email: false,
                 phone_number: phone_ok,
             },
-            _ if email_ok && phone_ok => {
-                let has = |n: &str| u.attributes.get(n).is_some_and(|v| !v.is_empty());
-                let (email, phone) = (has("email"), has("phone_number"));
-                UsernameKeys {
-                    email: email || !phone,
-                    phone_number: phone || !email,
-                }
-            }
             _ => UsernameKeys {
                 email: email_ok,
                 phone_number: phone_ok,
