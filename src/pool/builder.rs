@@ -16,6 +16,7 @@ use crate::random;
 use crate::seal::POOL_SECRET_LEN;
 use crate::store::{Limited, MemoryStore, Store};
 use crate::token::KeySet;
+use crate::triggers::{Invoke, Triggers};
 
 /// Builds a [`UserPool`]; see [`UserPool::builder`].
 pub struct UserPoolBuilder {
@@ -31,6 +32,8 @@ pub struct UserPoolBuilder {
     pub(super) simulation_key: Option<Zeroizing<[u8; 32]>>,
     pub(super) keys: Option<KeySet>,
     pub(super) issuer: Option<String>,
+    pub(super) hooks: Option<Arc<dyn Triggers>>,
+    pub(super) invoker: Option<Arc<dyn Invoke>>,
 }
 
 impl fmt::Debug for UserPoolBuilder {
@@ -155,17 +158,46 @@ impl UserPoolBuilder {
         self
     }
 
+    /// The pool's triggers as Rust hooks (cognito-triggers.md §7.1): the
+    /// pool calls the hooks in [`Triggers::configured`] where Cognito calls
+    /// its Lambda triggers. Hooks given here take the place of any function
+    /// the configuration's [`LambdaConfig`](crate::config::LambdaConfig)
+    /// names. Without hooks, and without a `LambdaConfig`, the pool behaves
+    /// as Cognito without triggers.
+    #[must_use]
+    pub fn triggers(mut self, hooks: Arc<dyn Triggers>) -> Self {
+        self.hooks = Some(hooks);
+        self
+    }
+
+    /// How the functions the configuration's `LambdaConfig` names are
+    /// invoked (the server: the Lambda Invoke API), through
+    /// [`JsonTriggers`](crate::triggers::JsonTriggers), three attempts for
+    /// a function that does not answer. Without an invoker, an operation
+    /// that would call one of those functions fails with
+    /// `UnexpectedLambdaException` (`<Trigger> invocation failed due to
+    /// error No Lambda endpoint is configured.`). Unused when
+    /// [`triggers`](Self::triggers) are given.
+    #[must_use]
+    pub fn lambda_invoker(mut self, invoker: Arc<dyn Invoke>) -> Self {
+        self.invoker = Some(invoker);
+        self
+    }
+
     /// Builds the pool.
     ///
     /// # Errors
     /// `InvalidParameterException` for a malformed pool id or region, or a
-    /// configuration whose [`LambdaConfig`](crate::config::LambdaConfig)
-    /// names a trigger (`The parameter LambdaConfig.PreSignUp is not
-    /// supported by this engine.`: the engine does not call triggers yet;
-    /// `KMSKeyID` alone is accepted); `InternalErrorException` if the
-    /// system RNG or key generation fails.
+    /// [`LambdaConfig`](crate::config::LambdaConfig) the engine cannot run
+    /// ([`hooks::check_lambda_config`](super::hooks)); `FeatureUnavailableInTierException`
+    /// for hooks whose PreTokenGeneration speaks `V2_0` or `V3_0` in a `LITE`
+    /// pool; `InternalErrorException` if the system RNG or key generation
+    /// fails.
     pub fn build(self) -> Result<UserPool> {
-        super::refuse_uncalled_triggers(&self.config)?;
+        super::hooks::check_lambda_config(&self.config)?;
+        if let Some(hooks) = &self.hooks {
+            super::hooks::check_hooks_tier(hooks.as_ref(), &self.config)?;
+        }
         let id = match self.id {
             Some(id) => id,
             None => generate_pool_id(&self.region)?,
@@ -208,6 +240,9 @@ impl UserPoolBuilder {
                 }),
                 issuer,
                 dummy_hash: OnceLock::new(),
+                hooks: self.hooks,
+                invoker: self.invoker,
+                lambda: std::sync::Mutex::default(),
             }),
         })
     }

@@ -28,6 +28,8 @@ mod builder;
 mod clients;
 mod codes;
 mod groups;
+#[allow(dead_code)] // Until the operations fire the hooks (the next commits).
+mod hooks;
 mod keys;
 mod list;
 mod params;
@@ -86,6 +88,16 @@ struct Inner {
     /// A hash of a random password, verified against when a user does not
     /// exist, so a miss costs the same time as a wrong password.
     dummy_hash: OnceLock<PasswordHash>,
+    /// The hooks given to the builder, if any.
+    #[allow(dead_code)]
+    hooks: Option<Arc<dyn crate::triggers::Triggers>>,
+    /// How `LambdaConfig`'s functions are invoked, if at all.
+    #[allow(dead_code)]
+    invoker: Option<Arc<dyn crate::triggers::Invoke>>,
+    /// The bridge to `LambdaConfig`'s functions, built for the configuration
+    /// it was built from (rebuilt when the configuration changes).
+    #[allow(dead_code)]
+    lambda: std::sync::Mutex<Option<hooks::LambdaBridge>>,
 }
 
 /// The signing keys and the verifier built from them, swapped together on rotation.
@@ -124,6 +136,8 @@ impl UserPool {
             simulation_key: None,
             keys: None,
             issuer: None,
+            hooks: None,
+            invoker: None,
         }
     }
 
@@ -152,8 +166,8 @@ impl UserPool {
     ///
     /// # Errors
     /// `InvalidParameterException` naming the first setting that cannot
-    /// change, or the first Lambda trigger `next` names (the engine does
-    /// not call triggers yet; see [`UserPoolBuilder::build`]).
+    /// change, or a `LambdaConfig` the engine cannot run (see
+    /// [`UserPoolBuilder::build`]).
     pub fn update_config(&self, next: PoolConfig) -> Result<()> {
         let mut slot = self
             .inner
@@ -553,30 +567,10 @@ impl Credentials {
 ///
 /// The backend's own message is not passed on: it may describe the
 /// deployment, and the error can reach an unauthenticated caller.
-/// Refuses a configuration that names a Lambda trigger.
-///
-/// TRIGGERS NOT YET CALLED — the one place this engine refuses
-/// `LambdaConfig` triggers (issue 12). [`PoolConfig`] holds, validates,
-/// echoes and persists every member; but until the operations fire the
-/// triggers a pool names, accepting one would silently skip it. Every way
-/// to give a pool a configuration passes here: [`UserPoolBuilder::build`]
-/// (creation, and pools loaded by the registry) and
-/// [`check_config_change`] (`UserPool::update_config`, the registry's
-/// `UpdateUserPool`). The step that calls triggers removes this function.
-/// Only `KMSKeyID`, which names a key and no function, is accepted.
-pub(crate) fn refuse_uncalled_triggers(config: &PoolConfig) -> Result<()> {
-    match config.lambda_config().triggers().first() {
-        Some((member, _)) => Err(Error::invalid_parameter(format!(
-            "The parameter LambdaConfig.{member} is not supported by this engine."
-        ))),
-        None => Ok(()),
-    }
-}
-
 /// Refuses a change of what Cognito fixes when a pool is created, and a
-/// configuration the engine does not run ([`refuse_uncalled_triggers`]).
+/// configuration the engine does not run ([`hooks::check_lambda_config`]).
 pub(crate) fn check_config_change(current: &PoolConfig, next: &PoolConfig) -> Result<()> {
-    refuse_uncalled_triggers(next)?;
+    hooks::check_lambda_config(next)?;
     let fixed = |what: &str| {
         Err(Error::invalid_parameter(format!(
             "{what} cannot be changed after the user pool is created."

@@ -14,6 +14,7 @@ use crate::lockout;
 use crate::message::{DeliveryMedium, MessageKind};
 use crate::secret::{Code, Password};
 use crate::store::{CodePurpose, UserRecord, UserStatus};
+use crate::triggers::StringMap;
 
 /// `ForgotPassword`.
 #[non_exhaustive]
@@ -25,13 +26,25 @@ pub struct ForgotPasswordRequest {
     pub username: String,
     /// `SECRET_HASH` for confidential clients.
     pub secret_hash: Option<String>,
+    /// `ClientMetadata`: handed to the triggers the operation fires
+    /// (cognito-triggers.md §1.3); never stored. `None` omits the event's
+    /// `clientMetadata`.
+    pub client_metadata: Option<StringMap>,
 }
 
 impl ForgotPasswordRequest {
+    /// Sets `ClientMetadata`, for the triggers the operation fires.
+    #[must_use]
+    pub fn client_metadata(mut self, metadata: StringMap) -> Self {
+        self.client_metadata = Some(metadata);
+        self
+    }
+
     /// A request through `client_id` for `username`.
     #[must_use]
     pub fn new(client_id: impl Into<String>, username: impl Into<String>) -> Self {
         Self {
+            client_metadata: None,
             client_id: client_id.into(),
             username: username.into(),
             secret_hash: None,
@@ -70,9 +83,20 @@ pub struct ConfirmForgotPasswordRequest {
     pub password: Password,
     /// `SECRET_HASH` for confidential clients.
     pub secret_hash: Option<String>,
+    /// `ClientMetadata`: handed to the triggers the operation fires
+    /// (cognito-triggers.md §1.3); never stored. `None` omits the event's
+    /// `clientMetadata`.
+    pub client_metadata: Option<StringMap>,
 }
 
 impl ConfirmForgotPasswordRequest {
+    /// Sets `ClientMetadata`, for the triggers the operation fires.
+    #[must_use]
+    pub fn client_metadata(mut self, metadata: StringMap) -> Self {
+        self.client_metadata = Some(metadata);
+        self
+    }
+
     /// A reset of `username`'s password to `password` with `code`.
     #[must_use]
     pub fn new(
@@ -82,6 +106,7 @@ impl ConfirmForgotPasswordRequest {
         password: impl Into<Password>,
     ) -> Self {
         Self {
+            client_metadata: None,
             client_id: client_id.into(),
             username: username.into(),
             confirmation_code: code.into(),

@@ -9,6 +9,7 @@ use crate::message::DeliveryMedium;
 use crate::schema::Attribute;
 use crate::secret::{Code, Password};
 use crate::store::{UserRecord, UserStatus};
+use crate::triggers::StringMap;
 
 /// Where a code went (Cognito's `CodeDeliveryDetailsType`), destination masked.
 #[non_exhaustive]
@@ -122,9 +123,29 @@ pub struct SignUpRequest {
     /// `SECRET_HASH`, for a client with a secret (see
     /// [`secret_hash`](crate::client::secret_hash)).
     pub secret_hash: Option<String>,
+    /// `ClientMetadata`: handed to the triggers the operation fires
+    /// (cognito-triggers.md §1.3); never stored. `None` omits the event's
+    /// `clientMetadata`.
+    pub client_metadata: Option<StringMap>,
+    /// `ValidationData`: handed to PreSignUp as `validationData`; never stored.
+    pub validation_data: Option<StringMap>,
 }
 
 impl SignUpRequest {
+    /// Sets `ClientMetadata`, for the triggers the operation fires.
+    #[must_use]
+    pub fn client_metadata(mut self, metadata: StringMap) -> Self {
+        self.client_metadata = Some(metadata);
+        self
+    }
+
+    /// Sets `ValidationData`, for PreSignUp.
+    #[must_use]
+    pub fn validation_data(mut self, data: StringMap) -> Self {
+        self.validation_data = Some(data);
+        self
+    }
+
     /// A sign-up of `username` with `password` through `client_id`, with no
     /// attributes yet.
     #[must_use]
@@ -134,6 +155,8 @@ impl SignUpRequest {
         password: impl Into<Password>,
     ) -> Self {
         Self {
+            client_metadata: None,
+            validation_data: None,
             client_id: client_id.into(),
             username: username.into(),
             password: Some(password.into()),
@@ -216,9 +239,20 @@ pub struct ConfirmSignUpRequest {
     pub force_alias_creation: bool,
     /// `SECRET_HASH`, for a client with a secret.
     pub secret_hash: Option<String>,
+    /// `ClientMetadata`: handed to the triggers the operation fires
+    /// (cognito-triggers.md §1.3); never stored. `None` omits the event's
+    /// `clientMetadata`.
+    pub client_metadata: Option<StringMap>,
 }
 
 impl ConfirmSignUpRequest {
+    /// Sets `ClientMetadata`, for the triggers the operation fires.
+    #[must_use]
+    pub fn client_metadata(mut self, metadata: StringMap) -> Self {
+        self.client_metadata = Some(metadata);
+        self
+    }
+
     /// A confirmation of `username` with `code` through `client_id`.
     #[must_use]
     pub fn new(
@@ -227,6 +261,7 @@ impl ConfirmSignUpRequest {
         code: impl Into<Code>,
     ) -> Self {
         Self {
+            client_metadata: None,
             client_id: client_id.into(),
             username: username.into(),
             confirmation_code: code.into(),
@@ -273,13 +308,25 @@ pub struct ResendConfirmationCodeRequest {
     pub username: String,
     /// `SECRET_HASH`, for a client with a secret.
     pub secret_hash: Option<String>,
+    /// `ClientMetadata`: handed to the triggers the operation fires
+    /// (cognito-triggers.md §1.3); never stored. `None` omits the event's
+    /// `clientMetadata`.
+    pub client_metadata: Option<StringMap>,
 }
 
 impl ResendConfirmationCodeRequest {
+    /// Sets `ClientMetadata`, for the triggers the operation fires.
+    #[must_use]
+    pub fn client_metadata(mut self, metadata: StringMap) -> Self {
+        self.client_metadata = Some(metadata);
+        self
+    }
+
     /// A new sign-up code for `username`, through `client_id`.
     #[must_use]
     pub fn new(client_id: impl Into<String>, username: impl Into<String>) -> Self {
         Self {
+            client_metadata: None,
             client_id: client_id.into(),
             username: username.into(),
             secret_hash: None,
@@ -337,13 +384,35 @@ pub struct AdminCreateUserRequest {
     /// `true` is refused in pools with alias attributes, and has no effect
     /// elsewhere (there is no alias to move).
     pub force_alias_creation: bool,
+    /// `ClientMetadata`: handed to the triggers the operation fires
+    /// (cognito-triggers.md §1.3); never stored. `None` omits the event's
+    /// `clientMetadata`.
+    pub client_metadata: Option<StringMap>,
+    /// `ValidationData`: handed to PreSignUp as `validationData`; never stored.
+    pub validation_data: Option<StringMap>,
 }
 
 impl AdminCreateUserRequest {
+    /// Sets `ClientMetadata`, for the triggers the operation fires.
+    #[must_use]
+    pub fn client_metadata(mut self, metadata: StringMap) -> Self {
+        self.client_metadata = Some(metadata);
+        self
+    }
+
+    /// Sets `ValidationData`, for PreSignUp.
+    #[must_use]
+    pub fn validation_data(mut self, data: StringMap) -> Self {
+        self.validation_data = Some(data);
+        self
+    }
+
     /// A creation of `username` with a generated temporary password.
     #[must_use]
     pub fn new(username: impl Into<String>) -> Self {
         Self {
+            client_metadata: None,
+            validation_data: None,
             username: username.into(),
             user_attributes: Vec::new(),
             temporary_password: None,

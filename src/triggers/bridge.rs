@@ -8,6 +8,7 @@ use std::fmt;
 
 use serde_json::Value;
 
+use crate::config::{LambdaConfig, LambdaVersion};
 use crate::error::Error;
 
 use super::Triggers;
@@ -18,8 +19,8 @@ use super::event::{
     CustomMessageResponse, CustomSenderRequest, DefineAuthChallengeRequest,
     DefineAuthChallengeResponse, Event, PostAuthenticationRequest, PostConfirmationRequest,
     PreAuthenticationRequest, PreSignUpRequest, PreSignUpResponse, PreTokenGenerationRequest,
-    PreTokenGenerationResponse, UserMigrationRequest, UserMigrationResponse,
-    VerifyAuthChallengeRequest, VerifyAuthChallengeResponse,
+    PreTokenGenerationResponse, PreTokenGenerationVersion, UserMigrationRequest,
+    UserMigrationResponse, VerifyAuthChallengeRequest, VerifyAuthChallengeResponse,
 };
 use super::source::{Trigger, TriggerSet};
 
@@ -142,6 +143,12 @@ pub trait Invoke: Send + Sync + fmt::Debug {
     fn invoke(&self, function: &FunctionRef, event: &[u8]) -> InvokeOutcome;
 }
 
+impl<T: Invoke + ?Sized> Invoke for std::sync::Arc<T> {
+    fn invoke(&self, function: &FunctionRef, event: &[u8]) -> InvokeOutcome {
+        (**self).invoke(function, event)
+    }
+}
+
 /// What one invocation came to (cognito-triggers.md §6.1).
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Eq)]
@@ -191,6 +198,7 @@ impl fmt::Debug for InvokeOutcome {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TriggerFunctions {
     functions: BTreeMap<Trigger, FunctionRef>,
+    pre_token_generation_version: PreTokenGenerationVersion,
 }
 
 impl TriggerFunctions {
@@ -216,6 +224,57 @@ impl TriggerFunctions {
     #[must_use]
     pub fn get(&self, trigger: Trigger) -> Option<&FunctionRef> {
         self.functions.get(&trigger)
+    }
+
+    /// The functions a pool's `LambdaConfig` names, with its
+    /// PreTokenGeneration event version. `KMSKeyID` names no function.
+    ///
+    /// # Errors
+    /// `InvalidParameterException` naming the member whose ARN is not a
+    /// Lambda function's ([`FunctionRef::parse`]), which nothing could
+    /// invoke (cognito-triggers.md §5 leaves this to us).
+    pub fn from_lambda_config(config: &LambdaConfig) -> Result<Self, Error> {
+        let mut functions = Self::new();
+        for (member, arn) in config.triggers() {
+            let key = if member == "PreTokenGenerationConfig" {
+                "PreTokenGeneration"
+            } else {
+                member
+            };
+            let Some(trigger) = Trigger::from_key(key) else {
+                return Err(Error::invalid_parameter(format!(
+                    "LambdaConfig.{member} names no trigger this engine knows."
+                )));
+            };
+            let function = FunctionRef::parse(arn).map_err(|_| {
+                Error::invalid_parameter(format!(
+                    "LambdaConfig.{member} must be a Lambda function ARN \
+                     (arn:<partition>:lambda:<region>:<account>:function:<name>[:<qualifier>])."
+                ))
+            })?;
+            functions.insert(trigger, function);
+        }
+        if let Some(v) = &config.pre_token_generation_config {
+            functions.pre_token_generation_version = match v.lambda_version {
+                LambdaVersion::V2_0 => PreTokenGenerationVersion::V2,
+                LambdaVersion::V3_0 => PreTokenGenerationVersion::V3,
+                _ => PreTokenGenerationVersion::V1,
+            };
+        }
+        Ok(functions)
+    }
+
+    /// These functions with PreTokenGeneration speaking `version`.
+    #[must_use]
+    pub fn with_pre_token_generation_version(mut self, version: PreTokenGenerationVersion) -> Self {
+        self.pre_token_generation_version = version;
+        self
+    }
+
+    /// The PreTokenGeneration event version (`V1_0` unless set).
+    #[must_use]
+    pub fn pre_token_generation_version(&self) -> PreTokenGenerationVersion {
+        self.pre_token_generation_version
     }
 
     /// The triggers with a function.
@@ -336,6 +395,10 @@ impl<I: Invoke> JsonTriggers<I> {
 impl<I: Invoke> Triggers for JsonTriggers<I> {
     fn configured(&self) -> TriggerSet {
         self.functions.configured()
+    }
+
+    fn pre_token_generation_version(&self) -> PreTokenGenerationVersion {
+        self.functions.pre_token_generation_version()
     }
 
     fn pre_sign_up(&self, e: &Event<PreSignUpRequest>) -> Result<PreSignUpResponse, TriggerError> {

@@ -3,7 +3,10 @@
 //! same events to real Lambda functions.
 //!
 //! The facts are those of `cognito-triggers.md` (cited by section below).
-//! This module is the model only: a pool does not call any hook yet.
+//! A pool calls the hooks given to
+//! [`UserPoolBuilder::triggers`](crate::pool::UserPoolBuilder::triggers), or
+//! the functions its `LambdaConfig` names through the invoker given to
+//! [`UserPoolBuilder::lambda_invoker`](crate::pool::UserPoolBuilder::lambda_invoker).
 //!
 //! ```text
 //!   pool ──Event<R>──▶ dyn Triggers ──▶ your Rust hook            (returns a typed response)
@@ -98,6 +101,14 @@ pub use source::{Trigger, TriggerSet, TriggerSource};
 pub trait Triggers: Send + Sync + fmt::Debug {
     /// The triggers this implementation stands for.
     fn configured(&self) -> TriggerSet;
+
+    /// The event and response shape PreTokenGeneration speaks
+    /// (`PreTokenGenerationConfig.LambdaVersion`). Default: `V1_0`, what the
+    /// legacy `PreTokenGeneration` key means. `V2_0` and `V3_0` need a pool
+    /// on the `ESSENTIALS` or `PLUS` plan, as in Cognito.
+    fn pre_token_generation_version(&self) -> PreTokenGenerationVersion {
+        PreTokenGenerationVersion::V1
+    }
 
     /// PreSignUp (§2.1). Default: all three flags `false`.
     ///

@@ -17,10 +17,12 @@
 //! not Cognito exceptions); a member the engine does not implement is an
 //! `InvalidParameterException` that names it — never silently ignored. The
 //! exceptions are members that only feed features this engine does not have
-//! and whose absence Cognito itself tolerates: `ClientMetadata` (Lambda
-//! triggers), `AnalyticsMetadata` (Pinpoint), `UserContextData` /
-//! `ContextData` (advanced security); they are type-checked against the
-//! service model like any member, and have no effect.
+//! and whose absence Cognito itself tolerates: `AnalyticsMetadata`
+//! (Pinpoint), `UserContextData` / `ContextData` (advanced security); they
+//! are type-checked against the service model like any member, and have no
+//! effect. `ClientMetadata` is accepted everywhere the model has it and read
+//! where an operation fires triggers (cognito-triggers.md §1.3); elsewhere it
+//! feeds nothing.
 //!
 //! Which operations AWS's clients sign with SigV4 is a fact of the wire
 //! ([`is_signed`], [`UNSIGNED_OPERATIONS`]); [`sigv4`] verifies those

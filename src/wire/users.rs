@@ -3,8 +3,8 @@
 //!
 //! Every handler first reads every member it implements, then calls
 //! [`Input::finish`] itself, *before* touching the pool: a request carrying a
-//! member the engine does not implement (`ValidationData`, a `Session` on
-//! `InitiateAuth`, ...) is refused by name and changes nothing. Members the
+//! member the engine does not implement (a `Session` on `InitiateAuth`,
+//! ...) is refused by name and changes nothing. Members the
 //! model lists but no handler reads are exactly the unimplemented ones.
 //!
 //! Public operations find their pool by `ClientId` or by `AccessToken`;

@@ -9,6 +9,7 @@ use super::NEW_PASSWORD_REQUIRED;
 use crate::client::AuthFlow;
 use crate::error::{Error, Result};
 use crate::pool::types::redacted;
+use crate::triggers::StringMap;
 
 /// A challenge the pool can put to a signing-in user (Cognito's `ChallengeNameType`).
 #[non_exhaustive]
@@ -107,9 +108,20 @@ pub struct InitiateAuthRequest {
     pub client_id: String,
     /// `USERNAME`, `PASSWORD`, `REFRESH_TOKEN`, `SECRET_HASH`, `SRP_A`, ...
     pub auth_parameters: Parameters,
+    /// `ClientMetadata`: handed to the triggers the operation fires
+    /// (cognito-triggers.md §1.3); never stored. `None` omits the event's
+    /// `clientMetadata`.
+    pub client_metadata: Option<StringMap>,
 }
 
 impl InitiateAuthRequest {
+    /// Sets `ClientMetadata`, for the triggers the operation fires.
+    #[must_use]
+    pub fn client_metadata(mut self, metadata: StringMap) -> Self {
+        self.client_metadata = Some(metadata);
+        self
+    }
+
     /// `USER_PASSWORD_AUTH` (or, for `admin_initiate_auth`, pass
     /// [`AuthFlow::AdminUserPasswordAuth`] via [`InitiateAuthRequest::new`]).
     #[must_use]
@@ -152,6 +164,7 @@ impl InitiateAuthRequest {
     #[must_use]
     pub fn new(flow: AuthFlow, client_id: impl Into<String>) -> Self {
         Self {
+            client_metadata: None,
             auth_flow: flow,
             client_id: client_id.into(),
             auth_parameters: Parameters::new(),
@@ -179,9 +192,20 @@ pub struct RespondToAuthChallengeRequest {
     pub session: Option<String>,
     /// `USERNAME`, `NEW_PASSWORD`, `userAttributes.<name>`, `SECRET_HASH`, ...
     pub challenge_responses: Parameters,
+    /// `ClientMetadata`: handed to the triggers the operation fires
+    /// (cognito-triggers.md §1.3); never stored. `None` omits the event's
+    /// `clientMetadata`.
+    pub client_metadata: Option<StringMap>,
 }
 
 impl RespondToAuthChallengeRequest {
+    /// Sets `ClientMetadata`, for the triggers the operation fires.
+    #[must_use]
+    pub fn client_metadata(mut self, metadata: StringMap) -> Self {
+        self.client_metadata = Some(metadata);
+        self
+    }
+
     /// An answer to `challenge` in `session`.
     #[must_use]
     pub fn new(
@@ -190,6 +214,7 @@ impl RespondToAuthChallengeRequest {
         session: Option<String>,
     ) -> Self {
         Self {
+            client_metadata: None,
             client_id: client_id.into(),
             challenge_name: challenge,
             session,
@@ -337,13 +362,25 @@ pub struct GetTokensFromRefreshTokenRequest {
     pub client_id: String,
     /// The raw client secret, for confidential clients.
     pub client_secret: Option<String>,
+    /// `ClientMetadata`: handed to the triggers the operation fires
+    /// (cognito-triggers.md §1.3); never stored. `None` omits the event's
+    /// `clientMetadata`.
+    pub client_metadata: Option<StringMap>,
 }
 
 impl GetTokensFromRefreshTokenRequest {
+    /// Sets `ClientMetadata`, for the triggers the operation fires.
+    #[must_use]
+    pub fn client_metadata(mut self, metadata: StringMap) -> Self {
+        self.client_metadata = Some(metadata);
+        self
+    }
+
     /// New tokens for `refresh_token`, through the client it was issued to.
     #[must_use]
     pub fn new(client_id: impl Into<String>, refresh_token: impl Into<String>) -> Self {
         Self {
+            client_metadata: None,
             refresh_token: refresh_token.into(),
             client_id: client_id.into(),
             client_secret: None,

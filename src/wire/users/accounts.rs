@@ -22,14 +22,23 @@ fn force_alias_creation(input: &Members<'_>) -> Read<bool> {
 
 // ----- sign-up family -----
 
-/// `SignUp`. `ValidationData` is not read: it only feeds the PreSignUp
-/// trigger.
+/// `ValidationData` (a list of `AttributeType`) as PreSignUp's
+/// `validationData` map; a name given twice keeps its last value.
+fn validation_data(input: &Members<'_>) -> Read<Option<crate::triggers::StringMap>> {
+    Ok(input
+        .opt_attributes("ValidationData")?
+        .map(|list| list.into_iter().map(|a| (a.name, a.value)).collect()))
+}
+
+/// `SignUp`. `ValidationData` and `ClientMetadata` feed the triggers.
 pub(super) fn sign_up(registry: &Registry, input: &Members<'_>) -> Read<Value> {
     let client_id = input.str("ClientId")?;
     let secret_hash = input.opt_str("SecretHash")?;
     let username = input.str("Username")?;
     let password = input.opt_str("Password")?;
     let attributes = input.opt_attributes("UserAttributes")?.unwrap_or_default();
+    let validation_data = validation_data(input)?;
+    let client_metadata = input.opt_str_map("ClientMetadata")?;
     input.finish()?;
     let request = SignUpRequest {
         client_id: client_id.to_owned(),
@@ -37,6 +46,8 @@ pub(super) fn sign_up(registry: &Registry, input: &Members<'_>) -> Read<Value> {
         password: password.map(Password::new),
         user_attributes: attributes,
         secret_hash: secret_hash.map(str::to_owned),
+        client_metadata,
+        validation_data,
     };
     request.validate()?;
     let response = registry.pool_of_client(client_id)?.sign_up(request)?;
@@ -58,6 +69,7 @@ pub(super) fn confirm_sign_up(registry: &Registry, input: &Members<'_>) -> Read<
     let username = input.str("Username")?;
     let code = input.str("ConfirmationCode")?;
     let force = force_alias_creation(input)?;
+    let client_metadata = input.opt_str_map("ClientMetadata")?;
     input.finish()?;
     let request = ConfirmSignUpRequest {
         client_id: client_id.to_owned(),
@@ -65,6 +77,7 @@ pub(super) fn confirm_sign_up(registry: &Registry, input: &Members<'_>) -> Read<
         confirmation_code: Code::new(code),
         force_alias_creation: force,
         secret_hash: secret_hash.map(str::to_owned),
+        client_metadata,
     };
     registry
         .pool_of_client(client_id)?
@@ -77,11 +90,13 @@ pub(super) fn resend_confirmation_code(registry: &Registry, input: &Members<'_>)
     let client_id = input.str("ClientId")?;
     let secret_hash = input.opt_str("SecretHash")?;
     let username = input.str("Username")?;
+    let client_metadata = input.opt_str_map("ClientMetadata")?;
     input.finish()?;
     let request = ResendConfirmationCodeRequest {
         client_id: client_id.to_owned(),
         username: username.to_owned(),
         secret_hash: secret_hash.map(str::to_owned),
+        client_metadata,
     };
     let details = registry
         .pool_of_client(client_id)?
@@ -153,9 +168,12 @@ pub(super) fn admin_create_user(registry: &Registry, input: &Members<'_>) -> Rea
         Some(values) => delivery_mediums(&values)?,
         None => Vec::new(),
     };
-    // `ValidationData` is not read: it only feeds the PreSignUp trigger.
+    let validation_data = validation_data(input)?;
+    let client_metadata = input.opt_str_map("ClientMetadata")?;
     input.finish()?;
     let mut request = AdminCreateUserRequest::new(username).force_alias_creation(force);
+    request.validation_data = validation_data;
+    request.client_metadata = client_metadata;
     request.user_attributes = attributes;
     request.temporary_password = temporary_password.map(Password::new);
     request.message_action = action;
@@ -353,11 +371,13 @@ pub(super) fn forgot_password(registry: &Registry, input: &Members<'_>) -> Read<
     let client_id = input.str("ClientId")?;
     let secret_hash = input.opt_str("SecretHash")?;
     let username = input.str("Username")?;
+    let client_metadata = input.opt_str_map("ClientMetadata")?;
     input.finish()?;
     let request = ForgotPasswordRequest {
         client_id: client_id.to_owned(),
         username: username.to_owned(),
         secret_hash: secret_hash.map(str::to_owned),
+        client_metadata,
     };
     let details = registry
         .pool_of_client(client_id)?
@@ -372,6 +392,7 @@ pub(super) fn confirm_forgot_password(registry: &Registry, input: &Members<'_>) 
     let username = input.str("Username")?;
     let code = input.str("ConfirmationCode")?;
     let password = input.str("Password")?;
+    let client_metadata = input.opt_str_map("ClientMetadata")?;
     input.finish()?;
     let request = ConfirmForgotPasswordRequest {
         client_id: client_id.to_owned(),
@@ -379,6 +400,7 @@ pub(super) fn confirm_forgot_password(registry: &Registry, input: &Members<'_>) 
         confirmation_code: Code::new(code),
         password: Password::new(password),
         secret_hash: secret_hash.map(str::to_owned),
+        client_metadata,
     };
     registry
         .pool_of_client(client_id)?

@@ -78,10 +78,12 @@ pub(super) fn initiate_auth(registry: &Registry, input: &Members<'_>) -> Read<Va
     let flow = auth_flow(input)?;
     let params = parameters(input, "AuthParameters")?;
     let client_id = input.str("ClientId")?;
+    let client_metadata = input.opt_str_map("ClientMetadata")?;
     input.finish()?;
     let pool = registry.pool_of_client(client_id)?;
     let mut request = InitiateAuthRequest::new(flow, client_id);
     request.auth_parameters = params;
+    request.client_metadata = client_metadata;
     Ok(auth_response_json(&pool.initiate_auth(request)?))
 }
 
@@ -92,10 +94,12 @@ pub(super) fn admin_initiate_auth(registry: &Registry, input: &Members<'_>) -> R
     let client_id = input.str("ClientId")?;
     let flow = auth_flow(input)?;
     let params = parameters(input, "AuthParameters")?;
+    let client_metadata = input.opt_str_map("ClientMetadata")?;
     input.finish()?;
     let pool = registry.pool(pool_id)?;
     let mut request = InitiateAuthRequest::new(flow, client_id);
     request.auth_parameters = params;
+    request.client_metadata = client_metadata;
     Ok(auth_response_json(&pool.admin_initiate_auth(request)?))
 }
 
@@ -106,6 +110,7 @@ fn challenge_request(input: &Members<'_>) -> Read<RespondToAuthChallengeRequest>
     let session = input.opt_str("Session")?.map(str::to_owned);
     let mut request = RespondToAuthChallengeRequest::new(client_id, challenge, session);
     request.challenge_responses = parameters(input, "ChallengeResponses")?;
+    request.client_metadata = input.opt_str_map("ClientMetadata")?;
     Ok(request)
 }
 
@@ -142,12 +147,14 @@ pub(super) fn get_tokens_from_refresh_token(
     let refresh_token = input.str("RefreshToken")?;
     let client_id = input.str("ClientId")?;
     let client_secret = input.opt_str("ClientSecret")?;
+    let client_metadata = input.opt_str_map("ClientMetadata")?;
     input.finish()?;
     let pool = registry.pool_of_client(client_id)?;
     let result = pool.get_tokens_from_refresh_token(GetTokensFromRefreshTokenRequest {
         refresh_token: refresh_token.to_owned(),
         client_id: client_id.to_owned(),
         client_secret: client_secret.map(str::to_owned),
+        client_metadata,
     })?;
     Ok(json!({ "AuthenticationResult": authentication_result_json(&result) }))
 }

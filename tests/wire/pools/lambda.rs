@@ -389,11 +389,11 @@ fn wrong_json_types_are_serialization_errors() {
 }
 
 // ---------------------------------------------------------------------------
-// The engine: triggers refused until it calls them; KMSKeyID and the plan
+// The engine: every trigger it calls accepted; what it cannot run refused
 // ---------------------------------------------------------------------------
 
 #[test]
-fn a_pool_naming_any_trigger_is_refused_until_the_engine_calls_triggers() {
+fn every_trigger_but_inbound_federation_is_accepted_by_the_engine() {
     let w = World::new();
     let full = full_lambda_config();
     let mut members: Vec<&str> = full
@@ -409,45 +409,54 @@ fn a_pool_naming_any_trigger_is_refused_until_the_engine_calls_triggers() {
         let mut lambda = json!({"KMSKeyID": KEY});
         lambda[member] = full[member].clone();
         let body = with(quickstart_json(), "LambdaConfig", lambda);
-        // The definition is valid...
         let config = config_of(&body).unwrap();
-        // ...and the engine refuses it, naming the trigger (the versioned
-        // PreTokenGenerationConfig also sets the legacy PreTokenGeneration,
-        // named first).
-        let named = if member == "PreTokenGenerationConfig" {
-            "PreTokenGeneration"
-        } else {
-            member
-        };
-        let expected =
-            format!("The parameter LambdaConfig.{named} is not supported by this engine.");
-        let e = UserPool::builder(config).build().unwrap_err();
-        assert_eq!(e.code(), ErrorCode::InvalidParameter, "{member}");
-        assert_eq!(e.message(), expected);
-        let (code, message) = w.refused("CreateUserPool", &body);
-        assert_eq!(code, "InvalidParameterException", "{member}");
-        assert_eq!(message, expected);
+        if member == "InboundFederation" {
+            // Federation is not simulated: refused by name, in both ways in.
+            let expected = "The parameter LambdaConfig.InboundFederation is not supported by \
+                            this engine: federation is not simulated.";
+            let e = UserPool::builder(config).build().unwrap_err();
+            assert_eq!(e.code(), ErrorCode::InvalidParameter);
+            assert_eq!(e.message(), expected);
+            let (code, message) = w.refused("CreateUserPool", &body);
+            assert_eq!(code, "InvalidParameterException");
+            assert_eq!(message, expected);
+            continue;
+        }
+        UserPool::builder(config)
+            .keys(crate::support::shared_keys())
+            .build()
+            .unwrap_or_else(|e| panic!("{member}: {e}"));
+        let id = w.create_pool(&body);
+        assert_eq!(
+            w.describe(&id)["LambdaConfig"][member],
+            full[member],
+            "{member} is echoed"
+        );
     }
-    let listed = w.ok("ListUserPools", &json!({"MaxResults": 60}));
-    assert_eq!(listed["UserPools"], json!([]), "nothing was created");
+}
 
-    // Nor can UpdateUserPool add one; the pool keeps its configuration.
+#[test]
+fn an_arn_that_names_no_lambda_function_is_refused_by_member() {
+    let w = World::new();
     let id = w.create_pool(&quickstart_json());
     let before = w.describe(&id);
+    // A valid ArnType, but an SNS topic: nothing could invoke it.
+    let topic = "arn:aws:sns:us-east-1:123456789012:not-a-function";
     let (code, message) = w.refused(
         "UpdateUserPool",
-        &json!({"UserPoolId": id, "LambdaConfig": {"PreSignUp": arn("f")}}),
+        &json!({"UserPoolId": id, "LambdaConfig": {"PreSignUp": topic}}),
     );
     assert_eq!(code, "InvalidParameterException");
     assert_eq!(
         message,
-        "The parameter LambdaConfig.PreSignUp is not supported by this engine."
+        "LambdaConfig.PreSignUp must be a Lambda function ARN \
+         (arn:<partition>:lambda:<region>:<account>:function:<name>[:<qualifier>])."
     );
-    assert_eq!(w.describe(&id), before);
-    // Nor UserPool::update_config.
+    assert_eq!(w.describe(&id), before, "the pool keeps its configuration");
+    // Nor through UserPool::update_config.
     let pool = w.registry().pool(&id).unwrap();
     let mut lambda = LambdaConfig::default();
-    lambda.custom_message = Some(arn("m"));
+    lambda.custom_message = Some(topic.to_owned());
     let next = pool
         .config()
         .to_builder()
@@ -455,9 +464,10 @@ fn a_pool_naming_any_trigger_is_refused_until_the_engine_calls_triggers() {
         .build()
         .unwrap();
     let e = pool.update_config(next).unwrap_err();
-    assert_eq!(
-        e.message(),
-        "The parameter LambdaConfig.CustomMessage is not supported by this engine."
+    assert_eq!(e.code(), ErrorCode::InvalidParameter);
+    assert!(
+        e.message()
+            .starts_with("LambdaConfig.CustomMessage must be")
     );
 }
 

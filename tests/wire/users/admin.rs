@@ -224,13 +224,13 @@ fn admin_create_user_options() {
             "UserPoolId": w.pool_id(),
             "Username": "erin",
             "MessageAction": "SUPPRESS",
-            "ValidationData": [{"Name": "k", "Value": "v"}],
+            "PreferredChallenge": "EMAIL_OTP",
         }),
     );
     assert_eq!(t, "InvalidParameterException");
     assert_eq!(
         m,
-        "The parameter ValidationData is not supported by this engine."
+        "The parameter PreferredChallenge is not supported by this engine."
     );
     let (t, _) = w.refused(
         "AdminGetUser",

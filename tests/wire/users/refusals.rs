@@ -46,13 +46,13 @@ fn malformed_and_unsupported_requests() {
             "ClientId": w.client_id,
             "Username": "ned",
             "Password": PASSWORD,
-            "ValidationData": [{"Name": "k", "Value": "v"}],
+            "PreferredChallenge": "EMAIL_OTP",
         }),
     );
     assert_eq!(t, "InvalidParameterException");
     assert_eq!(
         m,
-        "The parameter ValidationData is not supported by this engine."
+        "The parameter PreferredChallenge is not supported by this engine."
     );
     let (t, _) = w.refused(
         "AdminGetUser",
