@@ -8,6 +8,10 @@
 //!   triple, OWASP Argon2id) against its floor `login/floor/owasp`: one
 //!   Argon2id verify at the same parameters plus two raw RSA-2048 signatures.
 //!
+//! * the same two with no-op hooks for every trigger they fire
+//!   (`…/noop_hooks`): the cost of building the events and calling the
+//!   hooks, which issue 12 bounds at 1.03× of the hook-less run.
+//!
 //! `cargo bench --bench pool`
 #![allow(clippy::panic)]
 
@@ -16,7 +20,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, Criterion, criterion_group, criterion_main};
 use ring::rand::SystemRandom;
 use ring::signature::{RSA_PKCS1_SHA256, RsaKeyPair};
 use userpool::HashingParams;
@@ -27,31 +32,88 @@ use userpool::internals::password::{hash_password, verify_password};
 use userpool::internals::srp::compute_verifier;
 use userpool::schema::StandardAttribute;
 use userpool::token::KeySet;
+use userpool::triggers::{Trigger, TriggerSet, Triggers};
 use userpool::{
     ConfirmSignUpRequest, InitiateAuthRequest, Outbox, Password, SignUpRequest, UserPool,
 };
 
-fn pool(outbox: &Outbox, hashing: HashingParams, keys: KeySet) -> UserPool {
+/// Hooks for every trigger sign-up, confirmation and password sign-in
+/// fire, each answering Cognito's pass-through default.
+#[derive(Debug)]
+struct NoopHooks;
+
+impl Triggers for NoopHooks {
+    fn configured(&self) -> TriggerSet {
+        TriggerSet::of(&[
+            Trigger::PreSignUp,
+            Trigger::PostConfirmation,
+            Trigger::CustomMessage,
+            Trigger::PreAuthentication,
+            Trigger::PostAuthentication,
+            Trigger::PreTokenGeneration,
+        ])
+    }
+}
+
+fn pool_with(
+    outbox: &Outbox,
+    hashing: HashingParams,
+    keys: KeySet,
+    hooks: Option<Arc<dyn Triggers>>,
+) -> UserPool {
     let config = PoolConfig::builder("bench")
         .username_attributes(&[UsernameAttribute::Email])
         .auto_verified_attributes(&[VerifiedAttribute::Email])
         .standard_attribute(StandardAttribute::new("family_name").required())
         .build()
         .unwrap_or_else(|e| panic!("config: {e}"));
-    UserPool::builder(config)
+    let builder = UserPool::builder(config)
         .message_sender(Arc::new(outbox.clone()))
         .hashing(hashing)
-        .keys(keys)
-        .build()
-        .unwrap_or_else(|e| panic!("pool: {e}"))
+        .keys(keys);
+    match hooks {
+        Some(hooks) => builder.triggers(hooks),
+        None => builder,
+    }
+    .build()
+    .unwrap_or_else(|e| panic!("pool: {e}"))
 }
 
 fn sign_up_and_confirm(c: &mut Criterion, keys: &KeySet) {
+    let mut g = c.benchmark_group("pool");
+    for (name, hooks) in [
+        ("sign_up+confirm/test_preset", None),
+        (
+            "sign_up+confirm/test_preset/noop_hooks",
+            Some(Arc::new(NoopHooks) as Arc<dyn Triggers>),
+        ),
+    ] {
+        sign_up_variant(&mut g, name, keys, hooks);
+    }
+    let params = HashingParams::insecure_fast_for_tests();
+    let password = Password::new("1234Abcd^");
+    g.bench_function("floor/argon2id_hash+verifier/test_preset", |b| {
+        b.iter(|| {
+            let h = hash_password(&params, black_box(&password), black_box(&[7u8; 16]));
+            let v = compute_verifier("Bench", "user", black_box(b"1234Abcd^"), &[7u8; 16]);
+            (h, v)
+        });
+    });
+    g.finish();
+}
+
+fn sign_up_variant(
+    g: &mut BenchmarkGroup<'_, WallTime>,
+    name: &str,
+    keys: &KeySet,
+    hooks: Option<Arc<dyn Triggers>>,
+) {
     let outbox = Outbox::new();
-    let pool = pool(
+    let pool = pool_with(
         &outbox,
         HashingParams::insecure_fast_for_tests(),
         keys.clone(),
+        hooks,
     );
     // A client with Cognito's default flows (SRP among them), so every
     // sign-up also computes and seals the SRP verifier, as in a real pool.
@@ -63,8 +125,7 @@ fn sign_up_and_confirm(c: &mut Criterion, keys: &KeySet) {
         )
         .unwrap_or_else(|e| panic!("client: {e}"));
     let n = AtomicU64::new(0);
-    let mut g = c.benchmark_group("pool");
-    g.bench_function("sign_up+confirm/test_preset", |b| {
+    g.bench_function(name, |b| {
         b.iter(|| {
             let email = format!("user{}@example.com", n.fetch_add(1, Ordering::Relaxed));
             pool.sign_up(
@@ -81,21 +142,32 @@ fn sign_up_and_confirm(c: &mut Criterion, keys: &KeySet) {
             outbox.clear();
         });
     });
-    let params = HashingParams::insecure_fast_for_tests();
-    let password = Password::new("1234Abcd^");
-    g.bench_function("floor/argon2id_hash+verifier/test_preset", |b| {
-        b.iter(|| {
-            let h = hash_password(&params, black_box(&password), black_box(&[7u8; 16]));
-            let v = compute_verifier("Bench", "user", black_box(b"1234Abcd^"), &[7u8; 16]);
-            (h, v)
-        });
-    });
-    g.finish();
 }
 
 fn login_password(c: &mut Criterion, keys: &KeySet) {
+    let mut g = c.benchmark_group("login");
+    g.sample_size(20).measurement_time(Duration::from_secs(8));
+    for (name, hooks) in [
+        ("user_password_auth/owasp", None),
+        (
+            "user_password_auth/owasp/noop_hooks",
+            Some(Arc::new(NoopHooks) as Arc<dyn Triggers>),
+        ),
+    ] {
+        login_variant(&mut g, name, keys, hooks);
+    }
+    login_floor(&mut g, keys);
+    g.finish();
+}
+
+fn login_variant(
+    g: &mut BenchmarkGroup<'_, WallTime>,
+    name: &str,
+    keys: &KeySet,
+    hooks: Option<Arc<dyn Triggers>>,
+) {
     let outbox = Outbox::new();
-    let pool = pool(&outbox, HashingParams::OWASP, keys.clone());
+    let pool = pool_with(&outbox, HashingParams::OWASP, keys.clone(), hooks);
     let client = pool
         .create_user_pool_client(
             AppClientConfig::builder("bench")
@@ -112,9 +184,7 @@ fn login_password(c: &mut Criterion, keys: &KeySet) {
     pool.admin_confirm_sign_up(email)
         .unwrap_or_else(|e| panic!("confirm: {e}"));
 
-    let mut g = c.benchmark_group("login");
-    g.sample_size(20).measurement_time(Duration::from_secs(8));
-    g.bench_function("user_password_auth/owasp", |b| {
+    g.bench_function(name, |b| {
         b.iter(|| {
             pool.initiate_auth(InitiateAuthRequest::user_password(
                 client.id(),
@@ -124,7 +194,9 @@ fn login_password(c: &mut Criterion, keys: &KeySet) {
             .unwrap_or_else(|e| panic!("sign-in: {e}"))
         });
     });
+}
 
+fn login_floor(g: &mut BenchmarkGroup<'_, WallTime>, keys: &KeySet) {
     // The floor: what no implementation can avoid.
     let password = Password::new("1234Abcd^");
     let stored = hash_password(&HashingParams::OWASP, &password, &[9u8; 16])
@@ -145,7 +217,6 @@ fn login_password(c: &mut Criterion, keys: &KeySet) {
             ok
         });
     });
-    g.finish();
 }
 
 fn benches(c: &mut Criterion) {
