@@ -25,6 +25,8 @@ mod api {
     mod concurrency;
     mod confirm;
     mod groups;
+    mod hooks_signup;
+    mod hooks_support;
     mod limits;
     mod list;
     mod lockout;
