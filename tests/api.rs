@@ -25,6 +25,7 @@ mod api {
     mod concurrency;
     mod confirm;
     mod groups;
+    mod hooks_messages;
     mod hooks_signup;
     mod hooks_support;
     mod limits;
