@@ -26,6 +26,8 @@ mod api {
     mod confirm;
     mod groups;
     mod hooks_messages;
+    mod hooks_migration;
+    mod hooks_senders;
     mod hooks_signup;
     mod hooks_support;
     mod limits;
