@@ -25,6 +25,7 @@ mod api {
     mod concurrency;
     mod confirm;
     mod groups;
+    mod hooks_json;
     mod hooks_messages;
     mod hooks_migration;
     mod hooks_senders;
