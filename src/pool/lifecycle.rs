@@ -130,7 +130,7 @@ impl UserPool {
             if !asked {
                 continue;
             }
-            if !user.attributes.get(name).is_some_and(|v| !v.is_empty()) {
+            if user.attributes.get(name).is_none_or(String::is_empty) {
                 return Err(Error::new(
                     ErrorCode::InvalidLambdaResponse,
                     format!("PreSignUp asked to auto verify {name}, which the user does not have."),

@@ -341,10 +341,11 @@ impl UserPool {
             zeroize::Zeroizing::new(code.expose_secret().to_owned())
         };
         let ciphertext = encryptor.encrypt(key, plaintext.as_bytes()).ok()?;
-        let mut request = CustomSenderRequest::default();
-        request.code = Some(ciphertext);
-        request.user_attributes = self.event_attributes(user);
-        request.client_metadata = occasion.client_metadata.cloned();
+        let request = CustomSenderRequest {
+            code: Some(ciphertext),
+            user_attributes: self.event_attributes(user),
+            client_metadata: occasion.client_metadata.cloned(),
+        };
         Some(self.event(source, &user.username, occasion.client_id, request))
     }
 

@@ -228,9 +228,12 @@ impl UserPool {
     ///   `InvalidParameterException` (`Cannot reset password for the user as
     ///   there is no registered/verified email or phone_number`) when the
     ///   user it returns has no verified email or phone (nobody is
-    ///   created); the errors of [`migration`](super::migration) for an
-    ///   unusable user. Under `ENABLED` the last three get the answer an
-    ///   unknown name gets. A migrated user is created `RESET_REQUIRED`,
+    ///   created); `InvalidLambdaResponseException` for an unusable user
+    ///   (attributes the schema refuses, `enableSMSMFA`), and
+    ///   `AliasExistsException` or `InvalidParameterException` for a taken
+    ///   alias (`forceAliasCreation` does not move it). Under `ENABLED`,
+    ///   no attributes and no verified contact get the answer an unknown
+    ///   name gets. A migrated user is created `RESET_REQUIRED`,
     ///   without a password, and sent the reset code
     ///   (`CustomMessage_ForgotPassword`); no welcome message, whatever
     ///   `messageAction` says.
