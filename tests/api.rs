@@ -25,6 +25,12 @@ mod api {
     mod concurrency;
     mod confirm;
     mod groups;
+    mod hooks_json;
+    mod hooks_messages;
+    mod hooks_migration;
+    mod hooks_senders;
+    mod hooks_signup;
+    mod hooks_support;
     mod limits;
     mod list;
     mod lockout;

@@ -18,6 +18,7 @@
 mod support;
 
 mod wire {
+    mod hooks_metadata;
     mod persist;
     mod pools;
     mod users;

@@ -1,20 +1,22 @@
 //! Admin operations on users (IAM-authorised in Cognito).
 
 use super::codes::Sends;
+use super::lifecycle::SignUpEvent;
+use super::outgoing::{Occasion, Templates};
 use super::windows::Subject;
 use super::{
     AdminCreateUserRequest, AdminSetUserPasswordRequest, CodeDeliveryDetails, MessageAction, User,
     UserPool, store_error,
 };
 use crate::clock::Timestamp;
-use crate::code;
 use crate::config::VerifiedAttribute;
 use crate::error::{Error, ErrorCode, Result};
-use crate::message::{DeliveryMedium, Message, MessageKind};
+use crate::message::{DeliveryMedium, MessageKind};
 use crate::random;
 use crate::schema::{Attribute, AttributeUpdate, Writer};
 use crate::secret::{Code, Password};
 use crate::store::{CodePurpose, StoreError, UserRecord, UserStatus};
+use crate::triggers::TriggerSource;
 
 impl UserPool {
     /// Checks a password an administrator sets. Cognito words admin refusals
@@ -79,33 +81,39 @@ impl UserPool {
         Ok(targets)
     }
 
+    /// Sends the invitation carrying `password` to `targets`, through
+    /// CustomMessage (`CustomMessage_AdminCreateUser`, told `metadata`) or
+    /// the custom senders when the pool has them.
     fn send_invitation(
         &self,
         user: &UserRecord,
         targets: &[(DeliveryMedium, String)],
         password: &Password,
+        metadata: Option<&crate::triggers::StringMap>,
         now: Timestamp,
     ) -> Result<()> {
+        if targets.is_empty() {
+            return Ok(());
+        }
         let config = self.config();
         let t = config.invite_message();
-        for (medium, destination) in targets {
-            let (subject, body) = match medium {
-                DeliveryMedium::Email => (Some(t.email_subject.clone()), &t.email_message),
-                DeliveryMedium::Sms => (None, &t.sms_message),
-            };
-            self.deliver(Message {
-                pool_id: self.id().to_owned(),
-                username: user.username.clone(),
-                destination: destination.clone(),
-                medium: *medium,
-                kind: MessageKind::AdminCreateUser,
-                subject,
-                body: code::render(body, password.expose_secret(), &user.username),
-                code: Code::new(password.expose_secret()),
-                sent_at: now,
-            })?;
-        }
-        Ok(())
+        let occasion = Occasion {
+            client_metadata: metadata,
+            ..Occasion::of(MessageKind::AdminCreateUser)
+        };
+        let outgoing = self.compose(
+            user,
+            occasion,
+            targets,
+            &Code::new(password.expose_secret()),
+            Templates {
+                email_subject: &t.email_subject,
+                email_message: &t.email_message,
+                sms_message: &t.sms_message,
+            },
+            now,
+        )?;
+        self.dispatch(outgoing)
     }
 
     /// `AdminCreateUser`: creates a `FORCE_CHANGE_PASSWORD` user with a
@@ -113,6 +121,17 @@ impl UserPool {
     /// for the policy's `temporary_password_validity_days`, and sends the
     /// invitation unless suppressed. With [`MessageAction::Resend`] it issues
     /// a new temporary password to an existing `FORCE_CHANGE_PASSWORD` user.
+    ///
+    /// Triggers (cognito-triggers.md §1.4, §2.1, §2.7): PreSignUp
+    /// (`PreSignUp_AdminCreateUser`, `clientId` `CLIENT_ID_NOT_APPLICABLE`,
+    /// with `ValidationData` and `ClientMetadata`) runs once every check has
+    /// passed, before anything is stored; its three flags are ignored, as
+    /// in Cognito. The invitation goes through CustomMessage
+    /// (`CustomMessage_AdminCreateUser`, `usernameParameter` `{username}`,
+    /// with `ClientMetadata`) or the custom senders; it is composed after
+    /// the user is stored, so a refused message leaves the user without an
+    /// invitation, as a failed delivery does (`MessageAction::Resend` sends
+    /// one). A `Resend` fires no PreSignUp.
     ///
     /// # Errors
     /// - `InvalidParameterException` for a malformed username, refused
@@ -125,6 +144,8 @@ impl UserPool {
     /// - `UserNotFoundException` for `Resend` of an unknown user;
     /// - `UnsupportedUserStateException` for `Resend` to a user who is not
     ///   `FORCE_CHANGE_PASSWORD`;
+    /// - the trigger errors of PreSignUp (no user) and CustomMessage (the
+    ///   user stays, uninvited);
     /// - `CodeDeliveryFailureException` when the invitation could not be sent.
     pub fn admin_create_user(&self, request: AdminCreateUserRequest) -> Result<User> {
         let now = self.now();
@@ -146,7 +167,6 @@ impl UserPool {
                 super::username_attribute_taken("phone_number")
             });
         }
-        let credentials = self.credentials(&new.username, &password)?;
         let mut user = UserRecord::new(
             new.username,
             new.attributes,
@@ -154,12 +174,23 @@ impl UserPool {
             now,
         );
         user.username_attribute = new.username_attribute.map(str::to_owned);
-        credentials.apply(&mut user);
-        user.temporary_password_expires_at = Some(self.temporary_password_deadline(now));
         let targets = match request.message_action {
             Some(MessageAction::Suppress) => Vec::new(),
             _ => Self::invitation_targets(&user, &request.desired_delivery_mediums)?,
         };
+        // Its answer's flags are ignored for AdminCreateUser (§2.1).
+        self.pre_sign_up(
+            &user,
+            &SignUpEvent {
+                source: TriggerSource::PreSignUpAdminCreateUser,
+                client_id: None,
+                validation_data: request.validation_data.as_ref(),
+                client_metadata: request.client_metadata.as_ref(),
+            },
+        )?;
+        let credentials = self.credentials(&user.username, &password)?;
+        credentials.apply(&mut user);
+        user.temporary_password_expires_at = Some(self.temporary_password_deadline(now));
         self.insert_new_user(&user).map_err(|e| {
             if e.code() == ErrorCode::UsernameExists && e.message() == "User already exists" {
                 Error::new(ErrorCode::UsernameExists, "User account already exists")
@@ -167,7 +198,13 @@ impl UserPool {
                 e
             }
         })?;
-        self.send_invitation(&user, &targets, &password, now)?;
+        self.send_invitation(
+            &user,
+            &targets,
+            &password,
+            request.client_metadata.as_ref(),
+            now,
+        )?;
         Ok(User::from_record(&user, None))
     }
 
@@ -195,7 +232,13 @@ impl UserPool {
             next.temporary_password_expires_at = Some(self.temporary_password_deadline(now));
             Ok(Some(next))
         })?;
-        self.send_invitation(&stored, &targets, password, now)?;
+        self.send_invitation(
+            &stored,
+            &targets,
+            password,
+            request.client_metadata.as_ref(),
+            now,
+        )?;
         Ok(User::from_record(&stored, None))
     }
 
@@ -267,7 +310,7 @@ impl UserPool {
                     user,
                     purpose,
                     name,
-                    MessageKind::UpdateUserAttribute,
+                    Occasion::of(MessageKind::UpdateUserAttribute),
                     Sends::Free,
                     now,
                 )?);

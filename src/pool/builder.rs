@@ -16,7 +16,7 @@ use crate::random;
 use crate::seal::POOL_SECRET_LEN;
 use crate::store::{Limited, MemoryStore, Store};
 use crate::token::KeySet;
-use crate::triggers::{Invoke, Triggers};
+use crate::triggers::{CodeEncryptor, Invoke, Triggers};
 
 /// Builds a [`UserPool`]; see [`UserPool::builder`].
 pub struct UserPoolBuilder {
@@ -34,6 +34,7 @@ pub struct UserPoolBuilder {
     pub(super) issuer: Option<String>,
     pub(super) hooks: Option<Arc<dyn Triggers>>,
     pub(super) invoker: Option<Arc<dyn Invoke>>,
+    pub(super) encryptor: Option<Arc<dyn CodeEncryptor>>,
 }
 
 impl fmt::Debug for UserPoolBuilder {
@@ -184,20 +185,40 @@ impl UserPoolBuilder {
         self
     }
 
+    /// How the code a custom sender receives is encrypted
+    /// (cognito-triggers.md §2.8): Cognito encrypts it under the pool's
+    /// `KMSKeyID` with the AWS Encryption SDK, which a local pool cannot.
+    /// A pool whose triggers include `CustomEmailSender` or
+    /// `CustomSMSSender` (as hooks or in its `LambdaConfig`) is refused
+    /// without one. [`PlaintextCodes`](crate::triggers::PlaintextCodes)
+    /// sends the code in base64, for tests and local functions only.
+    #[must_use]
+    pub fn code_encryptor(mut self, encryptor: Arc<dyn CodeEncryptor>) -> Self {
+        self.encryptor = Some(encryptor);
+        self
+    }
+
     /// Builds the pool.
     ///
     /// # Errors
     /// `InvalidParameterException` for a malformed pool id or region, or a
     /// [`LambdaConfig`](crate::config::LambdaConfig) the engine cannot run
-    /// ([`hooks::check_lambda_config`](super::hooks)); `FeatureUnavailableInTierException`
+    /// (InboundFederation, an ARN that names no function); `FeatureUnavailableInTierException`
     /// for hooks whose PreTokenGeneration speaks `V2_0` or `V3_0` in a `LITE`
-    /// pool; `InternalErrorException` if the system RNG or key generation
+    /// pool; `InvalidParameterException` for triggers that include a custom
+    /// sender without a [`code_encryptor`](Self::code_encryptor);
+    /// `InternalErrorException` if the system RNG or key generation
     /// fails.
     pub fn build(self) -> Result<UserPool> {
         super::hooks::check_lambda_config(&self.config)?;
         if let Some(hooks) = &self.hooks {
             super::hooks::check_hooks_tier(hooks.as_ref(), &self.config)?;
         }
+        super::hooks::check_code_encryptor(
+            self.hooks.as_deref(),
+            self.encryptor.is_some(),
+            &self.config,
+        )?;
         let id = match self.id {
             Some(id) => id,
             None => generate_pool_id(&self.region)?,
@@ -242,6 +263,7 @@ impl UserPoolBuilder {
                 dummy_hash: OnceLock::new(),
                 hooks: self.hooks,
                 invoker: self.invoker,
+                encryptor: self.encryptor,
                 lambda: std::sync::Mutex::default(),
             }),
         })

@@ -1,12 +1,13 @@
 //! Verification codes: issuing one (digest stored, message delivered) and
 //! checking one (attempt counted, compared in constant time, single use).
 
+use super::outgoing::{Occasion, Templates};
 use super::windows::{NameUse, Subject, limit_exceeded};
 use super::{CodeDeliveryDetails, UserPool, store_error};
 use crate::clock::Timestamp;
 use crate::code::{self, CodeContext, Verdict};
 use crate::error::{Error, ErrorCode, Result};
-use crate::message::{DeliveryMedium, Message, MessageKind};
+use crate::message::{DeliveryMedium, Message};
 use crate::random;
 use crate::secret::Code;
 use crate::store::{CodePurpose, CodeRecord, StoreError, UserRecord};
@@ -17,12 +18,17 @@ impl UserPool {
     /// [`Sends::Counted`] the send counts against the user's hourly send
     /// limit first ([`SENDS`](super::windows::SENDS)), once the
     /// destination is known.
+    ///
+    /// The message is composed (CustomMessage called and its answer
+    /// checked) before the code is stored, so a refused message leaves no
+    /// pending code; what the operation stored before calling this (a new
+    /// user) stays, as after a failed delivery.
     pub(super) fn issue_code(
         &self,
         user: &UserRecord,
         purpose: CodePurpose,
         attribute: &str,
-        kind: MessageKind,
+        occasion: Occasion<'_>,
         sends: Sends,
         now: Timestamp,
     ) -> Result<CodeDeliveryDetails> {
@@ -38,6 +44,25 @@ impl UserPool {
             self.count_send(Subject::User(&user.username), purpose, now)?;
         }
         let code = code::generate(&mut random::below)?;
+        let medium = if attribute == "email" {
+            DeliveryMedium::Email
+        } else {
+            DeliveryMedium::Sms
+        };
+        let config = self.config();
+        let template = config.verification_message();
+        let outgoing = self.compose(
+            user,
+            occasion,
+            &[(medium, destination.clone())],
+            &code,
+            Templates {
+                email_subject: &template.email_subject,
+                email_message: &template.email_message,
+                sms_message: &template.sms_message,
+            },
+            now,
+        )?;
         let id = u64::from_be_bytes(random::bytes::<8>()?);
         let ctx = CodeContext {
             pool_id: self.id(),
@@ -63,28 +88,7 @@ impl UserPool {
                 StoreError::NotFound => Error::user_not_found(),
                 e => store_error(e),
             })?;
-        let config = self.config();
-        let template = config.verification_message();
-        let (medium, subject, body_template) = if attribute == "email" {
-            (
-                DeliveryMedium::Email,
-                Some(template.email_subject.clone()),
-                &template.email_message,
-            )
-        } else {
-            (DeliveryMedium::Sms, None, &template.sms_message)
-        };
-        self.deliver(Message {
-            pool_id: self.id().to_owned(),
-            username: user.username.clone(),
-            destination: destination.clone(),
-            medium,
-            kind,
-            subject,
-            body: code::render(body_template, code.expose_secret(), &user.username),
-            code,
-            sent_at: now,
-        })?;
+        self.dispatch(outgoing)?;
         Ok(delivery_details(attribute, &destination))
     }
 

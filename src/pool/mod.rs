@@ -31,7 +31,10 @@ mod groups;
 #[allow(dead_code)] // Until the operations fire the hooks (the next commits).
 mod hooks;
 mod keys;
+mod lifecycle;
 mod list;
+mod migration;
+mod outgoing;
 mod params;
 mod recovery;
 mod rotation;
@@ -98,6 +101,8 @@ struct Inner {
     /// it was built from (rebuilt when the configuration changes).
     #[allow(dead_code)]
     lambda: std::sync::Mutex<Option<hooks::LambdaBridge>>,
+    /// Encrypts the codes custom senders receive.
+    encryptor: Option<Arc<dyn crate::triggers::CodeEncryptor>>,
 }
 
 /// The signing keys and the verifier built from them, swapped together on rotation.
@@ -138,6 +143,7 @@ impl UserPool {
             issuer: None,
             hooks: None,
             invoker: None,
+            encryptor: None,
         }
     }
 
@@ -167,7 +173,8 @@ impl UserPool {
     /// # Errors
     /// `InvalidParameterException` naming the first setting that cannot
     /// change, or a `LambdaConfig` the engine cannot run (see
-    /// [`UserPoolBuilder::build`]).
+    /// [`UserPoolBuilder::build`]), custom senders included when the pool
+    /// was built without a [`code_encryptor`](UserPoolBuilder::code_encryptor).
     pub fn update_config(&self, next: PoolConfig) -> Result<()> {
         let mut slot = self
             .inner
@@ -175,6 +182,7 @@ impl UserPool {
             .write()
             .unwrap_or_else(PoisonError::into_inner);
         check_config_change(&slot, &next)?;
+        self.check_code_encryptor(&next)?;
         *slot = Arc::new(next);
         Ok(())
     }
@@ -195,6 +203,7 @@ impl UserPool {
             return Ok(false);
         }
         check_config_change(&slot, &next)?;
+        self.check_code_encryptor(&next)?;
         *slot = Arc::new(next);
         Ok(true)
     }

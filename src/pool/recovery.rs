@@ -4,6 +4,7 @@
 use std::fmt;
 
 use super::codes::{Sends, delivery_details};
+use super::outgoing::Occasion;
 use super::types::redacted;
 use super::windows::{NameUse, Subject};
 use super::{CodeDeliveryDetails, UserPool};
@@ -14,7 +15,7 @@ use crate::lockout;
 use crate::message::{DeliveryMedium, MessageKind};
 use crate::secret::{Code, Password};
 use crate::store::{CodePurpose, UserRecord, UserStatus};
-use crate::triggers::StringMap;
+use crate::triggers::{StringMap, TriggerSource};
 
 /// `ForgotPassword`.
 #[non_exhaustive]
@@ -143,6 +144,18 @@ fn verified(user: &UserRecord, attr: &str) -> bool {
             .is_some_and(|v| v == "true")
 }
 
+/// What `UserMigration_ForgotPassword` came to.
+enum Migrated {
+    /// The pool has no UserMigration trigger.
+    Nobody,
+    /// It returned no attributes.
+    Unusable,
+    /// The user it returned could not receive a reset code; not created.
+    NoDestination,
+    /// The user created.
+    User(UserRecord),
+}
+
 fn no_destination() -> Error {
     Error::invalid_parameter(
         "Cannot reset password for the user as there is no registered/verified email or phone_number",
@@ -206,7 +219,24 @@ impl UserPool {
     ///   with `AdminResetUserPassword` (AWS documents no figure for these
     ///   two; we take its ResendConfirmationCode limit), counted under
     ///   `ENABLED` for names no user has too, so the limit shows nothing;
-    /// - `CodeDeliveryFailureException`.
+    /// - `CodeDeliveryFailureException`;
+    /// - with a UserMigration trigger, for a name no user has
+    ///   (`UserMigration_ForgotPassword`, told this `ClientMetadata`, no
+    ///   password): its errors (`UserMigration failed with error <msg>.`,
+    ///   no user); `UserNotFoundException` (`Exception migrating user in app
+    ///   client <clientId>`) when it returns no attributes;
+    ///   `InvalidParameterException` (`Cannot reset password for the user as
+    ///   there is no registered/verified email or phone_number`) when the
+    ///   user it returns has no verified email or phone (nobody is
+    ///   created); `InvalidLambdaResponseException` for an unusable user
+    ///   (attributes the schema refuses, `enableSMSMFA`), and
+    ///   `AliasExistsException` or `InvalidParameterException` for a taken
+    ///   alias (`forceAliasCreation` does not move it). Under `ENABLED`,
+    ///   no attributes and no verified contact get the answer an unknown
+    ///   name gets. A migrated user is created `RESET_REQUIRED`,
+    ///   without a password, and sent the reset code
+    ///   (`CustomMessage_ForgotPassword`); no welcome message, whatever
+    ///   `messageAction` says.
     pub fn forgot_password(&self, request: ForgotPasswordRequest) -> Result<CodeDeliveryDetails> {
         let now = self.now();
         let client = self.client(&request.client_id)?;
@@ -226,12 +256,32 @@ impl UserPool {
             Ok(self.simulated_reset_delivery(&request.username))
         };
         let Some(user) = self.resolve(&request.username)? else {
-            return if prevent {
-                pretend(Subject::Unknown(
-                    &self.name_digest(NameUse::Sends, &request.username),
-                ))
-            } else {
-                Err(Error::user_not_found_for_client())
+            let unknown = || {
+                if prevent {
+                    pretend(Subject::Unknown(
+                        &self.name_digest(NameUse::Sends, &request.username),
+                    ))
+                } else {
+                    Err(Error::user_not_found_for_client())
+                }
+            };
+            return match self.migrate_for_reset(&request, now)? {
+                Migrated::User(user) => self.send_reset_code(&user, &request, prevent, now),
+                Migrated::Nobody => unknown(),
+                Migrated::Unusable => {
+                    if prevent {
+                        unknown()
+                    } else {
+                        Err(super::migration::migration_failed(&request.client_id))
+                    }
+                }
+                Migrated::NoDestination => {
+                    if prevent {
+                        unknown()
+                    } else {
+                        Err(no_destination())
+                    }
+                }
             };
         };
         let cannot_reset = user.status == UserStatus::ForceChangePassword;
@@ -267,7 +317,11 @@ impl UserPool {
             &user,
             CodePurpose::ForgotPassword,
             target,
-            MessageKind::ForgotPassword,
+            Occasion::from_client(
+                MessageKind::ForgotPassword,
+                &request.client_id,
+                request.client_metadata.as_ref(),
+            ),
             Sends::Counted,
             now,
         )?;
@@ -276,6 +330,74 @@ impl UserPool {
         } else {
             details
         })
+    }
+
+    /// Sends the reset code of `ForgotPassword` to a user just migrated.
+    fn send_reset_code(
+        &self,
+        user: &UserRecord,
+        request: &ForgotPasswordRequest,
+        prevent: bool,
+        now: crate::clock::Timestamp,
+    ) -> Result<CodeDeliveryDetails> {
+        let target = self.recovery_target(user, false)?;
+        let details = self.issue_code(
+            user,
+            CodePurpose::ForgotPassword,
+            target,
+            Occasion::from_client(
+                MessageKind::ForgotPassword,
+                &request.client_id,
+                request.client_metadata.as_ref(),
+            ),
+            Sends::Counted,
+            now,
+        )?;
+        Ok(if prevent {
+            self.masked_for_caller(details)
+        } else {
+            details
+        })
+    }
+
+    /// `UserMigration_ForgotPassword` for a name no user has, when the pool
+    /// has the trigger (cognito-triggers.md §2.6): the user it returns is
+    /// created `RESET_REQUIRED` without a password, unless it would have
+    /// nowhere to receive the reset code (then nobody is created).
+    fn migrate_for_reset(
+        &self,
+        request: &ForgotPasswordRequest,
+        now: crate::clock::Timestamp,
+    ) -> Result<Migrated> {
+        let Some(hooks) = self.hooks_for(crate::triggers::Trigger::UserMigration) else {
+            return Ok(Migrated::Nobody);
+        };
+        let mut ask = crate::triggers::UserMigrationRequest::forgot_password();
+        ask.client_metadata = request.client_metadata.clone();
+        let event = self.event(
+            TriggerSource::UserMigrationForgotPassword,
+            &request.username,
+            Some(&request.client_id),
+            ask,
+        );
+        let answer = super::hooks::hook(
+            crate::triggers::Trigger::UserMigration,
+            hooks.user_migration(&event),
+        )?;
+        if answer.user_attributes.is_empty() {
+            return Ok(Migrated::Unusable);
+        }
+        let user = self.prepare_migrated_user(
+            &answer,
+            &request.username,
+            None,
+            UserStatus::ResetRequired,
+            now,
+        )?;
+        if self.recovery_target(&user, false).is_err() {
+            return Ok(Migrated::NoDestination);
+        }
+        Ok(Migrated::User(self.insert_migrated_user(&answer, user)?))
     }
 
     /// A reset-code answer for a user that cannot receive one, shaped like
@@ -371,7 +493,11 @@ impl UserPool {
     ///   code in an hour. Under `ENABLED` a missing, expired or exhausted
     ///   code is a `CodeMismatchException` (a name no user has has none of
     ///   those states to show), and the hourly window, counted for unknown
-    ///   names too by a keyed digest, answers alike for all.
+    ///   names too by a keyed digest, answers alike for all;
+    /// - the errors of a PostConfirmation trigger
+    ///   (`PostConfirmation_ConfirmForgotPassword`, told this
+    ///   `ClientMetadata`), which runs after the commit: the new password
+    ///   stays.
     pub fn confirm_forgot_password(&self, request: ConfirmForgotPasswordRequest) -> Result<()> {
         let now = self.now();
         let client = self.client(&request.client_id)?;
@@ -421,7 +547,7 @@ impl UserPool {
         )?;
         let credentials = self.credentials(&user.username, &request.password)?;
         // The new password and the code's use in one atomic store step.
-        self.modify_user_with_code(
+        let stored = self.modify_user_with_code(
             &user.username,
             CodePurpose::ForgotPassword,
             &code,
@@ -442,7 +568,12 @@ impl UserPool {
                 Ok(Some(next))
             },
         )?;
-        Ok(())
+        self.post_confirmation(
+            TriggerSource::PostConfirmationConfirmForgotPassword,
+            &stored,
+            Some(&request.client_id),
+            request.client_metadata.as_ref(),
+        )
     }
 
     /// `AdminResetUserPassword`: the user must reset their password
@@ -494,7 +625,7 @@ impl UserPool {
             &stored,
             CodePurpose::ForgotPassword,
             target,
-            MessageKind::ForgotPassword,
+            Occasion::of(MessageKind::ForgotPassword),
             Sends::Free,
             now,
         )?;

@@ -2,6 +2,8 @@
 //! `AdminConfirmSignUp`, and the user-creation steps `AdminCreateUser` shares.
 
 use super::codes::Sends;
+use super::lifecycle::SignUpEvent;
+use super::outgoing::Occasion;
 use super::windows::{NameUse, Subject};
 use super::{
     ConfirmSignUpRequest, ResendConfirmationCodeRequest, SignUpRequest, SignUpResponse, UserPool,
@@ -15,6 +17,7 @@ use crate::pool::CodeDeliveryDetails;
 use crate::random;
 use crate::schema::{Attribute, Attributes, Writer};
 use crate::store::{CodePurpose, StoreError, UserRecord, UserStatus};
+use crate::triggers::TriggerSource;
 
 /// A new user's identity, ready to store.
 pub(super) struct NewUser {
@@ -114,6 +117,18 @@ impl UserPool {
     /// `SignUp`: creates an `UNCONFIRMED` user and sends a confirmation code
     /// to the auto-verified attribute, if the user has one.
     ///
+    /// With a PreSignUp trigger (cognito-triggers.md §2.1; choices in the
+    /// `lifecycle` module): the hook sees the attributes, `ValidationData`
+    /// and `ClientMetadata` once every check has passed, before anything is
+    /// stored. `autoConfirmUser` creates the user `CONFIRMED`, sends no
+    /// code, answers `UserConfirmed: true` without `CodeDeliveryDetails`,
+    /// and fires PostConfirmation (`PostConfirmation_ConfirmSignUp`, with
+    /// this `ClientMetadata`); `autoVerifyEmail` / `autoVerifyPhone` then
+    /// mark the attribute verified. The code message goes through
+    /// CustomMessage (`CustomMessage_SignUp`) or a custom sender; the user
+    /// is stored before it, so a refused message leaves the user without a
+    /// code, as a failed delivery does (`ResendConfirmationCode` sends one).
+    ///
     /// # Errors
     /// - `InvalidParameterException` without a password (passwordless users
     ///   are not simulated);
@@ -126,6 +141,14 @@ impl UserPool {
     /// - `InvalidPasswordException` when the password breaks the policy;
     /// - `UsernameExistsException` when the username (or, in
     ///   email/phone-as-username pools, the email/phone) is taken;
+    /// - `UserLambdaValidationException`, `InvalidLambdaResponseException`,
+    ///   `UnexpectedLambdaException` from PreSignUp (no user),
+    ///   PostConfirmation (the user stays, confirmed) or CustomMessage (the
+    ///   user stays, no code); `InvalidLambdaResponseException` (`Phone or
+    ///   email cannot be auto verified, when user is not being auto
+    ///   confirmed.`) for auto-verification without auto-confirmation;
+    ///   `InvalidParameterException` when an auto-verified attribute is
+    ///   another user's alias (moving it is not simulated);
     /// - `CodeDeliveryFailureException` when the code could not be sent (the
     ///   user is stored; `ResendConfirmationCode` sends a new code).
     pub fn sign_up(&self, request: SignUpRequest) -> Result<SignUpResponse> {
@@ -153,17 +176,44 @@ impl UserPool {
         let new =
             self.prepare_new_user(&request.username, &request.user_attributes, Writer::User)?;
         self.config().password_policy().validate(password)?;
-        let credentials = self.credentials(&new.username, password)?;
         let mut user = UserRecord::new(new.username, new.attributes, UserStatus::Unconfirmed, now);
         user.username_attribute = new.username_attribute.map(str::to_owned);
+        let answer = self.pre_sign_up(
+            &user,
+            &SignUpEvent {
+                source: TriggerSource::PreSignUpSignUp,
+                client_id: Some(&request.client_id),
+                validation_data: request.validation_data.as_ref(),
+                client_metadata: request.client_metadata.as_ref(),
+            },
+        )?;
+        let confirmed = self.apply_pre_sign_up(answer, &mut user)?;
+        let credentials = self.credentials(&user.username, password)?;
         credentials.apply(&mut user);
         self.insert_new_user(&user)?;
+        if confirmed {
+            self.post_confirmation(
+                TriggerSource::PostConfirmationConfirmSignUp,
+                &user,
+                Some(&request.client_id),
+                request.client_metadata.as_ref(),
+            )?;
+            return Ok(SignUpResponse {
+                user_confirmed: true,
+                user_sub: user.sub().to_owned(),
+                code_delivery_details: None,
+            });
+        }
         let code_delivery_details = match self.sign_up_code_target(&user.attributes) {
             Some(attr) => Some(self.issue_code(
                 &user,
                 CodePurpose::SignUp,
                 attr,
-                MessageKind::SignUp,
+                Occasion::from_client(
+                    MessageKind::SignUp,
+                    &request.client_id,
+                    request.client_metadata.as_ref(),
+                ),
                 Sends::Free,
                 now,
             )?),
@@ -197,7 +247,10 @@ impl UserPool {
     ///   alias of another user (the code stays usable);
     /// - `InvalidParameterException` when `force_alias_creation` is set in a
     ///   pool with alias attributes (moving an alias is not simulated; in
-    ///   other pools there is no alias to move and the flag has no effect).
+    ///   other pools there is no alias to move and the flag has no effect);
+    /// - the errors of a PostConfirmation trigger
+    ///   (`PostConfirmation_ConfirmSignUp`, told this `ClientMetadata`),
+    ///   which runs after the commit: the user stays confirmed.
     pub fn confirm_sign_up(&self, request: ConfirmSignUpRequest) -> Result<()> {
         let now = self.now();
         let client = self.client(&request.client_id)?;
@@ -221,22 +274,33 @@ impl UserPool {
         )?;
         // Confirmed and the code used up together; on any failure (an alias
         // taken meanwhile) the code stays pending.
-        self.modify_user_with_code(&user.username, CodePurpose::SignUp, &code, now, |current| {
-            ensure_unconfirmed(current)?;
-            let mut next = current.clone();
-            next.status = UserStatus::Confirmed;
-            // The code proves the address it went to, and only that one: if
-            // the attribute changed since, the user is confirmed but the new
-            // value stays unverified.
-            if let (Some(attr), Some(dest)) = (&code.attribute, &code.destination)
-                && current.attributes.get(attr) == Some(dest)
-            {
-                next.attributes
-                    .insert(format!("{attr}_verified"), "true".to_owned());
-            }
-            Ok(Some(next))
-        })?;
-        Ok(())
+        let stored = self.modify_user_with_code(
+            &user.username,
+            CodePurpose::SignUp,
+            &code,
+            now,
+            |current| {
+                ensure_unconfirmed(current)?;
+                let mut next = current.clone();
+                next.status = UserStatus::Confirmed;
+                // The code proves the address it went to, and only that one: if
+                // the attribute changed since, the user is confirmed but the new
+                // value stays unverified.
+                if let (Some(attr), Some(dest)) = (&code.attribute, &code.destination)
+                    && current.attributes.get(attr) == Some(dest)
+                {
+                    next.attributes
+                        .insert(format!("{attr}_verified"), "true".to_owned());
+                }
+                Ok(Some(next))
+            },
+        )?;
+        self.post_confirmation(
+            TriggerSource::PostConfirmationConfirmSignUp,
+            &stored,
+            Some(&request.client_id),
+            request.client_metadata.as_ref(),
+        )
     }
 
     /// `ResendConfirmationCode`: sends a new sign-up code, replacing the old one.
@@ -326,7 +390,11 @@ impl UserPool {
             &user,
             CodePurpose::SignUp,
             attr,
-            MessageKind::ResendCode,
+            Occasion::from_client(
+                MessageKind::ResendCode,
+                &request.client_id,
+                request.client_metadata.as_ref(),
+            ),
             Sends::Counted,
             now,
         )?;
@@ -354,13 +422,18 @@ impl UserPool {
     /// without a code. Verifies no attribute (as Cognito) and discards the
     /// pending sign-up code.
     ///
+    /// Fires PostConfirmation (`PostConfirmation_ConfirmSignUp`, without
+    /// `ClientMetadata`, `clientId` `CLIENT_ID_NOT_APPLICABLE`) after the
+    /// commit.
+    ///
     /// # Errors
     /// `UserNotFoundException`; `NotAuthorizedException` when the user is not
-    /// `UNCONFIRMED`.
+    /// `UNCONFIRMED`; the errors of a PostConfirmation trigger (the user
+    /// stays confirmed).
     pub fn admin_confirm_sign_up(&self, username: &str) -> Result<()> {
         let now = self.now();
         let user = self.resolve_existing(username)?;
-        self.modify_user(&user.username, now, |current| {
+        let stored = self.modify_user(&user.username, now, |current| {
             ensure_unconfirmed(current)?;
             let mut next = current.clone();
             next.status = UserStatus::Confirmed;
@@ -374,7 +447,12 @@ impl UserPool {
                 .store()
                 .take_code(self.id(), &user.username, CodePurpose::SignUp, code.id);
         }
-        Ok(())
+        self.post_confirmation(
+            TriggerSource::PostConfirmationConfirmSignUp,
+            &stored,
+            None,
+            None,
+        )
     }
 }
 

@@ -213,7 +213,9 @@ impl fmt::Debug for SignUpRequest {
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct SignUpResponse {
-    /// Whether the user is already confirmed (never, without triggers).
+    /// Whether the user is already confirmed: only when a PreSignUp trigger
+    /// auto-confirmed it (then no code is sent and
+    /// `code_delivery_details` is `None`).
     pub user_confirmed: bool,
     /// The new user's `sub`.
     pub user_sub: String,

@@ -284,7 +284,7 @@ impl UserPool {
             &a.user,
             purpose,
             attribute_name,
-            MessageKind::VerifyUserAttribute,
+            super::outgoing::Occasion::of(MessageKind::VerifyUserAttribute),
             Sends::Counted,
             now,
         )

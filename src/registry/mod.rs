@@ -53,6 +53,12 @@ pub struct RegistryOptions {
     /// sealed before a master-key rotation, which are re-sealed under the
     /// first key when read. See [`Registry::open`].
     pub master_keys: Vec<MasterKey>,
+    /// How every pool encrypts the codes its custom senders receive (see
+    /// [`UserPoolBuilder::code_encryptor`](crate::UserPoolBuilder::code_encryptor)).
+    /// `None` (the default): a pool whose `LambdaConfig` names
+    /// `CustomEmailSender` or `CustomSMSSender` is refused
+    /// (`InvalidParameterException`), at creation and at update.
+    pub code_encryptor: Option<Arc<dyn crate::triggers::CodeEncryptor>>,
 }
 
 impl Default for RegistryOptions {
@@ -65,6 +71,7 @@ impl Default for RegistryOptions {
             hashing: HashingParams::OWASP,
             keys: None,
             master_keys: Vec::new(),
+            code_encryptor: None,
         }
     }
 }
@@ -148,12 +155,16 @@ impl Registry {
     }
 
     fn builder(&self, config: PoolConfig) -> crate::UserPoolBuilder {
-        UserPool::builder(config)
+        let builder = UserPool::builder(config)
             .region(self.options.region.clone())
             .store(Arc::clone(&self.options.store))
             .clock(Arc::clone(&self.options.clock))
             .message_sender(Arc::clone(&self.options.sender))
-            .hashing(self.options.hashing)
+            .hashing(self.options.hashing);
+        match &self.options.code_encryptor {
+            Some(encryptor) => builder.code_encryptor(Arc::clone(encryptor)),
+            None => builder,
+        }
     }
 
     /// Creates a pool from a validated configuration, with a fresh id,

@@ -41,8 +41,8 @@
 //!   `errorMessage` reports the `X-Amz-Function-Error` value (§4.1).
 //! * Function errors and Lambda service errors are not retried; only a
 //!   timeout (or no answer at all) is, three attempts in all (§4.3, §6.1).
-//! * The custom senders' requests carry the ciphertext the pool gives
-//!   them; the encryption itself is not this module's (§2.8).
+//! * The custom senders' requests carry the ciphertext of the code, from
+//!   the pool's [`CodeEncryptor`] (there is no KMS locally; §2.8).
 //!
 //! # Security
 //!
@@ -53,6 +53,7 @@
 
 mod bridge;
 mod codec;
+mod encrypt;
 mod error;
 mod event;
 mod source;
@@ -60,6 +61,7 @@ mod source;
 use std::fmt;
 
 pub use bridge::{FunctionRef, Invoke, InvokeOutcome, JsonTriggers, TriggerFunctions};
+pub use encrypt::{CodeEncryptor, PlaintextCodes};
 pub use error::{INVALID_JSON, SOCKET_TIMEOUT, TriggerError, UNRECOGNIZABLE_OUTPUT};
 pub use event::{
     AccessTokenGeneration, CallerContext, ChallengeResult, ClaimValue,
