@@ -27,6 +27,8 @@ const INCORRECT: &str = "Incorrect username or password.";
 const INVALID_REFRESH: &str = "Invalid Refresh Token";
 const NEW_PASSWORD_REQUIRED: &str = "NEW_PASSWORD_REQUIRED";
 
+mod custom;
+mod custom_session;
 mod tokens;
 mod types;
 
@@ -159,9 +161,14 @@ impl UserPool {
                 not_enabled("USER_SRP_AUTH is not enabled for the client.")?;
                 self.srp_initiate(&client, &SrpAuth::read(params)?, now)
             }
-            (AuthFlow::CustomAuth | AuthFlow::UserAuth, _) => Err(Error::invalid_parameter(
-                format!("{} is not supported by this engine.", flow_name(flow)),
-            )),
+            (AuthFlow::CustomAuth, _) => {
+                not_enabled("CUSTOM_AUTH is not enabled for the client.")?;
+                self.custom_initiate(&client, &request, now)
+            }
+            (AuthFlow::UserAuth, _) => Err(Error::invalid_parameter(format!(
+                "{} is not supported by this engine.",
+                flow_name(flow)
+            ))),
         }
     }
 
@@ -393,7 +400,14 @@ impl UserPool {
         let client = self.client(&request.client_id)?;
         match request.challenge_name {
             ChallengeName::NewPasswordRequired => self.answer_new_password(&client, &request, now),
-            ChallengeName::PasswordVerifier => self.srp_respond(&client, &request, now),
+            // A PASSWORD_VERIFIER with a CUSTOM_AUTH session continues that flow.
+            ChallengeName::PasswordVerifier => {
+                match self.open_custom_session(request.session.as_deref(), now) {
+                    Some(state) => self.custom_srp_respond(&client, &request, state, now),
+                    None => self.srp_respond(&client, &request, now),
+                }
+            }
+            ChallengeName::CustomChallenge => self.custom_respond(&client, &request, now),
         }
     }
 

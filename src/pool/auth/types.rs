@@ -19,15 +19,20 @@ pub enum ChallengeName {
     NewPasswordRequired,
     /// Prove the password with SRP.
     PasswordVerifier,
+    /// A challenge of the pool's own, built by CreateAuthChallenge and
+    /// checked by VerifyAuthChallengeResponse (`CUSTOM_AUTH`).
+    CustomChallenge,
 }
 
 impl ChallengeName {
-    /// Cognito's name: `NEW_PASSWORD_REQUIRED`, `PASSWORD_VERIFIER`.
+    /// Cognito's name: `NEW_PASSWORD_REQUIRED`, `PASSWORD_VERIFIER`,
+    /// `CUSTOM_CHALLENGE`.
     #[must_use]
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::NewPasswordRequired => NEW_PASSWORD_REQUIRED,
             Self::PasswordVerifier => "PASSWORD_VERIFIER",
+            Self::CustomChallenge => "CUSTOM_CHALLENGE",
         }
     }
 
@@ -35,11 +40,12 @@ impl ChallengeName {
     ///
     /// # Errors
     /// `InvalidParameterException` for a challenge this engine does not
-    /// simulate (MFA, custom, device and passwordless challenges).
+    /// simulate (MFA, device and passwordless challenges).
     pub fn parse(name: &str) -> Result<Self> {
         match name {
             NEW_PASSWORD_REQUIRED => Ok(Self::NewPasswordRequired),
             "PASSWORD_VERIFIER" => Ok(Self::PasswordVerifier),
+            "CUSTOM_CHALLENGE" => Ok(Self::CustomChallenge),
             other => Err(Error::invalid_parameter(format!(
                 "The challenge {other} is not supported by this engine."
             ))),
