@@ -18,6 +18,7 @@
 mod support;
 
 mod wire {
+    mod custom_auth;
     mod persist;
     mod pools;
     mod users;

@@ -1206,7 +1206,10 @@ fn an_unknown_user_under_enabled_runs_the_triggers_and_never_gets_tokens() {
         };
         assert!(attrs.is_empty());
         assert_eq!(not_found, Some(true));
-        assert_eq!(name, ghost, "the name as typed (the pool is case-sensitive)");
+        assert_eq!(
+            name, ghost,
+            "the name as typed (the pool is case-sensitive)"
+        );
     }
     assert_eq!(
         w.hooks.sources()[..5],
