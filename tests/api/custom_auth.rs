@@ -79,6 +79,8 @@ struct Script {
     define: Box<Define>,
     create: Box<Create>,
     verify: Box<Verify>,
+    /// A trigger that throws `nope`, after recording its event.
+    reject: Option<Trigger>,
 }
 
 impl std::fmt::Debug for Script {
@@ -116,6 +118,7 @@ impl Script {
             verify: Box::new(|r| {
                 r.private_challenge_parameters.get("answer") == Some(&r.challenge_answer)
             }),
+            reject: None,
         }
     }
 
@@ -130,6 +133,19 @@ impl Script {
     fn without(mut self, trigger: Trigger) -> Self {
         self.configured = self.configured.iter().filter(|t| *t != trigger).collect();
         self
+    }
+
+    fn rejecting(mut self, trigger: Trigger) -> Self {
+        self.reject = Some(trigger);
+        self
+    }
+
+    fn refuse(&self, trigger: Trigger) -> Result<(), TriggerError> {
+        if self.reject == Some(trigger) {
+            Err(TriggerError::rejected("nope"))
+        } else {
+            Ok(())
+        }
     }
 
     fn seen(&self) -> Vec<Seen> {
@@ -198,7 +214,7 @@ impl Triggers for Script {
             .lock()
             .unwrap()
             .push(Seen::PreAuthentication(event.clone()));
-        Ok(())
+        self.refuse(Trigger::PreAuthentication)
     }
 
     fn post_authentication(
@@ -228,6 +244,7 @@ impl Triggers for Script {
         event: &Event<DefineAuthChallengeRequest>,
     ) -> Result<DefineAuthChallengeResponse, TriggerError> {
         self.seen.lock().unwrap().push(Seen::Define(event.clone()));
+        self.refuse(Trigger::DefineAuthChallenge)?;
         Ok((self.define)(&event.request))
     }
 
@@ -236,6 +253,7 @@ impl Triggers for Script {
         event: &Event<CreateAuthChallengeRequest>,
     ) -> Result<CreateAuthChallengeResponse, TriggerError> {
         self.seen.lock().unwrap().push(Seen::Create(event.clone()));
+        self.refuse(Trigger::CreateAuthChallenge)?;
         Ok((self.create)(&event.request))
     }
 
@@ -244,6 +262,7 @@ impl Triggers for Script {
         event: &Event<VerifyAuthChallengeRequest>,
     ) -> Result<VerifyAuthChallengeResponse, TriggerError> {
         self.seen.lock().unwrap().push(Seen::Verify(event.clone()));
+        self.refuse(Trigger::VerifyAuthChallengeResponse)?;
         Ok(VerifyAuthChallengeResponse::new((self.verify)(
             &event.request,
         )))
@@ -1382,4 +1401,103 @@ fn a_user_with_a_temporary_password_sets_one_after_the_custom_rounds() {
         ))
         .unwrap();
     assert!(done.authentication_result.is_some());
+}
+
+// ---------------------------------------------------------------------------
+// Failing triggers
+// ---------------------------------------------------------------------------
+
+#[test]
+fn a_throwing_trigger_fails_the_step_with_its_message() {
+    let w = world_with(Script::standard().rejecting(Trigger::PreAuthentication));
+    assert_error(
+        w.initiate(start(&w.client, JANE)),
+        ErrorCode::UserLambdaValidation,
+        "PreAuthentication failed with error nope.",
+    );
+    assert_eq!(w.hooks.sources(), ["PreAuthentication_Authentication"]);
+    assert_eq!(
+        w.h.record(&w.jane).failed_sign_ins,
+        0,
+        "a refusal counts nothing"
+    );
+
+    let w = world_with(Script::standard().rejecting(Trigger::DefineAuthChallenge));
+    assert_error(
+        w.initiate(start(&w.client, JANE)),
+        ErrorCode::UserLambdaValidation,
+        "DefineAuthChallenge failed with error nope.",
+    );
+
+    let w = world_with(Script::standard().rejecting(Trigger::CreateAuthChallenge));
+    assert_error(
+        w.initiate(start(&w.client, JANE)),
+        ErrorCode::UserLambdaValidation,
+        "CreateAuthChallenge failed with error nope.",
+    );
+
+    let w = world_with(Script::standard().rejecting(Trigger::VerifyAuthChallengeResponse));
+    let r = w.challenge();
+    assert_error(
+        w.respond(answer(&w.client, &r, JANE, "code-0")),
+        ErrorCode::UserLambdaValidation,
+        "VerifyAuthChallengeResponse failed with error nope.",
+    );
+    // The session was used up by that answer.
+    assert_error(
+        w.respond(answer(&w.client, &r, JANE, "code-0")),
+        ErrorCode::NotAuthorized,
+        "Invalid session for the user, session can only be used once.",
+    );
+}
+
+#[test]
+fn srp_first_for_an_unknown_name_under_enabled_is_a_simulated_challenge() {
+    let w = world();
+    let client = custom_client(&w.h, PreventUserExistenceErrors::Enabled);
+    let srp = SrpClient::new_random().unwrap();
+    let request = start(&client, "ghost@example.com")
+        .param("SRP_A", srp.srp_a())
+        .param("CHALLENGE_NAME", "SRP_A");
+    let pv = w.initiate(request).unwrap();
+    assert_eq!(pv.challenge_name, Some(ChallengeName::PasswordVerifier));
+    let id = pv.challenge_parameters["USER_ID_FOR_SRP"].clone();
+    assert!(crate::support::is_uuid_v4(&id), "{id}");
+    // The same id a passwordless start shows for that name.
+    let custom = w.initiate(start(&client, "ghost@example.com")).unwrap();
+    assert_eq!(custom.challenge_parameters["USERNAME"], id);
+    let defines = w.hooks.defines();
+    assert_eq!(defines[0].request.session, vec![entry("SRP_A", true, None)]);
+    assert_eq!(defines[0].request.user_not_found, Some(true));
+    let mut proof = srp_proof(&w, &srp, &pv, PASSWORD);
+    proof.client_id = client.clone();
+    w.hooks.clear();
+    assert_error(w.respond(proof), ErrorCode::NotAuthorized, INCORRECT);
+    assert!(
+        w.hooks.seen().is_empty(),
+        "Define is not called after a failed proof"
+    );
+}
+
+#[test]
+fn custom_auth_start_parameters_are_checked() {
+    let w = world();
+    assert_error(
+        w.initiate(InitiateAuthRequest::new(AuthFlow::CustomAuth, &w.client)),
+        ErrorCode::InvalidParameter,
+        "Missing required parameter USERNAME",
+    );
+    assert_error(
+        w.initiate(start(&w.client, JANE).param("CHALLENGE_NAME", "SRP_A")),
+        ErrorCode::InvalidParameter,
+        "Missing required parameter SRP_A",
+    );
+    assert_error(
+        w.initiate(start(&w.client, JANE).param("CHALLENGE_NAME", "PASSWORD")),
+        ErrorCode::InvalidParameter,
+        "CHALLENGE_NAME PASSWORD cannot start CUSTOM_AUTH; only SRP_A can.",
+    );
+    let e = refused(w.initiate(start(&w.client, JANE).param("SRP_A", "0")));
+    assert_eq!(e.code(), ErrorCode::InvalidParameter);
+    assert!(w.hooks.seen().is_empty());
 }

@@ -1,12 +1,14 @@
 //! Sign-in: `InitiateAuth` / `AdminInitiateAuth` (`USER_PASSWORD_AUTH`,
-//! `ADMIN_USER_PASSWORD_AUTH`, `REFRESH_TOKEN_AUTH`),
-//! `RespondToAuthChallenge` / `AdminRespondToAuthChallenge`
-//! (`NEW_PASSWORD_REQUIRED`), `GetTokensFromRefreshToken`, and the issue of
-//! the token triple.
+//! `ADMIN_USER_PASSWORD_AUTH`, `REFRESH_TOKEN_AUTH`, `USER_SRP_AUTH`,
+//! `CUSTOM_AUTH`), `RespondToAuthChallenge` / `AdminRespondToAuthChallenge`
+//! (`NEW_PASSWORD_REQUIRED`, `PASSWORD_VERIFIER`, `CUSTOM_CHALLENGE`),
+//! `GetTokensFromRefreshToken`, and the issue of the token triple.
 //!
 //! Tokens are only ever issued from an [`Authenticated`] proof, a value only
-//! the password check (and, later, the SRP check) constructs: no code path
-//! can mint tokens for a user whose credentials it did not verify.
+//! the password and SRP checks construct, and `CUSTOM_AUTH`'s
+//! DefineAuthChallenge when it issues tokens for a user that exists (the
+//! pool owner's trusted code, [`custom`]): no code path can mint tokens for
+//! a user whose credentials nothing verified.
 
 use std::collections::BTreeMap;
 
@@ -38,7 +40,8 @@ pub use types::{
 };
 
 /// Proof that the user just proved their credentials. Only this module's
-/// credential checks construct it; [`UserPool::issue_tokens`] requires it.
+/// credential checks (and `CUSTOM_AUTH`'s DefineAuthChallenge) construct
+/// it; [`UserPool::issue_tokens`] requires it.
 pub(super) struct Authenticated {
     user: UserRecord,
     auth_time: Timestamp,
@@ -87,7 +90,9 @@ pub(super) fn user_not_confirmed() -> Error {
 }
 
 impl UserPool {
-    /// `InitiateAuth`: `USER_PASSWORD_AUTH` or `REFRESH_TOKEN_AUTH`.
+    /// `InitiateAuth`: `USER_PASSWORD_AUTH`, `USER_SRP_AUTH`,
+    /// `REFRESH_TOKEN_AUTH` or `CUSTOM_AUTH` (cognito-triggers.md §3: the
+    /// challenge triggers decide; see the `custom` module for the choices).
     ///
     /// # Errors
     /// - `ResourceNotFoundException` for an unknown client;
@@ -100,12 +105,17 @@ impl UserPool {
     ///   `Temporary password has expired and must be reset by an administrator.`,
     ///   secret-hash failures, refresh-token failures;
     /// - `UserNotFoundException` for unknown users under `LEGACY`;
-    /// - `UserNotConfirmedException`, `PasswordResetRequiredException`.
+    /// - `UserNotConfirmedException`, `PasswordResetRequiredException`;
+    /// - for `CUSTOM_AUTH`: `InvalidParameterException` `Custom auth lambda
+    ///   trigger is not configured for the user pool.`, and a trigger's
+    ///   failure as `UserLambdaValidationException`,
+    ///   `InvalidLambdaResponseException` or `UnexpectedLambdaException`.
     pub fn initiate_auth(&self, request: InitiateAuthRequest) -> Result<AuthResponse> {
         self.initiate(request, Caller::Public)
     }
 
-    /// `AdminInitiateAuth`: `ADMIN_USER_PASSWORD_AUTH` or `REFRESH_TOKEN_AUTH`.
+    /// `AdminInitiateAuth`: `ADMIN_USER_PASSWORD_AUTH`, `USER_SRP_AUTH`,
+    /// `REFRESH_TOKEN_AUTH` or `CUSTOM_AUTH`.
     ///
     /// # Errors
     /// As [`UserPool::initiate_auth`], with `USER_PASSWORD_AUTH` refused
@@ -366,7 +376,9 @@ impl UserPool {
         })
     }
 
-    /// `RespondToAuthChallenge`: `NEW_PASSWORD_REQUIRED`.
+    /// `RespondToAuthChallenge`: `NEW_PASSWORD_REQUIRED`, `PASSWORD_VERIFIER`
+    /// (on its own, or inside an SRP-first `CUSTOM_AUTH` when it carries
+    /// that flow's `Session`), `CUSTOM_CHALLENGE`.
     ///
     /// # Errors
     /// - `ResourceNotFoundException` for an unknown client;
@@ -376,7 +388,12 @@ impl UserPool {
     /// - `InvalidParameterException` for a missing `NEW_PASSWORD` or
     ///   `USERNAME`, a challenge not simulated, or attributes the schema refuses
     ///   (including required attributes left empty);
-    /// - `InvalidPasswordException` when the new password breaks the policy.
+    /// - `InvalidPasswordException` when the new password breaks the policy;
+    /// - for `CUSTOM_CHALLENGE`: `InvalidParameterException` for a missing
+    ///   `ANSWER`, `NotAuthorizedException` `Incorrect username or password.`
+    ///   when DefineAuthChallenge fails the sign-in or the rounds run out,
+    ///   `Password attempts exceeded` during a lockout, and a trigger's
+    ///   failure as for [`UserPool::initiate_auth`].
     pub fn respond_to_auth_challenge(
         &self,
         request: RespondToAuthChallengeRequest,
