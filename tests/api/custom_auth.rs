@@ -379,7 +379,7 @@ fn custom_client(h: &Harness, prevent: PreventUserExistenceErrors) -> String {
 }
 
 fn start(client: &str, username: &str) -> InitiateAuthRequest {
-    InitiateAuthRequest::new(AuthFlow::CustomAuth, client).param("USERNAME", username)
+    InitiateAuthRequest::custom_auth(client, username)
 }
 
 fn answer(
@@ -550,7 +550,12 @@ fn the_admin_operations_run_the_same_flow() {
     assert_eq!(first.challenge_name, Some(ChallengeName::CustomChallenge));
     let done =
         w.h.pool
-            .admin_respond_to_auth_challenge(answer(&w.client, &first, JANE, "code-0"))
+            .admin_respond_to_auth_challenge(RespondToAuthChallengeRequest::custom_challenge(
+                &w.client,
+                first.session.clone().unwrap(),
+                JANE,
+                "code-0",
+            ))
             .unwrap();
     assert_jane_tokens(&w, &done);
 }

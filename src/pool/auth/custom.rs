@@ -30,7 +30,8 @@
 //!   unknown under `LEGACY` → `UserNotFoundException`, disabled →
 //!   `User is disabled.`, `UNCONFIRMED` → `UserNotConfirmedException`, all
 //!   before any trigger. An SRP-first flow refuses a `RESET_REQUIRED` user
-//!   under `LEGACY` as `USER_SRP_AUTH` does.
+//!   under `LEGACY` as `USER_SRP_AUTH` does; a passwordless flow lets
+//!   Define decide for such a user, as for any other (it needs no password).
 //! * **PreAuthentication** runs once, at `InitiateAuth`, after those
 //!   checks and before the first Define, with `validationData` = the
 //!   `InitiateAuth` `ClientMetadata` (§2.3). That metadata reaches no
@@ -80,7 +81,7 @@
 //!   was tokens without the custom rounds), keeps one path to tokens, and
 //!   Define never sees a `NEW_PASSWORD_REQUIRED` entry.
 //! * **Events**: `userName` is the internal username, or for a name no
-//!   user has the name typed; `userAttributes` are empty for such a name;
+//!   user has the name typed (folded, in a case-insensitive pool); `userAttributes` are empty for such a name;
 //!   `userNotFound` is sent only when the client prevents user-existence
 //!   errors.
 
