@@ -1506,3 +1506,76 @@ fn custom_auth_start_parameters_are_checked() {
     assert_eq!(e.code(), ErrorCode::InvalidParameter);
     assert!(w.hooks.seen().is_empty());
 }
+
+#[test]
+fn srp_first_with_a_temporary_password_sets_it_then_runs_the_custom_rounds() {
+    let w = world();
+    w.h.pool
+        .admin_create_user(
+            userpool::AdminCreateUserRequest::new("temp@example.com")
+                .attribute("family_name", "Temp")
+                .temporary_password("Temp0rary!")
+                .message_action(userpool::MessageAction::Suppress),
+        )
+        .unwrap();
+    let srp = SrpClient::new_random().unwrap();
+    let request = start(&w.client, "temp@example.com")
+        .param("SRP_A", srp.srp_a())
+        .param("CHALLENGE_NAME", "SRP_A");
+    let pv = w.initiate(request).unwrap();
+    let username = pv.challenge_parameters["USER_ID_FOR_SRP"].clone();
+    let npr = w.respond(srp_proof(&w, &srp, &pv, "Temp0rary!")).unwrap();
+    assert_eq!(npr.challenge_name, Some(ChallengeName::NewPasswordRequired));
+    assert_eq!(npr.challenge_parameters["USER_ID_FOR_SRP"], username);
+    assert_eq!(npr.challenge_parameters["requiredAttributes"], "[]");
+    assert_eq!(
+        w.hooks.defines().len(),
+        1,
+        "Define waits for the new password"
+    );
+    let meta = map(&[("from", "new-password")]);
+    let custom = w
+        .respond(
+            RespondToAuthChallengeRequest::new_password(
+                &w.client,
+                npr.session.clone().unwrap(),
+                &username,
+                "N3w-Passw0rd!",
+            )
+            .client_metadata(meta.clone()),
+        )
+        .unwrap();
+    assert_eq!(custom.challenge_name, Some(ChallengeName::CustomChallenge));
+    let define = w.hooks.defines().pop().unwrap();
+    assert_eq!(
+        define.request.session,
+        vec![
+            entry("SRP_A", true, None),
+            entry("PASSWORD_VERIFIER", true, None),
+            entry("NEW_PASSWORD_REQUIRED", true, None),
+        ]
+    );
+    assert_eq!(define.request.client_metadata, Some(meta));
+    assert_eq!(
+        define.request.user_attributes["cognito:user_status"],
+        "CONFIRMED"
+    );
+    // The password is set before the custom rounds end: the new one works.
+    assert!(w.h.has_password(&username, "N3w-Passw0rd!"));
+    // The new-password session is single use.
+    assert_error(
+        w.respond(RespondToAuthChallengeRequest::new_password(
+            &w.client,
+            npr.session.clone().unwrap(),
+            &username,
+            "An0ther-Passw0rd!",
+        )),
+        ErrorCode::NotAuthorized,
+        "Invalid session for the user, session can only be used once.",
+    );
+    let done = w
+        .respond(answer(&w.client, &custom, &username, "code-3"))
+        .unwrap();
+    let tokens = done.authentication_result.expect("tokens");
+    assert_eq!(claims(&tokens.access_token)["username"], username.as_str());
+}

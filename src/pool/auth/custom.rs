@@ -72,14 +72,15 @@
 //!   being sent codes it could not use. Under
 //!   `PreventUserExistenceErrors=ENABLED` a name no user has is counted and
 //!   locked the same way, by its keyed digest.
-//! * **`FORCE_CHANGE_PASSWORD`**: the custom rounds run first; when Define
-//!   issues tokens the user gets `NEW_PASSWORD_REQUIRED`, whose answer
-//!   issues them (the shared path of every flow,
-//!   [`UserPool::after_first_factor`]). §3.4 recommended answering
-//!   `NEW_PASSWORD_REQUIRED` right after `PASSWORD_VERIFIER` and recording
-//!   it in the session; this order skips no round either (the 2017 flaw
-//!   was tokens without the custom rounds), keeps one path to tokens, and
-//!   Define never sees a `NEW_PASSWORD_REQUIRED` entry.
+//! * **`FORCE_CHANGE_PASSWORD`** (§3.4's recommendation): in an SRP-first
+//!   flow the user gets `NEW_PASSWORD_REQUIRED` right after a correct
+//!   `PASSWORD_VERIFIER`, in a session of the flow; its answer sets the
+//!   password as any answer does, appends `{NEW_PASSWORD_REQUIRED, true,
+//!   null}` and calls Define again, so the custom rounds still follow (in
+//!   2017 Cognito issued tokens there, skipping them). A passwordless flow
+//!   proves no password: when Define issues tokens such a user gets the
+//!   ordinary `NEW_PASSWORD_REQUIRED` of every flow
+//!   ([`UserPool::after_first_factor`]), whose answer issues them.
 //! * **Events**: `userName` is the internal username, or for a name no
 //!   user has the name typed (folded, in a case-insensitive pool); `userAttributes` are empty for such a name;
 //!   `userNotFound` is sent only when the client prevents user-existence
@@ -91,8 +92,9 @@ use super::super::srp::BlockFlow;
 use super::super::windows::NameUse;
 use super::custom_session::{CustomSession, Step};
 use super::{
-    AuthResponse, Authenticated, ChallengeName, InitiateAuthRequest, RespondToAuthChallengeRequest,
-    UserPool, incorrect, lockout_state, set_lockout_state, user_not_confirmed,
+    AuthResponse, Authenticated, ChallengeName, InitiateAuthRequest, NEW_PASSWORD_REQUIRED,
+    RespondToAuthChallengeRequest, UserPool, incorrect, lockout_state, set_lockout_state,
+    user_not_confirmed,
 };
 use crate::client::{AppClient, check_secret_hash};
 use crate::clock::Timestamp;
@@ -253,7 +255,7 @@ impl UserPool {
         let state = self
             .open_custom_session(request.session.as_deref(), now)
             .ok_or_else(invalid_session)?;
-        Self::check_custom_session(&state, client.id(), false, now)?;
+        Self::check_custom_session(&state, client.id(), ChallengeName::CustomChallenge, now)?;
         let answer = CustomChallengeAnswer::read(&request.challenge_responses)?;
         check_secret_hash(client, answer.username, answer.secret_hash)?;
         let who = self.session_user(&state, answer.username)?;
@@ -317,7 +319,7 @@ impl UserPool {
         state: CustomSession,
         now: Timestamp,
     ) -> Result<AuthResponse> {
-        Self::check_custom_session(&state, client.id(), true, now)?;
+        Self::check_custom_session(&state, client.id(), ChallengeName::PasswordVerifier, now)?;
         let Step::PasswordVerifier(block) = state.step else {
             return Err(invalid_session());
         };
@@ -337,6 +339,73 @@ impl UserPool {
         }
         let mut history = state.history;
         history.push(ChallengeResult::new(PASSWORD_VERIFIER, true, None));
+        let ctx = Ctx {
+            client,
+            who: Who::User(stored),
+            history,
+            client_metadata: request.client_metadata.clone(),
+            srp_a: None,
+            now,
+        };
+        match &ctx.who {
+            Who::User(user) if user.status == UserStatus::ForceChangePassword => {
+                self.custom_new_password_challenge(&ctx, user)
+            }
+            _ => self.define(ctx),
+        }
+    }
+
+    /// The `NEW_PASSWORD_REQUIRED` a user with a temporary password gets
+    /// right after the `PASSWORD_VERIFIER` of an SRP-first flow, in a
+    /// session of the flow (see the module docs).
+    fn custom_new_password_challenge(
+        &self,
+        ctx: &Ctx<'_>,
+        user: &UserRecord,
+    ) -> Result<AuthResponse> {
+        if user
+            .temporary_password_expires_at
+            .is_some_and(|t| ctx.now >= t)
+        {
+            return Err(Error::not_authorized(
+                "Temporary password has expired and must be reset by an administrator.",
+            ));
+        }
+        let session = self.seal_custom_session(&self.session_state(
+            ctx,
+            Step::NewPassword,
+            None,
+            StringMap::new(),
+        )?)?;
+        Ok(AuthResponse {
+            challenge_name: Some(ChallengeName::NewPasswordRequired),
+            session: Some(session),
+            challenge_parameters: self.new_password_parameters(ctx.client, user)?,
+            authentication_result: None,
+        })
+    }
+
+    /// `RespondToAuthChallenge` with `NEW_PASSWORD_REQUIRED` in an
+    /// SRP-first `CUSTOM_AUTH` flow: the password is set as any answer sets
+    /// it, `{NEW_PASSWORD_REQUIRED, true, null}` is recorded, and Define
+    /// decides what follows.
+    pub(super) fn custom_new_password(
+        &self,
+        client: &AppClient,
+        request: &RespondToAuthChallengeRequest,
+        state: CustomSession,
+        now: Timestamp,
+    ) -> Result<AuthResponse> {
+        Self::check_custom_session(&state, client.id(), ChallengeName::NewPasswordRequired, now)?;
+        let stored = self.set_required_password(
+            client,
+            request,
+            (&state.username, &state.sub),
+            &|| self.consume_custom_session(&state),
+            now,
+        )?;
+        let mut history = state.history;
+        history.push(ChallengeResult::new(NEW_PASSWORD_REQUIRED, true, None));
         self.define(Ctx {
             client,
             who: Who::User(stored),

@@ -34,6 +34,7 @@ use zeroize::Zeroizing;
 
 use super::super::keys::Sealed;
 use super::super::{UserPool, store_error};
+use super::ChallengeName;
 use crate::clock::Timestamp;
 use crate::error::{Error, ErrorCode, Result};
 use crate::random;
@@ -58,6 +59,20 @@ pub(super) enum Step {
     /// The `PASSWORD_VERIFIER` of an SRP-first flow, for the `SECRET_BLOCK`
     /// with this one-time id.
     PasswordVerifier([u8; 16]),
+    /// The `NEW_PASSWORD_REQUIRED` that follows that `PASSWORD_VERIFIER`
+    /// for a user with a temporary password.
+    NewPassword,
+}
+
+impl Step {
+    /// The challenge this step answers.
+    pub(super) const fn challenge(self) -> ChallengeName {
+        match self {
+            Self::CustomChallenge => ChallengeName::CustomChallenge,
+            Self::PasswordVerifier(_) => ChallengeName::PasswordVerifier,
+            Self::NewPassword => ChallengeName::NewPasswordRequired,
+        }
+    }
 }
 
 /// The state a `CUSTOM_AUTH` session carries. No `Debug`: it holds the
@@ -93,6 +108,7 @@ fn name_code(name: &str) -> Option<u8> {
         "SRP_A" => Some(0),
         "PASSWORD_VERIFIER" => Some(1),
         "CUSTOM_CHALLENGE" => Some(2),
+        "NEW_PASSWORD_REQUIRED" => Some(3),
         _ => None,
     }
 }
@@ -102,6 +118,7 @@ fn code_name(code: u8) -> Option<&'static str> {
         0 => Some("SRP_A"),
         1 => Some("PASSWORD_VERIFIER"),
         2 => Some("CUSTOM_CHALLENGE"),
+        3 => Some("NEW_PASSWORD_REQUIRED"),
         _ => None,
     }
 }
@@ -179,6 +196,7 @@ impl CustomSession {
                 out.push(1);
                 out.extend_from_slice(&block);
             }
+            Step::NewPassword => out.push(2),
         }
         out.push(u8::from(self.user_not_found));
         put_str(&mut out, &self.client_id)?;
@@ -216,6 +234,7 @@ impl CustomSession {
         let step = match r.u8()? {
             0 => Step::CustomChallenge,
             1 => Step::PasswordVerifier(r.id()?),
+            2 => Step::NewPassword,
             _ => return None,
         };
         let user_not_found = match r.u8()? {
@@ -304,8 +323,8 @@ impl UserPool {
         CustomSession::decode(&plain)
     }
 
-    /// Checks an opened session: sent through `client_id`, for `step`'s
-    /// kind, not expired.
+    /// Checks an opened session: sent through `client_id`, answering
+    /// `challenge`, not expired.
     ///
     /// # Errors
     /// `NotAuthorizedException` `Invalid session for the user.` for another
@@ -314,14 +333,10 @@ impl UserPool {
     pub(super) fn check_custom_session(
         state: &CustomSession,
         client_id: &str,
-        password_verifier: bool,
+        challenge: ChallengeName,
         now: Timestamp,
     ) -> Result<()> {
-        let kind_matches = matches!(
-            (state.step, password_verifier),
-            (Step::CustomChallenge, false) | (Step::PasswordVerifier(_), true)
-        );
-        if state.client_id != client_id || !kind_matches {
+        if state.client_id != client_id || state.step.challenge() != challenge {
             return Err(Error::not_authorized("Invalid session for the user."));
         }
         if now >= Timestamp::from_unix_millis(state.expires_ms) {

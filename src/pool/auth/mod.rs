@@ -343,6 +343,27 @@ impl UserPool {
         user: &UserRecord,
         now: Timestamp,
     ) -> Result<AuthResponse> {
+        let session = self.issue_session(
+            client.id(),
+            user,
+            NEW_PASSWORD_REQUIRED,
+            client.config().auth_session_validity(),
+            now,
+        )?;
+        Ok(AuthResponse {
+            challenge_name: Some(ChallengeName::NewPasswordRequired),
+            session: Some(session),
+            challenge_parameters: self.new_password_parameters(client, user)?,
+            authentication_result: None,
+        })
+    }
+
+    /// The parameters of a `NEW_PASSWORD_REQUIRED` challenge to `user`.
+    pub(super) fn new_password_parameters(
+        &self,
+        client: &AppClient,
+        user: &UserRecord,
+    ) -> Result<BTreeMap<String, String>> {
         let required: Vec<String> = self
             .config()
             .schema()
@@ -356,24 +377,12 @@ impl UserPool {
             .iter()
             .filter(|(k, _)| k.as_str() != "sub" && client.config().can_read(k))
             .collect();
-        let session = self.issue_session(
-            client.id(),
-            user,
-            NEW_PASSWORD_REQUIRED,
-            client.config().auth_session_validity(),
-            now,
-        )?;
         let json = |v: &dyn erased::Json| v.to_json();
         let mut parameters = BTreeMap::new();
         parameters.insert("USER_ID_FOR_SRP".to_owned(), user.username.clone());
         parameters.insert("requiredAttributes".to_owned(), json(&required)?);
         parameters.insert("userAttributes".to_owned(), json(&visible)?);
-        Ok(AuthResponse {
-            challenge_name: Some(ChallengeName::NewPasswordRequired),
-            session: Some(session),
-            challenge_parameters: parameters,
-            authentication_result: None,
-        })
+        Ok(parameters)
     }
 
     /// `RespondToAuthChallenge`: `NEW_PASSWORD_REQUIRED`, `PASSWORD_VERIFIER`
@@ -416,7 +425,13 @@ impl UserPool {
         let now = self.now();
         let client = self.client(&request.client_id)?;
         match request.challenge_name {
-            ChallengeName::NewPasswordRequired => self.answer_new_password(&client, &request, now),
+            // A NEW_PASSWORD_REQUIRED with a CUSTOM_AUTH session continues that flow.
+            ChallengeName::NewPasswordRequired => {
+                match self.open_custom_session(request.session.as_deref(), now) {
+                    Some(state) => self.custom_new_password(&client, &request, state, now),
+                    None => self.answer_new_password(&client, &request, now),
+                }
+            }
             // A PASSWORD_VERIFIER with a CUSTOM_AUTH session continues that flow.
             ChallengeName::PasswordVerifier => {
                 match self.open_custom_session(request.session.as_deref(), now) {
@@ -440,11 +455,39 @@ impl UserPool {
             NEW_PASSWORD_REQUIRED,
             now,
         )?;
+        let stored = self.set_required_password(
+            client,
+            request,
+            (&state.username, &state.sub),
+            &|| self.consume_session(&state),
+            now,
+        )?;
+        Ok(AuthResponse::tokens(self.issue_tokens(
+            client,
+            &Authenticated {
+                user: stored,
+                auth_time: now,
+            },
+        )?))
+    }
+
+    /// Sets the new password (and the required attributes) a
+    /// `NEW_PASSWORD_REQUIRED` answer gives the session's user (`username`,
+    /// `sub`); `consume` uses the session up once the answer is valid.
+    /// Returns the user as stored.
+    pub(super) fn set_required_password(
+        &self,
+        client: &AppClient,
+        request: &RespondToAuthChallengeRequest,
+        (username, sub): (&str, &str),
+        consume: &dyn Fn() -> Result<()>,
+        now: Timestamp,
+    ) -> Result<UserRecord> {
         let answer = NewPasswordAnswer::read(&request.challenge_responses)?;
         check_secret_hash(client, answer.username, answer.secret_hash)?;
         let user = self
             .resolve(answer.username)?
-            .filter(|u| u.username == state.username && u.sub() == state.sub)
+            .filter(|u| u.username == username && u.sub() == sub)
             .ok_or_else(|| Error::not_authorized("Invalid session for the user."))?;
         let new_password = &answer.new_password()?;
         self.config().password_policy().validate(new_password)?;
@@ -499,9 +542,9 @@ impl UserPool {
         };
         prepare(&user)?;
         let credentials = self.credentials(&user.username, new_password)?;
-        self.consume_session(&state)?;
-        let stored = self.modify_user(&user.username, now, |cur| {
-            if cur.status != UserStatus::ForceChangePassword || cur.sub() != state.sub {
+        consume()?;
+        self.modify_user(&user.username, now, |cur| {
+            if cur.status != UserStatus::ForceChangePassword || cur.sub() != sub {
                 return Err(Error::not_authorized("Invalid session for the user."));
             }
             if !cur.enabled {
@@ -518,14 +561,7 @@ impl UserPool {
             next.status = UserStatus::Confirmed;
             next.temporary_password_expires_at = None;
             Ok(Some(next))
-        })?;
-        Ok(AuthResponse::tokens(self.issue_tokens(
-            client,
-            &Authenticated {
-                user: stored,
-                auth_time: now,
-            },
-        )?))
+        })
     }
 }
 
