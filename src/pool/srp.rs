@@ -172,10 +172,12 @@ fn verifier_aad(pool_id: &str, username: &str) -> Vec<u8> {
 }
 
 impl UserPool {
-    /// Whether any app client of the pool allows `USER_SRP_AUTH`: only then
-    /// are verifiers computed and stored.
+    /// Whether any app client of the pool allows `USER_SRP_AUTH`, or
+    /// `CUSTOM_AUTH` (which may start with SRP: amazon-cognito-identity-js
+    /// does by default): only then are verifiers computed and stored.
     pub(super) fn srp_enabled(&self) -> Result<bool> {
-        self.any_client_allows(AuthFlow::UserSrpAuth)
+        Ok(self.any_client_allows(AuthFlow::UserSrpAuth)?
+            || self.any_client_allows(AuthFlow::CustomAuth)?)
     }
 
     /// The `poolName` SRP hashes: the pool id after its first `_` (§1.3).

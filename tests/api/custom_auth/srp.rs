@@ -283,3 +283,27 @@ fn srp_first_with_a_temporary_password_sets_it_then_runs_the_custom_rounds() {
     let tokens = done.authentication_result.expect("tokens");
     assert_eq!(claims(&tokens.access_token)["username"], username.as_str());
 }
+
+#[test]
+fn a_pool_whose_only_client_allows_custom_auth_keeps_verifiers_for_srp_first() {
+    let hooks = Arc::new(Script::standard());
+    let h = pool_with(&hooks);
+    // The sign-up client allows password sign-in only; the other, CUSTOM_AUTH only.
+    let client = add_client(
+        &h,
+        AppClientConfig::builder("custom-only").explicit_auth_flows([AuthFlow::CustomAuth]),
+    )
+    .id()
+    .to_owned();
+    let jane = confirmed(&h, JANE);
+    let w = World {
+        h,
+        hooks,
+        client,
+        jane,
+    };
+    let srp = SrpClient::new_random().unwrap();
+    let pv = w.initiate(srp_start(&w, &srp, true)).unwrap();
+    let custom = w.respond(srp_proof(&w, &srp, &pv, PASSWORD)).unwrap();
+    assert_eq!(custom.challenge_name, Some(ChallengeName::CustomChallenge));
+}
