@@ -58,8 +58,9 @@
 //!   `USERNAME` must name the session's user, by internal name or any alias
 //!   (for a name no user has, the name typed or the id shown), else
 //!   `NotAuthorizedException` `Invalid session for the user.`; `SECRET_HASH`
-//!   is checked over that `USERNAME`. A wrong answer is no error by
-//!   itself: Define decides.
+//!   is checked over that `USERNAME`. A `ChallengeName` the session does
+//!   not expect is `InvalidParameterException` (and leaves the session
+//!   unused). A wrong answer is no error by itself: Define decides.
 //! * **Lockout** (§3.6, with the requirement that wrong answers
 //!   count): every `CUSTOM_CHALLENGE` answer and every SRP proof is counted
 //!   as a failed sign-in up front, refused with `Password attempts

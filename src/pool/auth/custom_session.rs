@@ -328,16 +328,26 @@ impl UserPool {
     ///
     /// # Errors
     /// `NotAuthorizedException` `Invalid session for the user.` for another
-    /// client or step, `Invalid session for the user, session is expired.`
-    /// past its lifetime.
+    /// client; `InvalidParameterException` for a `ChallengeName` the session
+    /// does not expect (cognito-triggers.md §3.5, the recommended choice);
+    /// `NotAuthorizedException` `Invalid session for the user, session is
+    /// expired.` past its lifetime.
     pub(super) fn check_custom_session(
         state: &CustomSession,
         client_id: &str,
         challenge: ChallengeName,
         now: Timestamp,
     ) -> Result<()> {
-        if state.client_id != client_id || state.step.challenge() != challenge {
+        if state.client_id != client_id {
             return Err(Error::not_authorized("Invalid session for the user."));
+        }
+        let expected = state.step.challenge();
+        if expected != challenge {
+            return Err(Error::invalid_parameter(format!(
+                "The session expects an answer to {}, not to {}.",
+                expected.as_str(),
+                challenge.as_str()
+            )));
         }
         if now >= Timestamp::from_unix_millis(state.expires_ms) {
             return Err(Error::not_authorized(

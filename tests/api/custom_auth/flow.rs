@@ -526,3 +526,37 @@ fn custom_auth_start_parameters_are_checked() {
     assert_eq!(e.code(), ErrorCode::InvalidParameter);
     assert!(w.hooks.seen().is_empty());
 }
+
+#[test]
+fn a_challenge_name_the_session_does_not_expect_is_an_invalid_parameter() {
+    let w = world();
+    let r = w.challenge();
+    let mut wrong = answer(&w.client, &r, JANE, "code-0");
+    wrong.challenge_name = ChallengeName::PasswordVerifier;
+    let wrong = wrong
+        .response("PASSWORD_CLAIM_SECRET_BLOCK", "AAAA")
+        .response("PASSWORD_CLAIM_SIGNATURE", "AAAA")
+        .response("TIMESTAMP", "Mon Dec 7 20:00:00 UTC 2026");
+    assert_error(
+        w.respond(wrong),
+        ErrorCode::InvalidParameter,
+        "The session expects an answer to CUSTOM_CHALLENGE, not to PASSWORD_VERIFIER.",
+    );
+    let npr = RespondToAuthChallengeRequest::new_password(
+        &w.client,
+        r.session.clone().unwrap(),
+        JANE,
+        "N3w-Passw0rd!",
+    );
+    assert_error(
+        w.respond(npr),
+        ErrorCode::InvalidParameter,
+        "The session expects an answer to CUSTOM_CHALLENGE, not to NEW_PASSWORD_REQUIRED.",
+    );
+    assert!(w.hooks.verifies().is_empty());
+    // Neither used the session up.
+    assert_jane_tokens(
+        &w,
+        &w.respond(answer(&w.client, &r, JANE, "code-0")).unwrap(),
+    );
+}
