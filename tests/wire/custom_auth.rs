@@ -8,8 +8,9 @@ use std::sync::{Arc, Mutex};
 use serde_json::{Value, json};
 use userpool::client::{AppClientConfig, AuthFlow};
 use userpool::config::LambdaConfig;
+use userpool::srp::{SrpClient, format_timestamp};
 use userpool::triggers::{FunctionRef, Invoke, InvokeOutcome};
-use userpool::{ConfirmSignUpRequest, HashingParams, SignUpRequest, UserPool};
+use userpool::{Clock as _, ConfirmSignUpRequest, HashingParams, SignUpRequest, UserPool};
 
 use crate::support::pools::quickstart_config;
 use crate::support::wire::{Calls as _, World};
@@ -46,7 +47,11 @@ impl Invoke for Handlers {
             "define" => {
                 let session = request["session"].as_array().unwrap();
                 let last = session.last();
-                if last.is_some_and(|e| e["challengeResult"] == true) {
+                if last.is_some_and(|e| e["challengeName"] == "SRP_A") {
+                    event["response"]["challengeName"] = json!("PASSWORD_VERIFIER");
+                } else if last.is_some_and(|e| e["challengeName"] == "PASSWORD_VERIFIER") {
+                    event["response"]["challengeName"] = json!("CUSTOM_CHALLENGE");
+                } else if last.is_some_and(|e| e["challengeResult"] == true) {
                     event["response"]["issueTokens"] = json!(true);
                     event["response"]["failAuthentication"] = json!(false);
                 } else if session.len() >= 3 {
@@ -273,4 +278,61 @@ fn the_wire_refuses_what_custom_auth_refuses() {
             "CUSTOM_AUTH is not enabled for the client."
         )
     );
+}
+
+#[test]
+fn srp_first_as_amazon_cognito_identity_js_sends_it() {
+    let (w, handlers, client) = setup();
+    let srp = SrpClient::new_random().unwrap();
+    let pv = w.ok(
+        "InitiateAuth",
+        &json!({
+            "AuthFlow": "CUSTOM_AUTH",
+            "ClientId": client,
+            "AuthParameters": {"USERNAME": JANE, "SRP_A": srp.srp_a(), "CHALLENGE_NAME": "SRP_A"},
+        }),
+    );
+    assert_eq!(pv["ChallengeName"], "PASSWORD_VERIFIER");
+    let p = &pv["ChallengeParameters"];
+    let user_id = p["USER_ID_FOR_SRP"].as_str().unwrap();
+    let timestamp = format_timestamp(w.clock.now());
+    let signature = srp
+        .process_challenge(
+            "WireCustom",
+            user_id,
+            PASSWORD.as_bytes(),
+            p["SALT"].as_str().unwrap(),
+            p["SRP_B"].as_str().unwrap(),
+            p["SECRET_BLOCK"].as_str().unwrap(),
+            &timestamp,
+        )
+        .unwrap();
+    let custom = w.ok(
+        "RespondToAuthChallenge",
+        &json!({
+            "ClientId": client,
+            "ChallengeName": "PASSWORD_VERIFIER",
+            "Session": pv["Session"],
+            "ChallengeResponses": {
+                "USERNAME": user_id,
+                "PASSWORD_CLAIM_SECRET_BLOCK": p["SECRET_BLOCK"],
+                "PASSWORD_CLAIM_SIGNATURE": signature,
+                "TIMESTAMP": timestamp,
+            },
+        }),
+    );
+    assert_eq!(custom["ChallengeName"], "CUSTOM_CHALLENGE");
+    let define = handlers.events("DefineAuthChallenge_Authentication");
+    assert_eq!(
+        define[1]["request"]["session"],
+        json!([
+            {"challengeName": "SRP_A", "challengeResult": true, "challengeMetadata": null},
+            {"challengeName": "PASSWORD_VERIFIER", "challengeResult": true, "challengeMetadata": null},
+        ])
+    );
+    let done = w.ok(
+        "RespondToAuthChallenge",
+        &answer(&client, &custom["Session"], &json!(user_id), "42"),
+    );
+    assert!(done["AuthenticationResult"]["AccessToken"].is_string());
 }
