@@ -469,7 +469,9 @@ impl UserPool {
         }
         if decision.issue_tokens {
             return match ctx.who {
-                Who::User(user) => self.custom_finish(ctx.client, &user, ctx.now),
+                Who::User(user) => {
+                    self.custom_finish(ctx.client, &user, ctx.client_metadata.as_ref(), ctx.now)
+                }
                 // A name no user has never gets tokens.
                 Who::Unknown { .. } => Err(incorrect()),
             };
@@ -603,11 +605,16 @@ impl UserPool {
     }
 
     /// Define issued tokens: the user, as stored now, goes on to the
-    /// shared end of every sign-in.
+    /// shared end of every sign-in. `_client_metadata` is the
+    /// `RespondToAuthChallenge` `ClientMetadata` (`None` when Define issued
+    /// tokens at `InitiateAuth`, whose metadata PostAuthentication and
+    /// PreTokenGeneration never see, cognito-triggers.md §1.3): what the
+    /// shared token path hands those two triggers.
     fn custom_finish(
         &self,
         client: &AppClient,
         user: &UserRecord,
+        _client_metadata: Option<&StringMap>,
         now: Timestamp,
     ) -> Result<AuthResponse> {
         let stored = self.reset_lockout(user, now)?;
