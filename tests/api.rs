@@ -24,6 +24,7 @@ mod api {
     mod common;
     mod concurrency;
     mod confirm;
+    mod custom_auth;
     mod groups;
     mod hooks_json;
     mod hooks_messages;

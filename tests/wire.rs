@@ -18,6 +18,7 @@
 mod support;
 
 mod wire {
+    mod custom_auth;
     mod hooks_metadata;
     mod persist;
     mod pools;

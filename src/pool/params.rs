@@ -50,6 +50,53 @@ impl<'a> SrpAuth<'a> {
     }
 }
 
+/// `CUSTOM_AUTH` (cognito-triggers.md §3.2): `USERNAME`, and for an
+/// SRP-first flow `SRP_A` with `CHALLENGE_NAME: SRP_A`.
+pub(super) struct CustomAuthParams<'a> {
+    pub(super) username: &'a str,
+    pub(super) secret_hash: Option<&'a str>,
+    /// `SRP_A`: present, the flow starts with SRP (with or without
+    /// `CHALLENGE_NAME`, the recommended choice of §3.2).
+    pub(super) srp_a: Option<&'a str>,
+}
+
+impl<'a> CustomAuthParams<'a> {
+    pub(super) fn read(p: &'a Parameters) -> Result<Self> {
+        let username = required(p, "USERNAME")?;
+        let srp_a = match p.get("CHALLENGE_NAME") {
+            None => p.get("SRP_A"),
+            Some("SRP_A") => Some(required(p, "SRP_A")?),
+            Some(other) => {
+                return Err(Error::invalid_parameter(format!(
+                    "CHALLENGE_NAME {other} cannot start CUSTOM_AUTH; only SRP_A can."
+                )));
+            }
+        };
+        Ok(Self {
+            username,
+            secret_hash: p.get("SECRET_HASH"),
+            srp_a,
+        })
+    }
+}
+
+/// The answer to `CUSTOM_CHALLENGE`: `USERNAME`, `ANSWER`, `SECRET_HASH`.
+pub(super) struct CustomChallengeAnswer<'a> {
+    pub(super) username: &'a str,
+    pub(super) answer: &'a str,
+    pub(super) secret_hash: Option<&'a str>,
+}
+
+impl<'a> CustomChallengeAnswer<'a> {
+    pub(super) fn read(p: &'a Parameters) -> Result<Self> {
+        Ok(Self {
+            username: required(p, "USERNAME")?,
+            answer: required(p, "ANSWER")?,
+            secret_hash: p.get("SECRET_HASH"),
+        })
+    }
+}
+
 /// `REFRESH_TOKEN_AUTH`. The secret hash is computed over the username the
 /// token belongs to, which only the token's record knows.
 pub(super) struct RefreshAuth<'a> {

@@ -139,8 +139,32 @@ impl SecretBlock {
     }
 }
 
-fn block_aad(pool_id: &str) -> Vec<u8> {
-    format!("userpool/srp-secret-block|{pool_id}").into_bytes()
+/// Which flow a `SECRET_BLOCK` belongs to. Each has its own additional
+/// data, so a block issued inside `CUSTOM_AUTH` never opens as a
+/// `USER_SRP_AUTH` block: answering it there would skip the custom rounds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum BlockFlow {
+    /// `USER_SRP_AUTH`.
+    UserSrp,
+    /// The `PASSWORD_VERIFIER` of `CUSTOM_AUTH` started with `SRP_A`.
+    CustomAuth,
+}
+
+fn block_aad(pool_id: &str, flow: BlockFlow) -> Vec<u8> {
+    match flow {
+        BlockFlow::UserSrp => format!("userpool/srp-secret-block|{pool_id}").into_bytes(),
+        BlockFlow::CustomAuth => format!("userpool/custom-srp-secret-block|{pool_id}").into_bytes(),
+    }
+}
+
+/// Who a `PASSWORD_VERIFIER` challenge is for: the id shown
+/// (`USER_ID_FOR_SRP`), the `sub` bound into the block, the verifier, and
+/// whether the challenge is simulated (cannot succeed).
+pub(super) struct SrpIdentity {
+    user_id: String,
+    sub: String,
+    verifier: Verifier,
+    simulated: bool,
 }
 
 fn verifier_aad(pool_id: &str, username: &str) -> Vec<u8> {
@@ -148,10 +172,12 @@ fn verifier_aad(pool_id: &str, username: &str) -> Vec<u8> {
 }
 
 impl UserPool {
-    /// Whether any app client of the pool allows `USER_SRP_AUTH`: only then
-    /// are verifiers computed and stored.
+    /// Whether any app client of the pool allows `USER_SRP_AUTH`, or
+    /// `CUSTOM_AUTH` (which may start with SRP: amazon-cognito-identity-js
+    /// does by default): only then are verifiers computed and stored.
     pub(super) fn srp_enabled(&self) -> Result<bool> {
-        self.any_client_allows(AuthFlow::UserSrpAuth)
+        Ok(self.any_client_allows(AuthFlow::UserSrpAuth)?
+            || self.any_client_allows(AuthFlow::CustomAuth)?)
     }
 
     /// The `poolName` SRP hashes: the pool id after its first `_` (§1.3).
@@ -263,7 +289,7 @@ impl UserPool {
         // Malformed or degenerate A is refused before any lookup (§1.12).
         srp::parse_srp_a(srp_a)?;
         let prevent = client.config().prevents_user_existence_errors();
-        let (user_id, sub, verifier, simulated) = match self.resolve(username)? {
+        let identity = match self.resolve(username)? {
             Some(user) => {
                 // Under ENABLED the state shows only after a correct proof,
                 // as for a user who does not exist (step two).
@@ -279,38 +305,84 @@ impl UserPool {
                     }
                     _ => {}
                 }
-                match self.open_verifier(&user) {
-                    Some(v) => (user.username.clone(), user.sub().to_owned(), v, false),
-                    // No verifier (password set before the pool had an SRP
-                    // client, or reset): a challenge that cannot succeed.
-                    None => {
-                        let (_, salt, v) =
-                            srp::fake_user(self.inner.keys.simulation(), self.id(), &user.username);
-                        (
-                            user.username.clone(),
-                            user.sub().to_owned(),
-                            Verifier { salt, v },
-                            true,
-                        )
-                    }
-                }
+                self.srp_identity(&user)
             }
-            None if prevent => {
-                // §1.13: the same salt and id for the same name every time.
-                let folded = self.fold(username);
-                let (id, salt, v) =
-                    srp::fake_user(self.inner.keys.simulation(), self.id(), &folded);
-                // The sub a UUID like a real one, so the sealed block is as
-                // long as a real user's with the same id.
-                (
-                    self.simulated_srp_id(&folded, &id),
-                    id,
-                    Verifier { salt, v },
-                    true,
-                )
-            }
+            None if prevent => self.simulated_srp_identity(username),
             None => return Err(Error::user_not_found()),
         };
+        let (parameters, _) =
+            self.srp_challenge(client, username, srp_a, identity, BlockFlow::UserSrp, now)?;
+        Ok(AuthResponse {
+            challenge_name: Some(ChallengeName::PasswordVerifier),
+            session: None,
+            challenge_parameters: parameters,
+            authentication_result: None,
+        })
+    }
+
+    /// The identity a `PASSWORD_VERIFIER` challenge to `user` carries.
+    pub(super) fn srp_identity(&self, user: &UserRecord) -> SrpIdentity {
+        match self.open_verifier(user) {
+            Some(verifier) => SrpIdentity {
+                user_id: user.username.clone(),
+                sub: user.sub().to_owned(),
+                verifier,
+                simulated: false,
+            },
+            // No verifier (password set before the pool had an SRP
+            // client, or reset): a challenge that cannot succeed.
+            None => {
+                let (_, salt, v) =
+                    srp::fake_user(self.inner.keys.simulation(), self.id(), &user.username);
+                SrpIdentity {
+                    user_id: user.username.clone(),
+                    sub: user.sub().to_owned(),
+                    verifier: Verifier { salt, v },
+                    simulated: true,
+                }
+            }
+        }
+    }
+
+    /// The identity of a simulated challenge to `username`, a name no user
+    /// has (§1.13: the same salt and id for the same name every time).
+    pub(super) fn simulated_srp_identity(&self, username: &str) -> SrpIdentity {
+        let folded = self.fold(username);
+        let (id, salt, v) = srp::fake_user(self.inner.keys.simulation(), self.id(), &folded);
+        // The sub a UUID like a real one, so the sealed block is as long
+        // as a real user's with the same id.
+        SrpIdentity {
+            user_id: self.simulated_srp_id(&folded, &id),
+            sub: id,
+            verifier: Verifier { salt, v },
+            simulated: true,
+        }
+    }
+
+    /// The `USER_ID_FOR_SRP` (and challenge `USERNAME`) shown to a name no
+    /// user has; see [`UserPool::simulated_srp_id`].
+    pub(super) fn simulated_user_id(&self, username: &str) -> String {
+        self.simulated_srp_identity(username).user_id
+    }
+
+    /// The parameters of a `PASSWORD_VERIFIER` challenge to `identity`
+    /// (§1.5 step 7), with its `SECRET_BLOCK` sealed for `flow`, and the
+    /// block's one-time id. `typed` is the name the client typed.
+    pub(super) fn srp_challenge(
+        &self,
+        client: &AppClient,
+        typed: &str,
+        srp_a: &str,
+        identity: SrpIdentity,
+        flow: BlockFlow,
+        now: Timestamp,
+    ) -> Result<(BTreeMap<String, String>, [u8; 16])> {
+        let SrpIdentity {
+            user_id,
+            sub,
+            verifier,
+            simulated,
+        } = identity;
         let challenge = srp::server_challenge_random(&verifier.v, srp_a)?;
         let block = SecretBlock {
             client_id: client.id().to_owned(),
@@ -322,13 +394,13 @@ impl UserPool {
                 .saturating_add(client.config().auth_session_validity())
                 .unix_millis(),
             id: random::bytes::<16>()?,
-            name_digest: self.name_digest(NameUse::SignIn, username),
+            name_digest: self.name_digest(NameUse::SignIn, typed),
             handshake: challenge.state().to_bytes(),
         };
         let sealed = self.inner.keys.seal(
             Sealed::SecretBlock,
             random::bytes::<12>()?,
-            &block_aad(self.id()),
+            &block_aad(self.id(), flow),
             &block.encode()?,
         )?;
         let mut parameters = BTreeMap::new();
@@ -337,12 +409,7 @@ impl UserPool {
         parameters.insert("SRP_B".to_owned(), challenge.srp_b());
         parameters.insert("USERNAME".to_owned(), user_id.clone());
         parameters.insert("USER_ID_FOR_SRP".to_owned(), user_id);
-        Ok(AuthResponse {
-            challenge_name: Some(ChallengeName::PasswordVerifier),
-            session: None,
-            challenge_parameters: parameters,
-            authentication_result: None,
-        })
+        Ok((parameters, block.id))
     }
 
     /// Step two: `RespondToAuthChallenge` with `PASSWORD_VERIFIER`.
@@ -353,6 +420,30 @@ impl UserPool {
         now: Timestamp,
     ) -> Result<AuthResponse> {
         let answer = PasswordVerifierAnswer::read(&request.challenge_responses)?;
+        let stored = self.srp_prove(client, &answer, BlockFlow::UserSrp, None, now)?;
+        // Reached with a correct proof only (under LEGACY step one refused).
+        if stored.status == UserStatus::Unconfirmed {
+            return Err(user_not_confirmed());
+        }
+        if !stored.enabled {
+            return Err(Error::not_authorized("User is disabled."));
+        }
+        self.after_first_factor(client, Authenticated::new(stored, now))
+    }
+
+    /// Checks a `PASSWORD_VERIFIER` answer to a block sealed for `flow`
+    /// (and, when `expected` is given, with that one-time id): the block,
+    /// its expiry, the secret hash, the `TIMESTAMP`, the lockout (counted
+    /// up front, reset on success) and the proof. Returns the user as
+    /// stored after a correct proof.
+    pub(super) fn srp_prove(
+        &self,
+        client: &AppClient,
+        answer: &PasswordVerifierAnswer<'_>,
+        flow: BlockFlow,
+        expected: Option<&[u8; 16]>,
+        now: Timestamp,
+    ) -> Result<UserRecord> {
         let (block_b64, signature, timestamp, username) = (
             answer.secret_block,
             answer.signature,
@@ -366,12 +457,13 @@ impl UserPool {
             .keys
             .open(
                 Sealed::SecretBlock,
-                &block_aad(self.id()),
+                &block_aad(self.id(), flow),
                 &block_bytes,
                 now,
             )
             .and_then(|(plain, _)| SecretBlock::decode(&plain))
             .filter(|b| b.client_id == client.id())
+            .filter(|b| expected.is_none_or(|id| *id == b.id))
             .ok_or_else(incorrect)?;
         if now >= Timestamp::from_unix_millis(block.expires_ms) {
             return Err(Error::not_authorized(
@@ -439,7 +531,7 @@ impl UserPool {
         // A verifier still sealed under the previous pool secret is
         // re-sealed while it is open anyway.
         let resealed = self.resealed_verifier(&user)?;
-        let stored = self.modify_user(&user.username, now, |cur| {
+        self.modify_user(&user.username, now, |cur| {
             let mut next = cur.clone();
             super::auth::set_lockout_state(
                 &mut next,
@@ -452,15 +544,7 @@ impl UserPool {
                 next.srp_verifier = Some(v.clone());
             }
             Ok((next != *cur).then_some(next))
-        })?;
-        // Reached with a correct proof only (under LEGACY step one refused).
-        if stored.status == UserStatus::Unconfirmed {
-            return Err(user_not_confirmed());
-        }
-        if !stored.enabled {
-            return Err(Error::not_authorized("User is disabled."));
-        }
-        self.after_first_factor(client, Authenticated::new(stored, now))
+        })
     }
 
     /// Uses a secret block up: one answer per challenge.

@@ -284,6 +284,25 @@ impl UserPool {
         }
     }
 
+    /// Whether a name no user has is locked out now, without counting an
+    /// attempt: `CUSTOM_AUTH` checks it before running any trigger.
+    ///
+    /// # Errors
+    /// `NotAuthorizedException: Password attempts exceeded` during a lock.
+    pub(super) fn check_unknown_locked(&self, digest: &[u8; 32], now: Timestamp) -> Result<()> {
+        let key = EphemeralKey::UnknownSignIn { digest: *digest };
+        let state = self
+            .store()
+            .get_ephemeral(self.id(), &key)
+            .map_err(store_error)?
+            .and_then(|r| decode_lockout(&r.data))
+            .unwrap_or_default();
+        match lockout::check(&state, now) {
+            Decision::Locked { .. } => Err(lockout::locked_error()),
+            Decision::Allowed => Ok(()),
+        }
+    }
+
     /// [`UserPool::begin_attempt`] for a name no user has, under
     /// `PreventUserExistenceErrors=ENABLED`: refused during a lock, counted
     /// as a failure otherwise, exactly as a user's attempt (the sign-in

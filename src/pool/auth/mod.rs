@@ -1,12 +1,14 @@
 //! Sign-in: `InitiateAuth` / `AdminInitiateAuth` (`USER_PASSWORD_AUTH`,
-//! `ADMIN_USER_PASSWORD_AUTH`, `REFRESH_TOKEN_AUTH`),
-//! `RespondToAuthChallenge` / `AdminRespondToAuthChallenge`
-//! (`NEW_PASSWORD_REQUIRED`), `GetTokensFromRefreshToken`, and the issue of
-//! the token triple.
+//! `ADMIN_USER_PASSWORD_AUTH`, `REFRESH_TOKEN_AUTH`, `USER_SRP_AUTH`,
+//! `CUSTOM_AUTH`), `RespondToAuthChallenge` / `AdminRespondToAuthChallenge`
+//! (`NEW_PASSWORD_REQUIRED`, `PASSWORD_VERIFIER`, `CUSTOM_CHALLENGE`),
+//! `GetTokensFromRefreshToken`, and the issue of the token triple.
 //!
 //! Tokens are only ever issued from an [`Authenticated`] proof, a value only
-//! the password check (and, later, the SRP check) constructs: no code path
-//! can mint tokens for a user whose credentials it did not verify.
+//! the password and SRP checks construct, and `CUSTOM_AUTH`'s
+//! DefineAuthChallenge when it issues tokens for a user that exists (the
+//! pool owner's trusted code, [`custom`]): no code path can mint tokens for
+//! a user whose credentials nothing verified.
 
 use std::collections::BTreeMap;
 
@@ -27,6 +29,8 @@ const INCORRECT: &str = "Incorrect username or password.";
 const INVALID_REFRESH: &str = "Invalid Refresh Token";
 const NEW_PASSWORD_REQUIRED: &str = "NEW_PASSWORD_REQUIRED";
 
+mod custom;
+mod custom_session;
 mod tokens;
 mod types;
 
@@ -36,7 +40,8 @@ pub use types::{
 };
 
 /// Proof that the user just proved their credentials. Only this module's
-/// credential checks construct it; [`UserPool::issue_tokens`] requires it.
+/// credential checks (and `CUSTOM_AUTH`'s DefineAuthChallenge) construct
+/// it; [`UserPool::issue_tokens`] requires it.
 pub(super) struct Authenticated {
     user: UserRecord,
     auth_time: Timestamp,
@@ -85,7 +90,9 @@ pub(super) fn user_not_confirmed() -> Error {
 }
 
 impl UserPool {
-    /// `InitiateAuth`: `USER_PASSWORD_AUTH` or `REFRESH_TOKEN_AUTH`.
+    /// `InitiateAuth`: `USER_PASSWORD_AUTH`, `USER_SRP_AUTH`,
+    /// `REFRESH_TOKEN_AUTH` or `CUSTOM_AUTH` (cognito-triggers.md §3: the
+    /// challenge triggers decide; see the `custom` module for the choices).
     ///
     /// # Errors
     /// - `ResourceNotFoundException` for an unknown client;
@@ -98,12 +105,17 @@ impl UserPool {
     ///   `Temporary password has expired and must be reset by an administrator.`,
     ///   secret-hash failures, refresh-token failures;
     /// - `UserNotFoundException` for unknown users under `LEGACY`;
-    /// - `UserNotConfirmedException`, `PasswordResetRequiredException`.
+    /// - `UserNotConfirmedException`, `PasswordResetRequiredException`;
+    /// - for `CUSTOM_AUTH`: `InvalidParameterException` `Custom auth lambda
+    ///   trigger is not configured for the user pool.`, and a trigger's
+    ///   failure as `UserLambdaValidationException`,
+    ///   `InvalidLambdaResponseException` or `UnexpectedLambdaException`.
     pub fn initiate_auth(&self, request: InitiateAuthRequest) -> Result<AuthResponse> {
         self.initiate(request, Caller::Public)
     }
 
-    /// `AdminInitiateAuth`: `ADMIN_USER_PASSWORD_AUTH` or `REFRESH_TOKEN_AUTH`.
+    /// `AdminInitiateAuth`: `ADMIN_USER_PASSWORD_AUTH`, `USER_SRP_AUTH`,
+    /// `REFRESH_TOKEN_AUTH` or `CUSTOM_AUTH`.
     ///
     /// # Errors
     /// As [`UserPool::initiate_auth`], with `USER_PASSWORD_AUTH` refused
@@ -159,9 +171,14 @@ impl UserPool {
                 not_enabled("USER_SRP_AUTH is not enabled for the client.")?;
                 self.srp_initiate(&client, &SrpAuth::read(params)?, now)
             }
-            (AuthFlow::CustomAuth | AuthFlow::UserAuth, _) => Err(Error::invalid_parameter(
-                format!("{} is not supported by this engine.", flow_name(flow)),
-            )),
+            (AuthFlow::CustomAuth, _) => {
+                not_enabled("CUSTOM_AUTH is not enabled for the client.")?;
+                self.custom_initiate(&client, &request, now)
+            }
+            (AuthFlow::UserAuth, _) => Err(Error::invalid_parameter(format!(
+                "{} is not supported by this engine.",
+                flow_name(flow)
+            ))),
         }
     }
 
@@ -326,6 +343,27 @@ impl UserPool {
         user: &UserRecord,
         now: Timestamp,
     ) -> Result<AuthResponse> {
+        let session = self.issue_session(
+            client.id(),
+            user,
+            NEW_PASSWORD_REQUIRED,
+            client.config().auth_session_validity(),
+            now,
+        )?;
+        Ok(AuthResponse {
+            challenge_name: Some(ChallengeName::NewPasswordRequired),
+            session: Some(session),
+            challenge_parameters: self.new_password_parameters(client, user)?,
+            authentication_result: None,
+        })
+    }
+
+    /// The parameters of a `NEW_PASSWORD_REQUIRED` challenge to `user`.
+    pub(super) fn new_password_parameters(
+        &self,
+        client: &AppClient,
+        user: &UserRecord,
+    ) -> Result<BTreeMap<String, String>> {
         let required: Vec<String> = self
             .config()
             .schema()
@@ -339,27 +377,17 @@ impl UserPool {
             .iter()
             .filter(|(k, _)| k.as_str() != "sub" && client.config().can_read(k))
             .collect();
-        let session = self.issue_session(
-            client.id(),
-            user,
-            NEW_PASSWORD_REQUIRED,
-            client.config().auth_session_validity(),
-            now,
-        )?;
         let json = |v: &dyn erased::Json| v.to_json();
         let mut parameters = BTreeMap::new();
         parameters.insert("USER_ID_FOR_SRP".to_owned(), user.username.clone());
         parameters.insert("requiredAttributes".to_owned(), json(&required)?);
         parameters.insert("userAttributes".to_owned(), json(&visible)?);
-        Ok(AuthResponse {
-            challenge_name: Some(ChallengeName::NewPasswordRequired),
-            session: Some(session),
-            challenge_parameters: parameters,
-            authentication_result: None,
-        })
+        Ok(parameters)
     }
 
-    /// `RespondToAuthChallenge`: `NEW_PASSWORD_REQUIRED`.
+    /// `RespondToAuthChallenge`: `NEW_PASSWORD_REQUIRED`, `PASSWORD_VERIFIER`
+    /// (on its own, or inside an SRP-first `CUSTOM_AUTH` when it carries
+    /// that flow's `Session`), `CUSTOM_CHALLENGE`.
     ///
     /// # Errors
     /// - `ResourceNotFoundException` for an unknown client;
@@ -369,7 +397,12 @@ impl UserPool {
     /// - `InvalidParameterException` for a missing `NEW_PASSWORD` or
     ///   `USERNAME`, a challenge not simulated, or attributes the schema refuses
     ///   (including required attributes left empty);
-    /// - `InvalidPasswordException` when the new password breaks the policy.
+    /// - `InvalidPasswordException` when the new password breaks the policy;
+    /// - for `CUSTOM_CHALLENGE`: `InvalidParameterException` for a missing
+    ///   `ANSWER`, `NotAuthorizedException` `Incorrect username or password.`
+    ///   when DefineAuthChallenge fails the sign-in or the rounds run out,
+    ///   `Password attempts exceeded` during a lockout, and a trigger's
+    ///   failure as for [`UserPool::initiate_auth`].
     pub fn respond_to_auth_challenge(
         &self,
         request: RespondToAuthChallengeRequest,
@@ -392,8 +425,21 @@ impl UserPool {
         let now = self.now();
         let client = self.client(&request.client_id)?;
         match request.challenge_name {
-            ChallengeName::NewPasswordRequired => self.answer_new_password(&client, &request, now),
-            ChallengeName::PasswordVerifier => self.srp_respond(&client, &request, now),
+            // A NEW_PASSWORD_REQUIRED with a CUSTOM_AUTH session continues that flow.
+            ChallengeName::NewPasswordRequired => {
+                match self.open_custom_session(request.session.as_deref(), now) {
+                    Some(state) => self.custom_new_password(&client, &request, state, now),
+                    None => self.answer_new_password(&client, &request, now),
+                }
+            }
+            // A PASSWORD_VERIFIER with a CUSTOM_AUTH session continues that flow.
+            ChallengeName::PasswordVerifier => {
+                match self.open_custom_session(request.session.as_deref(), now) {
+                    Some(state) => self.custom_srp_respond(&client, &request, state, now),
+                    None => self.srp_respond(&client, &request, now),
+                }
+            }
+            ChallengeName::CustomChallenge => self.custom_respond(&client, &request, now),
         }
     }
 
@@ -409,11 +455,39 @@ impl UserPool {
             NEW_PASSWORD_REQUIRED,
             now,
         )?;
+        let stored = self.set_required_password(
+            client,
+            request,
+            (&state.username, &state.sub),
+            &|| self.consume_session(&state),
+            now,
+        )?;
+        Ok(AuthResponse::tokens(self.issue_tokens(
+            client,
+            &Authenticated {
+                user: stored,
+                auth_time: now,
+            },
+        )?))
+    }
+
+    /// Sets the new password (and the required attributes) a
+    /// `NEW_PASSWORD_REQUIRED` answer gives the session's user (`username`,
+    /// `sub`); `consume` uses the session up once the answer is valid.
+    /// Returns the user as stored.
+    pub(super) fn set_required_password(
+        &self,
+        client: &AppClient,
+        request: &RespondToAuthChallengeRequest,
+        (username, sub): (&str, &str),
+        consume: &dyn Fn() -> Result<()>,
+        now: Timestamp,
+    ) -> Result<UserRecord> {
         let answer = NewPasswordAnswer::read(&request.challenge_responses)?;
         check_secret_hash(client, answer.username, answer.secret_hash)?;
         let user = self
             .resolve(answer.username)?
-            .filter(|u| u.username == state.username && u.sub() == state.sub)
+            .filter(|u| u.username == username && u.sub() == sub)
             .ok_or_else(|| Error::not_authorized("Invalid session for the user."))?;
         let new_password = &answer.new_password()?;
         self.config().password_policy().validate(new_password)?;
@@ -468,9 +542,9 @@ impl UserPool {
         };
         prepare(&user)?;
         let credentials = self.credentials(&user.username, new_password)?;
-        self.consume_session(&state)?;
-        let stored = self.modify_user(&user.username, now, |cur| {
-            if cur.status != UserStatus::ForceChangePassword || cur.sub() != state.sub {
+        consume()?;
+        self.modify_user(&user.username, now, |cur| {
+            if cur.status != UserStatus::ForceChangePassword || cur.sub() != sub {
                 return Err(Error::not_authorized("Invalid session for the user."));
             }
             if !cur.enabled {
@@ -487,14 +561,7 @@ impl UserPool {
             next.status = UserStatus::Confirmed;
             next.temporary_password_expires_at = None;
             Ok(Some(next))
-        })?;
-        Ok(AuthResponse::tokens(self.issue_tokens(
-            client,
-            &Authenticated {
-                user: stored,
-                auth_time: now,
-            },
-        )?))
+        })
     }
 }
 

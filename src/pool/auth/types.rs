@@ -19,15 +19,20 @@ pub enum ChallengeName {
     NewPasswordRequired,
     /// Prove the password with SRP.
     PasswordVerifier,
+    /// A challenge of the pool's own, built by CreateAuthChallenge and
+    /// checked by VerifyAuthChallengeResponse (`CUSTOM_AUTH`).
+    CustomChallenge,
 }
 
 impl ChallengeName {
-    /// Cognito's name: `NEW_PASSWORD_REQUIRED`, `PASSWORD_VERIFIER`.
+    /// Cognito's name: `NEW_PASSWORD_REQUIRED`, `PASSWORD_VERIFIER`,
+    /// `CUSTOM_CHALLENGE`.
     #[must_use]
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::NewPasswordRequired => NEW_PASSWORD_REQUIRED,
             Self::PasswordVerifier => "PASSWORD_VERIFIER",
+            Self::CustomChallenge => "CUSTOM_CHALLENGE",
         }
     }
 
@@ -35,11 +40,12 @@ impl ChallengeName {
     ///
     /// # Errors
     /// `InvalidParameterException` for a challenge this engine does not
-    /// simulate (MFA, custom, device and passwordless challenges).
+    /// simulate (MFA, device and passwordless challenges).
     pub fn parse(name: &str) -> Result<Self> {
         match name {
             NEW_PASSWORD_REQUIRED => Ok(Self::NewPasswordRequired),
             "PASSWORD_VERIFIER" => Ok(Self::PasswordVerifier),
+            "CUSTOM_CHALLENGE" => Ok(Self::CustomChallenge),
             other => Err(Error::invalid_parameter(format!(
                 "The challenge {other} is not supported by this engine."
             ))),
@@ -154,6 +160,14 @@ impl InitiateAuthRequest {
             .param("SRP_A", srp_a)
     }
 
+    /// `CUSTOM_AUTH` without SRP (Amplify's `CUSTOM_WITHOUT_SRP`): the
+    /// pool's DefineAuthChallenge decides what follows. For SRP first add
+    /// `.param("SRP_A", …).param("CHALLENGE_NAME", "SRP_A")`.
+    #[must_use]
+    pub fn custom_auth(client_id: impl Into<String>, username: impl Into<String>) -> Self {
+        Self::new(AuthFlow::CustomAuth, client_id).param("USERNAME", username)
+    }
+
     /// Adds `SECRET_HASH`, for a client with a secret.
     #[must_use]
     pub fn secret_hash(self, hash: impl Into<String>) -> Self {
@@ -188,7 +202,8 @@ pub struct RespondToAuthChallengeRequest {
     pub client_id: String,
     /// The challenge being answered.
     pub challenge_name: ChallengeName,
-    /// The `Session` of the challenge (not needed for `PASSWORD_VERIFIER`).
+    /// The `Session` of the challenge (not needed for the `PASSWORD_VERIFIER`
+    /// of `USER_SRP_AUTH`; required for it inside `CUSTOM_AUTH`).
     pub session: Option<String>,
     /// `USERNAME`, `NEW_PASSWORD`, `userAttributes.<name>`, `SECRET_HASH`, ...
     pub challenge_responses: Parameters,
@@ -246,6 +261,24 @@ impl RespondToAuthChallengeRequest {
             .response("PASSWORD_CLAIM_SECRET_BLOCK", secret_block)
             .response("PASSWORD_CLAIM_SIGNATURE", signature)
             .response("TIMESTAMP", timestamp)
+    }
+
+    /// The answer `answer` to a `CUSTOM_CHALLENGE` in `session`; `username`
+    /// is the challenge's `USERNAME` or the name the user typed.
+    #[must_use]
+    pub fn custom_challenge(
+        client_id: impl Into<String>,
+        session: impl Into<String>,
+        username: impl Into<String>,
+        answer: impl Into<String>,
+    ) -> Self {
+        Self::new(
+            client_id,
+            ChallengeName::CustomChallenge,
+            Some(session.into()),
+        )
+        .response("USERNAME", username)
+        .response("ANSWER", answer)
     }
 
     /// The answer to `NEW_PASSWORD_REQUIRED` in `session`; add missing
