@@ -32,6 +32,7 @@ mod groups;
 mod hooks;
 mod keys;
 mod list;
+mod migration_auth;
 mod params;
 mod recovery;
 mod rotation;
