@@ -37,6 +37,7 @@ mod api {
     mod srp;
     mod sweep;
     mod tokens;
+    mod triggers_auth;
     mod user_ops;
     mod usernames;
 }
