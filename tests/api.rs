@@ -38,6 +38,7 @@ mod api {
     mod sweep;
     mod tokens;
     mod triggers_auth;
+    mod triggers_tokens;
     mod user_ops;
     mod usernames;
 }

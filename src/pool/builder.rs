@@ -189,7 +189,7 @@ impl UserPoolBuilder {
     /// # Errors
     /// `InvalidParameterException` for a malformed pool id or region, or a
     /// [`LambdaConfig`](crate::config::LambdaConfig) the engine cannot run
-    /// ([`hooks::check_lambda_config`](super::hooks)); `FeatureUnavailableInTierException`
+    /// (`InboundFederation`, an ARN that names no function); `FeatureUnavailableInTierException`
     /// for hooks whose PreTokenGeneration speaks `V2_0` or `V3_0` in a `LITE`
     /// pool; `InternalErrorException` if the system RNG or key generation
     /// fails.

@@ -115,7 +115,9 @@ impl Hooks {
 
     pub(crate) fn pre_token_generation(
         mut self,
-        f: impl Fn(&Event<PreTokenGenerationRequest>) -> Result<PreTokenGenerationResponse, TriggerError>
+        f: impl Fn(
+            &Event<PreTokenGenerationRequest>,
+        ) -> Result<PreTokenGenerationResponse, TriggerError>
         + Send
         + Sync
         + 'static,
@@ -374,15 +376,24 @@ fn a_rejecting_pre_authentication_wins_over_a_wrong_password_and_is_not_counted(
     let events = hooks.pre_authentications();
     assert_eq!(events.len(), 2);
     let e = &events[0];
-    assert_eq!(e.trigger_source, TriggerSource::PreAuthenticationAuthentication);
-    assert_eq!(e.trigger_source.as_str(), "PreAuthentication_Authentication");
+    assert_eq!(
+        e.trigger_source,
+        TriggerSource::PreAuthenticationAuthentication
+    );
+    assert_eq!(
+        e.trigger_source.as_str(),
+        "PreAuthentication_Authentication"
+    );
     assert_eq!(e.version, "1");
     assert_eq!(e.user_name, sub, "the internal username");
     assert_eq!(e.caller_context.client_id, client);
     assert_eq!(e.user_pool_id, "us-east-1_ApiTests1");
     assert_eq!(e.region, "us-east-1");
     assert_eq!(e.request.validation_data, Some(map(&[("k", "v")])));
-    assert_eq!(e.request.user_not_found, None, "LEGACY sends no userNotFound");
+    assert_eq!(
+        e.request.user_not_found, None,
+        "LEGACY sends no userNotFound"
+    );
     let attributes = &e.request.user_attributes;
     assert_eq!(attributes["email"], JANE);
     assert_eq!(attributes["sub"], sub);
@@ -464,7 +475,11 @@ fn pre_authentication_sees_unknown_users_only_when_existence_errors_are_prevente
 fn srp_fires_pre_authentication_before_the_password_verifier_challenge() {
     let (h, hooks) = hooked(
         Hooks::new(&[Trigger::PreAuthentication]).pre_authentication(|e| {
-            if e.request.validation_data.as_ref().is_some_and(|m| m.contains_key("block")) {
+            if e.request
+                .validation_data
+                .as_ref()
+                .is_some_and(|m| m.contains_key("block"))
+            {
                 Err(TriggerError::rejected("blocked"))
             } else {
                 Ok(())
@@ -481,7 +496,10 @@ fn srp_fires_pre_authentication_before_the_password_verifier_challenge() {
     );
     let (srp, challenge) = srp_start(&h, &client, JANE, Some(map(&[("a", "b")])));
     let challenge = challenge.unwrap();
-    assert_eq!(challenge.challenge_name, Some(ChallengeName::PasswordVerifier));
+    assert_eq!(
+        challenge.challenge_name,
+        Some(ChallengeName::PasswordVerifier)
+    );
     assert_eq!(hooks.pre_authentications().len(), 2);
     assert_eq!(hooks.pre_authentications()[1].user_name, sub);
     let done = srp_finish(&h, &client, &srp, &challenge, PASSWORD, None).unwrap();
@@ -495,11 +513,8 @@ fn srp_fires_pre_authentication_before_the_password_verifier_challenge() {
 #[test]
 fn a_failing_post_authentication_fails_a_good_sign_in_without_tokens() {
     let (h, hooks) = hooked(
-        Hooks::new(&[
-            Trigger::PostAuthentication,
-            Trigger::PreTokenGeneration,
-        ])
-        .post_authentication(|_| Err(TriggerError::rejected("nope"))),
+        Hooks::new(&[Trigger::PostAuthentication, Trigger::PreTokenGeneration])
+            .post_authentication(|_| Err(TriggerError::rejected("nope"))),
     );
     let client = client_of(&h, PreventUserExistenceErrors::Legacy);
     let sub = confirmed(&h, JANE);
@@ -519,11 +534,20 @@ fn a_failing_post_authentication_fails_a_good_sign_in_without_tokens() {
         "no PreTokenGeneration after a failed PostAuthentication"
     );
     let e = &hooks.post_authentications()[0];
-    assert_eq!(e.trigger_source.as_str(), "PostAuthentication_Authentication");
+    assert_eq!(
+        e.trigger_source.as_str(),
+        "PostAuthentication_Authentication"
+    );
     assert_eq!(e.user_name, sub);
     assert!(!e.request.new_device_used);
-    assert_eq!(e.request.client_metadata, None, "InitiateAuth metadata stays out");
-    assert_eq!(e.request.user_attributes["cognito:user_status"], "CONFIRMED");
+    assert_eq!(
+        e.request.client_metadata, None,
+        "InitiateAuth metadata stays out"
+    );
+    assert_eq!(
+        e.request.user_attributes["cognito:user_status"],
+        "CONFIRMED"
+    );
     // The password was right: the lockout counter was reset.
     assert_eq!(record(&h, &sub).failed_sign_ins, 0);
 }
@@ -577,7 +601,9 @@ fn the_new_password_answer_fires_post_authentication_then_its_token_generation()
         Trigger::PostAuthentication,
         Trigger::PreTokenGeneration,
     ]));
-    let client = add_client(&h, password_client_config("admin")).id().to_owned();
+    let client = add_client(&h, password_client_config("admin"))
+        .id()
+        .to_owned();
     let mut request = AdminCreateUserRequest::new("al@example.com")
         .attribute("family_name", "Al")
         .attribute("email", "al@example.com");
@@ -612,7 +638,10 @@ fn the_new_password_answer_fires_post_authentication_then_its_token_generation()
     );
     let post = &hooks.post_authentications()[0];
     assert_eq!(post.user_name, created.username);
-    assert_eq!(post.request.user_attributes["cognito:user_status"], "CONFIRMED");
+    assert_eq!(
+        post.request.user_attributes["cognito:user_status"],
+        "CONFIRMED"
+    );
     assert_eq!(
         post.request.client_metadata,
         Some(map(&[("step", "new-password")]))
@@ -680,7 +709,10 @@ fn an_unknown_user_is_migrated_at_password_sign_in_and_signed_in() {
     assert_eq!(m.trigger_source.as_str(), "UserMigration_Authentication");
     assert_eq!(m.user_name, "old@example.com", "the name as typed");
     assert_eq!(
-        m.request.password.as_ref().map(|p| p.expose_secret().to_owned()),
+        m.request
+            .password
+            .as_ref()
+            .map(|p| p.expose_secret().to_owned()),
         Some(PASSWORD.to_owned())
     );
     assert_eq!(
@@ -693,8 +725,14 @@ fn an_unknown_user_is_migrated_at_password_sign_in_and_signed_in() {
         hooks.pre_authentications()[0].request.validation_data,
         Some(map(&[("origin", "legacy-app")]))
     );
-    assert_eq!(hooks.post_authentications()[0].request.client_metadata, None);
-    assert_eq!(hooks.pre_token_generations()[0].request.client_metadata, None);
+    assert_eq!(
+        hooks.post_authentications()[0].request.client_metadata,
+        None
+    );
+    assert_eq!(
+        hooks.pre_token_generations()[0].request.client_metadata,
+        None
+    );
 
     let user = h.user("old@example.com");
     assert_eq!(user.status, UserStatus::Confirmed);
@@ -707,7 +745,10 @@ fn an_unknown_user_is_migrated_at_password_sign_in_and_signed_in() {
     };
     let sub = attribute("sub").expect("a sub");
     assert_ne!(sub, "ignored-sub");
-    assert_eq!(user.username, sub, "email-as-username pools name users by sub");
+    assert_eq!(
+        user.username, sub,
+        "email-as-username pools name users by sub"
+    );
     assert_eq!(attribute("family_name").as_deref(), Some("Legacy"));
     assert_eq!(claims(&result.id_token)["sub"], sub.as_str());
     assert_eq!(claims(&result.id_token)["email_verified"], true);
@@ -791,7 +832,10 @@ fn a_reset_required_migration_stores_the_user_and_asks_for_a_reset() {
 fn a_migration_without_attributes_reports_the_client() {
     for (prevent, code) in [
         (PreventUserExistenceErrors::Legacy, ErrorCode::UserNotFound),
-        (PreventUserExistenceErrors::Enabled, ErrorCode::NotAuthorized),
+        (
+            PreventUserExistenceErrors::Enabled,
+            ErrorCode::NotAuthorized,
+        ),
     ] {
         let (h, _) = hooked(Hooks::new(&[Trigger::UserMigration]));
         let client = client_of(&h, prevent);
