@@ -18,8 +18,11 @@
 //!   password.` — through the ordinary status checks.
 //! * No usable `userAttributes` (none, or ones the schema or the username
 //!   rules refuse) is `UserNotFoundException` `Exception migrating user in
-//!   app client <clientId>`, or `NotAuthorizedException` `Incorrect username
-//!   or password.` under `PreventUserExistenceErrors: ENABLED`. A returned
+//!   app client <clientId>`. Under `PreventUserExistenceErrors: ENABLED`
+//!   the name stays unknown and the sign-in goes on as for any unknown
+//!   name: PreAuthentication with `userNotFound: true`, the attempt counted
+//!   toward the name's lockout, and `NotAuthorizedException` `Incorrect
+//!   username or password.` in the time a wrong password takes. A returned
 //!   `sub` is ignored; `username` is used only when the typed name was an
 //!   alias (email or phone shaped, in a pool with that alias), and becomes
 //!   the internal username.
@@ -56,7 +59,8 @@ impl UserPool {
     /// UserMigration for a sign-in of `typed`, a name no user has, with
     /// `password`; `metadata` is `InitiateAuth`'s `ClientMetadata` (the
     /// event's `validationData`). `Ok(None)` when the pool has no
-    /// UserMigration; otherwise the user now stored under the name.
+    /// UserMigration, or (under `ENABLED`) when it migrated no one;
+    /// otherwise the user now stored under the name.
     ///
     /// # Errors
     /// See the module docs; the hook's failure is `UserLambdaValidationException`
@@ -89,14 +93,16 @@ impl UserPool {
             self.config().password_policy().validate(password)?;
         }
         self.refuse_alias_move(response.force_alias_creation)?;
-        let not_migrated = || {
-            if client.config().prevents_user_existence_errors() {
-                Error::not_authorized("Incorrect username or password.")
+        let prevent = client.config().prevents_user_existence_errors();
+        let not_migrated = || -> Result<Option<UserRecord>> {
+            if prevent {
+                // The caller answers as for any unknown name.
+                Ok(None)
             } else {
-                Error::new(
+                Err(Error::new(
                     ErrorCode::UserNotFound,
                     format!("Exception migrating user in app client {}", client.id()),
-                )
+                ))
             }
         };
         let attributes: Vec<Attribute> = response
@@ -106,15 +112,15 @@ impl UserPool {
             .map(|(name, value)| Attribute::new(name.as_str(), value.as_str()))
             .collect();
         if attributes.is_empty() {
-            return Err(not_migrated());
+            return not_migrated();
         }
         let name = match response.user_attributes.get("username") {
             Some(internal) if self.is_alias_shaped(typed) => internal.as_str(),
             _ => typed,
         };
-        let new = self
-            .prepare_new_user(name, &attributes, Writer::Admin)
-            .map_err(|_| not_migrated())?;
+        let Ok(new) = self.prepare_new_user(name, &attributes, Writer::Admin) else {
+            return not_migrated();
+        };
         let now = self.now();
         let status = if confirmed {
             UserStatus::Confirmed

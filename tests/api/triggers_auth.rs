@@ -829,6 +829,34 @@ fn a_reset_required_migration_stores_the_user_and_asks_for_a_reset() {
 }
 
 #[test]
+fn under_enabled_a_failed_migration_is_an_unknown_name_to_pre_authentication() {
+    let (h, hooks) = hooked(Hooks::new(&[
+        Trigger::UserMigration,
+        Trigger::PreAuthentication,
+    ]));
+    let client = client_of(&h, PreventUserExistenceErrors::Enabled);
+    assert_error(
+        h.pool.initiate_auth(
+            password_request(&client, "old@example.com", PASSWORD)
+                .client_metadata(map(&[("m", "1")])),
+        ),
+        ErrorCode::NotAuthorized,
+        INCORRECT,
+    );
+    assert_eq!(
+        hooks.sources(),
+        [
+            TriggerSource::UserMigrationAuthentication,
+            TriggerSource::PreAuthenticationAuthentication,
+        ]
+    );
+    let pre = &hooks.pre_authentications()[0];
+    assert_eq!(pre.request.user_not_found, Some(true));
+    assert_eq!(pre.user_name, "old@example.com");
+    assert_eq!(pre.request.validation_data, Some(map(&[("m", "1")])));
+}
+
+#[test]
 fn a_migration_without_attributes_reports_the_client() {
     for (prevent, code) in [
         (PreventUserExistenceErrors::Legacy, ErrorCode::UserNotFound),

@@ -5,8 +5,15 @@
 //! the token triple.
 //!
 //! Tokens are only ever issued from an [`Authenticated`] proof, a value only
-//! the password check (and, later, the SRP check) constructs: no code path
+//! the password check (and the SRP check) constructs: no code path
 //! can mint tokens for a user whose credentials it did not verify.
+//!
+//! Triggers (cognito-triggers.md §1.4): UserMigration for an unknown name
+//! in the password flows (`pool::migration_auth`), PreAuthentication before
+//! the credential check, and at the end of every sign-in
+//! [`UserPool::finish_sign_in`]: PostAuthentication, then
+//! PreTokenGeneration, then the tokens; a refresh fires PreTokenGeneration
+//! only (`hooks`, `overrides`).
 
 use std::collections::BTreeMap;
 
