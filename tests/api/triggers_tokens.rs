@@ -348,6 +348,15 @@ fn v2_edits_both_tokens_with_typed_claims_and_scopes() {
     assert!(access.get("cognito:x").is_none());
     assert!(access.get("version").is_none());
     assert_eq!(access["scope"], "orders/read");
+    // Without aws.cognito.signin.user.admin the self-service API refuses it.
+    let e = refused(h.pool.get_user(&tokens.access_token));
+    assert_eq!(
+        (e.code(), e.message()),
+        (
+            ErrorCode::NotAuthorized,
+            "Access Token does not have required scopes"
+        )
+    );
     assert_eq!(id["tier"], json!(3));
     assert_eq!(id["email_verified"], true, "simple claims stay simple");
     assert!(id.get("address").is_none());
@@ -674,4 +683,5 @@ fn a_v2_function_behind_json_triggers_sees_cognitos_event_and_edits_the_tokens()
     assert_eq!(access["roles"], json!(["a", "b"]));
     assert_eq!(access["level"], json!(7));
     assert_eq!(access["scope"], "aws.cognito.signin.user.admin api/read");
+    assert_eq!(h.pool.get_user(&tokens.access_token).unwrap().username, sub);
 }

@@ -407,6 +407,20 @@ mod tests {
     }
 
     #[test]
+    fn scopes_are_added_once_in_order_and_suppressed_even_when_added() {
+        let mut scope = "aws.cognito.signin.user.admin".to_owned();
+        let add = ["b", "a", "b", "c"].map(String::from);
+        edit_scope(&mut scope, &add, &["c".to_owned()]);
+        assert_eq!(scope, "aws.cognito.signin.user.admin b a");
+        edit_scope(
+            &mut scope,
+            &[],
+            &["aws.cognito.signin.user.admin", "a", "b"].map(String::from),
+        );
+        assert_eq!(scope, "");
+    }
+
+    #[test]
     fn a_scope_with_whitespace_is_unrecognizable() {
         let (mut access, mut id) = pair();
         let gen_access = AccessTokenGeneration {
