@@ -928,3 +928,37 @@ fn a_known_user_is_never_migrated() {
     );
     assert!(hooks.migrations().is_empty());
 }
+
+#[test]
+fn two_sign_ins_migrating_one_name_at_once_create_one_user() {
+    let barrier = Arc::new(std::sync::Barrier::new(2));
+    let wait = barrier.clone();
+    let (h, hooks) = hooked(
+        Hooks::new(&[Trigger::UserMigration]).user_migration(move |_| {
+            // Both sign-ins are in the hook before either stores the user.
+            wait.wait();
+            let mut response = UserMigrationResponse::default();
+            response.user_attributes = migrated_attributes();
+            response.final_user_status = Some(MigratedUserStatus::Confirmed);
+            response.message_action = Some(MigrationMessageAction::Suppress);
+            Ok(response)
+        }),
+    );
+    let client = client_of(&h, PreventUserExistenceErrors::Legacy);
+    let results: Vec<_> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..2)
+            .map(|_| {
+                s.spawn(|| {
+                    h.pool
+                        .initiate_auth(password_request(&client, "old@example.com", PASSWORD))
+                })
+            })
+            .collect();
+        handles.into_iter().map(|t| t.join().unwrap()).collect()
+    });
+    for result in results {
+        assert!(result.unwrap().authentication_result.is_some());
+    }
+    assert_eq!(hooks.migrations().len(), 2);
+    assert_eq!(h.all_users().len(), 1);
+}
