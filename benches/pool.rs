@@ -7,6 +7,10 @@
 //! * `login/user_password_auth/owasp` (USER_PASSWORD_AUTH to the token
 //!   triple, OWASP Argon2id) against its floor `login/floor/owasp`: one
 //!   Argon2id verify at the same parameters plus two raw RSA-2048 signatures.
+//! * `login/user_password_auth+noop_hooks/owasp`: the same sign-in in a pool
+//!   whose PreAuthentication, PostAuthentication and PreTokenGeneration are
+//!   configured no-op Rust hooks, so the hooks' own cost (events built,
+//!   hooks called, no edits) shows against `login/user_password_auth/owasp`.
 //!
 //! `cargo bench --bench pool`
 #![allow(clippy::panic)]
@@ -27,23 +31,51 @@ use userpool::internals::password::{hash_password, verify_password};
 use userpool::internals::srp::compute_verifier;
 use userpool::schema::StandardAttribute;
 use userpool::token::KeySet;
+use userpool::triggers::{Trigger, TriggerSet, Triggers};
 use userpool::{
     ConfirmSignUpRequest, InitiateAuthRequest, Outbox, Password, SignUpRequest, UserPool,
 };
 
+/// Hooks that are configured and do nothing: their cost is the pool's.
+#[derive(Debug)]
+struct NoOpHooks;
+
+impl Triggers for NoOpHooks {
+    fn configured(&self) -> TriggerSet {
+        TriggerSet::of(&[
+            Trigger::PreAuthentication,
+            Trigger::PostAuthentication,
+            Trigger::PreTokenGeneration,
+        ])
+    }
+}
+
 fn pool(outbox: &Outbox, hashing: HashingParams, keys: KeySet) -> UserPool {
+    pool_with(outbox, hashing, keys, None)
+}
+
+fn pool_with(
+    outbox: &Outbox,
+    hashing: HashingParams,
+    keys: KeySet,
+    hooks: Option<Arc<dyn Triggers>>,
+) -> UserPool {
     let config = PoolConfig::builder("bench")
         .username_attributes(&[UsernameAttribute::Email])
         .auto_verified_attributes(&[VerifiedAttribute::Email])
         .standard_attribute(StandardAttribute::new("family_name").required())
         .build()
         .unwrap_or_else(|e| panic!("config: {e}"));
-    UserPool::builder(config)
+    let builder = UserPool::builder(config)
         .message_sender(Arc::new(outbox.clone()))
         .hashing(hashing)
-        .keys(keys)
-        .build()
-        .unwrap_or_else(|e| panic!("pool: {e}"))
+        .keys(keys);
+    match hooks {
+        Some(hooks) => builder.triggers(hooks),
+        None => builder,
+    }
+    .build()
+    .unwrap_or_else(|e| panic!("pool: {e}"))
 }
 
 fn sign_up_and_confirm(c: &mut Criterion, keys: &KeySet) {
@@ -93,9 +125,10 @@ fn sign_up_and_confirm(c: &mut Criterion, keys: &KeySet) {
     g.finish();
 }
 
-fn login_password(c: &mut Criterion, keys: &KeySet) {
+/// A pool with one confirmed user and a password client: `(pool, client id)`.
+fn login_pool(keys: &KeySet, hooks: Option<Arc<dyn Triggers>>) -> (UserPool, String) {
     let outbox = Outbox::new();
-    let pool = pool(&outbox, HashingParams::OWASP, keys.clone());
+    let pool = pool_with(&outbox, HashingParams::OWASP, keys.clone(), hooks);
     let client = pool
         .create_user_pool_client(
             AppClientConfig::builder("bench")
@@ -111,17 +144,35 @@ fn login_password(c: &mut Criterion, keys: &KeySet) {
     .unwrap_or_else(|e| panic!("sign_up: {e}"));
     pool.admin_confirm_sign_up(email)
         .unwrap_or_else(|e| panic!("confirm: {e}"));
+    (pool, client.id().to_owned())
+}
+
+fn login_password(c: &mut Criterion, keys: &KeySet) {
+    let email = "login@example.com";
+    let (pool, client) = login_pool(keys, None);
+    let (hooked, hooked_client) = login_pool(keys, Some(Arc::new(NoOpHooks)));
 
     let mut g = c.benchmark_group("login");
     g.sample_size(20).measurement_time(Duration::from_secs(8));
     g.bench_function("user_password_auth/owasp", |b| {
         b.iter(|| {
             pool.initiate_auth(InitiateAuthRequest::user_password(
-                client.id(),
+                &client,
                 email,
                 "1234Abcd^",
             ))
             .unwrap_or_else(|e| panic!("sign-in: {e}"))
+        });
+    });
+    g.bench_function("user_password_auth+noop_hooks/owasp", |b| {
+        b.iter(|| {
+            hooked
+                .initiate_auth(InitiateAuthRequest::user_password(
+                    &hooked_client,
+                    email,
+                    "1234Abcd^",
+                ))
+                .unwrap_or_else(|e| panic!("sign-in: {e}"))
         });
     });
 
