@@ -72,6 +72,7 @@ fn claims() -> (AccessClaims, IdClaims) {
         jti: "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d".to_owned(),
         username: "jane".to_owned(),
         device_key: None,
+        extra: std::collections::BTreeMap::new(),
     };
     let id = IdClaims {
         sub: SUB.to_owned(),

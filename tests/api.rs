@@ -44,6 +44,8 @@ mod api {
     mod srp;
     mod sweep;
     mod tokens;
+    mod triggers_auth;
+    mod triggers_tokens;
     mod user_ops;
     mod usernames;
 }

@@ -203,7 +203,7 @@ impl UserPoolBuilder {
     /// # Errors
     /// `InvalidParameterException` for a malformed pool id or region, or a
     /// [`LambdaConfig`](crate::config::LambdaConfig) the engine cannot run
-    /// (InboundFederation, an ARN that names no function); `FeatureUnavailableInTierException`
+    /// (`InboundFederation`, an ARN that names no function); `FeatureUnavailableInTierException`
     /// for hooks whose PreTokenGeneration speaks `V2_0` or `V3_0` in a `LITE`
     /// pool; `InvalidParameterException` for triggers that include a custom
     /// sender without a [`code_encryptor`](Self::code_encryptor);

@@ -28,12 +28,12 @@ mod builder;
 mod clients;
 mod codes;
 mod groups;
-#[allow(dead_code)] // Until the operations fire the hooks (the next commits).
 mod hooks;
 mod keys;
 mod lifecycle;
 mod list;
 mod migration;
+mod migration_auth;
 mod outgoing;
 mod params;
 mod recovery;
@@ -92,14 +92,11 @@ struct Inner {
     /// exist, so a miss costs the same time as a wrong password.
     dummy_hash: OnceLock<PasswordHash>,
     /// The hooks given to the builder, if any.
-    #[allow(dead_code)]
     hooks: Option<Arc<dyn crate::triggers::Triggers>>,
     /// How `LambdaConfig`'s functions are invoked, if at all.
-    #[allow(dead_code)]
     invoker: Option<Arc<dyn crate::triggers::Invoke>>,
     /// The bridge to `LambdaConfig`'s functions, built for the configuration
     /// it was built from (rebuilt when the configuration changes).
-    #[allow(dead_code)]
     lambda: std::sync::Mutex<Option<hooks::LambdaBridge>>,
     /// Encrypts the codes custom senders receive.
     encryptor: Option<Arc<dyn crate::triggers::CodeEncryptor>>,

@@ -34,6 +34,7 @@ use crate::random;
 use crate::secret::Password;
 use crate::srp::{self, HandshakeState, Verifier};
 use crate::store::{OnceId, UserRecord, UserStatus};
+use crate::triggers::{StringMap, TriggerSource};
 
 /// How far a client's `TIMESTAMP` may be from the server's clock
 /// (cognito-protocol.md §1.8 and §10.1: the real window is undocumented).
@@ -278,10 +279,16 @@ impl UserPool {
     }
 
     /// Step one: `InitiateAuth` / `AdminInitiateAuth` with `USER_SRP_AUTH`.
+    ///
+    /// PreAuthentication runs here, before `PASSWORD_VERIFIER` is returned
+    /// (cognito-triggers.md §1.4, the recommended choice), with `metadata`
+    /// (`InitiateAuth`'s `ClientMetadata`) as its `validationData`; never
+    /// UserMigration, which SRP cannot feed a password.
     pub(super) fn srp_initiate(
         &self,
         client: &AppClient,
         auth: &SrpAuth<'_>,
+        metadata: Option<&StringMap>,
         now: Timestamp,
     ) -> Result<AuthResponse> {
         let (username, srp_a) = (auth.username, auth.srp_a);
@@ -289,7 +296,9 @@ impl UserPool {
         // Malformed or degenerate A is refused before any lookup (§1.12).
         srp::parse_srp_a(srp_a)?;
         let prevent = client.config().prevents_user_existence_errors();
-        let identity = match self.resolve(username)? {
+        let found = self.resolve(username)?;
+        self.pre_authentication(client, found.as_ref(), username, metadata)?;
+        let identity = match found {
             Some(user) => {
                 // Under ENABLED the state shows only after a correct proof,
                 // as for a user who does not exist (step two).
@@ -428,7 +437,12 @@ impl UserPool {
         if !stored.enabled {
             return Err(Error::not_authorized("User is disabled."));
         }
-        self.after_first_factor(client, Authenticated::new(stored, now))
+        self.finish_sign_in(
+            client,
+            Authenticated::new(stored, now),
+            request.client_metadata.as_ref(),
+            TriggerSource::TokenGenerationAuthentication,
+        )
     }
 
     /// Checks a `PASSWORD_VERIFIER` answer to a block sealed for `flow`

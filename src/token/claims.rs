@@ -59,6 +59,9 @@ pub struct AccessClaims {
     /// refuses anything else.
     pub token_use: TokenUse,
     /// Space-separated scopes; [`SCOPE_USER_ADMIN`] for API-issued tokens.
+    /// Omitted when empty (a PreTokenGeneration function suppressed every
+    /// scope).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub scope: String,
     /// When the user authenticated (Unix seconds); unchanged by a refresh.
     pub auth_time: i64,
@@ -73,6 +76,13 @@ pub struct AccessClaims {
     /// The remembered device the session is bound to, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_key: Option<String>,
+    /// Further claims, as a PreTokenGeneration `V2_0`/`V3_0` function adds
+    /// them (the pool decides which are allowed); empty by default. A name
+    /// that is one of the named claims above makes signing fail rather
+    /// than emit a duplicate JSON member. When a token is read back, every
+    /// claim that is not a named field lands here.
+    #[serde(flatten, default)]
+    pub extra: BTreeMap<String, Value>,
 }
 
 /// The claims of an ID token (§6.4).
@@ -158,6 +168,25 @@ pub(super) const ID_NAMED_CLAIMS: [&str; 14] = [
     "cognito:groups",
     "cognito:roles",
     "cognito:preferred_role",
+];
+
+/// The claim names [`AccessClaims`] serialises itself; an extra claim with
+/// one of these names would duplicate a JSON member.
+pub(super) const ACCESS_NAMED_CLAIMS: [&str; 14] = [
+    "sub",
+    "cognito:groups",
+    "iss",
+    "client_id",
+    "origin_jti",
+    "event_id",
+    "token_use",
+    "scope",
+    "auth_time",
+    "exp",
+    "iat",
+    "jti",
+    "username",
+    "device_key",
 ];
 
 /// Registered JWT and Cognito claim names that no attribute may shadow in an ID

@@ -12,7 +12,7 @@ use serde::Serialize;
 use zeroize::Zeroizing;
 
 use super::ALG_RS256;
-use super::claims::{AccessClaims, ID_NAMED_CLAIMS, IdClaims, TokenUse};
+use super::claims::{ACCESS_NAMED_CLAIMS, AccessClaims, ID_NAMED_CLAIMS, IdClaims, TokenUse};
 use super::verify::{TokenVerifier, VerifyingKey};
 use crate::error::{Error, Result};
 
@@ -293,13 +293,22 @@ impl KeySet {
     /// # Errors
     ///
     /// [`ErrorCode::InternalError`](crate::ErrorCode::InternalError) if
-    /// `claims.token_use` is not [`TokenUse::Access`] (a caller bug) or the
-    /// signature fails.
+    /// `claims.token_use` is not [`TokenUse::Access`], if an extra claim has
+    /// the name of a named claim (it would duplicate a JSON member; both are
+    /// caller bugs), or if the signature fails.
     pub fn sign_access(&self, claims: &AccessClaims) -> Result<String> {
         if claims.token_use != TokenUse::Access {
             return Err(Error::internal(
                 "An access token must have token_use \"access\".",
             ));
+        }
+        if let Some(name) = ACCESS_NAMED_CLAIMS
+            .iter()
+            .find(|name| claims.extra.contains_key(**name))
+        {
+            return Err(Error::internal(format!(
+                "The access token claim {name} would duplicate a named claim."
+            )));
         }
         self.access.sign(&self.rng, claims)
     }

@@ -67,6 +67,7 @@ fn minimal_access_claims() -> AccessClaims {
         jti: "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d".to_owned(),
         username: "jane".to_owned(),
         device_key: None,
+        extra: std::collections::BTreeMap::new(),
     }
 }
 
@@ -75,6 +76,7 @@ fn full_access_claims() -> AccessClaims {
         cognito_groups: Some(vec!["admins".to_owned(), "users".to_owned()]),
         origin_jti: Some("0d7ab3c4-0b3e-4a27-9b43-6a3c7d0e9f11".to_owned()),
         device_key: Some("us-east-1_0f3c9e5e-6a9b-4b8e-9c61-0b8e5f6a7d21".to_owned()),
+        extra: std::collections::BTreeMap::new(),
         ..minimal_access_claims()
     }
 }

@@ -331,6 +331,7 @@ mod tests {
             jti: "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d".to_owned(),
             username: "jane".to_owned(),
             device_key: None,
+            extra: std::collections::BTreeMap::new(),
         }
     }
 
@@ -434,6 +435,33 @@ mod tests {
             keys().sign_id(&id).unwrap_err().code(),
             ErrorCode::InternalError
         );
+        let mut access = access_claims();
+        access.extra.insert("scope".to_owned(), "evil".into());
+        assert_eq!(
+            keys().sign_access(&access).unwrap_err().code(),
+            ErrorCode::InternalError
+        );
+    }
+
+    #[test]
+    fn extra_access_claims_and_an_empty_scope_round_trip() {
+        let mut access = access_claims();
+        access.extra.insert("tenant".to_owned(), 7.into());
+        access.scope = String::new();
+        let token = keys().sign_access(&access).unwrap();
+        let payload = token.split('.').nth(1).unwrap();
+        let json: serde_json::Value = serde_json::from_slice(
+            &base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, payload)
+                .unwrap(),
+        )
+        .unwrap();
+        assert!(json.get("scope").is_none(), "an empty scope is omitted");
+        assert_eq!(json["tenant"], 7);
+        let read = keys()
+            .verifier(ISSUER)
+            .verify_access(&token, Some(CLIENT), at(IAT))
+            .unwrap();
+        assert_eq!(read, access);
     }
 
     #[test]

@@ -81,7 +81,7 @@
 //!   2017 Cognito issued tokens there, skipping them). A passwordless flow
 //!   proves no password: when Define issues tokens such a user gets the
 //!   ordinary `NEW_PASSWORD_REQUIRED` of every flow
-//!   ([`UserPool::after_first_factor`]), whose answer issues them.
+//!   ([`UserPool::finish_sign_in`]), whose answer issues them.
 //! * **Events**: `userName` is the internal username, or for a name no
 //!   user has the name typed (folded, in a case-insensitive pool); `userAttributes` are empty for such a name;
 //!   `userNotFound` is sent only when the client prevents user-existence
@@ -614,7 +614,7 @@ impl UserPool {
         &self,
         client: &AppClient,
         user: &UserRecord,
-        _client_metadata: Option<&StringMap>,
+        client_metadata: Option<&StringMap>,
         now: Timestamp,
     ) -> Result<AuthResponse> {
         let stored = self.reset_lockout(user, now)?;
@@ -624,8 +624,12 @@ impl UserPool {
         if stored.status == UserStatus::Unconfirmed {
             return Err(user_not_confirmed());
         }
-        // CUSTOM_AUTH: finish
-        self.after_first_factor(client, Authenticated::new(stored, now))
+        self.finish_sign_in(
+            client,
+            Authenticated::new(stored, now),
+            client_metadata,
+            TriggerSource::TokenGenerationAuthentication,
+        )
     }
 
     /// Resets `user`'s failed sign-ins after a correct answer; the user as

@@ -9,6 +9,13 @@
 //! DefineAuthChallenge when it issues tokens for a user that exists (the
 //! pool owner's trusted code, [`custom`]): no code path can mint tokens for
 //! a user whose credentials nothing verified.
+//!
+//! Triggers (cognito-triggers.md §1.4): UserMigration for an unknown name
+//! in the password flows (`pool::migration_auth`), PreAuthentication before
+//! the credential check, and at the end of every sign-in
+//! [`UserPool::finish_sign_in`]: PostAuthentication, then
+//! PreTokenGeneration, then the tokens; a refresh fires PreTokenGeneration
+//! only (`hooks`, `overrides`).
 
 use std::collections::BTreeMap;
 
@@ -24,6 +31,7 @@ use crate::random;
 use crate::schema::Writer;
 use crate::secret::Password;
 use crate::store::{UserRecord, UserStatus};
+use crate::triggers::{StringMap, TriggerSource};
 
 const INCORRECT: &str = "Incorrect username or password.";
 const INVALID_REFRESH: &str = "Invalid Refresh Token";
@@ -31,6 +39,8 @@ const NEW_PASSWORD_REQUIRED: &str = "NEW_PASSWORD_REQUIRED";
 
 mod custom;
 mod custom_session;
+mod hooks;
+mod overrides;
 mod tokens;
 mod types;
 
@@ -139,11 +149,13 @@ impl UserPool {
         match (flow, caller) {
             (AuthFlow::UserPasswordAuth, Caller::Public) => {
                 not_enabled("USER_PASSWORD_AUTH flow not enabled for this client")?;
-                self.password_sign_in(&client, &PasswordAuth::read(params)?, now)
+                let auth = PasswordAuth::read(params)?;
+                self.password_sign_in(&client, &auth, request.client_metadata.as_ref(), now)
             }
             (AuthFlow::AdminUserPasswordAuth, Caller::Admin) => {
                 not_enabled("Auth flow not enabled for this client")?;
-                self.password_sign_in(&client, &PasswordAuth::read(params)?, now)
+                let auth = PasswordAuth::read(params)?;
+                self.password_sign_in(&client, &auth, request.client_metadata.as_ref(), now)
             }
             (AuthFlow::UserPasswordAuth, Caller::Admin)
             | (AuthFlow::AdminUserPasswordAuth, Caller::Public) => Err(Error::invalid_parameter(
@@ -163,13 +175,17 @@ impl UserPool {
                     auth.refresh_token,
                     |rec| check_secret_hash(&client, &rec.username, auth.secret_hash),
                     false,
+                    // InitiateAuth's ClientMetadata reaches only
+                    // PreAuthentication and UserMigration (§1.3).
+                    None,
                     now,
                 )?;
                 Ok(AuthResponse::tokens(result))
             }
             (AuthFlow::UserSrpAuth, _) => {
                 not_enabled("USER_SRP_AUTH is not enabled for the client.")?;
-                self.srp_initiate(&client, &SrpAuth::read(params)?, now)
+                let auth = SrpAuth::read(params)?;
+                self.srp_initiate(&client, &auth, request.client_metadata.as_ref(), now)
             }
             (AuthFlow::CustomAuth, _) => {
                 not_enabled("CUSTOM_AUTH is not enabled for the client.")?;
@@ -191,18 +207,29 @@ impl UserPool {
         Ok(self.inner.dummy_hash.get_or_init(|| h))
     }
 
-    /// The password check shared by the password flows: existence, lockout,
-    /// status, Argon2id, lockout bookkeeping and rehash, enabled.
+    /// The password check shared by the password flows: existence (and
+    /// UserMigration of an unknown name), PreAuthentication, lockout, status,
+    /// Argon2id, lockout bookkeeping and rehash, enabled. `metadata` is
+    /// `InitiateAuth`'s `ClientMetadata`: the `validationData` of
+    /// UserMigration and PreAuthentication, and of no other trigger.
     fn password_sign_in(
         &self,
         client: &AppClient,
         auth: &PasswordAuth<'_>,
+        metadata: Option<&StringMap>,
         now: Timestamp,
     ) -> Result<AuthResponse> {
         let (username, password) = (auth.username, &auth.password);
         check_secret_hash(client, username, auth.secret_hash)?;
         let prevent = client.config().prevents_user_existence_errors();
-        let Some(user) = self.resolve(username)? else {
+        let user = match self.resolve(username)? {
+            Some(user) => Some(user),
+            None => self.migrate_on_sign_in(client, username, password, metadata)?,
+        };
+        // Before the password check: a refusal wins even with a wrong
+        // password, and is not counted toward the lockout.
+        self.pre_authentication(client, user.as_ref(), username, metadata)?;
+        let Some(user) = user else {
             // Under ENABLED a name no user has locks out as a user would:
             // counted before the hash, refused during a lock without one.
             if prevent {
@@ -290,12 +317,15 @@ impl UserPool {
         if !stored.enabled {
             return Err(Error::not_authorized("User is disabled."));
         }
-        self.after_first_factor(
+        self.finish_sign_in(
             client,
             Authenticated {
                 user: stored,
                 auth_time: now,
             },
+            // InitiateAuth's ClientMetadata goes no further (§1.3).
+            None,
+            TriggerSource::TokenGenerationAuthentication,
         )
     }
 
@@ -315,12 +345,30 @@ impl UserPool {
         })
     }
 
-    /// What follows a proven password: the new-password challenge for
-    /// temporary passwords, tokens otherwise.
-    pub(super) fn after_first_factor(
+    /// How every sign-in ends once the user is proven — the one entry point
+    /// for each flow (password, SRP, the new-password answer, custom
+    /// authentication): the new-password challenge for a temporary password;
+    /// otherwise PostAuthentication, then PreTokenGeneration of `source`,
+    /// then the token triple.
+    ///
+    /// `metadata` is the `ClientMetadata` of the `RespondToAuthChallenge`
+    /// that finished the sign-in (`None` when it ended in `InitiateAuth`):
+    /// PostAuthentication's and PreTokenGeneration's `clientMetadata`.
+    /// `source` is PreTokenGeneration's trigger source:
+    /// `TokenGeneration_Authentication` for a sign-in,
+    /// `TokenGeneration_NewPasswordChallenge` after `NEW_PASSWORD_REQUIRED`.
+    ///
+    /// PostAuthentication also fires after `NEW_PASSWORD_REQUIRED` is
+    /// answered (cognito-triggers.md §1.4, the recommended choice), and not
+    /// when the sign-in stops at that challenge: the sign-in is not over.
+    /// Either hook's failure fails the sign-in with no token issued; the
+    /// lockout's reset (and, after the challenge, the new password) stays.
+    pub(super) fn finish_sign_in(
         &self,
         client: &AppClient,
         proof: Authenticated,
+        metadata: Option<&StringMap>,
+        source: TriggerSource,
     ) -> Result<AuthResponse> {
         if proof.user.status == UserStatus::ForceChangePassword {
             if proof
@@ -334,7 +382,10 @@ impl UserPool {
             }
             return self.new_password_challenge(client, &proof.user, proof.auth_time);
         }
-        Ok(AuthResponse::tokens(self.issue_tokens(client, &proof)?))
+        self.post_authentication(client, &proof.user, metadata)?;
+        Ok(AuthResponse::tokens(
+            self.issue_tokens(client, &proof, metadata, source)?,
+        ))
     }
 
     fn new_password_challenge(
@@ -462,13 +513,15 @@ impl UserPool {
             &|| self.consume_session(&state),
             now,
         )?;
-        Ok(AuthResponse::tokens(self.issue_tokens(
+        self.finish_sign_in(
             client,
-            &Authenticated {
+            Authenticated {
                 user: stored,
                 auth_time: now,
             },
-        )?))
+            request.client_metadata.as_ref(),
+            TriggerSource::TokenGenerationNewPasswordChallenge,
+        )
     }
 
     /// Sets the new password (and the required attributes) a

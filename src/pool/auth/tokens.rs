@@ -2,6 +2,7 @@
 //! flows (`REFRESH_TOKEN_AUTH`, `GetTokensFromRefreshToken`) that continue
 //! an authentication with rotation, reuse detection and revocation.
 
+use super::hooks::TokenOverrides;
 use super::{
     AuthFlow, Authenticated, AuthenticationResult, Family, GetTokensFromRefreshTokenRequest,
     INVALID_REFRESH, secs,
@@ -16,6 +17,22 @@ use crate::token::{
     AccessClaims, GroupInfo, IdClaims, SCOPE_USER_ADMIN, TokenUse, group_claims,
     id_token_attributes, new_refresh_token, parse_refresh_token_shape, refresh_token_digest,
 };
+use crate::triggers::{StringMap, TriggerSource};
+
+/// What one token issue is made of, decided before anything is stored:
+/// the user's groups and what PreTokenGeneration answered about them.
+struct Prepared {
+    groups: Vec<GroupInfo>,
+    overrides: Option<TokenOverrides>,
+}
+
+/// The stamps of one pair: its authentication's time and names, and now.
+struct Stamps {
+    auth_time: Timestamp,
+    origin_jti: Option<String>,
+    event_id: String,
+    now: Timestamp,
+}
 
 impl UserPool {
     fn group_infos(&self, username: &str) -> Result<Vec<GroupInfo>> {
@@ -32,20 +49,40 @@ impl UserPool {
             .collect())
     }
 
-    /// Signs an access and an ID token for `user` (no refresh token).
+    /// Reads the user's groups and calls PreTokenGeneration (the hook runs
+    /// here, before any token is signed or stored, so its refusal leaves
+    /// nothing behind).
+    fn prepare_issue(
+        &self,
+        client: &AppClient,
+        user: &UserRecord,
+        source: TriggerSource,
+        metadata: Option<&StringMap>,
+    ) -> Result<Prepared> {
+        let groups = self.group_infos(&user.username)?;
+        let overrides = self.pre_token_generation(client, user, &groups, source, metadata)?;
+        Ok(Prepared { groups, overrides })
+    }
+
+    /// Signs an access and an ID token for `user` (no refresh token), with
+    /// PreTokenGeneration's answer applied.
     fn sign_pair(
         &self,
         client: &AppClient,
         user: &UserRecord,
-        auth_time: Timestamp,
-        origin_jti: Option<String>,
-        event_id: String,
-        now: Timestamp,
+        prepared: &Prepared,
+        stamps: Stamps,
     ) -> Result<(String, String, u64)> {
+        let Stamps {
+            auth_time,
+            origin_jti,
+            event_id,
+            now,
+        } = stamps;
         let validity = client.config().token_validity();
-        let (groups, roles, preferred_role) = group_claims(&self.group_infos(&user.username)?);
+        let (groups, roles, preferred_role) = group_claims(&prepared.groups);
         let iat = now.unix_seconds();
-        let access = AccessClaims {
+        let mut access = AccessClaims {
             sub: user.sub().to_owned(),
             cognito_groups: groups.clone(),
             iss: self.inner.issuer.clone(),
@@ -60,8 +97,9 @@ impl UserPool {
             jti: random::uuid_v4()?,
             username: user.username.clone(),
             device_key: None,
+            extra: std::collections::BTreeMap::new(),
         };
-        let id = IdClaims {
+        let mut id = IdClaims {
             sub: user.sub().to_owned(),
             aud: client.id().to_owned(),
             iss: self.inner.issuer.clone(),
@@ -78,6 +116,9 @@ impl UserPool {
             cognito_preferred_role: preferred_role,
             attributes: id_token_attributes(&user.attributes, &|n| client.config().can_read(n)),
         };
+        if let Some(overrides) = &prepared.overrides {
+            overrides.apply(&mut access, &mut id, client.id())?;
+        }
         let signing = self.signing();
         Ok((
             signing.keys.sign_access(&access)?,
@@ -115,12 +156,17 @@ impl UserPool {
         Ok(token)
     }
 
-    /// The token triple for a proven sign-in.
+    /// The token triple for a proven sign-in: PreTokenGeneration of
+    /// `source` (with `metadata` as its `clientMetadata`) first, then the
+    /// pair, then the stored refresh token.
     pub(super) fn issue_tokens(
         &self,
         client: &AppClient,
         proof: &Authenticated,
+        metadata: Option<&StringMap>,
+        source: TriggerSource,
     ) -> Result<AuthenticationResult> {
+        let prepared = self.prepare_issue(client, &proof.user, source, metadata)?;
         // The refresh family exists whether or not the tokens carry its
         // origin_jti: sign-out and disabling revoke it by its event_id too.
         let family = Family {
@@ -134,10 +180,13 @@ impl UserPool {
         let (access_token, id_token, expires_in) = self.sign_pair(
             client,
             &proof.user,
-            proof.auth_time,
-            origin_jti,
-            family.event_id.clone(),
-            proof.auth_time,
+            &prepared,
+            Stamps {
+                auth_time: proof.auth_time,
+                origin_jti,
+                event_id: family.event_id.clone(),
+                now: proof.auth_time,
+            },
         )?;
         let refresh_token = self.new_refresh(
             client,
@@ -165,13 +214,19 @@ impl UserPool {
 
     /// The refresh flows. `authorize` checks the caller's secret against the
     /// token's record; `rotate` issues a new refresh token when the client
-    /// rotates them.
+    /// rotates them; `metadata` is the `clientMetadata` of
+    /// PreTokenGeneration (`TokenGeneration_RefreshTokens`), which runs once
+    /// the token and user are found good and before the token is rotated,
+    /// so its refusal leaves the refresh token as it was. No
+    /// PreAuthentication or PostAuthentication on a refresh
+    /// (cognito-triggers.md §1.4, the recommended choice).
     pub(super) fn refresh(
         &self,
         client: &AppClient,
         token: &str,
         authorize: impl Fn(&RefreshTokenRecord) -> Result<()>,
         rotate: bool,
+        metadata: Option<&StringMap>,
         now: Timestamp,
     ) -> Result<AuthenticationResult> {
         if !parse_refresh_token_shape(token) {
@@ -206,6 +261,12 @@ impl UserPool {
                 "Password reset required for the user",
             ));
         }
+        let prepared = self.prepare_issue(
+            client,
+            &user,
+            TriggerSource::TokenGenerationRefreshTokens,
+            metadata,
+        )?;
         let next_refresh = if rotate {
             let rotation = client.config().refresh_token_rotation();
             // Exactly one use rotates the token; any other use, concurrent
@@ -260,10 +321,13 @@ impl UserPool {
         let (access_token, id_token, expires_in) = self.sign_pair(
             client,
             &user,
-            record.auth_time,
-            origin_jti,
-            record.event_id.clone(),
-            now,
+            &prepared,
+            Stamps {
+                auth_time: record.auth_time,
+                origin_jti,
+                event_id: record.event_id.clone(),
+                now,
+            },
         )?;
         Ok(AuthenticationResult {
             access_token,
@@ -274,7 +338,9 @@ impl UserPool {
         })
     }
 
-    /// `GetTokensFromRefreshToken`: new access and ID tokens; with refresh
+    /// `GetTokensFromRefreshToken`: new access and ID tokens (after
+    /// PreTokenGeneration `TokenGeneration_RefreshTokens`, which gets the
+    /// request's `ClientMetadata`); with refresh
     /// token rotation enabled on the client, also a new refresh token, the old
     /// one working for the client's grace period only. Using it after that is
     /// reuse: the whole family is revoked.
@@ -283,7 +349,9 @@ impl UserPool {
     /// `ResourceNotFoundException` for an unknown client;
     /// `NotAuthorizedException` for a wrong client secret or an invalid,
     /// expired or revoked refresh token, or a disabled user;
-    /// `RefreshTokenReuseException` for a rotated-out token past its grace period.
+    /// `RefreshTokenReuseException` for a rotated-out token past its grace period;
+    /// a PreTokenGeneration failure (`UserLambdaValidationException`,
+    /// `InvalidLambdaResponseException`, `UnexpectedLambdaException`).
     pub fn get_tokens_from_refresh_token(
         &self,
         request: GetTokensFromRefreshTokenRequest,
@@ -302,6 +370,13 @@ impl UserPool {
             ));
         }
         let rotate = client.config().refresh_token_rotation().is_enabled();
-        self.refresh(&client, &request.refresh_token, |_| Ok(()), rotate, now)
+        self.refresh(
+            &client,
+            &request.refresh_token,
+            |_| Ok(()),
+            rotate,
+            request.client_metadata.as_ref(),
+            now,
+        )
     }
 }
