@@ -45,11 +45,12 @@ const INCORRECT: &str = "Incorrect username or password.";
 const NOT_CONFIGURED: &str = "Custom auth lambda trigger is not configured for the user pool.";
 const POOL_NAME: &str = "ApiTests1";
 
-/// What the tokens path adds to the event sequence of a successful sign-in.
-/// Empty on this branch; PostAuthentication and PreTokenGeneration are
-/// fired by the shared token path, so once merged this becomes
-/// `["PostAuthentication_Authentication", "TokenGeneration_Authentication"]`.
-const FINISH: &[&str] = &[];
+/// What the shared end of every sign-in adds to the event sequence of a
+/// successful one: PostAuthentication, then PreTokenGeneration.
+const FINISH: &[&str] = &[
+    "PostAuthentication_Authentication",
+    "TokenGeneration_Authentication",
+];
 
 // ---------------------------------------------------------------------------
 // The hooks
