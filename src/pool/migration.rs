@@ -5,11 +5,12 @@
 //!
 //! # Choices where Cognito is undocumented
 //!
-//! * The internal username is the `username` the function returns, if
-//!   any (Cognito allows it when the name typed was an alias), else the
-//!   name typed; in pools with username attributes, a new `sub` as for any
-//!   user, with the typed email or phone number as that attribute (a
-//!   returned `username` is then ignored). A returned `sub` is ignored: the
+//! * The internal username is the `username` the function returns when
+//!   the name typed was an alias (email or phone shaped, in a pool with
+//!   that alias: the only case Cognito allows it), else the name typed; in
+//!   pools with username attributes, a new `sub` as for any user, with the
+//!   typed email or phone number as that attribute (a returned `username`
+//!   is then ignored). A returned `sub` is ignored: the
 //!   pool draws its own.
 //! * The attributes are validated as `AdminCreateUser`'s are (an
 //!   administrator's writes, so `email_verified` may be set); a refusal, or
@@ -27,6 +28,7 @@
 
 use super::UserPool;
 use crate::clock::Timestamp;
+use crate::config::AliasAttribute;
 use crate::error::{Error, ErrorCode, Result};
 use crate::schema::{Attribute, Writer};
 use crate::secret::Password;
@@ -59,9 +61,10 @@ fn unusable(e: Error) -> Error {
 }
 
 impl UserPool {
-    /// Creates the user `response` describes for the name `typed_name`,
-    /// with `status` and, when given, `password` (hashed, not checked
-    /// against the policy), and returns it as stored.
+    /// The user `response` describes for the name `typed_name`, with
+    /// `status` and, when given, `password` (hashed; the callers decide
+    /// about the policy), validated and not stored:
+    /// [`insert_migrated_user`](Self::insert_migrated_user) stores it.
     ///
     /// The caller answers a response without attributes first
     /// ([`migration_failed`], or the hidden answer under
@@ -70,29 +73,7 @@ impl UserPool {
     ///
     /// # Errors
     /// `InvalidLambdaResponseException` for attributes or a username the
-    /// pool refuses, or `enableSMSMFA`; `UsernameExistsException`,
-    /// `AliasExistsException`, or `InvalidParameterException`
-    /// ([`FORCE_ALIAS_REFUSED`]) when an identifier is taken.
-    // Called by `UserMigration_Authentication` in the sign-in flows,
-    // which land from another branch.
-    #[allow(dead_code)]
-    pub(super) fn create_migrated_user(
-        &self,
-        response: &UserMigrationResponse,
-        typed_name: &str,
-        password: Option<&Password>,
-        status: UserStatus,
-        now: Timestamp,
-    ) -> Result<UserRecord> {
-        let user = self.prepare_migrated_user(response, typed_name, password, status, now)?;
-        self.insert_migrated_user(response, user)
-    }
-
-    /// The user [`create_migrated_user`](Self::create_migrated_user) would
-    /// store, validated and not stored.
-    ///
-    /// # Errors
-    /// As `create_migrated_user`, but for taken identifiers.
+    /// pool refuses, or `enableSMSMFA`.
     pub(super) fn prepare_migrated_user(
         &self,
         response: &UserMigrationResponse,
@@ -113,9 +94,8 @@ impl UserPool {
                 UNRECOGNIZABLE_OUTPUT,
             ));
         }
-        let by_attribute = !self.config().username_attributes().is_empty();
         let name = match response.user_attributes.get("username") {
-            Some(username) if !by_attribute => username.as_str(),
+            Some(username) if self.is_alias_shaped(typed_name) => username.as_str(),
             _ => typed_name,
         };
         let attributes: Vec<Attribute> = response
@@ -133,6 +113,14 @@ impl UserPool {
             self.credentials(&user.username, password)?.apply(&mut user);
         }
         Ok(user)
+    }
+
+    /// Whether `name` would sign in as an email or phone alias here.
+    fn is_alias_shaped(&self, name: &str) -> bool {
+        let config = self.config();
+        config.username_attributes().is_empty()
+            && ((config.is_alias(AliasAttribute::Email) && super::looks_like_email(name))
+                || (config.is_alias(AliasAttribute::PhoneNumber) && super::looks_like_phone(name)))
     }
 
     /// Stores a user [`prepare_migrated_user`](Self::prepare_migrated_user)

@@ -16,21 +16,19 @@
 //!   `PasswordResetRequiredException` — or, when the client prevents
 //!   user-existence errors, `NotAuthorizedException` `Incorrect username or
 //!   password.` — through the ordinary status checks.
-//! * No usable `userAttributes` (none, or ones the schema or the username
-//!   rules refuse) is `UserNotFoundException` `Exception migrating user in
-//!   app client <clientId>`. Under `PreventUserExistenceErrors: ENABLED`
-//!   the name stays unknown and the sign-in goes on as for any unknown
-//!   name: PreAuthentication with `userNotFound: true`, the attempt counted
-//!   toward the name's lockout, and `NotAuthorizedException` `Incorrect
-//!   username or password.` in the time a wrong password takes. A returned
-//!   `sub` is ignored; `username` is used only when the typed name was an
-//!   alias (email or phone shaped, in a pool with that alias), and becomes
-//!   the internal username.
-//! * `enableSMSMFA: true` is `InvalidLambdaResponseException` `Unrecognizable
-//!   lambda output`: the engine has no SMS MFA.
-//! * `forceAliasCreation` is handled as `AdminCreateUser` handles it (moving
-//!   an alias is not simulated); an alias another user holds is
-//!   `AliasExistsException`.
+//! * No `userAttributes` is `UserNotFoundException` `Exception migrating
+//!   user in app client <clientId>`. Under `PreventUserExistenceErrors:
+//!   ENABLED` the name stays unknown and the sign-in goes on as for any
+//!   unknown name: PreAuthentication with `userNotFound: true`, the attempt
+//!   counted toward the name's lockout, and `NotAuthorizedException`
+//!   `Incorrect username or password.` in the time a wrong password takes.
+//! * The user is built and stored by the step both UserMigration sources
+//!   share (`pool::migration`): attributes or a username the pool refuses
+//!   are `InvalidLambdaResponseException` with the validation's message,
+//!   `enableSMSMFA: true` too (the engine has no SMS MFA), a returned `sub`
+//!   is ignored, `username` counts only when the typed name was an alias,
+//!   and an alias another user holds is `AliasExistsException` (moving one
+//!   with `forceAliasCreation` is not simulated).
 //! * `messageAction: SUPPRESS` sends nothing; otherwise the welcome message
 //!   is the pool's invitation template (as Cognito's
 //!   `CustomMessage_AdminCreateUser`), with `{####}` rendered empty — a
@@ -42,17 +40,17 @@
 
 use super::UserPool;
 use super::hooks::hook;
+use super::migration::migration_failed;
 use crate::client::AppClient;
 use crate::code;
-use crate::config::{AliasAttribute, InviteMessageTemplate};
-use crate::error::{Error, ErrorCode, Result};
+use crate::config::InviteMessageTemplate;
+use crate::error::{ErrorCode, Result};
 use crate::message::{DeliveryMedium, Message, MessageKind};
-use crate::schema::{Attribute, Writer};
 use crate::secret::{Code, Password};
 use crate::store::{UserRecord, UserStatus};
 use crate::triggers::{
-    MigratedUserStatus, MigrationMessageAction, StringMap, Trigger, TriggerError, TriggerSource,
-    UNRECOGNIZABLE_OUTPUT, UserMigrationRequest, UserMigrationResponse,
+    MigratedUserStatus, MigrationMessageAction, StringMap, Trigger, TriggerSource,
+    UserMigrationRequest, UserMigrationResponse,
 };
 
 impl UserPool {
@@ -84,56 +82,28 @@ impl UserPool {
             request,
         );
         let response = hook(Trigger::UserMigration, hooks.user_migration(&event))?;
-        if response.enable_sms_mfa {
-            return Err(TriggerError::invalid_response(UNRECOGNIZABLE_OUTPUT)
-                .into_error(Trigger::UserMigration));
-        }
         let confirmed = response.final_user_status == Some(MigratedUserStatus::Confirmed);
-        if confirmed {
+        if confirmed && !response.enable_sms_mfa {
             self.config().password_policy().validate(password)?;
         }
         self.refuse_alias_move(response.force_alias_creation)?;
-        let prevent = client.config().prevents_user_existence_errors();
-        let not_migrated = || -> Result<Option<UserRecord>> {
-            if prevent {
-                // The caller answers as for any unknown name.
+        if response.user_attributes.is_empty() {
+            // The caller answers as for any unknown name under ENABLED.
+            return if client.config().prevents_user_existence_errors() {
                 Ok(None)
             } else {
-                Err(Error::new(
-                    ErrorCode::UserNotFound,
-                    format!("Exception migrating user in app client {}", client.id()),
-                ))
-            }
-        };
-        let attributes: Vec<Attribute> = response
-            .user_attributes
-            .iter()
-            .filter(|(name, _)| name.as_str() != "sub" && name.as_str() != "username")
-            .map(|(name, value)| Attribute::new(name.as_str(), value.as_str()))
-            .collect();
-        if attributes.is_empty() {
-            return not_migrated();
+                Err(migration_failed(client.id()))
+            };
         }
-        let name = match response.user_attributes.get("username") {
-            Some(internal) if self.is_alias_shaped(typed) => internal.as_str(),
-            _ => typed,
-        };
-        let Ok(new) = self.prepare_new_user(name, &attributes, Writer::Admin) else {
-            return not_migrated();
+        let (status, password) = if confirmed {
+            (UserStatus::Confirmed, Some(password))
+        } else {
+            (UserStatus::ResetRequired, None)
         };
         let now = self.now();
-        let status = if confirmed {
-            UserStatus::Confirmed
-        } else {
-            UserStatus::ResetRequired
-        };
-        let mut user = UserRecord::new(new.username, new.attributes, status, now);
-        user.username_attribute = new.username_attribute.map(str::to_owned);
-        if confirmed {
-            self.credentials(&user.username, password)?.apply(&mut user);
-        }
-        match self.insert_new_user(&user) {
-            Ok(()) => {}
+        let user = self.prepare_migrated_user(&response, typed, password, status, now)?;
+        let user = match self.insert_migrated_user(&response, user) {
+            Ok(user) => user,
             // Another sign-in migrated the name first: sign in against it.
             Err(e) if e.code() == ErrorCode::UsernameExists => {
                 return match self.resolve(typed)? {
@@ -142,19 +112,11 @@ impl UserPool {
                 };
             }
             Err(e) => return Err(e),
-        }
+        };
         if response.message_action != Some(MigrationMessageAction::Suppress) {
             self.send_migration_welcome(&user, &response, now)?;
         }
         Ok(Some(user))
-    }
-
-    /// Whether `name` would sign in as an email or phone alias here.
-    fn is_alias_shaped(&self, name: &str) -> bool {
-        let config = self.config();
-        config.username_attributes().is_empty()
-            && ((config.is_alias(AliasAttribute::Email) && super::looks_like_email(name))
-                || (config.is_alias(AliasAttribute::PhoneNumber) && super::looks_like_phone(name)))
     }
 
     /// The welcome message of a migrated user (module docs).

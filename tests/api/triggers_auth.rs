@@ -896,7 +896,7 @@ fn a_migration_asking_for_sms_mfa_is_an_invalid_response() {
         h.pool
             .initiate_auth(password_request(&client, "old@example.com", PASSWORD)),
         ErrorCode::InvalidLambdaResponse,
-        "Unrecognizable lambda output",
+        "UserMigration returned enableSMSMFA=true; SMS MFA is not supported by this engine.",
     );
     assert!(h.all_users().is_empty());
 }
