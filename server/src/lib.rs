@@ -95,6 +95,7 @@
 
 mod config;
 mod error;
+mod lambda;
 mod routes;
 mod run;
 mod serve;
@@ -104,5 +105,6 @@ mod sweep;
 
 pub use config::{Hashing, Storage};
 pub use error::{Error, ErrorKind};
+pub use lambda::LambdaInvoker;
 pub use run::run;
 pub use server::{Server, ServerBuilder};

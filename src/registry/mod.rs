@@ -25,6 +25,7 @@ use crate::password::HashingParams;
 use crate::random;
 use crate::store::{MemoryStore, PoolRecord, Store, StoreError, SweepReport};
 use crate::token::KeySet;
+use crate::triggers::Invoke;
 
 mod seal;
 
@@ -53,6 +54,13 @@ pub struct RegistryOptions {
     /// sealed before a master-key rotation, which are re-sealed under the
     /// first key when read. See [`Registry::open`].
     pub master_keys: Vec<MasterKey>,
+    /// How every pool invokes the functions its `LambdaConfig` names
+    /// ([`UserPoolBuilder::lambda_invoker`](crate::UserPoolBuilder::lambda_invoker)),
+    /// handed to each pool the registry builds: created, loaded from the
+    /// store, or re-built by `UpdateUserPool`. `None` (the default): a
+    /// pool's triggers fail with `UnexpectedLambdaException` saying that no
+    /// Lambda endpoint is configured.
+    pub lambda_invoker: Option<Arc<dyn Invoke>>,
 }
 
 impl Default for RegistryOptions {
@@ -65,6 +73,7 @@ impl Default for RegistryOptions {
             hashing: HashingParams::OWASP,
             keys: None,
             master_keys: Vec::new(),
+            lambda_invoker: None,
         }
     }
 }
@@ -75,6 +84,7 @@ impl fmt::Debug for RegistryOptions {
             .field("region", &self.region)
             .field("hashing", &self.hashing)
             .field("master_keys", &self.master_keys)
+            .field("lambda_invoker", &self.lambda_invoker)
             .finish_non_exhaustive()
     }
 }
@@ -147,13 +157,19 @@ impl Registry {
         !self.options.master_keys.is_empty()
     }
 
+    /// The one place the registry starts building a pool, so that every
+    /// pool gets the same store, clock, sender, hashing and invoker.
     fn builder(&self, config: PoolConfig) -> crate::UserPoolBuilder {
-        UserPool::builder(config)
+        let builder = UserPool::builder(config)
             .region(self.options.region.clone())
             .store(Arc::clone(&self.options.store))
             .clock(Arc::clone(&self.options.clock))
             .message_sender(Arc::clone(&self.options.sender))
-            .hashing(self.options.hashing)
+            .hashing(self.options.hashing);
+        match &self.options.lambda_invoker {
+            Some(invoker) => builder.lambda_invoker(Arc::clone(invoker)),
+            None => builder,
+        }
     }
 
     /// Creates a pool from a validated configuration, with a fresh id,
