@@ -42,7 +42,8 @@ const MAX_HEAD_BYTES: usize = 64 * 1024;
 /// Cognito's wait for one attempt (cognito-triggers.md §4.3).
 pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
 /// The service error of an answer over [`MAX_RESPONSE_BYTES`].
-pub(crate) const TOO_LARGE: &str = "Response payload size exceeded maximum allowed payload size (6291456 bytes).";
+pub(crate) const TOO_LARGE: &str =
+    "Response payload size exceeded maximum allowed payload size (6291456 bytes).";
 /// The service error of an answer that is not HTTP/1.x.
 pub(crate) const NOT_HTTP: &str = "The Lambda endpoint's answer is not HTTP/1.1.";
 
@@ -306,7 +307,8 @@ struct Timed<'a> {
 
 impl Read for Timed<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.stream.set_read_timeout(Some(remaining(self.deadline)?))?;
+        self.stream
+            .set_read_timeout(Some(remaining(self.deadline)?))?;
         self.stream.read(buf)
     }
 }
@@ -376,7 +378,8 @@ fn read_answer(stream: &mut impl Read) -> Result<Answer, Failure> {
         }
         buf.extend_from_slice(&chunk[..n]);
     };
-    let head = std::str::from_utf8(&buf[..head_end]).map_err(|_| Failure::Service(NOT_HTTP.to_owned()))?;
+    let head =
+        std::str::from_utf8(&buf[..head_end]).map_err(|_| Failure::Service(NOT_HTTP.to_owned()))?;
     let mut lines = head.split("\r\n");
     let status = lines
         .next()
@@ -483,9 +486,11 @@ fn read_chunked(mut buf: Vec<u8>, stream: &mut impl Read) -> Result<Vec<u8>, Fai
             }
             fill(&mut buf)?;
         };
-        let size_text = std::str::from_utf8(&buf[..line_end]).map_err(|_| Failure::Service(NOT_HTTP.to_owned()))?;
+        let size_text = std::str::from_utf8(&buf[..line_end])
+            .map_err(|_| Failure::Service(NOT_HTTP.to_owned()))?;
         let size_text = size_text.split(';').next().unwrap_or_default().trim();
-        let size = usize::from_str_radix(size_text, 16).map_err(|_| Failure::Service(NOT_HTTP.to_owned()))?;
+        let size = usize::from_str_radix(size_text, 16)
+            .map_err(|_| Failure::Service(NOT_HTTP.to_owned()))?;
         if body.len().saturating_add(size) > MAX_RESPONSE_BYTES {
             return Err(Failure::Service(TOO_LARGE.to_owned()));
         }
@@ -536,7 +541,13 @@ mod tests {
         let e = LambdaInvoker::new("https://lambda.us-east-1.amazonaws.com").unwrap_err();
         assert_eq!(e.kind(), ErrorKind::LambdaEndpoint);
         assert!(e.message().contains("https is not supported"), "{e}");
-        for bad in ["ftp://x", "http://", "127.0.0.1:3002", "http://h:1/?q=1", "http://u@h"] {
+        for bad in [
+            "ftp://x",
+            "http://",
+            "127.0.0.1:3002",
+            "http://h:1/?q=1",
+            "http://u@h",
+        ] {
             let e = LambdaInvoker::new(bad).unwrap_err();
             assert_eq!(
                 e.message(),
@@ -550,14 +561,21 @@ mod tests {
         let arn = "arn:aws:lambda:us-east-1:123456789012:function:pre-sign_up:live";
         let f = FunctionRef::parse(arn).unwrap();
         let i = LambdaInvoker::new("http://127.0.0.1:1/base").unwrap();
-        assert_eq!(i.path(&f), "/base/2015-03-31/functions/pre-sign_up/invocations");
+        assert_eq!(
+            i.path(&f),
+            "/base/2015-03-31/functions/pre-sign_up/invocations"
+        );
         let i = i.function_name(arn, "Stack/Fn name");
         assert_eq!(
             i.path(&f),
             "/base/2015-03-31/functions/Stack%2FFn%20name/invocations"
         );
-        let other = FunctionRef::parse("arn:aws:lambda:us-east-1:123456789012:function:other").unwrap();
-        assert_eq!(i.path(&other), "/base/2015-03-31/functions/other/invocations");
+        let other =
+            FunctionRef::parse("arn:aws:lambda:us-east-1:123456789012:function:other").unwrap();
+        assert_eq!(
+            i.path(&other),
+            "/base/2015-03-31/functions/other/invocations"
+        );
     }
 
     #[test]
@@ -588,15 +606,21 @@ mod tests {
         );
         assert_eq!(
             outcome(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n"),
-            InvokeOutcome::ServiceError { code: "HTTP 502".to_owned() }
+            InvokeOutcome::ServiceError {
+                code: "HTTP 502".to_owned()
+            }
         );
         assert_eq!(
             outcome(b"SSH-2.0-OpenSSH\r\n\r\n"),
-            InvokeOutcome::ServiceError { code: NOT_HTTP.to_owned() }
+            InvokeOutcome::ServiceError {
+                code: NOT_HTTP.to_owned()
+            }
         );
         assert_eq!(
             outcome(b"HTTP/1.1 200 OK\r\nContent-Length: 6291457\r\n\r\n"),
-            InvokeOutcome::ServiceError { code: TOO_LARGE.to_owned() }
+            InvokeOutcome::ServiceError {
+                code: TOO_LARGE.to_owned()
+            }
         );
         assert!(matches!(
             outcome(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n{}"),
@@ -609,9 +633,19 @@ mod tests {
     fn a_body_over_the_limit_without_a_length_is_refused() {
         let mut raw = b"HTTP/1.1 200 OK\r\n\r\n".to_vec();
         raw.resize(raw.len() + MAX_RESPONSE_BYTES + 1, b' ');
-        assert_eq!(outcome(&raw), InvokeOutcome::ServiceError { code: TOO_LARGE.to_owned() });
+        assert_eq!(
+            outcome(&raw),
+            InvokeOutcome::ServiceError {
+                code: TOO_LARGE.to_owned()
+            }
+        );
         let mut raw = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n700000\r\n".to_vec();
         raw.resize(raw.len() + 0x70_0000, b' ');
-        assert_eq!(outcome(&raw), InvokeOutcome::ServiceError { code: TOO_LARGE.to_owned() });
+        assert_eq!(
+            outcome(&raw),
+            InvokeOutcome::ServiceError {
+                code: TOO_LARGE.to_owned()
+            }
+        );
     }
 }
