@@ -57,8 +57,10 @@ pub(crate) struct Engine {
 }
 
 impl Engine {
-    /// One Cognito API call (`X-Amz-Target` and JSON body). CPU bound and
-    /// may read the store: call it on a blocking thread.
+    /// One Cognito API call (`X-Amz-Target` and JSON body). CPU bound, may
+    /// read the store, and may invoke Lambda functions (up to three attempts
+    /// of `--lambda-timeout` each per trigger): call it on a blocking
+    /// thread, never on the async executor (the routes use `spawn_blocking`).
     pub(crate) fn call(&self, target: &str, body: &[u8]) -> WireResponse {
         userpool::wire::handle(&self.registry, target, body)
     }
