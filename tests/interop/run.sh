@@ -57,8 +57,7 @@ cleanup() {
   stop_server "$SERVER_PID"
   stop_server "$SIGNED_PID"
   stop_server "$LAMBDA_PID"
-  # serverless-offline runs under npx: its whole process group.
-  if [ -n "$OFFLINE_PID" ]; then kill -TERM -- "-$OFFLINE_PID" 2>/dev/null; wait "$OFFLINE_PID" 2>/dev/null; fi
+  stop_server "$OFFLINE_PID"
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -189,7 +188,8 @@ if wants_lambda; then
   OFFLINE_HTTP_PORT=$(free_port)
   export INTEROP_LAMBDA_LOG=$WORK/lambda-events.jsonl
   say "serverless-offline: Lambda Invoke endpoint on http://127.0.0.1:$OFFLINE_PORT (lambdas/, serverless.yml)"
-  (cd "$HERE" && SLS_TELEMETRY_DISABLED=1 SLS_NOTIFICATIONS_MODE=off exec setsid npx --no-install serverless offline start \
+  # node itself, not npx, so that OFFLINE_PID is the process serving.
+  (cd "$HERE" && SLS_TELEMETRY_DISABLED=1 SLS_NOTIFICATIONS_MODE=off exec node node_modules/serverless/bin/serverless.js offline start \
     --host 127.0.0.1 --lambdaPort "$OFFLINE_PORT" --httpPort "$OFFLINE_HTTP_PORT" >"$OFFLINE_LOG" 2>&1) &
   OFFLINE_PID=$!
   OFFLINE_UP=
