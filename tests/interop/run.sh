@@ -226,7 +226,7 @@ if wants_lambda; then
     # These suites talk to this server; the others keep theirs.
     MAIN_ENDPOINT=$COGNITO_ENDPOINT
     export COGNITO_ENDPOINT=http://127.0.0.1:$LAMBDA_PORT
-    wants triggers && suite triggers python test_triggers.py
+    wants triggers && NO_LAMBDA_ENDPOINT=$MAIN_ENDPOINT suite triggers python test_triggers.py
     if wants custom_auth || wants amplify; then
       export CUSTOM_AUTH_FIXTURE=$WORK/custom-auth-fixture.json
       if (cd "$HERE" && python fixture_custom_auth.py >"$CUSTOM_AUTH_FIXTURE"); then

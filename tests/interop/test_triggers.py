@@ -6,6 +6,8 @@ and a PreSignUp that refuses."""
 
 from __future__ import annotations
 
+import os
+
 import jwt
 
 from harness import (
@@ -180,6 +182,32 @@ def a_throwing_pre_sign_up_refuses_and_leaves_no_user():
     assert message == "PreSignUp failed with error Domain not allowed.", message
     expect_error("UserNotFoundException", cognito.admin_get_user, UserPoolId=pool_id, Username=email)
     assert outbox(pool_id, email) == []
+
+
+@test()
+def without_a_lambda_endpoint_a_configured_trigger_fails_as_unexpected_lambda():
+    # The main server of run.sh has no --lambda-endpoint.
+    other = os.environ.get("NO_LAMBDA_ENDPOINT")
+    assert other, "NO_LAMBDA_ENDPOINT is not set (run tests/interop/run.sh)"
+    plain = client(endpoint_url=other)
+    spec = quickstart_pool_input("triggers-no-endpoint")
+    spec["LambdaConfig"] = {"PreSignUp": arn("preSignUp")}
+    pool_id = plain.create_user_pool(**spec)["UserPool"]["Id"]
+    client_id = plain.create_user_pool_client(UserPoolId=pool_id, ClientName="no-endpoint")["UserPoolClient"][
+        "ClientId"
+    ]
+    email = "nowhere.jane@example.com"
+    e = expect_error(
+        "UnexpectedLambdaException",
+        plain.sign_up,
+        ClientId=client_id,
+        Username=email,
+        Password=QUICKSTART_PASSWORD,
+        UserAttributes=quickstart_attributes(),
+    )
+    message = e.response["Error"]["Message"]
+    assert message == "PreSignUp invocation failed due to error No Lambda endpoint is configured.", message
+    expect_error("UserNotFoundException", plain.admin_get_user, UserPoolId=pool_id, Username=email)
 
 
 if __name__ == "__main__":
