@@ -142,13 +142,15 @@ def custom_message_text_is_what_the_outbox_shows():
 def user_migration_moves_a_legacy_user_in_at_sign_in():
     pool_id, client_id = pool_with("triggers-migration", {"UserMigration": arn("userMigration")})
     legacy, password = "legacy.joe@example.com", "Legacy1234^"
-    expect_error(
+    e = expect_error(
         "UserLambdaValidationException",
         cognito.initiate_auth,
         ClientId=client_id,
         AuthFlow="USER_PASSWORD_AUTH",
         AuthParameters={"USERNAME": legacy, "PASSWORD": "Wrong1234^"},
     )
+    message = e.response["Error"]["Message"]
+    assert message == "UserMigration failed with error Bad credentials.", message
     expect_error("UserNotFoundException", cognito.admin_get_user, UserPoolId=pool_id, Username=legacy)
     tokens = password_sign_in(client_id, legacy, password)
     assert claims(tokens["IdToken"])["email"] == legacy
