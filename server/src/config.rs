@@ -100,6 +100,13 @@ pub(crate) struct Options {
     pub(crate) limits: Limits,
     /// How often expired records are swept; zero: never.
     pub(crate) sweep_interval: Duration,
+    /// The Lambda Invoke API endpoint triggers are invoked at; `None`: a
+    /// pool's triggers fail with `UnexpectedLambdaException`.
+    pub(crate) lambda_endpoint: Option<String>,
+    /// Function names by ARN, replacing the ARN's own.
+    pub(crate) lambda_functions: Vec<(String, String)>,
+    /// The timeout of one invocation attempt.
+    pub(crate) lambda_timeout: Duration,
 }
 
 impl Default for Options {
@@ -117,6 +124,9 @@ impl Default for Options {
             public_url: None,
             limits: Limits::default(),
             sweep_interval: Duration::from_secs(300),
+            lambda_endpoint: None,
+            lambda_functions: Vec::new(),
+            lambda_timeout: crate::lambda::DEFAULT_TIMEOUT,
         }
     }
 }

@@ -31,6 +31,10 @@ pub enum ErrorKind {
     /// The public URL given is not a base URL (`http://` or `https://`, no
     /// query or fragment).
     PublicUrl,
+    /// The Lambda endpoint or a function mapping given is unusable: not an
+    /// `http://` URL (`https://` is not supported), or a mapping whose ARN
+    /// is not a Lambda function's.
+    LambdaEndpoint,
     /// The port could not be bound.
     Listen,
     /// The async runtime could not be built, or the serving task failed.

@@ -76,6 +76,21 @@
 //! The verification itself is `userpool::wire::sigv4`, a pure function of
 //! the raw request.
 //!
+//! # Lambda triggers
+//!
+//! A pool's `LambdaConfig` is accepted, stored and described on any server.
+//! Given a Lambda endpoint ([`ServerBuilder::lambda_endpoint`], the binary's
+//! `--lambda-endpoint`), the functions it names are invoked through the AWS
+//! Lambda Invoke API by a [`LambdaInvoker`]: `http://` only (a local runner
+//! such as `sam local start-lambda` or serverless-offline; no TLS and no
+//! SigV4 signing for real AWS), 5 seconds an attempt
+//! ([`ServerBuilder::lambda_timeout`]), function names from the ARNs or
+//! [`ServerBuilder::lambda_function`]. Without an endpoint an operation
+//! that fires a configured trigger fails with `UnexpectedLambdaException`
+//! `<Trigger> invocation failed due to error No Lambda endpoint is
+//! configured.` Invocations run with the rest of the operation on a
+//! blocking thread, never on the async executor.
+//!
 //! # Storage
 //!
 //! By default everything lives in memory and is gone when the server stops.
@@ -95,6 +110,7 @@
 
 mod config;
 mod error;
+mod lambda;
 mod routes;
 mod run;
 mod serve;
@@ -104,5 +120,6 @@ mod sweep;
 
 pub use config::{Hashing, Storage};
 pub use error::{Error, ErrorKind};
+pub use lambda::LambdaInvoker;
 pub use run::run;
 pub use server::{Server, ServerBuilder};

@@ -40,6 +40,22 @@ OPTIONS:
     --sweep-interval <SECONDS>
                          how often expired codes, limit records, refresh tokens and
                          revocations are deleted from the store; 0: never [default: 300]
+    --lambda-endpoint <URL>
+                         invoke the functions of the pools' LambdaConfig through the
+                         AWS Lambda Invoke API at URL: POST
+                         URL/2015-03-31/functions/NAME/invocations, NAME the
+                         function name of the ARN (its 7th field). http:// only: a
+                         local runner (sam local start-lambda, serverless-offline);
+                         https:// is refused (no TLS, and no SigV4 signing for
+                         real AWS). Without it a pool's triggers fail with
+                         UnexpectedLambdaException: No Lambda endpoint is configured.
+    --lambda-function <ARN=NAME>
+                         invoke the function ARN (as in LambdaConfig) as NAME
+                         instead; repeat for more functions
+    --lambda-timeout <SECONDS>
+                         how long one invocation may take; a function that does not
+                         answer in time is tried three times in all, as in
+                         Cognito [default: 5]
     -h, --help           print this help
 
 ROUTES:
@@ -145,6 +161,25 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<ServerBui
                     .map_err(|_| format!("--sweep-interval: not a number of seconds: {v}"))?;
                 builder = builder.sweep_interval(std::time::Duration::from_secs(secs));
             }
+            "--lambda-endpoint" => builder = builder.lambda_endpoint(value("--lambda-endpoint")?),
+            "--lambda-function" => {
+                let v = value("--lambda-function")?;
+                let (arn, name) = v
+                    .rsplit_once('=')
+                    .ok_or_else(|| format!("--lambda-function: expected ARN=NAME, got {v}"))?;
+                builder = builder.lambda_function(arn, name);
+            }
+            "--lambda-timeout" => {
+                let v = value("--lambda-timeout")?;
+                let secs: f64 = v
+                    .parse()
+                    .ok()
+                    .filter(|s: &f64| s.is_finite() && *s > 0.0 && *s <= 900.0)
+                    .ok_or_else(|| {
+                        format!("--lambda-timeout: not a number of seconds (0 to 900): {v}")
+                    })?;
+                builder = builder.lambda_timeout(std::time::Duration::from_secs_f64(secs));
+            }
             "--credentials" => {
                 let (id, secret) = credentials(&value("--credentials")?)?;
                 builder = builder.access_key(id, secret);
@@ -199,6 +234,10 @@ mod tests {
                 "--public-url=https://cognito.test.example",
                 "--sweep-interval",
                 "60",
+                "--lambda-endpoint",
+                "http://127.0.0.1:3001",
+                "--lambda-function=arn:aws:lambda:us-east-1:123456789012:function:pre=Stack/Pre",
+                "--lambda-timeout=0.5",
             ]
             .map(str::to_owned)
             .into_iter(),
@@ -234,6 +273,14 @@ mod tests {
         assert_eq!(
             refusal(&["--verbose"]),
             "unknown argument --verbose (see --help)"
+        );
+        assert_eq!(
+            refusal(&["--lambda-function", "arn:aws:lambda:x"]),
+            "--lambda-function: expected ARN=NAME, got arn:aws:lambda:x"
+        );
+        assert_eq!(
+            refusal(&["--lambda-timeout", "0"]),
+            "--lambda-timeout: not a number of seconds (0 to 900): 0"
         );
         assert_eq!(
             refusal(&["--credentials", "nocolon"]),

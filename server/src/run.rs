@@ -34,11 +34,12 @@ pub fn run(builder: ServerBuilder) -> Result<(), Error> {
             );
         }
         println!(
-            "userpool-server listening on {} (hashing: {}, region: {}, {} worker permits)",
+            "userpool-server listening on {} (hashing: {}, region: {}, {} worker permits, {})",
             server.url(),
             about.hashing,
             about.region,
             about.worker_permits,
+            about.lambda,
         );
         println!("{}", about.auth);
         println!("{}.", about.state);

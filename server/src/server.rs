@@ -11,10 +11,12 @@ use tokio::sync::{Semaphore, oneshot};
 use tokio::task::JoinHandle;
 use userpool::Outbox;
 use userpool::registry::{MasterKey, Registry};
+use userpool::triggers::{FunctionRef, Invoke};
 use userpool::wire::sigv4::{AccessKey, Verifier};
 
 use crate::config::{self, Hashing, Options, Storage};
 use crate::error::{Error, ErrorKind};
+use crate::lambda::LambdaInvoker;
 use crate::routes::{self, AppState};
 use crate::serve;
 use crate::storage::{self, Engine, KeySource};
@@ -168,6 +170,44 @@ impl ServerBuilder {
         self
     }
 
+    /// The AWS Lambda Invoke API endpoint (`http://host:port`: a local
+    /// runner such as `sam local start-lambda` or serverless-offline) that
+    /// the functions named in a pool's `LambdaConfig` are invoked at, as
+    /// [`LambdaInvoker`] describes. Defaults to none: a pool with a
+    /// `LambdaConfig` is created, updated and described as usual, but an
+    /// operation that fires one of its triggers fails with
+    /// `UnexpectedLambdaException` `<Trigger> invocation failed due to error
+    /// No Lambda endpoint is configured.`
+    ///
+    /// `https://` is refused by [`start`](Self::start)
+    /// ([`ErrorKind::LambdaEndpoint`]): there is no TLS client, nor SigV4
+    /// signing, which real AWS would need.
+    pub fn lambda_endpoint(mut self, url: impl Into<String>) -> Self {
+        self.options.lambda_endpoint = Some(url.into());
+        self
+    }
+
+    /// Invokes the function whose ARN is `arn` (exactly as in the pools'
+    /// `LambdaConfig`) as `name` instead of the ARN's function name (its
+    /// 7th `:` field): serverless-offline names functions
+    /// `<service>-<stage>-<function>`, SAM by logical id. Call it once per
+    /// function. An `arn` that is not a Lambda function ARN makes
+    /// [`start`](Self::start) fail with [`ErrorKind::LambdaEndpoint`].
+    pub fn lambda_function(mut self, arn: impl Into<String>, name: impl Into<String>) -> Self {
+        self.options
+            .lambda_functions
+            .push((arn.into(), name.into()));
+        self
+    }
+
+    /// How long one invocation attempt may take (connect, send, whole
+    /// answer) before it counts as a timeout; Cognito makes three attempts.
+    /// Defaults to 5 seconds, Cognito's; zero is raised to 1 millisecond.
+    pub fn lambda_timeout(mut self, timeout: Duration) -> Self {
+        self.options.lambda_timeout = timeout;
+        self
+    }
+
     /// Opens the storage (loading and checking the pools already in a
     /// durable store), binds the port on 127.0.0.1 and starts serving on the
     /// current tokio runtime, which must have its I/O driver enabled.
@@ -178,7 +218,8 @@ impl ServerBuilder {
     /// missing for PostgreSQL ([`ErrorKind::MissingMasterKey`]), the stored
     /// pools cannot be read back with it ([`ErrorKind::LoadPools`]), an
     /// access key given or in the environment is malformed
-    /// ([`ErrorKind::Credentials`]), the public URL is not a base URL
+    /// ([`ErrorKind::Credentials`]), the Lambda endpoint or a function
+    /// mapping is unusable ([`ErrorKind::LambdaEndpoint`]), the public URL is not a base URL
     /// ([`ErrorKind::PublicUrl`]), or the port cannot be bound
     /// ([`ErrorKind::Listen`]).
     pub async fn start(self) -> Result<Server, Error> {
@@ -208,12 +249,22 @@ impl ServerBuilder {
                      (SigV4 not checked)"
                 .to_owned(),
         };
+        let invoker = lambda_invoker(&self.options)?;
+        let lambda = match &invoker {
+            Some(i) => format!(
+                "Lambda endpoint {} (timeout {:?})",
+                i.endpoint(),
+                i.attempt_timeout()
+            ),
+            None => "no Lambda endpoint".to_owned(),
+        };
+        let invoker = invoker.map(|i| Arc::new(i) as Arc<dyn Invoke>);
         let outbox = Outbox::new();
         // Opening a store blocks (and PostgreSQL's client must not start its
         // runtime on an async thread).
         let opened = {
             let outbox = outbox.clone();
-            tokio::task::spawn_blocking(move || storage::open(&self.options, &outbox))
+            tokio::task::spawn_blocking(move || storage::open(&self.options, &outbox, invoker))
                 .await
                 .map_err(|e| Error::new(ErrorKind::Runtime, format!("opening the store: {e}")))??
         };
@@ -255,6 +306,7 @@ impl ServerBuilder {
                 region,
                 worker_permits,
                 auth,
+                lambda,
                 state: opened.state,
                 created_key: opened.created_key,
             },
@@ -288,6 +340,8 @@ pub(crate) struct About {
     pub(crate) worker_permits: usize,
     /// Whether signed operations are verified, and with which keys.
     pub(crate) auth: String,
+    /// `Lambda endpoint URL (timeout 5s)`, or `no Lambda endpoint`.
+    pub(crate) lambda: String,
     pub(crate) state: String,
     pub(crate) created_key: Option<(String, PathBuf)>,
 }
@@ -368,6 +422,39 @@ impl fmt::Debug for Server {
             .field("url", &self.url)
             .finish_non_exhaustive()
     }
+}
+
+/// The invoker the options ask for, `None` without an endpoint.
+fn lambda_invoker(options: &Options) -> Result<Option<LambdaInvoker>, Error> {
+    let Some(endpoint) = &options.lambda_endpoint else {
+        if let Some((arn, _)) = options.lambda_functions.first() {
+            return Err(Error::new(
+                ErrorKind::LambdaEndpoint,
+                format!("--lambda-function {arn}=...: needs --lambda-endpoint"),
+            ));
+        }
+        return Ok(None);
+    };
+    let mut invoker = LambdaInvoker::new(endpoint)?.timeout(options.lambda_timeout);
+    for (arn, name) in &options.lambda_functions {
+        FunctionRef::parse(arn).map_err(|_| {
+            Error::new(
+                ErrorKind::LambdaEndpoint,
+                format!(
+                    "--lambda-function {arn}={name}: not a Lambda function ARN \
+                     (arn:<partition>:lambda:<region>:<account>:function:<name>[:<qualifier>])"
+                ),
+            )
+        })?;
+        if name.is_empty() || name.chars().any(char::is_control) {
+            return Err(Error::new(
+                ErrorKind::LambdaEndpoint,
+                format!("--lambda-function {arn}=: the function name must not be empty"),
+            ));
+        }
+        invoker = invoker.function_name(arn.clone(), name.clone());
+    }
+    Ok(Some(invoker))
 }
 
 /// The access keys the options give, else those of the environment

@@ -17,6 +17,7 @@ use std::sync::Arc;
 use tokio::sync::oneshot;
 use userpool::registry::{MasterKey, Registry, RegistryOptions};
 use userpool::store::{PostgresStore, SqliteStore, Store};
+use userpool::triggers::Invoke;
 use userpool::wire::WireResponse;
 use userpool::{Outbox, UserPool};
 
@@ -56,8 +57,10 @@ pub(crate) struct Engine {
 }
 
 impl Engine {
-    /// One Cognito API call (`X-Amz-Target` and JSON body). CPU bound and
-    /// may read the store: call it on a blocking thread.
+    /// One Cognito API call (`X-Amz-Target` and JSON body). CPU bound, may
+    /// read the store, and may invoke Lambda functions (up to three attempts
+    /// of `--lambda-timeout` each per trigger): call it on a blocking
+    /// thread, never on the async executor (the routes use `spawn_blocking`).
     pub(crate) fn call(&self, target: &str, body: &[u8]) -> WireResponse {
         userpool::wire::handle(&self.registry, target, body)
     }
@@ -105,11 +108,20 @@ impl Drop for StoreGuard {
 
 /// Opens the store `options` ask for and the registry over it, its stored
 /// pools loaded and checked. Blocks: call it on a blocking thread.
-pub(crate) fn open(options: &Options, outbox: &Outbox) -> Result<Opened, Error> {
+///
+/// Every pool the registry builds (created, loaded, re-created after
+/// `UpdateUserPool`) invokes its `LambdaConfig`'s functions through
+/// `invoker`; without one its triggers fail with `UnexpectedLambdaException`.
+pub(crate) fn open(
+    options: &Options,
+    outbox: &Outbox,
+    invoker: Option<Arc<dyn Invoke>>,
+) -> Result<Opened, Error> {
     let mut registry_options = RegistryOptions {
         region: options.region.clone(),
         sender: Arc::new(outbox.clone()),
         hashing: options.hashing.params(),
+        lambda_invoker: invoker,
         ..RegistryOptions::default()
     };
     let mut created_key = None;

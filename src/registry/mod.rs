@@ -25,6 +25,7 @@ use crate::password::HashingParams;
 use crate::random;
 use crate::store::{MemoryStore, PoolRecord, Store, StoreError, SweepReport};
 use crate::token::KeySet;
+use crate::triggers::Invoke;
 
 mod seal;
 
@@ -59,6 +60,13 @@ pub struct RegistryOptions {
     /// `CustomEmailSender` or `CustomSMSSender` is refused
     /// (`InvalidParameterException`), at creation and at update.
     pub code_encryptor: Option<Arc<dyn crate::triggers::CodeEncryptor>>,
+    /// How every pool invokes the functions its `LambdaConfig` names
+    /// ([`UserPoolBuilder::lambda_invoker`](crate::UserPoolBuilder::lambda_invoker)),
+    /// handed to each pool the registry builds: created, loaded from the
+    /// store, or re-built by `UpdateUserPool`. `None` (the default): a
+    /// pool's triggers fail with `UnexpectedLambdaException` saying that no
+    /// Lambda endpoint is configured.
+    pub lambda_invoker: Option<Arc<dyn Invoke>>,
 }
 
 impl Default for RegistryOptions {
@@ -72,6 +80,7 @@ impl Default for RegistryOptions {
             keys: None,
             master_keys: Vec::new(),
             code_encryptor: None,
+            lambda_invoker: None,
         }
     }
 }
@@ -82,6 +91,7 @@ impl fmt::Debug for RegistryOptions {
             .field("region", &self.region)
             .field("hashing", &self.hashing)
             .field("master_keys", &self.master_keys)
+            .field("lambda_invoker", &self.lambda_invoker)
             .finish_non_exhaustive()
     }
 }
@@ -154,6 +164,8 @@ impl Registry {
         !self.options.master_keys.is_empty()
     }
 
+    /// The one place the registry starts building a pool, so that every
+    /// pool gets the same store, clock, sender, hashing and invoker.
     fn builder(&self, config: PoolConfig) -> crate::UserPoolBuilder {
         let builder = UserPool::builder(config)
             .region(self.options.region.clone())
@@ -161,8 +173,12 @@ impl Registry {
             .clock(Arc::clone(&self.options.clock))
             .message_sender(Arc::clone(&self.options.sender))
             .hashing(self.options.hashing);
-        match &self.options.code_encryptor {
+        let builder = match &self.options.code_encryptor {
             Some(encryptor) => builder.code_encryptor(Arc::clone(encryptor)),
+            None => builder,
+        };
+        match &self.options.lambda_invoker {
+            Some(invoker) => builder.lambda_invoker(Arc::clone(invoker)),
             None => builder,
         }
     }

@@ -73,10 +73,12 @@ def run() -> int:
 
 def client(**kwargs):
     """A boto3 cognito-idp client pointed at the server, with dummy credentials
-    and no retries (a 500 should fail the test, not be retried four times)."""
+    and no retries (a 500 should fail the test, not be retried four times).
+    `endpoint_url` names another server."""
+    endpoint = kwargs.pop("endpoint_url", ENDPOINT)
     return boto3.client(
         "cognito-idp",
-        endpoint_url=ENDPOINT,
+        endpoint_url=endpoint,
         region_name=REGION,
         aws_access_key_id="test",
         aws_secret_access_key="test",

@@ -93,3 +93,45 @@ export function signIn(pool, username, password) {
 export function call(fn) {
   return new Promise((resolve, reject) => fn((err, data) => (err ? reject(err) : resolve(data))));
 }
+
+/** What the interop Lambda handlers recorded ({fn, event, response}), oldest first. */
+export function lambdaRecords(fn) {
+  const path = process.env.INTEROP_LAMBDA_LOG;
+  if (!path) throw new Error('INTEROP_LAMBDA_LOG is not set (run tests/interop/run.sh)');
+  let text = '';
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    if (e.code !== 'ENOENT') throw e;
+  }
+  return text
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l))
+    .filter((r) => !fn || r.fn === fn);
+}
+
+/**
+ * The one-time code CreateAuthChallenge made last for `email` in pool
+ * `poolId`: its private challenge parameter, which only the handlers' log
+ * shows (the client gets a hint).
+ */
+export function lastOneTimeCode(poolId, email) {
+  const made = lambdaRecords('createAuth').filter(
+    (r) => r.event.userPoolId === poolId && r.event.request.userAttributes.email === email,
+  );
+  assert(made.length > 0, `CreateAuthChallenge made no code for ${email}`);
+  return made[made.length - 1].response.privateChallengeParameters.code;
+}
+
+/** The CUSTOM_AUTH fixture tests/interop/fixture_custom_auth.py made. */
+export function customAuthFixture() {
+  const path = process.env.CUSTOM_AUTH_FIXTURE;
+  if (!path) throw new Error('CUSTOM_AUTH_FIXTURE is not set (run tests/interop/run.sh)');
+  return JSON.parse(readFileSync(path, 'utf8'));
+}
+
+/** A wrong code: never the right one. */
+export function wrongCode(code) {
+  return code === '000000' ? '111111' : '000000';
+}

@@ -3,13 +3,18 @@
 #
 #   bash tests/interop/run.sh            # every suite
 #   bash tests/interop/run.sh boto3 cli  # some suites: http cli boto3 pycognito acijs jwt auth
+#                                        #   triggers custom_auth amplify
 #
 # Builds userpool-server (--release, reusing target/), starts it on a free
 # 127.0.0.1 port with --hashing test, installs the pinned Python clients into
 # target/interop-venv (requirements.txt) and the pinned Node clients into
 # tests/interop/node_modules (package-lock.json), runs the suites, stops the
 # server, and ends with "N passed, M failed". The auth suite runs against a
-# second server started with credentials (SigV4 verified). Exits non-zero on any failure.
+# second server started with credentials (SigV4 verified). The Lambda trigger
+# suites (triggers, custom_auth, amplify) run against a third server started
+# with --lambda-endpoint pointing at serverless-offline's Lambda Invoke
+# endpoint, which serves the Node.js handlers of lambdas/ (serverless.yml; no
+# AWS account or network needed). Exits non-zero on any failure.
 # Needs python3 (3.9+), node (18+) and npm; the registries for the first run.
 set -uo pipefail
 
@@ -24,8 +29,12 @@ SERVER_LOG=$WORK/server.log
 SERVER_PID=
 SIGNED_LOG=$WORK/signed-server.log
 SIGNED_PID=
+LAMBDA_LOG=$WORK/lambda-server.log
+LAMBDA_PID=
+OFFLINE_LOG=$WORK/serverless-offline.log
+OFFLINE_PID=
 
-ALL_SUITES=(http cli boto3 pycognito acijs jwt auth)
+ALL_SUITES=(http cli boto3 pycognito acijs jwt auth triggers custom_auth amplify)
 if [ $# -gt 0 ]; then SUITES=("$@"); else SUITES=("${ALL_SUITES[@]}"); fi
 wants() { local s; for s in "${SUITES[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
 for s in "${SUITES[@]}"; do
@@ -47,6 +56,8 @@ stop_server() {
 cleanup() {
   stop_server "$SERVER_PID"
   stop_server "$SIGNED_PID"
+  stop_server "$LAMBDA_PID"
+  stop_server "$OFFLINE_PID"
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -68,7 +79,9 @@ install_node() {
 install_python "$VENV" "$HERE/requirements.txt" >"$WORK/pip.log" 2>&1 &
 PIP_PID=$!
 NPM_PID=
-if wants acijs || wants jwt; then
+wants_node() { wants acijs || wants jwt || wants triggers || wants custom_auth || wants amplify; }
+wants_lambda() { wants triggers || wants custom_auth || wants amplify; }
+if wants_node; then
   install_node >"$WORK/npm.log" 2>&1 &
   NPM_PID=$!
 fi
@@ -167,6 +180,67 @@ if wants auth; then
     suite auth python test_auth.py
   fi
 fi
+if wants_lambda; then
+  # serverless-offline's Lambda Invoke endpoint for the handlers of lambdas/,
+  # then a server whose pools invoke them there.
+  free_port() { python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+  OFFLINE_PORT=$(free_port)
+  OFFLINE_HTTP_PORT=$(free_port)
+  export INTEROP_LAMBDA_LOG=$WORK/lambda-events.jsonl
+  say "serverless-offline: Lambda Invoke endpoint on http://127.0.0.1:$OFFLINE_PORT (lambdas/, serverless.yml)"
+  # node itself, not npx, so that OFFLINE_PID is the process serving.
+  (cd "$HERE" && SLS_TELEMETRY_DISABLED=1 SLS_NOTIFICATIONS_MODE=off exec node node_modules/serverless/bin/serverless.js offline start \
+    --host 127.0.0.1 --lambdaPort "$OFFLINE_PORT" --httpPort "$OFFLINE_HTTP_PORT" >"$OFFLINE_LOG" 2>&1) &
+  OFFLINE_PID=$!
+  OFFLINE_UP=
+  for _ in $(seq 300); do
+    if grep -q "listening on http://127.0.0.1:$OFFLINE_PORT" "$OFFLINE_LOG"; then OFFLINE_UP=1; break; fi
+    kill -0 "$OFFLINE_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  LAMBDA_PORT=
+  if [ -z "$OFFLINE_UP" ]; then
+    cat "$OFFLINE_LOG"
+    echo "FAIL serverless_offline: the Lambda Invoke endpoint did not start"
+    FAILED=$((FAILED + 1))
+  else
+    mappings=()
+    while read -r mapping; do mappings+=(--lambda-function "$mapping"); done < <(cd "$HERE" && python lambdas.py)
+    say "server with Lambda triggers: userpool-server --port 0 --hashing test --lambda-endpoint http://127.0.0.1:$OFFLINE_PORT ${mappings[*]}"
+    "$TARGET_DIR/release/userpool-server" --port 0 --hashing test \
+      --lambda-endpoint "http://127.0.0.1:$OFFLINE_PORT" "${mappings[@]}" >"$LAMBDA_LOG" 2>&1 &
+    LAMBDA_PID=$!
+    for _ in $(seq 100); do
+      LAMBDA_PORT=$(sed -n 's#.*listening on http://127\.0\.0\.1:\([0-9]*\).*Lambda endpoint http://127.0.0.1:'"$OFFLINE_PORT"'.*#\1#p' "$LAMBDA_LOG" | head -n1)
+      [ -n "$LAMBDA_PORT" ] && break
+      kill -0 "$LAMBDA_PID" 2>/dev/null || break
+      sleep 0.1
+    done
+    if [ -z "$LAMBDA_PORT" ]; then
+      cat "$LAMBDA_LOG"
+      echo "FAIL lambda_server: the server with --lambda-endpoint did not start"
+      FAILED=$((FAILED + 1))
+    fi
+  fi
+  if [ -n "$LAMBDA_PORT" ]; then
+    # These suites talk to this server; the others keep theirs.
+    MAIN_ENDPOINT=$COGNITO_ENDPOINT
+    export COGNITO_ENDPOINT=http://127.0.0.1:$LAMBDA_PORT
+    wants triggers && NO_LAMBDA_ENDPOINT=$MAIN_ENDPOINT suite triggers python test_triggers.py
+    if wants custom_auth || wants amplify; then
+      export CUSTOM_AUTH_FIXTURE=$WORK/custom-auth-fixture.json
+      if (cd "$HERE" && python fixture_custom_auth.py >"$CUSTOM_AUTH_FIXTURE"); then
+        cat "$CUSTOM_AUTH_FIXTURE"; echo
+        wants custom_auth && suite custom_auth node test_custom_auth.mjs
+        wants amplify && suite amplify node test_amplify.mjs
+      else
+        echo "FAIL custom_auth_fixture: could not create the CUSTOM_AUTH pool, client and users"
+        FAILED=$((FAILED + 1))
+      fi
+    fi
+    export COGNITO_ENDPOINT=$MAIN_ENDPOINT
+  fi
+fi
 if wants acijs || wants jwt; then
   say "fixture for the Node suites (boto3)"
   export INTEROP_FIXTURE=$WORK/fixture.json
@@ -184,9 +258,19 @@ if ! kill -0 "$SERVER_PID" 2>/dev/null; then
   echo "FAIL server: the server died during the run"
   FAILED=$((FAILED + 1))
 fi
+if [ -n "$LAMBDA_PID" ] && ! kill -0 "$LAMBDA_PID" 2>/dev/null; then
+  echo "FAIL lambda_server: the server with --lambda-endpoint died during the run"
+  FAILED=$((FAILED + 1))
+fi
 if [ "$FAILED" -ne 0 ]; then
   say "server log (last 40 lines)"
   tail -n 40 "$SERVER_LOG"
+  if [ -n "$LAMBDA_PID" ]; then
+    say "server with Lambda triggers: log (last 40 lines)"
+    tail -n 40 "$LAMBDA_LOG"
+    say "serverless-offline: log (last 40 lines)"
+    tail -n 40 "$OFFLINE_LOG"
+  fi
 fi
 
 echo
