@@ -107,6 +107,10 @@ pub(crate) struct Options {
     pub(crate) lambda_functions: Vec<(String, String)>,
     /// The timeout of one invocation attempt.
     pub(crate) lambda_timeout: Duration,
+    /// Whether custom senders receive their codes base64-encoded, in clear
+    /// (`--custom-sender-codes plaintext`); otherwise a pool with a custom
+    /// sender is refused.
+    pub(crate) plaintext_sender_codes: bool,
 }
 
 impl Default for Options {
@@ -127,6 +131,7 @@ impl Default for Options {
             lambda_endpoint: None,
             lambda_functions: Vec::new(),
             lambda_timeout: crate::lambda::DEFAULT_TIMEOUT,
+            plaintext_sender_codes: false,
         }
     }
 }

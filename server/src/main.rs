@@ -56,6 +56,11 @@ OPTIONS:
                          how long one invocation may take; a function that does not
                          answer in time is tried three times in all, as in
                          Cognito [default: 5]
+    --custom-sender-codes plaintext
+                         hand CustomEmailSender/CustomSMSSender functions their
+                         codes base64-encoded IN CLEAR (no KMS here), for local
+                         functions that skip decryption; without it a pool naming
+                         a custom sender is refused
     -h, --help           print this help
 
 ROUTES:
@@ -180,6 +185,14 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<ServerBui
                     })?;
                 builder = builder.lambda_timeout(std::time::Duration::from_secs_f64(secs));
             }
+            "--custom-sender-codes" => match value("--custom-sender-codes")?.as_str() {
+                "plaintext" => builder = builder.plaintext_sender_codes(true),
+                v => {
+                    return Err(format!(
+                        "--custom-sender-codes: expected plaintext, got {v}"
+                    ));
+                }
+            },
             "--credentials" => {
                 let (id, secret) = credentials(&value("--credentials")?)?;
                 builder = builder.access_key(id, secret);
@@ -238,6 +251,7 @@ mod tests {
                 "http://127.0.0.1:3001",
                 "--lambda-function=arn:aws:lambda:us-east-1:123456789012:function:pre=Stack/Pre",
                 "--lambda-timeout=0.5",
+                "--custom-sender-codes=plaintext",
             ]
             .map(str::to_owned)
             .into_iter(),
@@ -281,6 +295,10 @@ mod tests {
         assert_eq!(
             refusal(&["--lambda-timeout", "0"]),
             "--lambda-timeout: not a number of seconds (0 to 900): 0"
+        );
+        assert_eq!(
+            refusal(&["--custom-sender-codes", "kms"]),
+            "--custom-sender-codes: expected plaintext, got kms"
         );
         assert_eq!(
             refusal(&["--credentials", "nocolon"]),

@@ -200,6 +200,17 @@ impl ServerBuilder {
         self
     }
 
+    /// Hands `CustomEmailSender` / `CustomSMSSender` functions their codes
+    /// base64-encoded **in clear** ([`userpool::triggers::PlaintextCodes`])
+    /// instead of encrypted under the pool's `KMSKeyID`, which a local
+    /// server cannot reach: for local functions that skip decryption.
+    /// Without it a pool naming a custom sender is refused
+    /// (`InvalidParameterException`).
+    pub fn plaintext_sender_codes(mut self, on: bool) -> Self {
+        self.options.plaintext_sender_codes = on;
+        self
+    }
+
     /// How long one invocation attempt may take (connect, send, whole
     /// answer) before it counts as a timeout; Cognito makes three attempts.
     /// Defaults to 5 seconds, Cognito's; zero is raised to 1 millisecond.

@@ -122,6 +122,10 @@ pub(crate) fn open(
         sender: Arc::new(outbox.clone()),
         hashing: options.hashing.params(),
         lambda_invoker: invoker,
+        code_encryptor: options.plaintext_sender_codes.then(|| {
+            Arc::new(userpool::triggers::PlaintextCodes)
+                as Arc<dyn userpool::triggers::CodeEncryptor>
+        }),
         ..RegistryOptions::default()
     };
     let mut created_key = None;

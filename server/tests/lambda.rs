@@ -387,8 +387,10 @@ async fn call(server: &Server, operation: &str, body: &Value) -> (u16, Value) {
 
 #[tokio::test]
 async fn every_lambda_config_member_is_accepted_and_echoed_without_an_endpoint() {
+    // Custom senders need --custom-sender-codes plaintext (no KMS here).
     let server = Server::builder()
         .hashing(Hashing::InsecureTest)
+        .plaintext_sender_codes(true)
         .start()
         .await
         .unwrap();
@@ -430,6 +432,37 @@ async fn every_lambda_config_member_is_accepted_and_echoed_without_an_endpoint()
     assert_eq!(status, 200, "{updated}");
     let (_, described) = call(&server, "DescribeUserPool", &json!({"UserPoolId": id})).await;
     assert_eq!(described["UserPool"]["LambdaConfig"], only);
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn without_plaintext_sender_codes_a_custom_sender_is_refused_and_nothing_created() {
+    let server = Server::builder()
+        .hashing(Hashing::InsecureTest)
+        .start()
+        .await
+        .unwrap();
+    let config = json!({
+        "CustomEmailSender": {"LambdaVersion": "V1_0", "LambdaArn": arn_of("email")},
+        "KMSKeyID": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+    });
+    let (status, refused) = call(
+        &server,
+        "CreateUserPool",
+        &json!({"PoolName": "senders", "LambdaConfig": config}),
+    )
+    .await;
+    assert_eq!(status, 400, "{refused}");
+    assert_eq!(refused["__type"], "InvalidParameterException");
+    assert!(
+        refused["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("The CustomEmailSender trigger needs a code encryptor"),
+        "{refused}"
+    );
+    let (_, listed) = call(&server, "ListUserPools", &json!({"MaxResults": 10})).await;
+    assert_eq!(listed["UserPools"], json!([]));
     server.shutdown().await.unwrap();
 }
 
