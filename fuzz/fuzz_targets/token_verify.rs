@@ -48,6 +48,7 @@ fn fixture() -> &'static Fixture {
             jti: "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d".to_owned(),
             username: "jane".to_owned(),
             device_key: None,
+            extra: Default::default(),
         };
         let token = keys.sign_access(&claims).expect("signing");
         let header_b64 = token.split('.').next().unwrap_or_default().to_owned();
