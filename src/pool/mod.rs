@@ -24,6 +24,7 @@ use crate::token::{KeySet, TokenVerifier};
 
 mod admin;
 mod auth;
+mod binary;
 mod builder;
 mod clients;
 mod codes;

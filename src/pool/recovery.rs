@@ -266,7 +266,10 @@ impl UserPool {
                 }
             };
             return match self.migrate_for_reset(&request, now)? {
-                Migrated::User(user) => self.send_reset_code(&user, &request, prevent, now),
+                Migrated::User(user) => {
+                    let target = self.recovery_target(&user, false)?;
+                    self.send_reset_code(&user, target, &request, prevent, now)
+                }
                 Migrated::Nobody => unknown(),
                 Migrated::Unusable => {
                     if prevent {
@@ -313,34 +316,20 @@ impl UserPool {
                 user.attributes.get(target).map_or("", String::as_str),
             )));
         }
-        let details = self.issue_code(
-            &user,
-            CodePurpose::ForgotPassword,
-            target,
-            Occasion::from_client(
-                MessageKind::ForgotPassword,
-                &request.client_id,
-                request.client_metadata.as_ref(),
-            ),
-            Sends::Counted,
-            now,
-        )?;
-        Ok(if prevent {
-            self.masked_for_caller(details)
-        } else {
-            details
-        })
+        self.send_reset_code(&user, target, &request, prevent, now)
     }
 
-    /// Sends the reset code of `ForgotPassword` to a user just migrated.
+    /// Sends the reset code of `ForgotPassword` to `target` (`email` or
+    /// `phone_number`) of `user`, masked for the caller under
+    /// `PreventUserExistenceErrors=ENABLED`.
     fn send_reset_code(
         &self,
         user: &UserRecord,
+        target: &str,
         request: &ForgotPasswordRequest,
         prevent: bool,
         now: crate::clock::Timestamp,
     ) -> Result<CodeDeliveryDetails> {
-        let target = self.recovery_target(user, false)?;
         let details = self.issue_code(
             user,
             CodePurpose::ForgotPassword,

@@ -21,6 +21,7 @@ use zeroize::Zeroizing;
 use super::auth::{
     AuthResponse, Authenticated, ChallengeName, RespondToAuthChallengeRequest, user_not_confirmed,
 };
+use super::binary;
 use super::keys::Sealed;
 use super::params::{PasswordVerifierAnswer, SrpAuth};
 use super::windows::NameUse;
@@ -71,38 +72,7 @@ struct SecretBlock {
 const BLOCK_VERSION: u8 = 2;
 
 fn put_str(out: &mut Vec<u8>, s: &str) -> Result<()> {
-    let len =
-        u16::try_from(s.len()).map_err(|_| Error::internal("A secret block field is too long."))?;
-    out.extend_from_slice(&len.to_be_bytes());
-    out.extend_from_slice(s.as_bytes());
-    Ok(())
-}
-
-/// A cursor over a decrypted block; `None` on any malformation.
-struct Reader<'a>(&'a [u8]);
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        if self.0.len() < n {
-            return None;
-        }
-        let (head, rest) = self.0.split_at(n);
-        self.0 = rest;
-        Some(head)
-    }
-
-    fn u8(&mut self) -> Option<u8> {
-        self.take(1).map(|b| b[0])
-    }
-
-    fn i64(&mut self) -> Option<i64> {
-        self.take(8)?.try_into().ok().map(i64::from_be_bytes)
-    }
-
-    fn string(&mut self) -> Option<String> {
-        let len = u16::from_be_bytes(self.take(2)?.try_into().ok()?);
-        String::from_utf8(self.take(usize::from(len))?.to_vec()).ok()
-    }
+    binary::put_str(out, s).map_err(|_| Error::internal("A secret block field is too long."))
 }
 
 impl SecretBlock {
@@ -122,7 +92,7 @@ impl SecretBlock {
     }
 
     fn decode(bytes: &[u8]) -> Option<Self> {
-        let mut r = Reader(bytes);
+        let mut r = binary::Reader(bytes);
         if r.u8()? != BLOCK_VERSION {
             return None;
         }
@@ -133,8 +103,8 @@ impl SecretBlock {
             simulated: r.u8()? != 0,
             issued_ms: r.i64()?,
             expires_ms: r.i64()?,
-            id: r.take(16)?.try_into().ok()?,
-            name_digest: r.take(32)?.try_into().ok()?,
+            id: r.array()?,
+            name_digest: r.array()?,
             handshake: Zeroizing::new(r.0.to_vec()),
         })
     }

@@ -37,6 +37,7 @@ use super::super::{UserPool, store_error};
 use super::ChallengeName;
 use crate::clock::Timestamp;
 use crate::error::{Error, ErrorCode, Result};
+use crate::pool::binary;
 use crate::random;
 use crate::store::OnceId;
 use crate::triggers::{ChallengeResult, StringMap};
@@ -124,66 +125,15 @@ fn code_name(code: u8) -> Option<&'static str> {
 }
 
 fn put_str(out: &mut Vec<u8>, s: &str) -> Result<()> {
-    let len = u16::try_from(s.len()).map_err(|_| too_large())?;
-    out.extend_from_slice(&len.to_be_bytes());
-    out.extend_from_slice(s.as_bytes());
-    Ok(())
+    binary::put_str(out, s).map_err(|_| too_large())
 }
 
 fn put_opt(out: &mut Vec<u8>, s: Option<&str>) -> Result<()> {
-    match s {
-        None => {
-            out.push(0);
-            Ok(())
-        }
-        Some(s) => {
-            out.push(1);
-            put_str(out, s)
-        }
-    }
+    binary::put_opt(out, s).map_err(|_| too_large())
 }
 
 fn too_large() -> Error {
     Error::new(ErrorCode::InvalidLambdaResponse, TOO_LARGE)
-}
-
-/// A cursor over a decrypted session; `None` on any malformation.
-struct Reader<'a>(&'a [u8]);
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        if self.0.len() < n {
-            return None;
-        }
-        let (head, rest) = self.0.split_at(n);
-        self.0 = rest;
-        Some(head)
-    }
-
-    fn u8(&mut self) -> Option<u8> {
-        self.take(1).map(|b| b[0])
-    }
-
-    fn i64(&mut self) -> Option<i64> {
-        self.take(8)?.try_into().ok().map(i64::from_be_bytes)
-    }
-
-    fn id(&mut self) -> Option<[u8; 16]> {
-        self.take(16)?.try_into().ok()
-    }
-
-    fn string(&mut self) -> Option<String> {
-        let len = u16::from_be_bytes(self.take(2)?.try_into().ok()?);
-        String::from_utf8(self.take(usize::from(len))?.to_vec()).ok()
-    }
-
-    fn opt(&mut self) -> Option<Option<String>> {
-        match self.u8()? {
-            0 => Some(None),
-            1 => self.string().map(Some),
-            _ => None,
-        }
-    }
 }
 
 impl CustomSession {
@@ -227,13 +177,13 @@ impl CustomSession {
     }
 
     fn decode(bytes: &[u8]) -> Option<Self> {
-        let mut r = Reader(bytes);
+        let mut r = binary::Reader(bytes);
         if r.u8()? != VERSION {
             return None;
         }
         let step = match r.u8()? {
             0 => Step::CustomChallenge,
-            1 => Step::PasswordVerifier(r.id()?),
+            1 => Step::PasswordVerifier(r.array()?),
             2 => Step::NewPassword,
             _ => return None,
         };
@@ -248,7 +198,7 @@ impl CustomSession {
         let typed = r.string()?;
         let issued_ms = r.i64()?;
         let expires_ms = r.i64()?;
-        let id = r.id()?;
+        let id = r.array()?;
         let rounds = r.u8()?;
         let mut history = Vec::with_capacity(usize::from(rounds));
         for _ in 0..rounds {
@@ -261,7 +211,7 @@ impl CustomSession {
             history.push(ChallengeResult::new(name, result, r.opt()?));
         }
         let metadata = r.opt()?;
-        let count = u16::from_be_bytes(r.take(2)?.try_into().ok()?);
+        let count = r.u16()?;
         let mut private = StringMap::new();
         for _ in 0..count {
             let k = r.string()?;
