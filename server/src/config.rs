@@ -108,8 +108,8 @@ pub(crate) struct Options {
     /// The timeout of one invocation attempt.
     pub(crate) lambda_timeout: Duration,
     /// Whether custom senders receive their codes base64-encoded, in clear
-    /// (`--custom-sender-codes plaintext`); otherwise a pool with a custom
-    /// sender is refused.
+    /// (`--custom-sender-codes plaintext`); otherwise a send through a
+    /// custom sender fails with `UnexpectedLambdaException`.
     pub(crate) plaintext_sender_codes: bool,
 }
 

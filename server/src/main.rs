@@ -59,8 +59,8 @@ OPTIONS:
     --custom-sender-codes plaintext
                          hand CustomEmailSender/CustomSMSSender functions their
                          codes base64-encoded IN CLEAR (no KMS here), for local
-                         functions that skip decryption; without it a pool naming
-                         a custom sender is refused
+                         functions that skip decryption; without it sending
+                         through a custom sender fails (UnexpectedLambdaException)
     -h, --help           print this help
 
 ROUTES:

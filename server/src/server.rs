@@ -204,8 +204,9 @@ impl ServerBuilder {
     /// base64-encoded **in clear** ([`userpool::triggers::PlaintextCodes`])
     /// instead of encrypted under the pool's `KMSKeyID`, which a local
     /// server cannot reach: for local functions that skip decryption.
-    /// Without it a pool naming a custom sender is refused
-    /// (`InvalidParameterException`).
+    /// Without it a pool naming a custom sender is kept, and an operation
+    /// that would send through it fails with `UnexpectedLambdaException`
+    /// (`… No code encryptor is configured.`).
     pub fn plaintext_sender_codes(mut self, on: bool) -> Self {
         self.options.plaintext_sender_codes = on;
         self

@@ -436,7 +436,7 @@ async fn every_lambda_config_member_is_accepted_and_echoed_without_an_endpoint()
 }
 
 #[tokio::test]
-async fn without_plaintext_sender_codes_a_custom_sender_is_refused_and_nothing_created() {
+async fn without_plaintext_sender_codes_a_custom_sender_is_kept_and_sending_through_it_fails() {
     let server = Server::builder()
         .hashing(Hashing::InsecureTest)
         .start()
@@ -446,23 +446,38 @@ async fn without_plaintext_sender_codes_a_custom_sender_is_refused_and_nothing_c
         "CustomEmailSender": {"LambdaVersion": "V1_0", "LambdaArn": arn_of("email")},
         "KMSKeyID": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
     });
-    let (status, refused) = call(
+    let (status, created) = call(
         &server,
         "CreateUserPool",
-        &json!({"PoolName": "senders", "LambdaConfig": config}),
+        &json!({"PoolName": "senders", "AutoVerifiedAttributes": ["email"], "LambdaConfig": config}),
+    )
+    .await;
+    assert_eq!(status, 200, "{created}");
+    let id = created["UserPool"]["Id"].as_str().unwrap().to_owned();
+    let (status, client) = call(
+        &server,
+        "CreateUserPoolClient",
+        &json!({"UserPoolId": id, "ClientName": "web"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{client}");
+    let client_id = client["UserPoolClient"]["ClientId"].as_str().unwrap();
+    let (status, refused) = call(
+        &server,
+        "SignUp",
+        &json!({
+            "ClientId": client_id, "Username": "jane", "Password": "1234Abcd^x",
+            "UserAttributes": [{"Name": "email", "Value": "jane@example.com"}],
+        }),
     )
     .await;
     assert_eq!(status, 400, "{refused}");
-    assert_eq!(refused["__type"], "InvalidParameterException");
-    assert!(
-        refused["message"]
-            .as_str()
-            .unwrap()
-            .starts_with("The CustomEmailSender trigger needs a code encryptor"),
-        "{refused}"
+    assert_eq!(refused["__type"], "UnexpectedLambdaException");
+    assert_eq!(
+        refused["message"],
+        "CustomEmailSender invocation failed due to error No code encryptor is configured."
     );
-    let (_, listed) = call(&server, "ListUserPools", &json!({"MaxResults": 10})).await;
-    assert_eq!(listed["UserPools"], json!([]));
+    assert!(server.outbox().messages().is_empty());
     server.shutdown().await.unwrap();
 }
 

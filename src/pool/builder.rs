@@ -205,20 +205,13 @@ impl UserPoolBuilder {
     /// [`LambdaConfig`](crate::config::LambdaConfig) the engine cannot run
     /// (`InboundFederation`, an ARN that names no function); `FeatureUnavailableInTierException`
     /// for hooks whose PreTokenGeneration speaks `V2_0` or `V3_0` in a `LITE`
-    /// pool; `InvalidParameterException` for triggers that include a custom
-    /// sender without a [`code_encryptor`](Self::code_encryptor);
-    /// `InternalErrorException` if the system RNG or key generation
+    /// pool; `InternalErrorException` if the system RNG or key generation
     /// fails.
     pub fn build(self) -> Result<UserPool> {
         super::hooks::check_lambda_config(&self.config)?;
         if let Some(hooks) = &self.hooks {
             super::hooks::check_hooks_tier(hooks.as_ref(), &self.config)?;
         }
-        super::hooks::check_code_encryptor(
-            self.hooks.as_deref(),
-            self.encryptor.is_some(),
-            &self.config,
-        )?;
         let id = match self.id {
             Some(id) => id,
             None => generate_pool_id(&self.region)?,

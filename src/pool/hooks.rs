@@ -82,40 +82,6 @@ pub(super) fn check_hooks_tier(hooks: &dyn Triggers, config: &PoolConfig) -> Res
     Ok(())
 }
 
-/// Refuses triggers that include a custom sender (`CustomEmailSender`,
-/// `CustomSMSSender`) when the pool has no
-/// [`CodeEncryptor`](crate::triggers::CodeEncryptor) for the codes they
-/// receive (cognito-triggers.md §2.8: Cognito encrypts them under
-/// `KMSKeyID`; there is no KMS here). The triggers are `hooks` when given,
-/// else `config`'s `LambdaConfig`.
-///
-/// # Errors
-/// `InvalidParameterException` naming the sender.
-pub(super) fn check_code_encryptor(
-    hooks: Option<&dyn Triggers>,
-    has_encryptor: bool,
-    config: &PoolConfig,
-) -> Result<()> {
-    if has_encryptor {
-        return Ok(());
-    }
-    let configured = match hooks {
-        Some(h) => h.configured(),
-        None => TriggerFunctions::from_lambda_config(config.lambda_config())
-            .map(|f| f.configured())
-            .unwrap_or_default(),
-    };
-    for sender in [Trigger::CustomEmailSender, Trigger::CustomSmsSender] {
-        if configured.contains(sender) {
-            return Err(Error::invalid_parameter(format!(
-                "The {sender} trigger needs a code encryptor (UserPoolBuilder::code_encryptor): \
-                 Cognito sends its code encrypted under KMSKeyID, and this engine has no KMS."
-            )));
-        }
-    }
-    Ok(())
-}
-
 /// A hook's answer as the operation's: its failure becomes the error
 /// Cognito reports for that trigger (cognito-triggers.md §4.1).
 pub(super) fn hook<T>(trigger: Trigger, result: std::result::Result<T, TriggerError>) -> Result<T> {
@@ -123,15 +89,6 @@ pub(super) fn hook<T>(trigger: Trigger, result: std::result::Result<T, TriggerEr
 }
 
 impl UserPool {
-    /// [`check_code_encryptor`] for a configuration this pool would take.
-    pub(super) fn check_code_encryptor(&self, config: &PoolConfig) -> Result<()> {
-        check_code_encryptor(
-            self.inner.hooks.as_deref(),
-            self.inner.encryptor.is_some(),
-            config,
-        )
-    }
-
     /// The hooks in force now (see the module docs).
     pub(super) fn triggers(&self) -> Arc<dyn Triggers> {
         if let Some(hooks) = &self.inner.hooks {

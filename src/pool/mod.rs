@@ -171,8 +171,7 @@ impl UserPool {
     /// # Errors
     /// `InvalidParameterException` naming the first setting that cannot
     /// change, or a `LambdaConfig` the engine cannot run (see
-    /// [`UserPoolBuilder::build`]), custom senders included when the pool
-    /// was built without a [`code_encryptor`](UserPoolBuilder::code_encryptor).
+    /// [`UserPoolBuilder::build`]).
     pub fn update_config(&self, next: PoolConfig) -> Result<()> {
         let mut slot = self
             .inner
@@ -180,7 +179,6 @@ impl UserPool {
             .write()
             .unwrap_or_else(PoisonError::into_inner);
         check_config_change(&slot, &next)?;
-        self.check_code_encryptor(&next)?;
         *slot = Arc::new(next);
         Ok(())
     }
@@ -201,7 +199,6 @@ impl UserPool {
             return Ok(false);
         }
         check_config_change(&slot, &next)?;
-        self.check_code_encryptor(&next)?;
         *slot = Arc::new(next);
         Ok(true)
     }

@@ -38,6 +38,12 @@
 //!   `code` is the [`CodeEncryptor`](crate::triggers::CodeEncryptor)'s
 //!   ciphertext under the `LambdaConfig`'s `KMSKeyID` (empty without one);
 //!   a temporary password is HTML-escaped first (§2.8).
+//! * A pool configured with a custom sender but built without an encryptor
+//!   is accepted (a production definition loads unchanged); an operation
+//!   that would send through it fails before anything is stored for the
+//!   message, with `UnexpectedLambdaException` `<Sender> invocation failed
+//!   due to error No code encryptor is configured.` ([`NO_ENCRYPTOR`]),
+//!   as a trigger does when no Lambda endpoint is configured.
 
 use std::sync::Arc;
 
@@ -50,8 +56,12 @@ use crate::secret::Code;
 use crate::store::UserRecord;
 use crate::triggers::{
     CustomMessageRequest, CustomMessageResponse, CustomSenderRequest, Event, StringMap, Trigger,
-    TriggerSource, Triggers,
+    TriggerError, TriggerSource, Triggers,
 };
+
+/// Why a custom sender cannot be called on a pool without a
+/// [`CodeEncryptor`](crate::triggers::CodeEncryptor).
+pub(crate) const NO_ENCRYPTOR: &str = "No code encryptor is configured.";
 
 /// The longest email body a CustomMessage may make, code included (§2.7).
 pub(super) const MAX_EMAIL_MESSAGE: usize = 20_000;
@@ -257,7 +267,7 @@ impl UserPool {
                     DeliveryMedium::Email => email_source,
                     DeliveryMedium::Sms => sms_source,
                 };
-                let event = self.sender_event(user, occasion, source, code, admin);
+                let event = self.sender_event(user, occasion, source, code, admin, trigger)?;
                 deliveries.push(Delivery::Custom {
                     trigger,
                     hooks,
@@ -322,8 +332,15 @@ impl UserPool {
         Ok(Outgoing { deliveries })
     }
 
-    /// A custom sender's event, its code encrypted; `None` when the pool
-    /// has no encryptor or it fails (the message is then not delivered).
+    /// A custom sender's event, its code encrypted; `Ok(None)` when the
+    /// encryptor fails (the message is then not delivered, as when the
+    /// asynchronous sender fails).
+    ///
+    /// # Errors
+    /// `UnexpectedLambdaException` `<Sender> invocation failed due to error
+    /// No code encryptor is configured.` when the pool has none: the sender
+    /// cannot be given its code, and nothing is sent, loudly, as when no
+    /// Lambda endpoint is configured.
     fn sender_event(
         &self,
         user: &UserRecord,
@@ -331,8 +348,11 @@ impl UserPool {
         source: TriggerSource,
         code: &Code,
         admin: bool,
-    ) -> Option<Event<CustomSenderRequest>> {
-        let encryptor = self.inner.encryptor.as_ref()?;
+        trigger: Trigger,
+    ) -> Result<Option<Event<CustomSenderRequest>>> {
+        let Some(encryptor) = self.inner.encryptor.as_ref() else {
+            return Err(TriggerError::unavailable(NO_ENCRYPTOR).into_error(trigger));
+        };
         let config = self.config();
         let key = config.lambda_config().kms_key_id.as_deref().unwrap_or("");
         let plaintext = if admin {
@@ -340,13 +360,20 @@ impl UserPool {
         } else {
             zeroize::Zeroizing::new(code.expose_secret().to_owned())
         };
-        let ciphertext = encryptor.encrypt(key, plaintext.as_bytes()).ok()?;
+        let Ok(ciphertext) = encryptor.encrypt(key, plaintext.as_bytes()) else {
+            return Ok(None);
+        };
         let request = CustomSenderRequest {
             code: Some(ciphertext),
             user_attributes: self.event_attributes(user),
             client_metadata: occasion.client_metadata.cloned(),
         };
-        Some(self.event(source, &user.username, occasion.client_id, request))
+        Ok(Some(self.event(
+            source,
+            &user.username,
+            occasion.client_id,
+            request,
+        )))
     }
 
     /// Sends what [`compose`](Self::compose) prepared, in order.

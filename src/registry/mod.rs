@@ -57,8 +57,9 @@ pub struct RegistryOptions {
     /// How every pool encrypts the codes its custom senders receive (see
     /// [`UserPoolBuilder::code_encryptor`](crate::UserPoolBuilder::code_encryptor)).
     /// `None` (the default): a pool whose `LambdaConfig` names
-    /// `CustomEmailSender` or `CustomSMSSender` is refused
-    /// (`InvalidParameterException`), at creation and at update.
+    /// `CustomEmailSender` or `CustomSMSSender` is accepted, and an operation
+    /// that would send through one fails with `UnexpectedLambdaException`
+    /// (`… No code encryptor is configured.`).
     pub code_encryptor: Option<Arc<dyn crate::triggers::CodeEncryptor>>,
     /// How every pool invokes the functions its `LambdaConfig` names
     /// ([`UserPoolBuilder::lambda_invoker`](crate::UserPoolBuilder::lambda_invoker)),

@@ -1,7 +1,9 @@
 //! CustomEmailSender and CustomSMSSender as Rust hooks
 //! (cognito-triggers.md §2.8): they replace delivery for their medium,
 //! CustomMessage included, receive the code through the pool's
-//! `CodeEncryptor`, and their failures never fail the operation.
+//! `CodeEncryptor`, and their failures never fail the operation; a pool
+//! without an encryptor takes the configuration and fails every send
+//! through a sender.
 
 use std::sync::Arc;
 
@@ -18,15 +20,16 @@ use userpool::triggers::{
 };
 use userpool::{
     AdminCreateUserRequest, ConfirmSignUpRequest, DeliveryMedium, ErrorCode, HashingParams,
-    MessageKind, UserPool,
+    MessageKind, ResendConfirmationCodeRequest, UserPool,
 };
 
 use super::common::{Harness, JANE, refused, sign_up_request};
-use super::hooks_support::{Hooks, builder, map, message, with_encryptor};
+use super::hooks_support::{Hooks, map, message, with_encryptor, with_hooks};
 use crate::support::pools::quickstart_config;
 use crate::support::shared_keys;
 
-const REFUSED: &str = "The CustomEmailSender trigger needs a code encryptor (UserPoolBuilder::code_encryptor): Cognito sends its code encrypted under KMSKeyID, and this engine has no KMS.";
+const NO_ENCRYPTOR: &str =
+    "CustomEmailSender invocation failed due to error No code encryptor is configured.";
 
 /// Records the key it was asked to encrypt under, and wraps the code.
 #[derive(Debug, Default)]
@@ -183,13 +186,30 @@ fn the_sms_sender_gets_sms_codes() {
 }
 
 #[test]
-fn custom_sender_hooks_without_an_encryptor_are_refused_at_build() {
+fn without_an_encryptor_a_send_through_a_custom_sender_fails_loudly_and_sends_nothing() {
     let hooks = Arc::new(Hooks::new().email_sender(|_| Ok(())));
-    let e = refused(builder(quickstart_config().build().unwrap(), &hooks).build());
-    assert_eq!(e.code(), ErrorCode::InvalidParameter);
-    assert_eq!(e.message(), REFUSED);
+    // Accepted: a pool definition with a sender loads unchanged.
+    let h = with_hooks(quickstart_config().build().unwrap(), &hooks);
+    let e = refused(h.pool.sign_up(sign_up_request(&h, JANE)));
+    assert_eq!(e.code(), ErrorCode::UnexpectedLambda);
+    assert_eq!(e.message(), NO_ENCRYPTOR);
+    // The sender never saw a code, nothing went out, no code is pending:
+    // the user (stored before the message, as on a failed delivery) cannot
+    // be confirmed with anything.
+    assert!(hooks.seen().email_sender.is_empty());
+    assert!(h.outbox.messages().is_empty());
+    let e = refused(
+        h.pool
+            .confirm_sign_up(ConfirmSignUpRequest::new(h.client(), JANE, "123456")),
+    );
+    assert_eq!(e.code(), ErrorCode::ExpiredCode);
+    // Every later send fails the same way.
+    let e = refused(
+        h.pool
+            .resend_confirmation_code(ResendConfirmationCodeRequest::new(h.client(), JANE)),
+    );
+    assert_eq!(e.message(), NO_ENCRYPTOR);
 }
-
 fn sender_config() -> LambdaConfig {
     let mut lambda = LambdaConfig::default();
     lambda.custom_email_sender = Some(VersionedLambda::new(
@@ -201,31 +221,26 @@ fn sender_config() -> LambdaConfig {
 }
 
 #[test]
-fn a_lambda_config_with_a_sender_and_no_encryptor_is_refused_at_build_and_update() {
-    let plain = || {
-        UserPool::builder(
-            quickstart_config()
-                .lambda_config(sender_config())
-                .build()
-                .unwrap(),
-        )
-        .hashing(HashingParams::insecure_fast_for_tests())
-        .keys(shared_keys())
-    };
-    let e = refused(plain().build());
-    assert_eq!(e.message(), REFUSED);
-    plain()
-        .code_encryptor(Arc::new(PlaintextCodes))
-        .build()
-        .unwrap();
-
+fn a_lambda_config_with_a_sender_is_accepted_without_an_encryptor_at_build_and_update() {
+    UserPool::builder(
+        quickstart_config()
+            .lambda_config(sender_config())
+            .build()
+            .unwrap(),
+    )
+    .hashing(HashingParams::insecure_fast_for_tests())
+    .keys(shared_keys())
+    .build()
+    .unwrap();
     let h = Harness::new(quickstart_config().build().unwrap());
     let next = quickstart_config()
         .lambda_config(sender_config())
         .build()
         .unwrap();
-    let e = refused(h.pool.update_config(next));
-    assert_eq!(e.code(), ErrorCode::InvalidParameter);
-    assert_eq!(e.message(), REFUSED);
-    assert!(h.pool.config().lambda_config().is_empty());
+    h.pool.update_config(next).unwrap();
+    assert_eq!(h.pool.config().lambda_config(), &sender_config());
+    // The sender is a function nobody can be handed a code for.
+    let e = refused(h.pool.sign_up(sign_up_request(&h, JANE)));
+    assert_eq!(e.code(), ErrorCode::UnexpectedLambda);
+    assert_eq!(e.message(), NO_ENCRYPTOR);
 }

@@ -392,23 +392,11 @@ fn wrong_json_types_are_serialization_errors() {
 // The engine: every trigger it calls accepted; what it cannot run refused
 // ---------------------------------------------------------------------------
 
-/// The refusal of a custom sender by a pool without a code encryptor.
-fn sender_refusal(member: &str) -> String {
-    format!(
-        "The {member} trigger needs a code encryptor (UserPoolBuilder::code_encryptor): \
-         Cognito sends its code encrypted under KMSKeyID, and this engine has no KMS."
-    )
-}
-
 #[test]
 fn every_trigger_but_inbound_federation_is_accepted_by_the_engine() {
-    // Custom senders need a code encryptor (cognito-triggers.md §2.8): this
-    // registry has one; `World::new()`'s has none and refuses them.
-    let plain = World::new();
-    let w = userpool::registry::Registry::new(userpool::registry::RegistryOptions {
-        code_encryptor: Some(std::sync::Arc::new(userpool::triggers::PlaintextCodes)),
-        ..crate::support::wire::options(&plain.clock, &plain.outbox)
-    });
+    // Custom senders too, without a code encryptor: only sending through
+    // one fails (tests/api/hooks_senders.rs).
+    let w = World::new();
     let full = full_lambda_config();
     let mut members: Vec<&str> = full
         .as_object()
@@ -436,25 +424,13 @@ fn every_trigger_but_inbound_federation_is_accepted_by_the_engine() {
             assert_eq!(message, expected);
             continue;
         }
-        if member.starts_with("Custom") && member.ends_with("Sender") {
-            let e = UserPool::builder(config.clone())
-                .keys(crate::support::shared_keys())
-                .build()
-                .unwrap_err();
-            assert_eq!(e.code(), ErrorCode::InvalidParameter);
-            assert_eq!(e.message(), sender_refusal(member));
-            let (code, message) = plain.refused("CreateUserPool", &body);
-            assert_eq!(code, "InvalidParameterException");
-            assert_eq!(message, sender_refusal(member));
-        }
         UserPool::builder(config)
             .keys(crate::support::shared_keys())
-            .code_encryptor(std::sync::Arc::new(userpool::triggers::PlaintextCodes))
             .build()
             .unwrap_or_else(|e| panic!("{member}: {e}"));
-        let id = Calls::create_pool(&w, &body);
+        let id = w.create_pool(&body);
         assert_eq!(
-            Calls::describe(&w, &id)["LambdaConfig"][member],
+            w.describe(&id)["LambdaConfig"][member],
             full[member],
             "{member} is echoed"
         );
