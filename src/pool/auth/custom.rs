@@ -169,8 +169,16 @@ struct Ctx<'a> {
     client_metadata: Option<StringMap>,
     /// `SRP_A`, at `InitiateAuth` of an SRP-first flow only.
     srp_a: Option<&'a str>,
+    /// The name typed at `InitiateAuth`, folded: sealed into every session,
+    /// for real users and names no user has alike.
+    typed: String,
     now: Timestamp,
 }
+
+/// The `sub` sealed into the session of a name no user has: as long as a
+/// real user's, so a session's length does not tell the two apart; no
+/// user's `sub` (a random UUID v4) is ever this one.
+const NO_SUB: &str = "00000000-0000-0000-0000-000000000000";
 
 impl UserPool {
     /// `InitiateAuth` / `AdminInitiateAuth` with `CUSTOM_AUTH`, once the
@@ -242,6 +250,7 @@ impl UserPool {
             history,
             client_metadata: None,
             srp_a: auth.srp_a,
+            typed: self.fold(auth.username),
             now,
         })
     }
@@ -307,6 +316,7 @@ impl UserPool {
             history,
             client_metadata: request.client_metadata.clone(),
             srp_a: None,
+            typed: state.typed.clone(),
             now,
         })
     }
@@ -346,6 +356,7 @@ impl UserPool {
             history,
             client_metadata: request.client_metadata.clone(),
             srp_a: None,
+            typed: state.typed.clone(),
             now,
         };
         match &ctx.who {
@@ -413,6 +424,7 @@ impl UserPool {
             history,
             client_metadata: request.client_metadata.clone(),
             srp_a: None,
+            typed: state.typed.clone(),
             now,
         })
     }
@@ -581,10 +593,14 @@ impl UserPool {
         metadata: Option<String>,
         private: StringMap,
     ) -> Result<CustomSession> {
-        let (username, sub, typed, user_not_found) = match &ctx.who {
-            Who::User(u) => (u.username.clone(), u.sub().to_owned(), String::new(), false),
-            Who::Unknown { id, typed } => (id.clone(), String::new(), typed.clone(), true),
+        // The same fields, of the same lengths, for a user and for a name
+        // no user has (under PreventUserExistenceErrors the session must
+        // not tell them apart by its size).
+        let (username, sub, user_not_found) = match &ctx.who {
+            Who::User(u) => (u.username.clone(), u.sub().to_owned(), false),
+            Who::Unknown { id, .. } => (id.clone(), NO_SUB.to_owned(), true),
         };
+        let typed = ctx.typed.clone();
         Ok(CustomSession {
             step,
             client_id: ctx.client.id().to_owned(),

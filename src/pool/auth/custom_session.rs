@@ -83,9 +83,11 @@ pub(super) struct CustomSession {
     pub(super) client_id: String,
     /// The internal username, or for a name no user has the simulated id.
     pub(super) username: String,
-    /// The user's `sub`; empty for a name no user has.
+    /// The user's `sub`; for a name no user has, a placeholder of the same
+    /// length that no user has.
     pub(super) sub: String,
-    /// For a name no user has, the name as typed, folded; empty otherwise.
+    /// The name typed at `InitiateAuth`, folded, for users and names no
+    /// user has alike (so that sessions of both are the same length).
     pub(super) typed: String,
     pub(super) user_not_found: bool,
     /// The rounds so far, as Define sees them.

@@ -94,6 +94,37 @@ fn an_unknown_user_under_enabled_runs_the_triggers_and_never_gets_tokens() {
 }
 
 #[test]
+fn under_enabled_a_session_is_as_long_for_a_name_no_user_has_as_for_a_user() {
+    let w = world();
+    let client = custom_client(&w.h, PreventUserExistenceErrors::Enabled);
+    // Names of the same length: one is Jane's, the other nobody's.
+    let ghost = "john.roe@example.com";
+    assert_eq!(ghost.len(), JANE.len());
+    let real = w.initiate(start(&client, JANE)).unwrap();
+    let fake = w.initiate(start(&client, ghost)).unwrap();
+    let len = |r: &AuthResponse| r.session.as_deref().unwrap().len();
+    assert_eq!(len(&real), len(&fake));
+    // And after a (wrong) round, too.
+    let real = w
+        .respond(answer(
+            &client,
+            &real,
+            &real.challenge_parameters["USERNAME"],
+            "no",
+        ))
+        .unwrap();
+    let fake = w
+        .respond(answer(
+            &client,
+            &fake,
+            &fake.challenge_parameters["USERNAME"],
+            "no",
+        ))
+        .unwrap();
+    assert_eq!(len(&real), len(&fake));
+}
+
+#[test]
 fn an_unknown_name_under_enabled_is_locked_out_by_wrong_answers() {
     let w = world_with(Script::standard().with_define(|_| challenge()));
     let client = custom_client(&w.h, PreventUserExistenceErrors::Enabled);
