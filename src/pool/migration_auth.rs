@@ -10,7 +10,12 @@
 //! * The typed password is checked against the pool's password policy
 //!   before a `CONFIRMED` user is created with it (the issue asks for it;
 //!   cognito-triggers.md says Cognito does not): a weak one fails the
-//!   sign-in with `InvalidPasswordException` and nothing is stored.
+//!   sign-in with `InvalidPasswordException` and nothing is stored. Under
+//!   `PreventUserExistenceErrors: ENABLED` that answer would tell the
+//!   caller the legacy system took the password, so the name stays unknown
+//!   instead (`Incorrect username or password.`, counted toward its
+//!   lockout); and a name locked out there is refused before the function
+//!   is called.
 //! * `finalUserStatus` absent means `RESET_REQUIRED`: the user is created
 //!   without a password and the sign-in answers
 //!   `PasswordResetRequiredException` — or, when the client prevents
@@ -83,13 +88,18 @@ impl UserPool {
         );
         let response = hook(Trigger::UserMigration, hooks.user_migration(&event))?;
         let confirmed = response.final_user_status == Some(MigratedUserStatus::Confirmed);
+        let prevent = client.config().prevents_user_existence_errors();
         if confirmed && !response.enable_sms_mfa {
-            self.config().password_policy().validate(password)?;
+            if let Err(e) = self.config().password_policy().validate(password) {
+                // Under ENABLED the policy's answer would tell the caller
+                // the legacy password was right: the name stays unknown.
+                return if prevent { Ok(None) } else { Err(e) };
+            }
         }
         self.refuse_alias_move(response.force_alias_creation)?;
         if response.user_attributes.is_empty() {
             // The caller answers as for any unknown name under ENABLED.
-            return if client.config().prevents_user_existence_errors() {
+            return if prevent {
                 Ok(None)
             } else {
                 Err(migration_failed(client.id()))

@@ -914,6 +914,58 @@ fn a_migrated_password_must_meet_the_policy() {
     );
     assert_eq!(e.code(), ErrorCode::InvalidPassword);
     assert!(h.all_users().is_empty());
+    // Under ENABLED that answer would confirm the legacy password: the
+    // name stays unknown.
+    let enabled = client_of(&h, PreventUserExistenceErrors::Enabled);
+    assert_error(
+        h.pool
+            .initiate_auth(password_request(&enabled, "old@example.com", "weakpass")),
+        ErrorCode::NotAuthorized,
+        INCORRECT,
+    );
+    assert!(h.all_users().is_empty());
+}
+
+#[test]
+fn under_enabled_a_locked_out_name_is_not_handed_to_the_migration() {
+    // The legacy system knows old@example.com by PASSWORD only.
+    let (h, hooks) = hooked(migrating(None, None).user_migration(|e| {
+        let mut response = UserMigrationResponse::default();
+        let right = e
+            .request
+            .password
+            .as_ref()
+            .is_some_and(|p| p.expose_secret() == PASSWORD);
+        if right {
+            response.user_attributes = migrated_attributes();
+            response.final_user_status = Some(MigratedUserStatus::Confirmed);
+            response.message_action = Some(MigrationMessageAction::Suppress);
+        }
+        Ok(response)
+    }));
+    let client = client_of(&h, PreventUserExistenceErrors::Enabled);
+    // Wrong guesses leave the name unknown and count toward its lockout.
+    for _ in 0..5 {
+        assert_error(
+            h.pool
+                .initiate_auth(password_request(&client, "old@example.com", WRONG)),
+            ErrorCode::NotAuthorized,
+            INCORRECT,
+        );
+    }
+    let asked = hooks.migrations().len();
+    assert_error(
+        h.pool
+            .initiate_auth(password_request(&client, "old@example.com", PASSWORD)),
+        ErrorCode::NotAuthorized,
+        "Password attempts exceeded",
+    );
+    assert_eq!(
+        hooks.migrations().len(),
+        asked,
+        "the function was not asked"
+    );
+    assert!(h.all_users().is_empty());
 }
 
 #[test]

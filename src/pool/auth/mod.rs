@@ -224,7 +224,14 @@ impl UserPool {
         let prevent = client.config().prevents_user_existence_errors();
         let user = match self.resolve(username)? {
             Some(user) => Some(user),
-            None => self.migrate_on_sign_in(client, username, password, metadata)?,
+            None => {
+                // A name locked out under ENABLED stops here: its guesses
+                // must not reach the legacy system's function either.
+                if prevent {
+                    self.check_unknown_locked(&self.name_digest(NameUse::SignIn, username), now)?;
+                }
+                self.migrate_on_sign_in(client, username, password, metadata)?
+            }
         };
         // Before the password check: a refusal wins even with a wrong
         // password, and is not counted toward the lockout.
