@@ -91,7 +91,13 @@ fn check<T>(outcome: &InvokeOutcome, trigger: Trigger, result: Result<T, Trigger
         (InvokeOutcome::FunctionError { message }, Err(e)) => {
             let e = e.into_error(trigger);
             assert_eq!(e.code(), ErrorCode::UserLambdaValidation, "{e:?}");
-            let message = message.as_deref().unwrap_or("Unhandled");
+            // Passed on cut to 1024 characters.
+            let message: String = message
+                .as_deref()
+                .unwrap_or("Unhandled")
+                .chars()
+                .take(1024)
+                .collect();
             assert_eq!(e.message(), format!("{name} failed with error {message}."));
         }
         (InvokeOutcome::ServiceError { code }, Err(e)) => {

@@ -358,14 +358,14 @@ impl<I: Invoke> JsonTriggers<I> {
         let Some(function) = self.functions.get(trigger) else {
             return Ok(None);
         };
-        let body = event().to_string().into_bytes();
+        // The event may hold a password (UserMigration) or an answer.
+        let body = zeroize::Zeroizing::new(event().to_string().into_bytes());
         for _ in 0..self.attempts {
             match self.invoker.invoke(function, &body) {
                 InvokeOutcome::Returned(output) => return Ok(Some(output)),
                 InvokeOutcome::FunctionError { message } => {
-                    return Err(TriggerError::rejected(
-                        message.unwrap_or_else(|| "Unhandled".to_owned()),
-                    ));
+                    let message = message.unwrap_or_else(|| "Unhandled".to_owned());
+                    return Err(TriggerError::rejected(bounded(message)));
                 }
                 InvokeOutcome::ServiceError { code } => {
                     return Err(TriggerError::unavailable(code));
@@ -389,6 +389,18 @@ impl<I: Invoke> JsonTriggers<I> {
             None => Ok(default()),
             Some(output) => decode(&output),
         }
+    }
+}
+
+/// The longest function error message passed on to the caller, in
+/// characters: a function's `errorMessage` may be megabytes long.
+pub(crate) const MAX_ERROR_MESSAGE: usize = 1024;
+
+/// `message` cut to [`MAX_ERROR_MESSAGE`] characters.
+fn bounded(message: String) -> String {
+    match message.char_indices().nth(MAX_ERROR_MESSAGE) {
+        Some((end, _)) => message[..end].to_owned(),
+        None => message,
     }
 }
 

@@ -613,8 +613,9 @@ pub struct CustomMessageResponse {
 // ------------------------------------------------------------- CUSTOM_AUTH
 
 /// One entry of a `CUSTOM_AUTH` `session`: a completed round (§3.3, §3.4).
+/// `Debug` redacts the metadata, where functions often keep the code.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct ChallengeResult {
     /// `challengeName`: `SRP_A`, `PASSWORD_VERIFIER`, `CUSTOM_CHALLENGE`, …
     pub challenge_name: String,
@@ -622,6 +623,19 @@ pub struct ChallengeResult {
     pub challenge_result: bool,
     /// `challengeMetadata`: CreateAuthChallenge's, `null` when `None`.
     pub challenge_metadata: Option<String>,
+}
+
+impl fmt::Debug for ChallengeResult {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ChallengeResult")
+            .field("challenge_name", &self.challenge_name)
+            .field("challenge_result", &self.challenge_result)
+            .field(
+                "challenge_metadata",
+                &self.challenge_metadata.as_ref().map(|_| "[redacted]"),
+            )
+            .finish()
+    }
 }
 
 impl ChallengeResult {

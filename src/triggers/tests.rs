@@ -898,6 +898,25 @@ fn a_function_error_is_a_validation_exception_with_its_message_and_no_retry() {
 }
 
 #[test]
+fn a_long_function_error_message_is_cut_to_1024_characters() {
+    let (e, _) = pre_sign_up_error(Fake::answering(vec![InvokeOutcome::FunctionError {
+        message: Some("é".repeat(5000)),
+    }]));
+    assert_eq!(
+        e.message(),
+        format!("PreSignUp failed with error {}.", "é".repeat(1024))
+    );
+}
+
+#[test]
+fn challenge_metadata_is_redacted_in_debug() {
+    let entry = ChallengeResult::new("CUSTOM_CHALLENGE", true, Some("CODE-123456".into()));
+    let shown = format!("{entry:?}");
+    assert!(!shown.contains("123456"), "{shown}");
+    assert!(shown.contains("CUSTOM_CHALLENGE"));
+}
+
+#[test]
 fn a_service_error_is_unexpected_and_not_retried() {
     let (e, calls) = pre_sign_up_error(Fake::answering(vec![InvokeOutcome::ServiceError {
         code: "ResourceNotFoundException".into(),
