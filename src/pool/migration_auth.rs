@@ -89,12 +89,13 @@ impl UserPool {
         let response = hook(Trigger::UserMigration, hooks.user_migration(&event))?;
         let confirmed = response.final_user_status == Some(MigratedUserStatus::Confirmed);
         let prevent = client.config().prevents_user_existence_errors();
-        if confirmed && !response.enable_sms_mfa {
-            if let Err(e) = self.config().password_policy().validate(password) {
-                // Under ENABLED the policy's answer would tell the caller
-                // the legacy password was right: the name stays unknown.
-                return if prevent { Ok(None) } else { Err(e) };
-            }
+        if confirmed
+            && !response.enable_sms_mfa
+            && let Err(e) = self.config().password_policy().validate(password)
+        {
+            // Under ENABLED the policy's answer would tell the caller the
+            // legacy password was right: the name stays unknown.
+            return if prevent { Ok(None) } else { Err(e) };
         }
         self.refuse_alias_move(response.force_alias_creation)?;
         if response.user_attributes.is_empty() {
