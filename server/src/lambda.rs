@@ -226,6 +226,8 @@ impl LambdaInvoker {
 
 impl Invoke for LambdaInvoker {
     fn invoke(&self, function: &FunctionRef, event: &[u8]) -> InvokeOutcome {
+        // Waiting on the network: the CPU permit goes to another call.
+        let _waiting = crate::permit::waiting();
         match self.exchange(&self.path(function), event) {
             Ok(answer) => answer.outcome(),
             Err(Failure::NoAnswer(reason)) => InvokeOutcome::TimedOut { reason },

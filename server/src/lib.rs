@@ -111,6 +111,7 @@
 mod config;
 mod error;
 mod lambda;
+mod permit;
 mod routes;
 mod run;
 mod serve;

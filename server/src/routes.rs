@@ -492,16 +492,19 @@ async fn call_engine(state: &AppState, target: String, request: RawRequest) -> R
     };
     let engine = Arc::clone(&state.engine);
     let verifier = state.verifier.clone();
+    let semaphore = Arc::clone(&state.permits);
     let joined = tokio::task::spawn_blocking(move || {
-        let checked = verifier.map_or(Ok(None), |v| {
-            request.view(|r| v.check_operation(&target, r, SystemClock.now()))
-        });
-        let response = match checked {
-            Ok(_) => engine.call(&target, &request.body),
-            Err(refused) => refused.response(),
-        };
-        drop(permit);
-        response
+        // Held in the thread's slot: a Lambda invocation gives it back
+        // while it waits (crate::permit).
+        crate::permit::holding(permit, semaphore, || {
+            let checked = verifier.map_or(Ok(None), |v| {
+                request.view(|r| v.check_operation(&target, r, SystemClock.now()))
+            });
+            match checked {
+                Ok(_) => engine.call(&target, &request.body),
+                Err(refused) => refused.response(),
+            }
+        })
     })
     .await;
     match joined {

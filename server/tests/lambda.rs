@@ -353,12 +353,17 @@ async fn unusable_lambda_options_stop_the_start_with_the_reason() {
 
 /// One Cognito API call over HTTP: (status, JSON body).
 async fn call(server: &Server, operation: &str, body: &Value) -> (u16, Value) {
-    let mut stream = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
+    call_at(server.addr(), operation, body).await
+}
+
+/// [`call`] of the server at `addr`.
+async fn call_at(addr: std::net::SocketAddr, operation: &str, body: &Value) -> (u16, Value) {
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
     let body = body.to_string();
     let request = format!(
         "POST / HTTP/1.1\r\nHost: {}\r\nX-Amz-Target: AWSCognitoIdentityProviderService.{operation}\r\n\
          Content-Type: application/x-amz-json-1.1\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        server.addr(),
+        addr,
         body.len()
     );
     stream.write_all(request.as_bytes()).await.unwrap();
@@ -503,5 +508,61 @@ async fn a_server_with_an_endpoint_and_mappings_starts_and_keeps_pools_with_trig
         created["UserPool"]["LambdaConfig"],
         json!({"PreSignUp": ARN})
     );
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_waiting_on_a_slow_function_do_not_hold_the_cpu_permits() {
+    // Every engine call holds one of as many permits as there are cores;
+    // a call waiting on a function gives its permit back meanwhile, or a
+    // few sign-ups against a slow function would stall every pool.
+    let fake = FakeLambda::start();
+    let server = Server::builder()
+        .hashing(Hashing::InsecureTest)
+        .lambda_endpoint(fake.url.clone())
+        .lambda_function(ARN, "slow")
+        .start()
+        .await
+        .unwrap();
+    let (_, created) = call(
+        &server,
+        "CreateUserPool",
+        &json!({"PoolName": "p", "LambdaConfig": {"PreSignUp": ARN}}),
+    )
+    .await;
+    let id = created["UserPool"]["Id"].as_str().unwrap().to_owned();
+    let (_, client) = call(
+        &server,
+        "CreateUserPoolClient",
+        &json!({"UserPoolId": id, "ClientName": "web"}),
+    )
+    .await;
+    let client_id = client["UserPoolClient"]["ClientId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let addr = server.addr();
+    let mut sign_ups = tokio::task::JoinSet::new();
+    for i in 0..cores * 2 + 2 {
+        let body = json!({
+            "ClientId": client_id, "Username": format!("user{i}"), "Password": "1234Abcd^x",
+        });
+        sign_ups.spawn(async move { call_at(addr, "SignUp", &body).await });
+    }
+    // Once every sign-up is waiting on the function.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let started = Instant::now();
+    let (status, _) = call(&server, "DescribeUserPool", &json!({"UserPoolId": id})).await;
+    let took = started.elapsed();
+    assert_eq!(status, 200);
+    assert!(
+        took < Duration::from_millis(1000),
+        "DescribeUserPool waited {took:?} behind calls waiting on the function"
+    );
+    while let Some(joined) = sign_ups.join_next().await {
+        let (status, body) = joined.unwrap();
+        assert_eq!(status, 200, "{body}");
+    }
     server.shutdown().await.unwrap();
 }
