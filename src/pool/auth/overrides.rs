@@ -229,9 +229,13 @@ fn non_empty(list: &[String]) -> Option<Vec<String>> {
     (!list.is_empty()).then(|| list.to_vec())
 }
 
-/// One scope: non-empty, no whitespace.
+/// One scope: non-empty, of RFC 6749's `scope-token` characters
+/// (`%x21 / %x23-5B / %x5D-7E`: printable ASCII but space, `"` and `\`).
 fn is_scope_token(scope: &str) -> bool {
-    !scope.is_empty() && !scope.chars().any(char::is_whitespace)
+    !scope.is_empty()
+        && scope
+            .bytes()
+            .all(|b| matches!(b, 0x21 | 0x23..=0x5B | 0x5D..=0x7E))
 }
 
 fn edit_scope(scope: &mut String, add: &[String], suppress: &[String]) {
@@ -418,6 +422,20 @@ mod tests {
             &["aws.cognito.signin.user.admin", "a", "b"].map(String::from),
         );
         assert_eq!(scope, "");
+    }
+
+    #[test]
+    fn scope_tokens_are_rfc_6749s() {
+        for good in [
+            "a",
+            "https://api.example.com/read",
+            "x:y!#$%&'()*+,-./[]^_`{|}~",
+        ] {
+            assert!(is_scope_token(good), "{good}");
+        }
+        for bad in ["", "a b", "a\tb", "a\"b", "a\\b", "caf\u{e9}", "a\u{0}"] {
+            assert!(!is_scope_token(bad), "{bad:?}");
+        }
     }
 
     #[test]
