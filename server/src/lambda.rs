@@ -39,6 +39,8 @@ use crate::error::{Error, ErrorKind};
 pub(crate) const MAX_RESPONSE_BYTES: usize = 6 * 1024 * 1024;
 /// The most a response head (status line and headers) may take.
 const MAX_HEAD_BYTES: usize = 64 * 1024;
+/// The longest chunk-size line (size and extensions) read.
+const MAX_CHUNK_LINE: usize = 1024;
 /// Cognito's wait for one attempt (cognito-triggers.md §4.3).
 pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
 /// The service error of an answer over [`MAX_RESPONSE_BYTES`].
@@ -482,9 +484,16 @@ fn read_chunked(mut buf: Vec<u8>, stream: &mut impl Read) -> Result<Vec<u8>, Fai
         Ok(())
     };
     loop {
+        // A chunk-size line is a few hex digits and maybe extensions:
+        // looked for in its first bytes only, so a line that never ends
+        // cannot make every read rescan a growing buffer.
         let line_end = loop {
-            if let Some(i) = find(&buf, b"\r\n") {
+            let window = &buf[..buf.len().min(MAX_CHUNK_LINE + 2)];
+            if let Some(i) = find(window, b"\r\n") {
                 break i;
+            }
+            if buf.len() > MAX_CHUNK_LINE {
+                return Err(Failure::Service(NOT_HTTP.to_owned()));
             }
             fill(&mut buf)?;
         };
@@ -529,6 +538,25 @@ mod tests {
             Err(Failure::NoAnswer(r)) => InvokeOutcome::TimedOut { reason: r },
             Err(Failure::Service(code)) => InvokeOutcome::ServiceError { code },
         }
+    }
+
+    #[test]
+    fn a_chunk_size_line_that_never_ends_is_refused_early() {
+        let mut raw = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
+        raw.extend(std::iter::repeat_n(b'0', 64 * 1024));
+        assert_eq!(
+            outcome(&raw),
+            InvokeOutcome::ServiceError {
+                code: NOT_HTTP.to_owned()
+            }
+        );
+        // An ordinary chunked answer still reads.
+        assert_eq!(
+            outcome(
+                b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2;x=y\r\n{}\r\n0\r\n\r\n"
+            ),
+            InvokeOutcome::Returned(b"{}".to_vec())
+        );
     }
 
     #[test]
