@@ -1,5 +1,5 @@
 //! Building blocks the project's own benches and fuzz targets drive
-//! directly: password hashing, the SRP server maths, token claims, the
+//! directly: password hashing, the SRP server maths, TOTP, token claims, the
 //! `ListUsers` filter and the attribute-schema validator.
 //!
 //! Behind the `internals` feature and hidden from the documentation: these
@@ -21,6 +21,14 @@ pub mod srp {
     pub use crate::srp::timestamp::{canonical_timestamp, parse_timestamp};
     pub use crate::srp::verifier::{
         MAX_HEX_DIGITS, SALT_LEN, Verifier, compute_verifier, salt_hex,
+    };
+}
+
+/// RFC 6238 TOTP for software-token MFA.
+pub mod totp {
+    pub use crate::totp::{
+        DIGITS, SECRET_LEN, STEP_SECONDS, SecretCode, TotpKey, base32_decode, base32_encode,
+        code_at, time_step, verify,
     };
 }
 
