@@ -14,9 +14,11 @@ pub mod password {
 
 /// The server side of Cognito's SRP.
 pub mod srp {
+    pub use crate::srp::device::{MAX_DEVICE_SALT_LEN, parse_device_verifier};
     pub use crate::srp::group::N_HEX;
     pub use crate::srp::server::{
-        HandshakeState, ServerChallenge, server_challenge, server_challenge_random, verify_claim,
+        HandshakeState, ServerChallenge, SrpIdentity, server_challenge, server_challenge_random,
+        verify_claim, verify_claim_as,
     };
     pub use crate::srp::timestamp::{canonical_timestamp, parse_timestamp};
     pub use crate::srp::verifier::{

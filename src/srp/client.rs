@@ -181,6 +181,40 @@ impl SrpClient {
         Ok(STANDARD.encode(&signature[..]))
     }
 
+    /// Answers a `DEVICE_PASSWORD_VERIFIER` challenge for a remembered device
+    /// (`cognito-mfa-devices-passwordless.md` §6.3): the same computation as
+    /// [`SrpClient::process_challenge`] with `poolName` := `DeviceGroupKey`
+    /// and `userIdForSrp` := `DeviceKey`, and the device password (see
+    /// [`generate_device_secret`](super::generate_device_secret)).
+    ///
+    /// # Errors
+    ///
+    /// As [`SrpClient::process_challenge`].
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "mirrors the challenge parameters one by one, as the JS client's call does"
+    )]
+    pub fn process_device_challenge(
+        &self,
+        device_group_key: &str,
+        device_key: &str,
+        device_password: &str,
+        salt_hex: &str,
+        srp_b_hex: &str,
+        secret_block_b64: &str,
+        timestamp: &str,
+    ) -> Result<String> {
+        self.process_challenge(
+            device_group_key,
+            device_key,
+            device_password.as_bytes(),
+            salt_hex,
+            srp_b_hex,
+            secret_block_b64,
+            timestamp,
+        )
+    }
+
     /// The scrambler `u` and the client's `S = (B − k·g^x)^(a + u·x) mod N`,
     /// 384 big-endian bytes (`cognito-protocol.md` §1.6 steps 3–5).
     ///

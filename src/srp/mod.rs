@@ -20,12 +20,18 @@
 //! What this module offers callers is the client side, for tests,
 //! benchmarks and examples: [`SrpClient`] computes `SRP_A` and, from the
 //! challenge, the `PASSWORD_VERIFIER` answer, and [`format_timestamp`]
-//! writes its `TIMESTAMP`.
+//! writes its `TIMESTAMP`. For remembered devices (the same handshake
+//! with `DeviceGroupKey` and `DeviceKey` for the pool name and user id,
+//! `cognito-mfa-devices-passwordless.md` §6.3), [`generate_device_secret`]
+//! and [`device_verifier_config`] make what `ConfirmDevice` carries, and
+//! [`SrpClient::process_device_challenge`] answers `DEVICE_PASSWORD_VERIFIER`.
 //!
 //! Arithmetic is constant time (crypto-bigint's `BoxedMontyForm`); secrets
 //! (`b`, `x`, `S`, `K`) live in zeroizing buffers and no `Debug` prints them.
 
 mod client;
+#[cfg_attr(not(feature = "internals"), allow(unreachable_pub))]
+pub(crate) mod device;
 #[cfg_attr(not(feature = "internals"), allow(unreachable_pub))]
 pub(crate) mod group;
 mod hash;
@@ -39,6 +45,8 @@ pub(crate) mod timestamp;
 pub(crate) mod verifier;
 
 #[cfg(test)]
+mod device_tests;
+#[cfg(test)]
 mod prop_tests;
 #[cfg(test)]
 mod tests;
@@ -46,6 +54,10 @@ mod tests;
 mod vector_tests;
 
 pub use client::{RANDOM_SECRET_LEN, SrpClient};
+pub use device::{
+    DEVICE_PASSWORD_RANDOM_LEN, DeviceVerifierConfig, device_verifier_config,
+    generate_device_secret,
+};
 pub use timestamp::format_timestamp;
 
 pub(crate) use server::{HandshakeState, parse_srp_a, server_challenge_random, verify_claim};

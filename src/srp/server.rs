@@ -283,9 +283,60 @@ pub(crate) fn expected_signature(
     ))
 }
 
+/// Whose secret a handshake proves: the two names that enter `x` and the
+/// claim signature (`cognito-protocol.md` §1.4, §1.8).
+///
+/// A user signs in as `(poolName, USER_ID_FOR_SRP)`; a remembered device as
+/// `(DeviceGroupKey, DeviceKey)` (`cognito-mfa-devices-passwordless.md`
+/// §6.3). The maths is the same; only the names differ.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SrpIdentity<'a> {
+    name: &'a str,
+    id: &'a str,
+}
+
+impl<'a> SrpIdentity<'a> {
+    /// A user: `pool_name` is the part of the pool id after the `_`,
+    /// `user_id_for_srp` the `USER_ID_FOR_SRP` the challenge carried.
+    #[must_use]
+    pub const fn user(pool_name: &'a str, user_id_for_srp: &'a str) -> Self {
+        Self {
+            name: pool_name,
+            id: user_id_for_srp,
+        }
+    }
+
+    /// A remembered device: its `DeviceGroupKey` and `DeviceKey`.
+    #[must_use]
+    #[cfg_attr(
+        not(feature = "internals"),
+        allow(dead_code, reason = "the device flows of issue 13 will call it")
+    )]
+    pub const fn device(device_group_key: &'a str, device_key: &'a str) -> Self {
+        Self {
+            name: device_group_key,
+            id: device_key,
+        }
+    }
+
+    /// What stands for `poolName`: the pool name or the `DeviceGroupKey`.
+    #[must_use]
+    pub const fn name(&self) -> &'a str {
+        self.name
+    }
+
+    /// What stands for `userIdForSrp`: `USER_ID_FOR_SRP` or the `DeviceKey`.
+    #[must_use]
+    pub const fn id(&self) -> &'a str {
+        self.id
+    }
+}
+
 /// Step 2: whether `signature_b64` (the `PASSWORD_CLAIM_SIGNATURE`, standard
 /// base64) is the `expected_signature`, compared in constant time. Malformed
 /// base64 or a wrong length is simply `false`.
+///
+/// For a user; [`verify_claim_as`] serves devices too.
 ///
 /// # Errors
 ///
@@ -299,6 +350,32 @@ pub fn verify_claim(
     timestamp: &str,
     signature_b64: &str,
 ) -> Result<bool> {
+    verify_claim_as(
+        state,
+        v,
+        SrpIdentity::user(pool_name, user_id_for_srp),
+        secret_block,
+        timestamp,
+        signature_b64,
+    )
+}
+
+/// Step 2 for any [`SrpIdentity`], a user's or a device's
+/// (`DEVICE_PASSWORD_VERIFIER`): whether `signature_b64` is the expected
+/// signature, compared in constant time. Malformed base64 or a wrong length
+/// is simply `false`.
+///
+/// # Errors
+///
+/// `InternalErrorException` when `v` is not a verifier.
+pub fn verify_claim_as(
+    state: &HandshakeState,
+    v: &[u8],
+    identity: SrpIdentity<'_>,
+    secret_block: &[u8],
+    timestamp: &str,
+    signature_b64: &str,
+) -> Result<bool> {
     // The caller's own input being malformed reveals nothing: skip the maths.
     let Ok(given) = STANDARD.decode(signature_b64) else {
         return Ok(false);
@@ -306,8 +383,8 @@ pub fn verify_claim(
     let expected = expected_signature(
         state,
         v,
-        pool_name,
-        user_id_for_srp,
+        identity.name(),
+        identity.id(),
         secret_block,
         timestamp,
     )?;
