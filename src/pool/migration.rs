@@ -28,7 +28,6 @@
 
 use super::UserPool;
 use crate::clock::Timestamp;
-use crate::config::AliasAttribute;
 use crate::error::{Error, ErrorCode, Result};
 use crate::schema::{Attribute, Writer};
 use crate::secret::Password;
@@ -117,10 +116,7 @@ impl UserPool {
 
     /// Whether `name` would sign in as an email or phone alias here.
     fn is_alias_shaped(&self, name: &str) -> bool {
-        let config = self.config();
-        config.username_attributes().is_empty()
-            && ((config.is_alias(AliasAttribute::Email) && super::looks_like_email(name))
-                || (config.is_alias(AliasAttribute::PhoneNumber) && super::looks_like_phone(name)))
+        self.config().username_attributes().is_empty() && self.looks_like_alias(name)
     }
 
     /// Stores a user [`prepare_migrated_user`](Self::prepare_migrated_user)

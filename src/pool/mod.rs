@@ -367,6 +367,15 @@ impl UserPool {
         keys
     }
 
+    /// Whether `name` has the shape of an email or phone alias this pool
+    /// has (an email-shaped name with an email alias, a phone-shaped one
+    /// with a phone alias).
+    fn looks_like_alias(&self, name: &str) -> bool {
+        let cfg = self.config();
+        (cfg.is_alias(AliasAttribute::Email) && looks_like_email(name))
+            || (cfg.is_alias(AliasAttribute::PhoneNumber) && looks_like_phone(name))
+    }
+
     /// Finds a user by internal username or any alias the pool accepts.
     fn resolve(&self, name: &str) -> Result<Option<UserRecord>> {
         let pool = self.id();

@@ -28,7 +28,6 @@ use super::windows::NameUse;
 use super::{UserPool, store_error};
 use crate::client::{AppClient, AuthFlow, check_secret_hash};
 use crate::clock::Timestamp;
-use crate::config::AliasAttribute;
 use crate::error::{Error, ErrorCode, Result};
 use crate::lockout;
 use crate::random;
@@ -238,10 +237,7 @@ impl UserPool {
     /// and a `preferred_username` typed as such, come back different from
     /// the typed name.
     fn simulated_srp_id(&self, folded: &str, fake_id: &str) -> String {
-        let cfg = self.config();
-        let alias_shaped = (cfg.is_alias(AliasAttribute::Email) && super::looks_like_email(folded))
-            || (cfg.is_alias(AliasAttribute::PhoneNumber) && super::looks_like_phone(folded));
-        if cfg.username_attributes().is_empty() && !alias_shaped {
+        if self.config().username_attributes().is_empty() && !self.looks_like_alias(folded) {
             folded.to_owned()
         } else {
             fake_id.to_owned()

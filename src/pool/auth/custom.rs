@@ -104,9 +104,8 @@ use crate::lockout::{self, Decision};
 use crate::random;
 use crate::store::{UserRecord, UserStatus};
 use crate::triggers::{
-    ChallengeResult, CreateAuthChallengeRequest, DefineAuthChallengeRequest,
-    PreAuthenticationRequest, StringMap, Trigger, TriggerSource, UNRECOGNIZABLE_OUTPUT,
-    VerifyAuthChallengeRequest,
+    ChallengeResult, CreateAuthChallengeRequest, DefineAuthChallengeRequest, StringMap, Trigger,
+    TriggerSource, UNRECOGNIZABLE_OUTPUT, VerifyAuthChallengeRequest,
 };
 
 /// The most `CUSTOM_CHALLENGE` rounds one sign-in may run.
@@ -227,19 +226,18 @@ impl UserPool {
             }
             None => return Err(Error::user_not_found()),
         };
-        if let Some(hooks) = self.hooks_for(Trigger::PreAuthentication) {
-            let event = self.event(
-                TriggerSource::PreAuthenticationAuthentication,
-                who.event_name(),
-                Some(client.id()),
-                PreAuthenticationRequest {
-                    user_attributes: self.who_attributes(&who),
-                    validation_data: request.client_metadata.clone(),
-                    user_not_found: user_not_found(client, &who),
-                },
-            );
-            hook(Trigger::PreAuthentication, hooks.pre_authentication(&event))?;
-        }
+        // The password flows' PreAuthentication; a name no user has is
+        // named as every other event of this flow names it (folded).
+        let user = match &who {
+            Who::User(u) => Some(u),
+            Who::Unknown { .. } => None,
+        };
+        self.pre_authentication(
+            client,
+            user,
+            who.event_name(),
+            request.client_metadata.as_ref(),
+        )?;
         let history = match auth.srp_a {
             Some(_) => vec![ChallengeResult::new(SRP_A, true, None)],
             None => Vec::new(),
