@@ -355,14 +355,7 @@ impl LambdaConfig {
     pub(crate) fn check_tier(&self, tier: UserPoolTier) -> Result<()> {
         match &self.pre_token_generation_config {
             Some(c) if tier == UserPoolTier::Lite && c.lambda_version != LambdaVersion::V1_0 => {
-                Err(Error::new(
-                    ErrorCode::FeatureUnavailableInTier,
-                    format!(
-                        "PreTokenGenerationConfig.LambdaVersion {} is not available in the LITE \
-                         feature plan.",
-                        c.lambda_version.as_str()
-                    ),
-                ))
+                Err(token_version_unavailable(c.lambda_version.as_str()))
             }
             _ => Ok(()),
         }
@@ -439,6 +432,19 @@ fn is_arn(s: &str) -> bool {
         && !fields[4].is_empty()
         && fields[4].chars().all(|c| c.is_ascii_digit())
         && fields[5..].iter().all(|f| field(f, false))
+}
+
+/// `FeatureUnavailableInTierException` for PreTokenGeneration events of
+/// `version` (`V2_0`, `V3_0`) in a `LITE` pool, whether a `LambdaConfig` or
+/// Rust hooks ask for them.
+pub(crate) fn token_version_unavailable(version: &str) -> Error {
+    Error::new(
+        ErrorCode::FeatureUnavailableInTier,
+        format!(
+            "PreTokenGenerationConfig.LambdaVersion {version} is not available in the LITE \
+             feature plan."
+        ),
+    )
 }
 
 #[cfg(test)]

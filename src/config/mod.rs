@@ -8,6 +8,7 @@ use crate::error::{Constraint, Error, Result, Shown};
 
 mod definition;
 mod lambda;
+pub(crate) use lambda::token_version_unavailable;
 
 pub use crate::policy::{PasswordPolicy, PasswordPolicyBuilder};
 use crate::schema::{CustomAttribute, Schema, StandardAttribute};

@@ -17,7 +17,7 @@ use std::sync::{Arc, PoisonError};
 
 use super::UserPool;
 use crate::config::{AliasAttribute, PoolConfig, UserPoolTier, UsernameAttribute};
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{Error, Result};
 use crate::store::UserRecord;
 use crate::triggers::{
     CallerContext, Event, FunctionRef, Invoke, InvokeOutcome, JsonTriggers, NoTriggers,
@@ -71,13 +71,7 @@ pub(super) fn check_hooks_tier(hooks: &dyn Triggers, config: &PoolConfig) -> Res
         && version != PreTokenGenerationVersion::V1
         && config.tier() == UserPoolTier::Lite
     {
-        return Err(Error::new(
-            ErrorCode::FeatureUnavailableInTier,
-            format!(
-                "PreTokenGenerationConfig.LambdaVersion {} is not available in the LITE feature plan.",
-                version.as_str()
-            ),
-        ));
+        return Err(crate::config::token_version_unavailable(version.as_str()));
     }
     Ok(())
 }
