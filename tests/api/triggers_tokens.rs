@@ -566,6 +566,48 @@ fn no_op_v2_hooks_issue_the_same_claims_too() {
     assert_eq!(hooks.pre_token_generations()[0].version, "2");
 }
 
+#[test]
+fn v2_and_v3_hooks_need_the_essentials_or_plus_plan_as_a_lambda_config_does() {
+    for version in [PreTokenGenerationVersion::V2, PreTokenGenerationVersion::V3] {
+        let hooks: Arc<dyn userpool::triggers::Triggers> =
+            Arc::new(Hooks::new(&[Trigger::PreTokenGeneration]).version(version));
+        let lite = || {
+            crate::support::pools::quickstart_config()
+                .tier(userpool::config::UserPoolTier::Lite)
+                .build()
+                .unwrap()
+        };
+        let e = refused(
+            userpool::UserPool::builder(lite())
+                .keys(crate::support::shared_keys())
+                .triggers(Arc::clone(&hooks))
+                .build(),
+        );
+        assert_eq!(e.code(), userpool::ErrorCode::FeatureUnavailableInTier);
+        assert_eq!(
+            e.message(),
+            format!(
+                "PreTokenGenerationConfig.LambdaVersion {} is not available in the LITE \
+                 feature plan.",
+                version.as_str()
+            )
+        );
+    }
+    // V1 hooks are fine on LITE.
+    let v1: Arc<dyn userpool::triggers::Triggers> =
+        Arc::new(Hooks::new(&[Trigger::PreTokenGeneration]));
+    userpool::UserPool::builder(
+        crate::support::pools::quickstart_config()
+            .tier(userpool::config::UserPoolTier::Lite)
+            .build()
+            .unwrap(),
+    )
+    .keys(crate::support::shared_keys())
+    .triggers(v1)
+    .build()
+    .unwrap();
+}
+
 // ----- through JsonTriggers -----
 
 /// An in-process Lambda: records the event JSON it is given and answers
