@@ -8,6 +8,7 @@ use crate::error::{Constraint, Error, Result, Shown};
 
 mod definition;
 mod lambda;
+mod mfa;
 pub(crate) use lambda::token_version_unavailable;
 
 pub use crate::policy::{PasswordPolicy, PasswordPolicyBuilder};
@@ -17,6 +18,10 @@ pub(crate) use definition::{
     config_members, create_config, lambda_config_json, update_config, with_custom_attributes,
 };
 pub use lambda::{LambdaConfig, LambdaVersion, UserPoolTier, VersionedLambda};
+pub use mfa::{
+    DEFAULT_MFA_MESSAGE, DEFAULT_MFA_SUBJECT, DeviceConfiguration, EmailMfa, MfaFactor, MfaMode,
+    MfaSettings, SmsMfa,
+};
 
 /// An attribute that can stand in for the username (`UsernameAttributes`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -143,6 +148,8 @@ pub struct PoolConfig {
     account_recovery: Vec<RecoveryMechanism>,
     lambda_config: LambdaConfig,
     tier: UserPoolTier,
+    mfa: MfaSettings,
+    device_configuration: Option<DeviceConfiguration>,
 }
 
 impl PoolConfig {
@@ -164,6 +171,8 @@ impl PoolConfig {
             account_recovery: Vec::new(),
             lambda_config: LambdaConfig::default(),
             tier: UserPoolTier::default(),
+            mfa: MfaSettings::default(),
+            device_configuration: None,
         }
     }
 
@@ -246,6 +255,19 @@ impl PoolConfig {
         &self.lambda_config
     }
 
+    /// The MFA settings (`MfaConfiguration` and the factors of
+    /// `SetUserPoolMfaConfig`).
+    #[must_use]
+    pub fn mfa(&self) -> &MfaSettings {
+        &self.mfa
+    }
+
+    /// `DeviceConfiguration`: `Some` when the pool tracks devices.
+    #[must_use]
+    pub fn device_configuration(&self) -> Option<DeviceConfiguration> {
+        self.device_configuration
+    }
+
     /// The feature plan (`UserPoolTier`). Defaults to
     /// [`UserPoolTier::Essentials`], Cognito's default for new pools.
     #[must_use]
@@ -272,6 +294,8 @@ impl PoolConfig {
             account_recovery: self.account_recovery.clone(),
             lambda_config: self.lambda_config.clone(),
             tier: self.tier,
+            mfa: self.mfa.clone(),
+            device_configuration: self.device_configuration,
         }
     }
 
@@ -305,6 +329,8 @@ pub struct PoolConfigBuilder {
     account_recovery: Vec<RecoveryMechanism>,
     lambda_config: LambdaConfig,
     tier: UserPoolTier,
+    mfa: MfaSettings,
+    device_configuration: Option<DeviceConfiguration>,
 }
 
 impl PoolConfigBuilder {
@@ -402,6 +428,20 @@ impl PoolConfigBuilder {
         self
     }
 
+    /// The MFA settings (what `SetUserPoolMfaConfig` sets).
+    #[must_use]
+    pub fn mfa(mut self, mfa: MfaSettings) -> Self {
+        self.mfa = mfa;
+        self
+    }
+
+    /// `DeviceConfiguration`; `Some` turns device tracking on.
+    #[must_use]
+    pub fn device_configuration(mut self, config: Option<DeviceConfiguration>) -> Self {
+        self.device_configuration = config;
+        self
+    }
+
     /// Validates and returns the configuration.
     ///
     /// # Errors
@@ -468,6 +508,8 @@ impl PoolConfigBuilder {
             account_recovery: self.account_recovery,
             lambda_config: self.lambda_config.normalized(),
             tier: self.tier,
+            mfa: self.mfa,
+            device_configuration: self.device_configuration,
         })
     }
 }

@@ -30,6 +30,8 @@ pub enum ConflictKey {
     GroupName,
     /// A refresh token with that digest exists.
     RefreshToken,
+    /// A device with that key exists in the pool.
+    DeviceKey,
 }
 
 impl fmt::Display for ConflictKey {
@@ -42,6 +44,7 @@ impl fmt::Display for ConflictKey {
             Self::ClientId => f.write_str("the client id"),
             Self::GroupName => f.write_str("the group name"),
             Self::RefreshToken => f.write_str("the refresh token digest"),
+            Self::DeviceKey => f.write_str("the device key"),
         }
     }
 }

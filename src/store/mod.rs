@@ -87,8 +87,8 @@ pub use memory::MemoryStore;
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;
 pub use records::{
-    ClientRecord, EphemeralRecord, GroupRecord, PoolRecord, RefreshTokenRecord, SweepReport,
-    UserRecord,
+    ClientRecord, DeviceRecord, DeviceStatus, EphemeralRecord, GroupRecord, PendingSoftwareToken,
+    PoolRecord, RefreshTokenRecord, SoftwareToken, SweepReport, UserMfa, UserRecord,
 };
 // `UserStatus` is at the crate root: callers meet it on `User`.
 pub(crate) use records::UserStatus;
@@ -532,6 +532,63 @@ pub trait SweepStore: Send + Sync + fmt::Debug {
         now: Timestamp,
         limit: usize,
     ) -> StoreResult<SweepReport>;
+}
+
+/// Tracked devices (cognito-mfa-devices-passwordless.md §6), keyed by
+/// pool and `DeviceKey`.
+///
+/// Device keys are random (`<region>_<uuid v4>`), unique in a pool. A
+/// device belongs to one user: [`UserStore::delete_user`] deletes the
+/// user's devices with the user, so a user later created under the same
+/// name inherits none.
+pub trait DeviceStore: Send + Sync + fmt::Debug {
+    /// Inserts `device`. The stored record gets `version == 1`.
+    ///
+    /// # Errors
+    /// `Conflict` of [`ConflictKey::DeviceKey`] when the key exists in the
+    /// pool (nothing is written); `Unavailable` on backend failure.
+    fn insert_device(&self, pool_id: &str, device: &DeviceRecord) -> StoreResult<()>;
+
+    /// The device whose key is exactly `key`.
+    ///
+    /// # Errors
+    /// `Unavailable` on backend failure. A missing device is `Ok(None)`.
+    fn get_device(&self, pool_id: &str, key: &str) -> StoreResult<Option<DeviceRecord>>;
+
+    /// Replaces the device named `device.key` if its stored version is still
+    /// `expected_version` (compare-and-swap); the stored version becomes
+    /// `expected_version + 1`. Two `ConfirmDevice` calls racing on one key
+    /// must not both succeed.
+    ///
+    /// # Errors
+    /// `VersionMismatch` when the stored version differs; `NotFound` when
+    /// the device is gone; `Unavailable` on backend failure.
+    fn update_device(
+        &self,
+        pool_id: &str,
+        device: &DeviceRecord,
+        expected_version: u64,
+    ) -> StoreResult<()>;
+
+    /// Deletes the device: from the moment this returns, `get_device`
+    /// finds nothing (a forgotten device stops working at once).
+    ///
+    /// # Errors
+    /// `NotFound` when there is no such device; `Unavailable` on backend
+    /// failure.
+    fn delete_device(&self, pool_id: &str, key: &str) -> StoreResult<()>;
+
+    /// Every device of `username`, whatever its status, newest first
+    /// (`created_at` descending, then key ascending), at most `limit`.
+    ///
+    /// # Errors
+    /// `Unavailable` on backend failure.
+    fn list_devices(
+        &self,
+        pool_id: &str,
+        username: &str,
+        limit: usize,
+    ) -> StoreResult<Vec<DeviceRecord>>;
 }
 
 /// Groups and memberships, keyed by pool.

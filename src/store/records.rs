@@ -5,6 +5,7 @@
 use std::fmt;
 
 use crate::clock::Timestamp;
+use crate::config::MfaFactor;
 use crate::schema::Attributes;
 
 /// A user's status, with Cognito's names (`UserStatusType`).
@@ -109,6 +110,8 @@ pub struct UserRecord {
     /// That one is a unique sign-in key whether verified or not; in pools
     /// with both, the other one only once verified. `None` in other pools.
     pub username_attribute: Option<String>,
+    /// The user's second factors (cognito-mfa-devices-passwordless.md §2.1).
+    pub mfa: UserMfa,
     /// The version the store holds. Set by the store: 1 on insert, +1 on
     /// every successful update. Callers pass the version they read back to
     /// [`UserStore::update_user`](super::UserStore::update_user) as the compare-and-swap guard.
@@ -139,6 +142,7 @@ impl UserRecord {
             locked_until: None,
             last_sign_in_attempt: None,
             username_attribute: None,
+            mfa: UserMfa::default(),
             version: 0,
         }
     }
@@ -185,6 +189,7 @@ impl fmt::Debug for UserRecord {
             .field("locked_until", &self.locked_until)
             .field("last_sign_in_attempt", &self.last_sign_in_attempt)
             .field("username_attribute", &self.username_attribute)
+            .field("mfa", &self.mfa)
             .field("version", &self.version)
             .finish()
     }
@@ -221,6 +226,9 @@ pub struct RefreshTokenRecord {
     pub replaced_at: Option<Timestamp>,
     /// Whether its family was revoked. Set by the store on read; ignored on write.
     pub revoked: bool,
+    /// The remembered device the tokens were bound to: the token refreshes
+    /// only with this `DEVICE_KEY` (cognito-mfa-devices-passwordless.md §6.6).
+    pub device_key: Option<String>,
 }
 
 impl fmt::Debug for RefreshTokenRecord {
@@ -237,6 +245,7 @@ impl fmt::Debug for RefreshTokenRecord {
             .field("expires_at", &self.expires_at)
             .field("replaced_at", &self.replaced_at)
             .field("revoked", &self.revoked)
+            .field("device_key", &self.device_key)
             .finish()
     }
 }
@@ -377,6 +386,8 @@ pub struct SweepReport {
     pub once_ids: u64,
     /// Ephemeral records past their expiry.
     pub ephemeral: u64,
+    /// Devices never confirmed, past their expiry.
+    pub devices: u64,
 }
 
 impl SweepReport {
@@ -388,6 +399,7 @@ impl SweepReport {
             .saturating_add(self.codes)
             .saturating_add(self.once_ids)
             .saturating_add(self.ephemeral)
+            .saturating_add(self.devices)
     }
 }
 
@@ -398,5 +410,185 @@ impl std::ops::AddAssign for SweepReport {
         self.codes = self.codes.saturating_add(other.codes);
         self.once_ids = self.once_ids.saturating_add(other.once_ids);
         self.ephemeral = self.ephemeral.saturating_add(other.ephemeral);
+        self.devices = self.devices.saturating_add(other.devices);
+    }
+}
+
+/// A user's MFA state (cognito-mfa-devices-passwordless.md §2.1). The
+/// software-token secrets are sealed by the pool under a key derived from
+/// the pool secret; a store never sees them in the clear. `Debug` redacts
+/// them.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct UserMfa {
+    /// The factors the user turned on (`UserMFASettingList`), in
+    /// [`MfaFactor`] order, each at most once.
+    pub enabled: Vec<MfaFactor>,
+    /// The preferred factor (`PreferredMfaSetting`); always one of `enabled`.
+    pub preferred: Option<MfaFactor>,
+    /// The verified authenticator app.
+    pub software_token: Option<SoftwareToken>,
+    /// A secret `AssociateSoftwareToken` gave out and `VerifySoftwareToken`
+    /// has not yet proven.
+    pub pending_software_token: Option<PendingSoftwareToken>,
+    /// Under `MfaConfiguration: ON`, the next sign-in of a user who signed
+    /// up and confirmed a code by themselves gets tokens without MFA (§3
+    /// step 6a); cleared by that sign-in.
+    pub setup_grace: bool,
+}
+
+impl UserMfa {
+    /// Whether the user turned `factor` on.
+    #[must_use]
+    pub fn is_enabled(&self, factor: MfaFactor) -> bool {
+        self.enabled.contains(&factor)
+    }
+}
+
+impl fmt::Debug for UserMfa {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UserMfa")
+            .field("enabled", &self.enabled)
+            .field("preferred", &self.preferred)
+            .field("software_token", &self.software_token)
+            .field("pending_software_token", &self.pending_software_token)
+            .field("setup_grace", &self.setup_grace)
+            .finish()
+    }
+}
+
+/// A verified authenticator app.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SoftwareToken {
+    /// The TOTP key, sealed.
+    pub sealed_secret: Vec<u8>,
+    /// `FriendlyDeviceName` given at verification.
+    pub friendly_name: Option<String>,
+    /// The last accepted time step: a code of this step or an earlier one
+    /// is a replay.
+    pub last_used_step: Option<u64>,
+    /// When it was verified.
+    pub verified_at: Timestamp,
+}
+
+impl fmt::Debug for SoftwareToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SoftwareToken")
+            .field("sealed_secret", &"[redacted]")
+            .field("friendly_name", &self.friendly_name)
+            .field("last_used_step", &self.last_used_step)
+            .field("verified_at", &self.verified_at)
+            .finish()
+    }
+}
+
+/// A TOTP secret given out, not yet verified.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PendingSoftwareToken {
+    /// The TOTP key, sealed.
+    pub sealed_secret: Vec<u8>,
+    /// When `AssociateSoftwareToken` issued it.
+    pub created_at: Timestamp,
+}
+
+impl fmt::Debug for PendingSoftwareToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PendingSoftwareToken")
+            .field("sealed_secret", &"[redacted]")
+            .field("created_at", &self.created_at)
+            .finish()
+    }
+}
+
+/// Where a tracked device stands (cognito-mfa-devices-passwordless.md §6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DeviceStatus {
+    /// Issued at sign-in (`NewDeviceMetadata`), never confirmed: unlisted,
+    /// no device SRP, no refresh.
+    Unconfirmed,
+    /// Confirmed and remembered: may skip MFA and sign in with device SRP.
+    Remembered,
+    /// Confirmed, tracked, not remembered.
+    NotRemembered,
+}
+
+impl DeviceStatus {
+    /// A stable name: `unconfirmed`, `remembered`, `not_remembered`
+    /// (the last two are Cognito's `DeviceRememberedStatusType`).
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Unconfirmed => "unconfirmed",
+            Self::Remembered => "remembered",
+            Self::NotRemembered => "not_remembered",
+        }
+    }
+
+    /// Parses [`as_str`](Self::as_str)'s names.
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "unconfirmed" => Self::Unconfirmed,
+            "remembered" => Self::Remembered,
+            "not_remembered" => Self::NotRemembered,
+            _ => return None,
+        })
+    }
+}
+
+/// A device a user signed in from, tracked by a pool with
+/// `DeviceConfiguration` (cognito-mfa-devices-passwordless.md §6).
+#[derive(Clone, PartialEq, Eq)]
+pub struct DeviceRecord {
+    /// `DeviceKey`, `<region>_<uuid>`: unique in the pool; the lookup key.
+    pub key: String,
+    /// The internal username of its owner.
+    pub username: String,
+    /// The owner's `sub`: a user re-created under the same name does not
+    /// inherit the device.
+    pub sub: String,
+    /// `DeviceGroupKey`: the device SRP's "pool name".
+    pub group_key: String,
+    /// Unconfirmed, remembered or not remembered.
+    pub status: DeviceStatus,
+    /// The device SRP verifier `(salt, v)` from `ConfirmDevice`, sealed by
+    /// the pool; `None` until confirmed.
+    pub sealed_verifier: Option<Vec<u8>>,
+    /// `device_name`.
+    pub name: Option<String>,
+    /// `last_ip_used`.
+    pub last_ip: Option<String>,
+    /// When it was issued.
+    pub created_at: Timestamp,
+    /// When it last changed.
+    pub modified_at: Timestamp,
+    /// When it last signed in.
+    pub last_authenticated_at: Option<Timestamp>,
+    /// An unconfirmed device is forgotten from then on (a store may delete
+    /// it); `None` once confirmed.
+    pub expires_at: Option<Timestamp>,
+    /// Set by the store: 1 on insert, +1 on every update (compare-and-swap guard).
+    pub version: u64,
+}
+
+impl fmt::Debug for DeviceRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DeviceRecord")
+            .field("key", &self.key)
+            .field("username", &self.username)
+            .field("sub", &self.sub)
+            .field("group_key", &self.group_key)
+            .field("status", &self.status)
+            .field(
+                "sealed_verifier",
+                &self.sealed_verifier.as_ref().map(|_| "[redacted]"),
+            )
+            .field("name", &self.name)
+            .field("last_ip", &self.last_ip)
+            .field("created_at", &self.created_at)
+            .field("modified_at", &self.modified_at)
+            .field("last_authenticated_at", &self.last_authenticated_at)
+            .field("expires_at", &self.expires_at)
+            .field("version", &self.version)
+            .finish()
     }
 }

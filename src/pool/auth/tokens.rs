@@ -149,6 +149,7 @@ impl UserPool {
             expires_at: now.saturating_add(client.config().token_validity().refresh_token()),
             replaced_at: None,
             revoked: false,
+            device_key: None,
         };
         self.store()
             .put_refresh_token(self.id(), &record)

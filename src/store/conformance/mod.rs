@@ -294,6 +294,7 @@ fn sample_refresh(n: u8, username: &str, family: &str) -> RefreshTokenRecord {
         expires_at: Timestamp::from_unix_seconds(1_702_592_000),
         replaced_at: None,
         revoked: false,
+        device_key: None,
     }
 }
 

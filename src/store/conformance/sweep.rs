@@ -238,6 +238,7 @@ pub fn a_sweep_deletes_at_most_its_limit(s: &Arc<dyn Store>) {
             once_ids: 10,
             ephemeral: 10,
             codes: 0,
+            devices: 0,
         }
     );
     assert!(calls >= 5, "32 items at 7 a call take at least 5 calls");

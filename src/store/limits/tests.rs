@@ -410,6 +410,7 @@ fn token() -> RefreshTokenRecord {
         expires_at: Timestamp::UNIX_EPOCH,
         replaced_at: None,
         revoked: false,
+        device_key: None,
     }
 }
 

@@ -43,6 +43,8 @@ pub(crate) fn user<R: SqlRow + ?Sized>(row: &R) -> StoreResult<UserRecord> {
         last_sign_in_attempt: row.opt_timestamp(11, "last_sign_in_attempt")?,
         version: row.version(12, "version")?,
         username_attribute: row.opt_text(13, "username_attribute")?,
+        // TODO(store helper): persisted in the `mfa` column.
+        mfa: crate::store::UserMfa::default(),
     })
 }
 
@@ -150,6 +152,8 @@ pub(crate) fn refresh_token<R: SqlRow + ?Sized>(row: &R) -> StoreResult<RefreshT
         expires_at: row.timestamp(8, "refresh token expires_at")?,
         replaced_at: row.opt_timestamp(9, "refresh token replaced_at")?,
         revoked: row.boolean(10, "refresh token revoked")?,
+        // TODO(store helper): persisted in the `device_key` column.
+        device_key: None,
     })
 }
 
