@@ -41,6 +41,10 @@ pub enum CodePurpose {
     VerifyPhoneNumber,
     /// Resetting a forgotten password (`ConfirmForgotPassword`).
     ForgotPassword,
+    /// A second factor sent at sign-in (`SMS_MFA`, `EMAIL_OTP`). Its
+    /// record lives as long as the sign-in's session; the pool sets
+    /// `expires_at` from the app client's `AuthSessionValidity`.
+    Authentication,
 }
 
 impl CodePurpose {
@@ -52,6 +56,7 @@ impl CodePurpose {
             Self::VerifyEmail => "verify_email",
             Self::VerifyPhoneNumber => "verify_phone_number",
             Self::ForgotPassword => "forgot_password",
+            Self::Authentication => "authentication",
         }
     }
 }
@@ -115,6 +120,8 @@ pub(crate) const fn validity(purpose: CodePurpose) -> Duration {
         CodePurpose::ForgotPassword => FORGOT_PASSWORD_CODE_VALIDITY,
         CodePurpose::SignUp => SIGN_UP_CODE_VALIDITY,
         CodePurpose::VerifyEmail | CodePurpose::VerifyPhoneNumber => ATTRIBUTE_CODE_VALIDITY,
+        // The longest `AuthSessionValidity`; the pool sets the client's.
+        CodePurpose::Authentication => Duration::from_secs(15 * 60),
     }
 }
 

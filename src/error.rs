@@ -86,6 +86,15 @@ pub enum ErrorCode {
     InvalidLambdaResponse,
     /// A Lambda trigger could not be invoked (timeout, missing function, refusal).
     UnexpectedLambda,
+    /// The user has no authenticator app of the kind the call needs, or the
+    /// pool does not offer TOTP MFA.
+    SoftwareTokenMfaNotFound,
+    /// A code given to verify a new authenticator app is wrong.
+    EnableSoftwareTokenMfa,
+    /// The factor chosen cannot be used (no destination for the code).
+    MfaMethodNotFound,
+    /// The device is already confirmed.
+    DeviceKeyExists,
     /// A store or system failure. The only code that maps to HTTP 500.
     InternalError,
 }
@@ -119,6 +128,10 @@ impl ErrorCode {
             Self::InvalidUserPoolConfiguration => "InvalidUserPoolConfigurationException",
             Self::UnsupportedUserState => "UnsupportedUserStateException",
             Self::FeatureUnavailableInTier => "FeatureUnavailableInTierException",
+            Self::SoftwareTokenMfaNotFound => "SoftwareTokenMFANotFoundException",
+            Self::EnableSoftwareTokenMfa => "EnableSoftwareTokenMFAException",
+            Self::MfaMethodNotFound => "MFAMethodNotFoundException",
+            Self::DeviceKeyExists => "DeviceKeyExistsException",
             Self::UserLambdaValidation => "UserLambdaValidationException",
             Self::InvalidLambdaResponse => "InvalidLambdaResponseException",
             Self::UnexpectedLambda => "UnexpectedLambdaException",

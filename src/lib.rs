@@ -45,7 +45,9 @@ pub use error::{Constraint, Error, ErrorCode, PolicyViolation, Result, Shown, Vi
 pub use message::{DeliveryError, DeliveryMedium, Message, MessageKind, MessageSender, Outbox};
 pub use password::HashingParams;
 pub use pool::{
-    AdminCreateUserRequest, AdminSetUserPasswordRequest, AuthResponse, AuthenticationResult,
+    AdminCreateUserRequest, AdminSetUserPasswordRequest, AssociateSoftwareTokenResponse,
+    AuthResponse, AuthenticationResult, MfaCaller, MfaPreference, MfaPreferences,
+    VerifySoftwareTokenResponse,
     ChallengeName, ChangePasswordRequest, CodeDeliveryDetails, ConfirmForgotPasswordRequest,
     ConfirmSignUpRequest, ForgotPasswordRequest, GetTokensFromRefreshTokenRequest, GetUserResponse,
     Group, GroupPage, GroupRequest, InitiateAuthRequest, ListUsersRequest, ListUsersResponse,
@@ -54,5 +56,6 @@ pub use pool::{
     UserPage, UserPool, UserPoolBuilder,
 };
 pub use secret::{Code, Password};
+pub use totp::SecretCode;
 pub use store::SweepReport;
 pub use store::records::UserStatus;

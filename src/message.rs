@@ -45,6 +45,8 @@ pub enum MessageKind {
     VerifyUserAttribute,
     /// A password reset code.
     ForgotPassword,
+    /// A sign-in code: an SMS or email second factor.
+    Authentication,
 }
 
 /// A rendered message on its way to a user.

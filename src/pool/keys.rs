@@ -46,6 +46,10 @@ pub(super) enum Sealed {
     SecretBlock,
     /// App client secrets in client records (until re-sealed).
     ClientSecret,
+    /// TOTP secrets in user records (until re-sealed).
+    TotpSecret,
+    /// Device SRP verifiers in device records (until re-sealed).
+    DeviceVerifier,
 }
 
 /// The keys derived from one pool secret.
@@ -55,6 +59,8 @@ struct Derived {
     verifier: SealKey,
     secret_block: SealKey,
     client_secret: SealKey,
+    totp_secret: SealKey,
+    device_verifier: SealKey,
 }
 
 impl Derived {
@@ -66,6 +72,8 @@ impl Derived {
             verifier: SealKey::new(&*key("userpool/v1/srp-verifiers")?)?,
             secret_block: SealKey::new(&*key("userpool/v1/srp-secret-blocks")?)?,
             client_secret: SealKey::new(&*key("userpool/v1/client-secrets")?)?,
+            totp_secret: SealKey::new(&*key("userpool/v1/totp-secrets")?)?,
+            device_verifier: SealKey::new(&*key("userpool/v1/device-verifiers")?)?,
         })
     }
 
@@ -75,6 +83,8 @@ impl Derived {
             Sealed::Verifier => &self.verifier,
             Sealed::SecretBlock => &self.secret_block,
             Sealed::ClientSecret => &self.client_secret,
+            Sealed::TotpSecret => &self.totp_secret,
+            Sealed::DeviceVerifier => &self.device_verifier,
         }
     }
 }

@@ -33,6 +33,7 @@ mod hooks;
 mod keys;
 mod lifecycle;
 mod list;
+mod mfa;
 mod migration;
 mod migration_auth;
 mod outgoing;
@@ -53,6 +54,10 @@ pub use auth::{
 };
 pub use builder::UserPoolBuilder;
 pub use groups::{Group, GroupPage, GroupRequest, UserPage};
+pub use mfa::{
+    AssociateSoftwareTokenResponse, MfaCaller, MfaPreference, MfaPreferences,
+    VerifySoftwareTokenResponse,
+};
 pub use recovery::{ConfirmForgotPasswordRequest, ForgotPasswordRequest};
 pub use rotation::ResealReport;
 pub use types::{

@@ -165,6 +165,11 @@ const fn sources(kind: MessageKind) -> [TriggerSource; 3] {
             TriggerSource::CustomEmailSenderForgotPassword,
             TriggerSource::CustomSmsSenderForgotPassword,
         ],
+        MessageKind::Authentication => [
+            TriggerSource::CustomMessageAuthentication,
+            TriggerSource::CustomEmailSenderAuthentication,
+            TriggerSource::CustomSmsSenderAuthentication,
+        ],
     }
 }
 

@@ -3,6 +3,12 @@
 //! secret), so any process sharing the pool secret can open it; single use
 //! through the store's `consume_once`, so a captured answer cannot be
 //! replayed. Lifetime: the app client's `AuthSessionValidity`.
+//!
+//! A session reads `<pool id>.<sealed state>`: `AssociateSoftwareToken`
+//! and `VerifySoftwareToken` take a `Session` and nothing else that names
+//! a pool, so the pool id is in clear for routing (it is no secret: every
+//! token carries it). The sealed state binds the pool id too, so a session
+//! moved to another pool's prefix opens nowhere.
 
 use std::time::Duration;
 
@@ -41,6 +47,31 @@ pub(super) struct SessionState {
     expires_ms: i64,
     /// Random one-time id.
     id: String,
+    /// What a multi-step sign-in carries from one step to the next.
+    #[serde(flatten)]
+    pub(super) extra: SessionExtra,
+}
+
+/// The state of a sign-in past its first factor (MFA and device steps),
+/// carried in its sessions. Absent members are omitted from the sealed JSON.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub(super) struct SessionExtra {
+    /// When the first factor was proven, Unix milliseconds (`auth_time`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) auth_ms: Option<i64>,
+    /// The sign-in answered `NEW_PASSWORD_REQUIRED` (PreTokenGeneration's
+    /// `TokenGeneration_NewPasswordChallenge`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(super) new_password: bool,
+    /// The `DEVICE_KEY` the sign-in presented, checked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) device_key: Option<String>,
+    /// The id of the SMS or email code this challenge sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) code_id: Option<u64>,
+    /// The factor a correct code turns on (MFA required, the user had none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) enroll: Option<String>,
 }
 
 fn aad(pool_id: &str) -> Vec<u8> {
@@ -57,6 +88,26 @@ impl UserPool {
         validity: Duration,
         now: Timestamp,
     ) -> Result<String> {
+        self.issue_session_with(
+            client_id,
+            user,
+            challenge,
+            validity,
+            now,
+            SessionExtra::default(),
+        )
+    }
+
+    /// [`UserPool::issue_session`] carrying `extra`.
+    pub(super) fn issue_session_with(
+        &self,
+        client_id: &str,
+        user: &crate::store::UserRecord,
+        challenge: &str,
+        validity: Duration,
+        now: Timestamp,
+        extra: SessionExtra,
+    ) -> Result<String> {
         let state = SessionState {
             v: 1,
             client_id: client_id.to_owned(),
@@ -66,6 +117,7 @@ impl UserPool {
             issued_ms: now.unix_millis(),
             expires_ms: now.saturating_add(validity).unix_millis(),
             id: hex::encode(&random::bytes::<16>()?),
+            extra,
         };
         let json = serde_json::to_vec(&state)
             .map_err(|_| Error::internal("Could not encode the session."))?;
@@ -75,7 +127,7 @@ impl UserPool {
             &aad(self.id()),
             &json,
         )?;
-        Ok(URL_SAFE_NO_PAD.encode(sealed))
+        Ok(format!("{}.{}", self.id(), URL_SAFE_NO_PAD.encode(sealed)))
     }
 
     /// Opens a session for `challenge` from `client_id` without using it up.
@@ -91,18 +143,40 @@ impl UserPool {
         challenge: &str,
         now: Timestamp,
     ) -> Result<SessionState> {
+        let state = self.open_any_session(session, Some(client_id), now)?;
+        if state.challenge != challenge {
+            return Err(Error::not_authorized("Invalid session for the user."));
+        }
+        Ok(state)
+    }
+
+    /// Opens a session of any challenge, from `client_id` when given,
+    /// without using it up.
+    ///
+    /// # Errors
+    /// As [`UserPool::open_session`].
+    pub(super) fn open_any_session(
+        &self,
+        session: Option<&str>,
+        client_id: Option<&str>,
+        now: Timestamp,
+    ) -> Result<SessionState> {
         let invalid = || Error::not_authorized("Invalid session for the user.");
         let session = session
             .filter(|s| s.len() <= MAX_SESSION_LEN)
             .ok_or_else(invalid)?;
-        let sealed = URL_SAFE_NO_PAD.decode(session).map_err(|_| invalid())?;
+        let (pool, sealed) = session.split_once('.').ok_or_else(invalid)?;
+        if pool != self.id() {
+            return Err(invalid());
+        }
+        let sealed = URL_SAFE_NO_PAD.decode(sealed).map_err(|_| invalid())?;
         let (json, _) = self
             .inner
             .keys
             .open(Sealed::Session, &aad(self.id()), &sealed, now)
             .ok_or_else(invalid)?;
         let state: SessionState = serde_json::from_slice(&json).map_err(|_| invalid())?;
-        if state.v != 1 || state.client_id != client_id || state.challenge != challenge {
+        if state.v != 1 || client_id.is_some_and(|c| c != state.client_id) {
             return Err(invalid());
         }
         if now >= Timestamp::from_unix_millis(state.expires_ms) {
@@ -134,4 +208,14 @@ impl UserPool {
             ))
         }
     }
+}
+
+/// The pool id a session names (for routing; see the module docs), if it
+/// has the shape of one.
+#[must_use]
+pub(crate) fn session_pool_id(session: &str) -> Option<&str> {
+    session
+        .split_once('.')
+        .map(|(pool, _)| pool)
+        .filter(|p| !p.is_empty() && p.len() <= 64)
 }

@@ -20,6 +20,7 @@
 use std::collections::BTreeMap;
 
 use super::UserPool;
+use super::session::SessionExtra;
 use super::params::{NewPasswordAnswer, PasswordAuth, RefreshAuth, SrpAuth};
 use super::windows::NameUse;
 use crate::client::{AppClient, AuthFlow, check_secret_hash};
@@ -39,7 +40,9 @@ const NEW_PASSWORD_REQUIRED: &str = "NEW_PASSWORD_REQUIRED";
 
 mod custom;
 mod custom_session;
+mod devices;
 mod hooks;
+pub(super) mod mfa;
 mod overrides;
 mod tokens;
 mod types;
@@ -55,12 +58,18 @@ pub use types::{
 pub(super) struct Authenticated {
     user: UserRecord,
     auth_time: Timestamp,
+    /// The `DEVICE_KEY` the sign-in presented, checked (§3 step 0).
+    device_key: Option<String>,
 }
 
 impl Authenticated {
     /// Only for the credential checks of the sign-in modules.
     pub(super) fn new(user: UserRecord, auth_time: Timestamp) -> Self {
-        Self { user, auth_time }
+        Self {
+            user,
+            auth_time,
+            device_key: None,
+        }
     }
 }
 
@@ -326,10 +335,7 @@ impl UserPool {
         }
         self.finish_sign_in(
             client,
-            Authenticated {
-                user: stored,
-                auth_time: now,
-            },
+            Authenticated::new(stored, now),
             // InitiateAuth's ClientMetadata goes no further (§1.3).
             None,
             TriggerSource::TokenGenerationAuthentication,
@@ -388,6 +394,33 @@ impl UserPool {
                 ));
             }
             return self.new_password_challenge(client, &proof.user, proof.auth_time);
+        }
+        let extra = SessionExtra {
+            auth_ms: Some(proof.auth_time.unix_millis()),
+            new_password: source == TriggerSource::TokenGenerationNewPasswordChallenge,
+            device_key: proof.device_key.clone(),
+            ..SessionExtra::default()
+        };
+        if let Some(challenge) = self.second_factor(client, &proof, extra)? {
+            return Ok(challenge);
+        }
+        let device_key = proof.device_key.clone();
+        self.complete_sign_in(client, proof, device_key, metadata, source)
+    }
+
+    /// The end of a sign-in whose factors are all proven (§3 step 7): the
+    /// device step, then PostAuthentication, PreTokenGeneration and the
+    /// tokens.
+    pub(super) fn complete_sign_in(
+        &self,
+        client: &AppClient,
+        proof: Authenticated,
+        device_key: Option<String>,
+        metadata: Option<&StringMap>,
+        source: TriggerSource,
+    ) -> Result<AuthResponse> {
+        if let Some(challenge) = self.device_challenge(client, &proof, device_key.as_deref())? {
+            return Ok(challenge);
         }
         self.post_authentication(client, &proof.user, metadata)?;
         Ok(AuthResponse::tokens(
@@ -498,6 +531,14 @@ impl UserPool {
                 }
             }
             ChallengeName::CustomChallenge => self.custom_respond(&client, &request, now),
+            ChallengeName::SoftwareTokenMfa
+            | ChallengeName::SmsMfa
+            | ChallengeName::EmailOtp
+            | ChallengeName::SelectMfaType
+            | ChallengeName::MfaSetup => self.mfa_respond(&client, &request, now),
+            ChallengeName::DeviceSrpAuth | ChallengeName::DevicePasswordVerifier => {
+                self.device_respond(&client, &request, now)
+            }
         }
     }
 
@@ -522,10 +563,7 @@ impl UserPool {
         )?;
         self.finish_sign_in(
             client,
-            Authenticated {
-                user: stored,
-                auth_time: now,
-            },
+            Authenticated::new(stored, now),
             request.client_metadata.as_ref(),
             TriggerSource::TokenGenerationNewPasswordChallenge,
         )

@@ -22,6 +22,20 @@ pub enum ChallengeName {
     /// A challenge of the pool's own, built by CreateAuthChallenge and
     /// checked by VerifyAuthChallengeResponse (`CUSTOM_AUTH`).
     CustomChallenge,
+    /// Give the code an SMS carried (`SMS_MFA`).
+    SmsMfa,
+    /// Give the code of the authenticator app (`SOFTWARE_TOKEN_MFA`).
+    SoftwareTokenMfa,
+    /// Give the code an email carried (`EMAIL_OTP`).
+    EmailOtp,
+    /// Choose the second factor (`SELECT_MFA_TYPE`).
+    SelectMfaType,
+    /// Set up a second factor before signing in (`MFA_SETUP`).
+    MfaSetup,
+    /// Sign in with a remembered device: send its `SRP_A` (`DEVICE_SRP_AUTH`).
+    DeviceSrpAuth,
+    /// Prove the device's secret (`DEVICE_PASSWORD_VERIFIER`).
+    DevicePasswordVerifier,
 }
 
 impl ChallengeName {
@@ -33,6 +47,13 @@ impl ChallengeName {
             Self::NewPasswordRequired => NEW_PASSWORD_REQUIRED,
             Self::PasswordVerifier => "PASSWORD_VERIFIER",
             Self::CustomChallenge => "CUSTOM_CHALLENGE",
+            Self::SmsMfa => "SMS_MFA",
+            Self::SoftwareTokenMfa => "SOFTWARE_TOKEN_MFA",
+            Self::EmailOtp => "EMAIL_OTP",
+            Self::SelectMfaType => "SELECT_MFA_TYPE",
+            Self::MfaSetup => "MFA_SETUP",
+            Self::DeviceSrpAuth => "DEVICE_SRP_AUTH",
+            Self::DevicePasswordVerifier => "DEVICE_PASSWORD_VERIFIER",
         }
     }
 
@@ -40,12 +61,19 @@ impl ChallengeName {
     ///
     /// # Errors
     /// `InvalidParameterException` for a challenge this engine does not
-    /// simulate (MFA, device and passwordless challenges).
+    /// simulate (the passwordless challenges).
     pub fn parse(name: &str) -> Result<Self> {
         match name {
             NEW_PASSWORD_REQUIRED => Ok(Self::NewPasswordRequired),
             "PASSWORD_VERIFIER" => Ok(Self::PasswordVerifier),
             "CUSTOM_CHALLENGE" => Ok(Self::CustomChallenge),
+            "SMS_MFA" => Ok(Self::SmsMfa),
+            "SOFTWARE_TOKEN_MFA" => Ok(Self::SoftwareTokenMfa),
+            "EMAIL_OTP" => Ok(Self::EmailOtp),
+            "SELECT_MFA_TYPE" => Ok(Self::SelectMfaType),
+            "MFA_SETUP" => Ok(Self::MfaSetup),
+            "DEVICE_SRP_AUTH" => Ok(Self::DeviceSrpAuth),
+            "DEVICE_PASSWORD_VERIFIER" => Ok(Self::DevicePasswordVerifier),
             other => Err(Error::invalid_parameter(format!(
                 "The challenge {other} is not supported by this engine."
             ))),

@@ -154,10 +154,18 @@ fn malformed_and_unsupported_requests() {
     );
     let (t, m) = w.refused(
         "RespondToAuthChallenge",
-        &json!({"ClientId": w.client_id, "ChallengeName": "SMS_MFA"}),
+        &json!({"ClientId": w.client_id, "ChallengeName": "WEB_AUTHN"}),
     );
     assert_eq!(t, "InvalidParameterException");
-    assert_eq!(m, "The challenge SMS_MFA is not supported by this engine.");
+    assert_eq!(m, "The challenge WEB_AUTHN is not supported by this engine.");
+    let (t, m) = w.refused(
+        "RespondToAuthChallenge",
+        &json!({"ClientId": w.client_id, "ChallengeName": "SMS_MFA"}),
+    );
+    assert_eq!(
+        (t.as_str(), m.as_str()),
+        ("InvalidParameterException", "Missing required parameter USERNAME")
+    );
     let (t, m) = w.refused(
         "InitiateAuth",
         &json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": w.client_id, "AuthParameters": {"USERNAME": "x"}}),
