@@ -35,6 +35,7 @@ mod api {
     mod limits;
     mod list;
     mod lockout;
+    mod mfa;
     mod properties;
     mod recovery;
     mod refresh;

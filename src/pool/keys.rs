@@ -49,6 +49,7 @@ pub(super) enum Sealed {
     /// TOTP secrets in user records (until re-sealed).
     TotpSecret,
     /// Device SRP verifiers in device records (until re-sealed).
+    #[allow(dead_code)] // Until ConfirmDevice lands.
     DeviceVerifier,
 }
 

@@ -60,6 +60,7 @@ pub use mfa::{
 };
 pub use recovery::{ConfirmForgotPasswordRequest, ForgotPasswordRequest};
 pub use rotation::ResealReport;
+pub(crate) use session::session_pool_id;
 pub use types::{
     AdminCreateUserRequest, AdminSetUserPasswordRequest, CodeDeliveryDetails, ConfirmSignUpRequest,
     ListUsersRequest, ListUsersResponse, MessageAction, ResendConfirmationCodeRequest,

@@ -145,6 +145,8 @@ fn verified(user: &UserRecord, attr: &str) -> bool {
 }
 
 /// What `UserMigration_ForgotPassword` came to.
+// The user is the common case; boxing it would add an allocation to it.
+#[allow(clippy::large_enum_variant)]
 enum Migrated {
     /// The pool has no UserMigration trigger.
     Nobody,

@@ -10,6 +10,7 @@ use super::{
     looks_like_email, looks_like_phone, store_error, validate_username,
 };
 use crate::client::check_secret_hash;
+use crate::config::MfaFactor;
 use crate::config::{AliasAttribute, UsernameAttribute, VerifiedAttribute};
 use crate::error::{Error, Result};
 use crate::message::MessageKind;
@@ -291,6 +292,15 @@ impl UserPool {
                 {
                     next.attributes
                         .insert(format!("{attr}_verified"), "true".to_owned());
+                    // The code was this sign-up's proof of possession: when
+                    // the pool offers that channel as a second factor, it
+                    // stands for the first sign-in's (see `auth::mfa`).
+                    let factor = if attr == "email" {
+                        MfaFactor::Email
+                    } else {
+                        MfaFactor::Sms
+                    };
+                    next.mfa.setup_grace = self.config().mfa().factor_enabled(factor);
                 }
                 Ok(Some(next))
             },

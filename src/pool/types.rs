@@ -55,6 +55,10 @@ pub struct User {
     pub enabled: bool,
     /// The account status.
     pub status: UserStatus,
+    /// The second factors the user turned on (`UserMFASettingList`).
+    pub mfa_enabled: Vec<crate::config::MfaFactor>,
+    /// The preferred second factor (`PreferredMfaSetting`).
+    pub preferred_mfa: Option<crate::config::MfaFactor>,
 }
 
 impl User {
@@ -70,6 +74,8 @@ impl User {
             last_modified_at: created_at,
             enabled: true,
             status,
+            mfa_enabled: Vec::new(),
+            preferred_mfa: None,
         }
     }
 
@@ -101,6 +107,8 @@ impl User {
             last_modified_at: r.modified_at,
             enabled: r.enabled,
             status: r.status,
+            mfa_enabled: r.mfa.enabled.clone(),
+            preferred_mfa: r.mfa.preferred,
         }
     }
 }

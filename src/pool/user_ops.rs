@@ -33,6 +33,10 @@ pub struct GetUserResponse {
     pub username: String,
     /// The attributes the token's app client may read, `sub` first.
     pub user_attributes: Vec<Attribute>,
+    /// The second factors the user turned on (`UserMFASettingList`).
+    pub mfa_enabled: Vec<crate::config::MfaFactor>,
+    /// The preferred second factor (`PreferredMfaSetting`).
+    pub preferred_mfa: Option<crate::config::MfaFactor>,
 }
 
 /// `ChangePassword`. `Debug` redacts the token and the passwords.
@@ -216,6 +220,8 @@ impl UserPool {
                 .into_iter()
                 .filter(|attr| a.client.config().can_read(&attr.name))
                 .collect(),
+            mfa_enabled: user.mfa_enabled,
+            preferred_mfa: user.preferred_mfa,
         })
     }
 

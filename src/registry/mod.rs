@@ -648,6 +648,18 @@ impl Registry {
             .ok_or_else(not_found)
     }
 
+    /// The pool an auth-challenge `Session` names (sessions read
+    /// `<pool id>.<sealed state>`; only the pool can open the state).
+    ///
+    /// # Errors
+    /// `NotAuthorizedException` `Invalid session for the user.` when the
+    /// session names no pool of this registry.
+    pub fn pool_of_session(&self, session: &str) -> Result<UserPool> {
+        let invalid = || Error::not_authorized("Invalid session for the user.");
+        let id = crate::pool::session_pool_id(session).ok_or_else(invalid)?;
+        self.pool(id).map_err(|_| invalid())
+    }
+
     /// The pool that issued an access token, read from its `iss` claim
     /// without verifying it (the pool's own operation verifies it).
     ///

@@ -307,6 +307,10 @@ mod tests {
                 "GetTokensFromRefreshToken",
                 "GlobalSignOut",
                 "RevokeToken",
+                "AssociateSoftwareToken",
+                "VerifySoftwareToken",
+                "SetUserMFAPreference",
+                "SetUserSettings",
             ];
             assert_eq!(is_signed(op), !public.contains(op), "{op}");
         }

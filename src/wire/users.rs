@@ -21,6 +21,7 @@ use crate::{AuthResponse, AuthenticationResult, CodeDeliveryDetails, Group, User
 mod accounts;
 mod auth;
 mod groups;
+mod mfa;
 
 /// The operations of this module.
 pub(super) static HANDLERS: &[(&str, Handler)] = &[
@@ -77,6 +78,17 @@ pub(super) static HANDLERS: &[(&str, Handler)] = &[
     ("GlobalSignOut", auth::global_sign_out),
     ("AdminUserGlobalSignOut", auth::admin_user_global_sign_out),
     ("RevokeToken", auth::revoke_token),
+    // Second factors.
+    ("AssociateSoftwareToken", mfa::associate_software_token),
+    ("VerifySoftwareToken", mfa::verify_software_token),
+    ("SetUserMFAPreference", mfa::set_user_mfa_preference),
+    (
+        "AdminSetUserMFAPreference",
+        mfa::admin_set_user_mfa_preference,
+    ),
+    ("SetUserSettings", mfa::set_user_settings),
+    ("AdminSetUserSettings", mfa::admin_set_user_settings),
+    ("AdminDeleteSoftwareToken", mfa::admin_delete_software_token),
     // Groups.
     ("CreateGroup", groups::create_group),
     ("GetGroup", groups::get_group),

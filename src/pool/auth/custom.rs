@@ -128,6 +128,8 @@ fn invalid_session() -> Error {
 }
 
 /// Who is signing in.
+// The user is the common case; boxing it would add an allocation to it.
+#[allow(clippy::large_enum_variant)]
 enum Who {
     /// A user of the pool, as last read.
     User(UserRecord),

@@ -39,8 +39,8 @@
 
 use std::collections::BTreeMap;
 
-use super::{Authenticated, ChallengeName, RespondToAuthChallengeRequest};
 use super::{AuthResponse, lockout_state, set_lockout_state};
+use super::{Authenticated, ChallengeName, RespondToAuthChallengeRequest};
 use crate::client::{AppClient, check_secret_hash};
 use crate::clock::Timestamp;
 use crate::code::{self, CodeContext, Verdict};
@@ -100,7 +100,9 @@ impl UserPool {
             .copied()
             .filter(|f| match f {
                 MfaFactor::SoftwareToken => user.mfa.software_token.is_some(),
-                MfaFactor::Sms => config.mfa().factor_enabled(MfaFactor::Sms) && has("phone_number"),
+                MfaFactor::Sms => {
+                    config.mfa().factor_enabled(MfaFactor::Sms) && has("phone_number")
+                }
                 MfaFactor::Email => config.mfa().factor_enabled(MfaFactor::Email) && has("email"),
             })
             .collect()
@@ -151,7 +153,10 @@ impl UserPool {
             return Ok(None);
         }
         let has = |name: &str| user.attributes.get(name).is_some_and(|v| !v.is_empty());
-        for (factor, attribute) in [(MfaFactor::Sms, "phone_number"), (MfaFactor::Email, "email")] {
+        for (factor, attribute) in [
+            (MfaFactor::Sms, "phone_number"),
+            (MfaFactor::Email, "email"),
+        ] {
             if config.mfa().factor_enabled(factor) && has(attribute) {
                 let extra = SessionExtra {
                     enroll: Some(factor.as_str().to_owned()),
@@ -206,7 +211,8 @@ impl UserPool {
                 }
             }
             MfaFactor::Sms | MfaFactor::Email => {
-                let (medium, destination, id) = self.send_sign_in_code(client, user, factor, now)?;
+                let (medium, destination, id) =
+                    self.send_sign_in_code(client, user, factor, now)?;
                 extra.code_id = Some(id);
                 parameters.insert(
                     "CODE_DELIVERY_DELIVERY_MEDIUM".to_owned(),
@@ -356,7 +362,9 @@ impl UserPool {
             .get("USERNAME")
             .ok_or_else(|| Error::invalid_parameter("Missing required parameter USERNAME"))?;
         if request.session.is_none() {
-            return Err(Error::invalid_parameter("Missing required parameter Session"));
+            return Err(Error::invalid_parameter(
+                "Missing required parameter Session",
+            ));
         }
         let state = self.open_any_session(request.session.as_deref(), Some(client.id()), now)?;
         if state.challenge != challenge {
@@ -396,8 +404,12 @@ impl UserPool {
         request: &RespondToAuthChallengeRequest,
         now: Timestamp,
     ) -> Result<AuthResponse> {
-        let (state, user) =
-            self.open_mfa_session(client, request, ChallengeName::SoftwareTokenMfa.as_str(), now)?;
+        let (state, user) = self.open_mfa_session(
+            client,
+            request,
+            ChallengeName::SoftwareTokenMfa.as_str(),
+            now,
+        )?;
         let submitted = request
             .challenge_responses
             .get("SOFTWARE_TOKEN_MFA_CODE")
@@ -494,11 +506,11 @@ impl UserPool {
                     next.attributes
                         .insert(format!("{attribute}_verified"), "true".to_owned());
                 }
-                if let Some(f) = enroll {
-                    if !next.mfa.enabled.contains(&f) {
-                        next.mfa.enabled.push(f);
-                        next.mfa.enabled.sort();
-                    }
+                if let Some(f) = enroll
+                    && !next.mfa.enabled.contains(&f)
+                {
+                    next.mfa.enabled.push(f);
+                    next.mfa.enabled.sort();
                 }
                 Ok(Some(next))
             },

@@ -20,8 +20,8 @@
 use std::collections::BTreeMap;
 
 use super::UserPool;
-use super::session::SessionExtra;
 use super::params::{NewPasswordAnswer, PasswordAuth, RefreshAuth, SrpAuth};
+use super::session::SessionExtra;
 use super::windows::NameUse;
 use crate::client::{AppClient, AuthFlow, check_secret_hash};
 use crate::clock::Timestamp;

@@ -186,14 +186,15 @@ pub(super) fn admin_create_user(registry: &Registry, input: &Members<'_>) -> Rea
 pub(super) fn admin_get_user(registry: &Registry, input: &Members<'_>) -> Read<Value> {
     let (pool, username) = admin_user(registry, input)?;
     let u = pool.admin_get_user(username)?;
-    Ok(json!({
-        "Username": u.username,
-        "UserAttributes": attributes_json(&u.attributes),
-        "UserCreateDate": timestamp(u.created_at),
-        "UserLastModifiedDate": timestamp(u.last_modified_at),
-        "Enabled": u.enabled,
-        "UserStatus": u.status.as_str(),
-    }))
+    let mut out = serde_json::Map::new();
+    out.insert("Username".into(), json!(u.username));
+    out.insert("UserAttributes".into(), attributes_json(&u.attributes));
+    out.insert("UserCreateDate".into(), timestamp(u.created_at));
+    out.insert("UserLastModifiedDate".into(), timestamp(u.last_modified_at));
+    out.insert("Enabled".into(), json!(u.enabled));
+    out.insert("UserStatus".into(), json!(u.status.as_str()));
+    super::mfa::mfa_members(&mut out, &u.mfa_enabled, u.preferred_mfa);
+    Ok(Value::Object(out))
 }
 
 /// The pool of an access-token operation and the token.
@@ -207,10 +208,11 @@ fn token_user<'a>(registry: &Registry, input: &Members<'a>) -> Read<(UserPool, &
 pub(super) fn get_user(registry: &Registry, input: &Members<'_>) -> Read<Value> {
     let (pool, token) = token_user(registry, input)?;
     let u = pool.get_user(token)?;
-    Ok(json!({
-        "Username": u.username,
-        "UserAttributes": attributes_json(&u.user_attributes),
-    }))
+    let mut out = serde_json::Map::new();
+    out.insert("Username".into(), json!(u.username));
+    out.insert("UserAttributes".into(), attributes_json(&u.user_attributes));
+    super::mfa::mfa_members(&mut out, &u.mfa_enabled, u.preferred_mfa);
+    Ok(Value::Object(out))
 }
 
 /// `AdminUpdateUserAttributes`.

@@ -157,14 +157,20 @@ fn malformed_and_unsupported_requests() {
         &json!({"ClientId": w.client_id, "ChallengeName": "WEB_AUTHN"}),
     );
     assert_eq!(t, "InvalidParameterException");
-    assert_eq!(m, "The challenge WEB_AUTHN is not supported by this engine.");
+    assert_eq!(
+        m,
+        "The challenge WEB_AUTHN is not supported by this engine."
+    );
     let (t, m) = w.refused(
         "RespondToAuthChallenge",
         &json!({"ClientId": w.client_id, "ChallengeName": "SMS_MFA"}),
     );
     assert_eq!(
         (t.as_str(), m.as_str()),
-        ("InvalidParameterException", "Missing required parameter USERNAME")
+        (
+            "InvalidParameterException",
+            "Missing required parameter USERNAME"
+        )
     );
     let (t, m) = w.refused(
         "InitiateAuth",
