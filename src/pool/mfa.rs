@@ -186,6 +186,29 @@ impl UserPool {
         )
     }
 
+    /// `sealed` re-sealed under the current pool secret, if it is still
+    /// sealed under the previous one (see `rotation`).
+    pub(super) fn resealed_totp(&self, username: &str, sealed: &[u8]) -> Result<Option<Vec<u8>>> {
+        let aad = totp_aad(self.id(), username);
+        match self
+            .inner
+            .keys
+            .open(super::keys::Sealed::TotpSecret, &aad, sealed, self.now())
+        {
+            Some((plain, true)) => self
+                .inner
+                .keys
+                .seal(
+                    super::keys::Sealed::TotpSecret,
+                    random::bytes::<12>()?,
+                    &aad,
+                    &plain,
+                )
+                .map(Some),
+            _ => Ok(None),
+        }
+    }
+
     /// The TOTP key sealed in `username`'s record, if it opens.
     pub(super) fn open_totp(&self, username: &str, sealed: &[u8]) -> Option<TotpKey> {
         let (plain, _) = self.inner.keys.open(

@@ -3,8 +3,8 @@
 //! A rotation (see [`UserPoolBuilder::previous_secret_key`]) re-keys
 //! everything derived from the pool secret. Short-lived material (codes,
 //! auth sessions, SRP secret blocks) is accepted under the previous secret
-//! until it expires; what lives longer, the SRP verifiers in user records
-//! and the app clients' secrets, is re-sealed here, so the previous secret
+//! until it expires; what lives longer, the SRP verifiers and TOTP secrets
+//! in user records and the app clients' secrets, is re-sealed here, so the previous secret
 //! is needed for nothing once this has run and its lifetime has passed.
 //!
 //! [`UserPoolBuilder::previous_secret_key`]: super::UserPoolBuilder::previous_secret_key
@@ -26,6 +26,8 @@ pub struct ResealReport {
     pub verifiers: usize,
     /// App clients whose secret was re-sealed.
     pub client_secrets: usize,
+    /// TOTP secrets (verified or pending) that were re-sealed.
+    pub software_tokens: usize,
 }
 
 impl UserPool {
@@ -70,9 +72,9 @@ impl UserPool {
                 .list_users(pool, after.as_deref(), PAGE)
                 .map_err(store_error)?;
             for user in &page {
-                if self.reseal_user(&user.username)? {
-                    report.verifiers += 1;
-                }
+                let (verifier, totp) = self.reseal_user(&user.username)?;
+                report.verifiers += usize::from(verifier);
+                report.software_tokens += totp;
             }
             match page.last() {
                 Some(last) if page.len() == PAGE => after = Some(last.username.clone()),
@@ -82,29 +84,46 @@ impl UserPool {
         Ok(report)
     }
 
-    /// Re-seals one user's verifier; `false` when there was nothing to do.
-    fn reseal_user(&self, username: &str) -> Result<bool> {
+    /// Re-seals one user's verifier and TOTP secrets: whether the
+    /// verifier was, and how many TOTP secrets were.
+    fn reseal_user(&self, username: &str) -> Result<(bool, usize)> {
         for _ in 0..MAX_CAS_RETRIES {
             let Some(current) = self
                 .store()
                 .get_user(self.id(), username)
                 .map_err(store_error)?
             else {
-                return Ok(false);
-            };
-            let Some(resealed) = self.resealed_verifier(&current)? else {
-                return Ok(false);
+                return Ok((false, 0));
             };
             let mut next = current.clone();
-            next.srp_verifier = Some(resealed);
+            let verifier = self.resealed_verifier(&current)?;
+            if let Some(v) = &verifier {
+                next.srp_verifier = Some(v.clone());
+            }
+            let mut totp = 0;
+            if let Some(t) = next.mfa.software_token.as_mut()
+                && let Some(sealed) = self.resealed_totp(username, &t.sealed_secret)?
+            {
+                t.sealed_secret = sealed;
+                totp += 1;
+            }
+            if let Some(t) = next.mfa.pending_software_token.as_mut()
+                && let Some(sealed) = self.resealed_totp(username, &t.sealed_secret)?
+            {
+                t.sealed_secret = sealed;
+                totp += 1;
+            }
+            if verifier.is_none() && totp == 0 {
+                return Ok((false, 0));
+            }
             let keys = self.index_keys(&next);
             match self
                 .store()
                 .update_user(self.id(), &next, current.version, &keys)
             {
-                Ok(()) => return Ok(true),
+                Ok(()) => return Ok((verifier.is_some(), totp)),
                 Err(StoreError::VersionMismatch) => {}
-                Err(StoreError::NotFound) => return Ok(false),
+                Err(StoreError::NotFound) => return Ok((false, 0)),
                 Err(e) => return Err(store_error(e)),
             }
         }

@@ -600,3 +600,62 @@ fn preferences_are_validated_as_cognito_does() {
         )
     );
 }
+
+#[test]
+fn a_pool_secret_rotation_reseals_totp_secrets_so_they_outlive_the_old_secret() {
+    use userpool::store::MemoryStore;
+    use userpool::{HashingParams, UserPool};
+    let store = Arc::new(MemoryStore::new());
+    let clock = crate::support::clock_at_start();
+    let outbox = userpool::Outbox::new();
+    let config = || {
+        quickstart_config()
+            .mfa(MfaSettings {
+                mode: MfaMode::Optional,
+                sms: None,
+                software_token: true,
+                email: None,
+            })
+            .build()
+            .unwrap()
+    };
+    let process = |secrets: &dyn Fn(userpool::UserPoolBuilder) -> userpool::UserPoolBuilder| {
+        let builder = UserPool::builder(config())
+            .pool_id("us-east-1_ApiTests1")
+            .store(store.clone())
+            .clock(Arc::new(clock.clone()))
+            .message_sender(Arc::new(outbox.clone()))
+            .hashing(HashingParams::insecure_fast_for_tests())
+            .keys(crate::support::shared_keys());
+        Harness::from_parts(
+            secrets(builder).build().unwrap(),
+            clock.clone(),
+            outbox.clone(),
+            store.clone(),
+        )
+    };
+    let old = process(&|b| b.secret_key([1; 32]));
+    let client = jane(&old);
+    let key = enrol_totp(&old, &client);
+    let rotated = process(&|b| {
+        b.secret_key([2; 32])
+            .previous_secret_key([1; 32], crate::support::START)
+    });
+    let report = rotated.pool.reseal_secrets().unwrap();
+    assert_eq!(report.software_tokens, 1);
+    assert_eq!(rotated.pool.reseal_secrets().unwrap().software_tokens, 0);
+    clock.advance(Duration::from_secs(2 * 24 * 3600));
+    let new_only = process(&|b| b.secret_key([2; 32]));
+    let challenge = start(&new_only, &client);
+    assert_eq!(
+        challenge.challenge_name,
+        Some(ChallengeName::SoftwareTokenMfa)
+    );
+    let done = answer_totp(
+        &new_only,
+        &client,
+        &challenge,
+        &code(&key, now_secs(&new_only)),
+    );
+    assert!(done.unwrap().authentication_result.is_some());
+}
