@@ -27,10 +27,9 @@ use userpool::triggers::{
     CallerContext, CreateAuthChallengeRequest, CustomMessageRequest, CustomSenderRequest,
     DefineAuthChallengeRequest, Event, FunctionRef, INVALID_JSON, Invoke, InvokeOutcome,
     JsonTriggers, PostAuthenticationRequest, PostConfirmationRequest, PreAuthenticationRequest,
-    PreSignUpRequest, PreTokenGenerationRequest, PreTokenGenerationVersion, StringMap, Trigger,
-    SOCKET_TIMEOUT, TriggerError, TriggerFunctions, TriggerSource, Triggers,
-    UNRECOGNIZABLE_OUTPUT,
-    UserMigrationRequest, VerifyAuthChallengeRequest,
+    PreSignUpRequest, PreTokenGenerationRequest, PreTokenGenerationVersion, SOCKET_TIMEOUT,
+    StringMap, Trigger, TriggerError, TriggerFunctions, TriggerSource, Triggers,
+    UNRECOGNIZABLE_OUTPUT, UserMigrationRequest, VerifyAuthChallengeRequest,
 };
 
 /// Answers every invocation with the fuzzer's outcome.
@@ -223,7 +222,11 @@ fuzz_target!(|data: &[u8]| {
         TriggerSource::CustomEmailSenderSignUp,
         CustomSenderRequest::default(),
     );
-    check(o, Trigger::CustomEmailSender, t.custom_email_sender(&sender));
+    check(
+        o,
+        Trigger::CustomEmailSender,
+        t.custom_email_sender(&sender),
+    );
     check(o, Trigger::CustomSmsSender, t.custom_sms_sender(&sender));
     if matches!(outcome, InvokeOutcome::Returned(_)) {
         assert!(t.custom_email_sender(&sender).is_ok());

@@ -13,7 +13,9 @@
 //! request body. So that the fuzzer reaches past the pool and client
 //! lookups, these byte pairs in the body are replaced before the call:
 //! `@P` by the pool id, `@C` by the client id, `@A` by a valid access
-//! token, `@R` by a valid refresh token.
+//! token, `@R` by a valid refresh token, `@S` by the session of a
+//! `SOFTWARE_TOKEN_MFA` challenge (the pool offers TOTP, SMS and email
+//! MFA, and a second user, `mfa`, has an authenticator).
 //!
 //! Every input is also a request for the SigV4 verifier
 //! (`userpool::wire::sigv4`): the body's first line is the `Authorization`
@@ -37,14 +39,15 @@ use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 use userpool::Timestamp;
 use userpool::client::{AppClientConfig, AuthFlow};
-use userpool::config::PoolConfig;
+use userpool::config::{EmailMfa, MfaMode, MfaSettings, PoolConfig, SmsMfa};
+use userpool::internals::totp::{TotpKey, code_at};
 use userpool::registry::{Registry, RegistryOptions};
 use userpool::token::KeySet;
 use userpool::wire::sigv4::{AccessKey, HttpRequest, Verifier};
 use userpool::wire::{self, ProtocolError, WireResponse};
 use userpool::{
     AdminCreateUserRequest, AdminSetUserPasswordRequest, DeliveryError, ErrorCode, HashingParams,
-    InitiateAuthRequest, Message, MessageAction, MessageSender,
+    InitiateAuthRequest, Message, MessageAction, MessageSender, MfaCaller, UserPool,
 };
 
 const OPERATIONS: &[&str] = &[
@@ -89,6 +92,14 @@ const OPERATIONS: &[&str] = &[
     "AdminRemoveUserFromGroup",
     "AdminListGroupsForUser",
     "ListUsersInGroup",
+    // Second factors.
+    "AssociateSoftwareToken",
+    "VerifySoftwareToken",
+    "SetUserMFAPreference",
+    "AdminSetUserMFAPreference",
+    "SetUserSettings",
+    "AdminSetUserSettings",
+    "AdminDeleteSoftwareToken",
     // Pools and clients.
     "CreateUserPool",
     "DescribeUserPool",
@@ -104,7 +115,6 @@ const OPERATIONS: &[&str] = &[
     "AWSCognitoIdentityProviderService.AdminGetUser",
     "AWSCognitoIdentityProviderService.InitiateAuth",
     "AWSCognitoIdentityProviderService.",
-    "AssociateSoftwareToken",
     "signUp",
     "",
     "\u{0}",
@@ -112,7 +122,7 @@ const OPERATIONS: &[&str] = &[
 ];
 
 /// Every Cognito exception the adapter may answer.
-const CODES: [ErrorCode; 28] = [
+const CODES: [ErrorCode; 32] = [
     ErrorCode::InvalidParameter,
     ErrorCode::InvalidPassword,
     ErrorCode::NotAuthorized,
@@ -140,6 +150,10 @@ const CODES: [ErrorCode; 28] = [
     ErrorCode::UserLambdaValidation,
     ErrorCode::InvalidLambdaResponse,
     ErrorCode::UnexpectedLambda,
+    ErrorCode::SoftwareTokenMfaNotFound,
+    ErrorCode::EnableSoftwareTokenMfa,
+    ErrorCode::MfaMethodNotFound,
+    ErrorCode::DeviceKeyExists,
     ErrorCode::InternalError,
 ];
 
@@ -181,7 +195,7 @@ impl MessageSender for Discard {
 
 struct Fixture {
     registry: Registry,
-    substitutions: [(&'static [u8], Vec<u8>); 4],
+    substitutions: [(&'static [u8], Vec<u8>); 5],
 }
 
 fn fixture() -> &'static Fixture {
@@ -193,8 +207,19 @@ fn fixture() -> &'static Fixture {
             sender: Arc::new(Discard),
             ..RegistryOptions::default()
         });
+        let mfa = MfaSettings {
+            mode: MfaMode::Optional,
+            sms: Some(SmsMfa::default()),
+            software_token: true,
+            email: Some(EmailMfa::default()),
+        };
         let pool = registry
-            .create_pool(PoolConfig::builder("fuzz").build().expect("pool config"))
+            .create_pool(
+                PoolConfig::builder("fuzz")
+                    .mfa(mfa)
+                    .build()
+                    .expect("pool config"),
+            )
             .expect("pool");
         let client = pool
             .create_user_pool_client(
@@ -225,7 +250,9 @@ fn fixture() -> &'static Fixture {
             .expect("sign-in")
             .authentication_result
             .expect("tokens");
+        let session = mfa_session(&pool, client.id());
         let substitutions = [
+            (&b"@S"[..], session.into_bytes()),
             (&b"@P"[..], pool.id().as_bytes().to_vec()),
             (&b"@C"[..], client.id().as_bytes().to_vec()),
             (&b"@A"[..], tokens.access_token.into_bytes()),
@@ -239,6 +266,42 @@ fn fixture() -> &'static Fixture {
             substitutions,
         }
     })
+}
+
+/// Creates `mfa`, a user with a verified authenticator, and returns the
+/// session of its `SOFTWARE_TOKEN_MFA` challenge.
+fn mfa_session(pool: &UserPool, client_id: &str) -> String {
+    let mut create = AdminCreateUserRequest::new("mfa").attribute("email", "m@example.com");
+    create.message_action = Some(MessageAction::Suppress);
+    pool.admin_create_user(create).expect("mfa user");
+    pool.admin_set_user_password(
+        AdminSetUserPasswordRequest::new("mfa", "1234Abcd^").permanent(true),
+    )
+    .expect("mfa password");
+    let sign_in = || {
+        pool.initiate_auth(InitiateAuthRequest::user_password(
+            client_id,
+            "mfa",
+            "1234Abcd^",
+        ))
+        .expect("mfa sign-in")
+    };
+    let access = sign_in()
+        .authentication_result
+        .expect("tokens")
+        .access_token;
+    let secret = pool
+        .associate_software_token(MfaCaller::AccessToken(&access))
+        .expect("associate");
+    let key = TotpKey::from_secret_code(secret.secret_code.expose_secret()).expect("base32");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_secs();
+    let code = String::from_utf8(code_at(key.expose_secret(), now).to_vec()).expect("digits");
+    pool.verify_software_token(MfaCaller::AccessToken(&access), &code, None)
+        .expect("verify");
+    sign_in().session.expect("an MFA challenge")
 }
 
 /// `body` with every placeholder replaced.
