@@ -659,3 +659,48 @@ fn a_pool_secret_rotation_reseals_totp_secrets_so_they_outlive_the_old_secret() 
     );
     assert!(done.unwrap().authentication_result.is_some());
 }
+
+#[test]
+fn custom_message_writes_the_sign_in_code_with_the_authentication_source() {
+    use super::hooks_support::{Hooks, message, with_hooks};
+    use userpool::triggers::TriggerSource;
+    let hooks = Arc::new(
+        Hooks::new().custom_message(|_| Ok(message(None, None, Some("Code {####} for sign-in")))),
+    );
+    let h = with_hooks(
+        quickstart_config()
+            .mfa(MfaSettings {
+                mode: MfaMode::Optional,
+                sms: Some(SmsMfa::default()),
+                software_token: false,
+                email: None,
+            })
+            .build()
+            .unwrap(),
+        &hooks,
+    );
+    let client = jane(&h);
+    h.pool
+        .admin_set_user_mfa_preference(
+            JANE,
+            MfaPreferences::new().with(MfaFactor::Sms, MfaPreference::new(true, true)),
+        )
+        .unwrap();
+    let challenge = start(&h, &client);
+    assert_eq!(challenge.challenge_name, Some(ChallengeName::SmsMfa));
+    let seen = hooks.seen();
+    let event = seen
+        .custom_message
+        .last()
+        .expect("CustomMessage was called");
+    assert_eq!(
+        event.trigger_source,
+        TriggerSource::CustomMessageAuthentication
+    );
+    assert_eq!(event.caller_context.client_id, client);
+    let sent = h.outbox.last_message_for(PHONE).unwrap();
+    assert_eq!(
+        sent.body,
+        format!("Code {} for sign-in", sent.code.expose_secret())
+    );
+}

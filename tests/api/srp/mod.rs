@@ -17,6 +17,7 @@
 
 mod debug;
 mod handshake;
+mod mfa;
 mod properties;
 mod refusals;
 mod rotation;
