@@ -704,3 +704,77 @@ fn custom_message_writes_the_sign_in_code_with_the_authentication_source() {
         format!("Code {} for sign-in", sent.code.expose_secret())
     );
 }
+
+#[test]
+fn mfa_setup_answered_with_an_email_sends_a_code_there_and_turns_email_mfa_on() {
+    use userpool::config::VerifiedAttribute;
+    use userpool::schema::StandardAttribute;
+    let h = Harness::new(
+        PoolConfig::builder("staff")
+            .auto_verified_attributes(&[VerifiedAttribute::Email])
+            .standard_attribute(StandardAttribute::new("given_name").required())
+            .mfa(MfaSettings {
+                mode: MfaMode::On,
+                sms: None,
+                software_token: true,
+                email: Some(EmailMfa::default()),
+            })
+            .build()
+            .unwrap(),
+    );
+    let client = password_client(&h);
+    h.pool
+        .admin_create_user(
+            AdminCreateUserRequest::new("sam")
+                .attribute("given_name", "Sam")
+                .temporary_password("Temp1234^")
+                .message_action(MessageAction::Suppress),
+        )
+        .unwrap();
+    h.pool
+        .admin_set_user_password(
+            userpool::AdminSetUserPasswordRequest::new("sam", PASSWORD).permanent(true),
+        )
+        .unwrap();
+    let setup = h
+        .pool
+        .initiate_auth(InitiateAuthRequest::user_password(&client, "sam", PASSWORD))
+        .unwrap();
+    assert_eq!(setup.challenge_name, Some(ChallengeName::MfaSetup));
+    assert_eq!(
+        setup
+            .challenge_parameters
+            .get("MFAS_CAN_SETUP")
+            .map(String::as_str),
+        Some("[\"SOFTWARE_TOKEN_MFA\",\"EMAIL_OTP\"]")
+    );
+    let email = h
+        .pool
+        .respond_to_auth_challenge(
+            RespondToAuthChallengeRequest::new(&client, ChallengeName::MfaSetup, setup.session)
+                .response("USERNAME", "sam")
+                .response("EMAIL", "sam@example.com"),
+        )
+        .unwrap();
+    assert_eq!(email.challenge_name, Some(ChallengeName::EmailOtp));
+    assert_eq!(
+        h.pool
+            .admin_get_user("sam")
+            .unwrap()
+            .attribute("email_verified"),
+        Some("false")
+    );
+    let code = h.outbox.last_code_for("sam@example.com").unwrap();
+    let done = h
+        .pool
+        .respond_to_auth_challenge(
+            RespondToAuthChallengeRequest::new(&client, ChallengeName::EmailOtp, email.session)
+                .response("USERNAME", "sam")
+                .response("EMAIL_OTP_CODE", code.expose_secret()),
+        )
+        .unwrap();
+    assert!(done.authentication_result.is_some());
+    let user = h.pool.admin_get_user("sam").unwrap();
+    assert_eq!(user.attribute("email_verified"), Some("true"));
+    assert_eq!(user.mfa_enabled, vec![MfaFactor::Email]);
+}
