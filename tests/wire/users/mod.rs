@@ -11,6 +11,7 @@ mod account;
 mod admin;
 mod clients;
 mod groups;
+mod mfa;
 mod refusals;
 mod sign_in;
 
