@@ -185,7 +185,8 @@ fn totp_enrolment_preference_and_challenge_have_cognitos_shapes() {
     let respond = |code: &str| {
         json!({"ClientId": w.client_id, "ChallengeName": "SOFTWARE_TOKEN_MFA",
                "Session": challenge["Session"],
-               "ChallengeResponses": {"USERNAME": "alice", "SOFTWARE_TOKEN_MFA_CODE": code}})
+               "ChallengeResponses": {"USERNAME": "alice", "SOFTWARE_TOKEN_MFA_CODE": code,
+                                      "SMS_MFA_CODE": code, "DEVICE_KEY": null}})
     };
     let (t, m) = w.refused("RespondToAuthChallenge", &respond(&w.code(&key)));
     assert_eq!(
