@@ -308,3 +308,6 @@ impl PoolConfig {
             .build()
     }
 }
+
+#[cfg(test)]
+mod tests;
