@@ -258,6 +258,11 @@ impl PoolConfig {
     /// given, can't disable all MFAs with a required or optional
     /// configuration.`). `FeatureUnavailableInTierException`: email MFA on
     /// the `LITE` plan.
+    ///
+    /// Email MFA does not require `EmailConfiguration.EmailSendingAccount =
+    /// DEVELOPER`, which the specification recommends (§1.3, a choice):
+    /// this engine does not model `EmailConfiguration` yet and delivers
+    /// every email through its `MessageSender`.
     pub fn with_mfa_config(&self, request: &MfaConfigRequest) -> Result<Self> {
         let mut violations = Vec::new();
         if let Some(sms) = &request.sms {

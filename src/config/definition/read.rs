@@ -58,8 +58,9 @@ fn read_create(input: &Members<'_>, definition: bool) -> Read<PoolConfig> {
 /// `UpdateUserPool`: `current` with every changeable setting taken from the
 /// request. As in Cognito, a changeable member left out returns to its
 /// default (the password policy, auto-verification, message templates,
-/// admin-only creation, account recovery, and `LambdaConfig`: every trigger
-/// is removed); the name stays unless `PoolName` is given, and the feature
+/// admin-only creation, account recovery, `LambdaConfig`: every trigger
+/// is removed, and the MFA members: `MfaConfiguration` left out is `OFF`,
+/// see [`MfaMembers::apply`]); the name stays unless `PoolName` is given, and the feature
 /// plan stays unless `UserPoolTier` is given (a plan is a billing choice,
 /// which an update that does not name it should not downgrade).
 ///
