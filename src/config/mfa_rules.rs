@@ -262,7 +262,9 @@ impl PoolConfig {
     /// Email MFA does not require `EmailConfiguration.EmailSendingAccount =
     /// DEVELOPER`, which the specification recommends (§1.3, a choice):
     /// this engine does not model `EmailConfiguration` yet and delivers
-    /// every email through its `MessageSender`.
+    /// every email through its `MessageSender`. For the same reason the
+    /// SMS factor needs no `SmsConfiguration`: SMS codes go through the
+    /// `MessageSender` too.
     pub fn with_mfa_config(&self, request: &MfaConfigRequest) -> Result<Self> {
         let mut violations = Vec::new();
         if let Some(sms) = &request.sms {
