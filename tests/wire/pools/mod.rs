@@ -6,12 +6,14 @@
 //! `UpdateUserPool`, `AddCustomAttributes`, app-client CRUD, and deletion.
 //!
 //! The helpers are here; each area is a module: `create`, `changes`,
-//! `clients`, `lambda` (`LambdaConfig` and `UserPoolTier`).
+//! `clients`, `lambda` (`LambdaConfig` and `UserPoolTier`), `mfa` (pool MFA
+//! settings).
 
 mod changes;
 mod clients;
 mod create;
 mod lambda;
+mod mfa;
 
 use serde_json::Value;
 use userpool::config::PoolConfig;
