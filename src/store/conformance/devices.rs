@@ -368,3 +368,57 @@ pub fn a_sweep_deletes_expired_unconfirmed_devices_only(s: &Arc<dyn Store>) {
         ["us-east-1_conf", "us-east-1_then"]
     );
 }
+
+/// The largest device, MFA state and device-bound refresh token the
+/// limits layer lets through (keys and names of exactly `MAX_KEY_BYTES`,
+/// multi-byte characters included; sealed blobs of `MAX_VALUE_BYTES`) are
+/// stored by the store itself and read back exactly.
+pub fn the_largest_accepted_device_and_mfa_state_round_trip(s: &Arc<dyn Store>) {
+    use crate::config::MfaFactor;
+    use crate::store::{MAX_KEY_BYTES, MAX_VALUE_BYTES, PendingSoftwareToken, SoftwareToken};
+
+    let widest = "\u{1F600}".repeat(MAX_KEY_BYTES / 4);
+    assert_eq!(widest.len(), MAX_KEY_BYTES);
+    let d = DeviceRecord {
+        key: format!("k{}", "é".repeat((MAX_KEY_BYTES - 2) / 2)),
+        username: widest.clone(),
+        sub: "s".repeat(MAX_KEY_BYTES),
+        group_key: "g".repeat(MAX_KEY_BYTES),
+        name: Some(widest.clone()),
+        last_ip: Some("i".repeat(MAX_KEY_BYTES)),
+        sealed_verifier: Some(vec![0xA5; MAX_VALUE_BYTES]),
+        ..confirmed(&device("unused", "unused", 0))
+    };
+    assert!(d.key.len() > MAX_KEY_BYTES - 2);
+    s.insert_device(POOL, &d).unwrap();
+    assert_eq!(s.get_device(POOL, &d.key).unwrap(), Some(at_version(&d, 1)));
+    assert_eq!(
+        s.list_devices(POOL, &widest, 10).unwrap(),
+        [at_version(&d, 1)]
+    );
+    s.update_device(POOL, &d, 1).unwrap();
+    assert_eq!(s.get_device(POOL, &d.key).unwrap(), Some(at_version(&d, 2)));
+
+    let mut u = sample_user(&widest);
+    u.mfa.enabled = MfaFactor::ALL.to_vec();
+    u.mfa.preferred = Some(MfaFactor::SoftwareToken);
+    u.mfa.software_token = Some(SoftwareToken {
+        sealed_secret: (0..MAX_VALUE_BYTES).map(|i| i as u8).collect(),
+        friendly_name: Some(widest.clone()),
+        last_used_step: Some(u64::MAX),
+        verified_at: at(1),
+    });
+    u.mfa.pending_software_token = Some(PendingSoftwareToken {
+        sealed_secret: vec![0; MAX_VALUE_BYTES],
+        created_at: at(2),
+    });
+    s.insert_user(POOL, &u, &[]).unwrap();
+    let got = s.get_user(POOL, &widest).unwrap().expect("stored");
+    assert_eq!(got.mfa, u.mfa);
+
+    let mut t = super::sample_refresh(1, &widest, "fam");
+    t.sub = d.sub.clone();
+    t.device_key = Some(d.key.clone());
+    s.put_refresh_token(POOL, &t).unwrap();
+    assert_eq!(s.get_refresh_token(POOL, &[1; 32]).unwrap(), Some(t));
+}

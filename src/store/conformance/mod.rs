@@ -120,6 +120,7 @@ macro_rules! store_conformance_tests {
                 deleting_a_user_deletes_its_devices,
                 deleting_a_pool_deletes_its_devices,
                 a_sweep_deletes_expired_unconfirmed_devices_only,
+                the_largest_accepted_device_and_mfa_state_round_trip,
             }
             groups {
                 groups_and_memberships_follow_their_contract,
