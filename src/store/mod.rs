@@ -545,7 +545,10 @@ pub trait SweepStore: Send + Sync + fmt::Debug {
 /// Device keys are random (`<region>_<uuid v4>`), unique in a pool. A
 /// device belongs to one user: [`UserStore::delete_user`] deletes the
 /// user's devices with the user, so a user later created under the same
-/// name inherits none.
+/// name inherits none; [`PoolStore::delete_pool`] deletes the pool's. A
+/// device never confirmed has an `expires_at`, and
+/// [`SweepStore::sweep_expired`] deletes it once that has passed; a
+/// confirmed one has none and stays until forgotten.
 pub trait DeviceStore: Send + Sync + fmt::Debug {
     /// Inserts `device`. The stored record gets `version == 1`.
     ///
@@ -585,6 +588,8 @@ pub trait DeviceStore: Send + Sync + fmt::Debug {
 
     /// Every device of `username`, whatever its status, newest first
     /// (`created_at` descending, then key ascending), at most `limit`.
+    /// Cognito documents no order; newest first is the choice of
+    /// cognito-mfa-devices-passwordless.md §6.5.
     ///
     /// # Errors
     /// `Unavailable` on backend failure.
