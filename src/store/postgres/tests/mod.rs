@@ -12,6 +12,7 @@ use super::PostgresStore;
 use crate::store::{IndexKey, StoreError, StoreResult};
 
 mod concurrency;
+mod devices;
 mod mfa;
 mod prefix;
 mod schema;
