@@ -4,9 +4,10 @@
 //! The state is indexed by pool first: every call finds its pool's data in
 //! one hash lookup and never walks another pool's records. Within a pool,
 //! the lookups the contracts make often have an index of their own (the
-//! tokens of a family and of a user, the groups of a user), so revoking a
-//! family, signing a user out or listing a user's groups costs what that
-//! family or user holds, not what the pool holds.
+//! tokens of a family and of a user, the groups and the devices of a
+//! user), so revoking a family, signing a user out or listing a user's
+//! groups or devices costs what that family or user holds, not what the
+//! pool holds.
 //!
 //! It holds any key or value and checks no limits itself: the
 //! [`Limited`](super::Limited) layer every pool and registry puts in front
