@@ -12,6 +12,8 @@ use super::PostgresStore;
 use crate::store::{IndexKey, StoreError, StoreResult};
 
 mod concurrency;
+mod devices;
+mod mfa;
 mod prefix;
 mod schema;
 mod sweep;
