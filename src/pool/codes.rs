@@ -143,7 +143,7 @@ impl UserPool {
             }
         };
         let (pool, username) = (self.id(), user.username.as_str());
-        let Some(mut record) = self
+        let Some(record) = self
             .store()
             .get_code(pool, username, purpose)
             .map_err(store_error)?
@@ -153,15 +153,40 @@ impl UserPool {
         if now >= record.expires_at {
             return Err(hidden(expired_code()));
         }
+        let Some((record, verdict)) = self.attempt_code(user, purpose, record, submitted, now)?
+        else {
+            // Replaced or used meanwhile.
+            return Err(hidden(expired_code()));
+        };
+        match verdict {
+            Verdict::Valid => Ok(record),
+            Verdict::Mismatch => Err(Error::code_mismatch()),
+            Verdict::Expired => Err(hidden(expired_code())),
+            Verdict::Exhausted => Err(hidden(limit_exceeded())),
+        }
+    }
+
+    /// Counts an attempt against `record` (the pending code of `user` for
+    /// `purpose`) and compares `submitted` with it in constant time, under
+    /// the current key or the previous secret's while it lives. `None` when
+    /// the code was replaced or used meanwhile; else the record as it stood
+    /// just before this attempt, and the verdict.
+    pub(super) fn attempt_code(
+        &self,
+        user: &UserRecord,
+        purpose: CodePurpose,
+        mut record: CodeRecord,
+        submitted: &Code,
+        now: Timestamp,
+    ) -> Result<Option<(CodeRecord, Verdict)>> {
+        let (pool, username) = (self.id(), user.username.as_str());
         let Some(attempt) = self
             .store()
             .record_code_attempt(pool, username, purpose, record.id)
             .map_err(store_error)?
         else {
-            // Replaced or used meanwhile.
-            return Err(hidden(expired_code()));
+            return Ok(None);
         };
-        // As it stood just before this attempt.
         record.attempts = attempt.saturating_sub(1);
         let ctx = CodeContext {
             pool_id: pool,
@@ -170,7 +195,6 @@ impl UserPool {
             purpose,
             code_id: record.id,
         };
-        // Under the current key, or the previous secret's while it lives.
         let verdict = self
             .inner
             .keys
@@ -178,12 +202,7 @@ impl UserPool {
             .map(|key| code::check(key, &ctx, Some(&record), submitted, now))
             .reduce(|a, b| if a == Verdict::Valid { a } else { b })
             .unwrap_or(Verdict::Mismatch);
-        match verdict {
-            Verdict::Valid => Ok(record),
-            Verdict::Mismatch => Err(Error::code_mismatch()),
-            Verdict::Expired => Err(hidden(expired_code())),
-            Verdict::Exhausted => Err(hidden(limit_exceeded())),
-        }
+        Ok(Some((record, verdict)))
     }
 
     /// [`UserPool::check_code`] for a name no user has (under

@@ -530,7 +530,7 @@ impl UserPool {
     ) -> Result<CodeRecord> {
         let (pool, username) = (self.id(), user.username.as_str());
         let purpose = CodePurpose::Authentication;
-        let mut record = self
+        let record = self
             .store()
             .get_code(pool, username, purpose)
             .map_err(store_error)?
@@ -541,26 +541,10 @@ impl UserPool {
                     "Invalid code provided, please request a code again.",
                 )
             })?;
-        let attempt = self
-            .store()
-            .record_code_attempt(pool, username, purpose, record.id)
-            .map_err(store_error)?
-            .ok_or_else(auth_state_mismatch)?;
-        record.attempts = attempt.saturating_sub(1);
-        let ctx = CodeContext {
-            pool_id: pool,
-            username,
-            sub: user.sub(),
-            purpose,
-            code_id: record.id,
+        let Some((record, verdict)) = self.attempt_code(user, purpose, record, submitted, now)?
+        else {
+            return Err(auth_state_mismatch());
         };
-        let verdict = self
-            .inner
-            .keys
-            .code_candidates(now)
-            .map(|key| code::check(key, &ctx, Some(&record), submitted, now))
-            .reduce(|a, b| if a == Verdict::Valid { a } else { b })
-            .unwrap_or(Verdict::Mismatch);
         match verdict {
             Verdict::Valid => Ok(record),
             Verdict::Mismatch => Err(auth_state_mismatch()),
