@@ -145,6 +145,9 @@ fn verified(user: &UserRecord, attr: &str) -> bool {
 }
 
 /// What `UserMigration_ForgotPassword` came to.
+// Short-lived, on the stack of one request: the user record (larger since
+// it holds its MFA state) is not worth a box.
+#[allow(clippy::large_enum_variant)]
 enum Migrated {
     /// The pool has no UserMigration trigger.
     Nobody,

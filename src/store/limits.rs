@@ -88,8 +88,9 @@ fn check_value(field: &str, len: usize) -> StoreResult<()> {
 }
 
 /// What [`UserStore::insert_user`] and [`UserStore::update_user`] write:
-/// the pool id, username and keys as keys, the attributes (names and
-/// values together), password hash and verifier as values.
+/// the pool id, username, keys and the software token's friendly name as
+/// keys, the attributes (names and values together), password hash,
+/// verifier and sealed TOTP secrets as values.
 fn check_user(pool_id: &str, user: &UserRecord, keys: &[IndexKey]) -> StoreResult<()> {
     check_key("pool id", pool_id)?;
     check_key("username", &user.username)?;
@@ -112,7 +113,17 @@ fn check_user(pool_id: &str, user: &UserRecord, keys: &[IndexKey]) -> StoreResul
     check_value(
         "SRP verifier",
         user.srp_verifier.as_ref().map_or(0, Vec::len),
-    )
+    )?;
+    if let Some(token) = &user.mfa.software_token {
+        if let Some(name) = &token.friendly_name {
+            check_key("software token name", name)?;
+        }
+        check_value("sealed software token", token.sealed_secret.len())?;
+    }
+    if let Some(pending) = &user.mfa.pending_software_token {
+        check_value("sealed software token", pending.sealed_secret.len())?;
+    }
+    Ok(())
 }
 
 fn check_group(pool_id: &str, group: &GroupRecord) -> StoreResult<()> {
@@ -154,7 +165,11 @@ fn check_refresh_token(pool_id: &str, token: &RefreshTokenRecord) -> StoreResult
     check_key("username", &token.username)?;
     check_key("sub", &token.sub)?;
     check_key("origin_jti", &token.origin_jti)?;
-    check_key("event_id", &token.event_id)
+    check_key("event_id", &token.event_id)?;
+    if let Some(device_key) = &token.device_key {
+        check_key("device key", device_key)?;
+    }
+    Ok(())
 }
 
 fn check_pool(pool: &PoolRecord) -> StoreResult<()> {

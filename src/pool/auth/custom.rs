@@ -128,6 +128,9 @@ fn invalid_session() -> Error {
 }
 
 /// Who is signing in.
+// Short-lived, on the stack of one request: the user record (larger since
+// it holds its MFA state) is not worth a box.
+#[allow(clippy::large_enum_variant)]
 enum Who {
     /// A user of the pool, as last read.
     User(UserRecord),

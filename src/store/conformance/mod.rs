@@ -81,6 +81,8 @@ macro_rules! store_conformance_tests {
                 concurrent_inserts_of_one_key_admit_exactly_one,
                 concurrent_updates_of_one_version_admit_exactly_one,
                 users_are_found_by_attribute_prefix_in_username_order,
+                mfa_state_round_trips,
+                concurrent_verifications_of_one_totp_code_admit_exactly_one,
             }
             codes {
                 codes_are_replaced_counted_and_taken_once,
@@ -96,6 +98,7 @@ macro_rules! store_conformance_tests {
                 user_sign_out_revokes_every_family_of_that_user_only,
                 concurrent_rotations_of_one_token_admit_exactly_one,
                 one_time_ids_are_consumed_exactly_once,
+                a_refresh_token_keeps_its_device_key,
             }
             ephemeral {
                 an_absent_record_is_inserted_with_zero_and_replaced_by_its_version,

@@ -16,6 +16,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/003_ephemeral.sql"),
     include_str!("migrations/004_expiry.sql"),
     include_str!("migrations/005_username_attribute.sql"),
+    include_str!("migrations/006_user_mfa.sql"),
 ];
 
 /// The advisory lock that serialises migrations (ASCII "userpool").

@@ -134,4 +134,6 @@ impl SqliteStore {
 }
 
 #[cfg(test)]
+mod mfa_tests;
+#[cfg(test)]
 mod tests;
