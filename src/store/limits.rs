@@ -5,10 +5,10 @@ use std::any::Any;
 use std::sync::Arc;
 
 use super::{
-    ClientRecord, CodePurpose, CodeRecord, CodeStore, EphemeralKey, EphemeralRecord,
-    EphemeralStore, GroupRecord, GroupStore, IndexKey, MAX_EPHEMERAL_BYTES, MAX_KEY_BYTES,
-    MAX_VALUE_BYTES, OnceId, PoolRecord, PoolStore, RefreshTokenRecord, Store, StoreError,
-    StoreResult, SweepReport, SweepStore, TokenStore, UserRecord, UserStore,
+    ClientRecord, CodePurpose, CodeRecord, CodeStore, DeviceRecord, DeviceStore, EphemeralKey,
+    EphemeralRecord, EphemeralStore, GroupRecord, GroupStore, IndexKey, MAX_EPHEMERAL_BYTES,
+    MAX_KEY_BYTES, MAX_VALUE_BYTES, OnceId, PoolRecord, PoolStore, RefreshTokenRecord, Store,
+    StoreError, StoreResult, SweepReport, SweepStore, TokenStore, UserRecord, UserStore,
 };
 use crate::clock::Timestamp;
 
@@ -170,6 +170,27 @@ fn check_refresh_token(pool_id: &str, token: &RefreshTokenRecord) -> StoreResult
         check_key("device key", device_key)?;
     }
     Ok(())
+}
+
+/// What [`DeviceStore::insert_device`] and [`DeviceStore::update_device`]
+/// write: the pool id, device key, owner, group key, name and last IP as
+/// keys, the sealed verifier as a value.
+fn check_device(pool_id: &str, device: &DeviceRecord) -> StoreResult<()> {
+    check_key("pool id", pool_id)?;
+    check_key("device key", &device.key)?;
+    check_key("username", &device.username)?;
+    check_key("sub", &device.sub)?;
+    check_key("device group key", &device.group_key)?;
+    if let Some(name) = &device.name {
+        check_key("device name", name)?;
+    }
+    if let Some(ip) = &device.last_ip {
+        check_key("device last IP", ip)?;
+    }
+    check_value(
+        "sealed device verifier",
+        device.sealed_verifier.as_ref().map_or(0, Vec::len),
+    )
 }
 
 fn check_pool(pool: &PoolRecord) -> StoreResult<()> {
@@ -390,6 +411,40 @@ impl EphemeralStore for Limited {
         }
         self.inner
             .put_ephemeral(pool_id, key, data, expires_at, expected_version)
+    }
+}
+
+impl DeviceStore for Limited {
+    fn insert_device(&self, pool_id: &str, device: &DeviceRecord) -> StoreResult<()> {
+        check_device(pool_id, device)?;
+        self.inner.insert_device(pool_id, device)
+    }
+
+    fn get_device(&self, pool_id: &str, key: &str) -> StoreResult<Option<DeviceRecord>> {
+        self.inner.get_device(pool_id, key)
+    }
+
+    fn update_device(
+        &self,
+        pool_id: &str,
+        device: &DeviceRecord,
+        expected_version: u64,
+    ) -> StoreResult<()> {
+        check_device(pool_id, device)?;
+        self.inner.update_device(pool_id, device, expected_version)
+    }
+
+    fn delete_device(&self, pool_id: &str, key: &str) -> StoreResult<()> {
+        self.inner.delete_device(pool_id, key)
+    }
+
+    fn list_devices(
+        &self,
+        pool_id: &str,
+        username: &str,
+        limit: usize,
+    ) -> StoreResult<Vec<DeviceRecord>> {
+        self.inner.list_devices(pool_id, username, limit)
     }
 }
 

@@ -246,7 +246,13 @@ impl UserStore for PostgresStore {
                     sql.exists(USER_EXISTS, &[&pool_id, &username])?,
                 ));
             }
-            for table in ["user_keys", "codes", "memberships", "refresh_tokens"] {
+            for table in [
+                "user_keys",
+                "codes",
+                "memberships",
+                "refresh_tokens",
+                "devices",
+            ] {
                 sql.execute(
                     &format!(
                         "DELETE FROM {table} WHERE userpool_key2(pool, username) = \

@@ -8,8 +8,8 @@
 use super::{SqlRow, id_param, mfa, millis, opt_millis, redact};
 use crate::schema::Attributes;
 use crate::store::{
-    ClientRecord, CodeRecord, GroupRecord, PoolRecord, RefreshTokenRecord, StoreResult, UserRecord,
-    UserStatus,
+    ClientRecord, CodeRecord, DeviceRecord, DeviceStatus, GroupRecord, PoolRecord,
+    RefreshTokenRecord, StoreResult, UserRecord, UserStatus,
 };
 
 // ---------------------------------------------------------------- users
@@ -318,6 +318,71 @@ impl<'a> ClientValues<'a> {
             sealed_secret: client.sealed_secret.as_deref(),
             created_at: millis(client.created_at),
             modified_at: millis(client.modified_at),
+        }
+    }
+}
+
+// ---------------------------------------------------------------- devices
+
+/// The columns [`device`] reads, from `devices`.
+pub(crate) const DEVICE_COLUMNS: &str = "key, username, sub, group_key, status, \
+     sealed_verifier, name, last_ip, created_at, modified_at, last_authenticated_at, \
+     expires_at, version";
+
+/// A device from a row of [`DEVICE_COLUMNS`].
+pub(crate) fn device<R: SqlRow + ?Sized>(row: &R) -> StoreResult<DeviceRecord> {
+    let status = row.text(4, "device status")?;
+    let status = DeviceStatus::parse(&status)
+        .ok_or_else(|| redact::invalid_stored_value("device status", "not a device status"))?;
+    Ok(DeviceRecord {
+        key: row.text(0, "device key")?,
+        username: row.text(1, "device username")?,
+        sub: row.text(2, "device sub")?,
+        group_key: row.text(3, "device group_key")?,
+        status,
+        sealed_verifier: row.opt_bytes(5, "sealed device verifier")?,
+        name: row.opt_text(6, "device name")?,
+        last_ip: row.opt_text(7, "device last_ip")?,
+        created_at: row.timestamp(8, "device created_at")?,
+        modified_at: row.timestamp(9, "device modified_at")?,
+        last_authenticated_at: row.opt_timestamp(10, "device last_authenticated_at")?,
+        expires_at: row.opt_timestamp(11, "device expires_at")?,
+        version: row.version(12, "device version")?,
+    })
+}
+
+/// A device's fields as stored, in [`DEVICE_COLUMNS`] order (without the
+/// version, which each statement binds itself).
+pub(crate) struct DeviceValues<'a> {
+    pub(crate) key: &'a str,
+    pub(crate) username: &'a str,
+    pub(crate) sub: &'a str,
+    pub(crate) group_key: &'a str,
+    pub(crate) status: &'static str,
+    pub(crate) sealed_verifier: Option<&'a [u8]>,
+    pub(crate) name: Option<&'a str>,
+    pub(crate) last_ip: Option<&'a str>,
+    pub(crate) created_at: i64,
+    pub(crate) modified_at: i64,
+    pub(crate) last_authenticated_at: Option<i64>,
+    pub(crate) expires_at: Option<i64>,
+}
+
+impl<'a> DeviceValues<'a> {
+    pub(crate) fn new(device: &'a DeviceRecord) -> Self {
+        Self {
+            key: &device.key,
+            username: &device.username,
+            sub: &device.sub,
+            group_key: &device.group_key,
+            status: device.status.as_str(),
+            sealed_verifier: device.sealed_verifier.as_deref(),
+            name: device.name.as_deref(),
+            last_ip: device.last_ip.as_deref(),
+            created_at: millis(device.created_at),
+            modified_at: millis(device.modified_at),
+            last_authenticated_at: opt_millis(device.last_authenticated_at),
+            expires_at: opt_millis(device.expires_at),
         }
     }
 }

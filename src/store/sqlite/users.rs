@@ -237,6 +237,7 @@ impl UserStore for SqliteStore {
             "DELETE FROM codes WHERE pool = ?1 AND username = ?2",
             "DELETE FROM memberships WHERE pool = ?1 AND username = ?2",
             "DELETE FROM refresh_tokens WHERE pool = ?1 AND username = ?2",
+            "DELETE FROM devices WHERE pool = ?1 AND username = ?2",
             "DELETE FROM users WHERE pool = ?1 AND username = ?2",
         ] {
             tx.execute(sql, params![pool_id, username]).map_err(db)?;
