@@ -46,16 +46,16 @@ pub use message::{DeliveryError, DeliveryMedium, Message, MessageKind, MessageSe
 pub use password::HashingParams;
 pub use pool::{
     AdminCreateUserRequest, AdminSetUserPasswordRequest, AssociateSoftwareTokenResponse,
-    AuthResponse, AuthenticationResult, MfaCaller, MfaPreference, MfaPreferences,
+    AuthResponse, AuthenticationResult, ChallengeName, ChangePasswordRequest, CodeDeliveryDetails,
+    ConfirmDeviceRequest, ConfirmForgotPasswordRequest, ConfirmSignUpRequest, Device, DevicePage,
+    ForgotPasswordRequest, GetTokensFromRefreshTokenRequest, GetUserResponse, Group, GroupPage,
+    GroupRequest, InitiateAuthRequest, ListUsersRequest, ListUsersResponse, MessageAction,
+    MfaCaller, MfaPreference, MfaPreferences, NewDeviceMetadata, Parameters, RememberedStatus,
+    ResealReport, ResendConfirmationCodeRequest, RespondToAuthChallengeRequest, RevokeTokenRequest,
+    SignUpRequest, SignUpResponse, User, UserPage, UserPool, UserPoolBuilder,
     VerifySoftwareTokenResponse,
-    ChallengeName, ChangePasswordRequest, CodeDeliveryDetails, ConfirmForgotPasswordRequest,
-    ConfirmSignUpRequest, ForgotPasswordRequest, GetTokensFromRefreshTokenRequest, GetUserResponse,
-    Group, GroupPage, GroupRequest, InitiateAuthRequest, ListUsersRequest, ListUsersResponse,
-    MessageAction, Parameters, ResealReport, ResendConfirmationCodeRequest,
-    RespondToAuthChallengeRequest, RevokeTokenRequest, SignUpRequest, SignUpResponse, User,
-    UserPage, UserPool, UserPoolBuilder,
 };
 pub use secret::{Code, Password};
-pub use totp::SecretCode;
 pub use store::SweepReport;
 pub use store::records::UserStatus;
+pub use totp::SecretCode;
