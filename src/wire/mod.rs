@@ -307,6 +307,11 @@ mod tests {
                 "GetTokensFromRefreshToken",
                 "GlobalSignOut",
                 "RevokeToken",
+                "ConfirmDevice",
+                "UpdateDeviceStatus",
+                "ListDevices",
+                "GetDevice",
+                "ForgetDevice",
             ];
             assert_eq!(is_signed(op), !public.contains(op), "{op}");
         }

@@ -20,6 +20,7 @@ use crate::{AuthResponse, AuthenticationResult, CodeDeliveryDetails, Group, User
 
 mod accounts;
 mod auth;
+mod devices;
 mod groups;
 
 /// The operations of this module.
@@ -77,6 +78,19 @@ pub(super) static HANDLERS: &[(&str, Handler)] = &[
     ("GlobalSignOut", auth::global_sign_out),
     ("AdminUserGlobalSignOut", auth::admin_user_global_sign_out),
     ("RevokeToken", auth::revoke_token),
+    // Remembered devices.
+    ("ConfirmDevice", devices::confirm_device),
+    ("UpdateDeviceStatus", devices::update_device_status),
+    (
+        "AdminUpdateDeviceStatus",
+        devices::admin_update_device_status,
+    ),
+    ("ListDevices", devices::list_devices),
+    ("AdminListDevices", devices::admin_list_devices),
+    ("GetDevice", devices::get_device),
+    ("AdminGetDevice", devices::admin_get_device),
+    ("ForgetDevice", devices::forget_device),
+    ("AdminForgetDevice", devices::admin_forget_device),
     // Groups.
     ("CreateGroup", groups::create_group),
     ("GetGroup", groups::get_group),
@@ -194,6 +208,12 @@ fn authentication_result_json(r: &AuthenticationResult) -> Value {
         m.insert("RefreshToken".into(), json!(t));
     }
     m.insert("IdToken".into(), json!(r.id_token));
+    if let Some(d) = &r.new_device_metadata {
+        m.insert(
+            "NewDeviceMetadata".into(),
+            json!({"DeviceKey": d.device_key, "DeviceGroupKey": d.device_group_key}),
+        );
+    }
     Value::Object(m)
 }
 
