@@ -308,6 +308,62 @@ impl UserPool {
         })
     }
 
+    /// Re-seals the verifiers of `user`'s devices still sealed under the
+    /// previous pool secret (see [`UserPool::reseal_secrets`]); how many.
+    /// A device changed meanwhile is read again; one forgotten is skipped.
+    pub(super) fn reseal_devices(&self, user: &UserRecord) -> Result<usize> {
+        let devices = self
+            .store()
+            .list_devices(self.id(), &user.username, MAX_DEVICES_READ)
+            .map_err(store_error)?;
+        let mut count = 0;
+        for listed in devices {
+            for _ in 0..CAS_ATTEMPTS {
+                let Some(current) = self
+                    .store()
+                    .get_device(self.id(), &listed.key)
+                    .map_err(store_error)?
+                else {
+                    break;
+                };
+                let aad = verifier_aad(self.id(), &current.key, &current.username);
+                let stale = current.sealed_verifier.as_ref().and_then(|sealed| {
+                    match self
+                        .inner
+                        .keys
+                        .open(Sealed::DeviceVerifier, &aad, sealed, self.now())
+                    {
+                        Some((plain, true)) => Some(plain),
+                        _ => None,
+                    }
+                });
+                let Some(plain) = stale else {
+                    break;
+                };
+                let mut next = current.clone();
+                next.sealed_verifier = Some(self.inner.keys.seal(
+                    Sealed::DeviceVerifier,
+                    random::bytes::<12>()?,
+                    &aad,
+                    &plain,
+                )?);
+                match self
+                    .store()
+                    .update_device(self.id(), &next, current.version)
+                {
+                    Ok(()) => {
+                        count += 1;
+                        break;
+                    }
+                    Err(StoreError::VersionMismatch) => {}
+                    Err(StoreError::NotFound) => break,
+                    Err(e) => return Err(store_error(e)),
+                }
+            }
+        }
+        Ok(count)
+    }
+
     /// Replaces a device by compare-and-swap, re-reading on a lost race:
     /// `change` returns the next record, or an error.
     fn modify_device(

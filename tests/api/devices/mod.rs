@@ -12,6 +12,7 @@
 
 mod flows;
 mod operations;
+mod rotation;
 
 use std::time::Duration;
 
@@ -164,8 +165,7 @@ impl Fixture {
         (tokens, device)
     }
 
-    /// `DEVICE_SRP_AUTH` then `DEVICE_PASSWORD_VERIFIER` for `device` with
-    /// `password`: the last answer's result, and that answer (to replay).
+    /// `DEVICE_SRP_AUTH` then `DEVICE_PASSWORD_VERIFIER` (see [`device_srp`]).
     fn device_srp(
         &self,
         challenge: &AuthResponse,
@@ -175,56 +175,64 @@ impl Fixture {
         userpool::Result<AuthResponse>,
         RespondToAuthChallengeRequest,
     ) {
-        assert_eq!(challenge.challenge_name, Some(ChallengeName::DeviceSrpAuth));
-        let srp = SrpClient::new_random().unwrap();
-        let verifier = self
-            .h
-            .pool
-            .respond_to_auth_challenge(
-                RespondToAuthChallengeRequest::new(
-                    &self.client,
-                    ChallengeName::DeviceSrpAuth,
-                    challenge.session.clone(),
-                )
-                .response("USERNAME", JANE)
-                .response("DEVICE_KEY", &device.key)
-                .response("SRP_A", srp.srp_a()),
-            )
-            .unwrap();
-        assert_eq!(
-            verifier.challenge_name,
-            Some(ChallengeName::DevicePasswordVerifier)
-        );
-        let p = |k: &str| verifier.challenge_parameters[k].clone();
-        let timestamp = format_timestamp(self.h.clock.now());
-        let signature = srp
-            .process_device_challenge(
-                &device.group_key,
-                &device.key,
-                password,
-                &p("SALT"),
-                &p("SRP_B"),
-                &p("SECRET_BLOCK"),
-                &timestamp,
-            )
-            .unwrap();
-        // A client that sent no session before sends none now either.
-        let session = challenge.session.as_ref().and(verifier.session.clone());
-        let answer = RespondToAuthChallengeRequest::new(
-            &self.client,
-            ChallengeName::DevicePasswordVerifier,
-            session,
-        )
-        .response("USERNAME", p("USERNAME"))
-        .response("DEVICE_KEY", &device.key)
-        .response("PASSWORD_CLAIM_SECRET_BLOCK", p("SECRET_BLOCK"))
-        .response("PASSWORD_CLAIM_SIGNATURE", signature)
-        .response("TIMESTAMP", timestamp);
-        (
-            self.h.pool.respond_to_auth_challenge(answer.clone()),
-            answer,
-        )
+        device_srp(&self.h, &self.client, challenge, device, password)
     }
+}
+
+/// `DEVICE_SRP_AUTH` then `DEVICE_PASSWORD_VERIFIER` for Jane's `device`
+/// with `password`: the last answer's result, and that answer (to replay).
+fn device_srp(
+    h: &Harness,
+    client: &str,
+    challenge: &AuthResponse,
+    device: &RememberedDevice,
+    password: &str,
+) -> (
+    userpool::Result<AuthResponse>,
+    RespondToAuthChallengeRequest,
+) {
+    assert_eq!(challenge.challenge_name, Some(ChallengeName::DeviceSrpAuth));
+    let srp = SrpClient::new_random().unwrap();
+    let verifier = h
+        .pool
+        .respond_to_auth_challenge(
+            RespondToAuthChallengeRequest::new(
+                client,
+                ChallengeName::DeviceSrpAuth,
+                challenge.session.clone(),
+            )
+            .response("USERNAME", JANE)
+            .response("DEVICE_KEY", &device.key)
+            .response("SRP_A", srp.srp_a()),
+        )
+        .unwrap();
+    assert_eq!(
+        verifier.challenge_name,
+        Some(ChallengeName::DevicePasswordVerifier)
+    );
+    let p = |k: &str| verifier.challenge_parameters[k].clone();
+    let timestamp = format_timestamp(h.clock.now());
+    let signature = srp
+        .process_device_challenge(
+            &device.group_key,
+            &device.key,
+            password,
+            &p("SALT"),
+            &p("SRP_B"),
+            &p("SECRET_BLOCK"),
+            &timestamp,
+        )
+        .unwrap();
+    // A client that sent no session before sends none now either.
+    let session = challenge.session.as_ref().and(verifier.session.clone());
+    let answer =
+        RespondToAuthChallengeRequest::new(client, ChallengeName::DevicePasswordVerifier, session)
+            .response("USERNAME", p("USERNAME"))
+            .response("DEVICE_KEY", &device.key)
+            .response("PASSWORD_CLAIM_SECRET_BLOCK", p("SECRET_BLOCK"))
+            .response("PASSWORD_CLAIM_SIGNATURE", signature)
+            .response("TIMESTAMP", timestamp);
+    (h.pool.respond_to_auth_challenge(answer.clone()), answer)
 }
 
 /// `USER_PASSWORD_AUTH` for Jane, with `DEVICE_KEY` when given.
