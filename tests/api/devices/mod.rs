@@ -13,6 +13,7 @@
 mod flows;
 mod operations;
 mod rotation;
+mod triggers;
 
 use std::time::Duration;
 
