@@ -28,11 +28,14 @@ pub struct ResealReport {
     pub client_secrets: usize,
     /// TOTP secrets (verified or pending) that were re-sealed.
     pub software_tokens: usize,
+    /// Confirmed devices whose SRP verifier was re-sealed.
+    pub devices: usize,
 }
 
 impl UserPool {
-    /// Re-seals under the current pool secret every SRP verifier and app
-    /// client secret still sealed under the previous one (see
+    /// Re-seals under the current pool secret every SRP verifier (users'
+    /// and remembered devices') and app client secret still sealed under
+    /// the previous one (see
     /// [`UserPoolBuilder::previous_secret_key`](super::UserPoolBuilder::previous_secret_key)),
     /// walking the pool's users and clients a page at a time. Safe to run
     /// from several processes at once and to run again: a record changed
@@ -75,6 +78,7 @@ impl UserPool {
                 let (verifier, totp) = self.reseal_user(&user.username)?;
                 report.verifiers += usize::from(verifier);
                 report.software_tokens += totp;
+                report.devices += self.reseal_devices(user)?;
             }
             match page.last() {
                 Some(last) if page.len() == PAGE => after = Some(last.username.clone()),
