@@ -15,7 +15,9 @@
 //! `@P` by the pool id, `@C` by the client id, `@A` by a valid access
 //! token, `@R` by a valid refresh token, `@S` by the session of a
 //! `SOFTWARE_TOKEN_MFA` challenge (the pool offers TOTP, SMS and email
-//! MFA, and a second user, `mfa`, has an authenticator).
+//! MFA, and a second user, `mfa`, has an authenticator), `@D` by the
+//! device key the first user's sign-in was issued (the pool tracks
+//! devices).
 //!
 //! Every input is also a request for the SigV4 verifier
 //! (`userpool::wire::sigv4`): the body's first line is the `Authorization`
@@ -39,7 +41,7 @@ use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 use userpool::Timestamp;
 use userpool::client::{AppClientConfig, AuthFlow};
-use userpool::config::{EmailMfa, MfaMode, MfaSettings, PoolConfig, SmsMfa};
+use userpool::config::{DeviceConfiguration, EmailMfa, MfaMode, MfaSettings, PoolConfig, SmsMfa};
 use userpool::internals::totp::{TotpKey, code_at};
 use userpool::registry::{Registry, RegistryOptions};
 use userpool::token::KeySet;
@@ -100,6 +102,16 @@ const OPERATIONS: &[&str] = &[
     "SetUserSettings",
     "AdminSetUserSettings",
     "AdminDeleteSoftwareToken",
+    // Devices.
+    "ConfirmDevice",
+    "UpdateDeviceStatus",
+    "AdminUpdateDeviceStatus",
+    "ListDevices",
+    "AdminListDevices",
+    "GetDevice",
+    "AdminGetDevice",
+    "ForgetDevice",
+    "AdminForgetDevice",
     // Pools and clients.
     "CreateUserPool",
     "DescribeUserPool",
@@ -111,6 +123,8 @@ const OPERATIONS: &[&str] = &[
     "UpdateUserPoolClient",
     "ListUserPoolClients",
     "GetSigningCertificate",
+    "SetUserPoolMfaConfig",
+    "GetUserPoolMfaConfig",
     // With the service prefix, and unknown names.
     "AWSCognitoIdentityProviderService.AdminGetUser",
     "AWSCognitoIdentityProviderService.InitiateAuth",
@@ -195,7 +209,7 @@ impl MessageSender for Discard {
 
 struct Fixture {
     registry: Registry,
-    substitutions: [(&'static [u8], Vec<u8>); 5],
+    substitutions: [(&'static [u8], Vec<u8>); 6],
 }
 
 fn fixture() -> &'static Fixture {
@@ -217,6 +231,10 @@ fn fixture() -> &'static Fixture {
             .create_pool(
                 PoolConfig::builder("fuzz")
                     .mfa(mfa)
+                    .device_configuration(Some(DeviceConfiguration {
+                        challenge_required_on_new_device: true,
+                        device_only_remembered_on_user_prompt: true,
+                    }))
                     .build()
                     .expect("pool config"),
             )
@@ -251,7 +269,13 @@ fn fixture() -> &'static Fixture {
             .authentication_result
             .expect("tokens");
         let session = mfa_session(&pool, client.id());
+        let device = tokens
+            .new_device_metadata
+            .as_ref()
+            .map(|d| d.device_key.clone())
+            .expect("a tracked device");
         let substitutions = [
+            (&b"@D"[..], device.into_bytes()),
             (&b"@S"[..], session.into_bytes()),
             (&b"@P"[..], pool.id().as_bytes().to_vec()),
             (&b"@C"[..], client.id().as_bytes().to_vec()),
