@@ -221,6 +221,8 @@ fn get_and_list_devices_have_the_model_shapes() {
             {"Name": "device_name", "Value": "Mozilla/5.0 (X11; Linux x86_64)"},
         ])
     );
+    // Newest first: the second device is issued a second later.
+    w.world.clock.advance(std::time::Duration::from_secs(1));
     let second = w.confirmed_device().1;
     let page = w.ok(
         "AdminListDevices",
