@@ -216,31 +216,6 @@ impl<'a> Members<'a> {
         }
     }
 
-    /// [`opt_str_map`](Self::opt_str_map) where a `null` value means the
-    /// key is absent: `AuthParameters` and `ChallengeResponses`, where
-    /// amazon-cognito-identity-js sends `"DEVICE_KEY": null`
-    /// (cognito-mfa-devices-passwordless.md §0).
-    pub(crate) fn opt_str_map_skipping_nulls(
-        &self,
-        member: &str,
-    ) -> Read<Option<BTreeMap<String, String>>> {
-        let path = self.path_of(member);
-        match self.value(member) {
-            None => Ok(None),
-            Some(Value::Object(m)) => m
-                .iter()
-                .filter(|(_, v)| !v.is_null())
-                .map(|(k, v)| {
-                    v.as_str()
-                        .map(|s| (k.clone(), s.to_owned()))
-                        .ok_or_else(|| wrong_type(&path, "map of strings"))
-                })
-                .collect::<Read<BTreeMap<_, _>>>()
-                .map(Some),
-            Some(_) => Err(wrong_type(&path, "map")),
-        }
-    }
-
     /// An optional list of `AttributeType` (`{"Name": ..., "Value": ...}`).
     pub(crate) fn opt_attributes(&self, member: &str) -> Read<Option<Vec<Attribute>>> {
         let path = self.path_of(member);

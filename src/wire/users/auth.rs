@@ -69,9 +69,7 @@ fn challenge_name(input: &Members<'_>) -> Read<ChallengeName> {
 /// A string map member, empty when absent; `null` values are absent keys.
 fn parameters(input: &Members<'_>, member: &str) -> Read<Parameters> {
     Ok(Parameters::from(
-        input
-            .opt_str_map_skipping_nulls(member)?
-            .unwrap_or_default(),
+        input.opt_str_map(member)?.unwrap_or_default(),
     ))
 }
 
