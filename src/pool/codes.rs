@@ -63,6 +63,31 @@ impl UserPool {
             },
             now,
         )?;
+        self.store_code(
+            user,
+            purpose,
+            (attribute, &destination),
+            &code,
+            now.saturating_add(code::validity(purpose)),
+            now,
+        )?;
+        self.dispatch(outgoing)?;
+        Ok(delivery_details(attribute, &destination))
+    }
+
+    /// Stores `code`'s digest as `user`'s pending code for `purpose`, sent
+    /// to `(attribute, destination)`, replacing any other; returns its id.
+    /// Stored only while this very user exists: a user deleted meanwhile
+    /// leaves no code behind for a later user of the same name.
+    pub(super) fn store_code(
+        &self,
+        user: &UserRecord,
+        purpose: CodePurpose,
+        (attribute, destination): (&str, &str),
+        code: &Code,
+        expires_at: Timestamp,
+        now: Timestamp,
+    ) -> Result<u64> {
         let id = u64::from_be_bytes(random::bytes::<8>()?);
         let ctx = CodeContext {
             pool_id: self.id(),
@@ -75,21 +100,18 @@ impl UserPool {
             id,
             digest: code::digest(self.inner.keys.code(), &ctx, code.expose_secret()),
             attribute: Some(attribute.to_owned()),
-            destination: Some(destination.clone()),
+            destination: Some(destination.to_owned()),
             issued_at: now,
-            expires_at: now.saturating_add(code::validity(purpose)),
+            expires_at,
             attempts: 0,
         };
-        // Stored only while this very user exists: a user deleted meanwhile
-        // leaves no code behind for a later user of the same name.
         self.store()
             .put_code(self.id(), &user.username, user.sub(), purpose, &record)
             .map_err(|e| match e {
                 StoreError::NotFound => Error::user_not_found(),
                 e => store_error(e),
             })?;
-        self.dispatch(outgoing)?;
-        Ok(delivery_details(attribute, &destination))
+        Ok(id)
     }
 
     pub(super) fn deliver(&self, message: Message) -> Result<()> {

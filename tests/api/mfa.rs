@@ -232,7 +232,11 @@ fn mfa_on_takes_a_user_without_a_factor_through_setup() {
         RespondToAuthChallengeRequest::new(&client, ChallengeName::MfaSetup, Some(s1.clone()))
             .response("USERNAME", JANE),
     );
-    assert_eq!(refused(early).code(), ErrorCode::CodeMismatch);
+    let e = refused(early);
+    assert_eq!(
+        (e.code(), e.message()),
+        (ErrorCode::NotAuthorized, "Invalid session for the user.")
+    );
     let associated = h
         .pool
         .associate_software_token(MfaCaller::Session(&s1))

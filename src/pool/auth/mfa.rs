@@ -43,7 +43,7 @@ use super::{AuthResponse, lockout_state, set_lockout_state};
 use super::{Authenticated, ChallengeName, RespondToAuthChallengeRequest};
 use crate::client::{AppClient, check_secret_hash};
 use crate::clock::Timestamp;
-use crate::code::{self, CodeContext, Verdict};
+use crate::code::{self, Verdict};
 use crate::config::{MfaFactor, MfaMode};
 use crate::error::{Error, ErrorCode, Result};
 use crate::lockout;
@@ -54,7 +54,7 @@ use crate::pool::session::{SessionExtra, SessionState};
 use crate::pool::store_error;
 use crate::random;
 use crate::secret::Code;
-use crate::store::{CodePurpose, CodeRecord, StoreError, UserRecord};
+use crate::store::{CodePurpose, CodeRecord, UserRecord};
 use crate::totp;
 use crate::triggers::{StringMap, TriggerSource};
 
@@ -307,35 +307,14 @@ impl UserPool {
             },
             now,
         )?;
-        let id = u64::from_be_bytes(random::bytes::<8>()?);
-        let ctx = CodeContext {
-            pool_id: self.id(),
-            username: &user.username,
-            sub: user.sub(),
-            purpose: CodePurpose::Authentication,
-            code_id: id,
-        };
-        let record = CodeRecord {
-            id,
-            digest: code::digest(self.inner.keys.code(), &ctx, code.expose_secret()),
-            attribute: Some(attribute.to_owned()),
-            destination: Some(destination.clone()),
-            issued_at: now,
-            expires_at: now.saturating_add(client.config().auth_session_validity()),
-            attempts: 0,
-        };
-        self.store()
-            .put_code(
-                self.id(),
-                &user.username,
-                user.sub(),
-                CodePurpose::Authentication,
-                &record,
-            )
-            .map_err(|e| match e {
-                StoreError::NotFound => Error::user_not_found(),
-                e => store_error(e),
-            })?;
+        let id = self.store_code(
+            user,
+            CodePurpose::Authentication,
+            (attribute, &destination),
+            &code,
+            now.saturating_add(client.config().auth_session_validity()),
+            now,
+        )?;
         self.dispatch(outgoing)?;
         let masked = if medium == DeliveryMedium::Email {
             code::mask_email(&destination)
@@ -368,6 +347,11 @@ impl UserPool {
         }
         let state = self.open_any_session(request.session.as_deref(), Some(client.id()), now)?;
         if state.challenge != challenge {
+            // An `MFA_SETUP` session not from a successful
+            // VerifySoftwareToken (§4.5): the session is the wrong one.
+            if challenge == SETUP_VERIFIED && state.challenge.starts_with(MFA_SETUP) {
+                return Err(Error::not_authorized("Invalid session for the user."));
+            }
             return Err(auth_state_mismatch());
         }
         check_secret_hash(client, username, responses.get("SECRET_HASH"))?;
