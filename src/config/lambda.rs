@@ -418,7 +418,7 @@ fn check_arn(violations: &mut Vec<Violation>, member: &str, arn: &str) {
 /// `:`, so it is six to eight `:`-separated fields: `arn`, two non-empty
 /// fields, one possibly empty (the region), an account of digits, and one
 /// to three non-empty fields.
-fn is_arn(s: &str) -> bool {
+pub(crate) fn is_arn(s: &str) -> bool {
     // `\w` in the model's (Java) pattern is ASCII `[a-zA-Z0-9_]`.
     let class = |c: char| c.is_ascii_alphanumeric() || "_+=/,.@-".contains(c);
     let field =

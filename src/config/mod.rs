@@ -9,19 +9,22 @@ use crate::error::{Constraint, Error, Result, Shown};
 mod definition;
 mod lambda;
 mod mfa;
+mod mfa_rules;
 pub(crate) use lambda::token_version_unavailable;
 
 pub use crate::policy::{PasswordPolicy, PasswordPolicyBuilder};
 use crate::schema::{CustomAttribute, Schema, StandardAttribute};
 pub use definition::DefinitionError;
 pub(crate) use definition::{
-    config_members, create_config, lambda_config_json, update_config, with_custom_attributes,
+    config_members, create_config, email_mfa_json, lambda_config_json, read_mfa_request, read_mode,
+    sms_configuration_json, update_config, with_custom_attributes,
 };
 pub use lambda::{LambdaConfig, LambdaVersion, UserPoolTier, VersionedLambda};
 pub use mfa::{
     DEFAULT_MFA_MESSAGE, DEFAULT_MFA_SUBJECT, DeviceConfiguration, EmailMfa, MfaFactor, MfaMode,
     MfaSettings, SmsMfa,
 };
+pub use mfa_rules::{MfaConfigRequest, SmsConfiguration, SmsMfaConfig};
 
 /// An attribute that can stand in for the username (`UsernameAttributes`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -150,6 +153,8 @@ pub struct PoolConfig {
     tier: UserPoolTier,
     mfa: MfaSettings,
     device_configuration: Option<DeviceConfiguration>,
+    sms_configuration: Option<SmsConfiguration>,
+    sms_authentication_message: Option<String>,
 }
 
 impl PoolConfig {
@@ -173,6 +178,8 @@ impl PoolConfig {
             tier: UserPoolTier::default(),
             mfa: MfaSettings::default(),
             device_configuration: None,
+            sms_configuration: None,
+            sms_authentication_message: None,
         }
     }
 
@@ -268,6 +275,20 @@ impl PoolConfig {
         self.device_configuration
     }
 
+    /// `SmsConfiguration`, as given (`None` when the pool has none).
+    #[must_use]
+    pub fn sms_configuration(&self) -> Option<&SmsConfiguration> {
+        self.sms_configuration.as_ref()
+    }
+
+    /// `SmsAuthenticationMessage`, as given (`None` when the pool has
+    /// none). While the SMS factor is on it is also
+    /// [`MfaSettings::sms_message`]'s source.
+    #[must_use]
+    pub fn sms_authentication_message(&self) -> Option<&str> {
+        self.sms_authentication_message.as_deref()
+    }
+
     /// The feature plan (`UserPoolTier`). Defaults to
     /// [`UserPoolTier::Essentials`], Cognito's default for new pools.
     #[must_use]
@@ -296,6 +317,8 @@ impl PoolConfig {
             tier: self.tier,
             mfa: self.mfa.clone(),
             device_configuration: self.device_configuration,
+            sms_configuration: self.sms_configuration.clone(),
+            sms_authentication_message: self.sms_authentication_message.clone(),
         }
     }
 
@@ -331,6 +354,8 @@ pub struct PoolConfigBuilder {
     tier: UserPoolTier,
     mfa: MfaSettings,
     device_configuration: Option<DeviceConfiguration>,
+    sms_configuration: Option<SmsConfiguration>,
+    sms_authentication_message: Option<String>,
 }
 
 impl PoolConfigBuilder {
@@ -442,6 +467,23 @@ impl PoolConfigBuilder {
         self
     }
 
+    /// `SmsConfiguration` (stored and reported; SMS goes through the
+    /// `MessageSender` whatever it says).
+    #[must_use]
+    pub fn sms_configuration(mut self, config: Option<SmsConfiguration>) -> Self {
+        self.sms_configuration = config;
+        self
+    }
+
+    /// `SmsAuthenticationMessage`, the SMS MFA message. When the SMS factor
+    /// is on, [`build`](Self::build) makes the two agree: the factor's own
+    /// [`SmsMfa::message`] wins when set, else it takes this one.
+    #[must_use]
+    pub fn sms_authentication_message(mut self, message: Option<String>) -> Self {
+        self.sms_authentication_message = message;
+        self
+    }
+
     /// Validates and returns the configuration.
     ///
     /// # Errors
@@ -455,9 +497,16 @@ impl PoolConfigBuilder {
     /// schema is invalid (see [`Schema::new`]); or the Lambda configuration
     /// is invalid (see [`LambdaConfig`]).
     ///
+    /// The MFA settings: a template (`SmsAuthenticationMessage`,
+    /// `EmailMfaConfiguration.Message` / `Subject`) or `SmsConfiguration`
+    /// breaking the model's constraints is refused in its validation form
+    /// (`1 validation error detected: …`); MFA `OFF` with a factor, or `ON`
+    /// / `OPTIONAL` with none, as `SetUserPoolMfaConfig` refuses them (see
+    /// [`PoolConfig::with_mfa_config`]).
+    ///
     /// `FeatureUnavailableInTierException` when a PreTokenGeneration
     /// trigger of version `V2_0` or `V3_0` is configured on the `LITE`
-    /// plan.
+    /// plan, or email MFA is on in it.
     pub fn build(self) -> Result<PoolConfig> {
         validate_name(&self.name)?;
         if !self.username_attributes.is_empty() && !self.alias_attributes.is_empty() {
@@ -494,6 +543,20 @@ impl PoolConfigBuilder {
         let schema = Schema::new(self.standard, self.custom)?;
         self.lambda_config.validate()?;
         self.lambda_config.check_tier(self.tier)?;
+        let mut mfa = self.mfa;
+        let mut sms_message = self.sms_authentication_message;
+        if let Some(sms) = &mut mfa.sms {
+            match &sms.message {
+                Some(m) => sms_message = Some(m.clone()),
+                None => sms.message.clone_from(&sms_message),
+            }
+        }
+        mfa_rules::validate(
+            &mfa,
+            sms_message.as_deref(),
+            self.sms_configuration.as_ref(),
+            self.tier,
+        )?;
         Ok(PoolConfig {
             name: self.name,
             username_attributes: self.username_attributes,
@@ -508,8 +571,10 @@ impl PoolConfigBuilder {
             account_recovery: self.account_recovery,
             lambda_config: self.lambda_config.normalized(),
             tier: self.tier,
-            mfa: self.mfa,
+            mfa,
             device_configuration: self.device_configuration,
+            sms_configuration: self.sms_configuration,
+            sms_authentication_message: sms_message,
         })
     }
 }

@@ -17,7 +17,7 @@ use zeroize::Zeroizing;
 
 use crate::UserPool;
 use crate::clock::{Clock, SystemClock, Timestamp};
-use crate::config::PoolConfig;
+use crate::config::{MfaConfigRequest, PoolConfig};
 use crate::error::{Error, ErrorCode, Result};
 use crate::json::truncate;
 use crate::message::{MessageSender, Outbox};
@@ -471,6 +471,33 @@ impl Registry {
             return Ok(());
         }
         Err(pool_contention().into())
+    }
+
+    /// `SetUserPoolMfaConfig` on pool `id`: its configuration becomes
+    /// [`PoolConfig::with_mfa_config`] of `request`, through
+    /// [`Registry::reconfigure`] (so a persistent registry stores it).
+    /// Returns the configuration now in force, whose MFA settings are what
+    /// the operation reports.
+    ///
+    /// # Errors
+    /// What [`PoolConfig::with_mfa_config`] refuses
+    /// (`InvalidParameterException`, `FeatureUnavailableInTierException`);
+    /// otherwise as [`Registry::reconfigure`] (`ResourceNotFoundException`
+    /// for an unknown pool).
+    pub fn set_user_pool_mfa_config(
+        &self,
+        id: &str,
+        request: &MfaConfigRequest,
+    ) -> Result<PoolConfig> {
+        let applied = std::cell::RefCell::new(None);
+        self.reconfigure(id, |current| {
+            let next = current.with_mfa_config(request)?;
+            *applied.borrow_mut() = Some(next.clone());
+            Ok::<_, Error>(next)
+        })?;
+        applied
+            .into_inner()
+            .ok_or_else(|| Error::internal("SetUserPoolMfaConfig changed nothing."))
     }
 
     /// Makes `next` the current signing keys of pool `id`; the current ones

@@ -1,6 +1,6 @@
 //! Pool and app-client operations: `CreateUserPool`, `DescribeUserPool`,
-//! `ListUserPools`, `UpdateUserPool`, `DeleteUserPool`, `AddCustomAttributes`
-//! and the five app-client operations (cognito-protocol.md §4.2, §4.3, §7,
+//! `ListUserPools`, `UpdateUserPool`, `DeleteUserPool`, `AddCustomAttributes`,
+//! `SetUserPoolMfaConfig`, `GetUserPoolMfaConfig` and the five app-client operations (cognito-protocol.md §4.2, §4.3, §7,
 //! Appendix A).
 //!
 //! Every handler reads every member it implements, then calls
@@ -22,6 +22,7 @@ use crate::registry::Registry;
 
 mod clients;
 mod describe;
+mod mfa;
 
 /// The operations of this module.
 pub(super) static HANDLERS: &[(&str, Handler)] = &[
@@ -31,6 +32,8 @@ pub(super) static HANDLERS: &[(&str, Handler)] = &[
     ("UpdateUserPool", update_user_pool),
     ("DeleteUserPool", delete_user_pool),
     ("AddCustomAttributes", add_custom_attributes),
+    ("SetUserPoolMfaConfig", mfa::set_user_pool_mfa_config),
+    ("GetUserPoolMfaConfig", mfa::get_user_pool_mfa_config),
     ("CreateUserPoolClient", clients::create_user_pool_client),
     ("DescribeUserPoolClient", clients::describe_user_pool_client),
     ("ListUserPoolClients", clients::list_user_pool_clients),

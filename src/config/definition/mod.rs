@@ -15,13 +15,17 @@ use crate::json::{Failure, Members, parse_object};
 #[cfg(doc)]
 use super::LambdaConfig;
 use super::PoolConfig;
+#[cfg(doc)]
+use super::PoolConfigBuilder;
 
 mod lambda;
+mod mfa;
 mod read;
 mod write;
 
 pub(crate) use lambda::lambda_config_json;
-pub(crate) use read::{create_config, update_config, with_custom_attributes};
+pub(crate) use mfa::{email_mfa_json, read_mfa_request, read_mode, sms_configuration_json};
+pub(crate) use read::{create_config, definition_config, update_config, with_custom_attributes};
 pub(crate) use write::config_members;
 
 /// Why a pool definition was not taken.
@@ -133,21 +137,39 @@ impl PoolConfig {
     ///   `LITE` with a `PasswordHistorySize` is refused, as Cognito's Lite
     ///   plan has no password history.
     ///
+    /// * MFA and devices (cognito-mfa-devices-passwordless.md §1):
+    ///   `MfaConfiguration` (`OFF`, `ON`, `OPTIONAL`), `SmsConfiguration`
+    ///   (`SnsCallerArn`, `ExternalId`, `SnsRegion`: stored and reported;
+    ///   SMS goes through the engine's `MessageSender`),
+    ///   `SmsAuthenticationMessage` (6–140 characters with `{####}`: the SMS
+    ///   MFA message) and `DeviceConfiguration`
+    ///   (`ChallengeRequiredOnNewDevice`, `DeviceOnlyRememberedOnUserPrompt`;
+    ///   a boolean left out is `false`). `ON` / `OPTIONAL` need a
+    ///   `SmsConfiguration`, which turns the SMS factor on (`SMS
+    ///   configuration and Auto verification for phone_number are required
+    ///   when MFA is required/optional` without one).
+    /// * Beyond `CreateUserPool`'s members, a definition may carry
+    ///   `SetUserPoolMfaConfig`'s factor blocks, `SmsMfaConfiguration`,
+    ///   `SoftwareTokenMfaConfiguration` and `EmailMfaConfiguration`: when
+    ///   one is present they set the factors exactly as that operation does
+    ///   (a block left out is off), so a definition can describe a pool with
+    ///   TOTP or email MFA. [`PoolConfig::to_create_user_pool_json`] writes
+    ///   them whenever MFA is not `OFF`. The wire's `CreateUserPool` does
+    ///   not take them (they are not members of that operation).
+    ///
     /// Accepted with no effect, because the value given is the behaviour the
-    /// engine has anyway: `MfaConfiguration: "OFF"`, `DeletionProtection:
-    /// "INACTIVE"`, `UserPoolTags: {}`, `EmailConfiguration` with at most
-    /// `EmailSendingAccount: "COGNITO_DEFAULT"`, `UserAttributeUpdateSettings`
-    /// with an empty `AttributesRequireVerificationBeforeUpdate`,
-    /// `UserPoolAddOns: {"AdvancedSecurityMode": "OFF"}` and
+    /// engine has anyway: `DeletionProtection: "INACTIVE"`, `UserPoolTags:
+    /// {}`, `EmailConfiguration` with at most `EmailSendingAccount:
+    /// "COGNITO_DEFAULT"`, `UserAttributeUpdateSettings` with an empty
+    /// `AttributesRequireVerificationBeforeUpdate`, `UserPoolAddOns:
+    /// {"AdvancedSecurityMode": "OFF"}` and
     /// `Policies.SignInPolicy.AllowedFirstAuthFactors: ["PASSWORD"]`.
     ///
-    /// Everything else is refused by name: MFA (`MfaConfiguration` `ON` /
-    /// `OPTIONAL`: `MFA is not supported by this engine.`),
-    /// tags, SES / SNS settings, `DeviceConfiguration`,
-    /// `SmsAuthenticationMessage`, link verification
-    /// (`EmailMessageByLink`, `CONFIRM_WITH_LINK`), deletion protection,
-    /// advanced security, `KeyConfiguration`,
-    /// `IssuerConfiguration`, and any member the model does not have.
+    /// Everything else is refused by name: tags, SES settings,
+    /// `SmsConfiguration.EumsSms`, link verification (`EmailMessageByLink`,
+    /// `CONFIRM_WITH_LINK`), deletion protection, advanced security,
+    /// `KeyConfiguration`, `IssuerConfiguration`, and any member the model
+    /// does not have.
     ///
     /// ```
     /// let config = userpool::config::PoolConfig::from_create_user_pool_json(r#"{
@@ -169,13 +191,14 @@ impl PoolConfig {
     /// `SerializationException`); [`DefinitionError::Invalid`] with
     /// `InvalidParameterException` for a missing `PoolName`, a member refused
     /// as above, or a configuration Cognito refuses (see
-    /// [`PoolConfigBuilder::build`](super::PoolConfigBuilder::build));
+    /// [`PoolConfigBuilder::build`]);
     /// [`DefinitionError::Invalid`] with `FeatureUnavailableInTierException`
-    /// for PreTokenGeneration `V2_0` / `V3_0` on the `LITE` plan.
+    /// for PreTokenGeneration `V2_0` / `V3_0`, or email MFA, on the `LITE`
+    /// plan.
     pub fn from_create_user_pool_json(json: &str) -> Result<Self, DefinitionError> {
         let map = parse_object(json.as_bytes())?;
         let members = Members::top(&map);
-        let config = create_config(&members)?;
+        let config = definition_config(&members)?;
         members.finish()?;
         Ok(config)
     }
@@ -183,7 +206,10 @@ impl PoolConfig {
     /// The JSON of the `CreateUserPool` request that creates a pool
     /// configured exactly as `self`: what
     /// [`PoolConfig::from_create_user_pool_json`] reads back into an equal
-    /// configuration. The registry persists pools in this form.
+    /// configuration. The registry persists pools in this form. When MFA is
+    /// not `OFF` it also carries `SetUserPoolMfaConfig`'s factor blocks
+    /// (see [`PoolConfig::from_create_user_pool_json`]), which the wire's
+    /// `CreateUserPool` does not take.
     #[must_use]
     pub fn to_create_user_pool_json(&self) -> String {
         write::create_request(self).to_string()

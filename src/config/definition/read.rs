@@ -13,6 +13,7 @@
 use serde_json::Value;
 
 use super::lambda::{read_lambda_config, read_tier};
+use super::mfa::MfaMembers;
 use crate::config::{
     AliasAttribute, EmailStyle, InviteMessageTemplate, LambdaConfig, PoolConfig, PoolConfigBuilder,
     RecoveryMechanism, UserPoolTier, UsernameAttribute, VerificationMessageTemplate,
@@ -37,10 +38,21 @@ const MAX_ADDED_ATTRIBUTES: usize = 25;
 
 /// `CreateUserPool`'s members as a configuration.
 pub(crate) fn create_config(input: &Members<'_>) -> Read<PoolConfig> {
+    read_create(input, false)
+}
+
+/// A stored (or Rust caller's) definition: `CreateUserPool`'s members and
+/// `SetUserPoolMfaConfig`'s factor blocks (see
+/// [`PoolConfig::from_create_user_pool_json`]).
+pub(crate) fn definition_config(input: &Members<'_>) -> Read<PoolConfig> {
+    read_create(input, true)
+}
+
+fn read_create(input: &Members<'_>, definition: bool) -> Read<PoolConfig> {
     let builder = PoolConfig::builder(input.str("PoolName")?);
     let fixed = Fixed::read(input)?;
-    let settings = Settings::read(input)?;
-    Ok(settings.apply(fixed.apply(builder)).build()?)
+    let settings = Settings::read(input, definition)?;
+    Ok(settings.apply(fixed.apply(builder), None)?.build()?)
 }
 
 /// `UpdateUserPool`: `current` with every changeable setting taken from the
@@ -57,12 +69,12 @@ pub(crate) fn create_config(input: &Members<'_>) -> Read<PoolConfig> {
 /// `... cannot be changed after the user pool is created.`).
 pub(crate) fn update_config(input: &Members<'_>, current: &PoolConfig) -> Read<PoolConfig> {
     Fixed::read(input)?.check_unchanged(current)?;
-    let settings = Settings::read(input)?;
+    let settings = Settings::read(input, false)?;
     let base = match input.opt_str("PoolName")? {
         Some(name) if name != current.name() => renamed(current, name),
         _ => current.to_builder(),
     };
-    Ok(settings.apply(base).build()?)
+    Ok(settings.apply(base, Some(current))?.build()?)
 }
 
 /// `AddCustomAttributes`: `current` with the request's `CustomAttributes`
@@ -495,26 +507,15 @@ struct Settings {
     lambda: LambdaConfig,
     /// `None` when not given: the builder's plan stays.
     tier: Option<UserPoolTier>,
+    mfa: MfaMembers,
 }
 
 impl Settings {
-    fn read(input: &Members<'_>) -> Read<Self> {
+    fn read(input: &Members<'_>, definition: bool) -> Read<Self> {
         no_effect_members(input)?;
         let tier = read_tier(input)?;
         let lite = tier == Some(UserPoolTier::Lite);
-        match input.opt_str("MfaConfiguration")? {
-            None | Some("OFF") => {}
-            Some("ON" | "OPTIONAL") => {
-                return Err(
-                    Error::invalid_parameter("MFA is not supported by this engine.").into(),
-                );
-            }
-            Some(other) => {
-                return Err(
-                    not_in_enum("MfaConfiguration", other, &["OFF", "ON", "OPTIONAL"]).into(),
-                );
-            }
-        }
+        let mfa = MfaMembers::read(input, definition)?;
         let (policy, temporary_days) = read_policies(input)?;
         let admin = AdminCreateUser::read(input)?;
         // cognito-protocol.md §7.3: UnusedAccountValidityDays is the legacy
@@ -564,22 +565,30 @@ impl Settings {
             recovery: read_recovery(input)?,
             lambda: read_lambda_config(input)?,
             tier,
+            mfa,
         })
     }
 
-    fn apply(self, builder: PoolConfigBuilder) -> PoolConfigBuilder {
+    /// `builder` with these settings; `current` is the pool an
+    /// `UpdateUserPool` changes (see [`MfaMembers::apply`]).
+    fn apply(
+        self,
+        builder: PoolConfigBuilder,
+        current: Option<&PoolConfig>,
+    ) -> Read<PoolConfigBuilder> {
         let builder = match self.tier {
             Some(tier) => builder.tier(tier),
             None => builder,
         };
-        builder
+        let builder = self.mfa.apply(builder, current)?;
+        Ok(builder
             .lambda_config(self.lambda)
             .password_policy(self.policy)
             .auto_verified_attributes(&self.auto_verified)
             .verification_message(self.verification)
             .allow_admin_create_user_only(self.allow_admin_create_user_only)
             .invite_message(self.invite)
-            .account_recovery(&self.recovery)
+            .account_recovery(&self.recovery))
     }
 }
 

@@ -5,6 +5,7 @@
 use serde_json::{Map, Value, json};
 
 use super::lambda::lambda_config_json;
+use super::mfa::{factor_blocks, mfa_members};
 use crate::config::{AliasAttribute, EmailStyle, PoolConfig, RecoveryMechanism, UsernameAttribute};
 use crate::schema::{
     AttributeDataType, CustomAttribute, STANDARD_ATTRIBUTES, Schema, StandardAttributeInfo,
@@ -61,6 +62,7 @@ pub(crate) fn create_request(config: &PoolConfig) -> Value {
         out.insert("Schema".into(), Value::Array(schema));
     }
     out.insert("PoolName".into(), json!(config.name()));
+    factor_blocks(config, &mut out);
     Value::Object(out)
 }
 
@@ -73,6 +75,7 @@ pub(crate) fn config_members(config: &PoolConfig) -> Map<String, Value> {
         lambda_config_json(config.lambda_config()),
     );
     out.insert("UserPoolTier".into(), json!(config.tier().as_str()));
+    mfa_members(config, &mut out);
     let policy = config.password_policy();
     out.insert(
         "Policies".into(),

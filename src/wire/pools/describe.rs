@@ -32,7 +32,6 @@ pub(super) fn user_pool(registry: &Registry, pool: &UserPool) -> Read<Value> {
             "arn:aws:cognito-idp:{region}:{ACCOUNT_ID}:userpool/{id}"
         )),
     );
-    out.insert("MfaConfiguration".into(), json!("OFF"));
     out.insert("EstimatedNumberOfUsers".into(), json!(count_users(pool)?));
     out.insert("CreationDate".into(), timestamp(created));
     out.insert("LastModifiedDate".into(), timestamp(modified));

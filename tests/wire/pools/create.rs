@@ -371,18 +371,13 @@ fn invalid_configurations_are_refused_and_create_nothing() {
             "Username attributes and alias attributes cannot both be set.",
         ),
         (
-            "SMS configuration",
+            "SMS through AWS End User Messaging",
             with(
                 q(),
                 "SmsConfiguration",
-                json!({"SnsCallerArn": "arn:aws:iam::1:role/r"}),
+                json!({"EumsSms": {"CallerArn": "arn:aws:iam::123456789012:role/r"}}),
             ),
-            "The parameter SmsConfiguration is not supported by this engine.",
-        ),
-        (
-            "device tracking",
-            with(q(), "DeviceConfiguration", json!({})),
-            "The parameter DeviceConfiguration is not supported by this engine.",
+            "The parameter SmsConfiguration.EumsSms is not supported by this engine.",
         ),
         (
             "a nested member the model lacks",
@@ -390,14 +385,16 @@ fn invalid_configurations_are_refused_and_create_nothing() {
             "The parameter Policies.PasswordPolicy.MaximumLength is not supported by this engine.",
         ),
         (
-            "MFA on",
+            "MFA on without an SMS configuration",
             with(q(), "MfaConfiguration", json!("ON")),
-            "MFA is not supported by this engine.",
+            "SMS configuration and Auto verification for phone_number are required when MFA \
+             is required/optional",
         ),
         (
-            "MFA optional",
+            "MFA optional without an SMS configuration",
             with(q(), "MfaConfiguration", json!("OPTIONAL")),
-            "MFA is not supported by this engine.",
+            "SMS configuration and Auto verification for phone_number are required when MFA \
+             is required/optional",
         ),
         (
             "deletion protection",
