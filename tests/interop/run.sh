@@ -14,8 +14,10 @@
 # suites (triggers, custom_auth, amplify) run against a third server started
 # with --lambda-endpoint pointing at serverless-offline's Lambda Invoke
 # endpoint, which serves the Node.js handlers of lambdas/ (serverless.yml; no
-# AWS account or network needed). The mfa suite (test_mfa.py: boto3 with
-# pyotp, pycognito) makes its own MFA pools on the first server. Exits non-zero on any failure.
+# AWS account or network needed). The mfa suites (test_mfa.py: boto3 with
+# pyotp, pycognito; test_mfa.mjs: amazon-cognito-identity-js, aws-amplify)
+# make their own MFA pools on the first server. Exits non-zero on any
+# failure.
 # Needs python3 (3.9+), node (18+) and npm; the registries for the first run.
 set -uo pipefail
 
@@ -80,7 +82,7 @@ install_node() {
 install_python "$VENV" "$HERE/requirements.txt" >"$WORK/pip.log" 2>&1 &
 PIP_PID=$!
 NPM_PID=
-wants_node() { wants acijs || wants jwt || wants triggers || wants custom_auth || wants amplify; }
+wants_node() { wants acijs || wants jwt || wants triggers || wants custom_auth || wants amplify || wants mfa; }
 wants_lambda() { wants triggers || wants custom_auth || wants amplify; }
 if wants_node; then
   install_node >"$WORK/npm.log" 2>&1 &
@@ -156,6 +158,7 @@ wants boto3 && suite boto3 python test_boto3.py
 wants pycognito && suite pycognito python test_pycognito.py
 if wants mfa; then
   suite mfa python test_mfa.py
+  suite mfa_node node test_mfa.mjs
 fi
 if wants auth; then
   # Keys from the environment variable, as operators are told to pass them.
