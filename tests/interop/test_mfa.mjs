@@ -14,7 +14,16 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { AuthenticationDetails, CognitoUser } from 'amazon-cognito-identity-js';
 import { Amplify } from 'aws-amplify';
-import { confirmSignIn, fetchAuthSession, fetchMFAPreference, signIn as amplifySignIn, signOut } from 'aws-amplify/auth';
+import {
+  confirmSignIn,
+  fetchAuthSession,
+  fetchMFAPreference,
+  setUpTOTP,
+  signIn as amplifySignIn,
+  signOut,
+  updateMFAPreference,
+  verifyTOTPSetup,
+} from 'aws-amplify/auth';
 import { ENDPOINT, assert, call, getJson, run, signIn, test, userPool } from './lib.mjs';
 
 const PASSWORD = '1234Abcd^';
@@ -99,9 +108,9 @@ async function admin(operation, body) {
   return data;
 }
 
-async function quickstartPool(name, mfa) {
+async function quickstartPool(name, mfa, extra = {}) {
   const spec = JSON.parse(readFileSync(new URL('./quickstart-pool.json', import.meta.url), 'utf8'));
-  spec.PoolName = name;
+  Object.assign(spec, extra, { PoolName: name });
   const poolId = (await admin('CreateUserPool', spec)).UserPool.Id;
   const clientId = (
     await admin('CreateUserPoolClient', {
@@ -449,6 +458,46 @@ test('amplify_email_code', async () => {
   assert(sent.subject === 'Your sign-in code' && sent.body === `Your email sign-in code is ${sent.code}`, JSON.stringify(sent));
   const done = await confirmSignIn({ challengeResponse: sent.code });
   assert(done.isSignedIn === true && done.nextStep.signInStep === 'DONE', JSON.stringify(done));
+  await signedInAs(email, S.opt.clientId);
+  await signOut();
+}, ['pools']);
+
+// A and D through Amplify: TOTP set up while signed in, then a choice
+// between SMS and TOTP once neither is preferred.
+test('amplify_set_up_totp_then_mfa_selection', async () => {
+  const email = 'amplify.select@example.com';
+  await newUser(S.opt, email, [{ Name: 'phone_number', Value: '+14325550099' }]);
+  configureAmplify(S.opt);
+  await signOut();
+  const r = await amplifySignIn({ username: email, password: PASSWORD });
+  assert(r.isSignedIn === true && r.nextStep.signInStep === 'DONE', JSON.stringify(r));
+  const details = await setUpTOTP();
+  assert(/^[A-Z2-7]{52}$/.test(details.sharedSecret), details.sharedSecret);
+  const totp = new Authenticator(details.sharedSecret);
+  await verifyTOTPSetup({ code: await totp.code(), options: { friendlyDeviceName: 'amplify phone' } });
+  await updateMFAPreference({ totp: 'PREFERRED' });
+  let pref = await fetchMFAPreference();
+  assert(JSON.stringify(pref.enabled) === '["TOTP"]' && pref.preferred === 'TOTP', JSON.stringify(pref));
+  await signOut();
+
+  const totpSignIn = await amplifySignIn({ username: email, password: PASSWORD });
+  assert(totpSignIn.nextStep.signInStep === 'CONFIRM_SIGN_IN_WITH_TOTP_CODE', JSON.stringify(totpSignIn));
+  const done = await confirmSignIn({ challengeResponse: await totp.code() });
+  assert(done.isSignedIn === true && done.nextStep.signInStep === 'DONE', JSON.stringify(done));
+  await signedInAs(email, S.opt.clientId);
+  // Both on, neither preferred: SELECT_MFA_TYPE.
+  await updateMFAPreference({ sms: 'ENABLED', totp: 'ENABLED' });
+  pref = await fetchMFAPreference();
+  assert(JSON.stringify(pref.enabled) === '["SMS","TOTP"]' && pref.preferred === undefined, JSON.stringify(pref));
+  await signOut();
+
+  const choose = await amplifySignIn({ username: email, password: PASSWORD });
+  assert(choose.nextStep.signInStep === 'CONTINUE_SIGN_IN_WITH_MFA_SELECTION', JSON.stringify(choose));
+  assert(JSON.stringify(choose.nextStep.allowedMFATypes) === '["SMS","TOTP"]', JSON.stringify(choose.nextStep));
+  const chosen = await confirmSignIn({ challengeResponse: 'TOTP' });
+  assert(chosen.nextStep.signInStep === 'CONFIRM_SIGN_IN_WITH_TOTP_CODE', JSON.stringify(chosen));
+  const finished = await confirmSignIn({ challengeResponse: await totp.code() });
+  assert(finished.isSignedIn === true && finished.nextStep.signInStep === 'DONE', JSON.stringify(finished));
   await signedInAs(email, S.opt.clientId);
   await signOut();
 }, ['pools']);

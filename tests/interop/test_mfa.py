@@ -25,6 +25,7 @@ from harness import (
     jwks,
     outbox,
     quickstart_attributes,
+    quickstart_pool_input,
     run,
     test,
 )
@@ -195,6 +196,22 @@ def pool_mfa_config_refusals():
         want = "Invalid MFA configuration given, can't disable all MFAs with a required or optional configuration."
         assert e.response["Error"]["Message"] == want, (extra, e.response["Error"])
     # Nothing changed.
+    assert cognito.get_user_pool_mfa_config(UserPoolId=pool)["MfaConfiguration"] == "OFF"
+
+
+@test()
+def email_mfa_is_refused_on_lite():
+    spec = quickstart_pool_input("mfa-lite")
+    spec["UserPoolTier"] = "LITE"
+    pool = cognito.create_user_pool(**spec)["UserPool"]["Id"]
+    e = expect_error(
+        "FeatureUnavailableInTierException",
+        cognito.set_user_pool_mfa_config,
+        UserPoolId=pool,
+        MfaConfiguration="OPTIONAL",
+        EmailMfaConfiguration=EMAIL_MFA,
+    )
+    assert e.response["Error"]["Message"] == "EmailMfaConfiguration is not available in the LITE feature plan.", e.response
     assert cognito.get_user_pool_mfa_config(UserPoolId=pool)["MfaConfiguration"] == "OFF"
 
 
