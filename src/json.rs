@@ -200,8 +200,11 @@ impl<'a> Members<'a> {
         let path = self.path_of(member);
         match self.value(member) {
             None => Ok(None),
+            // A `null` value is an absent key: clients send `"DEVICE_KEY": null`
+            // (cognito-mfa-devices-passwordless.md §0).
             Some(Value::Object(m)) => m
                 .iter()
+                .filter(|(_, v)| !v.is_null())
                 .map(|(k, v)| {
                     v.as_str()
                         .map(|s| (k.clone(), s.to_owned()))

@@ -47,12 +47,13 @@ pub use password::HashingParams;
 pub use pool::{
     AdminCreateUserRequest, AdminSetUserPasswordRequest, AssociateSoftwareTokenResponse,
     AuthResponse, AuthenticationResult, ChallengeName, ChangePasswordRequest, CodeDeliveryDetails,
-    ConfirmForgotPasswordRequest, ConfirmSignUpRequest, ForgotPasswordRequest,
-    GetTokensFromRefreshTokenRequest, GetUserResponse, Group, GroupPage, GroupRequest,
-    InitiateAuthRequest, ListUsersRequest, ListUsersResponse, MessageAction, MfaCaller,
-    MfaPreference, MfaPreferences, Parameters, ResealReport, ResendConfirmationCodeRequest,
-    RespondToAuthChallengeRequest, RevokeTokenRequest, SignUpRequest, SignUpResponse, User,
-    UserPage, UserPool, UserPoolBuilder, VerifySoftwareTokenResponse,
+    ConfirmDeviceRequest, ConfirmForgotPasswordRequest, ConfirmSignUpRequest, Device, DevicePage,
+    ForgotPasswordRequest, GetTokensFromRefreshTokenRequest, GetUserResponse, Group, GroupPage,
+    GroupRequest, InitiateAuthRequest, ListUsersRequest, ListUsersResponse, MessageAction,
+    MfaCaller, MfaPreference, MfaPreferences, NewDeviceMetadata, Parameters, RememberedStatus,
+    ResealReport, ResendConfirmationCodeRequest, RespondToAuthChallengeRequest, RevokeTokenRequest,
+    SignUpRequest, SignUpResponse, User, UserPage, UserPool, UserPoolBuilder,
+    VerifySoftwareTokenResponse,
 };
 pub use secret::{Code, Password};
 pub use store::SweepReport;

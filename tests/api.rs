@@ -25,6 +25,7 @@ mod api {
     mod concurrency;
     mod confirm;
     mod custom_auth;
+    mod devices;
     mod groups;
     mod hooks_json;
     mod hooks_messages;

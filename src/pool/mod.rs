@@ -28,6 +28,7 @@ mod binary;
 mod builder;
 mod clients;
 mod codes;
+mod devices;
 mod groups;
 mod hooks;
 mod keys;
@@ -50,9 +51,10 @@ mod windows;
 
 pub use auth::{
     AuthResponse, AuthenticationResult, ChallengeName, GetTokensFromRefreshTokenRequest,
-    InitiateAuthRequest, Parameters, RespondToAuthChallengeRequest,
+    InitiateAuthRequest, NewDeviceMetadata, Parameters, RespondToAuthChallengeRequest,
 };
 pub use builder::UserPoolBuilder;
+pub use devices::{ConfirmDeviceRequest, Device, DevicePage, RememberedStatus};
 pub use groups::{Group, GroupPage, GroupRequest, UserPage};
 pub use mfa::{
     AssociateSoftwareTokenResponse, MfaCaller, MfaPreference, MfaPreferences,

@@ -11,6 +11,12 @@ use crate::error::{Error, Result};
 use crate::schema::Attribute;
 use crate::secret::Password;
 
+/// `DEVICE_KEY`, when given (an empty value counts as absent, as the
+/// JSON `null` some clients send does).
+pub(super) fn device_key(p: &Parameters) -> Option<&str> {
+    p.get("DEVICE_KEY").filter(|k| !k.is_empty())
+}
+
 fn required<'a>(p: &'a Parameters, key: &str) -> Result<&'a str> {
     p.get(key)
         .ok_or_else(|| Error::invalid_parameter(format!("Missing required parameter {key}")))
@@ -21,6 +27,7 @@ pub(super) struct PasswordAuth<'a> {
     pub(super) username: &'a str,
     pub(super) password: Password,
     pub(super) secret_hash: Option<&'a str>,
+    pub(super) device_key: Option<&'a str>,
 }
 
 impl<'a> PasswordAuth<'a> {
@@ -29,6 +36,7 @@ impl<'a> PasswordAuth<'a> {
             username: required(p, "USERNAME")?,
             password: Password::new(required(p, "PASSWORD")?),
             secret_hash: p.get("SECRET_HASH"),
+            device_key: device_key(p),
         })
     }
 }
@@ -102,6 +110,7 @@ impl<'a> CustomChallengeAnswer<'a> {
 pub(super) struct RefreshAuth<'a> {
     pub(super) refresh_token: &'a str,
     pub(super) secret_hash: Option<&'a str>,
+    pub(super) device_key: Option<&'a str>,
 }
 
 impl<'a> RefreshAuth<'a> {
@@ -109,6 +118,7 @@ impl<'a> RefreshAuth<'a> {
         Ok(Self {
             refresh_token: required(p, "REFRESH_TOKEN")?,
             secret_hash: p.get("SECRET_HASH"),
+            device_key: device_key(p),
         })
     }
 }
@@ -157,6 +167,7 @@ pub(super) struct PasswordVerifierAnswer<'a> {
     pub(super) timestamp: &'a str,
     pub(super) username: &'a str,
     pub(super) secret_hash: Option<&'a str>,
+    pub(super) device_key: Option<&'a str>,
 }
 
 impl<'a> PasswordVerifierAnswer<'a> {
@@ -166,6 +177,27 @@ impl<'a> PasswordVerifierAnswer<'a> {
             signature: required(p, "PASSWORD_CLAIM_SIGNATURE")?,
             timestamp: required(p, "TIMESTAMP")?,
             username: required(p, "USERNAME")?,
+            secret_hash: p.get("SECRET_HASH"),
+            device_key: device_key(p),
+        })
+    }
+}
+
+/// The answer to `DEVICE_SRP_AUTH` (cognito-mfa-devices-passwordless.md §6.4 step 3).
+pub(super) struct DeviceSrpAnswer<'a> {
+    pub(super) username: &'a str,
+    pub(super) device_key: &'a str,
+    pub(super) srp_a: &'a str,
+    pub(super) secret_hash: Option<&'a str>,
+}
+
+impl<'a> DeviceSrpAnswer<'a> {
+    pub(super) fn read(p: &'a Parameters) -> Result<Self> {
+        Ok(Self {
+            username: required(p, "USERNAME")?,
+            device_key: device_key(p)
+                .ok_or_else(|| Error::invalid_parameter("Missing required parameter DEVICE_KEY"))?,
+            srp_a: required(p, "SRP_A")?,
             secret_hash: p.get("SECRET_HASH"),
         })
     }

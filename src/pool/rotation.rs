@@ -26,11 +26,14 @@ pub struct ResealReport {
     pub verifiers: usize,
     /// App clients whose secret was re-sealed.
     pub client_secrets: usize,
+    /// Confirmed devices whose SRP verifier was re-sealed.
+    pub devices: usize,
 }
 
 impl UserPool {
-    /// Re-seals under the current pool secret every SRP verifier and app
-    /// client secret still sealed under the previous one (see
+    /// Re-seals under the current pool secret every SRP verifier (users'
+    /// and remembered devices') and app client secret still sealed under
+    /// the previous one (see
     /// [`UserPoolBuilder::previous_secret_key`](super::UserPoolBuilder::previous_secret_key)),
     /// walking the pool's users and clients a page at a time. Safe to run
     /// from several processes at once and to run again: a record changed
@@ -73,6 +76,7 @@ impl UserPool {
                 if self.reseal_user(&user.username)? {
                     report.verifiers += 1;
                 }
+                report.devices += self.reseal_devices(user)?;
             }
             match page.last() {
                 Some(last) if page.len() == PAGE => after = Some(last.username.clone()),

@@ -65,10 +65,13 @@ struct SecretBlock {
     /// under `PreventUserExistenceErrors=ENABLED` a name no user has is
     /// locked out by it, as a user would be.
     name_digest: [u8; 32],
+    /// What a device sign-in carries from `DEVICE_SRP_AUTH` to
+    /// `DEVICE_PASSWORD_VERIFIER` (see `auth::devices`); empty for users.
+    context: String,
     handshake: Zeroizing<Vec<u8>>,
 }
 
-const BLOCK_VERSION: u8 = 2;
+const BLOCK_VERSION: u8 = 3;
 
 fn put_str(out: &mut Vec<u8>, s: &str) -> Result<()> {
     binary::put_str(out, s).map_err(|_| Error::internal("A secret block field is too long."))
@@ -86,6 +89,7 @@ impl SecretBlock {
         out.extend_from_slice(&self.expires_ms.to_be_bytes());
         out.extend_from_slice(&self.id);
         out.extend_from_slice(&self.name_digest);
+        put_str(&mut out, &self.context)?;
         out.extend_from_slice(&self.handshake);
         Ok(out)
     }
@@ -104,6 +108,7 @@ impl SecretBlock {
             expires_ms: r.i64()?,
             id: r.array()?,
             name_digest: r.array()?,
+            context: r.string()?,
             handshake: Zeroizing::new(r.0.to_vec()),
         })
     }
@@ -118,13 +123,29 @@ pub(super) enum BlockFlow {
     UserSrp,
     /// The `PASSWORD_VERIFIER` of `CUSTOM_AUTH` started with `SRP_A`.
     CustomAuth,
+    /// `DEVICE_PASSWORD_VERIFIER`: a remembered device's handshake.
+    Device,
 }
 
 fn block_aad(pool_id: &str, flow: BlockFlow) -> Vec<u8> {
     match flow {
         BlockFlow::UserSrp => format!("userpool/srp-secret-block|{pool_id}").into_bytes(),
         BlockFlow::CustomAuth => format!("userpool/custom-srp-secret-block|{pool_id}").into_bytes(),
+        BlockFlow::Device => format!("userpool/device-srp-secret-block|{pool_id}").into_bytes(),
     }
+}
+
+/// Whose secret a `PASSWORD_VERIFIER`-shaped answer proves.
+#[derive(Clone, Copy)]
+pub(super) enum Claimant<'a> {
+    /// The user's password (the user's stored verifier).
+    User,
+    /// A remembered device: its `DeviceGroupKey`, `DeviceKey` and verifier `v`.
+    Device {
+        group_key: &'a str,
+        device_key: &'a str,
+        v: &'a [u8],
+    },
 }
 
 /// Who a `PASSWORD_VERIFIER` challenge is for: the id shown
@@ -135,6 +156,22 @@ pub(super) struct SrpIdentity {
     sub: String,
     verifier: Verifier,
     simulated: bool,
+    /// Sealed into the block as is (a device sign-in's state).
+    context: String,
+}
+
+impl SrpIdentity {
+    /// A remembered device of `user` with its verifier; `context` is
+    /// sealed into the block for the `DEVICE_PASSWORD_VERIFIER` answer.
+    pub(super) fn device(user: &UserRecord, verifier: Verifier, context: String) -> Self {
+        Self {
+            user_id: user.username.clone(),
+            sub: user.sub().to_owned(),
+            verifier,
+            simulated: false,
+            context,
+        }
+    }
 }
 
 fn verifier_aad(pool_id: &str, username: &str) -> Vec<u8> {
@@ -303,6 +340,7 @@ impl UserPool {
                 sub: user.sub().to_owned(),
                 verifier,
                 simulated: false,
+                context: String::new(),
             },
             // No verifier (password set before the pool had an SRP
             // client, or reset): a challenge that cannot succeed.
@@ -314,6 +352,7 @@ impl UserPool {
                     sub: user.sub().to_owned(),
                     verifier: Verifier { salt, v },
                     simulated: true,
+                    context: String::new(),
                 }
             }
         }
@@ -331,6 +370,7 @@ impl UserPool {
             sub: id,
             verifier: Verifier { salt, v },
             simulated: true,
+            context: String::new(),
         }
     }
 
@@ -357,6 +397,7 @@ impl UserPool {
             sub,
             verifier,
             simulated,
+            context,
         } = identity;
         let challenge = srp::server_challenge_random(&verifier.v, srp_a)?;
         let block = SecretBlock {
@@ -370,6 +411,7 @@ impl UserPool {
                 .unix_millis(),
             id: random::bytes::<16>()?,
             name_digest: self.name_digest(NameUse::SignIn, typed),
+            context,
             handshake: challenge.state().to_bytes(),
         };
         let sealed = self.inner.keys.seal(
@@ -405,7 +447,7 @@ impl UserPool {
         }
         self.finish_sign_in(
             client,
-            Authenticated::new(stored, now),
+            Authenticated::new(stored, now).presenting(answer.device_key),
             request.client_metadata.as_ref(),
             TriggerSource::TokenGenerationAuthentication,
         )
@@ -424,6 +466,22 @@ impl UserPool {
         expected: Option<&[u8; 16]>,
         now: Timestamp,
     ) -> Result<UserRecord> {
+        self.srp_prove_as(client, answer, (flow, Claimant::User), expected, now)
+            .map(|(user, _)| user)
+    }
+
+    /// [`UserPool::srp_prove`] for any [`Claimant`]: a device's proof is
+    /// checked against its own verifier and names, and counts toward the
+    /// user's lockout like a password. Returns the user as stored and the
+    /// context the block carried.
+    pub(super) fn srp_prove_as(
+        &self,
+        client: &AppClient,
+        answer: &PasswordVerifierAnswer<'_>,
+        (flow, claimant): (BlockFlow, Claimant<'_>),
+        expected: Option<&[u8; 16]>,
+        now: Timestamp,
+    ) -> Result<(UserRecord, String)> {
         let (block_b64, signature, timestamp, username) = (
             answer.secret_block,
             answer.signature,
@@ -459,21 +517,6 @@ impl UserPool {
             return Err(incorrect());
         }
         let handshake = HandshakeState::from_bytes(&block.handshake).map_err(|_| incorrect())?;
-        // The same exponentiations whatever the outcome, so the answer takes
-        // as long for a user who does not exist or has no verifier
-        // (cognito-protocol.md §1.13).
-        let simulated_proof = |id: &str| {
-            let (_, _, v) = srp::fake_user(self.inner.keys.simulation(), self.id(), id);
-            let _ = srp::verify_claim(
-                &handshake,
-                &v,
-                self.srp_pool_name(),
-                &block.username,
-                &block_bytes,
-                timestamp,
-                signature,
-            );
-        };
         let Some(user) = self
             .resolve(username)?
             .filter(|u| u.username == block.username && u.sub() == block.sub)
@@ -484,25 +527,25 @@ impl UserPool {
                 self.begin_unknown_attempt(&block.name_digest, now)?;
             }
             self.consume_block(&block)?;
-            simulated_proof(&block.username);
+            self.simulated_claim(&handshake, &block, &block_bytes, answer, &block.username);
             return Err(incorrect());
         };
         let user = self.begin_attempt(&user.username, now)?;
         self.consume_block(&block)?;
-        let proven = match self.open_verifier(&user).filter(|_| !block.simulated) {
-            Some(verifier) => srp::verify_claim(
+        let proven = match claimant {
+            Claimant::Device {
+                group_key,
+                device_key,
+                v,
+            } => srp::server::verify_claim_as(
                 &handshake,
-                &verifier.v,
-                self.srp_pool_name(),
-                &block.username,
+                v,
+                srp::server::SrpIdentity::device(group_key, device_key),
                 &block_bytes,
                 timestamp,
                 signature,
             )?,
-            None => {
-                simulated_proof(&user.username);
-                false
-            }
+            Claimant::User => self.user_claim(&user, &block, &handshake, &block_bytes, answer)?,
         };
         if !proven {
             // Already counted by begin_attempt.
@@ -510,8 +553,11 @@ impl UserPool {
         }
         // A verifier still sealed under the previous pool secret is
         // re-sealed while it is open anyway.
-        let resealed = self.resealed_verifier(&user)?;
-        self.modify_user(&user.username, now, |cur| {
+        let resealed = match claimant {
+            Claimant::User => self.resealed_verifier(&user)?,
+            Claimant::Device { .. } => None,
+        };
+        let stored = self.modify_user(&user.username, now, |cur| {
             let mut next = cur.clone();
             super::auth::set_lockout_state(
                 &mut next,
@@ -524,7 +570,59 @@ impl UserPool {
                 next.srp_verifier = Some(v.clone());
             }
             Ok((next != *cur).then_some(next))
-        })
+        })?;
+        Ok((stored, block.context))
+    }
+
+    /// Whether a `PASSWORD_VERIFIER` answer proves `user`'s password.
+    fn user_claim(
+        &self,
+        user: &UserRecord,
+        block: &SecretBlock,
+        handshake: &HandshakeState,
+        block_bytes: &[u8],
+        answer: &PasswordVerifierAnswer<'_>,
+    ) -> Result<bool> {
+        Ok(
+            match self.open_verifier(user).filter(|_| !block.simulated) {
+                Some(verifier) => srp::verify_claim(
+                    handshake,
+                    &verifier.v,
+                    self.srp_pool_name(),
+                    &block.username,
+                    block_bytes,
+                    answer.timestamp,
+                    answer.signature,
+                )?,
+                None => {
+                    self.simulated_claim(handshake, block, block_bytes, answer, &user.username);
+                    false
+                }
+            },
+        )
+    }
+
+    /// The same exponentiations as a real proof, against the simulated
+    /// verifier of `id`, so the answer takes as long for a user who does
+    /// not exist or has no verifier (cognito-protocol.md §1.13).
+    fn simulated_claim(
+        &self,
+        handshake: &HandshakeState,
+        block: &SecretBlock,
+        block_bytes: &[u8],
+        answer: &PasswordVerifierAnswer<'_>,
+        id: &str,
+    ) {
+        let (_, _, v) = srp::fake_user(self.inner.keys.simulation(), self.id(), id);
+        let _ = srp::verify_claim(
+            handshake,
+            &v,
+            self.srp_pool_name(),
+            &block.username,
+            block_bytes,
+            answer.timestamp,
+            answer.signature,
+        );
     }
 
     /// Uses a secret block up: one answer per challenge.
@@ -562,6 +660,7 @@ mod tests {
             expires_ms: 2,
             id: [7; 16],
             name_digest: [9; 32],
+            context: "ctx".into(),
             handshake: Zeroizing::new(vec![1, 2, 3]),
         };
         let bytes = block.encode().unwrap_or_default();
@@ -569,6 +668,7 @@ mod tests {
         assert!(back.as_ref().is_some_and(|b| b.username == "alice"
             && b.expires_ms == 2
             && b.id == [7; 16]
+            && b.context == "ctx"
             && *b.handshake == vec![1, 2, 3]));
         assert!(SecretBlock::decode(&bytes[..10]).is_none());
         assert!(SecretBlock::decode(&[2]).is_none());

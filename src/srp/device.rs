@@ -30,10 +30,6 @@ pub const DEVICE_PASSWORD_RANDOM_LEN: usize = 40;
 ///
 /// Clients draw 16 bytes; Cognito's own bound is undocumented. 64 bytes
 /// (512 bits) leaves room for any client while keeping stored salts small.
-#[cfg_attr(
-    not(feature = "internals"),
-    allow(dead_code, reason = "the device flows of issue 13 will call it")
-)]
 pub const MAX_DEVICE_SALT_LEN: usize = 64;
 
 /// What `ConfirmDevice` carries in `DeviceSecretVerifierConfig`: standard
@@ -114,10 +110,6 @@ pub fn generate_device_secret(
 ///
 /// `InvalidParameterException` when either value is empty, not padded
 /// standard base64, too long, negative, zero, or (the verifier) not below `N`.
-#[cfg_attr(
-    not(feature = "internals"),
-    allow(dead_code, reason = "the device flows of issue 13 will call it")
-)]
 pub fn parse_device_verifier(password_verifier: &str, salt: &str) -> Result<Verifier> {
     let v = Zeroizing::new(decode_positive(
         password_verifier,
@@ -138,10 +130,6 @@ pub fn parse_device_verifier(password_verifier: &str, salt: &str) -> Result<Veri
 
 /// A positive integer from padded standard base64 of its big-endian two's
 /// complement, at most `max_len` magnitude bytes; minimal big-endian bytes.
-#[cfg_attr(
-    not(feature = "internals"),
-    allow(dead_code, reason = "the device flows of issue 13 will call it")
-)]
 fn decode_positive(b64: &str, name: &str, max_len: usize) -> Result<Vec<u8>> {
     if b64.is_empty() {
         return Err(Error::invalid_parameter(format!(

@@ -308,10 +308,6 @@ impl<'a> SrpIdentity<'a> {
 
     /// A remembered device: its `DeviceGroupKey` and `DeviceKey`.
     #[must_use]
-    #[cfg_attr(
-        not(feature = "internals"),
-        allow(dead_code, reason = "the device flows of issue 13 will call it")
-    )]
     pub const fn device(device_group_key: &'a str, device_key: &'a str) -> Self {
         Self {
             name: device_group_key,

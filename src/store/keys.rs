@@ -162,12 +162,20 @@ pub enum EphemeralKey {
         /// What the codes would be for.
         purpose: CodePurpose,
     },
+    /// A sign-in waiting for a remembered device's SRP
+    /// (cognito-mfa-devices-passwordless.md §6.4), found by clients that
+    /// answer `DEVICE_SRP_AUTH` without its `Session`. Keyed by a keyed
+    /// digest of the app client, the user and the device key.
+    DeviceSignIn {
+        /// The keyed digest.
+        digest: [u8; 32],
+    },
 }
 
 impl EphemeralKey {
     /// The kind of record, as its encoding starts: `code_guesses`,
-    /// `code_sends`, `unknown_sign_in`, `unknown_code_guesses` or
-    /// `unknown_code_sends`.
+    /// `code_sends`, `unknown_sign_in`, `unknown_code_guesses`,
+    /// `unknown_code_sends` or `device_sign_in`.
     #[must_use]
     pub const fn kind(&self) -> &'static str {
         match self {
@@ -176,6 +184,7 @@ impl EphemeralKey {
             Self::UnknownSignIn { .. } => "unknown_sign_in",
             Self::UnknownCodeGuesses { .. } => "unknown_code_guesses",
             Self::UnknownCodeSends { .. } => "unknown_code_sends",
+            Self::DeviceSignIn { .. } => "device_sign_in",
         }
     }
 
@@ -184,7 +193,8 @@ impl EphemeralKey {
     /// (the purpose as [`CodePurpose::as_str`] names it, which holds no
     /// `:`), `unknown_sign_in:` and the digest in lowercase hex, or
     /// `unknown_code_guesses:<purpose>:<digest>` and
-    /// `unknown_code_sends:<purpose>:<digest>`. The one
+    /// `unknown_code_sends:<purpose>:<digest>`, or `device_sign_in:` and
+    /// the digest in lowercase hex. The one
     /// encoding every store uses; it never changes, or stored records stop
     /// matching.
     #[must_use]
@@ -199,7 +209,9 @@ impl EphemeralKey {
                 s.push_str(username);
                 s
             }
-            Self::UnknownSignIn { digest } => encode(self.kind(), &crate::hex::encode(digest)),
+            Self::UnknownSignIn { digest } | Self::DeviceSignIn { digest } => {
+                encode(self.kind(), &crate::hex::encode(digest))
+            }
             Self::UnknownCodeGuesses { digest, purpose }
             | Self::UnknownCodeSends { digest, purpose } => {
                 let mut s = String::with_capacity(self.encoded_len());
@@ -220,7 +232,9 @@ impl EphemeralKey {
             Self::CodeGuesses { username, purpose } | Self::CodeSends { username, purpose } => {
                 self.kind().len() + 1 + purpose.as_str().len() + 1 + username.len()
             }
-            Self::UnknownSignIn { digest } => self.kind().len() + 1 + 2 * digest.len(),
+            Self::UnknownSignIn { digest } | Self::DeviceSignIn { digest } => {
+                self.kind().len() + 1 + 2 * digest.len()
+            }
             Self::UnknownCodeGuesses { digest, purpose }
             | Self::UnknownCodeSends { digest, purpose } => {
                 self.kind().len() + 1 + purpose.as_str().len() + 1 + 2 * digest.len()
@@ -234,7 +248,8 @@ impl EphemeralKey {
             Self::CodeGuesses { username, .. } | Self::CodeSends { username, .. } => Some(username),
             Self::UnknownSignIn { .. }
             | Self::UnknownCodeGuesses { .. }
-            | Self::UnknownCodeSends { .. } => None,
+            | Self::UnknownCodeSends { .. }
+            | Self::DeviceSignIn { .. } => None,
         }
     }
 }
@@ -251,7 +266,9 @@ impl fmt::Debug for EphemeralKey {
                 self.kind(),
                 purpose.as_str()
             ),
-            Self::UnknownSignIn { .. } => write!(f, "EphemeralKey({}: [redacted])", self.kind()),
+            Self::UnknownSignIn { .. } | Self::DeviceSignIn { .. } => {
+                write!(f, "EphemeralKey({}: [redacted])", self.kind())
+            }
         }
     }
 }

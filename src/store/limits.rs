@@ -5,10 +5,10 @@ use std::any::Any;
 use std::sync::Arc;
 
 use super::{
-    ClientRecord, CodePurpose, CodeRecord, CodeStore, EphemeralKey, EphemeralRecord,
-    EphemeralStore, GroupRecord, GroupStore, IndexKey, MAX_EPHEMERAL_BYTES, MAX_KEY_BYTES,
-    MAX_VALUE_BYTES, OnceId, PoolRecord, PoolStore, RefreshTokenRecord, Store, StoreError,
-    StoreResult, SweepReport, SweepStore, TokenStore, UserRecord, UserStore,
+    ClientRecord, CodePurpose, CodeRecord, CodeStore, DeviceRecord, DeviceStore, EphemeralKey,
+    EphemeralRecord, EphemeralStore, GroupRecord, GroupStore, IndexKey, MAX_EPHEMERAL_BYTES,
+    MAX_KEY_BYTES, MAX_VALUE_BYTES, OnceId, PoolRecord, PoolStore, RefreshTokenRecord, Store,
+    StoreError, StoreResult, SweepReport, SweepStore, TokenStore, UserRecord, UserStore,
 };
 use crate::clock::Timestamp;
 
@@ -88,8 +88,9 @@ fn check_value(field: &str, len: usize) -> StoreResult<()> {
 }
 
 /// What [`UserStore::insert_user`] and [`UserStore::update_user`] write:
-/// the pool id, username and keys as keys, the attributes (names and
-/// values together), password hash and verifier as values.
+/// the pool id, username, keys and the software token's friendly name as
+/// keys, the attributes (names and values together), password hash,
+/// verifier and sealed TOTP secrets as values.
 fn check_user(pool_id: &str, user: &UserRecord, keys: &[IndexKey]) -> StoreResult<()> {
     check_key("pool id", pool_id)?;
     check_key("username", &user.username)?;
@@ -112,7 +113,17 @@ fn check_user(pool_id: &str, user: &UserRecord, keys: &[IndexKey]) -> StoreResul
     check_value(
         "SRP verifier",
         user.srp_verifier.as_ref().map_or(0, Vec::len),
-    )
+    )?;
+    if let Some(token) = &user.mfa.software_token {
+        if let Some(name) = &token.friendly_name {
+            check_key("software token name", name)?;
+        }
+        check_value("sealed software token", token.sealed_secret.len())?;
+    }
+    if let Some(pending) = &user.mfa.pending_software_token {
+        check_value("sealed software token", pending.sealed_secret.len())?;
+    }
+    Ok(())
 }
 
 fn check_group(pool_id: &str, group: &GroupRecord) -> StoreResult<()> {
@@ -154,7 +165,32 @@ fn check_refresh_token(pool_id: &str, token: &RefreshTokenRecord) -> StoreResult
     check_key("username", &token.username)?;
     check_key("sub", &token.sub)?;
     check_key("origin_jti", &token.origin_jti)?;
-    check_key("event_id", &token.event_id)
+    check_key("event_id", &token.event_id)?;
+    if let Some(device_key) = &token.device_key {
+        check_key("device key", device_key)?;
+    }
+    Ok(())
+}
+
+/// What [`DeviceStore::insert_device`] and [`DeviceStore::update_device`]
+/// write: the pool id, device key, owner, group key, name and last IP as
+/// keys, the sealed verifier as a value.
+fn check_device(pool_id: &str, device: &DeviceRecord) -> StoreResult<()> {
+    check_key("pool id", pool_id)?;
+    check_key("device key", &device.key)?;
+    check_key("username", &device.username)?;
+    check_key("sub", &device.sub)?;
+    check_key("device group key", &device.group_key)?;
+    if let Some(name) = &device.name {
+        check_key("device name", name)?;
+    }
+    if let Some(ip) = &device.last_ip {
+        check_key("device last IP", ip)?;
+    }
+    check_value(
+        "sealed device verifier",
+        device.sealed_verifier.as_ref().map_or(0, Vec::len),
+    )
 }
 
 fn check_pool(pool: &PoolRecord) -> StoreResult<()> {
@@ -375,6 +411,40 @@ impl EphemeralStore for Limited {
         }
         self.inner
             .put_ephemeral(pool_id, key, data, expires_at, expected_version)
+    }
+}
+
+impl DeviceStore for Limited {
+    fn insert_device(&self, pool_id: &str, device: &DeviceRecord) -> StoreResult<()> {
+        check_device(pool_id, device)?;
+        self.inner.insert_device(pool_id, device)
+    }
+
+    fn get_device(&self, pool_id: &str, key: &str) -> StoreResult<Option<DeviceRecord>> {
+        self.inner.get_device(pool_id, key)
+    }
+
+    fn update_device(
+        &self,
+        pool_id: &str,
+        device: &DeviceRecord,
+        expected_version: u64,
+    ) -> StoreResult<()> {
+        check_device(pool_id, device)?;
+        self.inner.update_device(pool_id, device, expected_version)
+    }
+
+    fn delete_device(&self, pool_id: &str, key: &str) -> StoreResult<()> {
+        self.inner.delete_device(pool_id, key)
+    }
+
+    fn list_devices(
+        &self,
+        pool_id: &str,
+        username: &str,
+        limit: usize,
+    ) -> StoreResult<Vec<DeviceRecord>> {
+        self.inner.list_devices(pool_id, username, limit)
     }
 }
 

@@ -44,8 +44,9 @@
 //!
 //! # Expiry
 //!
-//! Codes, one-time ids, ephemeral records, refresh tokens and the
-//! revocations of token families all expire, and a store keeps each until
+//! Codes, one-time ids, ephemeral records, unconfirmed devices, refresh
+//! tokens and the revocations of token families all expire, and a store
+//! keeps each until
 //! [`SweepStore::sweep_expired`] deletes it, in batches of a bounded size,
 //! each kind found through an index on its expiry. Refresh tokens and
 //! revocations are kept [`REFRESH_TOKEN_RETENTION`] longer, for the
@@ -206,7 +207,8 @@ pub trait UserStore: Send + Sync + fmt::Debug {
     ) -> StoreResult<bool>;
 
     /// Deletes the user, its index keys, its pending codes, its group
-    /// memberships and its refresh tokens, if its stored version is still
+    /// memberships, its refresh tokens and its devices
+    /// ([`DeviceStore`]), if its stored version is still
     /// `expected_version`. A user later created with the same username must
     /// not inherit any of them: in particular, no code whose
     /// [`CodeStore::put_code`] returned before or while this call ran
@@ -496,8 +498,9 @@ pub trait EphemeralStore: Send + Sync + fmt::Debug {
 }
 
 /// Deleting what has expired, so that a store does not grow without
-/// bound: used and expired codes, one-time ids, ephemeral records, refresh
-/// tokens and the revocations of their families.
+/// bound: used and expired codes, one-time ids, ephemeral records,
+/// devices never confirmed, refresh tokens and the revocations of their
+/// families.
 pub trait SweepStore: Send + Sync + fmt::Debug {
     /// Deletes at most `limit` expired items of the pool `pool_id`, in all
     /// kinds together, and says how many of each it deleted. Nothing of
@@ -507,6 +510,8 @@ pub trait SweepStore: Send + Sync + fmt::Debug {
     /// - a one-time id whose `expires_at <= now`
     ///   ([`TokenStore::consume_once`]);
     /// - an ephemeral record whose `expires_at <= now`;
+    /// - a device whose `expires_at <= now` (only unconfirmed devices have
+    ///   one: a confirmed device never expires);
     /// - a refresh token whose `expires_at` is at least
     ///   [`REFRESH_TOKEN_RETENTION`] before `now`;
     /// - the revocation of a family, under either of its names (`origin_jti`
@@ -689,7 +694,7 @@ pub trait PoolStore: Send + Sync + fmt::Debug {
     /// Deletes the pool and everything stored under its id, atomically:
     /// clients, users and their index keys, codes, refresh tokens and
     /// revocations, one-time ids, ephemeral records, groups and
-    /// memberships. Nothing of a deleted pool may remain readable.
+    /// memberships, devices. Nothing of a deleted pool may remain readable.
     ///
     /// # Errors
     /// `NotFound` when no such pool is stored; `Unavailable` on backend failure.
@@ -760,7 +765,15 @@ pub trait PoolStore: Send + Sync + fmt::Debug {
 /// A store is `'static` (it is [`Any`]), so that [`Limited::wrap`] can tell
 /// a store it already wraps from another.
 pub trait Store:
-    UserStore + CodeStore + TokenStore + EphemeralStore + SweepStore + GroupStore + PoolStore + Any
+    UserStore
+    + CodeStore
+    + TokenStore
+    + EphemeralStore
+    + SweepStore
+    + GroupStore
+    + DeviceStore
+    + PoolStore
+    + Any
 {
 }
 
@@ -771,6 +784,7 @@ impl<
         + EphemeralStore
         + SweepStore
         + GroupStore
+        + DeviceStore
         + PoolStore
         + Any
         + ?Sized,

@@ -311,6 +311,11 @@ mod tests {
                 "VerifySoftwareToken",
                 "SetUserMFAPreference",
                 "SetUserSettings",
+                "ConfirmDevice",
+                "UpdateDeviceStatus",
+                "ListDevices",
+                "GetDevice",
+                "ForgetDevice",
             ];
             assert_eq!(is_signed(op), !public.contains(op), "{op}");
         }

@@ -20,6 +20,7 @@ use crate::{AuthResponse, AuthenticationResult, CodeDeliveryDetails, Group, User
 
 mod accounts;
 mod auth;
+mod devices;
 mod groups;
 mod mfa;
 
@@ -89,6 +90,19 @@ pub(super) static HANDLERS: &[(&str, Handler)] = &[
     ("SetUserSettings", mfa::set_user_settings),
     ("AdminSetUserSettings", mfa::admin_set_user_settings),
     ("AdminDeleteSoftwareToken", mfa::admin_delete_software_token),
+    // Remembered devices.
+    ("ConfirmDevice", devices::confirm_device),
+    ("UpdateDeviceStatus", devices::update_device_status),
+    (
+        "AdminUpdateDeviceStatus",
+        devices::admin_update_device_status,
+    ),
+    ("ListDevices", devices::list_devices),
+    ("AdminListDevices", devices::admin_list_devices),
+    ("GetDevice", devices::get_device),
+    ("AdminGetDevice", devices::admin_get_device),
+    ("ForgetDevice", devices::forget_device),
+    ("AdminForgetDevice", devices::admin_forget_device),
     // Groups.
     ("CreateGroup", groups::create_group),
     ("GetGroup", groups::get_group),
@@ -206,6 +220,12 @@ fn authentication_result_json(r: &AuthenticationResult) -> Value {
         m.insert("RefreshToken".into(), json!(t));
     }
     m.insert("IdToken".into(), json!(r.id_token));
+    if let Some(d) = &r.new_device_metadata {
+        m.insert(
+            "NewDeviceMetadata".into(),
+            json!({"DeviceKey": d.device_key, "DeviceGroupKey": d.device_group_key}),
+        );
+    }
     Value::Object(m)
 }
 

@@ -11,9 +11,10 @@ use userpool::Timestamp;
 use userpool::schema::Attribute;
 use userpool::store::MemoryStore;
 use userpool::store::{
-    ClientRecord, CodePurpose, CodeRecord, CodeStore, EphemeralKey, EphemeralRecord,
-    EphemeralStore, GroupRecord, GroupStore, IndexKey, OnceId, PoolRecord, PoolStore,
-    RefreshTokenRecord, StoreResult, SweepReport, SweepStore, TokenStore, UserRecord, UserStore,
+    ClientRecord, CodePurpose, CodeRecord, CodeStore, DeviceRecord, DeviceStore, EphemeralKey,
+    EphemeralRecord, EphemeralStore, GroupRecord, GroupStore, IndexKey, OnceId, PoolRecord,
+    PoolStore, RefreshTokenRecord, StoreResult, SweepReport, SweepStore, TokenStore, UserRecord,
+    UserStore,
 };
 use userpool::{Code, ConfirmSignUpRequest, ErrorCode, ManualClock, Outbox, UserStatus};
 
@@ -404,6 +405,38 @@ impl PoolStore for ReadsTogether {
         limit: usize,
     ) -> StoreResult<Vec<ClientRecord>> {
         self.inner.list_clients(pool_id, after, limit)
+    }
+}
+
+impl DeviceStore for ReadsTogether {
+    fn insert_device(&self, pool_id: &str, device: &DeviceRecord) -> StoreResult<()> {
+        self.inner.insert_device(pool_id, device)
+    }
+
+    fn get_device(&self, pool_id: &str, key: &str) -> StoreResult<Option<DeviceRecord>> {
+        self.inner.get_device(pool_id, key)
+    }
+
+    fn update_device(
+        &self,
+        pool_id: &str,
+        device: &DeviceRecord,
+        expected_version: u64,
+    ) -> StoreResult<()> {
+        self.inner.update_device(pool_id, device, expected_version)
+    }
+
+    fn delete_device(&self, pool_id: &str, key: &str) -> StoreResult<()> {
+        self.inner.delete_device(pool_id, key)
+    }
+
+    fn list_devices(
+        &self,
+        pool_id: &str,
+        username: &str,
+        limit: usize,
+    ) -> StoreResult<Vec<DeviceRecord>> {
+        self.inner.list_devices(pool_id, username, limit)
     }
 }
 

@@ -88,7 +88,9 @@
 //!   errors.
 
 use super::super::hooks::hook;
-use super::super::params::{CustomAuthParams, CustomChallengeAnswer, PasswordVerifierAnswer};
+use super::super::params::{
+    CustomAuthParams, CustomChallengeAnswer, PasswordVerifierAnswer, device_key,
+};
 use super::super::srp::BlockFlow;
 use super::super::windows::NameUse;
 use super::custom_session::{CustomSession, Step};
@@ -170,6 +172,8 @@ struct Ctx<'a> {
     client_metadata: Option<StringMap>,
     /// `SRP_A`, at `InitiateAuth` of an SRP-first flow only.
     srp_a: Option<&'a str>,
+    /// The `DEVICE_KEY` of this step's request, checked if tokens follow.
+    device_key: Option<String>,
     /// The name typed at `InitiateAuth`, folded: sealed into every session,
     /// for real users and names no user has alike.
     typed: String,
@@ -250,6 +254,7 @@ impl UserPool {
             history,
             client_metadata: None,
             srp_a: auth.srp_a,
+            device_key: device_key(&request.auth_parameters).map(str::to_owned),
             typed: self.fold(auth.username),
             now,
         })
@@ -316,6 +321,7 @@ impl UserPool {
             history,
             client_metadata: request.client_metadata.clone(),
             srp_a: None,
+            device_key: device_key(&request.challenge_responses).map(str::to_owned),
             typed: state.typed.clone(),
             now,
         })
@@ -356,6 +362,7 @@ impl UserPool {
             history,
             client_metadata: request.client_metadata.clone(),
             srp_a: None,
+            device_key: device_key(&request.challenge_responses).map(str::to_owned),
             typed: state.typed.clone(),
             now,
         };
@@ -424,6 +431,7 @@ impl UserPool {
             history,
             client_metadata: request.client_metadata.clone(),
             srp_a: None,
+            device_key: device_key(&request.challenge_responses).map(str::to_owned),
             typed: state.typed.clone(),
             now,
         })
@@ -482,7 +490,14 @@ impl UserPool {
         if decision.issue_tokens {
             return match ctx.who {
                 Who::User(user) => {
-                    self.custom_finish(ctx.client, &user, ctx.client_metadata.as_ref(), ctx.now)
+                    let metadata = ctx.client_metadata.as_ref();
+                    self.custom_finish(
+                        ctx.client,
+                        &user,
+                        metadata,
+                        ctx.device_key.as_deref(),
+                        ctx.now,
+                    )
                 }
                 // A name no user has never gets tokens.
                 Who::Unknown { .. } => Err(incorrect()),
@@ -625,12 +640,14 @@ impl UserPool {
     /// `RespondToAuthChallenge` `ClientMetadata` (`None` when Define issued
     /// tokens at `InitiateAuth`, whose metadata PostAuthentication and
     /// PreTokenGeneration never see, cognito-triggers.md §1.3): what the
-    /// shared token path hands those two triggers.
+    /// shared token path hands those two triggers. `device_key` is the
+    /// `DEVICE_KEY` the last request presented (§3 step 0).
     fn custom_finish(
         &self,
         client: &AppClient,
         user: &UserRecord,
         client_metadata: Option<&StringMap>,
+        device_key: Option<&str>,
         now: Timestamp,
     ) -> Result<AuthResponse> {
         let stored = self.reset_lockout(user, now)?;
@@ -642,7 +659,7 @@ impl UserPool {
         }
         self.finish_sign_in(
             client,
-            Authenticated::new(stored, now),
+            Authenticated::new(stored, now).presenting(device_key),
             client_metadata,
             TriggerSource::TokenGenerationAuthentication,
         )

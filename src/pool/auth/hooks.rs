@@ -96,7 +96,8 @@ impl UserPool {
     }
 
     /// PostAuthentication (§2.4), after a successful sign-in and before any
-    /// token: `newDeviceUsed: false` (no devices), `clientMetadata` from
+    /// token: `newDeviceUsed` true when the sign-in is given a new device
+    /// key (`NewDeviceMetadata`), `clientMetadata` from
     /// `RespondToAuthChallenge` only.
     ///
     /// # Errors
@@ -106,13 +107,14 @@ impl UserPool {
         &self,
         client: &AppClient,
         user: &UserRecord,
+        new_device_used: bool,
         metadata: Option<&StringMap>,
     ) -> Result<()> {
         let Some(hooks) = self.hooks_for(Trigger::PostAuthentication) else {
             return Ok(());
         };
         let mut request = PostAuthenticationRequest::new(self.event_attributes(user));
-        request.new_device_used = false;
+        request.new_device_used = new_device_used;
         request.client_metadata = metadata.cloned();
         let event = self.event(
             TriggerSource::PostAuthenticationAuthentication,

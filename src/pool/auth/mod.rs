@@ -20,7 +20,7 @@
 use std::collections::BTreeMap;
 
 use super::UserPool;
-use super::params::{NewPasswordAnswer, PasswordAuth, RefreshAuth, SrpAuth};
+use super::params::{self, NewPasswordAnswer, PasswordAuth, RefreshAuth, SrpAuth};
 use super::session::SessionExtra;
 use super::windows::NameUse;
 use crate::client::{AppClient, AuthFlow, check_secret_hash};
@@ -49,7 +49,7 @@ mod types;
 
 pub use types::{
     AuthResponse, AuthenticationResult, ChallengeName, GetTokensFromRefreshTokenRequest,
-    InitiateAuthRequest, Parameters, RespondToAuthChallengeRequest,
+    InitiateAuthRequest, NewDeviceMetadata, Parameters, RespondToAuthChallengeRequest,
 };
 
 /// Proof that the user just proved their credentials. Only this module's
@@ -70,6 +70,13 @@ impl Authenticated {
             auth_time,
             device_key: None,
         }
+    }
+
+    /// The `DEVICE_KEY` the sign-in's request presented, not yet checked:
+    /// [`UserPool::finish_sign_in`] checks it (§3 step 0).
+    pub(super) fn presenting(mut self, device_key: Option<&str>) -> Self {
+        self.device_key = device_key.map(str::to_owned);
+        self
     }
 }
 
@@ -181,7 +188,7 @@ impl UserPool {
                 let auth = RefreshAuth::read(params)?;
                 let result = self.refresh(
                     &client,
-                    auth.refresh_token,
+                    (auth.refresh_token, auth.device_key),
                     |rec| check_secret_hash(&client, &rec.username, auth.secret_hash),
                     false,
                     // InitiateAuth's ClientMetadata reaches only
@@ -335,7 +342,7 @@ impl UserPool {
         }
         self.finish_sign_in(
             client,
-            Authenticated::new(stored, now),
+            Authenticated::new(stored, now).presenting(auth.device_key),
             // InitiateAuth's ClientMetadata goes no further (§1.3).
             None,
             TriggerSource::TokenGenerationAuthentication,
@@ -379,7 +386,7 @@ impl UserPool {
     pub(super) fn finish_sign_in(
         &self,
         client: &AppClient,
-        proof: Authenticated,
+        mut proof: Authenticated,
         metadata: Option<&StringMap>,
         source: TriggerSource,
     ) -> Result<AuthResponse> {
@@ -395,6 +402,8 @@ impl UserPool {
             }
             return self.new_password_challenge(client, &proof.user, proof.auth_time);
         }
+        proof.device_key =
+            self.presented_device(&proof.user, proof.device_key.as_deref(), proof.auth_time)?;
         let extra = SessionExtra {
             auth_ms: Some(proof.auth_time.unix_millis()),
             new_password: source == TriggerSource::TokenGenerationNewPasswordChallenge,
@@ -409,23 +418,35 @@ impl UserPool {
     }
 
     /// The end of a sign-in whose factors are all proven (§3 step 7): the
-    /// device step, then PostAuthentication, PreTokenGeneration and the
-    /// tokens.
+    /// device step (`DEVICE_SRP_AUTH` for a remembered device), then
+    /// PostAuthentication, a new device's key when the pool tracks devices,
+    /// PreTokenGeneration and the tokens, bound to the device.
     pub(super) fn complete_sign_in(
         &self,
         client: &AppClient,
-        proof: Authenticated,
+        mut proof: Authenticated,
         device_key: Option<String>,
         metadata: Option<&StringMap>,
         source: TriggerSource,
     ) -> Result<AuthResponse> {
-        if let Some(challenge) = self.device_challenge(client, &proof, device_key.as_deref())? {
-            return Ok(challenge);
-        }
-        self.post_authentication(client, &proof.user, metadata)?;
-        Ok(AuthResponse::tokens(
-            self.issue_tokens(client, &proof, metadata, source)?,
-        ))
+        let (bound, new_device) =
+            match self.device_challenge(client, &proof, device_key.as_deref(), source)? {
+                devices::DeviceStep::Challenge(challenge) => return Ok(challenge),
+                devices::DeviceStep::Tokens { bound, new_device } => (bound, new_device),
+            };
+        self.post_authentication(client, &proof.user, new_device, metadata)?;
+        let metadata_out = if new_device {
+            Some(self.issue_new_device(client, &proof.user, proof.auth_time)?)
+        } else {
+            None
+        };
+        proof.device_key = metadata_out
+            .as_ref()
+            .map(|m| m.device_key.clone())
+            .or(bound);
+        let mut result = self.issue_tokens(client, &proof, metadata, source)?;
+        result.new_device_metadata = metadata_out;
+        Ok(AuthResponse::tokens(result))
     }
 
     fn new_password_challenge(
@@ -563,7 +584,8 @@ impl UserPool {
         )?;
         self.finish_sign_in(
             client,
-            Authenticated::new(stored, now),
+            Authenticated::new(stored, now)
+                .presenting(params::device_key(&request.challenge_responses)),
             request.client_metadata.as_ref(),
             TriggerSource::TokenGenerationNewPasswordChallenge,
         )

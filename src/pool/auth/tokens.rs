@@ -26,11 +26,13 @@ struct Prepared {
     overrides: Option<TokenOverrides>,
 }
 
-/// The stamps of one pair: its authentication's time and names, and now.
+/// The stamps of one pair: its authentication's time and names, the
+/// device it is bound to, and now.
 struct Stamps {
     auth_time: Timestamp,
     origin_jti: Option<String>,
     event_id: String,
+    device_key: Option<String>,
     now: Timestamp,
 }
 
@@ -77,6 +79,7 @@ impl UserPool {
             auth_time,
             origin_jti,
             event_id,
+            device_key,
             now,
         } = stamps;
         let validity = client.config().token_validity();
@@ -96,7 +99,7 @@ impl UserPool {
             iat,
             jti: random::uuid_v4()?,
             username: user.username.clone(),
-            device_key: None,
+            device_key,
             extra: std::collections::BTreeMap::new(),
         };
         let mut id = IdClaims {
@@ -127,13 +130,14 @@ impl UserPool {
         ))
     }
 
-    /// Stores a new refresh token of the family (`origin_jti`, `event_id`) and returns it.
+    /// Stores a new refresh token of the family (`origin_jti`, `event_id`),
+    /// bound to `device_key` when given, and returns it.
     fn new_refresh(
         &self,
         client: &AppClient,
         user: &UserRecord,
         family: &Family,
-        auth_time: Timestamp,
+        (auth_time, device_key): (Timestamp, Option<&str>),
         now: Timestamp,
     ) -> Result<String> {
         let (token, digest) = new_refresh_token()?;
@@ -149,7 +153,7 @@ impl UserPool {
             expires_at: now.saturating_add(client.config().token_validity().refresh_token()),
             replaced_at: None,
             revoked: false,
-            device_key: None,
+            device_key: device_key.map(str::to_owned),
         };
         self.store()
             .put_refresh_token(self.id(), &record)
@@ -186,6 +190,7 @@ impl UserPool {
                 auth_time: proof.auth_time,
                 origin_jti,
                 event_id: family.event_id.clone(),
+                device_key: proof.device_key.clone(),
                 now: proof.auth_time,
             },
         )?;
@@ -193,7 +198,7 @@ impl UserPool {
             client,
             &proof.user,
             &family,
-            proof.auth_time,
+            (proof.auth_time, proof.device_key.as_deref()),
             proof.auth_time,
         )?;
         // A user deleted while these tokens were being signed must not leave
@@ -210,6 +215,7 @@ impl UserPool {
             token_type: "Bearer".to_owned(),
             refresh_token: Some(refresh_token),
             id_token,
+            new_device_metadata: None,
         })
     }
 
@@ -221,10 +227,15 @@ impl UserPool {
     /// so its refusal leaves the refresh token as it was. No
     /// PreAuthentication or PostAuthentication on a refresh
     /// (cognito-triggers.md §1.4, the recommended choice).
+    ///
+    /// A token bound to a device (cognito-mfa-devices-passwordless.md
+    /// §6.6) refreshes only with `device_key` equal to that key, while the
+    /// device is confirmed and not forgotten; else `Invalid Refresh Token`.
+    /// A `device_key` given for an unbound token is ignored.
     pub(super) fn refresh(
         &self,
         client: &AppClient,
-        token: &str,
+        (token, device_key): (&str, Option<&str>),
         authorize: impl Fn(&RefreshTokenRecord) -> Result<()>,
         rotate: bool,
         metadata: Option<&StringMap>,
@@ -253,6 +264,11 @@ impl UserPool {
             .map_err(store_error)?
             .filter(|u| u.sub() == record.sub)
             .ok_or_else(|| Error::not_authorized(INVALID_REFRESH))?;
+        if let Some(bound) = record.device_key.as_deref()
+            && !self.refresh_device_ok(&user, bound, device_key, now)?
+        {
+            return Err(Error::not_authorized(INVALID_REFRESH));
+        }
         if !user.enabled {
             return Err(Error::not_authorized("User is disabled."));
         }
@@ -309,7 +325,13 @@ impl UserPool {
                 origin_jti: record.origin_jti.clone(),
                 event_id: record.event_id.clone(),
             };
-            Some(self.new_refresh(client, &user, &family, record.auth_time, now)?)
+            Some(self.new_refresh(
+                client,
+                &user,
+                &family,
+                (record.auth_time, record.device_key.as_deref()),
+                now,
+            )?)
         } else {
             None
         };
@@ -327,6 +349,7 @@ impl UserPool {
                 auth_time: record.auth_time,
                 origin_jti,
                 event_id: record.event_id.clone(),
+                device_key: record.device_key.clone(),
                 now,
             },
         )?;
@@ -336,6 +359,7 @@ impl UserPool {
             token_type: "Bearer".to_owned(),
             refresh_token: next_refresh,
             id_token,
+            new_device_metadata: None,
         })
     }
 
@@ -344,7 +368,8 @@ impl UserPool {
     /// request's `ClientMetadata`); with refresh
     /// token rotation enabled on the client, also a new refresh token, the old
     /// one working for the client's grace period only. Using it after that is
-    /// reuse: the whole family is revoked.
+    /// reuse: the whole family is revoked. A refresh token bound to a
+    /// device needs `DeviceKey` (see the device rules of `refresh`).
     ///
     /// # Errors
     /// `ResourceNotFoundException` for an unknown client;
@@ -373,7 +398,7 @@ impl UserPool {
         let rotate = client.config().refresh_token_rotation().is_enabled();
         self.refresh(
             &client,
-            &request.refresh_token,
+            (&request.refresh_token, request.device_key.as_deref()),
             |_| Ok(()),
             rotate,
             request.client_metadata.as_ref(),

@@ -348,6 +348,21 @@ pub struct AuthenticationResult {
     pub refresh_token: Option<String>,
     /// The ID token (a JWT).
     pub id_token: String,
+    /// `NewDeviceMetadata`: the key of a device the pool started tracking
+    /// with this sign-in (pools with `DeviceConfiguration`, a sign-in that
+    /// presented no valid `DEVICE_KEY`), for `ConfirmDevice`.
+    pub new_device_metadata: Option<NewDeviceMetadata>,
+}
+
+/// `NewDeviceMetadataType`: a device key issued at sign-in
+/// (cognito-mfa-devices-passwordless.md §6.1).
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewDeviceMetadata {
+    /// `DeviceKey`, `<region>_<uuid>`.
+    pub device_key: String,
+    /// `DeviceGroupKey`: the "pool name" of the device's SRP.
+    pub device_group_key: String,
 }
 
 impl fmt::Debug for AuthenticationResult {
@@ -358,6 +373,7 @@ impl fmt::Debug for AuthenticationResult {
             .field("token_type", &self.token_type)
             .field("refresh_token", &redacted(self.refresh_token.as_deref()))
             .field("id_token", &"[redacted]")
+            .field("new_device_metadata", &self.new_device_metadata)
             .finish()
     }
 }
@@ -427,9 +443,19 @@ pub struct GetTokensFromRefreshTokenRequest {
     /// (cognito-triggers.md §1.3); never stored. `None` omits the event's
     /// `clientMetadata`.
     pub client_metadata: Option<StringMap>,
+    /// `DeviceKey`: required (and must be the bound key) when the refresh
+    /// token is bound to a device (cognito-mfa-devices-passwordless.md §6.6).
+    pub device_key: Option<String>,
 }
 
 impl GetTokensFromRefreshTokenRequest {
+    /// Sets `DeviceKey`, for a refresh token bound to a device.
+    #[must_use]
+    pub fn device_key(mut self, key: impl Into<String>) -> Self {
+        self.device_key = Some(key.into());
+        self
+    }
+
     /// Sets `ClientMetadata`, for the triggers the operation fires.
     #[must_use]
     pub fn client_metadata(mut self, metadata: StringMap) -> Self {
@@ -445,6 +471,7 @@ impl GetTokensFromRefreshTokenRequest {
             refresh_token: refresh_token.into(),
             client_id: client_id.into(),
             client_secret: None,
+            device_key: None,
         }
     }
 
@@ -462,6 +489,7 @@ impl fmt::Debug for GetTokensFromRefreshTokenRequest {
             .field("refresh_token", &"[redacted]")
             .field("client_id", &self.client_id)
             .field("client_secret", &redacted(self.client_secret.as_deref()))
+            .field("device_key", &self.device_key)
             .finish()
     }
 }

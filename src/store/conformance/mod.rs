@@ -2,7 +2,7 @@
 //!
 //! Enabled by the `test-util` feature. Each contract is a function of a
 //! family module ([`users`], [`codes`], [`tokens`], [`ephemeral`],
-//! [`sweep`], [`groups`], [`pools`], [`limits`]) that panics with a message naming what broke. In a test
+//! [`sweep`], [`devices`], [`groups`], [`pools`], [`limits`]) that panics with a message naming what broke. In a test
 //! target, [`store_conformance_tests!`](crate::store_conformance_tests)
 //! turns every contract into a `#[test]` of its own, named after it
 //! (`users::update_is_a_compare_and_swap_on_version`), each against a
@@ -46,6 +46,7 @@ use super::{
 use crate::clock::Timestamp;
 
 pub mod codes;
+pub mod devices;
 pub mod ephemeral;
 pub mod groups;
 pub mod limits;
@@ -55,8 +56,8 @@ pub mod tokens;
 pub mod users;
 
 /// Expands to one `#[test]` per contract of the conformance suite, in one
-/// module per family (`users`, `codes`, `tokens`, `ephemeral`, `groups`,
-/// `pools`, `limits`), each running its contract against a fresh store made by
+/// module per family (`users`, `codes`, `tokens`, `ephemeral`, `sweep`,
+/// `devices`, `groups`, `pools`, `limits`), each running its contract against a fresh store made by
 /// evaluating `$subject` (anything `Into<`[`Subject`]`>`).
 ///
 /// See the [`conformance`](crate::store::conformance) module for an example.
@@ -81,6 +82,8 @@ macro_rules! store_conformance_tests {
                 concurrent_inserts_of_one_key_admit_exactly_one,
                 concurrent_updates_of_one_version_admit_exactly_one,
                 users_are_found_by_attribute_prefix_in_username_order,
+                mfa_state_round_trips,
+                concurrent_verifications_of_one_totp_code_admit_exactly_one,
             }
             codes {
                 codes_are_replaced_counted_and_taken_once,
@@ -96,6 +99,7 @@ macro_rules! store_conformance_tests {
                 user_sign_out_revokes_every_family_of_that_user_only,
                 concurrent_rotations_of_one_token_admit_exactly_one,
                 one_time_ids_are_consumed_exactly_once,
+                a_refresh_token_keeps_its_device_key,
             }
             ephemeral {
                 an_absent_record_is_inserted_with_zero_and_replaced_by_its_version,
@@ -106,6 +110,17 @@ macro_rules! store_conformance_tests {
                 expired_items_are_removed_and_unexpired_kept,
                 a_revoked_family_refuses_its_unexpired_tokens_before_and_after_a_sweep,
                 a_sweep_deletes_at_most_its_limit,
+            }
+            devices {
+                insert_then_get_and_a_taken_key_conflicts,
+                update_is_a_compare_and_swap_on_version,
+                concurrent_updates_of_one_version_admit_exactly_one,
+                a_deleted_device_is_gone_at_once,
+                devices_are_listed_newest_first_by_user_and_pool,
+                deleting_a_user_deletes_its_devices,
+                deleting_a_pool_deletes_its_devices,
+                a_sweep_deletes_expired_unconfirmed_devices_only,
+                the_largest_accepted_device_and_mfa_state_round_trip,
             }
             groups {
                 groups_and_memberships_follow_their_contract,

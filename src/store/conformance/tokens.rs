@@ -135,3 +135,25 @@ pub fn one_time_ids_are_consumed_exactly_once(s: &Arc<dyn Store>) {
 fn session(id: &str) -> OnceId {
     OnceId::Session(id.to_owned())
 }
+
+/// A refresh token bound to a remembered device keeps its `device_key`;
+/// one bound to none reads back with `None`.
+pub fn a_refresh_token_keeps_its_device_key(s: &Arc<dyn Store>) {
+    let mut bound = sample_refresh(1, "alice", "fam-a");
+    bound.device_key = Some("us-east-1_0f3c7a9e-1b2d-4c5e-8f90-123456789abc".to_owned());
+    let unbound = sample_refresh(2, "alice", "fam-b");
+    s.put_refresh_token(POOL, &bound).unwrap();
+    s.put_refresh_token(POOL, &unbound).unwrap();
+    let got = s.get_refresh_token(POOL, &[1; 32]).unwrap();
+    assert_eq!(
+        got.as_ref().and_then(|t| t.device_key.as_deref()),
+        bound.device_key.as_deref()
+    );
+    assert_eq!(got, Some(bound.clone()));
+    assert_eq!(s.get_refresh_token(POOL, &[2; 32]).unwrap(), Some(unbound));
+    // Revocation is still read beside it.
+    s.revoke_token_family(POOL, "fam-a").unwrap();
+    let got = s.get_refresh_token(POOL, &[1; 32]).unwrap().unwrap();
+    assert!(got.revoked);
+    assert_eq!(got.device_key, bound.device_key);
+}

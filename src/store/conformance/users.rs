@@ -364,3 +364,113 @@ pub fn users_are_found_by_attribute_prefix_in_username_order(s: &Arc<dyn Store>)
     s.delete_user(POOL, "u9", 1).unwrap();
     assert_eq!(find("email", "ali", None, 10), ["u3", "u4", "u8"]);
 }
+
+/// A fully populated [`UserMfa`](crate::store::UserMfa): every factor,
+/// both software tokens (secrets holding NUL and high bytes), the largest
+/// step; the state a TOTP verification writes.
+fn full_mfa() -> crate::store::UserMfa {
+    use crate::config::MfaFactor;
+    use crate::store::{PendingSoftwareToken, SoftwareToken, UserMfa};
+    UserMfa {
+        enabled: vec![MfaFactor::Sms, MfaFactor::SoftwareToken, MfaFactor::Email],
+        preferred: Some(MfaFactor::Email),
+        software_token: Some(SoftwareToken {
+            sealed_secret: vec![0, 0xff, 7, 0, 42],
+            friendly_name: Some("Pixel 8 — travail".to_owned()),
+            last_used_step: Some(u64::MAX),
+            verified_at: crate::clock::Timestamp::from_unix_millis(1_700_000_000_123),
+        }),
+        pending_software_token: Some(PendingSoftwareToken {
+            sealed_secret: (0..=255).collect(),
+            created_at: crate::clock::Timestamp::from_unix_millis(-1),
+        }),
+        setup_grace: true,
+    }
+}
+
+/// A user's MFA state round-trips through insert and update, and a
+/// default state reads back as the default.
+pub fn mfa_state_round_trips(s: &Arc<dyn Store>) {
+    let mut u = sample_user("alice");
+    u.mfa = full_mfa();
+    s.insert_user(POOL, &u, &keys("alice")).unwrap();
+    let got = s.get_user(POOL, "alice").unwrap().expect("inserted user");
+    assert_eq!(got.mfa, full_mfa(), "insert must keep the MFA state");
+    let by_key = s.find_user(POOL, &email("alice@example.com")).unwrap();
+    assert_eq!(by_key.expect("by key").mfa, full_mfa());
+
+    // Cleared by an update: back to the default.
+    let mut cleared = got.clone();
+    cleared.mfa = crate::store::UserMfa::default();
+    s.update_user(POOL, &cleared, got.version, &keys("alice"))
+        .unwrap();
+    let got = s.get_user(POOL, "alice").unwrap().unwrap();
+    assert_eq!(got.mfa, crate::store::UserMfa::default());
+
+    // And set again by an update.
+    let mut again = got.clone();
+    again.mfa = full_mfa();
+    again.mfa.pending_software_token = None;
+    s.update_user(POOL, &again, got.version, &keys("alice"))
+        .unwrap();
+    let got = s.get_user(POOL, "alice").unwrap().unwrap();
+    assert_eq!(got.mfa, again.mfa, "update must keep the MFA state");
+    let listed = s.list_users(POOL, None, 10).unwrap();
+    assert_eq!(listed[0].mfa, again.mfa, "listing reads the MFA state");
+
+    // A user inserted without MFA reads back with the default state.
+    s.insert_user(POOL, &sample_user("bob"), &keys("bob"))
+        .unwrap();
+    let bob = s.get_user(POOL, "bob").unwrap().unwrap();
+    assert_eq!(bob.mfa, crate::store::UserMfa::default());
+}
+
+/// Concurrent verifications of one TOTP code: every verifier read the
+/// same user and records the code's step as used with a compare-and-swap
+/// at the version it read, so exactly one succeeds (the code is accepted
+/// once) and the others get `VersionMismatch`.
+pub fn concurrent_verifications_of_one_totp_code_admit_exactly_one(s: &Arc<dyn Store>) {
+    let mut u = sample_user("alice");
+    u.mfa = full_mfa();
+    if let Some(t) = u.mfa.software_token.as_mut() {
+        t.last_used_step = Some(56_666_665);
+    }
+    s.insert_user(POOL, &u, &keys("alice")).unwrap();
+    let read = s.get_user(POOL, "alice").unwrap().unwrap();
+    let step = 56_666_666_u64;
+    let wins = AtomicUsize::new(0);
+    let mismatches = AtomicUsize::new(0);
+    std::thread::scope(|sc| {
+        for _ in 0..THREADS {
+            let (wins, mismatches, read) = (&wins, &mismatches, &read);
+            sc.spawn(move || {
+                let mut mine = read.clone();
+                let token = mine.mfa.software_token.as_mut().expect("a software token");
+                assert!(token.last_used_step < Some(step), "not a replay when read");
+                token.last_used_step = Some(step);
+                match s.update_user(POOL, &mine, read.version, &keys("alice")) {
+                    Ok(()) => {
+                        wins.fetch_add(1, Ordering::SeqCst);
+                    }
+                    Err(StoreError::VersionMismatch) => {
+                        mismatches.fetch_add(1, Ordering::SeqCst);
+                    }
+                    Err(e) => panic!("unexpected {e:?}"),
+                }
+            });
+        }
+    });
+    assert_eq!(
+        wins.load(Ordering::SeqCst),
+        1,
+        "exactly one verification wins"
+    );
+    assert_eq!(mismatches.load(Ordering::SeqCst), THREADS - 1);
+    let got = s.get_user(POOL, "alice").unwrap().unwrap();
+    assert_eq!(got.version, read.version + 1);
+    assert_eq!(
+        got.mfa.software_token.and_then(|t| t.last_used_step),
+        Some(step),
+        "the winner's step is stored: the code is now a replay"
+    );
+}

@@ -94,6 +94,10 @@ fn ephemeral_keys_encode_kind_purpose_and_name() {
             },
             "unknown_code_sends:sign_up:1010101010101010101010101010101010101010101010101010101010101010",
         ),
+        (
+            EphemeralKey::DeviceSignIn { digest: [0x0F; 32] },
+            "device_sign_in:0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f",
+        ),
     ];
     for (key, stored) in cases {
         assert_eq!(key.encode(), stored);
@@ -117,6 +121,7 @@ fn ephemeral_keys_debug_without_names_or_digests() {
             purpose: CodePurpose::SignUp,
         },
         EphemeralKey::UnknownSignIn { digest: [0xCD; 32] },
+        EphemeralKey::DeviceSignIn { digest: [0xCD; 32] },
         EphemeralKey::UnknownCodeSends {
             digest: [0xCD; 32],
             purpose: CodePurpose::ForgotPassword,

@@ -4,7 +4,9 @@ use std::sync::{Arc, Mutex};
 
 use super::*;
 use crate::store::conformance::{sample_pool, sample_user};
-use crate::store::{GroupRecord, MemoryStore};
+use crate::store::{
+    DeviceRecord, DeviceStatus, GroupRecord, MemoryStore, PendingSoftwareToken, SoftwareToken,
+};
 
 /// A [`MemoryStore`] that records the name of every method called on it.
 #[derive(Debug, Default)]
@@ -223,6 +225,43 @@ impl EphemeralStore for Spy {
     }
 }
 
+impl DeviceStore for Spy {
+    fn insert_device(&self, pool_id: &str, device: &DeviceRecord) -> StoreResult<()> {
+        self.record("insert_device");
+        self.inner.insert_device(pool_id, device)
+    }
+
+    fn get_device(&self, pool_id: &str, key: &str) -> StoreResult<Option<DeviceRecord>> {
+        self.record("get_device");
+        self.inner.get_device(pool_id, key)
+    }
+
+    fn update_device(
+        &self,
+        pool_id: &str,
+        device: &DeviceRecord,
+        expected_version: u64,
+    ) -> StoreResult<()> {
+        self.record("update_device");
+        self.inner.update_device(pool_id, device, expected_version)
+    }
+
+    fn delete_device(&self, pool_id: &str, key: &str) -> StoreResult<()> {
+        self.record("delete_device");
+        self.inner.delete_device(pool_id, key)
+    }
+
+    fn list_devices(
+        &self,
+        pool_id: &str,
+        username: &str,
+        limit: usize,
+    ) -> StoreResult<Vec<DeviceRecord>> {
+        self.record("list_devices");
+        self.inner.list_devices(pool_id, username, limit)
+    }
+}
+
 impl GroupStore for Spy {
     fn create_group(&self, pool_id: &str, group: &GroupRecord) -> StoreResult<()> {
         self.record("create_group");
@@ -414,6 +453,24 @@ fn token() -> RefreshTokenRecord {
     }
 }
 
+fn device(key: &str) -> DeviceRecord {
+    DeviceRecord {
+        key: key.to_owned(),
+        username: "alice".to_owned(),
+        sub: "s".to_owned(),
+        group_key: "g".to_owned(),
+        status: DeviceStatus::Unconfirmed,
+        sealed_verifier: None,
+        name: None,
+        last_ip: None,
+        created_at: Timestamp::UNIX_EPOCH,
+        modified_at: Timestamp::UNIX_EPOCH,
+        last_authenticated_at: None,
+        expires_at: None,
+        version: 0,
+    }
+}
+
 #[test]
 fn wrapping_twice_checks_once() {
     let (_, once) = spied();
@@ -433,7 +490,8 @@ fn every_call_reaches_the_same_method_of_the_store() {
     let once = OnceId::Session("x".to_owned());
     let at = Timestamp::UNIX_EPOCH;
     let unknown = EphemeralKey::UnknownSignIn { digest: [3; 32] };
-    let calls: [(&str, &dyn Fn()); 42] = [
+    let dev = device("d");
+    let calls: [(&str, &dyn Fn()); 47] = [
         ("insert_user", &|| drop(s.insert_user(P, &alice, &[]))),
         ("get_user", &|| drop(s.get_user(P, "alice"))),
         ("find_user", &|| drop(s.find_user(P, &key))),
@@ -493,6 +551,11 @@ fn every_call_reaches_the_same_method_of_the_store() {
             drop(s.remove_from_group(P, "g", "alice"))
         }),
         ("delete_group", &|| drop(s.delete_group(P, "g"))),
+        ("insert_device", &|| drop(s.insert_device(P, &dev))),
+        ("get_device", &|| drop(s.get_device(P, "d"))),
+        ("update_device", &|| drop(s.update_device(P, &dev, 1))),
+        ("list_devices", &|| drop(s.list_devices(P, "alice", 1))),
+        ("delete_device", &|| drop(s.delete_device(P, "d"))),
         ("insert_pool", &|| drop(s.insert_pool(&sample_pool(P)))),
         ("get_pool", &|| drop(s.get_pool(P))),
         ("update_pool", &|| drop(s.update_pool(&sample_pool(P), 1))),
@@ -647,5 +710,111 @@ fn writes_at_the_limits_pass() {
     assert_eq!(
         spy.calls(),
         ["insert_user", "consume_once", "put_ephemeral"]
+    );
+}
+
+/// Devices, the software token of a user and the device of a refresh
+/// token are under the same limits as every key and value: out of
+/// bounds, nothing reaches the store; exactly at them, writes pass.
+#[test]
+fn mfa_and_device_writes_are_under_the_limits() {
+    let (spy, s) = spied();
+    let max = MAX_KEY_BYTES;
+    let over = MAX_VALUE_BYTES + 1;
+
+    let mut d = device(&"k".repeat(max + 1));
+    assert_eq!(
+        invalid(s.insert_device(P, &d)),
+        format!("device key is {} bytes long, more than {max}", max + 1)
+    );
+    d.key = "k".to_owned();
+    d.username = "al\0ice".to_owned();
+    assert_eq!(invalid(s.update_device(P, &d, 1)), "username contains NUL");
+    d.username = "alice".to_owned();
+    d.sub = "s\0".to_owned();
+    assert_eq!(invalid(s.insert_device(P, &d)), "sub contains NUL");
+    d.sub = "s".to_owned();
+    d.group_key = "g\0".to_owned();
+    assert_eq!(
+        invalid(s.insert_device(P, &d)),
+        "device group key contains NUL"
+    );
+    d.group_key = "g".to_owned();
+    d.name = Some("n".repeat(max + 1));
+    assert_eq!(
+        invalid(s.update_device(P, &d, 1)),
+        format!("device name is {} bytes long, more than {max}", max + 1)
+    );
+    d.name = None;
+    d.last_ip = Some("10.0.0.1\0".to_owned());
+    assert_eq!(
+        invalid(s.insert_device(P, &d)),
+        "device last IP contains NUL"
+    );
+    d.last_ip = None;
+    d.sealed_verifier = Some(vec![0; over]);
+    assert_eq!(
+        invalid(s.insert_device(P, &d)),
+        format!("sealed device verifier is {over} bytes long, more than {MAX_VALUE_BYTES}")
+    );
+    assert_eq!(
+        invalid(s.insert_device("p\0", &device("k"))),
+        "pool id contains NUL"
+    );
+
+    let mut alice = sample_user("alice");
+    alice.mfa.software_token = Some(SoftwareToken {
+        sealed_secret: vec![1; 16],
+        friendly_name: Some("phone\0".to_owned()),
+        last_used_step: None,
+        verified_at: Timestamp::UNIX_EPOCH,
+    });
+    assert_eq!(
+        invalid(s.insert_user(P, &alice, &[])),
+        "software token name contains NUL"
+    );
+    alice.mfa.software_token = None;
+    alice.mfa.pending_software_token = Some(PendingSoftwareToken {
+        sealed_secret: vec![0; over],
+        created_at: Timestamp::UNIX_EPOCH,
+    });
+    assert_eq!(
+        invalid(s.update_user(P, &alice, 1, &[])),
+        format!("sealed software token is {over} bytes long, more than {MAX_VALUE_BYTES}")
+    );
+    let mut t = token();
+    t.device_key = Some("d\0".to_owned());
+    assert_eq!(
+        invalid(s.put_refresh_token(P, &t)),
+        "device key contains NUL"
+    );
+    assert!(spy.calls().is_empty(), "the store saw a refused write");
+
+    // Exactly at the limits.
+    let mut d = device(&"k".repeat(max));
+    d.name = Some("n".repeat(max));
+    d.last_ip = Some("i".repeat(max));
+    d.sealed_verifier = Some(vec![0; MAX_VALUE_BYTES]);
+    s.insert_device(P, &d).unwrap();
+    alice.mfa.pending_software_token = Some(PendingSoftwareToken {
+        sealed_secret: vec![0; MAX_VALUE_BYTES],
+        created_at: Timestamp::UNIX_EPOCH,
+    });
+    alice.mfa.software_token = Some(SoftwareToken {
+        sealed_secret: vec![0; MAX_VALUE_BYTES],
+        friendly_name: Some("f".repeat(max)),
+        last_used_step: Some(u64::MAX),
+        verified_at: Timestamp::UNIX_EPOCH,
+    });
+    s.insert_user(P, &alice, &[]).unwrap();
+    t.device_key = Some("d".repeat(max));
+    s.put_refresh_token(P, &t).unwrap();
+    assert_eq!(
+        spy.calls(),
+        ["insert_device", "insert_user", "put_refresh_token"]
+    );
+    assert_eq!(
+        s.get_device(P, &"k".repeat(max)).unwrap().unwrap().name,
+        d.name
     );
 }

@@ -16,7 +16,7 @@
 //! # Layout
 //!
 //! One module per record family (`users`, `codes`, `tokens`, `ephemeral`,
-//! `groups`, `pools` with the app clients) and `sweep`, which deletes what
+//! `groups`, `devices`, `pools` with the app clients) and `sweep`, which deletes what
 //! has expired; the state and its indexes here.
 //!
 //! Every record that expires is also in an index ordered by expiry, kept
@@ -29,12 +29,14 @@ use std::ops::Bound;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use super::{
-    ClientRecord, CodePurpose, CodeRecord, ConflictKey, EphemeralKey, EphemeralRecord, GroupRecord,
-    IndexKey, OnceId, PoolRecord, RefreshTokenRecord, StoreError, StoreResult, UserRecord,
+    ClientRecord, CodePurpose, CodeRecord, ConflictKey, DeviceRecord, EphemeralKey,
+    EphemeralRecord, GroupRecord, IndexKey, OnceId, PoolRecord, RefreshTokenRecord, StoreError,
+    StoreResult, UserRecord,
 };
 use crate::clock::Timestamp;
 
 mod codes;
+mod devices;
 mod ephemeral;
 mod groups;
 mod pools;
@@ -86,6 +88,12 @@ struct PoolData {
     /// The entries of `ephemeral_by_expiry` of names no user has, which
     /// alone are dropped past `MAX_UNKNOWN_PER_POOL`.
     unknown_by_expiry: BTreeSet<(Timestamp, EphemeralKey)>,
+    /// device key → tracked device.
+    devices: HashMap<String, DeviceRecord>,
+    /// username → the keys of the user's devices.
+    user_devices: HashMap<String, BTreeSet<String>>,
+    /// (expires_at, key) of every device that expires (unconfirmed ones).
+    devices_by_expiry: BTreeSet<(Timestamp, String)>,
 }
 
 /// A revoked family, under one of its names.
@@ -263,8 +271,10 @@ impl PoolData {
         );
     }
 
-    /// Removes the user's pending codes, memberships and refresh tokens.
+    /// Removes the user's pending codes, memberships, refresh tokens and
+    /// devices.
     fn remove_user_data(&mut self, username: &str) {
+        self.remove_user_devices(username);
         let codes: Vec<(String, CodePurpose)> = self.codes_of(username).cloned().collect();
         for k in codes {
             self.remove_code(&k);

@@ -74,6 +74,20 @@ impl PoolData {
         left -= ephemeral.len();
         report.ephemeral = count(ephemeral.len());
 
+        // Only unconfirmed devices expire; confirmed ones are not indexed.
+        let devices: Vec<String> = self
+            .devices_by_expiry
+            .iter()
+            .take_while(|(exp, _)| *exp <= now)
+            .take(left)
+            .map(|(_, key)| key.clone())
+            .collect();
+        for key in &devices {
+            self.remove_device(key);
+        }
+        left -= devices.len();
+        report.devices = count(devices.len());
+
         // Tokens and revocations are kept for the lifetime of the access
         // tokens their last refresh could sign.
         let cutoff = now.saturating_sub(REFRESH_TOKEN_RETENTION);

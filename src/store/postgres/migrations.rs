@@ -16,6 +16,8 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/003_ephemeral.sql"),
     include_str!("migrations/004_expiry.sql"),
     include_str!("migrations/005_username_attribute.sql"),
+    include_str!("migrations/006_user_mfa.sql"),
+    include_str!("migrations/007_devices.sql"),
 ];
 
 /// The advisory lock that serialises migrations (ASCII "userpool").

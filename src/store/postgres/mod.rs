@@ -32,7 +32,7 @@
 //!   row `FOR KEY SHARE`, so a concurrent `delete_group` either waits for
 //!   the insert (and deletes it too) or makes it fail with `NotFound`;
 //!   adding a client locks the pool row the same way when the pool is
-//!   stored, and adding a membership or refresh token of a user locks
+//!   stored, and adding a membership, refresh token or device of a user locks
 //!   that user's row when it exists, so that `delete_user` never leaves one
 //!   behind for a user later created under the same name. A code is added
 //!   only through that lock: `put_code` locks the user row, if it holds the
@@ -41,7 +41,7 @@
 //!   with `delete_user` running in another process.
 //! - **Deleting a pool** races with calls that add rows under its id to
 //!   tables it has no row lock on (users, codes, refresh tokens,
-//!   revocations, one-time ids, ephemeral records, groups). Those calls hold a
+//!   revocations, one-time ids, ephemeral records, groups, devices). Those calls hold a
 //!   transaction-scoped advisory lock on the pool id (`hashtext` of it)
 //!   shared; `delete_pool` takes it exclusively before deleting anything.
 //!   So it waits for the additions in flight and deletes them too, and an
@@ -115,12 +115,14 @@
 //! JSON with every `\u0000` escape read as `\u0001` (`jsonb` refuses NUL),
 //! so no value, however long and whatever it holds, makes a write fail;
 //! the store checks every match against the real value. JSON that does not
-//! parse cannot be written at all.
+//! parse cannot be written at all. A user's MFA state is one more JSON
+//! value in `text` (NULL for none, as every user stored before migration
+//! 6 has), its sealed secrets in base64.
 //!
 //! # Layout
 //!
 //! One module per record family (`users`, `codes`, `tokens`, `ephemeral`,
-//! `groups`, `pools` with the app clients); the connections in `connections`; the
+//! `groups`, `devices`, `pools` with the app clients); the connections in `connections`; the
 //! statement cache, the errors and their retries in `statements`; the
 //! schema in `migrations`, one SQL file per migration.
 
@@ -134,6 +136,7 @@ use crate::store::sql::sql_limit;
 
 mod codes;
 mod connections;
+mod devices;
 mod ephemeral;
 mod groups;
 mod migrations;

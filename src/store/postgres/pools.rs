@@ -24,6 +24,7 @@ const POOL_TABLES: &[&str] = &[
     "groups",
     "memberships",
     "refresh_tokens",
+    "devices",
     "revoked_families",
     "used_once",
     "ephemeral",

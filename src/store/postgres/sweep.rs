@@ -1,6 +1,7 @@
 //! [`SweepStore`] for [`PostgresStore`]: deleting what has expired, in
 //! one transaction of a bounded number of rows, each kind found through
-//! its `(left(pool, 128), expires_at)` index (migration 4). Rows another
+//! its `(left(pool, 128), expires_at)` index (migration 4; migration 7 for
+//! devices, of which only the unconfirmed have an expiry). Rows another
 //! transaction holds are skipped, so a sweep never waits on a request.
 
 use super::PostgresStore;
@@ -11,10 +12,11 @@ use crate::store::{REFRESH_TOKEN_RETENTION, StoreResult, SweepReport, SweepStore
 
 /// The kinds deleted by their own expiry alone, and whether the retention
 /// of refresh tokens applies.
-pub(super) const KINDS: [(&str, bool); 4] = [
+pub(super) const KINDS: [(&str, bool); 5] = [
     ("codes", false),
     ("used_once", false),
     ("ephemeral", false),
+    ("devices", false),
     ("refresh_tokens", true),
 ];
 
@@ -43,6 +45,7 @@ impl SweepStore for PostgresStore {
                     "codes" => report.codes = deleted,
                     "used_once" => report.once_ids = deleted,
                     "ephemeral" => report.ephemeral = deleted,
+                    "devices" => report.devices = deleted,
                     _ => report.refresh_tokens = deleted,
                 }
             }

@@ -79,7 +79,7 @@ fn update_user_in(
          modified_at = $7, password_hash = $8, srp_verifier = $9, \
          temporary_password_expires_at = $10, failed_sign_ins = $11, \
          locked_until = $12, last_sign_in_attempt = $13, version = $14, \
-         username_attribute = $16 \
+         username_attribute = $16, mfa = $17 \
          WHERE k = userpool_key2($1, $2) AND pool = $1 AND username = $2 \
          AND version = $15",
         &[
@@ -99,6 +99,7 @@ fn update_user_in(
             &row.next,
             &row.expected,
             &v.username_attribute,
+            &v.mfa,
         ],
     )?;
     if changed != 1 {
@@ -125,8 +126,9 @@ impl UserStore for PostgresStore {
                     "INSERT INTO users (pool, username, attributes, status, enabled, created_at, \
                      modified_at, password_hash, srp_verifier, temporary_password_expires_at, \
                      failed_sign_ins, locked_until, last_sign_in_attempt, version, \
-                     username_attribute) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14)",
+                     username_attribute, mfa) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14, \
+                     $15)",
                     &[
                         &pool_id,
                         &user.username,
@@ -142,6 +144,7 @@ impl UserStore for PostgresStore {
                         &v.locked_until,
                         &v.last_sign_in_attempt,
                         &v.username_attribute,
+                        &v.mfa,
                     ],
                 ),
                 || ConflictKey::Username,
@@ -243,7 +246,13 @@ impl UserStore for PostgresStore {
                     sql.exists(USER_EXISTS, &[&pool_id, &username])?,
                 ));
             }
-            for table in ["user_keys", "codes", "memberships", "refresh_tokens"] {
+            for table in [
+                "user_keys",
+                "codes",
+                "memberships",
+                "refresh_tokens",
+                "devices",
+            ] {
                 sql.execute(
                     &format!(
                         "DELETE FROM {table} WHERE userpool_key2(pool, username) = \

@@ -20,6 +20,7 @@ use crate::clock::Timestamp;
 use super::{StoreError, StoreResult};
 
 pub(crate) mod attributes;
+pub(crate) mod mfa;
 pub(crate) mod records;
 pub(crate) mod redact;
 

@@ -5,11 +5,11 @@
 //! The names given to the column readers are the ones an error about that
 //! column says ("invalid stored code digest").
 
-use super::{SqlRow, id_param, millis, opt_millis, redact};
+use super::{SqlRow, id_param, mfa, millis, opt_millis, redact};
 use crate::schema::Attributes;
 use crate::store::{
-    ClientRecord, CodeRecord, GroupRecord, PoolRecord, RefreshTokenRecord, StoreResult, UserRecord,
-    UserStatus,
+    ClientRecord, CodeRecord, DeviceRecord, DeviceStatus, GroupRecord, PoolRecord,
+    RefreshTokenRecord, StoreResult, UserRecord, UserStatus,
 };
 
 // ---------------------------------------------------------------- users
@@ -18,7 +18,7 @@ use crate::store::{
 pub(crate) const USER_COLUMNS: &str = "u.username, u.attributes, u.status, u.enabled, \
      u.created_at, u.modified_at, u.password_hash, u.srp_verifier, \
      u.temporary_password_expires_at, u.failed_sign_ins, u.locked_until, \
-     u.last_sign_in_attempt, u.version, u.username_attribute";
+     u.last_sign_in_attempt, u.version, u.username_attribute, u.mfa";
 
 /// A user from a row of [`USER_COLUMNS`].
 pub(crate) fn user<R: SqlRow + ?Sized>(row: &R) -> StoreResult<UserRecord> {
@@ -43,8 +43,7 @@ pub(crate) fn user<R: SqlRow + ?Sized>(row: &R) -> StoreResult<UserRecord> {
         last_sign_in_attempt: row.opt_timestamp(11, "last_sign_in_attempt")?,
         version: row.version(12, "version")?,
         username_attribute: row.opt_text(13, "username_attribute")?,
-        // TODO(store helper): persisted in the `mfa` column.
-        mfa: crate::store::UserMfa::default(),
+        mfa: mfa::decode(row.opt_text(14, "mfa")?.as_deref())?,
     })
 }
 
@@ -63,11 +62,14 @@ pub(crate) struct UserValues<'a> {
     pub(crate) locked_until: Option<i64>,
     pub(crate) last_sign_in_attempt: Option<i64>,
     pub(crate) username_attribute: Option<&'a str>,
+    /// [`mfa::encode`]: `None` for the default state.
+    pub(crate) mfa: Option<String>,
 }
 
 impl<'a> UserValues<'a> {
     /// # Errors
-    /// `Unavailable` when the attributes cannot be encoded as JSON.
+    /// `Unavailable` when the attributes or the MFA state cannot be
+    /// encoded as JSON.
     pub(crate) fn new(user: &'a UserRecord) -> StoreResult<Self> {
         Ok(Self {
             attributes: serde_json::to_string(&user.attributes)
@@ -83,6 +85,7 @@ impl<'a> UserValues<'a> {
             locked_until: opt_millis(user.locked_until),
             last_sign_in_attempt: opt_millis(user.last_sign_in_attempt),
             username_attribute: user.username_attribute.as_deref(),
+            mfa: mfa::encode(&user.mfa)?,
         })
     }
 }
@@ -134,9 +137,10 @@ impl<'a> CodeValues<'a> {
 // ---------------------------------------------------------------- refresh tokens
 
 /// The stored columns [`refresh_token`] reads, from `refresh_tokens t`; a
-/// query adds, as the eleventh, whether the token's family is revoked.
+/// query adds, as the twelfth, whether the token's family is revoked.
 pub(crate) const REFRESH_TOKEN_COLUMNS: &str = "t.digest, t.client_id, t.username, t.sub, \
-     t.origin_jti, t.event_id, t.auth_time, t.issued_at, t.expires_at, t.replaced_at";
+     t.origin_jti, t.event_id, t.auth_time, t.issued_at, t.expires_at, t.replaced_at, \
+     t.device_key";
 
 /// A refresh token from a row of [`REFRESH_TOKEN_COLUMNS`] and `revoked`.
 pub(crate) fn refresh_token<R: SqlRow + ?Sized>(row: &R) -> StoreResult<RefreshTokenRecord> {
@@ -151,9 +155,8 @@ pub(crate) fn refresh_token<R: SqlRow + ?Sized>(row: &R) -> StoreResult<RefreshT
         issued_at: row.timestamp(7, "refresh token issued_at")?,
         expires_at: row.timestamp(8, "refresh token expires_at")?,
         replaced_at: row.opt_timestamp(9, "refresh token replaced_at")?,
-        revoked: row.boolean(10, "refresh token revoked")?,
-        // TODO(store helper): persisted in the `device_key` column.
-        device_key: None,
+        device_key: row.opt_text(10, "refresh token device_key")?,
+        revoked: row.boolean(11, "refresh token revoked")?,
     })
 }
 
@@ -169,6 +172,7 @@ pub(crate) struct RefreshTokenValues<'a> {
     pub(crate) issued_at: i64,
     pub(crate) expires_at: i64,
     pub(crate) replaced_at: Option<i64>,
+    pub(crate) device_key: Option<&'a str>,
 }
 
 impl<'a> RefreshTokenValues<'a> {
@@ -184,6 +188,7 @@ impl<'a> RefreshTokenValues<'a> {
             issued_at: millis(token.issued_at),
             expires_at: millis(token.expires_at),
             replaced_at: opt_millis(token.replaced_at),
+            device_key: token.device_key.as_deref(),
         }
     }
 }
@@ -313,6 +318,71 @@ impl<'a> ClientValues<'a> {
             sealed_secret: client.sealed_secret.as_deref(),
             created_at: millis(client.created_at),
             modified_at: millis(client.modified_at),
+        }
+    }
+}
+
+// ---------------------------------------------------------------- devices
+
+/// The columns [`device`] reads, from `devices`.
+pub(crate) const DEVICE_COLUMNS: &str = "key, username, sub, group_key, status, \
+     sealed_verifier, name, last_ip, created_at, modified_at, last_authenticated_at, \
+     expires_at, version";
+
+/// A device from a row of [`DEVICE_COLUMNS`].
+pub(crate) fn device<R: SqlRow + ?Sized>(row: &R) -> StoreResult<DeviceRecord> {
+    let status = row.text(4, "device status")?;
+    let status = DeviceStatus::parse(&status)
+        .ok_or_else(|| redact::invalid_stored_value("device status", "not a device status"))?;
+    Ok(DeviceRecord {
+        key: row.text(0, "device key")?,
+        username: row.text(1, "device username")?,
+        sub: row.text(2, "device sub")?,
+        group_key: row.text(3, "device group_key")?,
+        status,
+        sealed_verifier: row.opt_bytes(5, "sealed device verifier")?,
+        name: row.opt_text(6, "device name")?,
+        last_ip: row.opt_text(7, "device last_ip")?,
+        created_at: row.timestamp(8, "device created_at")?,
+        modified_at: row.timestamp(9, "device modified_at")?,
+        last_authenticated_at: row.opt_timestamp(10, "device last_authenticated_at")?,
+        expires_at: row.opt_timestamp(11, "device expires_at")?,
+        version: row.version(12, "device version")?,
+    })
+}
+
+/// A device's fields as stored, in [`DEVICE_COLUMNS`] order (without the
+/// version, which each statement binds itself).
+pub(crate) struct DeviceValues<'a> {
+    pub(crate) key: &'a str,
+    pub(crate) username: &'a str,
+    pub(crate) sub: &'a str,
+    pub(crate) group_key: &'a str,
+    pub(crate) status: &'static str,
+    pub(crate) sealed_verifier: Option<&'a [u8]>,
+    pub(crate) name: Option<&'a str>,
+    pub(crate) last_ip: Option<&'a str>,
+    pub(crate) created_at: i64,
+    pub(crate) modified_at: i64,
+    pub(crate) last_authenticated_at: Option<i64>,
+    pub(crate) expires_at: Option<i64>,
+}
+
+impl<'a> DeviceValues<'a> {
+    pub(crate) fn new(device: &'a DeviceRecord) -> Self {
+        Self {
+            key: &device.key,
+            username: &device.username,
+            sub: &device.sub,
+            group_key: &device.group_key,
+            status: device.status.as_str(),
+            sealed_verifier: device.sealed_verifier.as_deref(),
+            name: device.name.as_deref(),
+            last_ip: device.last_ip.as_deref(),
+            created_at: millis(device.created_at),
+            modified_at: millis(device.modified_at),
+            last_authenticated_at: opt_millis(device.last_authenticated_at),
+            expires_at: opt_millis(device.expires_at),
         }
     }
 }

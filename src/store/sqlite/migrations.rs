@@ -15,6 +15,8 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/004_ephemeral.sql"),
     include_str!("migrations/005_expiry.sql"),
     include_str!("migrations/006_username_attribute.sql"),
+    include_str!("migrations/007_user_mfa.sql"),
+    include_str!("migrations/008_devices.sql"),
 ];
 
 /// Applies the migrations `conn`'s database lacks, in one `BEGIN

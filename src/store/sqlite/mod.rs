@@ -27,8 +27,10 @@
 //! (pool ids, usernames, group names) are `TEXT` with SQLite's default
 //! `BINARY` collation, which compares UTF-8 bytes: listings come out in byte
 //! order, as from [`MemoryStore`](super::MemoryStore). Attributes are a JSON
-//! object; timestamps are Unix milliseconds; digests and SRP verifiers are
-//! blobs; `u64` ids are stored bit for bit as SQLite's signed 64-bit integers
+//! object, and so is a user's MFA state (NULL for none, as every user
+//! stored before migration 7 has; its sealed secrets in base64);
+//! timestamps are Unix milliseconds; digests, SRP verifiers and sealed
+//! device verifiers are blobs; `u64` ids are stored bit for bit as SQLite's signed 64-bit integers
 //! (the encodings of the shared SQL core, `store::sql`, which also decodes
 //! every record).
 //!
@@ -41,7 +43,7 @@
 //! # Layout
 //!
 //! One module per record family (`users`, `codes`, `tokens`, `ephemeral`,
-//! `groups`, `pools` with the app clients), `sweep` for what has expired, the connection and its query helpers in
+//! `groups`, `devices`, `pools` with the app clients), `sweep` for what has expired, the connection and its query helpers in
 //! `connection`, the schema in `migrations`.
 
 use std::fmt;
@@ -54,6 +56,7 @@ use super::StoreResult;
 
 mod codes;
 mod connection;
+mod devices;
 mod ephemeral;
 mod groups;
 mod migrations;
@@ -133,5 +136,7 @@ impl SqliteStore {
     }
 }
 
+#[cfg(test)]
+mod mfa_tests;
 #[cfg(test)]
 mod tests;

@@ -10,8 +10,9 @@ use crate::store::{ClientRecord, ConflictKey, PoolRecord, PoolStore, StoreError,
 
 /// Every table that holds rows of a pool besides `pools`, emptied by
 /// `delete_pool`.
-const POOL_TABLES: [&str; 10] = [
+const POOL_TABLES: [&str; 11] = [
     "ephemeral",
+    "devices",
     "memberships",
     "groups",
     "used_once",

@@ -1,6 +1,7 @@
 //! [`SweepStore`] for [`SqliteStore`]: deleting what has expired, in one
 //! `BEGIN IMMEDIATE` transaction of a bounded number of rows, each kind
-//! found through its `(pool, expires_at)` index (migration 5).
+//! found through its `(pool, expires_at)` index (migration 5; migration 8
+//! for devices, of which only the unconfirmed have an expiry).
 
 use rusqlite::{Transaction, params};
 
@@ -13,10 +14,11 @@ use crate::store::{REFRESH_TOKEN_RETENTION, StoreResult, SweepReport, SweepStore
 /// The kinds deleted by their own expiry alone: the table, the columns
 /// after `pool` of its primary key, and whether the retention of refresh
 /// tokens applies.
-pub(super) const KINDS: [(&str, &str, bool); 4] = [
+pub(super) const KINDS: [(&str, &str, bool); 5] = [
     ("codes", "username, purpose", false),
     ("used_once", "id", false),
     ("ephemeral", "key", false),
+    ("devices", "key", false),
     ("refresh_tokens", "digest", true),
 ];
 
@@ -49,6 +51,7 @@ impl SweepStore for SqliteStore {
                 "codes" => report.codes = deleted,
                 "used_once" => report.once_ids = deleted,
                 "ephemeral" => report.ephemeral = deleted,
+                "devices" => report.devices = deleted,
                 _ => report.refresh_tokens = deleted,
             }
         }

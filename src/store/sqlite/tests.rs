@@ -13,10 +13,10 @@ use crate::store::{
 };
 
 /// A unique path in the temp directory, deleted (with its WAL files) on drop.
-struct TempDb(PathBuf);
+pub(super) struct TempDb(pub(super) PathBuf);
 
 impl TempDb {
-    fn new(tag: &str) -> Self {
+    pub(super) fn new(tag: &str) -> Self {
         use std::sync::atomic::{AtomicU64, Ordering};
         static N: AtomicU64 = AtomicU64::new(0);
         let n = N.fetch_add(1, Ordering::SeqCst);

@@ -86,7 +86,7 @@ fn update_user_in(
              modified_at = ?7, password_hash = ?8, srp_verifier = ?9, \
              temporary_password_expires_at = ?10, failed_sign_ins = ?11, \
              locked_until = ?12, last_sign_in_attempt = ?13, version = ?14, \
-             username_attribute = ?16 \
+             username_attribute = ?16, mfa = ?17 \
              WHERE pool = ?1 AND username = ?2 AND version = ?15",
             params![
                 pool_id,
@@ -105,6 +105,7 @@ fn update_user_in(
                 next,
                 expected_version(expected),
                 v.username_attribute,
+                v.mfa,
             ],
         )
         .map_err(db)?;
@@ -136,8 +137,9 @@ impl UserStore for SqliteStore {
         tx.execute(
             "INSERT INTO users (pool, username, attributes, status, enabled, created_at, \
              modified_at, password_hash, srp_verifier, temporary_password_expires_at, \
-             failed_sign_ins, locked_until, last_sign_in_attempt, version, username_attribute) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 1, ?14)",
+             failed_sign_ins, locked_until, last_sign_in_attempt, version, username_attribute, \
+             mfa) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 1, ?14, ?15)",
             params![
                 pool_id,
                 user.username,
@@ -153,6 +155,7 @@ impl UserStore for SqliteStore {
                 v.locked_until,
                 v.last_sign_in_attempt,
                 v.username_attribute,
+                v.mfa,
             ],
         )
         .map_err(conflict_on(ConflictKey::Username))?;
@@ -234,6 +237,7 @@ impl UserStore for SqliteStore {
             "DELETE FROM codes WHERE pool = ?1 AND username = ?2",
             "DELETE FROM memberships WHERE pool = ?1 AND username = ?2",
             "DELETE FROM refresh_tokens WHERE pool = ?1 AND username = ?2",
+            "DELETE FROM devices WHERE pool = ?1 AND username = ?2",
             "DELETE FROM users WHERE pool = ?1 AND username = ?2",
         ] {
             tx.execute(sql, params![pool_id, username]).map_err(db)?;

@@ -138,8 +138,8 @@ pub(super) fn admin_respond_to_auth_challenge(
     ))
 }
 
-/// `GetTokensFromRefreshToken`. `DeviceKey` is not read: devices are not
-/// simulated.
+/// `GetTokensFromRefreshToken`, with `DeviceKey` for a refresh token bound
+/// to a device.
 pub(super) fn get_tokens_from_refresh_token(
     registry: &Registry,
     input: &Members<'_>,
@@ -148,6 +148,7 @@ pub(super) fn get_tokens_from_refresh_token(
     let client_id = input.str("ClientId")?;
     let client_secret = input.opt_str("ClientSecret")?;
     let client_metadata = input.opt_str_map("ClientMetadata")?;
+    let device_key = input.opt_str("DeviceKey")?;
     input.finish()?;
     let pool = registry.pool_of_client(client_id)?;
     let result = pool.get_tokens_from_refresh_token(GetTokensFromRefreshTokenRequest {
@@ -155,6 +156,7 @@ pub(super) fn get_tokens_from_refresh_token(
         client_id: client_id.to_owned(),
         client_secret: client_secret.map(str::to_owned),
         client_metadata,
+        device_key: device_key.map(str::to_owned),
     })?;
     Ok(json!({ "AuthenticationResult": authentication_result_json(&result) }))
 }

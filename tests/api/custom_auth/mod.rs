@@ -14,6 +14,7 @@
 //! `limits` (expiry, round cap, lockout), `users` (unknown, disabled and
 //! temporary-password users, throwing triggers).
 
+mod devices;
 mod flow;
 mod limits;
 mod srp;

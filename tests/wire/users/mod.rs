@@ -5,11 +5,13 @@
 //! of members the engine does not implement.
 //!
 //! The one-pool fixture and the JSON helpers are here; each area is a
-//! module: `sign_in`, `admin`, `groups`, `account`, `clients`, `refusals`.
+//! module: `sign_in`, `admin`, `groups`, `account`, `clients`, `refusals`,
+//! `devices`.
 
 mod account;
 mod admin;
 mod clients;
+mod devices;
 mod groups;
 mod refusals;
 mod sign_in;

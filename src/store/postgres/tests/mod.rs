@@ -12,6 +12,7 @@ use super::PostgresStore;
 use crate::store::{IndexKey, StoreError, StoreResult};
 
 mod concurrency;
+mod mfa;
 mod prefix;
 mod schema;
 mod sweep;
