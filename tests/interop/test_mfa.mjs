@@ -1,9 +1,11 @@
 // MFA through amazon-cognito-identity-js and aws-amplify v6 against
-// userpool-server (cognito-mfa-devices-passwordless.md §10, rows A-D):
+// userpool-server (cognito-mfa-devices-passwordless.md §10, rows A-F):
 // ACIJS's associateSoftwareToken / verifySoftwareToken / setUserMfaPreference
 // and its totpRequired, mfaSetup, mfaRequired and selectMFAType callbacks;
-// Amplify's CONTINUE_SIGN_IN_WITH_TOTP_SETUP, CONFIRM_SIGN_IN_WITH_TOTP_CODE
-// and CONFIRM_SIGN_IN_WITH_EMAIL_CODE steps.
+// Amplify's CONTINUE_SIGN_IN_WITH_TOTP_SETUP, CONFIRM_SIGN_IN_WITH_TOTP_CODE,
+// CONFIRM_SIGN_IN_WITH_EMAIL_CODE and MFA selection steps; a device
+// remembered through either library signing in without a second factor,
+// refreshing with its key, and asked for one again once forgotten.
 //
 // The pools are made here through the server's JSON API (an administrator's
 // calls; this server takes them unsigned). TOTP codes come from a small
@@ -17,7 +19,10 @@ import { Amplify } from 'aws-amplify';
 import {
   confirmSignIn,
   fetchAuthSession,
+  fetchDevices,
   fetchMFAPreference,
+  forgetDevice,
+  rememberDevice,
   setUpTOTP,
   signIn as amplifySignIn,
   signOut,
@@ -28,6 +33,12 @@ import { ENDPOINT, assert, call, getJson, run, signIn, test, userPool } from './
 
 const PASSWORD = '1234Abcd^';
 const S = {};
+
+// Amplify names a new device after navigator.userAgent when it confirms it;
+// Node 20 has no navigator, and Amplify then skips ConfirmDevice silently.
+if (typeof globalThis.navigator === 'undefined') {
+  globalThis.navigator = { userAgent: 'userpool-interop (Node.js)' };
+}
 
 // --- TOTP (RFC 6238: HMAC-SHA1, 6 digits, 30 s) -----------------------------
 
@@ -501,5 +512,102 @@ test('amplify_set_up_totp_then_mfa_selection', async () => {
   await signedInAs(email, S.opt.clientId);
   await signOut();
 }, ['pools']);
+
+// E and F: remembered devices.
+test('device_pool', async () => {
+  S.dev = await quickstartPool(
+    'mfa-devices-node',
+    { MfaConfiguration: 'OPTIONAL', SoftwareTokenMfaConfiguration: { Enabled: true } },
+    { DeviceConfiguration: { ChallengeRequiredOnNewDevice: true, DeviceOnlyRememberedOnUserPrompt: true } },
+  );
+});
+
+/** A user of the device pool with TOTP enrolled and preferred (plain API calls). */
+async function totpUser(email) {
+  await newUser(S.dev, email);
+  const signedIn = await admin('InitiateAuth', {
+    ClientId: S.dev.clientId,
+    AuthFlow: 'USER_PASSWORD_AUTH',
+    AuthParameters: { USERNAME: email, PASSWORD },
+  });
+  const AccessToken = signedIn.AuthenticationResult.AccessToken;
+  const totp = new Authenticator((await admin('AssociateSoftwareToken', { AccessToken })).SecretCode);
+  await admin('VerifySoftwareToken', { AccessToken, UserCode: await totp.code() });
+  await admin('SetUserMFAPreference', { AccessToken, SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true } });
+  return totp;
+}
+
+test('acijs_remembered_device_skips_totp_until_forgotten', async () => {
+  const email = 'acijs.device@example.com';
+  const totp = await totpUser(email);
+  const first = await authenticate(S.dev, email);
+  assert(first.name === 'totpRequired', `callback ${first.name}`);
+  // The TOTP answer brings NewDeviceMetadata; ACIJS confirms the device itself.
+  const answered = await new Promise((resolve, reject) =>
+    totp.code().then((code) =>
+      first.user.sendMFACode(code, { onSuccess: (...args) => resolve(args), onFailure: reject }, 'SOFTWARE_TOKEN_MFA'),
+    ),
+  );
+  const [signedIn, necessary] = answered;
+  assert(signedIn.isValid(), 'signed in with TOTP');
+  assert(necessary === true, `userConfirmationNecessary ${necessary}`);
+  const key = first.user.deviceKey;
+  assert(/^us-east-1_[0-9a-f-]{36}$/.test(key), `device key ${key}`);
+  assert(signedIn.getAccessToken().payload.device_key === key, 'the access token names the device');
+  const remembered = await new Promise((resolve, reject) =>
+    first.user.setDeviceStatusRemembered({ onSuccess: resolve, onFailure: reject }),
+  );
+  assert(remembered === 'SUCCESS', remembered);
+
+  // A new CognitoUser: ACIJS finds the device in its storage and answers
+  // DEVICE_SRP_AUTH / DEVICE_PASSWORD_VERIFIER itself; no TOTP is asked.
+  const second = await authenticate(S.dev, email);
+  assert(second.name === 'onSuccess', `callback ${second.name}: ${JSON.stringify(second.args[1] || second.args[0])}`);
+  const access = second.args[0].getAccessToken();
+  assert(access.payload.device_key === key, `device_key ${access.payload.device_key}`);
+  const listed = await new Promise((resolve, reject) =>
+    second.user.listDevices(60, null, { onSuccess: resolve, onFailure: reject }),
+  );
+  assert(JSON.stringify(listed.Devices.map((d) => d.DeviceKey)) === JSON.stringify([key]), JSON.stringify(listed));
+  const got = await new Promise((resolve, reject) => second.user.getDevice({ onSuccess: resolve, onFailure: reject }));
+  assert(got.Device.DeviceKey === key, JSON.stringify(got));
+  // F: the refresh goes with the device's key.
+  const refreshed = await call((cb) => second.user.refreshSession(second.args[0].getRefreshToken(), cb));
+  assert(refreshed.getAccessToken().payload.device_key === key, 'refreshed on the device');
+
+  const forgot = await new Promise((resolve, reject) => second.user.forgetDevice({ onSuccess: resolve, onFailure: reject }));
+  assert(forgot === 'SUCCESS', forgot);
+  const third = await authenticate(S.dev, email);
+  assert(third.name === 'totpRequired', `after ForgetDevice: callback ${third.name}`);
+}, ['device_pool']);
+
+test('amplify_remember_device_and_fetch_devices', async () => {
+  const email = 'amplify.device@example.com';
+  const totp = await totpUser(email);
+  configureAmplify(S.dev);
+  await signOut();
+  const r = await amplifySignIn({ username: email, password: PASSWORD });
+  assert(r.nextStep.signInStep === 'CONFIRM_SIGN_IN_WITH_TOTP_CODE', JSON.stringify(r));
+  const done = await confirmSignIn({ challengeResponse: await totp.code() });
+  assert(done.isSignedIn === true && done.nextStep.signInStep === 'DONE', JSON.stringify(done));
+  const key = (await fetchAuthSession()).tokens.accessToken.payload.device_key;
+  assert(/^us-east-1_[0-9a-f-]{36}$/.test(key), `device key ${key}`);
+  await rememberDevice();
+  const devices = await fetchDevices();
+  assert(JSON.stringify(devices.map((d) => d.id)) === JSON.stringify([key]), JSON.stringify(devices));
+  await signOut();
+
+  // Signed out and in again: the remembered device stands in for the code.
+  const again = await amplifySignIn({ username: email, password: PASSWORD });
+  assert(again.isSignedIn === true && again.nextStep.signInStep === 'DONE', JSON.stringify(again));
+  assert((await fetchAuthSession()).tokens.accessToken.payload.device_key === key, 'signed in on the device');
+  // F: GetTokensFromRefreshToken / REFRESH_TOKEN_AUTH with the device's key.
+  const refreshed = await fetchAuthSession({ forceRefresh: true });
+  assert(refreshed.tokens.accessToken.payload.device_key === key, 'refreshed on the device');
+  await forgetDevice();
+  await signOut();
+  const asked = await amplifySignIn({ username: email, password: PASSWORD });
+  assert(asked.nextStep.signInStep === 'CONFIRM_SIGN_IN_WITH_TOTP_CODE', JSON.stringify(asked));
+}, ['device_pool']);
 
 await run();

@@ -1,8 +1,10 @@
 """MFA through boto3 and pycognito against userpool-server
-(cognito-mfa-devices-passwordless.md §10, rows A-D and J): pools configured
+(cognito-mfa-devices-passwordless.md §10, rows A-F and J): pools configured
 through SetUserPoolMfaConfig, TOTP enrolment with an access token and through
 MFA_SETUP, SOFTWARE_TOKEN_MFA / SMS_MFA / EMAIL_OTP / SELECT_MFA_TYPE sign-ins
-with codes from pyotp and from /_outbox, and the refusals clients see.
+with codes from pyotp and from /_outbox, the refusals clients see, and a
+remembered device (pycognito's device verifier and device SRP, boto3's device
+operations) standing in for the TOTP code until it is forgotten.
 
 TOTP without a clock control: the server accepts the steps t-1..t+1 around
 its clock and refuses a step at or below the last one a user spent. Each user
@@ -32,8 +34,10 @@ from harness import (
 
 os.environ["AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER"] = ENDPOINT
 
+import jwt  # noqa: E402
 import pyotp  # noqa: E402
 from pycognito import Cognito  # noqa: E402
+from pycognito.aws_srp import AWSSRP, generate_hash_device, long_to_hex  # noqa: E402
 from pycognito.exceptions import SoftwareTokenMFAChallengeException  # noqa: E402
 
 cognito = client()
@@ -608,6 +612,169 @@ def pycognito_totp_enrol_and_sign_in():
     again.verify_tokens()
     assert again.id_claims["email"] == email, again.id_claims
     assert again.access_claims["client_id"] == S["opt_app"], again.access_claims
+
+
+# --- E and F: a remembered device (pycognito, boto3) -----------------------------
+
+
+def claims(token: str) -> dict:
+    """A JWT's payload (the suites that verify signatures are elsewhere)."""
+    return jwt.decode(token, options={"verify_signature": False})
+
+
+def device_attributes(device: dict) -> dict:
+    return {a["Name"]: a["Value"] for a in device["DeviceAttributes"]}
+
+
+def device_srp_sign_in(email: str, device: dict) -> dict:
+    """USER_SRP_AUTH with a remembered device, with pycognito's SRP and
+    device-SRP arithmetic and every Session passed on (pycognito's own
+    `authenticate_user` answers the device challenges without one):
+    PASSWORD_VERIFIER -> DEVICE_SRP_AUTH -> DEVICE_PASSWORD_VERIFIER."""
+    srp = AWSSRP(
+        username=email,
+        password=QUICKSTART_PASSWORD,
+        pool_id=S["dev"],
+        client_id=S["dev_app"],
+        client=cognito,
+        device_key=device["key"],
+        device_group_key=device["group"],
+        device_password=device["password"],
+    )
+    params = srp.get_auth_params()
+    assert params["DEVICE_KEY"] == device["key"], params
+    r = cognito.initiate_auth(ClientId=S["dev_app"], AuthFlow="USER_SRP_AUTH", AuthParameters=params)
+    assert r["ChallengeName"] == "PASSWORD_VERIFIER", r
+    r = cognito.respond_to_auth_challenge(
+        ClientId=S["dev_app"],
+        ChallengeName="PASSWORD_VERIFIER",
+        ChallengeResponses=srp.process_challenge(r["ChallengeParameters"], params),
+    )
+    username = internal_username(S["dev"], email)
+    assert r["ChallengeName"] == "DEVICE_SRP_AUTH", r
+    assert r["ChallengeParameters"] == {"USERNAME": username}, r["ChallengeParameters"]
+    r = cognito.respond_to_auth_challenge(
+        ClientId=S["dev_app"],
+        ChallengeName="DEVICE_SRP_AUTH",
+        Session=r["Session"],
+        ChallengeResponses={"USERNAME": email, "DEVICE_KEY": device["key"], "SRP_A": long_to_hex(srp.large_a_value)},
+    )
+    assert r["ChallengeName"] == "DEVICE_PASSWORD_VERIFIER", r
+    p = r["ChallengeParameters"]
+    assert sorted(p) == ["DEVICE_KEY", "SALT", "SECRET_BLOCK", "SRP_B", "USERNAME"], p
+    assert p["DEVICE_KEY"] == device["key"] and p["USERNAME"] == username, p
+    return cognito.respond_to_auth_challenge(
+        ClientId=S["dev_app"],
+        ChallengeName="DEVICE_PASSWORD_VERIFIER",
+        Session=r["Session"],
+        ChallengeResponses=srp.process_device_challenge(p),
+    )
+
+
+@test()
+def device_tracking_pool():
+    spec = quickstart_pool_input("mfa-devices")
+    spec["DeviceConfiguration"] = {"ChallengeRequiredOnNewDevice": True, "DeviceOnlyRememberedOnUserPrompt": True}
+    pool = cognito.create_user_pool(**spec)["UserPool"]["Id"]
+    S["dev"], S["dev_app"] = pool, app_client(pool, "mfa-devices-app")
+    cognito.set_user_pool_mfa_config(
+        UserPoolId=pool, MfaConfiguration="OPTIONAL", SoftwareTokenMfaConfiguration={"Enabled": True}
+    )
+    described = cognito.describe_user_pool(UserPoolId=pool)["UserPool"]
+    assert described["DeviceConfiguration"] == spec["DeviceConfiguration"], described.get("DeviceConfiguration")
+
+
+@test("device_tracking_pool")
+def remembered_device_skips_totp():
+    email = S["e_email"] = "pycognito.device@example.com"
+    pool, app = S["dev"], S["dev_app"]
+    new_user(pool, app, email)
+    access = tokens_of(password_auth(app, email))["AccessToken"]
+    totp = S["e_totp"] = Authenticator(cognito.associate_software_token(AccessToken=access)["SecretCode"])
+    cognito.verify_software_token(AccessToken=access, UserCode=totp.code())
+    cognito.set_user_mfa_preference(AccessToken=access, SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True})
+
+    r = password_auth(app, email)
+    assert r["ChallengeName"] == "SOFTWARE_TOKEN_MFA", r
+    result = tokens_of(
+        cognito.respond_to_auth_challenge(
+            ClientId=app,
+            ChallengeName="SOFTWARE_TOKEN_MFA",
+            Session=r["Session"],
+            ChallengeResponses={"USERNAME": email, "SOFTWARE_TOKEN_MFA_CODE": totp.code()},
+        )
+    )
+    meta = result["NewDeviceMetadata"]
+    key, group = meta["DeviceKey"], meta["DeviceGroupKey"]
+    assert re.fullmatch(r"us-east-1_[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", key), key
+    assert re.fullmatch(r"-[A-Za-z0-9]{8}", group), group
+    access = result["AccessToken"]
+    assert claims(access)["device_key"] == key, claims(access)
+    assert "device_key" not in claims(result["IdToken"])
+
+    device_password, verifier = generate_hash_device(group, key)
+    confirmed = cognito.confirm_device(
+        AccessToken=access, DeviceKey=key, DeviceSecretVerifierConfig=verifier, DeviceName="pycognito laptop"
+    )
+    assert confirmed["UserConfirmationNecessary"] is True, confirmed  # DeviceOnlyRememberedOnUserPrompt
+    # Tracked but not remembered: the administrator sees it, the user does not.
+    admin_listed = cognito.admin_list_devices(UserPoolId=pool, Username=email)["Devices"]
+    assert [d["DeviceKey"] for d in admin_listed if d["DeviceKey"] == key] == [key], admin_listed
+    got = cognito.admin_get_device(UserPoolId=pool, Username=email, DeviceKey=key)["Device"]
+    assert device_attributes(got)["dev:device_remembered_status"] == "not_remembered", got
+    assert cognito.list_devices(AccessToken=access)["Devices"] == []
+    e = expect_error("ResourceNotFoundException", cognito.get_device, AccessToken=access, DeviceKey=key)
+    assert e.response["Error"]["Message"] == "Device does not exist.", e.response["Error"]
+
+    cognito.update_device_status(AccessToken=access, DeviceKey=key, DeviceRememberedStatus="remembered")
+    listed = cognito.list_devices(AccessToken=access, Limit=60)["Devices"]
+    assert [d["DeviceKey"] for d in listed] == [key], listed
+    assert device_attributes(listed[0])["device_name"] == "pycognito laptop", listed
+    got = cognito.admin_get_device(UserPoolId=pool, Username=email, DeviceKey=key)["Device"]
+    assert device_attributes(got)["dev:device_remembered_status"] == "remembered", got
+    assert cognito.get_device(AccessToken=access, DeviceKey=key)["Device"]["DeviceKey"] == key
+
+    # The remembered device stands in for the TOTP code.
+    device = S["e_device"] = {"key": key, "group": group, "password": device_password}
+    signed_in = tokens_of(device_srp_sign_in(email, device))
+    assert "NewDeviceMetadata" not in signed_in, signed_in
+    assert claims(signed_in["AccessToken"])["device_key"] == key
+    device["refresh"] = signed_in["RefreshToken"]
+
+
+@test("remembered_device_skips_totp")
+def refresh_of_a_device_bound_token_needs_its_device_key():
+    device = S["e_device"]
+
+    def refresh(**extra):
+        return cognito.initiate_auth(
+            ClientId=S["dev_app"],
+            AuthFlow="REFRESH_TOKEN_AUTH",
+            AuthParameters={"REFRESH_TOKEN": device["refresh"], **extra},
+        )
+
+    e = expect_error("NotAuthorizedException", refresh)
+    assert e.response["Error"]["Message"] == "Invalid Refresh Token", e.response["Error"]
+    refreshed = tokens_of(refresh(DEVICE_KEY=device["key"]))
+    assert claims(refreshed["AccessToken"])["device_key"] == device["key"]
+
+
+@test("refresh_of_a_device_bound_token_needs_its_device_key")
+def a_forgotten_device_stops_working():
+    device, email = S["e_device"], S["e_email"]
+    cognito.admin_forget_device(UserPoolId=S["dev"], Username=email, DeviceKey=device["key"])
+    e = expect_error("ResourceNotFoundException", device_srp_sign_in, email, device)
+    assert e.response["Error"]["Message"] == "Device does not exist.", e.response["Error"]
+    e = expect_error(
+        "NotAuthorizedException",
+        cognito.initiate_auth,
+        ClientId=S["dev_app"],
+        AuthFlow="REFRESH_TOKEN_AUTH",
+        AuthParameters={"REFRESH_TOKEN": device["refresh"], "DEVICE_KEY": device["key"]},
+    )
+    assert e.response["Error"]["Message"] == "Invalid Refresh Token", e.response["Error"]
+    # Without it, the second factor is asked again.
+    assert password_auth(S["dev_app"], email)["ChallengeName"] == "SOFTWARE_TOKEN_MFA"
 
 
 if __name__ == "__main__":
