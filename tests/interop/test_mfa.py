@@ -626,12 +626,8 @@ def device_attributes(device: dict) -> dict:
     return {a["Name"]: a["Value"] for a in device["DeviceAttributes"]}
 
 
-def device_srp_sign_in(email: str, device: dict) -> dict:
-    """USER_SRP_AUTH with a remembered device, with pycognito's SRP and
-    device-SRP arithmetic and every Session passed on (pycognito's own
-    `authenticate_user` answers the device challenges without one):
-    PASSWORD_VERIFIER -> DEVICE_SRP_AUTH -> DEVICE_PASSWORD_VERIFIER."""
-    srp = AWSSRP(
+def device_srp(email: str, device: dict) -> AWSSRP:
+    return AWSSRP(
         username=email,
         password=QUICKSTART_PASSWORD,
         pool_id=S["dev"],
@@ -641,6 +637,15 @@ def device_srp_sign_in(email: str, device: dict) -> dict:
         device_group_key=device["group"],
         device_password=device["password"],
     )
+
+
+def device_srp_sign_in(email: str, device: dict) -> dict:
+    """USER_SRP_AUTH with a remembered device, with pycognito's SRP and
+    device-SRP arithmetic and every Session passed on, each step checked:
+    PASSWORD_VERIFIER -> DEVICE_SRP_AUTH -> DEVICE_PASSWORD_VERIFIER.
+    (pycognito's own `authenticate_user` answers the device challenges
+    without a Session; that variant is signed in with too.)"""
+    srp = device_srp(email, device)
     params = srp.get_auth_params()
     assert params["DEVICE_KEY"] == device["key"], params
     r = cognito.initiate_auth(ClientId=S["dev_app"], AuthFlow="USER_SRP_AUTH", AuthParameters=params)
@@ -740,6 +745,10 @@ def remembered_device_skips_totp():
     assert "NewDeviceMetadata" not in signed_in, signed_in
     assert claims(signed_in["AccessToken"])["device_key"] == key
     device["refresh"] = signed_in["RefreshToken"]
+    # pycognito's own sign-in: the device challenges answered without Session.
+    sessionless = tokens_of(device_srp(email, device).authenticate_user())
+    assert "NewDeviceMetadata" not in sessionless, sessionless
+    assert claims(sessionless["AccessToken"])["device_key"] == key
 
 
 @test("remembered_device_skips_totp")
@@ -763,8 +772,9 @@ def refresh_of_a_device_bound_token_needs_its_device_key():
 def a_forgotten_device_stops_working():
     device, email = S["e_device"], S["e_email"]
     cognito.admin_forget_device(UserPoolId=S["dev"], Username=email, DeviceKey=device["key"])
-    e = expect_error("ResourceNotFoundException", device_srp_sign_in, email, device)
-    assert e.response["Error"]["Message"] == "Device does not exist.", e.response["Error"]
+    for sign_in in (lambda: device_srp_sign_in(email, device), device_srp(email, device).authenticate_user):
+        e = expect_error("ResourceNotFoundException", sign_in)
+        assert e.response["Error"]["Message"] == "Device does not exist.", e.response["Error"]
     e = expect_error(
         "NotAuthorizedException",
         cognito.initiate_auth,
