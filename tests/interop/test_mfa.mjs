@@ -3,7 +3,7 @@
 // ACIJS's associateSoftwareToken / verifySoftwareToken / setUserMfaPreference
 // and its totpRequired, mfaSetup, mfaRequired and selectMFAType callbacks;
 // Amplify's CONTINUE_SIGN_IN_WITH_TOTP_SETUP, CONFIRM_SIGN_IN_WITH_TOTP_CODE,
-// CONFIRM_SIGN_IN_WITH_EMAIL_CODE and MFA selection steps; a device
+// CONFIRM_SIGN_IN_WITH_EMAIL_CODE, email set-up and MFA selection steps; a device
 // remembered through either library signing in without a second factor,
 // refreshing with its key, and asked for one again once forgotten.
 //
@@ -510,6 +510,42 @@ test('amplify_set_up_totp_then_mfa_selection', async () => {
   const finished = await confirmSignIn({ challengeResponse: await totp.code() });
   assert(finished.isSignedIn === true && finished.nextStep.signInStep === 'DONE', JSON.stringify(finished));
   await signedInAs(email, S.opt.clientId);
+  await signOut();
+}, ['pools']);
+
+// C through Amplify: an MFA-ON pool whose only factor is email, and a user
+// without an email address, is asked for one and then for its code.
+test('amplify_email_mfa_setup', async () => {
+  const poolId = (await admin('CreateUserPool', { PoolName: 'mfa-email-setup' })).UserPool.Id;
+  const clientId = (
+    await admin('CreateUserPoolClient', {
+      UserPoolId: poolId,
+      ClientName: 'mfa-email-setup-client',
+      ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+    })
+  ).UserPoolClient.ClientId;
+  await admin('SetUserPoolMfaConfig', {
+    UserPoolId: poolId,
+    MfaConfiguration: 'ON',
+    EmailMfaConfiguration: { Message: 'Your email sign-in code is {####}', Subject: 'Your sign-in code' },
+  });
+  await admin('SignUp', { ClientId: clientId, Username: 'emily', Password: PASSWORD });
+  await admin('AdminConfirmSignUp', { UserPoolId: poolId, Username: 'emily' });
+  configureAmplify({ poolId, clientId });
+  await signOut();
+  const r = await amplifySignIn({ username: 'emily', password: PASSWORD });
+  assert(r.isSignedIn === false && r.nextStep.signInStep === 'CONTINUE_SIGN_IN_WITH_EMAIL_SETUP', JSON.stringify(r));
+  const asked = await confirmSignIn({ challengeResponse: 'emily@example.com' });
+  assert(asked.nextStep.signInStep === 'CONFIRM_SIGN_IN_WITH_EMAIL_CODE', JSON.stringify(asked));
+  assert(asked.nextStep.codeDeliveryDetails.destination === 'e***@e***', JSON.stringify(asked.nextStep));
+  const sent = await lastMessage(poolId, 'emily', 'EMAIL');
+  assert(sent.destination === 'emily@example.com', JSON.stringify(sent));
+  const done = await confirmSignIn({ challengeResponse: sent.code });
+  assert(done.isSignedIn === true && done.nextStep.signInStep === 'DONE', JSON.stringify(done));
+  const user = await admin('AdminGetUser', { UserPoolId: poolId, Username: 'emily' });
+  const attrs = Object.fromEntries(user.UserAttributes.map((a) => [a.Name, a.Value]));
+  assert(attrs.email === 'emily@example.com' && attrs.email_verified === 'true', JSON.stringify(attrs));
+  assert(JSON.stringify(user.UserMFASettingList) === '["EMAIL_OTP"]', JSON.stringify(user));
   await signOut();
 }, ['pools']);
 
