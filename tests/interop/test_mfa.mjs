@@ -3,9 +3,9 @@
 // ACIJS's associateSoftwareToken / verifySoftwareToken / setUserMfaPreference
 // and its totpRequired, mfaSetup, mfaRequired and selectMFAType callbacks;
 // Amplify's CONTINUE_SIGN_IN_WITH_TOTP_SETUP, CONFIRM_SIGN_IN_WITH_TOTP_CODE,
-// CONFIRM_SIGN_IN_WITH_EMAIL_CODE, email set-up and MFA selection steps; a device
-// remembered through either library signing in without a second factor,
-// refreshing with its key, and asked for one again once forgotten.
+// CONFIRM_SIGN_IN_WITH_EMAIL_CODE, email set-up and MFA selection steps; a
+// device remembered through either library signing in without a second
+// factor, refreshing with its key, and asked for one again once forgotten.
 //
 // The pools are made here through the server's JSON API (an administrator's
 // calls; this server takes them unsigned). TOTP codes come from a small
