@@ -3,7 +3,7 @@
 #
 #   bash tests/interop/run.sh            # every suite
 #   bash tests/interop/run.sh boto3 cli  # some suites: http cli boto3 pycognito acijs jwt auth
-#                                        #   triggers custom_auth amplify
+#                                        #   triggers custom_auth amplify mfa
 #
 # Builds userpool-server (--release, reusing target/), starts it on a free
 # 127.0.0.1 port with --hashing test, installs the pinned Python clients into
@@ -14,7 +14,10 @@
 # suites (triggers, custom_auth, amplify) run against a third server started
 # with --lambda-endpoint pointing at serverless-offline's Lambda Invoke
 # endpoint, which serves the Node.js handlers of lambdas/ (serverless.yml; no
-# AWS account or network needed). Exits non-zero on any failure.
+# AWS account or network needed). The mfa suites (test_mfa.py: boto3 with
+# pyotp, pycognito; test_mfa.mjs: amazon-cognito-identity-js, aws-amplify)
+# make their own MFA pools on the first server. Exits non-zero on any
+# failure.
 # Needs python3 (3.9+), node (18+) and npm; the registries for the first run.
 set -uo pipefail
 
@@ -34,7 +37,7 @@ LAMBDA_PID=
 OFFLINE_LOG=$WORK/serverless-offline.log
 OFFLINE_PID=
 
-ALL_SUITES=(http cli boto3 pycognito acijs jwt auth triggers custom_auth amplify)
+ALL_SUITES=(http cli boto3 pycognito acijs jwt auth triggers custom_auth amplify mfa)
 if [ $# -gt 0 ]; then SUITES=("$@"); else SUITES=("${ALL_SUITES[@]}"); fi
 wants() { local s; for s in "${SUITES[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
 for s in "${SUITES[@]}"; do
@@ -79,7 +82,7 @@ install_node() {
 install_python "$VENV" "$HERE/requirements.txt" >"$WORK/pip.log" 2>&1 &
 PIP_PID=$!
 NPM_PID=
-wants_node() { wants acijs || wants jwt || wants triggers || wants custom_auth || wants amplify; }
+wants_node() { wants acijs || wants jwt || wants triggers || wants custom_auth || wants amplify || wants mfa; }
 wants_lambda() { wants triggers || wants custom_auth || wants amplify; }
 if wants_node; then
   install_node >"$WORK/npm.log" 2>&1 &
@@ -153,6 +156,10 @@ wants http && suite http python test_http.py
 wants cli && suite cli bash test_cli.sh
 wants boto3 && suite boto3 python test_boto3.py
 wants pycognito && suite pycognito python test_pycognito.py
+if wants mfa; then
+  suite mfa python test_mfa.py
+  suite mfa_node node test_mfa.mjs
+fi
 if wants auth; then
   # Keys from the environment variable, as operators are told to pass them.
   SIGNED_ACCESS_KEY_ID=AKIDINTEROPTEST
