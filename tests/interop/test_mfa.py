@@ -352,6 +352,17 @@ def mfa_setup(pool: str, app: str, email: str, first: dict) -> Authenticator:
     assert first["ChallengeName"] == "MFA_SETUP", first
     assert first["ChallengeParameters"] == {"MFAS_CAN_SETUP": '["SOFTWARE_TOKEN_MFA"]'}, first["ChallengeParameters"]
     s1 = first["Session"]
+    # The challenge's own session cannot end it: no authenticator is verified.
+    e = expect_error(
+        "NotAuthorizedException",
+        cognito.admin_respond_to_auth_challenge,
+        UserPoolId=pool,
+        ClientId=app,
+        ChallengeName="MFA_SETUP",
+        Session=s1,
+        ChallengeResponses={"USERNAME": email},
+    )
+    assert e.response["Error"]["Message"] == "Invalid session for the user.", e.response["Error"]
     assoc = cognito.associate_software_token(Session=s1)
     s2 = assoc["Session"]
     assert s2 and s2 != s1, assoc
