@@ -12,6 +12,13 @@
 //!   difference is held against the second step's floor, three HMAC-SHA1
 //!   tags and one store read (`mfa/floor/totp_check`).
 //!
+//! * `device/srp_answers/test_preset`: a remembered device's sign-in after
+//!   the password, the server's part only (the `DEVICE_SRP_AUTH` and
+//!   `DEVICE_PASSWORD_VERIFIER` answers, timed around the two calls; the
+//!   client's maths between them is not), against `device/floor`: three
+//!   constant-time 3072-bit modular exponentiations with 256-bit exponents
+//!   (the SRP floor) plus the two signatures of the token triple.
+//!
 //! Every iteration's clock is 30 s later than the last, so each code is of
 //! a fresh time step (a code is accepted once).
 //!
@@ -23,18 +30,23 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use crypto_bigint::modular::{BoxedMontyForm, BoxedMontyParams};
+use crypto_bigint::{BoxedUint, Odd};
 use ring::hmac;
 use ring::rand::SystemRandom;
 use ring::signature::{RSA_PKCS1_SHA256, RsaKeyPair};
 use userpool::client::{AppClientConfig, AuthFlow};
+use userpool::config::DeviceConfiguration;
 use userpool::config::{MfaFactor, MfaMode, MfaSettings, PoolConfig, UsernameAttribute};
+use userpool::internals::srp::N_HEX;
 use userpool::internals::totp::{TotpKey, code_at};
+use userpool::srp::{SrpClient, format_timestamp, generate_device_secret};
 use userpool::store::{MemoryStore, Store};
 use userpool::token::KeySet;
 use userpool::{
     AdminCreateUserRequest, AdminSetUserPasswordRequest, AuthResponse, ChallengeName, Clock,
-    HashingParams, InitiateAuthRequest, ManualClock, MessageAction, MfaCaller, MfaPreference,
-    MfaPreferences, RespondToAuthChallengeRequest, Timestamp, UserPool,
+    ConfirmDeviceRequest, HashingParams, InitiateAuthRequest, ManualClock, MessageAction,
+    MfaCaller, MfaPreference, MfaPreferences, RespondToAuthChallengeRequest, Timestamp, UserPool,
 };
 
 const EMAIL: &str = "mfa@example.com";
@@ -50,6 +62,15 @@ struct Fixture {
 }
 
 fn fixture(hashing: HashingParams, keys: &KeySet, totp: bool) -> Fixture {
+    fixture_with(hashing, keys, totp, None)
+}
+
+fn fixture_with(
+    hashing: HashingParams,
+    keys: &KeySet,
+    totp: bool,
+    devices: Option<DeviceConfiguration>,
+) -> Fixture {
     let clock = ManualClock::new(Timestamp::from_unix_seconds(1_700_000_000));
     let config = PoolConfig::builder("bench")
         .username_attributes(&[UsernameAttribute::Email])
@@ -59,6 +80,7 @@ fn fixture(hashing: HashingParams, keys: &KeySet, totp: bool) -> Fixture {
             software_token: true,
             email: None,
         })
+        .device_configuration(devices)
         .build()
         .unwrap_or_else(|e| panic!("config: {e}"));
     let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
@@ -222,6 +244,144 @@ fn benches(c: &mut Criterion) {
             },
             BatchSize::PerIteration,
         );
+    });
+    g.finish();
+    device_benches(c, &keys);
+}
+
+/// A remembered device: its key, group key and password.
+struct Device {
+    key: String,
+    group_key: String,
+    password: String,
+}
+
+fn remember(f: &Fixture) -> Device {
+    let tokens = sign_in(f)
+        .authentication_result
+        .unwrap_or_else(|| panic!("tokens"));
+    let meta = tokens
+        .new_device_metadata
+        .unwrap_or_else(|| panic!("a new device"));
+    let (password, verifier) = generate_device_secret(&meta.device_group_key, &meta.device_key)
+        .unwrap_or_else(|e| panic!("device secret: {e}"));
+    f.pool
+        .confirm_device(&ConfirmDeviceRequest::new(
+            &tokens.access_token,
+            &meta.device_key,
+            verifier,
+        ))
+        .unwrap_or_else(|e| panic!("confirm: {e}"));
+    Device {
+        key: meta.device_key,
+        group_key: meta.device_group_key,
+        password: password.to_string(),
+    }
+}
+
+/// The server's time for one device sign-in after the password.
+fn device_sign_in(f: &Fixture, device: &Device) -> Duration {
+    let challenge = f
+        .pool
+        .initiate_auth(
+            InitiateAuthRequest::user_password(&f.client, EMAIL, PASSWORD)
+                .param("DEVICE_KEY", &device.key),
+        )
+        .unwrap_or_else(|e| panic!("sign-in: {e}"));
+    assert_eq!(challenge.challenge_name, Some(ChallengeName::DeviceSrpAuth));
+    let srp = SrpClient::new_random().unwrap_or_else(|e| panic!("client: {e}"));
+    let srp_a = srp.srp_a();
+    let started = std::time::Instant::now();
+    let verifier = f
+        .pool
+        .respond_to_auth_challenge(
+            RespondToAuthChallengeRequest::new(
+                &f.client,
+                ChallengeName::DeviceSrpAuth,
+                challenge.session.clone(),
+            )
+            .response("USERNAME", EMAIL)
+            .response("DEVICE_KEY", &device.key)
+            .response("SRP_A", srp_a),
+        )
+        .unwrap_or_else(|e| panic!("DEVICE_SRP_AUTH: {e}"));
+    let first = started.elapsed();
+    let p = |k: &str| verifier.challenge_parameters[k].clone();
+    let timestamp = format_timestamp(f.clock.now());
+    let signature = srp
+        .process_device_challenge(
+            &device.group_key,
+            &device.key,
+            &device.password,
+            &p("SALT"),
+            &p("SRP_B"),
+            &p("SECRET_BLOCK"),
+            &timestamp,
+        )
+        .unwrap_or_else(|e| panic!("claim: {e}"));
+    let answer = RespondToAuthChallengeRequest::new(
+        &f.client,
+        ChallengeName::DevicePasswordVerifier,
+        verifier.session.clone(),
+    )
+    .response("USERNAME", p("USERNAME"))
+    .response("DEVICE_KEY", &device.key)
+    .response("PASSWORD_CLAIM_SECRET_BLOCK", p("SECRET_BLOCK"))
+    .response("PASSWORD_CLAIM_SIGNATURE", signature)
+    .response("TIMESTAMP", timestamp);
+    let started = std::time::Instant::now();
+    let done = f
+        .pool
+        .respond_to_auth_challenge(answer)
+        .unwrap_or_else(|e| panic!("DEVICE_PASSWORD_VERIFIER: {e}"));
+    let second = started.elapsed();
+    assert!(done.authentication_result.is_some());
+    first + second
+}
+
+fn device_benches(c: &mut Criterion, keys: &KeySet) {
+    let mut g = c.benchmark_group("device");
+    g.sample_size(30).measurement_time(Duration::from_secs(8));
+    let f = fixture_with(
+        HashingParams::insecure_fast_for_tests(),
+        keys,
+        false,
+        Some(DeviceConfiguration {
+            challenge_required_on_new_device: true,
+            device_only_remembered_on_user_prompt: false,
+        }),
+    );
+    let device = remember(&f);
+    g.bench_function("srp_answers/test_preset", |b| {
+        b.iter_custom(|n| (0..n).map(|_| device_sign_in(&f, &device)).sum());
+    });
+    let Some(n) = BoxedUint::from_be_hex(N_HEX, 3072).into_option() else {
+        return;
+    };
+    let Some(n) = Odd::new(n).into_option() else {
+        return;
+    };
+    let params = BoxedMontyParams::new(n);
+    let base = BoxedMontyForm::new(
+        BoxedUint::from_be_slice_truncated(&[0x5a; 384], 3072),
+        &params,
+    );
+    let exponent = BoxedUint::from_be_slice_truncated(&[0xc3; 32], 256);
+    let (der, _) = keys.export_pkcs8();
+    let pair = RsaKeyPair::from_pkcs8(&der).unwrap_or_else(|e| panic!("key: {e}"));
+    let rng = SystemRandom::new();
+    let message = vec![b'x'; 900];
+    let mut sig = vec![0u8; pair.public().modulus_len()];
+    g.bench_function("floor", |b| {
+        b.iter(|| {
+            for _ in 0..3 {
+                black_box(black_box(&base).pow(black_box(&exponent)));
+            }
+            for _ in 0..2 {
+                pair.sign(&RSA_PKCS1_SHA256, &rng, black_box(&message), &mut sig)
+                    .unwrap_or_else(|e| panic!("sign: {e}"));
+            }
+        });
     });
     g.finish();
 }
