@@ -7,10 +7,13 @@
 //!   compare-and-swap, then the token triple) against
 //!   `mfa/floor/answer`: two raw RSA-2048 signatures, three HMAC-SHA1
 //!   tags and one store read.
-//! * `mfa/sign_in/{password,password+totp}/owasp`: a whole sign-in
-//!   without and with the second factor at the OWASP preset; the
+//! * `mfa/sign_in/{password,password+totp}/{test_preset,owasp}`: a whole
+//!   sign-in without and with the second factor at each preset; the
 //!   difference is held against the second step's floor, three HMAC-SHA1
-//!   tags and one store read (`mfa/floor/totp_check`).
+//!   tags and one store read (`mfa/floor/totp_check`), and against what any
+//!   second step must do (`mfa/floor/second_step`: open a sealed session,
+//!   read the user, the three tags, one compare-and-swap write, one
+//!   one-time id used up).
 //!
 //! * `device/srp_answers/test_preset`: a remembered device's sign-in after
 //!   the password, the server's part only (the `DEVICE_SRP_AUTH` and
@@ -35,13 +38,15 @@ use crypto_bigint::{BoxedUint, Odd};
 use ring::hmac;
 use ring::rand::SystemRandom;
 use ring::signature::{RSA_PKCS1_SHA256, RsaKeyPair};
+use std::sync::atomic::Ordering;
 use userpool::client::{AppClientConfig, AuthFlow};
 use userpool::config::DeviceConfiguration;
 use userpool::config::{MfaFactor, MfaMode, MfaSettings, PoolConfig, UsernameAttribute};
 use userpool::internals::srp::N_HEX;
 use userpool::internals::totp::{TotpKey, code_at};
 use userpool::srp::{SrpClient, format_timestamp, generate_device_secret};
-use userpool::store::{MemoryStore, Store};
+
+use userpool::store::{MemoryStore, OnceId, Store};
 use userpool::token::KeySet;
 use userpool::{
     AdminCreateUserRequest, AdminSetUserPasswordRequest, AuthResponse, ChallengeName, Clock,
@@ -219,6 +224,44 @@ fn benches(c: &mut Criterion) {
             }
         });
     });
+    // What a second step cannot avoid: open its sealed session (AEAD over
+    // about 300 bytes), read the user, three HMAC-SHA1 tags, record the
+    // step (a compare-and-swap write) and use the session up (one-time id).
+    let aead = ring::aead::LessSafeKey::new(
+        ring::aead::UnboundKey::new(&ring::aead::AES_256_GCM, &[3u8; 32])
+            .unwrap_or_else(|e| panic!("aead: {e}")),
+    );
+    let mut sealed = vec![0x42u8; 300];
+    aead.seal_in_place_append_tag(
+        ring::aead::Nonce::assume_unique_for_key([0; 12]),
+        ring::aead::Aad::empty(),
+        &mut sealed,
+    )
+    .unwrap_or_else(|e| panic!("seal: {e}"));
+    let once = std::sync::atomic::AtomicU64::new(0);
+    let later = Timestamp::from_unix_seconds(4_000_000_000);
+    g.bench_function("floor/second_step", |b| {
+        b.iter(|| {
+            let mut buf = sealed.clone();
+            black_box(
+                aead.open_in_place(
+                    ring::aead::Nonce::assume_unique_for_key([0; 12]),
+                    ring::aead::Aad::empty(),
+                    &mut buf,
+                )
+                .is_ok(),
+            );
+            let user = store
+                .get_user(&pool_id, black_box(&username))
+                .ok()
+                .flatten()
+                .unwrap_or_else(|| panic!("user"));
+            three_hmacs(black_box(&secret), 56_666_666);
+            let _ = store.update_user(&pool_id, &user, user.version, &[]);
+            let id = OnceId::Session(once.fetch_add(1, Ordering::Relaxed).to_string());
+            black_box(store.consume_once(&pool_id, &id, later).ok());
+        });
+    });
     g.bench_function("floor/totp_check", |b| {
         b.iter(|| {
             black_box(store.get_user(&pool_id, black_box(&username)).ok());
@@ -226,12 +269,29 @@ fn benches(c: &mut Criterion) {
         });
     });
 
-    let plain = fixture(HashingParams::OWASP, &keys, false);
-    g.bench_function("sign_in/password/owasp", |b| {
+    for (preset, hashing) in [
+        ("test_preset", HashingParams::insecure_fast_for_tests()),
+        ("owasp", HashingParams::OWASP),
+    ] {
+        sign_in_pair(&mut g, preset, hashing, &keys);
+    }
+    g.finish();
+    device_benches(c, &keys);
+}
+
+/// A whole sign-in without and with the TOTP step, at one hashing preset.
+fn sign_in_pair(
+    g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    preset: &str,
+    hashing: HashingParams,
+    keys: &KeySet,
+) {
+    let plain = fixture(hashing, keys, false);
+    g.bench_function(format!("sign_in/password/{preset}"), |b| {
         b.iter(|| sign_in(&plain));
     });
-    let totp = fixture(HashingParams::OWASP, &keys, true);
-    g.bench_function("sign_in/password+totp/owasp", |b| {
+    let totp = fixture(hashing, keys, true);
+    g.bench_function(format!("sign_in/password+totp/{preset}"), |b| {
         b.iter_batched(
             || {
                 totp.clock.advance(STEP);
@@ -245,8 +305,6 @@ fn benches(c: &mut Criterion) {
             BatchSize::PerIteration,
         );
     });
-    g.finish();
-    device_benches(c, &keys);
 }
 
 /// A remembered device: its key, group key and password.
