@@ -46,7 +46,7 @@ use crate::clock::Timestamp;
 use crate::code::{self, Verdict};
 use crate::config::{MfaFactor, MfaMode};
 use crate::error::{Error, ErrorCode, Result};
-use crate::lockout;
+use crate::lockout::{self, Decision};
 use crate::message::{DeliveryMedium, MessageKind};
 use crate::pool::UserPool;
 use crate::pool::outgoing::{Occasion, Templates};
@@ -412,40 +412,51 @@ impl UserPool {
                 "Software Token MFA does not exist for the user.",
             ));
         };
-        self.begin_attempt(&user.username, now)?;
         let secs = u64::try_from(now.unix_seconds()).unwrap_or(0);
-        // Checked against no previous step first: a replay is told apart
-        // from a wrong code.
-        let Some(step) = totp::verify(key.expose_secret(), submitted, secs, None) else {
-            return Err(Error::new(
-                ErrorCode::CodeMismatch,
-                "Invalid code received for user",
-            ));
-        };
-        let replayed = || {
-            Error::new(
-                ErrorCode::ExpiredCode,
-                "Your software token has already been used once.",
-            )
-        };
-        if token.last_used_step.is_some_and(|last| step <= last) {
-            return Err(replayed());
-        }
-        // One compare-and-swap: of two answers with one code, one wins.
+        // Checked against no previous step first, so that a replay is told
+        // apart from a wrong code; the step is then checked against the
+        // last one used in the same compare-and-swap that records it.
+        let step = totp::verify(key.expose_secret(), submitted, secs, None);
+        let mut outcome: Result<()> = Ok(());
+        // One compare-and-swap decides: the lockout (a locked-out user is
+        // refused and not counted), the step (of two answers with one
+        // code, one wins), and the count (a wrong or replayed code is a
+        // failure, a right one resets it). The check itself is cheap, so
+        // unlike a password it needs no failure counted up front.
         let stored = self.modify_user(&user.username, now, |cur| {
-            let mut next = cur.clone();
-            let Some(t) = next.mfa.software_token.as_mut() else {
-                return Err(replayed());
-            };
-            if t.sealed_secret != token.sealed_secret
-                || t.last_used_step.is_some_and(|last| step <= last)
-            {
-                return Err(replayed());
+            if let Decision::Locked { .. } = lockout::check(&lockout_state(cur), now) {
+                return Err(lockout::locked_error());
             }
-            t.last_used_step = Some(step);
-            set_lockout_state(&mut next, lockout::record_success(&lockout_state(cur), now));
+            let mut next = cur.clone();
+            let lockout = lockout_state(cur);
+            let fresh = next.mfa.software_token.as_mut().filter(|t| {
+                t.sealed_secret == token.sealed_secret
+                    && step.is_some_and(|s| t.last_used_step.is_none_or(|last| s > last))
+            });
+            outcome = match (fresh, step) {
+                (Some(t), Some(s)) => {
+                    t.last_used_step = Some(s);
+                    set_lockout_state(&mut next, lockout::record_success(&lockout, now));
+                    Ok(())
+                }
+                (_, Some(_)) => {
+                    set_lockout_state(&mut next, lockout::record_failure(&lockout, now));
+                    Err(Error::new(
+                        ErrorCode::ExpiredCode,
+                        "Your software token has already been used once.",
+                    ))
+                }
+                (_, None) => {
+                    set_lockout_state(&mut next, lockout::record_failure(&lockout, now));
+                    Err(Error::new(
+                        ErrorCode::CodeMismatch,
+                        "Invalid code received for user",
+                    ))
+                }
+            };
             Ok(Some(next))
         })?;
+        outcome?;
         self.consume_session(&state)?;
         self.after_second_factor(client, stored, &state, request.client_metadata.as_ref())
     }
