@@ -17,6 +17,7 @@
 mod devices;
 mod flow;
 mod limits;
+mod mfa;
 mod srp;
 mod users;
 
