@@ -10,6 +10,7 @@ mod definition;
 mod lambda;
 mod mfa;
 mod mfa_rules;
+mod oauth;
 pub(crate) use lambda::token_version_unavailable;
 
 pub use crate::policy::{PasswordPolicy, PasswordPolicyBuilder};
@@ -25,6 +26,7 @@ pub use mfa::{
     MfaSettings, SmsMfa,
 };
 pub use mfa_rules::{MfaConfigRequest, SmsConfiguration, SmsMfaConfig};
+pub use oauth::{DomainKind, PoolDomain, ResourceServer, ResourceServerScope};
 
 /// An attribute that can stand in for the username (`UsernameAttributes`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -155,6 +157,8 @@ pub struct PoolConfig {
     device_configuration: Option<DeviceConfiguration>,
     sms_configuration: Option<SmsConfiguration>,
     sms_authentication_message: Option<String>,
+    domains: Vec<PoolDomain>,
+    resource_servers: Vec<ResourceServer>,
 }
 
 impl PoolConfig {
@@ -180,6 +184,8 @@ impl PoolConfig {
             device_configuration: None,
             sms_configuration: None,
             sms_authentication_message: None,
+            domains: Vec::new(),
+            resource_servers: Vec::new(),
         }
     }
 
@@ -275,6 +281,25 @@ impl PoolConfig {
         self.device_configuration
     }
 
+    /// The pool's domains: at most one prefix and one custom domain.
+    #[must_use]
+    pub fn domains(&self) -> &[PoolDomain] {
+        &self.domains
+    }
+
+    /// The pool's resource servers.
+    #[must_use]
+    pub fn resource_servers(&self) -> &[ResourceServer] {
+        &self.resource_servers
+    }
+
+    /// Whether `scope` (`<identifier>/<name>`) is a custom scope of one of
+    /// the pool's resource servers.
+    #[must_use]
+    pub fn has_custom_scope(&self, scope: &str) -> bool {
+        self.resource_servers.iter().any(|r| r.has_scope(scope))
+    }
+
     /// `SmsConfiguration`, as given (`None` when the pool has none).
     #[must_use]
     pub fn sms_configuration(&self) -> Option<&SmsConfiguration> {
@@ -319,6 +344,8 @@ impl PoolConfig {
             device_configuration: self.device_configuration,
             sms_configuration: self.sms_configuration.clone(),
             sms_authentication_message: self.sms_authentication_message.clone(),
+            domains: self.domains.clone(),
+            resource_servers: self.resource_servers.clone(),
         }
     }
 
@@ -356,6 +383,8 @@ pub struct PoolConfigBuilder {
     device_configuration: Option<DeviceConfiguration>,
     sms_configuration: Option<SmsConfiguration>,
     sms_authentication_message: Option<String>,
+    domains: Vec<PoolDomain>,
+    resource_servers: Vec<ResourceServer>,
 }
 
 impl PoolConfigBuilder {
@@ -467,6 +496,20 @@ impl PoolConfigBuilder {
         self
     }
 
+    /// The pool's domains (`CreateUserPoolDomain`).
+    #[must_use]
+    pub fn domains(mut self, domains: Vec<PoolDomain>) -> Self {
+        self.domains = domains;
+        self
+    }
+
+    /// The pool's resource servers (`CreateResourceServer`).
+    #[must_use]
+    pub fn resource_servers(mut self, servers: Vec<ResourceServer>) -> Self {
+        self.resource_servers = servers;
+        self
+    }
+
     /// `SmsConfiguration` (stored and reported; SMS goes through the
     /// `MessageSender` whatever it says).
     #[must_use]
@@ -575,6 +618,8 @@ impl PoolConfigBuilder {
             device_configuration: self.device_configuration,
             sms_configuration: self.sms_configuration,
             sms_authentication_message: sms_message,
+            domains: self.domains,
+            resource_servers: self.resource_servers,
         })
     }
 }
