@@ -6,6 +6,7 @@
 // registry of pools and the wire codec.
 pub mod client;
 pub mod config;
+pub mod oauth;
 pub mod registry;
 pub mod schema;
 pub mod srp;

@@ -1,0 +1,68 @@
+//! The OAuth 2.0 / OpenID Connect side of a pool (cognito-oauth.md): the
+//! pieces of its endpoints that need no socket, so that a Rust backend and
+//! the server parse and decide alike.
+//!
+//! This first part holds the request-level building blocks of §5 and §7:
+//!
+//! * [`form`]: `application/x-www-form-urlencoded` bodies and queries,
+//!   decoded once, with conflicting duplicates refused;
+//! * [`client_auth`]: the client credentials of a token or revoke request
+//!   (`client_secret_basic` or `client_secret_post`, §7.1);
+//! * [`pkce`]: `S256` challenges and verifiers (RFC 7636, §5.2 step 7,
+//!   §7.3 step 4), compared in constant time;
+//! * [`scope`]: which scopes a request is granted (§5.5, §7.4);
+//! * [`OAuthError`]: the protocol's error codes (§5.2, §7.2).
+
+pub mod client_auth;
+pub mod form;
+pub mod pkce;
+pub mod scope;
+
+/// An OAuth 2.0 error code, as the token endpoint's `{"error": …}` body and
+/// the authorize redirect's `error` parameter carry it (RFC 6749 §4.1.2.1,
+/// §5.2; cognito-oauth.md §5.2, §7.2).
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum OAuthError {
+    /// A parameter is missing, repeated with another value, or malformed.
+    InvalidRequest,
+    /// The client is unknown or failed to authenticate.
+    InvalidClient,
+    /// The code, refresh token or PKCE verifier is not valid.
+    InvalidGrant,
+    /// The client may not use this grant or response type.
+    UnauthorizedClient,
+    /// The grant type is not one the endpoint knows.
+    UnsupportedGrantType,
+    /// A requested scope is not allowed.
+    InvalidScope,
+    /// The token is not of a type `/oauth2/revoke` takes.
+    UnsupportedTokenType,
+    /// `prompt=none` without a usable session.
+    LoginRequired,
+}
+
+impl OAuthError {
+    /// The code on the wire: `invalid_request`, `invalid_client`, ...
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::InvalidRequest => "invalid_request",
+            Self::InvalidClient => "invalid_client",
+            Self::InvalidGrant => "invalid_grant",
+            Self::UnauthorizedClient => "unauthorized_client",
+            Self::UnsupportedGrantType => "unsupported_grant_type",
+            Self::InvalidScope => "invalid_scope",
+            Self::UnsupportedTokenType => "unsupported_token_type",
+            Self::LoginRequired => "login_required",
+        }
+    }
+}
+
+impl std::fmt::Display for OAuthError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::error::Error for OAuthError {}
