@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::error::{Constraint, Error, Result, Shown};
+use crate::error::{Constraint, Error, Result, Shown, Violation};
 use crate::json::{Members, Read};
 
 /// A resource server's custom scope (`ResourceServerScopeType`).
@@ -82,29 +82,19 @@ const NAME_PATTERN: &str = "[\\w\\s+=,.@-]+";
 /// The model pattern of `ScopeName` (`ResourceServerScopeNameType`).
 const SCOPE_NAME_PATTERN: &str = "[\\x21\\x23-\\x2E\\x30-\\x5B\\x5D-\\x7E]+";
 
-/// 1–256 characters, each accepted by `ok`.
-fn fits(value: &str, ok: impl Fn(char) -> bool) -> bool {
-    (1..=256).contains(&value.chars().count()) && value.chars().all(ok)
-}
-
-/// `1 validation error detected: Value '<value>' at '<member>' failed to
-/// satisfy constraint: Member must satisfy regular expression pattern: …`
-/// unless `value` is 1–256 characters of `ok`.
+/// The violations of a 1–256-character member with a `+` pattern whose
+/// characters `ok` accepts, in the order Cognito lists them: the pattern
+/// (an empty value breaks it too), then the length.
 fn check_pattern(
+    out: &mut Vec<Violation>,
     member: &str,
     value: &str,
     pattern: &'static str,
     ok: impl Fn(char) -> bool,
-) -> Result<()> {
-    if !(1..=256).contains(&value.chars().count()) {
-        return Err(Error::violation(
-            member,
-            Shown::Value(value.to_owned()),
-            Constraint::LengthBetween(1, 256),
-        ));
-    }
-    if !fits(value, ok) {
-        return Err(Error::violation(
+) {
+    let len = value.chars().count();
+    if len == 0 || !value.chars().all(ok) {
+        out.push(Violation::new(
             member,
             Shown::Value(value.to_owned()),
             Constraint::Pattern {
@@ -113,7 +103,24 @@ fn check_pattern(
             },
         ));
     }
-    Ok(())
+    check_length(out, member, value);
+}
+
+/// The length violation of a 1–256-character member, if any.
+fn check_length(out: &mut Vec<Violation>, member: &str, value: &str) {
+    let len = value.chars().count();
+    let constraint = if len == 0 {
+        Constraint::MinLength(1)
+    } else if len > 256 {
+        Constraint::MaxLength(256)
+    } else {
+        return;
+    };
+    out.push(Violation::new(
+        member,
+        Shown::Value(value.to_owned()),
+        constraint,
+    ));
 }
 
 /// Printable ASCII but space, `"` and `\`.
@@ -133,20 +140,36 @@ impl ResourceServer {
     /// `Duplicate scope names are not allowed: <ScopeName>.`
     ///
     /// # Errors
-    /// `InvalidParameterException` in Cognito's `1 validation error
-    /// detected: …` form for a member that breaks its length or pattern
-    /// (scopes at `scopes.<n>.member.scopeName`, counted from 1), or for a
-    /// duplicate scope name; `LimitExceededException` past 100 scopes.
+    /// `InvalidParameterException` in Cognito's `N validation errors
+    /// detected: …` form listing every member that breaks its pattern or
+    /// length (scopes at `scopes.<n>.member.scopeName`, counted from 1), or
+    /// for a duplicate scope name; `LimitExceededException` past 100 scopes.
     pub fn validate(&self) -> Result<()> {
+        let mut violations = Vec::new();
         check_pattern(
+            &mut violations,
             "identifier",
             &self.identifier,
             IDENTIFIER_PATTERN,
             identifier_char,
-        )?;
-        check_pattern("name", &self.name, NAME_PATTERN, |c| {
+        );
+        check_pattern(&mut violations, "name", &self.name, NAME_PATTERN, |c| {
             c.is_alphanumeric() || c == '_' || c.is_whitespace() || "+=,.@-".contains(c)
-        })?;
+        });
+        for (i, scope) in self.scopes.iter().enumerate() {
+            let at = |m: &str| format!("scopes.{}.member.{m}", i + 1);
+            check_pattern(
+                &mut violations,
+                &at("scopeName"),
+                &scope.name,
+                SCOPE_NAME_PATTERN,
+                |c| identifier_char(c) && c != '/',
+            );
+            check_length(&mut violations, &at("scopeDescription"), &scope.description);
+        }
+        if !violations.is_empty() {
+            return Err(Error::validation(violations));
+        }
         if self.scopes.len() > MAX_SCOPES_PER_SERVER {
             return Err(Error::new(
                 crate::error::ErrorCode::LimitExceeded,
@@ -154,17 +177,6 @@ impl ResourceServer {
             ));
         }
         for (i, scope) in self.scopes.iter().enumerate() {
-            let at = |m: &str| format!("scopes.{}.member.{m}", i + 1);
-            check_pattern(&at("scopeName"), &scope.name, SCOPE_NAME_PATTERN, |c| {
-                identifier_char(c) && c != '/'
-            })?;
-            if !(1..=256).contains(&scope.description.chars().count()) {
-                return Err(Error::violation(
-                    at("scopeDescription"),
-                    Shown::Value(scope.description.clone()),
-                    Constraint::LengthBetween(1, 256),
-                ));
-            }
             if self.scopes[..i].iter().any(|s| s.name == scope.name) {
                 return Err(Error::invalid_parameter(format!(
                     "Duplicate scope names are not allowed: {}.",

@@ -163,8 +163,10 @@ fn model_constraints_are_reported_as_validation_errors() {
     assert_eq!(
         refuse("", "API", json!([])),
         invalid(
-            "1 validation error detected: Value '' at 'identifier' failed to satisfy \
-             constraint: Member must have length between 1 and 256"
+            "2 validation errors detected: Value '' at 'identifier' failed to satisfy \
+             constraint: Member must satisfy regular expression pattern: \
+             [\\x21\\x23-\\x5B\\x5D-\\x7E]+; Value '' at 'identifier' failed to satisfy \
+             constraint: Member must have length greater than or equal to 1"
         )
     );
     assert_eq!(
@@ -195,7 +197,17 @@ fn model_constraints_are_reported_as_validation_errors() {
         ),
         invalid(
             "1 validation error detected: Value '' at 'scopes.1.member.scopeDescription' failed \
-             to satisfy constraint: Member must have length between 1 and 256"
+             to satisfy constraint: Member must have length greater than or equal to 1"
+        )
+    );
+    // Every broken member is listed, pattern before length.
+    assert_eq!(
+        refuse("a b", "n/o", json!([])),
+        invalid(
+            "2 validation errors detected: Value 'a b' at 'identifier' failed to satisfy \
+             constraint: Member must satisfy regular expression pattern: \
+             [\\x21\\x23-\\x5B\\x5D-\\x7E]+; Value 'n/o' at 'name' failed to satisfy \
+             constraint: Member must satisfy regular expression pattern: [\\w\\s+=,.@-]+"
         )
     );
     let long = "x".repeat(257);
@@ -203,7 +215,7 @@ fn model_constraints_are_reported_as_validation_errors() {
         refuse(&long, "API", json!([])),
         invalid(&format!(
             "1 validation error detected: Value '{long}' at 'identifier' failed to satisfy \
-             constraint: Member must have length between 1 and 256"
+             constraint: Member must have length less than or equal to 256"
         ))
     );
 }
