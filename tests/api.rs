@@ -40,6 +40,7 @@ mod api {
     mod properties;
     mod recovery;
     mod refresh;
+    mod resource_servers;
     mod secrets;
     mod sessions;
     mod signup;

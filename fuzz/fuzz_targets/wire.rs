@@ -125,6 +125,11 @@ const OPERATIONS: &[&str] = &[
     "GetSigningCertificate",
     "SetUserPoolMfaConfig",
     "GetUserPoolMfaConfig",
+    "CreateResourceServer",
+    "DescribeResourceServer",
+    "ListResourceServers",
+    "UpdateResourceServer",
+    "DeleteResourceServer",
     // With the service prefix, and unknown names.
     "AWSCognitoIdentityProviderService.AdminGetUser",
     "AWSCognitoIdentityProviderService.InitiateAuth",

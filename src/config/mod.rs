@@ -26,7 +26,11 @@ pub use mfa::{
     MfaSettings, SmsMfa,
 };
 pub use mfa_rules::{MfaConfigRequest, SmsConfiguration, SmsMfaConfig};
-pub use oauth::{DomainKind, PoolDomain, ResourceServer, ResourceServerScope};
+pub use oauth::{
+    DomainKind, MAX_RESOURCE_SERVERS, MAX_SCOPES_PER_SERVER, PoolDomain, ResourceServer,
+    ResourceServerScope,
+};
+pub(crate) use oauth::{read_resource_server, resource_server_json, stored_resource_servers};
 
 /// An attribute that can stand in for the username (`UsernameAttributes`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

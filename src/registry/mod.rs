@@ -17,7 +17,7 @@ use zeroize::Zeroizing;
 
 use crate::UserPool;
 use crate::clock::{Clock, SystemClock, Timestamp};
-use crate::config::{MfaConfigRequest, PoolConfig};
+use crate::config::{MfaConfigRequest, PoolConfig, ResourceServer};
 use crate::error::{Error, ErrorCode, Result};
 use crate::json::truncate;
 use crate::message::{MessageSender, Outbox};
@@ -498,6 +498,45 @@ impl Registry {
         applied
             .into_inner()
             .ok_or_else(|| Error::internal("SetUserPoolMfaConfig changed nothing."))
+    }
+
+    /// `CreateResourceServer` on pool `id`: the pool's configuration gains
+    /// `server` ([`PoolConfig::with_new_resource_server`]) through
+    /// [`Registry::reconfigure`], so a persistent registry stores it.
+    ///
+    /// # Errors
+    /// What [`PoolConfig::with_new_resource_server`] refuses; otherwise as
+    /// [`Registry::reconfigure`] (`ResourceNotFoundException` for an
+    /// unknown pool).
+    pub fn create_resource_server(&self, id: &str, server: &ResourceServer) -> Result<()> {
+        self.reconfigure(id, |current| {
+            current.with_new_resource_server(id, server.clone())
+        })
+    }
+
+    /// `UpdateResourceServer` on pool `id`: the server of
+    /// `server.identifier` is replaced whole
+    /// ([`PoolConfig::with_updated_resource_server`]).
+    ///
+    /// # Errors
+    /// What [`PoolConfig::with_updated_resource_server`] refuses; otherwise
+    /// as [`Registry::reconfigure`].
+    pub fn update_resource_server(&self, id: &str, server: &ResourceServer) -> Result<()> {
+        self.reconfigure(id, |current| {
+            current.with_updated_resource_server(id, server.clone())
+        })
+    }
+
+    /// `DeleteResourceServer` on pool `id`
+    /// ([`PoolConfig::without_resource_server`]).
+    ///
+    /// # Errors
+    /// What [`PoolConfig::without_resource_server`] refuses; otherwise as
+    /// [`Registry::reconfigure`].
+    pub fn delete_resource_server(&self, id: &str, identifier: &str) -> Result<()> {
+        self.reconfigure(id, |current| {
+            current.without_resource_server(id, identifier)
+        })
     }
 
     /// Makes `next` the current signing keys of pool `id`; the current ones

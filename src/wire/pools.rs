@@ -1,6 +1,6 @@
 //! Pool and app-client operations: `CreateUserPool`, `DescribeUserPool`,
 //! `ListUserPools`, `UpdateUserPool`, `DeleteUserPool`, `AddCustomAttributes`,
-//! `SetUserPoolMfaConfig`, `GetUserPoolMfaConfig` and the five app-client operations (cognito-protocol.md §4.2, §4.3, §7,
+//! `SetUserPoolMfaConfig`, `GetUserPoolMfaConfig`, the five app-client operations and the five resource-server operations (cognito-oauth.md §2.2) (cognito-protocol.md §4.2, §4.3, §7,
 //! Appendix A).
 //!
 //! Every handler reads every member it implements, then calls
@@ -23,6 +23,7 @@ use crate::registry::Registry;
 mod clients;
 mod describe;
 mod mfa;
+mod resource_servers;
 
 /// The operations of this module.
 pub(super) static HANDLERS: &[(&str, Handler)] = &[
@@ -39,6 +40,26 @@ pub(super) static HANDLERS: &[(&str, Handler)] = &[
     ("ListUserPoolClients", clients::list_user_pool_clients),
     ("UpdateUserPoolClient", clients::update_user_pool_client),
     ("DeleteUserPoolClient", clients::delete_user_pool_client),
+    (
+        "CreateResourceServer",
+        resource_servers::create_resource_server,
+    ),
+    (
+        "DescribeResourceServer",
+        resource_servers::describe_resource_server,
+    ),
+    (
+        "ListResourceServers",
+        resource_servers::list_resource_servers,
+    ),
+    (
+        "UpdateResourceServer",
+        resource_servers::update_resource_server,
+    ),
+    (
+        "DeleteResourceServer",
+        resource_servers::delete_resource_server,
+    ),
 ];
 
 /// The largest page `ListUserPools` returns (model `PoolQueryLimitType`).

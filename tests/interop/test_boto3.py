@@ -396,5 +396,55 @@ def under_enabled_unknown_names_lock_out_like_real_ones():
     assert known[-1][1] == "Password attempts exceeded", known
 
 
+@test("create_pool_and_client")
+def resource_servers_round_trip():
+    """botocore's cognito-idp model parses every resource-server answer, and
+    the refusals carry the exception types boto3 maps."""
+    pool = S["pool"]
+    scopes = [
+        {"ScopeName": "photos.read", "ScopeDescription": "Read photos"},
+        {"ScopeName": "photos.write", "ScopeDescription": "Upload photos"},
+    ]
+    created = cognito.create_resource_server(
+        UserPoolId=pool, Identifier="https://boto3.example.com", Name="Photos", Scopes=scopes
+    )["ResourceServer"]
+    assert created == {
+        "UserPoolId": pool,
+        "Identifier": "https://boto3.example.com",
+        "Name": "Photos",
+        "Scopes": scopes,
+    }, created
+    described = cognito.describe_resource_server(UserPoolId=pool, Identifier="https://boto3.example.com")
+    assert described["ResourceServer"] == created, described
+    cognito.create_resource_server(UserPoolId=pool, Identifier="boto3-bare", Name="Bare")
+    pages = cognito.get_paginator("list_resource_servers").paginate(
+        UserPoolId=pool, PaginationConfig={"PageSize": 1}
+    )
+    listed = [s["Identifier"] for page in pages for s in page["ResourceServers"]]
+    assert listed == ["boto3-bare", "https://boto3.example.com"], listed
+    updated = cognito.update_resource_server(
+        UserPoolId=pool, Identifier="https://boto3.example.com", Name="Renamed"
+    )["ResourceServer"]
+    assert "Scopes" not in updated and updated["Name"] == "Renamed", updated
+    e = expect_error(
+        "InvalidParameterException",
+        cognito.create_resource_server,
+        UserPoolId=pool,
+        Identifier="boto3-bare",
+        Name="Again",
+    )
+    assert e.response["Error"]["Message"] == f"boto3-bare already exists in user pool {pool}.", e.response
+    for identifier in ("boto3-bare", "https://boto3.example.com"):
+        assert cognito.delete_resource_server(UserPoolId=pool, Identifier=identifier)["ResponseMetadata"][
+            "HTTPStatusCode"
+        ] == 200
+    expect_error(
+        "ResourceNotFoundException",
+        cognito.describe_resource_server,
+        UserPoolId=pool,
+        Identifier="boto3-bare",
+    )
+
+
 if __name__ == "__main__":
     raise SystemExit(run())

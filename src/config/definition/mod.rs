@@ -156,6 +156,11 @@ impl PoolConfig {
     ///   TOTP or email MFA. [`PoolConfig::to_create_user_pool_json`] writes
     ///   them whenever MFA is not `OFF`. The wire's `CreateUserPool` does
     ///   not take them (they are not members of that operation).
+    /// * Likewise `ResourceServers`: a list of `ResourceServerType`s
+    ///   (`Identifier`, `Name`, `Scopes`) as `CreateResourceServer` takes
+    ///   them, each checked by [`ResourceServer::validate`](crate::config::ResourceServer::validate).
+    ///   [`PoolConfig::to_create_user_pool_json`] writes it when the pool
+    ///   has resource servers, so they persist with the pool.
     ///
     /// Accepted with no effect, because the value given is the behaviour the
     /// engine has anyway: `DeletionProtection: "INACTIVE"`, `UserPoolTags:

@@ -52,7 +52,21 @@ fn read_create(input: &Members<'_>, definition: bool) -> Read<PoolConfig> {
     let builder = PoolConfig::builder(input.str("PoolName")?);
     let fixed = Fixed::read(input)?;
     let settings = Settings::read(input, definition)?;
-    Ok(settings.apply(fixed.apply(builder), None)?.build()?)
+    // A stored definition's resource servers (an extra member: a request
+    // leaves it unread, so `finish` refuses it by name).
+    let mut servers = Vec::new();
+    if definition && let Some(list) = input.value("ResourceServers") {
+        let Value::Array(items) = list else {
+            return Err(crate::json::wrong_type("ResourceServers", "list"));
+        };
+        for (i, item) in items.iter().enumerate() {
+            let m = Members::new(format!("ResourceServers[{i}]"), item)?;
+            servers.push(crate::config::read_resource_server(&m)?);
+            m.finish()?;
+        }
+    }
+    let builder = fixed.apply(builder).resource_servers(servers);
+    Ok(settings.apply(builder, None)?.build()?)
 }
 
 /// `UpdateUserPool`: `current` with every changeable setting taken from the
@@ -119,7 +133,10 @@ fn renamed(current: &PoolConfig, name: &str) -> PoolConfigBuilder {
         .username_attributes(current.username_attributes())
         .alias_attributes(current.alias_attributes())
         .case_sensitive(current.case_sensitive())
-        .tier(current.tier());
+        .tier(current.tier())
+        // Not UpdateUserPool's to change: the pool keeps them.
+        .domains(current.domains().to_vec())
+        .resource_servers(current.resource_servers().to_vec());
     for s in current.schema().standard() {
         builder = builder.standard_attribute(s.clone());
     }

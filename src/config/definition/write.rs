@@ -63,6 +63,13 @@ pub(crate) fn create_request(config: &PoolConfig) -> Value {
     }
     out.insert("PoolName".into(), json!(config.name()));
     factor_blocks(config, &mut out);
+    // Like the factor blocks, a member only a stored definition has.
+    if !config.resource_servers().is_empty() {
+        out.insert(
+            "ResourceServers".into(),
+            crate::config::stored_resource_servers(config.resource_servers()),
+        );
+    }
     Value::Object(out)
 }
 
