@@ -136,7 +136,7 @@ const OPERATIONS: &[&str] = &[
 ];
 
 /// Every Cognito exception the adapter may answer.
-const CODES: [ErrorCode; 32] = [
+const CODES: [ErrorCode; 34] = [
     ErrorCode::InvalidParameter,
     ErrorCode::InvalidPassword,
     ErrorCode::NotAuthorized,
@@ -168,6 +168,8 @@ const CODES: [ErrorCode; 32] = [
     ErrorCode::EnableSoftwareTokenMfa,
     ErrorCode::MfaMethodNotFound,
     ErrorCode::DeviceKeyExists,
+    ErrorCode::InvalidOAuthFlow,
+    ErrorCode::ScopeDoesNotExist,
     ErrorCode::InternalError,
 ];
 
