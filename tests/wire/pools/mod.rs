@@ -14,6 +14,7 @@ mod clients;
 mod create;
 mod lambda;
 mod mfa;
+mod oauth_clients;
 
 use serde_json::Value;
 use userpool::config::PoolConfig;
