@@ -95,6 +95,11 @@ pub enum ErrorCode {
     MfaMethodNotFound,
     /// The device is already confirmed.
     DeviceKeyExists,
+    /// An app client's `AllowedOAuthFlows` cannot be combined as asked
+    /// (cognito-oauth.md §3.2).
+    InvalidOAuthFlow,
+    /// An app client names an OAuth scope the pool does not have.
+    ScopeDoesNotExist,
     /// A store or system failure. The only code that maps to HTTP 500.
     InternalError,
 }
@@ -132,6 +137,8 @@ impl ErrorCode {
             Self::EnableSoftwareTokenMfa => "EnableSoftwareTokenMFAException",
             Self::MfaMethodNotFound => "MFAMethodNotFoundException",
             Self::DeviceKeyExists => "DeviceKeyExistsException",
+            Self::InvalidOAuthFlow => "InvalidOAuthFlowException",
+            Self::ScopeDoesNotExist => "ScopeDoesNotExistException",
             Self::UserLambdaValidation => "UserLambdaValidationException",
             Self::InvalidLambdaResponse => "InvalidLambdaResponseException",
             Self::UnexpectedLambda => "UnexpectedLambdaException",

@@ -141,7 +141,7 @@ const OPERATIONS: &[&str] = &[
 ];
 
 /// Every Cognito exception the adapter may answer.
-const CODES: [ErrorCode; 32] = [
+const CODES: [ErrorCode; 34] = [
     ErrorCode::InvalidParameter,
     ErrorCode::InvalidPassword,
     ErrorCode::NotAuthorized,
@@ -173,6 +173,8 @@ const CODES: [ErrorCode; 32] = [
     ErrorCode::EnableSoftwareTokenMfa,
     ErrorCode::MfaMethodNotFound,
     ErrorCode::DeviceKeyExists,
+    ErrorCode::InvalidOAuthFlow,
+    ErrorCode::ScopeDoesNotExist,
     ErrorCode::InternalError,
 ];
 

@@ -6,6 +6,7 @@ use std::time::Duration;
 use crate::error::{Constraint, Error, Result, Shown, Violation};
 use crate::schema::standard_attribute;
 
+use super::oauth::{self, OAuthFlow};
 use super::*;
 
 // ---------------------------------------------------------------------------
@@ -142,6 +143,13 @@ pub struct AppClientConfig {
     pub(super) enable_token_revocation: bool,
     pub(super) auth_session_validity_minutes: u32,
     pub(super) refresh_token_rotation: RefreshTokenRotation,
+    pub(super) allowed_oauth_flows_user_pool_client: bool,
+    pub(super) allowed_oauth_flows: Vec<OAuthFlow>,
+    pub(super) allowed_oauth_scopes: Vec<String>,
+    pub(super) callback_urls: Vec<String>,
+    pub(super) logout_urls: Vec<String>,
+    pub(super) default_redirect_uri: Option<String>,
+    pub(super) supported_identity_providers: Vec<String>,
 }
 
 impl AppClientConfig {
@@ -174,6 +182,13 @@ impl AppClientConfig {
             enable_token_revocation: true,
             auth_session_validity_minutes: Self::DEFAULT_AUTH_SESSION_VALIDITY_MINUTES,
             refresh_token_rotation: RefreshTokenRotation::DISABLED,
+            allowed_oauth_flows_user_pool_client: false,
+            allowed_oauth_flows: Vec::new(),
+            allowed_oauth_scopes: Vec::new(),
+            callback_urls: Vec::new(),
+            logout_urls: Vec::new(),
+            default_redirect_uri: None,
+            supported_identity_providers: Vec::new(),
         }
     }
 
@@ -348,6 +363,61 @@ impl AppClientConfig {
     pub const fn refresh_token_rotation(&self) -> RefreshTokenRotation {
         self.refresh_token_rotation
     }
+
+    /// `AllowedOAuthFlowsUserPoolClient`: the master switch of the OAuth
+    /// endpoints for this client. Defaults to `false`. The other OAuth
+    /// settings are stored and echoed whether it is on or off.
+    #[must_use]
+    pub const fn allowed_oauth_flows_user_pool_client(&self) -> bool {
+        self.allowed_oauth_flows_user_pool_client
+    }
+
+    /// `AllowedOAuthFlows`, in the order given, without duplicates.
+    /// Defaults to none.
+    #[must_use]
+    pub fn allowed_oauth_flows(&self) -> &[OAuthFlow] {
+        &self.allowed_oauth_flows
+    }
+
+    /// Whether `flow` is in [`allowed_oauth_flows`](Self::allowed_oauth_flows).
+    #[must_use]
+    pub fn allows_oauth_flow(&self, flow: OAuthFlow) -> bool {
+        self.allowed_oauth_flows.contains(&flow)
+    }
+
+    /// `AllowedOAuthScopes`, as given: standard scopes
+    /// ([`STANDARD_SCOPES`](super::STANDARD_SCOPES)) and custom
+    /// `<identifier>/<name>` scopes. Defaults to none.
+    #[must_use]
+    pub fn allowed_oauth_scopes(&self) -> &[String] {
+        &self.allowed_oauth_scopes
+    }
+
+    /// `CallbackURLs`: the allowed `redirect_uri` values. Defaults to none.
+    #[must_use]
+    pub fn callback_urls(&self) -> &[String] {
+        &self.callback_urls
+    }
+
+    /// `LogoutURLs`: the allowed `logout_uri` values. Defaults to none.
+    #[must_use]
+    pub fn logout_urls(&self) -> &[String] {
+        &self.logout_urls
+    }
+
+    /// `DefaultRedirectURI`, one of the [`callback_urls`](Self::callback_urls).
+    /// Defaults to none.
+    #[must_use]
+    pub fn default_redirect_uri(&self) -> Option<&str> {
+        self.default_redirect_uri.as_deref()
+    }
+
+    /// `SupportedIdentityProviders` (`COGNITO` for the pool's own users).
+    /// Defaults to none.
+    #[must_use]
+    pub fn supported_identity_providers(&self) -> &[String] {
+        &self.supported_identity_providers
+    }
 }
 
 /// `dev:<name>` or `dev:custom:<name>` (cognito-protocol.md §7.2 accepts both).
@@ -391,6 +461,13 @@ pub struct AppClientConfigBuilder {
     enable_token_revocation: bool,
     auth_session_validity_minutes: u32,
     refresh_token_rotation: RefreshTokenRotation,
+    allowed_oauth_flows_user_pool_client: bool,
+    allowed_oauth_flows: Vec<OAuthFlow>,
+    allowed_oauth_scopes: Vec<String>,
+    callback_urls: Vec<String>,
+    logout_urls: Vec<String>,
+    default_redirect_uri: Option<String>,
+    supported_identity_providers: Vec<String>,
 }
 
 impl AppClientConfigBuilder {
@@ -465,6 +542,67 @@ impl AppClientConfigBuilder {
         self
     }
 
+    /// `AllowedOAuthFlowsUserPoolClient`. Defaults to `false`. When `true`,
+    /// [`allowed_oauth_flows`](Self::allowed_oauth_flows) and
+    /// [`allowed_oauth_scopes`](Self::allowed_oauth_scopes) must not be empty.
+    pub fn allowed_oauth_flows_user_pool_client(mut self, value: bool) -> Self {
+        self.allowed_oauth_flows_user_pool_client = value;
+        self
+    }
+
+    /// `AllowedOAuthFlows`. Defaults to none. Duplicates are dropped. To
+    /// parse wire values, use [`OAuthFlow::parse_list`].
+    pub fn allowed_oauth_flows(mut self, flows: impl IntoIterator<Item = OAuthFlow>) -> Self {
+        self.allowed_oauth_flows.clear();
+        for flow in flows {
+            if !self.allowed_oauth_flows.contains(&flow) {
+                self.allowed_oauth_flows.push(flow);
+            }
+        }
+        self
+    }
+
+    /// `AllowedOAuthScopes` (at most 50). Defaults to none. Custom scopes
+    /// are checked against the pool's resource servers when the pool
+    /// creates or updates the client, not here.
+    pub fn allowed_oauth_scopes<S: Into<String>>(
+        mut self,
+        scopes: impl IntoIterator<Item = S>,
+    ) -> Self {
+        self.allowed_oauth_scopes = scopes.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// `CallbackURLs` (at most 100). Defaults to none.
+    pub fn callback_urls<S: Into<String>>(mut self, urls: impl IntoIterator<Item = S>) -> Self {
+        self.callback_urls = urls.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// `LogoutURLs` (at most 100). Defaults to none.
+    pub fn logout_urls<S: Into<String>>(mut self, urls: impl IntoIterator<Item = S>) -> Self {
+        self.logout_urls = urls.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// `DefaultRedirectURI`: must be one of the
+    /// [`callback_urls`](Self::callback_urls). Defaults to none.
+    pub fn default_redirect_uri(mut self, url: impl Into<String>) -> Self {
+        self.default_redirect_uri = Some(url.into());
+        self
+    }
+
+    /// `SupportedIdentityProviders`. Defaults to none. Names other than
+    /// `COGNITO` are refused when the pool creates or updates the client
+    /// (the pool has no identity providers).
+    pub fn supported_identity_providers<S: Into<String>>(
+        mut self,
+        names: impl IntoIterator<Item = S>,
+    ) -> Self {
+        self.supported_identity_providers = names.into_iter().map(Into::into).collect();
+        self
+    }
+
     /// The configuration, if Cognito would accept it.
     ///
     /// # Errors
@@ -477,8 +615,17 @@ impl AppClientConfigBuilder {
     ///   characters of `[\w+]` (the message never contains the secret);
     ///   `authSessionValidity` outside 3–15; a read or write attribute name
     ///   empty or over 2048 characters;
+    ///   and the OAuth lists past their maxima (50 scopes, 100 callback or
+    ///   logout URLs) or with an element of the wrong length or characters
+    ///   (cognito-oauth.md §3.2 V12);
     /// * then, if both [`generate_secret`](Self::generate_secret) and
-    ///   [`client_secret`](Self::client_secret) were given.
+    ///   [`client_secret`](Self::client_secret) were given;
+    /// * then the OAuth rules that need only the client's settings, with
+    ///   Cognito's types and messages (`InvalidParameterException` or
+    ///   [`ErrorCode::InvalidOAuthFlow`](crate::ErrorCode::InvalidOAuthFlow);
+    ///   cognito-oauth.md §3.2 V2, V3, V5, V6, V8, V9, in that order). V4,
+    ///   V7 and V10 need the pool and are checked when it creates or
+    ///   updates the client.
     pub fn build(self) -> Result<AppClientConfig> {
         let mut problems = Vec::new();
 
@@ -543,16 +690,6 @@ impl AppClientConfigBuilder {
             }
         }
 
-        if !problems.is_empty() {
-            return Err(Error::validation(problems));
-        }
-
-        if self.generate_secret && self.client_secret.is_some() {
-            return Err(Error::invalid_parameter(
-                "GenerateSecret and ClientSecret cannot both be specified.",
-            ));
-        }
-
         let mut flows = self.explicit_auth_flows;
         if flows.is_empty() {
             flows = AuthFlow::DEFAULT.to_vec();
@@ -560,7 +697,7 @@ impl AppClientConfigBuilder {
         flows.sort_unstable();
         flows.dedup();
 
-        Ok(AppClientConfig {
+        let config = AppClientConfig {
             name: self.name,
             generate_secret: self.generate_secret,
             client_secret: self.client_secret,
@@ -572,7 +709,28 @@ impl AppClientConfigBuilder {
             enable_token_revocation: self.enable_token_revocation,
             auth_session_validity_minutes: self.auth_session_validity_minutes,
             refresh_token_rotation: self.refresh_token_rotation,
-        })
+            allowed_oauth_flows_user_pool_client: self.allowed_oauth_flows_user_pool_client,
+            allowed_oauth_flows: self.allowed_oauth_flows,
+            allowed_oauth_scopes: self.allowed_oauth_scopes,
+            callback_urls: self.callback_urls,
+            logout_urls: self.logout_urls,
+            default_redirect_uri: self.default_redirect_uri,
+            supported_identity_providers: self.supported_identity_providers,
+        };
+
+        oauth::model_problems(&config, &mut problems);
+        if !problems.is_empty() {
+            return Err(Error::validation(problems));
+        }
+
+        if config.generate_secret && config.client_secret.is_some() {
+            return Err(Error::invalid_parameter(
+                "GenerateSecret and ClientSecret cannot both be specified.",
+            ));
+        }
+
+        oauth::check_settings(&config)?;
+        Ok(config)
     }
 }
 

@@ -1,8 +1,8 @@
 //! App clients: what `CreateUserPoolClient` configures, as plain validated data,
 //! and the client-secret checks (`SECRET_HASH`) every public operation makes.
 //!
-//! An [`AppClientConfig`] is Cognito's `CreateUserPoolClient` request without
-//! the OAuth fields (cognito-protocol.md §4.3). It is a validated parameter
+//! An [`AppClientConfig`] is Cognito's `CreateUserPoolClient` request
+//! (cognito-protocol.md §4.3), OAuth settings included (cognito-oauth.md §3). It is a validated parameter
 //! type: [`AppClientConfig::builder`] starts from the defaults Cognito applies
 //! when a field is omitted, and [`AppClientConfigBuilder::build`] refuses what
 //! Cognito refuses, so every configuration in the program is one Cognito would
@@ -20,6 +20,7 @@
 //! | [`prevent_user_existence_errors`](AppClientConfig::prevent_user_existence_errors) | `LEGACY` | `LEGACY`, `ENABLED` |
 //! | [`enable_token_revocation`](AppClientConfig::enable_token_revocation) | `true` | |
 //! | [`refresh_token_rotation`](AppClientConfig::refresh_token_rotation) | disabled | grace period 0 – 60 s |
+//! | OAuth switch, flows, scopes, callback / logout URLs, default redirect, identity providers | off, none | see [`OAuthFlow`] and cognito-oauth.md §3.2 |
 //! | read / write attributes | see [`AppClientConfig::can_read`] and [`AppClientConfig::can_write`] | |
 //!
 //! # `SECRET_HASH`
@@ -44,12 +45,15 @@
 mod app_client;
 mod config;
 mod flows;
+mod oauth;
 mod secret;
 mod stored;
 mod validity;
 
 #[cfg(test)]
 mod api_tests;
+#[cfg(test)]
+mod oauth_tests;
 #[cfg(test)]
 mod tests;
 
@@ -58,6 +62,8 @@ pub use config::{
     AppClientConfig, AppClientConfigBuilder, PreventUserExistenceErrors, RefreshTokenRotation,
 };
 pub use flows::AuthFlow;
+pub(crate) use oauth::check_against_pool;
+pub use oauth::{MAX_SCOPES, MAX_URLS, OAuthFlow, STANDARD_SCOPES, is_standard_scope};
 pub use secret::{ClientSecret, secret_hash};
 pub(crate) use secret::{check_client_secret, check_secret_hash};
 use validity::{Member, check_validity};

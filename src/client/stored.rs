@@ -11,8 +11,8 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    AppClientConfig, AuthFlow, PreventUserExistenceErrors, RefreshTokenRotation, TokenUnit,
-    TokenValidity, check_validity,
+    AppClientConfig, AuthFlow, OAuthFlow, PreventUserExistenceErrors, RefreshTokenRotation,
+    TokenUnit, TokenValidity, check_validity,
 };
 use crate::error::{Error, Result};
 
@@ -36,6 +36,25 @@ struct StoredClient {
     auth_session_validity_minutes: u32,
     /// The retry grace period in seconds when rotation is on.
     refresh_token_rotation: Option<u32>,
+    /// The OAuth settings (cognito-oauth.md §3.1). Documents written before
+    /// they existed lack them and read back with the defaults: switch off,
+    /// every list empty, no default redirect.
+    #[serde(default)]
+    oauth: StoredOAuth,
+}
+
+/// An app client's OAuth settings as stored, each member defaulting when
+/// absent.
+#[derive(Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct StoredOAuth {
+    enabled: bool,
+    flows: Vec<String>,
+    scopes: Vec<String>,
+    callback_urls: Vec<String>,
+    logout_urls: Vec<String>,
+    default_redirect_uri: Option<String>,
+    identity_providers: Vec<String>,
 }
 
 fn corrupt(what: impl std::fmt::Display) -> Error {
@@ -69,6 +88,19 @@ impl AppClientConfig {
                 u32::try_from(self.refresh_token_rotation.retry_grace_period().as_secs())
                     .unwrap_or(RefreshTokenRotation::MAX_RETRY_GRACE_PERIOD_SECONDS)
             }),
+            oauth: StoredOAuth {
+                enabled: self.allowed_oauth_flows_user_pool_client,
+                flows: self
+                    .allowed_oauth_flows
+                    .iter()
+                    .map(|f| f.as_str().to_owned())
+                    .collect(),
+                scopes: self.allowed_oauth_scopes.clone(),
+                callback_urls: self.callback_urls.clone(),
+                logout_urls: self.logout_urls.clone(),
+                default_redirect_uri: self.default_redirect_uri.clone(),
+                identity_providers: self.supported_identity_providers.clone(),
+            },
         };
         serde_json::to_string(&stored).map_err(|e| corrupt(format_args!("cannot encode: {e}")))
     }
@@ -118,7 +150,18 @@ impl AppClientConfig {
             )
             .enable_token_revocation(s.enable_token_revocation)
             .auth_session_validity(s.auth_session_validity_minutes)
-            .refresh_token_rotation(rotation);
+            .refresh_token_rotation(rotation)
+            .allowed_oauth_flows_user_pool_client(s.oauth.enabled)
+            .allowed_oauth_flows(
+                OAuthFlow::parse_list(&s.oauth.flows).map_err(|e| corrupt(e.message()))?,
+            )
+            .allowed_oauth_scopes(s.oauth.scopes)
+            .callback_urls(s.oauth.callback_urls)
+            .logout_urls(s.oauth.logout_urls)
+            .supported_identity_providers(s.oauth.identity_providers);
+        if let Some(url) = s.oauth.default_redirect_uri {
+            builder = builder.default_redirect_uri(url);
+        }
         if let Some(read) = s.read_attributes {
             builder = builder.read_attributes(read);
         }
@@ -151,6 +194,13 @@ mod tests {
             .enable_token_revocation(false)
             .auth_session_validity(15)
             .refresh_token_rotation(RefreshTokenRotation::enabled(42).unwrap())
+            .allowed_oauth_flows_user_pool_client(true)
+            .allowed_oauth_flows([OAuthFlow::Implicit, OAuthFlow::Code])
+            .allowed_oauth_scopes(["openid", "res/read"])
+            .callback_urls(["https://a.example/cb", "myapp://cb"])
+            .logout_urls(["http://localhost:3000/bye"])
+            .default_redirect_uri("myapp://cb")
+            .supported_identity_providers(["COGNITO"])
             .build()
             .unwrap()
     }
@@ -168,6 +218,44 @@ mod tests {
         assert_eq!(a.enable_token_revocation(), b.enable_token_revocation());
         assert_eq!(a.auth_session_validity(), b.auth_session_validity());
         assert_eq!(a.refresh_token_rotation(), b.refresh_token_rotation());
+        assert_eq!(
+            a.allowed_oauth_flows_user_pool_client(),
+            b.allowed_oauth_flows_user_pool_client()
+        );
+        assert_eq!(a.allowed_oauth_flows(), b.allowed_oauth_flows());
+        assert_eq!(a.allowed_oauth_scopes(), b.allowed_oauth_scopes());
+        assert_eq!(a.callback_urls(), b.callback_urls());
+        assert_eq!(a.logout_urls(), b.logout_urls());
+        assert_eq!(a.default_redirect_uri(), b.default_redirect_uri());
+        assert_eq!(
+            a.supported_identity_providers(),
+            b.supported_identity_providers()
+        );
+    }
+
+    #[test]
+    fn a_document_written_before_the_oauth_settings_loads_with_their_defaults() {
+        let old = r#"{"v":1,"name":"old","explicit_auth_flows":["ALLOW_USER_SRP_AUTH"],
+            "validity_seconds":[3600,3600,2592000],"validity_units":["minutes","minutes","days"],
+            "read_attributes":null,"write_attributes":null,
+            "prevent_user_existence_errors":"LEGACY","enable_token_revocation":true,
+            "auth_session_validity_minutes":3,"refresh_token_rotation":null}"#;
+        let config = AppClientConfig::from_stored_json(old).unwrap();
+        assert_eq!(config.name(), "old");
+        assert!(!config.allowed_oauth_flows_user_pool_client());
+        assert!(config.allowed_oauth_flows().is_empty());
+        assert!(config.allowed_oauth_scopes().is_empty());
+        assert!(config.callback_urls().is_empty());
+        assert!(config.logout_urls().is_empty());
+        assert_eq!(config.default_redirect_uri(), None);
+        assert!(config.supported_identity_providers().is_empty());
+        let partial = old.replace(
+            r#""refresh_token_rotation":null}"#,
+            r#""refresh_token_rotation":null,"oauth":{"scopes":["openid"]}}"#,
+        );
+        let config = AppClientConfig::from_stored_json(&partial).unwrap();
+        assert_eq!(config.allowed_oauth_scopes(), ["openid"]);
+        assert!(config.callback_urls().is_empty());
     }
 
     #[test]
@@ -192,7 +280,12 @@ mod tests {
     fn corrupt_or_out_of_range_documents_are_internal_errors() {
         let good: serde_json::Value =
             serde_json::from_str(&rich().to_stored_json().unwrap()).unwrap();
-        let mutations: [(&str, serde_json::Value); 8] = [
+        let mutations: [(&str, serde_json::Value); 10] = [
+            ("oauth", serde_json::json!({"flows": ["token"]})),
+            (
+                "oauth",
+                serde_json::json!({"callback_urls": ["http://evil.example/"]}),
+            ),
             ("v", 2.into()),
             ("explicit_auth_flows", serde_json::json!(["ALLOW_NOTHING"])),
             ("validity_seconds", serde_json::json!([1, 3600, 86400])),

@@ -229,10 +229,16 @@ impl UserPool {
     ///
     /// # Errors
     /// `InvalidParameterException` for a read or write attribute the pool's
-    /// schema does not have; `LimitExceededException` past 1000 clients;
+    /// schema does not have, or an identity provider other than `COGNITO`;
+    /// `InvalidOAuthFlowException` for `client_credentials` without a
+    /// secret; `ScopeDoesNotExistException` for an OAuth scope that is
+    /// neither standard nor one of the pool's resource-server scopes
+    /// (cognito-oauth.md §3.2 V4, V7, V10); `LimitExceededException` past 1000 clients;
     /// `InternalErrorException` if the system RNG or the store fails.
     pub fn create_user_pool_client(&self, config: AppClientConfig) -> Result<AppClient> {
         self.check_attribute_lists(&config, "creating")?;
+        let has_secret = config.generate_secret() || config.client_secret().is_some();
+        crate::client::check_against_pool(&config, has_secret, self.id(), &self.config())?;
         let client = AppClient::new(config, self.now())?;
         self.insert_client(&client)?;
         Ok(client)
@@ -294,12 +300,21 @@ impl UserPool {
     /// # Errors
     /// `ResourceNotFoundException` for an unknown client;
     /// `InvalidParameterException` for a read or write attribute the pool's
-    /// schema does not have; `TooManyRequestsException` if concurrent
+    /// schema does not have, or an identity provider other than `COGNITO`;
+    /// `InvalidOAuthFlowException` for `client_credentials` on a client
+    /// without a secret; `ScopeDoesNotExistException` for an unknown OAuth
+    /// scope (cognito-oauth.md §3.2 V4, V7, V10); `TooManyRequestsException` if concurrent
     /// updates keep winning; `InternalErrorException` if the store fails.
     pub fn update_user_pool_client(&self, id: &str, config: AppClientConfig) -> Result<AppClient> {
         let now = self.now();
-        self.client(id)?;
+        let existing = self.client(id)?;
         self.check_attribute_lists(&config, "updating")?;
+        crate::client::check_against_pool(
+            &config,
+            existing.secret().is_some(),
+            self.id(),
+            &self.config(),
+        )?;
         for _ in 0..MAX_CAS_RETRIES {
             let (current, version) = self.client_and_version(id)?;
             let updated = current.reconfigured(config.clone(), now);

@@ -2,7 +2,7 @@
 # Interop tests: real Cognito clients against userpool-server (server/).
 #
 #   bash tests/interop/run.sh            # every suite
-#   bash tests/interop/run.sh boto3 cli  # some suites: http cli boto3 pycognito acijs jwt auth
+#   bash tests/interop/run.sh boto3 cli  # some suites: http cli boto3 (with oauth_clients) pycognito acijs jwt auth
 #                                        #   triggers custom_auth amplify mfa
 #
 # Builds userpool-server (--release, reusing target/), starts it on a free
@@ -155,6 +155,7 @@ suite() {
 wants http && suite http python test_http.py
 wants cli && suite cli bash test_cli.sh
 wants boto3 && suite boto3 python test_boto3.py
+wants boto3 && suite oauth_clients python test_oauth_clients.py
 wants pycognito && suite pycognito python test_pycognito.py
 if wants mfa; then
   suite mfa python test_mfa.py

@@ -2,9 +2,10 @@
 //! `ListUserPoolClients`, `UpdateUserPoolClient`, `DeleteUserPoolClient`
 //! (cognito-protocol.md §4.3, Appendix A).
 //!
-//! The OAuth members (hosted UI, identity providers, analytics) are accepted
-//! only empty or `false`, which is what they are for an API-only client;
-//! any other value is refused by name.
+//! The OAuth members (cognito-oauth.md §3.1) are read here and checked by
+//! the engine (`AppClientConfigBuilder::build` and the pool, §3.2); the
+//! analytics members are accepted only empty or `false`, and any other
+//! value is refused by name.
 
 use std::time::Duration;
 
@@ -13,22 +14,15 @@ use serde_json::{Map, Value, json};
 use super::super::timestamp;
 use super::{page_token, resume_after};
 use crate::client::{
-    AppClient, AppClientConfig, AppClientConfigBuilder, AuthFlow, ClientSecret,
+    AppClient, AppClientConfig, AppClientConfigBuilder, AuthFlow, ClientSecret, OAuthFlow,
     PreventUserExistenceErrors, RefreshTokenRotation, TokenUnit, TokenValidity, TokenValidityUnits,
 };
 use crate::json::{Failure, Members, Read, in_range, is_empty, not_in_enum, unsupported};
 use crate::registry::Registry;
 
-/// Members that only configure OAuth / the hosted UI / analytics, accepted
-/// only when they turn nothing on.
-const OAUTH_MEMBERS: [&str; 9] = [
-    "SupportedIdentityProviders",
-    "CallbackURLs",
-    "LogoutURLs",
-    "DefaultRedirectURI",
-    "AllowedOAuthFlows",
-    "AllowedOAuthScopes",
-    "AllowedOAuthFlowsUserPoolClient",
+/// Members that only configure analytics and context-data propagation,
+/// accepted only when they turn nothing on.
+const UNSUPPORTED_MEMBERS: [&str; 2] = [
     "AnalyticsConfiguration",
     "EnablePropagateAdditionalUserContextData",
 ];
@@ -123,7 +117,7 @@ fn settings(
     mut builder: AppClientConfigBuilder,
     input: &Members<'_>,
 ) -> Read<AppClientConfigBuilder> {
-    for member in OAUTH_MEMBERS {
+    for member in UNSUPPORTED_MEMBERS {
         if input.value(member).is_some_and(|v| !is_empty(v)) {
             return Err(unsupported(member).into());
         }
@@ -146,6 +140,27 @@ fn settings(
     }
     if let Some(minutes) = input.opt_i64("AuthSessionValidity")? {
         builder = builder.auth_session_validity(in_range("AuthSessionValidity", minutes, 3, 15)?);
+    }
+    if let Some(yes) = input.opt_bool("AllowedOAuthFlowsUserPoolClient")? {
+        builder = builder.allowed_oauth_flows_user_pool_client(yes);
+    }
+    if let Some(flows) = input.opt_str_list("AllowedOAuthFlows")? {
+        builder = builder.allowed_oauth_flows(OAuthFlow::parse_list(&flows)?);
+    }
+    if let Some(scopes) = input.opt_string_list("AllowedOAuthScopes")? {
+        builder = builder.allowed_oauth_scopes(scopes);
+    }
+    if let Some(urls) = input.opt_string_list("CallbackURLs")? {
+        builder = builder.callback_urls(urls);
+    }
+    if let Some(urls) = input.opt_string_list("LogoutURLs")? {
+        builder = builder.logout_urls(urls);
+    }
+    if let Some(url) = input.opt_str("DefaultRedirectURI")? {
+        builder = builder.default_redirect_uri(url);
+    }
+    if let Some(names) = input.opt_string_list("SupportedIdentityProviders")? {
+        builder = builder.supported_identity_providers(names);
     }
     if let Some(value) = input.value("RefreshTokenRotation") {
         let m = Members::new("RefreshTokenRotation", value)?;
@@ -195,6 +210,10 @@ fn token_validity(input: &Members<'_>) -> Read<TokenValidity> {
 }
 
 /// `UserPoolClientType`.
+///
+/// The OAuth lists and `DefaultRedirectURI` are left out when empty, as
+/// Cognito leaves out absent members; `AllowedOAuthFlowsUserPoolClient` is
+/// always there. They are echoed whether the switch is on or off.
 ///
 /// Validities are reported in the units they were given in (minutes for
 /// access and ID tokens, days for refresh tokens when none was given), with
@@ -250,7 +269,41 @@ pub(super) fn client_json(pool_id: &str, client: &AppClient) -> Value {
             .map(|f| json!(f.as_str()))
             .collect(),
     );
-    out.insert("AllowedOAuthFlowsUserPoolClient".into(), json!(false));
+    for (member, list) in [
+        (
+            "SupportedIdentityProviders",
+            config.supported_identity_providers(),
+        ),
+        ("CallbackURLs", config.callback_urls()),
+        ("LogoutURLs", config.logout_urls()),
+    ] {
+        if !list.is_empty() {
+            out.insert(member.into(), json!(list));
+        }
+    }
+    if let Some(url) = config.default_redirect_uri() {
+        out.insert("DefaultRedirectURI".into(), json!(url));
+    }
+    if !config.allowed_oauth_flows().is_empty() {
+        out.insert(
+            "AllowedOAuthFlows".into(),
+            config
+                .allowed_oauth_flows()
+                .iter()
+                .map(|f| json!(f.as_str()))
+                .collect(),
+        );
+    }
+    if !config.allowed_oauth_scopes().is_empty() {
+        out.insert(
+            "AllowedOAuthScopes".into(),
+            json!(config.allowed_oauth_scopes()),
+        );
+    }
+    out.insert(
+        "AllowedOAuthFlowsUserPoolClient".into(),
+        json!(config.allowed_oauth_flows_user_pool_client()),
+    );
     out.insert(
         "PreventUserExistenceErrors".into(),
         json!(config.prevent_user_existence_errors().as_str()),

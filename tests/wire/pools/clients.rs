@@ -201,26 +201,6 @@ fn app_client_settings_the_engine_lacks_are_refused() {
     let base = json!({"UserPoolId": pool_id, "ClientName": "c"});
     let cases = [
         (
-            "AllowedOAuthFlows",
-            json!(["code"]),
-            "The parameter AllowedOAuthFlows is not supported by this engine.",
-        ),
-        (
-            "CallbackURLs",
-            json!(["https://example.com/cb"]),
-            "The parameter CallbackURLs is not supported",
-        ),
-        (
-            "AllowedOAuthFlowsUserPoolClient",
-            json!(true),
-            "AllowedOAuthFlowsUserPoolClient",
-        ),
-        (
-            "SupportedIdentityProviders",
-            json!(["COGNITO"]),
-            "SupportedIdentityProviders",
-        ),
-        (
             "AnalyticsConfiguration",
             json!({"ApplicationId": "abc"}),
             "AnalyticsConfiguration",

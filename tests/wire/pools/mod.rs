@@ -14,6 +14,7 @@ mod clients;
 mod create;
 mod lambda;
 mod mfa;
+mod oauth_clients;
 mod resource_servers;
 
 use serde_json::Value;
