@@ -8,20 +8,7 @@
 
 use super::OAuthError;
 
-/// The scopes Cognito defines itself; every other scope is custom.
-pub const STANDARD_SCOPES: [&str; 5] = [
-    "openid",
-    "email",
-    "phone",
-    "profile",
-    "aws.cognito.signin.user.admin",
-];
-
-/// Whether `scope` is one of [`STANDARD_SCOPES`].
-#[must_use]
-pub fn is_standard(scope: &str) -> bool {
-    STANDARD_SCOPES.contains(&scope)
-}
+pub use crate::client::{STANDARD_SCOPES, is_standard_scope as is_standard};
 
 /// The scopes of a `scope` parameter: split on spaces, empties and
 /// repeats dropped, in request order.

@@ -7,10 +7,12 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use serde_json::{Value, json};
-use userpool::registry::{Registry, RegistryOptions};
+use userpool::registry::{MasterKey, Registry, RegistryOptions};
+use userpool::store::{SqliteStore, Store};
 use userpool::wire::TARGET_PREFIX;
 use userpool::{HashingParams, ManualClock, Outbox};
 
+use super::db::TempDb;
 use super::{clock_at_start, shared_keys};
 
 /// What a test registry is built with: cheap hashing, the process's
@@ -24,6 +26,27 @@ pub(crate) fn options(clock: &ManualClock, outbox: &Outbox) -> RegistryOptions {
         sender: Arc::new(outbox.clone()),
         ..RegistryOptions::default()
     }
+}
+
+/// One master key for the whole test process (generating one per test
+/// would only slow the tests down).
+pub(crate) fn master_key() -> MasterKey {
+    static KEY: std::sync::OnceLock<MasterKey> = std::sync::OnceLock::new();
+    KEY.get_or_init(|| MasterKey::generate().expect("a master key"))
+        .clone()
+}
+
+/// A process's registry over the SQLite file `db`, its pools sealed
+/// under [`master_key`], on [`options`] with a clock and outbox of its own:
+/// open it twice to restart the process.
+pub(crate) fn open_sqlite(db: &TempDb) -> Registry {
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(db.path()).expect("the file opens"));
+    Registry::open(RegistryOptions {
+        store,
+        master_keys: vec![master_key()],
+        ..options(&clock_at_start(), &Outbox::new())
+    })
+    .expect("the registry opens")
 }
 
 /// A registry with no pools yet, on [`options`], and the handles a test

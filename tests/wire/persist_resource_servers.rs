@@ -2,32 +2,12 @@
 //! registry over a `SqliteStore`, then a new registry over the same file
 //! lists and describes the same servers.
 
-use std::sync::{Arc, OnceLock};
-
 use serde_json::json;
-use userpool::Outbox;
-use userpool::registry::{MasterKey, Registry, RegistryOptions};
-use userpool::store::{SqliteStore, Store};
 
-use crate::support::clock_at_start;
 use crate::support::db::TempDb;
 use crate::support::wire::{self, Calls as _};
 
-fn master() -> MasterKey {
-    static KEY: OnceLock<MasterKey> = OnceLock::new();
-    KEY.get_or_init(|| MasterKey::generate().unwrap()).clone()
-}
-
-/// A process's registry over the SQLite file `db`.
-fn open(db: &TempDb) -> Registry {
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(db.path()).unwrap());
-    Registry::open(RegistryOptions {
-        store,
-        master_keys: vec![master()],
-        ..wire::options(&clock_at_start(), &Outbox::new())
-    })
-    .unwrap()
-}
+use crate::support::wire::open_sqlite as open;
 
 #[test]
 fn a_restarted_registry_keeps_the_resource_servers() {

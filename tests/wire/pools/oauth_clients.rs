@@ -4,14 +4,8 @@
 //! answer with Cognito's `__type` and message; `UpdateUserPoolClient`
 //! resets omitted members.
 
-use std::sync::{Arc, OnceLock};
-
 use serde_json::{Value, json};
-use userpool::Outbox;
-use userpool::registry::{MasterKey, Registry, RegistryOptions};
-use userpool::store::{SqliteStore, Store};
 
-use crate::support::clock_at_start;
 use crate::support::db::TempDb;
 use crate::support::pools::quickstart_json;
 use crate::support::wire::{self, Calls as _, World};
@@ -210,21 +204,7 @@ fn the_rules_answer_with_cognitos_types_and_messages() {
     assert_eq!(updated["ClientSecret"], m2m["ClientSecret"]);
 }
 
-fn master() -> MasterKey {
-    static KEY: OnceLock<MasterKey> = OnceLock::new();
-    KEY.get_or_init(|| MasterKey::generate().unwrap()).clone()
-}
-
-/// A process's registry over the SQLite file `db`.
-fn open(db: &TempDb) -> Registry {
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(db.path()).unwrap());
-    Registry::open(RegistryOptions {
-        store,
-        master_keys: vec![master()],
-        ..wire::options(&clock_at_start(), &Outbox::new())
-    })
-    .unwrap()
-}
+use crate::support::wire::open_sqlite as open;
 
 #[test]
 fn a_restarted_registry_keeps_the_oauth_members() {
