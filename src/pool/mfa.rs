@@ -299,7 +299,7 @@ impl UserPool {
         now: Timestamp,
     ) -> Result<String> {
         let client = self.client(&state.client_id)?;
-        self.issue_session_with(
+        self.issue_session(
             client.id(),
             user,
             tag,

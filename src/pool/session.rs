@@ -79,27 +79,9 @@ fn aad(pool_id: &str) -> Vec<u8> {
 }
 
 impl UserPool {
-    /// Issues a sealed session for `challenge` to `username` through `client_id`.
+    /// Issues a sealed session for `challenge` to `user` through
+    /// `client_id`, carrying `extra`.
     pub(super) fn issue_session(
-        &self,
-        client_id: &str,
-        user: &crate::store::UserRecord,
-        challenge: &str,
-        validity: Duration,
-        now: Timestamp,
-    ) -> Result<String> {
-        self.issue_session_with(
-            client_id,
-            user,
-            challenge,
-            validity,
-            now,
-            SessionExtra::default(),
-        )
-    }
-
-    /// [`UserPool::issue_session`] carrying `extra`.
-    pub(super) fn issue_session_with(
         &self,
         client_id: &str,
         user: &crate::store::UserRecord,

@@ -277,22 +277,17 @@ impl UserPool {
                     device_key: Some(d.key),
                     ..SessionExtra::default()
                 };
-                let session = self.issue_session_with(
-                    client.id(),
-                    &proof.user,
-                    ChallengeName::DeviceSrpAuth.as_str(),
-                    client.config().auth_session_validity(),
-                    now,
-                    extra,
-                )?;
                 let mut parameters = BTreeMap::new();
                 parameters.insert("USERNAME".to_owned(), proof.user.username.clone());
-                Ok(DeviceStep::Challenge(AuthResponse {
-                    challenge_name: Some(ChallengeName::DeviceSrpAuth),
-                    session: Some(session),
-                    challenge_parameters: parameters,
-                    authentication_result: None,
-                }))
+                self.put_challenge(
+                    client,
+                    &proof.user,
+                    ChallengeName::DeviceSrpAuth,
+                    parameters,
+                    extra,
+                    now,
+                )
+                .map(DeviceStep::Challenge)
             }
             Some(d) if d.status == DeviceStatus::NotRemembered => Ok(DeviceStep::Tokens {
                 bound: Some(d.key),
@@ -410,20 +405,14 @@ impl UserPool {
         )?;
         parameters.remove("USER_ID_FOR_SRP");
         parameters.insert("DEVICE_KEY".to_owned(), device.key);
-        let session = self.issue_session_with(
-            client.id(),
+        self.put_challenge(
+            client,
             &user,
-            ChallengeName::DevicePasswordVerifier.as_str(),
-            client.config().auth_session_validity(),
-            now,
+            ChallengeName::DevicePasswordVerifier,
+            parameters,
             extra,
-        )?;
-        Ok(AuthResponse {
-            challenge_name: Some(ChallengeName::DevicePasswordVerifier),
-            session: Some(session),
-            challenge_parameters: parameters,
-            authentication_result: None,
-        })
+            now,
+        )
     }
 
     /// `DEVICE_PASSWORD_VERIFIER` (§6.4 step 4): the device's proof in,

@@ -167,25 +167,20 @@ impl UserPool {
                     .map(Some);
             }
         }
-        let session = self.issue_session_with(
-            client.id(),
-            user,
-            MFA_SETUP,
-            client.config().auth_session_validity(),
-            proof.auth_time,
-            extra,
-        )?;
         let mut parameters = BTreeMap::new();
         parameters.insert(
             "MFAS_CAN_SETUP".to_owned(),
             factor_list(&config.mfa().factors()),
         );
-        Ok(Some(AuthResponse {
-            challenge_name: Some(ChallengeName::MfaSetup),
-            session: Some(session),
-            challenge_parameters: parameters,
-            authentication_result: None,
-        }))
+        self.put_challenge(
+            client,
+            user,
+            ChallengeName::MfaSetup,
+            parameters,
+            extra,
+            proof.auth_time,
+        )
+        .map(Some)
     }
 
     /// The challenge for `factor`, its code sent first for SMS and email.
@@ -222,21 +217,7 @@ impl UserPool {
             }
         }
         parameters.insert("USER_ID_FOR_SRP".to_owned(), user.username.clone());
-        let challenge = challenge_of(factor);
-        let session = self.issue_session_with(
-            client.id(),
-            user,
-            challenge.as_str(),
-            client.config().auth_session_validity(),
-            now,
-            extra,
-        )?;
-        Ok(AuthResponse {
-            challenge_name: Some(challenge),
-            session: Some(session),
-            challenge_parameters: parameters,
-            authentication_result: None,
-        })
+        self.put_challenge(client, user, challenge_of(factor), parameters, extra, now)
     }
 
     fn select_challenge(
@@ -247,23 +228,17 @@ impl UserPool {
         extra: SessionExtra,
         now: Timestamp,
     ) -> Result<AuthResponse> {
-        let session = self.issue_session_with(
-            client.id(),
-            user,
-            ChallengeName::SelectMfaType.as_str(),
-            client.config().auth_session_validity(),
-            now,
-            extra,
-        )?;
         let mut parameters = BTreeMap::new();
         parameters.insert("MFAS_CAN_CHOOSE".to_owned(), factor_list(active));
         parameters.insert("USER_ID_FOR_SRP".to_owned(), user.username.clone());
-        Ok(AuthResponse {
-            challenge_name: Some(ChallengeName::SelectMfaType),
-            session: Some(session),
-            challenge_parameters: parameters,
-            authentication_result: None,
-        })
+        self.put_challenge(
+            client,
+            user,
+            ChallengeName::SelectMfaType,
+            parameters,
+            extra,
+            now,
+        )
     }
 
     /// Sends a fresh sign-in code for `factor` (SMS or email) to `user`,

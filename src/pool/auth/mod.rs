@@ -455,17 +455,41 @@ impl UserPool {
         user: &UserRecord,
         now: Timestamp,
     ) -> Result<AuthResponse> {
+        let parameters = self.new_password_parameters(client, user)?;
+        self.put_challenge(
+            client,
+            user,
+            ChallengeName::NewPasswordRequired,
+            parameters,
+            SessionExtra::default(),
+            now,
+        )
+    }
+
+    /// `challenge` put to `user` through `client`: its parameters, and a
+    /// session for the answer (sealed for that challenge, living the
+    /// client's `AuthSessionValidity`) that carries `extra`.
+    pub(super) fn put_challenge(
+        &self,
+        client: &AppClient,
+        user: &UserRecord,
+        challenge: ChallengeName,
+        parameters: BTreeMap<String, String>,
+        extra: SessionExtra,
+        now: Timestamp,
+    ) -> Result<AuthResponse> {
         let session = self.issue_session(
             client.id(),
             user,
-            NEW_PASSWORD_REQUIRED,
+            challenge.as_str(),
             client.config().auth_session_validity(),
             now,
+            extra,
         )?;
         Ok(AuthResponse {
-            challenge_name: Some(ChallengeName::NewPasswordRequired),
+            challenge_name: Some(challenge),
             session: Some(session),
-            challenge_parameters: self.new_password_parameters(client, user)?,
+            challenge_parameters: parameters,
             authentication_result: None,
         })
     }
