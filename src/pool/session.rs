@@ -74,6 +74,25 @@ pub(super) struct SessionExtra {
     pub(super) enroll: Option<String>,
 }
 
+impl SessionExtra {
+    /// The state of a sign-in whose first factor was proven at
+    /// `auth_time`, ending in PreTokenGeneration's `source`, on
+    /// `device_key`.
+    pub(super) fn sign_in(
+        auth_time: Timestamp,
+        source: crate::triggers::TriggerSource,
+        device_key: Option<String>,
+    ) -> Self {
+        Self {
+            auth_ms: Some(auth_time.unix_millis()),
+            new_password: source
+                == crate::triggers::TriggerSource::TokenGenerationNewPasswordChallenge,
+            device_key,
+            ..Self::default()
+        }
+    }
+}
+
 fn aad(pool_id: &str) -> Vec<u8> {
     format!("userpool/session|{pool_id}").into_bytes()
 }

@@ -271,12 +271,7 @@ impl UserPool {
                     proof.auth_time.unix_millis(),
                     now,
                 )?;
-                let extra = SessionExtra {
-                    auth_ms: Some(proof.auth_time.unix_millis()),
-                    new_password: source == TriggerSource::TokenGenerationNewPasswordChallenge,
-                    device_key: Some(d.key),
-                    ..SessionExtra::default()
-                };
+                let extra = SessionExtra::sign_in(proof.auth_time, source, Some(d.key));
                 let mut parameters = BTreeMap::new();
                 parameters.insert("USERNAME".to_owned(), proof.user.username.clone());
                 self.put_challenge(

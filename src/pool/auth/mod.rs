@@ -404,12 +404,7 @@ impl UserPool {
         }
         proof.device_key =
             self.presented_device(&proof.user, proof.device_key.as_deref(), proof.auth_time)?;
-        let extra = SessionExtra {
-            auth_ms: Some(proof.auth_time.unix_millis()),
-            new_password: source == TriggerSource::TokenGenerationNewPasswordChallenge,
-            device_key: proof.device_key.clone(),
-            ..SessionExtra::default()
-        };
+        let extra = SessionExtra::sign_in(proof.auth_time, source, proof.device_key.clone());
         if let Some(challenge) = self.second_factor(client, &proof, extra)? {
             return Ok(challenge);
         }
