@@ -11,12 +11,29 @@
 //! * [`pkce`]: `S256` challenges and verifiers (RFC 7636, §5.2 step 7,
 //!   §7.3 step 4), compared in constant time;
 //! * [`scope`]: which scopes a request is granted (§5.5, §7.4);
-//! * [`OAuthError`]: the protocol's error codes (§5.2, §7.2).
+//! * [`OAuthError`]: the protocol's error codes (§5.2, §7.2);
+//! * [`http`]: the request and response every endpoint takes and gives,
+//!   and [`handle`], which routes a request to its endpoint.
 
 pub mod client_auth;
 pub mod form;
+pub mod http;
 pub mod pkce;
 pub mod scope;
+
+pub use http::{Base, OAuthRequest, OAuthResponse};
+
+use crate::UserPool;
+
+/// Answers one request to an endpoint of `pool`'s domain (cognito-oauth.md
+/// §4): the request's `path` names the endpoint. A path no endpoint has is
+/// `404` with an empty body (§1.6 consequence 4).
+#[must_use]
+pub fn handle(pool: &UserPool, request: &OAuthRequest) -> OAuthResponse {
+    // The endpoints (§5–§11) are routed here as they land.
+    let _ = (pool, request);
+    OAuthResponse::new(404)
+}
 
 /// An OAuth 2.0 error code, as the token endpoint's `{"error": …}` body and
 /// the authorize redirect's `error` parameter carry it (RFC 6749 §4.1.2.1,

@@ -37,6 +37,7 @@ mod list;
 mod mfa;
 mod migration;
 mod migration_auth;
+pub(crate) mod oauth;
 mod outgoing;
 mod params;
 mod recovery;
