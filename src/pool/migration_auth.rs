@@ -36,7 +36,8 @@
 //!   with `forceAliasCreation` is not simulated).
 //! * `messageAction: SUPPRESS` sends nothing; otherwise the welcome message
 //!   is the pool's invitation template (as Cognito's
-//!   `CustomMessage_AdminCreateUser`), with `{####}` rendered empty — a
+//!   `CustomMessage_AdminCreateUser`, which runs for it with the sign-in's
+//!   client and `ClientMetadata`, as do the custom senders), with `{####}` rendered empty — a
 //!   migrated user has no temporary password — sent to each of
 //!   `desiredDeliveryMediums` (default SMS) the user has an address for;
 //!   with none, nothing is sent and the sign-in goes on.
@@ -46,11 +47,11 @@
 use super::UserPool;
 use super::hooks::hook;
 use super::migration::migration_failed;
+use super::outgoing::{Occasion, Templates};
 use crate::client::AppClient;
-use crate::code;
 use crate::config::InviteMessageTemplate;
 use crate::error::{ErrorCode, Result};
-use crate::message::{DeliveryMedium, Message, MessageKind};
+use crate::message::{DeliveryMedium, MessageKind};
 use crate::secret::{Code, Password};
 use crate::store::{UserRecord, UserStatus};
 use crate::triggers::{
@@ -125,49 +126,57 @@ impl UserPool {
             Err(e) => return Err(e),
         };
         if response.message_action != Some(MigrationMessageAction::Suppress) {
-            self.send_migration_welcome(&user, &response, now)?;
+            self.send_migration_welcome(&user, (client, metadata), &response, now)?;
         }
         Ok(Some(user))
     }
 
-    /// The welcome message of a migrated user (module docs).
+    /// The welcome message of a migrated user (module docs): composed as
+    /// every invitation is, so CustomMessage (`CustomMessage_AdminCreateUser`,
+    /// told the sign-in's client and `ClientMetadata`) and the custom
+    /// senders see it too.
     fn send_migration_welcome(
         &self,
         user: &UserRecord,
+        (client, metadata): (&AppClient, Option<&StringMap>),
         response: &UserMigrationResponse,
         now: crate::clock::Timestamp,
     ) -> Result<()> {
-        let config = self.config();
-        let template: &InviteMessageTemplate = config.invite_message();
         let mediums = if response.desired_delivery_mediums.is_empty() {
             &[DeliveryMedium::Sms][..]
         } else {
             &response.desired_delivery_mediums[..]
         };
-        for medium in mediums {
-            let (attribute, subject, body) = match medium {
-                DeliveryMedium::Email => (
-                    "email",
-                    Some(template.email_subject.clone()),
-                    &template.email_message,
-                ),
-                DeliveryMedium::Sms => ("phone_number", None, &template.sms_message),
-            };
-            let Some(destination) = user.attributes.get(attribute).filter(|v| !v.is_empty()) else {
-                continue;
-            };
-            self.deliver(Message {
-                pool_id: self.id().to_owned(),
-                username: user.username.clone(),
-                destination: destination.clone(),
-                medium: *medium,
-                kind: MessageKind::AdminCreateUser,
-                subject,
-                body: code::render(body, "", &user.username),
-                code: Code::new(""),
-                sent_at: now,
-            })?;
+        let targets: Vec<(DeliveryMedium, String)> = mediums
+            .iter()
+            .filter_map(|medium| {
+                let attribute = match medium {
+                    DeliveryMedium::Email => "email",
+                    DeliveryMedium::Sms => "phone_number",
+                };
+                user.attributes
+                    .get(attribute)
+                    .filter(|v| !v.is_empty())
+                    .map(|v| (*medium, v.clone()))
+            })
+            .collect();
+        if targets.is_empty() {
+            return Ok(());
         }
-        Ok(())
+        let config = self.config();
+        let template: &InviteMessageTemplate = config.invite_message();
+        let outgoing = self.compose(
+            user,
+            Occasion::from_client(MessageKind::AdminCreateUser, client.id(), metadata),
+            &targets,
+            &Code::new(""),
+            Templates {
+                email_subject: &template.email_subject,
+                email_message: &template.email_message,
+                sms_message: &template.sms_message,
+            },
+            now,
+        )?;
+        self.dispatch(outgoing)
     }
 }

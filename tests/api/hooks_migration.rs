@@ -295,3 +295,53 @@ fn sms_mfa_asked_by_a_migration_is_refused() {
     );
     assert_nobody(&h);
 }
+
+/// A user migrated at sign-in is welcomed through CustomMessage
+/// (`CustomMessage_AdminCreateUser`, as an invitation is), told the
+/// sign-in's client and `ClientMetadata`; `{####}` is empty.
+#[test]
+fn the_sign_in_welcome_goes_through_custom_message() {
+    let mut answer = migrating(map(&[
+        ("email", "old@example.com"),
+        ("email_verified", "true"),
+    ]));
+    answer.final_user_status = Some(userpool::triggers::MigratedUserStatus::Confirmed);
+    answer.desired_delivery_mediums = vec![DeliveryMedium::Email];
+    let hooks = Arc::new(
+        Hooks::new()
+            .user_migration(move |_| Ok(answer.clone()))
+            .custom_message(|e| {
+                let mut r = userpool::triggers::CustomMessageResponse::default();
+                r.email_subject = Some("Welcome back".to_owned());
+                r.email_message = Some(format!(
+                    "Hello {}, your account moved. [{}]",
+                    e.request.username_parameter.as_deref().unwrap_or("?"),
+                    e.request.code_parameter
+                ));
+                Ok(r)
+            }),
+    );
+    let h = pool(&hooks);
+    let client = password_client(&h);
+    h.pool
+        .initiate_auth(
+            userpool::InitiateAuthRequest::user_password(&client, "olduser", PASSWORD)
+                .client_metadata(map(&[("app", "web")])),
+        )
+        .unwrap();
+    let m = h.outbox.last_message_for("olduser").unwrap();
+    assert_eq!(m.kind, MessageKind::AdminCreateUser);
+    assert_eq!(m.subject.as_deref(), Some("Welcome back"));
+    assert_eq!(m.body, "Hello olduser, your account moved. []");
+    let seen = hooks.seen();
+    assert_eq!(
+        seen.order,
+        [
+            TriggerSource::UserMigrationAuthentication,
+            TriggerSource::CustomMessageAdminCreateUser
+        ]
+    );
+    let e = &seen.custom_message[0];
+    assert_eq!(e.caller_context, CallerContext::new(client.as_str()));
+    assert_eq!(e.request.client_metadata, Some(map(&[("app", "web")])));
+}
