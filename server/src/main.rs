@@ -70,6 +70,11 @@ ROUTES:
     GET  /_outbox?pool_id=ID&username=NAME        codes and messages a pool sent (pool_id
                                                   required; signed when --credentials)
     GET  /_health                                 readiness probe
+    *    /{domain}/...                            a user pool domain's OAuth endpoints
+                                                  (/oauth2/authorize, /login, /oauth2/token,
+                                                  ...); also every path when Host is
+                                                  <prefix>.auth.<region>.amazoncognito.com or
+                                                  a custom domain
 
 SECURITY:
     Listens on 127.0.0.1 only. Without --credentials (or

@@ -18,8 +18,12 @@
 //! time, refused in Cognito's error format.
 //! * `GET /_health`: `ok` once the server listens.
 //! * `GET /`: a hint for people who open the endpoint in a browser.
+//! * Any method on `/<domain>/…` for a registered user pool domain, and any
+//!   request whose `Host` is a domain's host name: that domain's OAuth
+//!   endpoints ([`crate::domains`]), before every other route.
 //!
-//! Anything else is a JSON 404.
+//! Anything else is a JSON 404, or an empty one when the first path
+//! segment could be a domain name (cognito-oauth.md §1.6).
 //!
 //! # CORS: only where browsers belong
 //!
@@ -107,6 +111,9 @@ pub(crate) struct AppState {
     pub(crate) own_hosts: Arc<[String]>,
     /// How long a request body may take to arrive.
     pub(crate) body_timeout: Duration,
+    /// Whether the listener serves HTTPS: domain cookies are `Secure` and
+    /// HSTS is sent only then.
+    pub(crate) tls: bool,
 }
 
 /// The most a request body may hold (axum's default limit, kept; Cognito's
@@ -177,6 +184,12 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/_outbox", get(outbox_messages))
         .route("/_health", get(|| async { "ok" }))
         .fallback(not_found)
+        // The domains' endpoints come before every route, within the body
+        // limits (crate::domains).
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::domains::route,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             read_body,
@@ -327,7 +340,7 @@ async fn preflight(headers: HeaderMap) -> Response {
         .into_response()
 }
 
-fn request_id() -> HeaderValue {
+pub(crate) fn request_id() -> HeaderValue {
     HeaderValue::from_str(&uuid::Uuid::new_v4().to_string()).unwrap_or(HeaderValue::from_static(
         "00000000-0000-4000-8000-000000000000",
     ))
@@ -539,7 +552,13 @@ async fn root() -> impl IntoResponse {
     )
 }
 
-async fn not_found() -> Response {
+/// A JSON 404; but an empty one (cognito-oauth.md §1.6) when the first
+/// path segment could be a domain name, which no domain has.
+async fn not_found(uri: Uri) -> Response {
+    let first = uri.path().trim_start_matches('/').split('/').next();
+    if first.is_some_and(crate::domains::may_be_domain_name) {
+        return crate::domains::empty(StatusCode::NOT_FOUND);
+    }
     json_response(
         StatusCode::NOT_FOUND,
         json!({"message": "Not Found"}).to_string(),

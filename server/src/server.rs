@@ -300,6 +300,7 @@ impl ServerBuilder {
             own_hosts: routes::own_hosts(local, &public_url),
             public_url: public_url.into(),
             body_timeout: limits.body_timeout,
+            tls: false,
         });
         let (stop, stopped) = oneshot::channel::<()>();
         // A send or a dropped sender: either way, stop.
