@@ -111,6 +111,9 @@ pub(crate) struct Options {
     /// (`--custom-sender-codes plaintext`); otherwise a send through a
     /// custom sender fails with `UnexpectedLambdaException`.
     pub(crate) plaintext_sender_codes: bool,
+    /// Whether every pool's issuer is `<public URL>/<poolId>` instead of
+    /// Cognito's (`--issuer-mode local`).
+    pub(crate) local_issuer: bool,
 }
 
 impl Default for Options {
@@ -132,6 +135,7 @@ impl Default for Options {
             lambda_functions: Vec::new(),
             lambda_timeout: crate::lambda::DEFAULT_TIMEOUT,
             plaintext_sender_codes: false,
+            local_issuer: false,
         }
     }
 }

@@ -37,6 +37,12 @@ OPTIONS:
     --public-url <URL>   the base URL clients reach the server at, as documents name
                          it (jwks_uri in the OpenID configuration); never taken
                          from the Host header [default: http://127.0.0.1:<port>]
+    --issuer-mode <MODE> the issuer (iss) of every pool's tokens [default: cognito]
+                           cognito  https://cognito-idp.<region>.amazonaws.com/<poolId>,
+                                    as aws-jwt-verify's CognitoJwtVerifier expects
+                           local    <public URL>/<poolId>, where the discovery
+                                    document is served, as OpenID discovery
+                                    clients (openid-client) require
     --sweep-interval <SECONDS>
                          how often expired codes, limit records, refresh tokens and
                          revocations are deleted from the store; 0: never [default: 300]
@@ -164,6 +170,11 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<ServerBui
             "--postgres" => postgres = Some(value("--postgres")?),
             "--master-key-file" => builder = builder.master_key_file(value("--master-key-file")?),
             "--public-url" => builder = builder.public_url(value("--public-url")?),
+            "--issuer-mode" => match value("--issuer-mode")?.as_str() {
+                "cognito" => builder = builder.local_issuer(false),
+                "local" => builder = builder.local_issuer(true),
+                v => return Err(format!("--issuer-mode: expected cognito or local, got {v}")),
+            },
             "--sweep-interval" => {
                 let v = value("--sweep-interval")?;
                 let secs: u64 = v
@@ -257,6 +268,8 @@ mod tests {
                 "--lambda-function=arn:aws:lambda:us-east-1:123456789012:function:pre=Stack/Pre",
                 "--lambda-timeout=0.5",
                 "--custom-sender-codes=plaintext",
+                "--issuer-mode",
+                "local",
             ]
             .map(str::to_owned)
             .into_iter(),
@@ -288,6 +301,10 @@ mod tests {
         assert_eq!(
             refusal(&["--hashing=fast"]),
             "--hashing: expected owasp or test, got fast"
+        );
+        assert_eq!(
+            refusal(&["--issuer-mode=aws"]),
+            "--issuer-mode: expected cognito or local, got aws"
         );
         assert_eq!(
             refusal(&["--verbose"]),

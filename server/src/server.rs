@@ -132,6 +132,19 @@ impl ServerBuilder {
         self
     }
 
+    /// Makes every pool's token issuer (`iss`, and `issuer` in the OpenID
+    /// configuration) `<public URL>/<poolId>` instead of Cognito's
+    /// `https://cognito-idp.<region>.amazonaws.com/<poolId>` (the binary's
+    /// `--issuer-mode local`). OpenID discovery clients (openid-client)
+    /// fetch `<issuer>/.well-known/openid-configuration` and demand that
+    /// `issuer` equal that prefix; aws-jwt-verify's `CognitoJwtVerifier`
+    /// demands Cognito's form instead (cognito-oauth.md §12). Tokens issued
+    /// under one setting do not verify under the other. Off by default.
+    pub fn local_issuer(mut self, on: bool) -> Self {
+        self.options.local_issuer = on;
+        self
+    }
+
     /// How long a client may take to send a request's head (from the
     /// moment the connection is ready for a request, so an idle keep-alive
     /// connection is closed after it too) and then its body; a connection
@@ -272,26 +285,32 @@ impl ServerBuilder {
         };
         let invoker = invoker.map(|i| Arc::new(i) as Arc<dyn Invoke>);
         let outbox = Outbox::new();
-        // Opening a store blocks (and PostgreSQL's client must not start its
-        // runtime on an async thread).
-        let opened = {
-            let outbox = outbox.clone();
-            tokio::task::spawn_blocking(move || storage::open(&self.options, &outbox, invoker))
-                .await
-                .map_err(|e| Error::new(ErrorKind::Runtime, format!("opening the store: {e}")))??
-        };
-        let engine = Arc::new(opened.engine);
-        let sweeper = sweep::spawn(Arc::downgrade(&engine), sweep_interval);
 
+        // Bound first: the public URL (and so a local issuer) may name the
+        // port the system chose.
         let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .and_then(|listener| Ok((listener.local_addr()?, listener)));
         let (local, listener) = listener
             .map_err(|e| Error::new(ErrorKind::Listen, format!("cannot listen on {addr}: {e}")))?;
+        let public_url = public_url.unwrap_or_else(|| format!("http://{local}"));
+        let issuer_base = self.options.local_issuer.then(|| public_url.clone());
+
+        // Opening a store blocks (and PostgreSQL's client must not start its
+        // runtime on an async thread).
+        let opened = {
+            let outbox = outbox.clone();
+            tokio::task::spawn_blocking(move || {
+                storage::open(&self.options, &outbox, invoker, issuer_base)
+            })
+            .await
+            .map_err(|e| Error::new(ErrorKind::Runtime, format!("opening the store: {e}")))??
+        };
+        let engine = Arc::new(opened.engine);
+        let sweeper = sweep::spawn(Arc::downgrade(&engine), sweep_interval);
 
         let worker_permits = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
-        let public_url = public_url.unwrap_or_else(|| format!("http://{local}"));
         let app = routes::router(AppState {
             engine: Arc::clone(&engine),
             outbox: outbox.clone(),

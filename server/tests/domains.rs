@@ -190,3 +190,134 @@ async fn a_deleted_domain_is_no_longer_routed() {
     assert_eq!(reply.status, 404);
     server.shutdown().await.unwrap();
 }
+
+/// The discovery document of `pool_id`, as served: the raw body.
+async fn discovery(server: &Server, pool_id: &str) -> String {
+    let own = server.addr().to_string();
+    let path = format!("/{pool_id}/.well-known/openid-configuration");
+    let reply = send(server, Method::GET, &path, &own).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    reply.body
+}
+
+#[tokio::test]
+async fn discovery_lists_the_domain_endpoints_in_cognitos_order() {
+    let server = Server::builder()
+        .hashing(Hashing::InsecureTest)
+        .start()
+        .await
+        .unwrap();
+    let url = server.url().to_owned();
+    let registry = server.registry();
+    let id = registry
+        .create_pool(PoolConfig::builder("web").build().unwrap())
+        .unwrap()
+        .id()
+        .to_owned();
+    let issuer = format!("https://cognito-idp.us-east-1.amazonaws.com/{id}");
+    let common = |base: Option<&str>| {
+        let endpoint = |path: &str| base.map(|b| format!("{b}{path}"));
+        let mut members = Vec::new();
+        let mut add = |name: &str, value: String| members.push(format!("\"{name}\":{value}"));
+        let quoted = |s: String| format!("\"{s}\"");
+        if let Some(e) = endpoint("/oauth2/authorize") {
+            add("authorization_endpoint", quoted(e));
+        }
+        if let Some(e) = endpoint("/logout") {
+            add("end_session_endpoint", quoted(e));
+        }
+        add(
+            "id_token_signing_alg_values_supported",
+            r#"["RS256"]"#.into(),
+        );
+        add("issuer", quoted(issuer.clone()));
+        add(
+            "jwks_uri",
+            quoted(format!("{url}/{id}/.well-known/jwks.json")),
+        );
+        add("response_types_supported", r#"["code","token"]"#.into());
+        if let Some(e) = endpoint("/oauth2/revoke") {
+            add("revocation_endpoint", quoted(e));
+        }
+        add(
+            "scopes_supported",
+            r#"["openid","email","phone","profile"]"#.into(),
+        );
+        add("subject_types_supported", r#"["public"]"#.into());
+        if let Some(e) = endpoint("/oauth2/token") {
+            add("token_endpoint", quoted(e));
+        }
+        add(
+            "token_endpoint_auth_methods_supported",
+            r#"["client_secret_basic","client_secret_post"]"#.into(),
+        );
+        if let Some(e) = endpoint("/oauth2/userInfo") {
+            add("userinfo_endpoint", quoted(e));
+        }
+        format!("{{{}}}", members.join(","))
+    };
+    // No domain: the five endpoint members are left out.
+    assert_eq!(discovery(&server, &id).await, common(None));
+
+    registry
+        .create_user_pool_domain(&id, PoolDomain::new("shop", DomainKind::Prefix, 1))
+        .unwrap();
+    let prefix_base = format!("{url}/shop");
+    assert_eq!(discovery(&server, &id).await, common(Some(&prefix_base)));
+    // Every endpoint it names reaches the domain.
+    let own = server.addr().to_string();
+    let reply = send(&server, Method::GET, "/shop/oauth2/userInfo", &own).await;
+    assert!(reply.reached_a_domain());
+
+    // A custom domain is preferred.
+    let custom = DomainKind::Custom {
+        certificate_arn: "arn:aws:acm:us-east-1:123456789012:certificate/abc".into(),
+        security_policy: None,
+    };
+    registry
+        .create_user_pool_domain(&id, PoolDomain::new("auth.example.com", custom, 1))
+        .unwrap();
+    let custom_base = format!("{url}/auth.example.com");
+    assert_eq!(discovery(&server, &id).await, common(Some(&custom_base)));
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_local_issuer_is_the_discovery_url_prefix() {
+    let server = Server::builder()
+        .hashing(Hashing::InsecureTest)
+        .local_issuer(true)
+        .start()
+        .await
+        .unwrap();
+    let pool = server
+        .registry()
+        .create_pool(PoolConfig::builder("web").build().unwrap())
+        .unwrap();
+    let expected = format!("{}/{}", server.url(), pool.id());
+    assert_eq!(pool.issuer(), expected);
+    let body = discovery(&server, pool.id()).await;
+    let doc: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(doc["issuer"], expected.as_str());
+    assert_eq!(
+        doc["jwks_uri"],
+        format!("{expected}/.well-known/jwks.json").as_str()
+    );
+    server.shutdown().await.unwrap();
+
+    // Off by default: Cognito's issuer.
+    let server = Server::builder()
+        .hashing(Hashing::InsecureTest)
+        .start()
+        .await
+        .unwrap();
+    let pool = server
+        .registry()
+        .create_pool(PoolConfig::builder("web").build().unwrap())
+        .unwrap();
+    assert_eq!(
+        pool.issuer(),
+        format!("https://cognito-idp.us-east-1.amazonaws.com/{}", pool.id())
+    );
+    server.shutdown().await.unwrap();
+}

@@ -68,6 +68,13 @@ pub struct RegistryOptions {
     /// pool's triggers fail with `UnexpectedLambdaException` saying that no
     /// Lambda endpoint is configured.
     pub lambda_invoker: Option<Arc<dyn Invoke>>,
+    /// The issuer of every pool's tokens: `None` (the default) is
+    /// Cognito's `https://cognito-idp.<region>.amazonaws.com/<poolId>`;
+    /// `Some(base)` makes it `<base>/<poolId>`
+    /// ([`UserPoolBuilder::issuer_base`](crate::UserPoolBuilder::issuer_base)),
+    /// for a server whose discovery documents live under `base`. Tokens
+    /// issued under one setting do not verify under the other.
+    pub issuer_base: Option<String>,
 }
 
 impl Default for RegistryOptions {
@@ -82,6 +89,7 @@ impl Default for RegistryOptions {
             master_keys: Vec::new(),
             code_encryptor: None,
             lambda_invoker: None,
+            issuer_base: None,
         }
     }
 }
@@ -93,6 +101,7 @@ impl fmt::Debug for RegistryOptions {
             .field("hashing", &self.hashing)
             .field("master_keys", &self.master_keys)
             .field("lambda_invoker", &self.lambda_invoker)
+            .field("issuer_base", &self.issuer_base)
             .finish_non_exhaustive()
     }
 }
@@ -178,6 +187,10 @@ impl Registry {
             .clock(Arc::clone(&self.options.clock))
             .message_sender(Arc::clone(&self.options.sender))
             .hashing(self.options.hashing);
+        let builder = match &self.options.issuer_base {
+            Some(base) => builder.issuer_base(base.clone()),
+            None => builder,
+        };
         let builder = match &self.options.code_encryptor {
             Some(encryptor) => builder.code_encryptor(Arc::clone(encryptor)),
             None => builder,
