@@ -114,6 +114,10 @@ pub(crate) struct Options {
     /// Whether every pool's issuer is `<public URL>/<poolId>` instead of
     /// Cognito's (`--issuer-mode local`).
     pub(crate) local_issuer: bool,
+    /// The PEM certificate chain file of HTTPS; `None`: plain HTTP.
+    pub(crate) tls_cert: Option<PathBuf>,
+    /// The PEM private key file of HTTPS.
+    pub(crate) tls_key: Option<PathBuf>,
 }
 
 impl Default for Options {
@@ -136,6 +140,8 @@ impl Default for Options {
             lambda_timeout: crate::lambda::DEFAULT_TIMEOUT,
             plaintext_sender_codes: false,
             local_issuer: false,
+            tls_cert: None,
+            tls_key: None,
         }
     }
 }

@@ -51,6 +51,13 @@
 //!   that domain instead, with the base URL `<scheme>://<Host>`. Domain
 //!   cookies are `Secure` only over TLS.
 //!
+//! # TLS
+//!
+//! [`ServerBuilder::tls`] (the binary's `--tls-cert FILE --tls-key FILE`,
+//! PEM) makes the listener serve HTTPS only, with rustls; the public URL
+//! then defaults to `https://127.0.0.1:PORT`. Without it the server speaks
+//! plain HTTP, and the hosted pages' cookies are not `Secure`.
+//!
 //! # Browsers
 //!
 //! Only the public operations browsers call (`SignUp`, `InitiateAuth`, ...)
@@ -127,6 +134,7 @@ mod serve;
 mod server;
 mod storage;
 mod sweep;
+mod tls;
 
 pub use config::{Hashing, Storage};
 pub use error::{Error, ErrorKind};

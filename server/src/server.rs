@@ -132,6 +132,21 @@ impl ServerBuilder {
         self
     }
 
+    /// Serves HTTPS instead of HTTP, with the certificate chain in the PEM
+    /// file `cert` and its private key in the PEM file `key` (the binary's
+    /// `--tls-cert FILE --tls-key FILE`); the [public URL](Self::public_url)
+    /// then defaults to `https://127.0.0.1:PORT`. Domain endpoints send
+    /// `Strict-Transport-Security`, and their cookies are `Secure`, only
+    /// over TLS. The header-read timeout counts the TLS handshake.
+    ///
+    /// [`start`](Self::start) fails with [`ErrorKind::Tls`] when a file
+    /// cannot be read or holds no usable certificate or key.
+    pub fn tls(mut self, cert: impl Into<PathBuf>, key: impl Into<PathBuf>) -> Self {
+        self.options.tls_cert = Some(cert.into());
+        self.options.tls_key = Some(key.into());
+        self
+    }
+
     /// Makes every pool's token issuer (`iss`, and `issuer` in the OpenID
     /// configuration) `<public URL>/<poolId>` instead of Cognito's
     /// `https://cognito-idp.<region>.amazonaws.com/<poolId>` (the binary's
@@ -244,7 +259,8 @@ impl ServerBuilder {
     /// pools cannot be read back with it ([`ErrorKind::LoadPools`]), an
     /// access key given or in the environment is malformed
     /// ([`ErrorKind::Credentials`]), the Lambda endpoint or a function
-    /// mapping is unusable ([`ErrorKind::LambdaEndpoint`]), the public URL is not a base URL
+    /// mapping is unusable ([`ErrorKind::LambdaEndpoint`]), the TLS
+    /// certificate or key is unusable ([`ErrorKind::Tls`]), the public URL is not a base URL
     /// ([`ErrorKind::PublicUrl`]), or the port cannot be bound
     /// ([`ErrorKind::Listen`]).
     pub async fn start(self) -> Result<Server, Error> {
@@ -274,6 +290,17 @@ impl ServerBuilder {
                      (SigV4 not checked)"
                 .to_owned(),
         };
+        let tls = match (&self.options.tls_cert, &self.options.tls_key) {
+            (Some(cert), Some(key)) => Some(crate::tls::acceptor(cert, key)?),
+            (None, None) => None,
+            _ => {
+                return Err(Error::new(
+                    ErrorKind::Tls,
+                    "TLS needs both a certificate and a key",
+                ));
+            }
+        };
+        let scheme = if tls.is_some() { "https" } else { "http" };
         let invoker = lambda_invoker(&self.options)?;
         let lambda = match &invoker {
             Some(i) => format!(
@@ -294,7 +321,7 @@ impl ServerBuilder {
             .and_then(|listener| Ok((listener.local_addr()?, listener)));
         let (local, listener) = listener
             .map_err(|e| Error::new(ErrorKind::Listen, format!("cannot listen on {addr}: {e}")))?;
-        let public_url = public_url.unwrap_or_else(|| format!("http://{local}"));
+        let public_url = public_url.unwrap_or_else(|| format!("{scheme}://{local}"));
         let issuer_base = self.options.local_issuer.then(|| public_url.clone());
 
         // Opening a store blocks (and PostgreSQL's client must not start its
@@ -319,13 +346,13 @@ impl ServerBuilder {
             own_hosts: routes::own_hosts(local, &public_url),
             public_url: public_url.into(),
             body_timeout: limits.body_timeout,
-            tls: false,
+            tls: tls.is_some(),
         });
         let (stop, stopped) = oneshot::channel::<()>();
         // A send or a dropped sender: either way, stop.
-        let task = tokio::spawn(serve::serve(listener, app, limits, stopped));
+        let task = tokio::spawn(serve::serve(listener, tls, app, limits, stopped));
         Ok(Server {
-            url: format!("http://{local}"),
+            url: format!("{scheme}://{local}"),
             addr: local,
             outbox,
             engine,
@@ -385,7 +412,8 @@ impl Server {
         ServerBuilder::default()
     }
 
-    /// The base URL, `http://127.0.0.1:PORT`, without a trailing slash: the
+    /// The base URL, `http://127.0.0.1:PORT` (`https://` with
+    /// [`ServerBuilder::tls`]), without a trailing slash: the
     /// endpoint to give Cognito clients.
     #[must_use]
     pub fn url(&self) -> &str {
