@@ -26,6 +26,7 @@ mod api {
     mod confirm;
     mod custom_auth;
     mod devices;
+    mod domains;
     mod groups;
     mod hooks_json;
     mod hooks_messages;

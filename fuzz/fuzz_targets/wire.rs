@@ -130,6 +130,10 @@ const OPERATIONS: &[&str] = &[
     "ListResourceServers",
     "UpdateResourceServer",
     "DeleteResourceServer",
+    "CreateUserPoolDomain",
+    "DescribeUserPoolDomain",
+    "UpdateUserPoolDomain",
+    "DeleteUserPoolDomain",
     // With the service prefix, and unknown names.
     "AWSCognitoIdentityProviderService.AdminGetUser",
     "AWSCognitoIdentityProviderService.InitiateAuth",

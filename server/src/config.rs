@@ -111,6 +111,13 @@ pub(crate) struct Options {
     /// (`--custom-sender-codes plaintext`); otherwise a send through a
     /// custom sender fails with `UnexpectedLambdaException`.
     pub(crate) plaintext_sender_codes: bool,
+    /// Whether every pool's issuer is `<public URL>/<poolId>` instead of
+    /// Cognito's (`--issuer-mode local`).
+    pub(crate) local_issuer: bool,
+    /// The PEM certificate chain file of HTTPS; `None`: plain HTTP.
+    pub(crate) tls_cert: Option<PathBuf>,
+    /// The PEM private key file of HTTPS.
+    pub(crate) tls_key: Option<PathBuf>,
 }
 
 impl Default for Options {
@@ -132,6 +139,9 @@ impl Default for Options {
             lambda_functions: Vec::new(),
             lambda_timeout: crate::lambda::DEFAULT_TIMEOUT,
             plaintext_sender_codes: false,
+            local_issuer: false,
+            tls_cert: None,
+            tls_key: None,
         }
     }
 }

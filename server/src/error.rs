@@ -35,6 +35,9 @@ pub enum ErrorKind {
     /// `http://` URL (`https://` is not supported), or a mapping whose ARN
     /// is not a Lambda function's.
     LambdaEndpoint,
+    /// The TLS certificate or key given could not be read or used, or only
+    /// one of the two was given.
+    Tls,
     /// The port could not be bound.
     Listen,
     /// The async runtime could not be built, or the serving task failed.

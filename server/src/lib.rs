@@ -42,6 +42,21 @@
 //!   codes, temporary passwords) a pool "sent", oldest first. `pool_id` is
 //!   required; with access keys configured the request must be signed.
 //! * `GET /_health`: `ok` once the server listens.
+//! * Any method on `/<domain>/…`, where `<domain>` is a user pool domain
+//!   (`CreateUserPoolDomain`): that domain's OAuth 2.0 endpoints
+//!   (cognito-oauth.md §4), answered by [`userpool::oauth::handle`] with the
+//!   base URL `<public URL>/<domain>`. A request whose `Host` is a domain's
+//!   host name (`<prefix>.auth.<region>.amazoncognito.com` or a custom
+//!   domain, for tests that resolve those names to 127.0.0.1) goes whole to
+//!   that domain instead, with the base URL `<scheme>://<Host>`. Domain
+//!   cookies are `Secure` only over TLS.
+//!
+//! # TLS
+//!
+//! [`ServerBuilder::tls`] (the binary's `--tls-cert FILE --tls-key FILE`,
+//! PEM) makes the listener serve HTTPS only, with rustls; the public URL
+//! then defaults to `https://127.0.0.1:PORT`. Without it the server speaks
+//! plain HTTP, and the hosted pages' cookies are not `Secure`.
 //!
 //! # Browsers
 //!
@@ -109,6 +124,7 @@
 #![forbid(unsafe_code)]
 
 mod config;
+mod domains;
 mod error;
 mod lambda;
 mod permit;
@@ -118,6 +134,7 @@ mod serve;
 mod server;
 mod storage;
 mod sweep;
+mod tls;
 
 pub use config::{Hashing, Storage};
 pub use error::{Error, ErrorKind};

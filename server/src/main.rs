@@ -37,6 +37,17 @@ OPTIONS:
     --public-url <URL>   the base URL clients reach the server at, as documents name
                          it (jwks_uri in the OpenID configuration); never taken
                          from the Host header [default: http://127.0.0.1:<port>]
+    --tls-cert <FILE>    serve HTTPS (HTTP/1.1 over TLS, rustls) with the PEM
+                         certificate chain in FILE; needs --tls-key. The public URL
+                         then defaults to https://127.0.0.1:<port>. Without TLS the
+                         hosted pages' cookies are not Secure
+    --tls-key <FILE>     the PEM private key (PKCS#8, PKCS#1 or SEC1) of --tls-cert
+    --issuer-mode <MODE> the issuer (iss) of every pool's tokens [default: cognito]
+                           cognito  https://cognito-idp.<region>.amazonaws.com/<poolId>,
+                                    as aws-jwt-verify's CognitoJwtVerifier expects
+                           local    <public URL>/<poolId>, where the discovery
+                                    document is served, as OpenID discovery
+                                    clients (openid-client) require
     --sweep-interval <SECONDS>
                          how often expired codes, limit records, refresh tokens and
                          revocations are deleted from the store; 0: never [default: 300]
@@ -70,6 +81,11 @@ ROUTES:
     GET  /_outbox?pool_id=ID&username=NAME        codes and messages a pool sent (pool_id
                                                   required; signed when --credentials)
     GET  /_health                                 readiness probe
+    *    /{domain}/...                            a user pool domain's OAuth endpoints
+                                                  (/oauth2/authorize, /login, /oauth2/token,
+                                                  ...); also every path when Host is
+                                                  <prefix>.auth.<region>.amazoncognito.com or
+                                                  a custom domain
 
 SECURITY:
     Listens on 127.0.0.1 only. Without --credentials (or
@@ -125,6 +141,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<ServerBui
         .credentials_env(CREDENTIALS_ENV);
     let mut data_dir = None;
     let mut postgres = None;
+    let (mut tls_cert, mut tls_key) = (None::<String>, None::<String>);
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
             Some((f, v)) if f.starts_with("--") => (f.to_owned(), Some(v.to_owned())),
@@ -159,6 +176,13 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<ServerBui
             "--postgres" => postgres = Some(value("--postgres")?),
             "--master-key-file" => builder = builder.master_key_file(value("--master-key-file")?),
             "--public-url" => builder = builder.public_url(value("--public-url")?),
+            "--tls-cert" => tls_cert = Some(value("--tls-cert")?),
+            "--tls-key" => tls_key = Some(value("--tls-key")?),
+            "--issuer-mode" => match value("--issuer-mode")?.as_str() {
+                "cognito" => builder = builder.local_issuer(false),
+                "local" => builder = builder.local_issuer(true),
+                v => return Err(format!("--issuer-mode: expected cognito or local, got {v}")),
+            },
             "--sweep-interval" => {
                 let v = value("--sweep-interval")?;
                 let secs: u64 = v
@@ -199,6 +223,11 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<ServerBui
             }
             other => return Err(format!("unknown argument {other} (see --help)")),
         }
+    }
+    match (tls_cert, tls_key) {
+        (Some(cert), Some(key)) => builder = builder.tls(cert, key),
+        (None, None) => {}
+        _ => return Err("--tls-cert and --tls-key go together".into()),
     }
     let storage = match (data_dir, postgres) {
         (Some(_), Some(_)) => return Err("--data-dir and --postgres exclude each other".into()),
@@ -252,6 +281,11 @@ mod tests {
                 "--lambda-function=arn:aws:lambda:us-east-1:123456789012:function:pre=Stack/Pre",
                 "--lambda-timeout=0.5",
                 "--custom-sender-codes=plaintext",
+                "--issuer-mode",
+                "local",
+                "--tls-cert=/tmp/cert.pem",
+                "--tls-key",
+                "/tmp/key.pem",
             ]
             .map(str::to_owned)
             .into_iter(),
@@ -283,6 +317,14 @@ mod tests {
         assert_eq!(
             refusal(&["--hashing=fast"]),
             "--hashing: expected owasp or test, got fast"
+        );
+        assert_eq!(
+            refusal(&["--tls-cert", "/tmp/cert.pem"]),
+            "--tls-cert and --tls-key go together"
+        );
+        assert_eq!(
+            refusal(&["--issuer-mode=aws"]),
+            "--issuer-mode: expected cognito or local, got aws"
         );
         assert_eq!(
             refusal(&["--verbose"]),

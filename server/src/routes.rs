@@ -9,7 +9,8 @@
 //!   amazon-cognito-identity-js and Amplify.
 //! * `GET /{poolId}/.well-known/jwks.json` and
 //!   `GET /{poolId}/.well-known/openid-configuration` (its URLs under the
-//!   configured public URL, never the request's `Host`).
+//!   configured public URL, never the request's `Host`; its OAuth
+//!   endpoints those of the pool's domain, cognito-oauth.md §12).
 //! * `GET /_outbox?pool_id=ID&username=NAME`: the messages a pool "sent";
 //!   `pool_id` required, signed when access keys are configured, never to
 //!   browsers.
@@ -18,8 +19,12 @@
 //! time, refused in Cognito's error format.
 //! * `GET /_health`: `ok` once the server listens.
 //! * `GET /`: a hint for people who open the endpoint in a browser.
+//! * Any method on `/<domain>/…` for a registered user pool domain, and any
+//!   request whose `Host` is a domain's host name: that domain's OAuth
+//!   endpoints ([`crate::domains`]), before every other route.
 //!
-//! Anything else is a JSON 404.
+//! Anything else is a JSON 404, or an empty one when the first path
+//! segment could be a domain name (cognito-oauth.md §1.6).
 //!
 //! # CORS: only where browsers belong
 //!
@@ -107,6 +112,9 @@ pub(crate) struct AppState {
     pub(crate) own_hosts: Arc<[String]>,
     /// How long a request body may take to arrive.
     pub(crate) body_timeout: Duration,
+    /// Whether the listener serves HTTPS: domain cookies are `Secure` and
+    /// HSTS is sent only then.
+    pub(crate) tls: bool,
 }
 
 /// The most a request body may hold (axum's default limit, kept; Cognito's
@@ -177,6 +185,12 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/_outbox", get(outbox_messages))
         .route("/_health", get(|| async { "ok" }))
         .fallback(not_found)
+        // The domains' endpoints come before every route, within the body
+        // limits (crate::domains).
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::domains::route,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             read_body,
@@ -327,7 +341,7 @@ async fn preflight(headers: HeaderMap) -> Response {
         .into_response()
 }
 
-fn request_id() -> HeaderValue {
+pub(crate) fn request_id() -> HeaderValue {
     HeaderValue::from_str(&uuid::Uuid::new_v4().to_string()).unwrap_or(HeaderValue::from_static(
         "00000000-0000-4000-8000-000000000000",
     ))
@@ -539,7 +553,13 @@ async fn root() -> impl IntoResponse {
     )
 }
 
-async fn not_found() -> Response {
+/// A JSON 404; but an empty one (cognito-oauth.md §1.6) when the first
+/// path segment could be a domain name, which no domain has.
+async fn not_found(uri: Uri) -> Response {
+    let first = uri.path().trim_start_matches('/').split('/').next();
+    if first.is_some_and(crate::domains::may_be_domain_name) {
+        return crate::domains::empty(StatusCode::NOT_FOUND);
+    }
     json_response(
         StatusCode::NOT_FOUND,
         json!({"message": "Not Found"}).to_string(),
@@ -565,14 +585,17 @@ async fn jwks(State(state): State<AppState>, Path(pool_id): Path<String>) -> Res
     }
 }
 
-/// `GET /{poolId}/.well-known/openid-configuration`. The issuer stays the
-/// pool's own (Cognito's `https://cognito-idp.<region>.amazonaws.com/<id>`
-/// by default, which aws-jwt-verify requires); `jwks_uri` points at this
-/// server, under its public URL (`--public-url`, by default the address it
-/// listens on; never the request's `Host`, which a client chooses), so
-/// discovery-based verifiers can fetch the keys. The OAuth 2.0 endpoints
-/// are listed because OpenID discovery requires them, but this server has
-/// no hosted UI: they answer 404.
+/// `GET /{poolId}/.well-known/openid-configuration` (cognito-oauth.md §12):
+/// the live document's members, in its alphabetical order. The issuer is
+/// the pool's own (Cognito's `https://cognito-idp.<region>.amazonaws.com/<id>`
+/// by default, which aws-jwt-verify requires; `<public URL>/<id>` with
+/// `--issuer-mode local`, which OpenID discovery clients require);
+/// `jwks_uri` points at this server. The OAuth 2.0 endpoints are those of
+/// the pool's domain, in path mode under `<public URL>/<domain>` (the
+/// custom domain preferred over the prefix); a pool without a domain has
+/// none, and its document leaves the five endpoint members out. Every URL
+/// starts with the public URL (`--public-url`, by default the address the
+/// server listens on), never the request's `Host`, which a client chooses.
 async fn openid_configuration(
     State(state): State<AppState>,
     Path(pool_id): Path<String>,
@@ -580,25 +603,58 @@ async fn openid_configuration(
     let Some(pool) = find_pool(&state, pool_id.clone()).await else {
         return pool_not_found(&pool_id);
     };
+    with_cors(json_response(
+        StatusCode::OK,
+        openid_document(&pool, &state.public_url),
+    ))
+}
+
+/// The OpenID configuration of `pool` served under `public_url`, members
+/// in the order of §12.
+fn openid_document(pool: &userpool::UserPool, public_url: &str) -> String {
     // The pool exists, so its id is one the registry made, not the path's
-    // arbitrary bytes.
-    let base = format!("{}/{}", state.public_url, pool.id());
-    let doc = json!({
-        "issuer": pool.issuer(),
-        "jwks_uri": format!("{base}/.well-known/jwks.json"),
-        "authorization_endpoint": format!("{base}/oauth2/authorize"),
-        "token_endpoint": format!("{base}/oauth2/token"),
-        "userinfo_endpoint": format!("{base}/oauth2/userInfo"),
-        "response_types_supported": ["code", "token"],
-        "subject_types_supported": ["public"],
-        "id_token_signing_alg_values_supported": ["RS256"],
-        "scopes_supported": ["openid", "email", "phone", "profile"],
-        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
-        "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "token_use",
-            "cognito:username", "cognito:groups", "email", "email_verified",
-            "phone_number", "phone_number_verified"],
-    });
-    with_cors(json_response(StatusCode::OK, doc.to_string()))
+    // arbitrary bytes; likewise its domains passed the domain rules.
+    let config = pool.config();
+    let base = config
+        .custom_domain()
+        .or_else(|| config.prefix_domain())
+        .map(|d| format!("{public_url}/{}", d.domain));
+    let endpoint = |path: &str| base.as_ref().map(|b| json!(format!("{b}{path}")));
+    let members: [(&str, Option<Value>); 12] = [
+        ("authorization_endpoint", endpoint("/oauth2/authorize")),
+        ("end_session_endpoint", endpoint("/logout")),
+        (
+            "id_token_signing_alg_values_supported",
+            Some(json!(["RS256"])),
+        ),
+        ("issuer", Some(json!(pool.issuer()))),
+        (
+            "jwks_uri",
+            Some(json!(format!(
+                "{public_url}/{}/.well-known/jwks.json",
+                pool.id()
+            ))),
+        ),
+        ("response_types_supported", Some(json!(["code", "token"]))),
+        ("revocation_endpoint", endpoint("/oauth2/revoke")),
+        (
+            "scopes_supported",
+            Some(json!(["openid", "email", "phone", "profile"])),
+        ),
+        ("subject_types_supported", Some(json!(["public"]))),
+        ("token_endpoint", endpoint("/oauth2/token")),
+        (
+            "token_endpoint_auth_methods_supported",
+            Some(json!(["client_secret_basic", "client_secret_post"])),
+        ),
+        ("userinfo_endpoint", endpoint("/oauth2/userInfo")),
+    ];
+    // Written member by member: the order is §12's whatever the JSON map.
+    let body: Vec<String> = members
+        .into_iter()
+        .filter_map(|(name, value)| value.map(|v| format!("{}:{v}", json!(name))))
+        .collect();
+    format!("{{{}}}", body.join(","))
 }
 
 #[derive(Deserialize)]

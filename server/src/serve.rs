@@ -17,7 +17,11 @@
 //!   the router's (`routes::read_body`);
 //! * on stop: no more accepting, idle connections closed, the requests in
 //!   flight given [`Limits::shutdown_grace`] to finish, then every
-//!   connection still open dropped.
+//!   connection still open dropped;
+//! * with TLS, the handshake runs in the connection's own task (a slow
+//!   client never holds the accept loop), within the header-read timeout,
+//!   and a stop abandons it at once; the connection is then served as a
+//!   plain one is.
 
 use std::pin::pin;
 use std::sync::Arc;
@@ -27,9 +31,11 @@ use axum::Router;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, oneshot, watch};
 use tokio::task::JoinSet;
+use tokio_rustls::TlsAcceptor;
 
 /// How long and how many: see the module docs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,6 +66,7 @@ impl Default for Limits {
 /// stops as the module docs say.
 pub(crate) async fn serve(
     listener: TcpListener,
+    tls: Option<TlsAcceptor>,
     app: Router,
     limits: Limits,
     mut stop: oneshot::Receiver<()>,
@@ -92,19 +99,21 @@ pub(crate) async fn serve(
         while connections.try_join_next().is_some() {}
         let service = TowerToHyperService::new(app.clone());
         let mut closing = closing_rx.clone();
+        let tls = tls.clone();
         connections.spawn(async move {
-            let mut builder = http1::Builder::new();
-            builder
-                .timer(TokioTimer::new())
-                .header_read_timeout(limits.header_timeout);
-            let mut connection = pin!(builder.serve_connection(TokioIo::new(stream), service));
-            tokio::select! {
-                _ = connection.as_mut() => {}
-                _ = closing.changed() => {
-                    // Idle: closed now; a request in flight: answered, then
-                    // closed. The loop drops whatever is left after the grace.
-                    connection.as_mut().graceful_shutdown();
-                    let _ = connection.await;
+            match tls {
+                None => serve_connection(stream, service, limits, closing).await,
+                Some(acceptor) => {
+                    let handshake =
+                        tokio::time::timeout(limits.header_timeout, acceptor.accept(stream));
+                    tokio::select! {
+                        done = handshake => {
+                            if let Ok(Ok(stream)) = done {
+                                serve_connection(stream, service, limits, closing).await;
+                            }
+                        }
+                        _ = closing.changed() => {}
+                    }
                 }
             }
             drop(permit);
@@ -117,4 +126,29 @@ pub(crate) async fn serve(
     })
     .await;
     connections.shutdown().await;
+}
+
+/// Serves one connection (plain or TLS) until it ends, or until `closing`
+/// says stop: then idle, it is closed at once; a request in flight is
+/// answered first (the accept loop drops whatever is left after the grace).
+async fn serve_connection<I>(
+    io: I,
+    service: TowerToHyperService<Router>,
+    limits: Limits,
+    mut closing: watch::Receiver<bool>,
+) where
+    I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let mut builder = http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_timeout);
+    let mut connection = pin!(builder.serve_connection(TokioIo::new(io), service));
+    tokio::select! {
+        _ = connection.as_mut() => {}
+        _ = closing.changed() => {
+            connection.as_mut().graceful_shutdown();
+            let _ = connection.await;
+        }
+    }
 }

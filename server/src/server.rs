@@ -132,6 +132,34 @@ impl ServerBuilder {
         self
     }
 
+    /// Serves HTTPS instead of HTTP, with the certificate chain in the PEM
+    /// file `cert` and its private key in the PEM file `key` (the binary's
+    /// `--tls-cert FILE --tls-key FILE`); the [public URL](Self::public_url)
+    /// then defaults to `https://127.0.0.1:PORT`. Domain endpoints send
+    /// `Strict-Transport-Security`, and their cookies are `Secure`, only
+    /// over TLS. The header-read timeout counts the TLS handshake.
+    ///
+    /// [`start`](Self::start) fails with [`ErrorKind::Tls`] when a file
+    /// cannot be read or holds no usable certificate or key.
+    pub fn tls(mut self, cert: impl Into<PathBuf>, key: impl Into<PathBuf>) -> Self {
+        self.options.tls_cert = Some(cert.into());
+        self.options.tls_key = Some(key.into());
+        self
+    }
+
+    /// Makes every pool's token issuer (`iss`, and `issuer` in the OpenID
+    /// configuration) `<public URL>/<poolId>` instead of Cognito's
+    /// `https://cognito-idp.<region>.amazonaws.com/<poolId>` (the binary's
+    /// `--issuer-mode local`). OpenID discovery clients (openid-client)
+    /// fetch `<issuer>/.well-known/openid-configuration` and demand that
+    /// `issuer` equal that prefix; aws-jwt-verify's `CognitoJwtVerifier`
+    /// demands Cognito's form instead (cognito-oauth.md §12). Tokens issued
+    /// under one setting do not verify under the other. Off by default.
+    pub fn local_issuer(mut self, on: bool) -> Self {
+        self.options.local_issuer = on;
+        self
+    }
+
     /// How long a client may take to send a request's head (from the
     /// moment the connection is ready for a request, so an idle keep-alive
     /// connection is closed after it too) and then its body; a connection
@@ -231,7 +259,8 @@ impl ServerBuilder {
     /// pools cannot be read back with it ([`ErrorKind::LoadPools`]), an
     /// access key given or in the environment is malformed
     /// ([`ErrorKind::Credentials`]), the Lambda endpoint or a function
-    /// mapping is unusable ([`ErrorKind::LambdaEndpoint`]), the public URL is not a base URL
+    /// mapping is unusable ([`ErrorKind::LambdaEndpoint`]), the TLS
+    /// certificate or key is unusable ([`ErrorKind::Tls`]), the public URL is not a base URL
     /// ([`ErrorKind::PublicUrl`]), or the port cannot be bound
     /// ([`ErrorKind::Listen`]).
     pub async fn start(self) -> Result<Server, Error> {
@@ -261,6 +290,17 @@ impl ServerBuilder {
                      (SigV4 not checked)"
                 .to_owned(),
         };
+        let tls = match (&self.options.tls_cert, &self.options.tls_key) {
+            (Some(cert), Some(key)) => Some(crate::tls::acceptor(cert, key)?),
+            (None, None) => None,
+            _ => {
+                return Err(Error::new(
+                    ErrorKind::Tls,
+                    "TLS needs both a certificate and a key",
+                ));
+            }
+        };
+        let scheme = if tls.is_some() { "https" } else { "http" };
         let invoker = lambda_invoker(&self.options)?;
         let lambda = match &invoker {
             Some(i) => format!(
@@ -272,26 +312,32 @@ impl ServerBuilder {
         };
         let invoker = invoker.map(|i| Arc::new(i) as Arc<dyn Invoke>);
         let outbox = Outbox::new();
-        // Opening a store blocks (and PostgreSQL's client must not start its
-        // runtime on an async thread).
-        let opened = {
-            let outbox = outbox.clone();
-            tokio::task::spawn_blocking(move || storage::open(&self.options, &outbox, invoker))
-                .await
-                .map_err(|e| Error::new(ErrorKind::Runtime, format!("opening the store: {e}")))??
-        };
-        let engine = Arc::new(opened.engine);
-        let sweeper = sweep::spawn(Arc::downgrade(&engine), sweep_interval);
 
+        // Bound first: the public URL (and so a local issuer) may name the
+        // port the system chose.
         let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .and_then(|listener| Ok((listener.local_addr()?, listener)));
         let (local, listener) = listener
             .map_err(|e| Error::new(ErrorKind::Listen, format!("cannot listen on {addr}: {e}")))?;
+        let public_url = public_url.unwrap_or_else(|| format!("{scheme}://{local}"));
+        let issuer_base = self.options.local_issuer.then(|| public_url.clone());
+
+        // Opening a store blocks (and PostgreSQL's client must not start its
+        // runtime on an async thread).
+        let opened = {
+            let outbox = outbox.clone();
+            tokio::task::spawn_blocking(move || {
+                storage::open(&self.options, &outbox, invoker, issuer_base)
+            })
+            .await
+            .map_err(|e| Error::new(ErrorKind::Runtime, format!("opening the store: {e}")))??
+        };
+        let engine = Arc::new(opened.engine);
+        let sweeper = sweep::spawn(Arc::downgrade(&engine), sweep_interval);
 
         let worker_permits = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
-        let public_url = public_url.unwrap_or_else(|| format!("http://{local}"));
         let app = routes::router(AppState {
             engine: Arc::clone(&engine),
             outbox: outbox.clone(),
@@ -300,12 +346,13 @@ impl ServerBuilder {
             own_hosts: routes::own_hosts(local, &public_url),
             public_url: public_url.into(),
             body_timeout: limits.body_timeout,
+            tls: tls.is_some(),
         });
         let (stop, stopped) = oneshot::channel::<()>();
         // A send or a dropped sender: either way, stop.
-        let task = tokio::spawn(serve::serve(listener, app, limits, stopped));
+        let task = tokio::spawn(serve::serve(listener, tls, app, limits, stopped));
         Ok(Server {
-            url: format!("http://{local}"),
+            url: format!("{scheme}://{local}"),
             addr: local,
             outbox,
             engine,
@@ -365,7 +412,8 @@ impl Server {
         ServerBuilder::default()
     }
 
-    /// The base URL, `http://127.0.0.1:PORT`, without a trailing slash: the
+    /// The base URL, `http://127.0.0.1:PORT` (`https://` with
+    /// [`ServerBuilder::tls`]), without a trailing slash: the
     /// endpoint to give Cognito clients.
     #[must_use]
     pub fn url(&self) -> &str {

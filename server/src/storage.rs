@@ -112,16 +112,19 @@ impl Drop for StoreGuard {
 /// Every pool the registry builds (created, loaded, re-created after
 /// `UpdateUserPool`) invokes its `LambdaConfig`'s functions through
 /// `invoker`; without one its triggers fail with `UnexpectedLambdaException`.
+/// With `issuer_base`, every pool's issuer is `<issuer_base>/<poolId>`.
 pub(crate) fn open(
     options: &Options,
     outbox: &Outbox,
     invoker: Option<Arc<dyn Invoke>>,
+    issuer_base: Option<String>,
 ) -> Result<Opened, Error> {
     let mut registry_options = RegistryOptions {
         region: options.region.clone(),
         sender: Arc::new(outbox.clone()),
         hashing: options.hashing.params(),
         lambda_invoker: invoker,
+        issuer_base,
         code_encryptor: options.plaintext_sender_codes.then(|| {
             Arc::new(userpool::triggers::PlaintextCodes)
                 as Arc<dyn userpool::triggers::CodeEncryptor>

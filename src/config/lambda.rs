@@ -380,7 +380,7 @@ impl LambdaConfig {
 }
 
 /// Adds the model's violations of `ArnType` by `arn`, at `member`.
-fn check_arn(violations: &mut Vec<Violation>, member: &str, arn: &str) {
+pub(crate) fn check_arn(violations: &mut Vec<Violation>, member: &str, arn: &str) {
     let len = arn.chars().count();
     let shown = || {
         if len <= ARN_MAX_LENGTH {

@@ -7,6 +7,7 @@
 use crate::error::{Constraint, Error, Result, Shown};
 
 mod definition;
+mod domain;
 mod lambda;
 mod mfa;
 mod mfa_rules;
@@ -19,6 +20,12 @@ pub use definition::DefinitionError;
 pub(crate) use definition::{
     config_members, create_config, email_mfa_json, lambda_config_json, read_mfa_request, read_mode,
     sms_configuration_json, update_config, with_custom_attributes,
+};
+pub use domain::{
+    MAX_CUSTOM_DOMAINS, RESERVED_DOMAIN_NAMES, RESERVED_DOMAIN_WORDS, managed_login_version,
+};
+pub(crate) use domain::{
+    custom_domain_config_json, domain_not_found, domain_of_another_pool, read_custom_domain_config,
 };
 pub use lambda::{LambdaConfig, LambdaVersion, UserPoolTier, VersionedLambda};
 pub use mfa::{

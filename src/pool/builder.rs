@@ -32,6 +32,7 @@ pub struct UserPoolBuilder {
     pub(super) simulation_key: Option<Zeroizing<[u8; 32]>>,
     pub(super) keys: Option<KeySet>,
     pub(super) issuer: Option<String>,
+    pub(super) issuer_base: Option<String>,
     pub(super) hooks: Option<Arc<dyn Triggers>>,
     pub(super) invoker: Option<Arc<dyn Invoke>>,
     pub(super) encryptor: Option<Arc<dyn CodeEncryptor>>,
@@ -159,6 +160,17 @@ impl UserPoolBuilder {
         self
     }
 
+    /// Makes the `iss` of issued tokens `<base>/<poolId>` (`base` without
+    /// a trailing slash), for a pool served at `base`: OpenID discovery
+    /// clients such as openid-client demand an issuer equal to the prefix
+    /// of the discovery URL (cognito-oauth.md §12). An
+    /// [`issuer`](Self::issuer) given too wins.
+    #[must_use]
+    pub fn issuer_base(mut self, base: impl Into<String>) -> Self {
+        self.issuer_base = Some(base.into());
+        self
+    }
+
     /// The pool's triggers as Rust hooks (cognito-triggers.md §7.1): the
     /// pool calls the hooks in [`Triggers::configured`] where Cognito calls
     /// its Lambda triggers. Hooks given here take the place of any function
@@ -232,7 +244,11 @@ impl UserPoolBuilder {
             Some(k) => k,
             None => KeySet::generate()?,
         };
+        let issuer_base = self.issuer_base;
         let issuer = self.issuer.unwrap_or_else(|| {
+            if let Some(base) = issuer_base {
+                return format!("{}/{id}", base.trim_end_matches('/'));
+            }
             let region = id.split_once('_').map_or("", |(r, _)| r);
             format!("https://cognito-idp.{region}.amazonaws.com/{id}")
         });

@@ -148,6 +148,7 @@ impl UserPool {
             simulation_key: None,
             keys: None,
             issuer: None,
+            issuer_base: None,
             hooks: None,
             invoker: None,
             encryptor: None,

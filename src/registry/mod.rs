@@ -10,14 +10,14 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use serde_json::Value;
 use zeroize::Zeroizing;
 
 use crate::UserPool;
 use crate::clock::{Clock, SystemClock, Timestamp};
-use crate::config::{MfaConfigRequest, PoolConfig, ResourceServer};
+use crate::config::{DomainKind, MfaConfigRequest, PoolConfig, PoolDomain, ResourceServer};
 use crate::error::{Error, ErrorCode, Result};
 use crate::json::truncate;
 use crate::message::{MessageSender, Outbox};
@@ -68,6 +68,13 @@ pub struct RegistryOptions {
     /// pool's triggers fail with `UnexpectedLambdaException` saying that no
     /// Lambda endpoint is configured.
     pub lambda_invoker: Option<Arc<dyn Invoke>>,
+    /// The issuer of every pool's tokens: `None` (the default) is
+    /// Cognito's `https://cognito-idp.<region>.amazonaws.com/<poolId>`;
+    /// `Some(base)` makes it `<base>/<poolId>`
+    /// ([`UserPoolBuilder::issuer_base`](crate::UserPoolBuilder::issuer_base)),
+    /// for a server whose discovery documents live under `base`. Tokens
+    /// issued under one setting do not verify under the other.
+    pub issuer_base: Option<String>,
 }
 
 impl Default for RegistryOptions {
@@ -82,6 +89,7 @@ impl Default for RegistryOptions {
             master_keys: Vec::new(),
             code_encryptor: None,
             lambda_invoker: None,
+            issuer_base: None,
         }
     }
 }
@@ -93,6 +101,7 @@ impl fmt::Debug for RegistryOptions {
             .field("hashing", &self.hashing)
             .field("master_keys", &self.master_keys)
             .field("lambda_invoker", &self.lambda_invoker)
+            .field("issuer_base", &self.issuer_base)
             .finish_non_exhaustive()
     }
 }
@@ -124,6 +133,9 @@ struct Entry {
 pub struct Registry {
     options: RegistryOptions,
     pools: RwLock<BTreeMap<String, Entry>>,
+    /// Held while a domain is created, so two creations in this process
+    /// cannot both take one name (the rule spans pools).
+    domain_creation: Mutex<()>,
 }
 
 impl Registry {
@@ -135,6 +147,7 @@ impl Registry {
         Self {
             options,
             pools: RwLock::new(BTreeMap::new()),
+            domain_creation: Mutex::new(()),
         }
     }
 
@@ -174,6 +187,10 @@ impl Registry {
             .clock(Arc::clone(&self.options.clock))
             .message_sender(Arc::clone(&self.options.sender))
             .hashing(self.options.hashing);
+        let builder = match &self.options.issuer_base {
+            Some(base) => builder.issuer_base(base.clone()),
+            None => builder,
+        };
         let builder = match &self.options.code_encryptor {
             Some(encryptor) => builder.code_encryptor(Arc::clone(encryptor)),
             None => builder,
@@ -539,6 +556,175 @@ impl Registry {
         })
     }
 
+    /// `CreateUserPoolDomain` on pool `id` (cognito-oauth.md §1.2): the
+    /// pool's configuration gains `domain`, stamped with the current time
+    /// as its `Version`, through [`Registry::reconfigure`] (so a persistent
+    /// registry stores it). Returns the domain as stored.
+    ///
+    /// The domain is `ACTIVE` at once (**Choice**, §1.2).
+    ///
+    /// # Errors
+    /// What [`PoolDomain::validate`] refuses (checked before the pool is
+    /// looked up, as the model is); `ResourceNotFoundException` for an
+    /// unknown pool; what [`PoolConfig::with_new_domain`] refuses;
+    /// `InvalidParameterException` `Domain already associated with another
+    /// user pool` when any pool of this registry has the name;
+    /// `LimitExceededException` for a custom domain past
+    /// [`MAX_CUSTOM_DOMAINS`](crate::config::MAX_CUSTOM_DOMAINS) in the
+    /// registry; otherwise as [`Registry::reconfigure`].
+    pub fn create_user_pool_domain(&self, id: &str, mut domain: PoolDomain) -> Result<PoolDomain> {
+        domain.validate()?;
+        domain.version = self.version_stamp();
+        let _creating = self
+            .domain_creation
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        self.reconfigure(id, |current| {
+            let next = current.with_new_domain(domain.clone())?;
+            let pools = self.pools()?;
+            let taken = pools.iter().any(|p| {
+                p.config()
+                    .domains()
+                    .iter()
+                    .any(|d| d.domain.eq_ignore_ascii_case(&domain.domain))
+            });
+            if taken {
+                return Err(Error::invalid_parameter(
+                    "Domain already associated with another user pool",
+                ));
+            }
+            let custom = pools
+                .iter()
+                .map(|p| p.config().custom_domain().is_some() as usize)
+                .sum::<usize>();
+            if domain.is_custom() && custom >= crate::config::MAX_CUSTOM_DOMAINS {
+                return Err(Error::new(
+                    ErrorCode::LimitExceeded,
+                    format!(
+                        "The account cannot have more than {} custom domains.",
+                        crate::config::MAX_CUSTOM_DOMAINS
+                    ),
+                ));
+            }
+            Ok(next)
+        })?;
+        Ok(domain)
+    }
+
+    /// `UpdateUserPoolDomain` on pool `id` (§1.4): the domain `name` gets
+    /// `managed_login_version` and, for a custom domain, the certificate of
+    /// `custom` (a [`DomainKind::Custom`]) when given, and a new `Version`
+    /// stamp ([`PoolConfig::with_updated_domain`]). Returns the domain as
+    /// stored.
+    ///
+    /// # Errors
+    /// `ResourceNotFoundException` for an unknown pool or a name no pool
+    /// has; `InvalidParameterException` for the domain of another pool
+    /// (`Domain <name> is not associated with user pool <id>.`); what
+    /// [`PoolConfig::with_updated_domain`] refuses; otherwise as
+    /// [`Registry::reconfigure`].
+    pub fn update_user_pool_domain(
+        &self,
+        id: &str,
+        name: &str,
+        managed_login_version: Option<u8>,
+        custom: Option<DomainKind>,
+    ) -> Result<PoolDomain> {
+        let stamp = self.version_stamp();
+        self.domain_owned_by(id, name)?;
+        self.reconfigure(id, |current| {
+            current.with_updated_domain(name, managed_login_version, custom.clone(), &stamp)
+        })?;
+        self.pool(id)?
+            .config()
+            .domain(name)
+            .cloned()
+            .ok_or_else(|| crate::config::domain_not_found(name))
+    }
+
+    /// `DeleteUserPoolDomain` on pool `id` (§1.4).
+    ///
+    /// # Errors
+    /// `ResourceNotFoundException` for an unknown pool or a name no pool
+    /// has; `InvalidParameterException` for the domain of another pool;
+    /// otherwise as [`Registry::reconfigure`].
+    pub fn delete_user_pool_domain(&self, id: &str, name: &str) -> Result<()> {
+        self.domain_owned_by(id, name)?;
+        self.reconfigure(id, |current| current.without_domain(name))
+    }
+
+    /// Checks that pool `id` exists and has the domain `name`.
+    fn domain_owned_by(&self, id: &str, name: &str) -> Result<()> {
+        let pool = self.pool(id)?;
+        if pool.config().domain(name).is_some() {
+            return Ok(());
+        }
+        match self.pool_of_domain(name)? {
+            Some(_) => Err(crate::config::domain_of_another_pool(name, id)),
+            None => Err(crate::config::domain_not_found(name)),
+        }
+    }
+
+    /// The pool that has the domain registered exactly as `name` (a prefix
+    /// or a custom host name), with that domain: `DescribeUserPoolDomain`'s
+    /// lookup, and the server's in path mode (`/<domain>/…`).
+    ///
+    /// # Errors
+    /// `InternalErrorException` if the store fails or a stored pool cannot
+    /// be read back.
+    pub fn pool_of_domain(&self, name: &str) -> Result<Option<(UserPool, PoolDomain)>> {
+        Ok(self.pools()?.into_iter().find_map(|pool| {
+            let domain = pool.config().domain(name).cloned();
+            domain.map(|d| (pool, d))
+        }))
+    }
+
+    /// The pool whose domain a request's `Host` names (cognito-oauth.md
+    /// §1.6, Host mode): `<prefix>.auth.<region>.amazoncognito.com` for a
+    /// prefix domain, where `<region>` is the pool's (its id's) region, or
+    /// a custom domain's host name. Compared case-insensitively, a port
+    /// (`:443`) ignored.
+    ///
+    /// # Errors
+    /// `InternalErrorException` if the store fails or a stored pool cannot
+    /// be read back.
+    pub fn pool_of_host(&self, host: &str) -> Result<Option<(UserPool, PoolDomain)>> {
+        let host = host_name(host);
+        if host.is_empty() {
+            return Ok(None);
+        }
+        Ok(self.pools()?.into_iter().find_map(|pool| {
+            let region = pool
+                .id()
+                .split_once('_')
+                .map_or(self.options.region.as_str(), |(r, _)| r)
+                .to_ascii_lowercase();
+            let domain = pool
+                .config()
+                .domains()
+                .iter()
+                .find(|d| {
+                    if d.is_custom() {
+                        d.domain.eq_ignore_ascii_case(&host)
+                    } else {
+                        host == format!("{}.auth.{region}.amazoncognito.com", d.domain)
+                    }
+                })
+                .cloned();
+            domain.map(|d| (pool, d))
+        }))
+    }
+
+    /// `DescribeUserPoolDomain`'s `Version` for now: `yyyyMMddHHmmss` (UTC).
+    fn version_stamp(&self) -> String {
+        let seconds = self.options.clock.now().unix_seconds();
+        let format = time::macros::format_description!("[year][month][day][hour][minute][second]");
+        time::OffsetDateTime::from_unix_timestamp(seconds)
+            .ok()
+            .and_then(|t| t.format(format).ok())
+            .unwrap_or_default()
+    }
+
     /// Makes `next` the current signing keys of pool `id`; the current ones
     /// become the previous generation, so tokens they signed keep verifying
     /// (see [`KeySet::rotate`]). A persisted pool's sealed keys are replaced
@@ -664,8 +850,19 @@ impl Registry {
     /// the store).
     ///
     /// # Errors
-    /// `ResourceNotFoundException`; `InternalErrorException` if the store fails.
+    /// `ResourceNotFoundException`; `InvalidParameterException` `User pool
+    /// cannot be deleted. It has a domain configured that should be deleted
+    /// first.` (cognito-oauth.md §1.4) while the pool has a domain;
+    /// `InternalErrorException` if the store fails.
     pub fn delete_pool(&self, id: &str) -> Result<()> {
+        if self
+            .entry(id)
+            .is_ok_and(|e| !e.pool.config().domains().is_empty())
+        {
+            return Err(Error::invalid_parameter(
+                "User pool cannot be deleted. It has a domain configured that should be deleted first.",
+            ));
+        }
         let cached = self.write().remove(id);
         match cached {
             Some(Entry { version: None, .. }) => Ok(()),
@@ -805,4 +1002,16 @@ fn pool_not_found(id: &str) -> Error {
         ErrorCode::ResourceNotFound,
         format!("User pool {} does not exist.", truncate(id, 64)),
     )
+}
+
+/// The host name of a `Host` value: lower case, without a port or a
+/// trailing dot (an IPv6 literal, which no domain is, is cut at its `]`).
+fn host_name(host: &str) -> String {
+    let host = host.trim();
+    let name = if host.starts_with('[') {
+        host.split_once(']').map_or(host, |(h, _)| h)
+    } else {
+        host.rsplit_once(':').map_or(host, |(h, _)| h)
+    };
+    name.trim_end_matches('.').to_ascii_lowercase()
 }

@@ -1,6 +1,6 @@
 //! Pool and app-client operations: `CreateUserPool`, `DescribeUserPool`,
 //! `ListUserPools`, `UpdateUserPool`, `DeleteUserPool`, `AddCustomAttributes`,
-//! `SetUserPoolMfaConfig`, `GetUserPoolMfaConfig`, the five app-client operations and the five resource-server operations (cognito-oauth.md §2.2) (cognito-protocol.md §4.2, §4.3, §7,
+//! `SetUserPoolMfaConfig`, `GetUserPoolMfaConfig`, the five app-client operations, the five resource-server operations (cognito-oauth.md §2.2) and the four user pool domain operations (§1.2–§1.4) (cognito-protocol.md §4.2, §4.3, §7,
 //! Appendix A).
 //!
 //! Every handler reads every member it implements, then calls
@@ -22,6 +22,7 @@ use crate::registry::Registry;
 
 mod clients;
 mod describe;
+mod domains;
 mod mfa;
 mod resource_servers;
 
@@ -60,6 +61,10 @@ pub(super) static HANDLERS: &[(&str, Handler)] = &[
         "DeleteResourceServer",
         resource_servers::delete_resource_server,
     ),
+    ("CreateUserPoolDomain", domains::create_user_pool_domain),
+    ("DescribeUserPoolDomain", domains::describe_user_pool_domain),
+    ("UpdateUserPoolDomain", domains::update_user_pool_domain),
+    ("DeleteUserPoolDomain", domains::delete_user_pool_domain),
 ];
 
 /// The largest page `ListUserPools` returns (model `PoolQueryLimitType`).

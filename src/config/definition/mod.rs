@@ -161,6 +161,9 @@ impl PoolConfig {
     ///   them, each checked by [`ResourceServer::validate`](crate::config::ResourceServer::validate).
     ///   [`PoolConfig::to_create_user_pool_json`] writes it when the pool
     ///   has resource servers, so they persist with the pool.
+    /// * Likewise `Domains`: the pool's user pool domains (`Domain`,
+    ///   `ManagedLoginVersion`, `Version`, `CustomDomainConfig` for a custom
+    ///   domain), each checked by [`PoolDomain::validate`](crate::config::PoolDomain::validate).
     ///
     /// Accepted with no effect, because the value given is the behaviour the
     /// engine has anyway: `DeletionProtection: "INACTIVE"`, `UserPoolTags:

@@ -65,7 +65,21 @@ fn read_create(input: &Members<'_>, definition: bool) -> Read<PoolConfig> {
             m.finish()?;
         }
     }
-    let builder = fixed.apply(builder).resource_servers(servers);
+    // Likewise its domains.
+    let mut domains = Vec::new();
+    if definition && let Some(list) = input.value("Domains") {
+        let Value::Array(items) = list else {
+            return Err(crate::json::wrong_type("Domains", "list"));
+        };
+        for (i, item) in items.iter().enumerate() {
+            let m = Members::new(format!("Domains[{i}]"), item)?;
+            domains.push(crate::config::domain::read_stored_domain(&m)?);
+        }
+    }
+    let builder = fixed
+        .apply(builder)
+        .resource_servers(servers)
+        .domains(domains);
     Ok(settings.apply(builder, None)?.build()?)
 }
 

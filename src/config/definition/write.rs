@@ -70,6 +70,12 @@ pub(crate) fn create_request(config: &PoolConfig) -> Value {
             crate::config::stored_resource_servers(config.resource_servers()),
         );
     }
+    if !config.domains().is_empty() {
+        out.insert(
+            "Domains".into(),
+            crate::config::domain::stored_domains(config.domains()),
+        );
+    }
     Value::Object(out)
 }
 

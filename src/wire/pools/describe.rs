@@ -36,6 +36,14 @@ pub(super) fn user_pool(registry: &Registry, pool: &UserPool) -> Read<Value> {
     out.insert("CreationDate".into(), timestamp(created));
     out.insert("LastModifiedDate".into(), timestamp(modified));
     out.extend(config_members(&config));
+    // cognito-oauth.md §1.1: the prefix as `Domain`, the host name as
+    // `CustomDomain`.
+    if let Some(d) = config.prefix_domain() {
+        out.insert("Domain".into(), json!(d.domain));
+    }
+    if let Some(d) = config.custom_domain() {
+        out.insert("CustomDomain".into(), json!(d.domain));
+    }
     Ok(Value::Object(out))
 }
 

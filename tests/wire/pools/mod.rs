@@ -12,6 +12,7 @@
 mod changes;
 mod clients;
 mod create;
+mod domains;
 mod lambda;
 mod mfa;
 mod oauth_clients;
