@@ -93,6 +93,22 @@ def set_up_pool_domain_resource_server_clients_user():
 @test("set_up_pool_domain_resource_server_clients_user")
 def code_flow_with_pkce_and_nonce():
     got = new_code()
+    raw = post_token(
+        {
+            "grant_type": "authorization_code",
+            "code": got["code"],
+            "redirect_uri": CALLBACK,
+            "client_id": fx("clientId"),
+            "code_verifier": got["verifier"],
+        }
+    )
+    assert raw.status_code == 200, f"token -> {raw.status_code}: {raw.text[:300]}"
+    assert raw.headers.get("Content-Type", "").startswith("application/json"), raw.headers.get("Content-Type")
+    assert "no-store" in raw.headers.get("Cache-Control", ""), raw.headers.get("Cache-Control")
+    # §7.5: this order, absent members skipped.
+    assert list(raw.json()) == ["id_token", "access_token", "refresh_token", "expires_in", "token_type"], list(raw.json())
+    # authlib's own exchange, with a second code.
+    got = new_code()
     token = got["oauth"].fetch_token(token_url(), code=got["code"], code_verifier=got["verifier"])
     for member in ("id_token", "access_token", "refresh_token", "expires_in", "token_type"):
         assert member in token, f"no {member} in {list(token)}"
@@ -197,7 +213,16 @@ def sign_in_without_csrf_token_is_403():
     login = location(browser.get(url, allow_redirects=False, timeout=10))
     page = browser.get(login, timeout=10)
     assert page.status_code == 200, page.status_code
-    sign_in_form(page.text)
+    form = sign_in_form(page.text)
+    # §6.1: a fresh XSRF-TOKEN cookie on the page's domain path, equal to _csrf.
+    set_cookie = page.headers.get("Set-Cookie", "")
+    assert "XSRF-TOKEN=" in set_cookie, f"no XSRF-TOKEN cookie: {set_cookie!r}"
+    xsrf = [c for c in browser.cookies if c.name == "XSRF-TOKEN"]
+    assert len(xsrf) == 1 and xsrf[0].path.rstrip("/") == f"/{fx('domain')}", [(c.path, c.domain) for c in xsrf]
+    assert xsrf[0].has_nonstandard_attr("HttpOnly"), "XSRF-TOKEN is not HttpOnly"
+    assert xsrf[0].value == form["inputs"]["_csrf"]["value"], "_csrf differs from the XSRF-TOKEN cookie"
+    assert page.headers.get("X-Frame-Options") == "DENY", page.headers.get("X-Frame-Options")
+    assert "no-store" in page.headers.get("Cache-Control", ""), page.headers.get("Cache-Control")
     data = {"username": fx("username"), "password": fx("password"), "signInSubmitButton": "Sign in"}
     r = browser.post(login, data=data, allow_redirects=False, timeout=10)
     assert r.status_code == 403, f"POST /login without _csrf -> {r.status_code}"
