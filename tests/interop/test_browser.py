@@ -161,6 +161,62 @@ def chromium_renders_a_local_page():
     S["browser"].screenshot("00-smoke")
 
 
+def self_signed_tls_app() -> http.server.ThreadingHTTPServer:
+    """The app over HTTPS with a fresh self-signed certificate for 127.0.0.1."""
+    import datetime
+    import ipaddress
+    import ssl
+    import tempfile
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(hours=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    with tempfile.TemporaryDirectory() as d:
+        cert_file, key_file = f"{d}/cert.pem", f"{d}/key.pem"
+        with open(cert_file, "wb") as f:
+            f.write(cert.public_bytes(serialization.Encoding.PEM))
+        with open(key_file, "wb") as f:
+            f.write(
+                key.private_bytes(
+                    serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+                )
+            )
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert_file, key_file)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), App)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@test("chromium_renders_a_local_page")
+def chromium_accepts_a_self_signed_tls_page():
+    # What the server's --tls-cert/--tls-key mode needs from the test browser
+    # (--ignore-certificate-errors), proven on a page of our own.
+    server = self_signed_tls_app()
+    try:
+        driver().get(f"https://127.0.0.1:{server.server_address[1]}/tls")
+        assert wait_for("#app").text == "app page /tls", driver().page_source[:300]
+    finally:
+        server.shutdown()
+
+
 @test("chromium_renders_a_local_page")
 def set_up_pool_domain_clients_user():
     S["fx"] = make_pool("oauth-browser", CALLBACK, LOGOUT)
