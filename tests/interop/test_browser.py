@@ -107,6 +107,14 @@ def submit_of(element):
     return form.find_element(By.CSS_SELECTOR, "[type=submit]")
 
 
+def fill_username_if_asked(code_input, username: str) -> None:
+    """A code form may ask for the user name again (or carry it hidden)."""
+    form = code_input.find_element(By.XPATH, "./ancestor::form")
+    for field in form.find_elements(By.CSS_SELECTOR, 'input[name="username"]'):
+        if field.is_displayed() and not field.get_attribute("value"):
+            field.send_keys(username)
+
+
 def sign_in(username: str, password: str) -> None:
     user = wait_for("#signInFormUsername", "the sign-in form")
     user.clear()
@@ -335,6 +343,7 @@ def sign_up_confirm_with_the_emailed_code_then_sign_in():
     code_input = wait_for('input[name="code"]', "the confirmation form")
     assert code_input.get_attribute("autocomplete") == "one-time-code", code_input.get_attribute("autocomplete")
     S["browser"].screenshot("04-confirm")
+    fill_username_if_asked(code_input, username)
     code_input.send_keys(last_code(fx("poolId"), username))
     submit_of(code_input).click()
     wait(
@@ -364,6 +373,7 @@ def forgot_password_reset_with_the_emailed_code_then_sign_in():
     code_input = wait_for('input[name="code"]', "the reset form")
     assert code_input.get_attribute("autocomplete") == "one-time-code", code_input.get_attribute("autocomplete")
     S["browser"].screenshot("07-confirm-forgot-password")
+    fill_username_if_asked(code_input, fx("username"))
     code_input.send_keys(last_code(fx("poolId"), fx("username")))
     new_password = "Reset-Passw0rd!"
     fields = driver().find_elements(By.CSS_SELECTOR, 'input[type="password"]')
