@@ -239,6 +239,11 @@ def authorize_shows_the_sign_in_page():
     assert present("#signInFormPassword").get_attribute("type") == "password"
     assert present("[name=signInSubmitButton]") is not None, "no sign-in button"
     S["browser"].screenshot("01-login")
+    driver().set_window_size(390, 844)  # a phone's viewport, for the eye
+    try:
+        S["browser"].screenshot("01-login-phone")
+    finally:
+        driver().set_window_size(1280, 900)
 
 
 @test("authorize_shows_the_sign_in_page")
