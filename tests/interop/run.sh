@@ -3,7 +3,7 @@
 #
 #   bash tests/interop/run.sh            # every suite
 #   bash tests/interop/run.sh boto3 cli  # some suites: http cli boto3 (with oauth_clients) pycognito acijs jwt auth
-#                                        #   triggers custom_auth amplify mfa
+#                                        #   triggers custom_auth amplify mfa oauth oauth_node browser
 #
 # Builds userpool-server (--release, reusing target/), starts it on a free
 # 127.0.0.1 port with --hashing test, installs the pinned Python clients into
@@ -16,9 +16,18 @@
 # endpoint, which serves the Node.js handlers of lambdas/ (serverless.yml; no
 # AWS account or network needed). The mfa suites (test_mfa.py: boto3 with
 # pyotp, pycognito; test_mfa.mjs: amazon-cognito-identity-js, aws-amplify)
-# make their own MFA pools on the first server. Exits non-zero on any
-# failure.
-# Needs python3 (3.9+), node (18+) and npm; the registries for the first run.
+# make their own MFA pools on the first server. The OAuth suites drive the
+# hosted endpoints of a pool's domain in path mode (http://127.0.0.1:PORT/DOMAIN):
+# oauth (test_oauth.py: authlib and requests, code + PKCE, client_credentials,
+# refresh, userInfo, revoke) and browser (test_browser.py: Selenium driving
+# Debian's headless chromium through the hosted pages, screenshots saved under
+# target/oauth-screenshots/) on the first server; oauth_node (test_oauth.mjs:
+# openid-client discovering the pool, aws-jwt-verify) on a fourth server whose
+# pools' issuer is its own URL ($OAUTH_ISSUER_OPTION), as OIDC discovery
+# demands. Exits non-zero on any failure.
+# Needs python3 (3.9+), node (18+) and npm; the registries for the first run;
+# for the browser suite, Debian's chromium and chromium-driver (.ci/run
+# installs them).
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -36,8 +45,14 @@ LAMBDA_LOG=$WORK/lambda-server.log
 LAMBDA_PID=
 OFFLINE_LOG=$WORK/serverless-offline.log
 OFFLINE_PID=
+ISSUER_LOG=$WORK/local-issuer-server.log
+ISSUER_PID=
+# The server option that makes the pools' token issuer (and so the OpenID
+# configuration's `issuer`) the server's own URL, http://127.0.0.1:PORT/<poolId>
+# (cognito-oauth.md §12), for the oauth_node suite.
+OAUTH_ISSUER_OPTION=${OAUTH_ISSUER_OPTION:---local-issuer}
 
-ALL_SUITES=(http cli boto3 pycognito acijs jwt auth triggers custom_auth amplify mfa)
+ALL_SUITES=(http cli boto3 pycognito acijs jwt auth triggers custom_auth amplify mfa oauth oauth_node browser)
 if [ $# -gt 0 ]; then SUITES=("$@"); else SUITES=("${ALL_SUITES[@]}"); fi
 wants() { local s; for s in "${SUITES[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
 for s in "${SUITES[@]}"; do
@@ -61,6 +76,7 @@ cleanup() {
   stop_server "$SIGNED_PID"
   stop_server "$LAMBDA_PID"
   stop_server "$OFFLINE_PID"
+  stop_server "$ISSUER_PID"
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -82,7 +98,7 @@ install_node() {
 install_python "$VENV" "$HERE/requirements.txt" >"$WORK/pip.log" 2>&1 &
 PIP_PID=$!
 NPM_PID=
-wants_node() { wants acijs || wants jwt || wants triggers || wants custom_auth || wants amplify || wants mfa; }
+wants_node() { wants acijs || wants jwt || wants triggers || wants custom_auth || wants amplify || wants mfa || wants oauth_node; }
 wants_lambda() { wants triggers || wants custom_auth || wants amplify; }
 if wants_node; then
   install_node >"$WORK/npm.log" 2>&1 &
@@ -160,6 +176,42 @@ wants pycognito && suite pycognito python test_pycognito.py
 if wants mfa; then
   suite mfa python test_mfa.py
   suite mfa_node node test_mfa.mjs
+fi
+wants oauth && suite oauth python test_oauth.py
+wants browser && suite browser python test_browser.py
+if wants oauth_node; then
+  # OIDC discovery demands that the document's `issuer` be the URL it was
+  # fetched under: a server whose pools' issuer is its own URL.
+  say "server with the local issuer: userpool-server --port 0 --hashing test $OAUTH_ISSUER_OPTION"
+  # shellcheck disable=SC2086 # the option may be a flag and its value
+  "$TARGET_DIR/release/userpool-server" --port 0 --hashing test $OAUTH_ISSUER_OPTION >"$ISSUER_LOG" 2>&1 &
+  ISSUER_PID=$!
+  ISSUER_PORT=
+  for _ in $(seq 100); do
+    ISSUER_PORT=$(sed -n 's#.*listening on http://127\.0\.0\.1:\([0-9]*\).*#\1#p' "$ISSUER_LOG" | head -n1)
+    if [ -n "$ISSUER_PORT" ] && python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$ISSUER_PORT/_health', timeout=1)" 2>/dev/null; then
+      break
+    fi
+    ISSUER_PORT=
+    kill -0 "$ISSUER_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  if [ -z "$ISSUER_PORT" ]; then
+    cat "$ISSUER_LOG"
+    echo "FAIL local_issuer_server: the server with $OAUTH_ISSUER_OPTION did not start"
+    FAILED=$((FAILED + 1))
+    stop_server "$ISSUER_PID"
+    ISSUER_PID=
+  else
+    export OAUTH_FIXTURE=$WORK/oauth-fixture.json
+    if (cd "$HERE" && COGNITO_ENDPOINT=http://127.0.0.1:$ISSUER_PORT python fixture_oauth.py oauth-node >"$OAUTH_FIXTURE"); then
+      cat "$OAUTH_FIXTURE"; echo
+      COGNITO_ENDPOINT=http://127.0.0.1:$ISSUER_PORT suite oauth_node node test_oauth.mjs
+    else
+      echo "FAIL oauth_node_fixture: could not create the pool, domain, resource server, clients and user of the oauth_node suite"
+      FAILED=$((FAILED + 1))
+    fi
+  fi
 fi
 if wants auth; then
   # Keys from the environment variable, as operators are told to pass them.
@@ -266,6 +318,10 @@ if ! kill -0 "$SERVER_PID" 2>/dev/null; then
   echo "FAIL server: the server died during the run"
   FAILED=$((FAILED + 1))
 fi
+if [ -n "$ISSUER_PID" ] && ! kill -0 "$ISSUER_PID" 2>/dev/null; then
+  echo "FAIL local_issuer_server: the server with $OAUTH_ISSUER_OPTION died during the run"
+  FAILED=$((FAILED + 1))
+fi
 if [ -n "$LAMBDA_PID" ] && ! kill -0 "$LAMBDA_PID" 2>/dev/null; then
   echo "FAIL lambda_server: the server with --lambda-endpoint died during the run"
   FAILED=$((FAILED + 1))
@@ -273,6 +329,10 @@ fi
 if [ "$FAILED" -ne 0 ]; then
   say "server log (last 40 lines)"
   tail -n 40 "$SERVER_LOG"
+  if [ -n "$ISSUER_PID" ]; then
+    say "server with the local issuer: log (last 40 lines)"
+    tail -n 40 "$ISSUER_LOG"
+  fi
   if [ -n "$LAMBDA_PID" ]; then
     say "server with Lambda triggers: log (last 40 lines)"
     tail -n 40 "$LAMBDA_LOG"
