@@ -50,7 +50,7 @@ ISSUER_PID=
 # The server option that makes the pools' token issuer (and so the OpenID
 # configuration's `issuer`) the server's own URL, http://127.0.0.1:PORT/<poolId>
 # (cognito-oauth.md §12), for the oauth_node suite.
-OAUTH_ISSUER_OPTION=${OAUTH_ISSUER_OPTION:---local-issuer}
+OAUTH_ISSUER_OPTION=${OAUTH_ISSUER_OPTION:---issuer-mode local}
 
 ALL_SUITES=(http cli boto3 pycognito acijs jwt auth triggers custom_auth amplify mfa oauth oauth_node browser)
 if [ $# -gt 0 ]; then SUITES=("$@"); else SUITES=("${ALL_SUITES[@]}"); fi
