@@ -14,6 +14,11 @@ mod mfa_rules;
 mod oauth;
 pub(crate) use lambda::token_version_unavailable;
 
+/// The AWS account id in every ARN and `AWSAccountId` the engine emits
+/// (pools, devices, domains): it has no AWS account, so one made-up id,
+/// the same everywhere, lets a client match ARNs against each other.
+pub const ACCOUNT_ID: &str = "000000000000";
+
 pub use crate::policy::{PasswordPolicy, PasswordPolicyBuilder};
 use crate::schema::{CustomAttribute, Schema, StandardAttribute};
 pub use definition::DefinitionError;

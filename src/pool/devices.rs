@@ -36,6 +36,7 @@ use super::keys::Sealed;
 use super::{UserPool, store_error};
 use crate::client::AppClient;
 use crate::clock::Timestamp;
+use crate::config::ACCOUNT_ID;
 use crate::error::{Error, ErrorCode, Result};
 use crate::random;
 use crate::schema::Attribute;
@@ -47,9 +48,6 @@ use crate::store::{DeviceRecord, DeviceStatus, StoreError, UserRecord};
 /// Cognito's text for a device key no live device of the user has; clients
 /// match on it (§3 step 0).
 pub(super) const DEVICE_DOES_NOT_EXIST: &str = "Device does not exist.";
-
-/// The account `dev:device_arn` names (no account exists here).
-const ACCOUNT_ID: &str = "000000000000";
 
 /// The page size of `Limit` 0 or absent, and its ceiling.
 const MAX_PAGE: usize = 60;

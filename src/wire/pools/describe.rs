@@ -7,13 +7,11 @@
 use serde_json::{Map, Value, json};
 
 use super::super::timestamp;
+use crate::config::ACCOUNT_ID;
 use crate::config::{config_members, lambda_config_json};
 use crate::json::Read;
 use crate::registry::Registry;
 use crate::{ListUsersRequest, UserPool};
-
-/// The account id in the pools' ARNs: the engine has no AWS account.
-const ACCOUNT_ID: &str = "000000000000";
 
 /// `UserPoolType` for `pool`.
 pub(super) fn user_pool(registry: &Registry, pool: &UserPool) -> Read<Value> {

@@ -7,17 +7,13 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::config::ACCOUNT_ID;
 use crate::config::{
     DomainKind, PoolDomain, custom_domain_config_json, managed_login_version,
     read_custom_domain_config,
 };
 use crate::json::{Members, Read};
 use crate::registry::Registry;
-
-/// `AWSAccountId` of `DescribeUserPoolDomain`. **Choice**
-/// (cognito-oauth.md §1.3): the engine has no AWS account; this is the
-/// documentation's example account.
-const ACCOUNT_ID: &str = "123456789012";
 
 /// The CloudFront distribution of prefix domains in us-east-1, observed
 /// unchanged from 2017 to 2025 (§1.3).
@@ -146,6 +142,8 @@ pub(super) fn describe_user_pool_domain(r: &Registry, input: &Members<'_>) -> Re
     let region = region(r, id);
     let mut out = Map::new();
     out.insert("UserPoolId".into(), json!(id));
+    // §1.3 chose the documentation's example account; the pool ARNs have
+    // always used `ACCOUNT_ID`, and one account in every answer matters more.
     out.insert("AWSAccountId".into(), json!(ACCOUNT_ID));
     out.insert("Domain".into(), json!(domain.domain));
     if let Some(bucket) = s3_bucket(region) {

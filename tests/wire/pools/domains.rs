@@ -46,7 +46,7 @@ fn a_prefix_domain_is_created_described_updated_and_deleted() {
     assert_eq!(create(&w, &id, "my-app"), json!({"ManagedLoginVersion": 1}));
     let expected = json!({"DomainDescription": {
         "UserPoolId": id,
-        "AWSAccountId": "123456789012",
+        "AWSAccountId": "000000000000",
         "Domain": "my-app",
         "S3Bucket": "aws-cognito-prod-iad-assets",
         "CloudFrontDistribution": "d3oia8etllorh5.cloudfront.net",
