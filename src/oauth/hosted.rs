@@ -25,6 +25,9 @@ use crate::pool::oauth::hosted::{
 };
 use crate::secret::Password;
 
+mod pages;
+pub(crate) use pages::{confirm, confirm_forgot_password, forgot_password, sign_up};
+
 /// The hosted session cookie (§6.3).
 const SESSION_COOKIE: &str = "cognito";
 /// The CSRF cookie (§6.1).
@@ -175,10 +178,15 @@ pub(crate) fn authorize(pool: &UserPool, request: &OAuthRequest) -> OAuthRespons
 }
 
 fn login_url(base: &Base, query: &str) -> String {
+    page_url(base, "/login", query)
+}
+
+/// `<base><path>?<query>`, the query as received (already encoded).
+fn page_url(base: &Base, path: &str, query: &str) -> String {
     if query.is_empty() {
-        format!("{}/login", base.url)
+        format!("{}{path}", base.url)
     } else {
-        format!("{}/login?{query}", base.url)
+        format!("{}{path}?{query}", base.url)
     }
 }
 
@@ -229,7 +237,10 @@ autocapitalize=\"none\" spellcheck=\"false\" required value=\"{user}\">\
 <input id=\"signInFormPassword\" name=\"password\" type=\"password\" \
 autocomplete=\"current-password\" required>\
 <input type=\"submit\" name=\"signInSubmitButton\" value=\"Sign in\">\
-</form>",
+</form><p class=\"links\"><a href=\"{forgot}\">Forgot your password?</a></p>\
+<p class=\"links\">Need an account? <a href=\"{signup}\">Sign up</a></p>",
+            forgot = escape_attr(&page_url(base, "/forgotPassword", &request.query)),
+            signup = escape_attr(&page_url(base, "/signup", &request.query)),
             action = escape_attr(&action),
             csrf = hidden("_csrf", xsrf),
             asf = hidden("cognitoAsfData", ""),
@@ -512,11 +523,7 @@ fn challenge_page(
         }
         _ => return failure(base),
     };
-    let action = if request.query.is_empty() {
-        format!("{}{path}", base.url)
-    } else {
-        format!("{}{path}?{}", base.url, request.query)
-    };
+    let action = page_url(base, path, &request.query);
     let Ok(xsrf) = crate::random::uuid_v4() else {
         return failure(base);
     };

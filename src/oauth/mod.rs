@@ -18,7 +18,9 @@
 //!
 //! [`handle`] serves the browser side: `/oauth2/authorize`, the hosted
 //! sign-in page `/login` and the pages that follow it
-//! (`/forceChangePassword`, `/mfa`), `/logout` and `/error`.
+//! (`/forceChangePassword`, `/mfa`), sign-up (`/signup`, `/confirm`),
+//! password recovery (`/forgotPassword`, `/confirmForgotPassword`),
+//! `/logout` and `/error`.
 
 pub mod client_auth;
 pub mod form;
@@ -52,6 +54,10 @@ pub fn handle(pool: &UserPool, request: &OAuthRequest) -> OAuthResponse {
         "/oauth2/authorize" => hosted::authorize(pool, request),
         "/login" => hosted::login(pool, request),
         "/forceChangePassword" | "/mfa" => hosted::answer(pool, request),
+        "/signup" => hosted::sign_up(pool, request),
+        "/confirm" => hosted::confirm(pool, request),
+        "/forgotPassword" => hosted::forgot_password(pool, request),
+        "/confirmForgotPassword" => hosted::confirm_forgot_password(pool, request),
         "/logout" => hosted::logout(pool, request),
         "/error" => hosted::error_page(request),
         _ => OAuthResponse::new(404),

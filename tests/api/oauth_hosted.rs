@@ -938,3 +938,174 @@ fn the_json_api_sign_in_still_ends_in_tokens() {
     let tokens = super::common::sign_in(&h, &client, JANE, PASSWORD);
     assert!(!tokens.access_token.is_empty());
 }
+
+#[test]
+fn sign_up_then_confirm_with_the_emailed_code_then_sign_in() {
+    let h = quickstart();
+    let client = oauth_client(&h);
+    let mut b = Browser::default();
+    let q = authorize_query(&client, "&state=su");
+    let login = body(&b.get(&h, "/login", &q));
+    let signup_link = format!("href=\"{BASE}/signup?{}\"", q.replace('&', "&amp;"));
+    assert!(
+        login.contains(&format!("{signup_link}>Sign up</a>")),
+        "{login}"
+    );
+    let forgot_link = format!("href=\"{BASE}/forgotPassword?{}\"", q.replace('&', "&amp;"));
+    assert!(
+        login.contains(&format!("{forgot_link}>Forgot your password?</a>")),
+        "{login}"
+    );
+    let page = body(&b.get(&h, "/signup", &q));
+    assert!(
+        page.contains("type=\"email\" autocomplete=\"username\""),
+        "{page}"
+    );
+    assert!(
+        page.contains(
+            "name=\"requiredAttributes[family_name]\" type=\"text\" autocomplete=\"family-name\""
+        ),
+        "{page}"
+    );
+    assert!(page.contains("autocomplete=\"new-password\""), "{page}");
+    // The engine's refusal, with the values kept.
+    let weak = format!(
+        "_csrf={}&username=new%40example.com&requiredAttributes%5Bfamily_name%5D=%3Cb%3ENew&password=weak",
+        b.xsrf()
+    );
+    let html = body(&b.send(&h, "POST", "/signup", &q, &weak));
+    assert!(
+        html.contains(">Password did not conform with policy"),
+        "{html}"
+    );
+    assert!(html.contains("value=\"&lt;b&gt;New\""), "{html}");
+    let good = format!(
+        "_csrf={}&username=new%40example.com&requiredAttributes%5Bfamily_name%5D=New&password={}",
+        b.xsrf(),
+        encode_component(PASSWORD)
+    );
+    let html = body(&b.send(&h, "POST", "/signup", &q, &good));
+    assert!(html.contains("autocomplete=\"one-time-code\""), "{html}");
+    assert!(html.contains("name=\"resend\" value=\"true\""), "{html}");
+    assert!(
+        html.contains(&format!("action=\"{BASE}/confirm?")),
+        "{html}"
+    );
+    // A new code on request; the latest one confirms.
+    let r = b.send(
+        &h,
+        "POST",
+        "/confirm",
+        &q,
+        &format!("_csrf={}&resend=true&username=new%40example.com", b.xsrf()),
+    );
+    assert!(body(&r).contains("We sent a new code to"), "{}", body(&r));
+    let code = h.code_for("new@example.com");
+    let r = b.send(
+        &h,
+        "POST",
+        "/confirm",
+        &q,
+        &format!("_csrf={}&username=new%40example.com&code=000000x", b.xsrf()),
+    );
+    assert!(
+        body(&r).contains("id=\"loginErrorMessage\""),
+        "{}",
+        body(&r)
+    );
+    let r = b.send(
+        &h,
+        "POST",
+        "/confirm",
+        &q,
+        &format!(
+            "_csrf={}&username=new%40example.com&code={}",
+            b.xsrf(),
+            code.expose_secret()
+        ),
+    );
+    assert_eq!(location(&r), format!("{BASE}/login?{q}"));
+    b.get(&h, "/login", &q);
+    let r = b.sign_in(&h, &q, "new@example.com", PASSWORD);
+    let answer = redirect_query(&r, CB);
+    assert!(is_uuid(answer.get("code").unwrap_or_default()));
+    assert_eq!(answer.get("state"), Some("su"));
+}
+
+#[test]
+fn forgot_password_then_reset_with_the_code_then_sign_in() {
+    let (h, client) = setup();
+    let mut b = Browser::default();
+    let q = authorize_query(&client, "");
+    let page = body(&b.get(&h, "/forgotPassword", &q));
+    assert!(page.contains("name=\"username\""), "{page}");
+    let r = b.send(
+        &h,
+        "POST",
+        "/forgotPassword",
+        &q,
+        &format!("_csrf={}&username={}", b.xsrf(), encode_component(JANE)),
+    );
+    let html = body(&r);
+    assert!(
+        html.contains(&format!("action=\"{BASE}/confirmForgotPassword?")),
+        "{html}"
+    );
+    assert!(html.contains("autocomplete=\"one-time-code\""), "{html}");
+    let code = h.code_for(JANE);
+    let reset = |b: &mut Browser, code: &str, confirm: &str| {
+        let body = format!(
+            "_csrf={}&username={}&code={code}&password=Reset1234%5E&confirmPassword={confirm}",
+            b.xsrf(),
+            encode_component(JANE)
+        );
+        b.send(&h, "POST", "/confirmForgotPassword", &q, &body)
+    };
+    let r = reset(&mut b, code.expose_secret(), "Other");
+    assert!(
+        body(&r).contains(">Passwords do not match.</p>"),
+        "{}",
+        body(&r)
+    );
+    let r = reset(&mut b, "12", "Reset1234%5E");
+    assert!(
+        body(&r).contains("id=\"loginErrorMessage\""),
+        "{}",
+        body(&r)
+    );
+    let r = reset(&mut b, code.expose_secret(), "Reset1234%5E");
+    assert_eq!(location(&r), format!("{BASE}/login?{q}"));
+    b.get(&h, "/login", &q);
+    let r = b.sign_in(&h, &q, JANE, "Reset1234^");
+    assert!(is_uuid(
+        redirect_query(&r, CB).get("code").unwrap_or_default()
+    ));
+}
+
+#[test]
+fn the_sign_up_and_recovery_pages_need_the_csrf_token_too() {
+    let (h, client) = setup();
+    let mut b = Browser::default();
+    let q = authorize_query(&client, "");
+    b.get(&h, "/signup", &q);
+    for path in [
+        "/signup",
+        "/confirm",
+        "/forgotPassword",
+        "/confirmForgotPassword",
+    ] {
+        let r = b.send(
+            &h,
+            "POST",
+            path,
+            &q,
+            &format!("username={}", encode_component(JANE)),
+        );
+        assert_eq!(r.status, 403, "{path}");
+    }
+    assert_eq!(
+        h.outbox.messages().len(),
+        1,
+        "only Jane's sign-up code was sent"
+    );
+}

@@ -506,3 +506,16 @@ impl UserPool {
         serde_json::from_slice(&json).ok()
     }
 }
+
+impl UserPool {
+    /// The `SECRET_HASH` the hosted pages present for `username` through
+    /// `client_id` when the client has a secret (the page is the client's
+    /// own, and knows it), so the self-service operations behind the
+    /// sign-up and recovery pages run unchanged.
+    pub(crate) fn hosted_secret_hash(&self, client_id: &str, username: &str) -> Option<String> {
+        let client = self.client(client_id).ok()?;
+        client
+            .secret()
+            .map(|s| secret_hash(s, username, client.id()))
+    }
+}
