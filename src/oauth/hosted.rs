@@ -5,6 +5,11 @@
 //! These only translate HTTP: the rules (which requests are refused, the
 //! password check, the challenges, the hosted session) are the engine's.
 //!
+//! A refused sign-in shows the engine's message on the form: under the
+//! client's `PreventUserExistenceErrors` `ENABLED` an unknown name reads
+//! `Incorrect username or password.` (§6.2's choice), under `LEGACY` it
+//! reads `User does not exist.`, as `USER_PASSWORD_AUTH` answers (§13.11).
+//!
 //! Every page sets a fresh `XSRF-TOKEN` cookie and carries the same value
 //! in its form's hidden `_csrf`; a POST without both, equal, is `403` and
 //! reaches no credential check (double submit, §6.1, §13.5).

@@ -1109,3 +1109,26 @@ fn the_sign_up_and_recovery_pages_need_the_csrf_token_too() {
         "only Jane's sign-up code was sent"
     );
 }
+
+#[test]
+fn under_legacy_existence_errors_an_unknown_name_is_told_as_the_api_tells_it() {
+    let h = quickstart();
+    let client = add_client(
+        &h,
+        AppClientConfig::builder("legacy")
+            .allowed_oauth_flows_user_pool_client(true)
+            .allowed_oauth_flows([OAuthFlow::Code])
+            .allowed_oauth_scopes(["openid"])
+            .callback_urls([CB])
+            .supported_identity_providers(["COGNITO"]),
+    );
+    let mut b = Browser::default();
+    let q = authorize_query(client.id(), "");
+    b.get(&h, "/login", &q);
+    let r = b.sign_in(&h, &q, "nobody@example.com", PASSWORD);
+    assert!(
+        body(&r).contains(">User does not exist.</p>"),
+        "{}",
+        body(&r)
+    );
+}

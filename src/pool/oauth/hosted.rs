@@ -519,3 +519,109 @@ impl UserPool {
             .map(|s| secret_hash(s, username, client.id()))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::client::AppClientConfig;
+    use crate::config::PoolConfig;
+    use crate::{AdminCreateUserRequest, AdminSetUserPasswordRequest, HashingParams, ManualClock};
+
+    const PW: &str = "Passw0rd!x";
+
+    fn pool() -> (UserPool, ManualClock, String) {
+        let clock = ManualClock::new(Timestamp::from_unix_seconds(1_700_000_000));
+        let pool = UserPool::builder(
+            PoolConfig::builder("hosted")
+                .build()
+                .unwrap_or_else(|e| panic!("{e}")),
+        )
+        .clock(Arc::new(clock.clone()))
+        .hashing(HashingParams::insecure_fast_for_tests())
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+        let client = pool
+            .create_user_pool_client(
+                AppClientConfig::builder("web")
+                    .generate_secret(true)
+                    .build()
+                    .unwrap_or_else(|e| panic!("{e}")),
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+        pool.admin_create_user(
+            AdminCreateUserRequest::new("sam").message_action(crate::MessageAction::Suppress),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let mut set = AdminSetUserPasswordRequest::new("sam", PW);
+        set.permanent = true;
+        pool.admin_set_user_password(set)
+            .unwrap_or_else(|e| panic!("{e}"));
+        (pool, clock, client.id().to_owned())
+    }
+
+    fn proof(pool: &UserPool, client: &str) -> HostedProof {
+        match pool.hosted_sign_in(client, "sam", Password::new(PW)) {
+            Ok(HostedStep::SignedIn(p)) => p,
+            other => panic!("expected a proof, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_session_keeps_the_original_auth_time_and_lasts_one_hour() {
+        let (pool, clock, client) = pool();
+        let signed_in = proof(&pool, &client);
+        assert_eq!(signed_in.auth_time, crate::Clock::now(&clock));
+        let cookie = pool
+            .start_hosted_session(&signed_in)
+            .unwrap_or_else(|e| panic!("{e}"));
+        clock.advance(Duration::from_secs(3599));
+        let reused = pool.hosted_session(&cookie);
+        assert_eq!(reused, Some(signed_in.clone()));
+        clock.advance(Duration::from_secs(1));
+        assert_eq!(pool.hosted_session(&cookie), None);
+    }
+
+    #[test]
+    fn a_confidential_client_needs_no_secret_hash_on_the_page_and_gets_no_tokens() {
+        let (pool, _, client) = pool();
+        // The proof's carrier is no token a client could use.
+        let step = pool.hosted_sign_in(&client, "sam", Password::new(PW));
+        assert!(matches!(step, Ok(HostedStep::SignedIn(_))));
+        let wrong = pool.hosted_sign_in(&client, "sam", Password::new("nope"));
+        assert_eq!(
+            wrong.map(|_| ()).map_err(|e| e.message().to_owned()),
+            Err("Incorrect username or password.".to_owned())
+        );
+    }
+
+    #[test]
+    fn the_session_record_is_no_refresh_token_and_ends_at_logout() {
+        let (pool, _, client) = pool();
+        let cookie = pool
+            .start_hosted_session(&proof(&pool, &client))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let c: SessionCookie = pool
+            .open_hosted("session", &cookie)
+            .unwrap_or_else(|| panic!("opens"));
+        let record = pool
+            .store()
+            .get_refresh_token(pool.id(), &session_digest(&c.sid))
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|| panic!("stored"));
+        assert_eq!(record.client_id, "");
+        assert_eq!(record.origin_jti, c.sid);
+        // A cookie of another purpose, or tampered, opens nothing.
+        assert!(
+            pool.open_hosted::<SessionCookie>("pending", &cookie)
+                .is_none()
+        );
+        let mut tampered = cookie.clone();
+        tampered.insert(5, 'A');
+        assert!(pool.hosted_session(&tampered).is_none());
+        pool.end_hosted_session(&cookie)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(pool.hosted_session(&cookie).is_none());
+    }
+}
