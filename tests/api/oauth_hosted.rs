@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use userpool::client::{AppClientConfig, OAuthFlow, PreventUserExistenceErrors};
-use userpool::config::{MfaMode, MfaSettings, PoolConfig};
+use userpool::config::{EmailMfa, MfaMode, MfaSettings, PoolConfig};
 use userpool::internals::totp::{TotpKey, code_at};
 use userpool::oauth::form::{Form, encode_component};
 use userpool::oauth::{Base, OAuthRequest, OAuthResponse, handle};
@@ -1131,4 +1131,48 @@ fn under_legacy_existence_errors_an_unknown_name_is_told_as_the_api_tells_it() {
         "{}",
         body(&r)
     );
+}
+
+#[test]
+fn an_emailed_sign_in_code_is_asked_on_the_mfa_page() {
+    let config: PoolConfig = quickstart_config()
+        .mfa(MfaSettings {
+            mode: MfaMode::On,
+            sms: None,
+            software_token: false,
+            email: Some(EmailMfa {
+                message: Some("Sign-in code: {####}".to_owned()),
+                subject: Some("Your sign-in code".to_owned()),
+            }),
+        })
+        .build()
+        .expect("valid");
+    let h = Harness::new(config);
+    confirmed(&h, JANE);
+    let client = oauth_client(&h);
+    let q = authorize_query(&client, "&state=otp");
+    // The sign-up's confirmation was the first sign-in's second factor.
+    let mut first = Browser::default();
+    assert!(redirect_query(&signed_in(&h, &mut first, &q), CB).contains("code"));
+    let mut b = Browser::default();
+    let html = body(&signed_in(&h, &mut b, &q));
+    assert!(html.contains(&format!("action=\"{BASE}/mfa?")), "{html}");
+    assert!(html.contains("We sent a code to"), "{html}");
+    assert!(html.contains("autocomplete=\"one-time-code\""), "{html}");
+    let pending = hidden_value(&html, "pending");
+    let code = h.code_for(JANE);
+    let r = b.send(
+        &h,
+        "POST",
+        "/mfa",
+        &q,
+        &format!(
+            "_csrf={}&pending={pending}&code={}",
+            b.xsrf(),
+            code.expose_secret()
+        ),
+    );
+    let answer = redirect_query(&r, CB);
+    assert!(is_uuid(answer.get("code").unwrap_or_default()));
+    assert_eq!(answer.get("state"), Some("otp"));
 }
