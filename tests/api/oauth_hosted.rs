@@ -905,6 +905,20 @@ fn a_pending_login_is_bound_to_its_csrf_token() {
         "{}",
         body(&r)
     );
+    // Its own browser may use it for three minutes only.
+    h.clock.advance(Duration::from_secs(180));
+    let r = b.send(
+        &h,
+        "POST",
+        "/mfa",
+        &q,
+        &format!("_csrf={}&pending={pending}&code=123456", b.xsrf()),
+    );
+    assert!(
+        body(&r).contains(">Invalid session for the user, session is expired.</p>"),
+        "{}",
+        body(&r)
+    );
 }
 
 #[test]
