@@ -257,11 +257,19 @@ autocomplete=\"current-password\" required>\
 
 /// The "continue as" page of a usable session (§6.3).
 fn continue_page(
+    pool: &UserPool,
     request: &OAuthRequest,
     ar: &AuthorizeRequest,
     proof: &HostedProof,
 ) -> OAuthResponse {
     let base = &request.base;
+    // The name the user knows: their email when they have one (an
+    // email-as-username pool's internal name is a UUID).
+    let shown = pool
+        .admin_get_user(&proof.username)
+        .ok()
+        .and_then(|u| u.attribute("email").map(str::to_owned))
+        .unwrap_or_else(|| proof.username.clone());
     let action = login_url(base, &request.query);
     let mut params = vec![
         ("client_id", ar.client_id.as_str()),
@@ -289,7 +297,7 @@ fn continue_page(
             action = escape_attr(&action),
             csrf = hidden("_csrf", xsrf),
             reuse = hidden("reuse_session", "true"),
-            user = escape_html(&proof.username),
+            user = escape_html(&shown),
             logout = escape_attr(&logout),
         )
     })
@@ -354,7 +362,7 @@ pub(crate) fn login(pool: &UserPool, request: &OAuthRequest) -> OAuthResponse {
     let session = usable_session(pool, request).filter(|_| !ar.prompt_login);
     let Some((form, _)) = post else {
         if let Some(proof) = &session {
-            return continue_page(request, &ar, proof);
+            return continue_page(pool, request, &ar, proof);
         }
         let hint = Form::parse(&request.query)
             .ok()

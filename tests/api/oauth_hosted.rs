@@ -52,6 +52,8 @@ fn oauth_client(h: &Harness) -> String {
 #[derive(Default)]
 struct Browser {
     cookies: BTreeMap<String, String>,
+    /// Whether it reaches the domain over HTTPS.
+    secure: bool,
 }
 
 impl Browser {
@@ -83,7 +85,10 @@ impl Browser {
                 query: query.to_owned(),
                 headers,
                 body: body.as_bytes().to_vec(),
-                base: base(),
+                base: Base {
+                    secure: self.secure,
+                    ..base()
+                },
             },
         );
         for (name, value) in &answer.headers {
@@ -560,8 +565,12 @@ fn the_session_signs_in_again_without_the_form_for_one_hour() {
     // prompt=none works with the session; prompt=login ignores it.
     let r = b.get(&h, "/oauth2/authorize", &format!("{q}&prompt=none"));
     assert!(redirect_query(&r, "https://app.example.com/other").contains("code"));
-    let r = b.get(&h, "/oauth2/authorize", &format!("{q}&prompt=login"));
-    assert!(location(&r).starts_with(&format!("{BASE}/login?")));
+    for prompt in ["login", "select_account"] {
+        let r = b.get(&h, "/oauth2/authorize", &format!("{q}&prompt={prompt}"));
+        assert_eq!(location(&r), format!("{BASE}/login?{q}&prompt={prompt}"));
+        let page = body(&b.get(&h, "/login", &format!("{q}&prompt={prompt}")));
+        assert!(page.contains("id=\"signInFormPassword\""), "{page}");
+    }
     // The sign-in page offers to continue; the button issues a code.
     let page = b.get(&h, "/login", &q);
     let html = body(&page);
@@ -570,6 +579,10 @@ fn the_session_signs_in_again_without_the_form_for_one_hour() {
         "{html}"
     );
     assert!(html.contains("Sign in as a different user?"), "{html}");
+    assert!(
+        html.contains(&format!("value=\"Continue as {JANE}\"")),
+        "{html}"
+    );
     let r = b.send(
         &h,
         "POST",
@@ -1189,4 +1202,34 @@ fn an_emailed_sign_in_code_is_asked_on_the_mfa_page() {
     let answer = redirect_query(&r, CB);
     assert!(is_uuid(answer.get("code").unwrap_or_default()));
     assert_eq!(answer.get("state"), Some("otp"));
+}
+
+#[test]
+fn over_https_the_cookies_are_secure_and_pages_send_hsts() {
+    let (h, client) = setup();
+    let mut b = Browser {
+        secure: true,
+        ..Browser::default()
+    };
+    let q = authorize_query(&client, "");
+    let page = b.get(&h, "/login", &q);
+    assert_eq!(
+        page.header("strict-transport-security"),
+        Some("max-age=31536000 ; includeSubDomains")
+    );
+    let xsrf = set_cookie(&page, "XSRF-TOKEN").expect("an XSRF cookie");
+    assert!(
+        xsrf.ends_with("; Path=/mydomain/; Secure; HttpOnly; SameSite=Lax"),
+        "{xsrf}"
+    );
+    let r = b.sign_in(&h, &q, JANE, PASSWORD);
+    let session = set_cookie(&r, "cognito").expect("a session");
+    assert!(
+        session.ends_with("; Max-Age=3600; Path=/mydomain/; Secure; HttpOnly; SameSite=Lax"),
+        "{session}"
+    );
+    // Over plain HTTP, neither.
+    let mut plain = Browser::default();
+    let page = plain.get(&h, "/login", &q);
+    assert_eq!(page.header("strict-transport-security"), None);
 }
