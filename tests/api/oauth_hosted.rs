@@ -1138,7 +1138,8 @@ fn the_sign_up_and_recovery_pages_need_the_csrf_token_too() {
 }
 
 #[test]
-fn under_legacy_existence_errors_an_unknown_name_is_told_as_the_api_tells_it() {
+fn under_legacy_existence_errors_unknown_reset_and_unconfirmed_users_are_told_as_the_api_tells_them()
+ {
     let h = quickstart();
     let client = add_client(
         &h,
@@ -1155,6 +1156,25 @@ fn under_legacy_existence_errors_an_unknown_name_is_told_as_the_api_tells_it() {
     let r = b.sign_in(&h, &q, "nobody@example.com", PASSWORD);
     assert!(
         body(&r).contains(">User does not exist.</p>"),
+        "{}",
+        body(&r)
+    );
+    // RESET_REQUIRED and UNCONFIRMED are told before the password is
+    // checked, as USER_PASSWORD_AUTH does under LEGACY.
+    confirmed(&h, JANE);
+    h.pool.admin_reset_user_password(JANE).expect("reset");
+    let r = b.sign_in(&h, &q, JANE, "anything");
+    assert!(
+        body(&r).contains(">Password reset required for the user</p>"),
+        "{}",
+        body(&r)
+    );
+    h.pool
+        .sign_up(super::common::sign_up_request(&h, "new@example.com"))
+        .expect("signed up");
+    let r = b.sign_in(&h, &q, "new@example.com", "anything");
+    assert!(
+        body(&r).contains(">User is not confirmed.</p>"),
         "{}",
         body(&r)
     );
