@@ -10,11 +10,13 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use userpool::client::{AppClientConfig, OAuthFlow, PreventUserExistenceErrors};
-use userpool::config::{EmailMfa, MfaMode, MfaSettings, PoolConfig};
+use userpool::config::{EmailMfa, MfaFactor, MfaMode, MfaSettings, PoolConfig};
 use userpool::internals::totp::{TotpKey, code_at};
 use userpool::oauth::form::{Form, encode_component};
 use userpool::oauth::{Base, OAuthRequest, OAuthResponse, handle};
-use userpool::{AdminCreateUserRequest, Clock as _, MessageAction};
+use userpool::{
+    AdminCreateUserRequest, Clock as _, MessageAction, MfaCaller, MfaPreference, MfaPreferences,
+};
 
 use super::common::{Harness, JANE, add_client, confirmed, quickstart};
 use crate::support::PASSWORD;
@@ -1252,4 +1254,79 @@ fn over_https_the_cookies_are_secure_and_pages_send_hsts() {
     let mut plain = Browser::default();
     let page = plain.get(&h, "/login", &q);
     assert_eq!(page.header("strict-transport-security"), None);
+}
+
+#[test]
+fn a_user_with_two_factors_chooses_one_then_answers_its_code() {
+    let config: PoolConfig = quickstart_config()
+        .mfa(MfaSettings {
+            mode: MfaMode::Optional,
+            sms: None,
+            software_token: true,
+            email: Some(EmailMfa {
+                message: Some("Sign-in code: {####}".to_owned()),
+                subject: Some("Your sign-in code".to_owned()),
+            }),
+        })
+        .build()
+        .expect("valid");
+    let h = Harness::new(config);
+    confirmed(&h, JANE);
+    let api = super::common::password_client(&h);
+    let tokens = super::common::sign_in(&h, &api, JANE, PASSWORD);
+    let secret = h
+        .pool
+        .associate_software_token(MfaCaller::AccessToken(&tokens.access_token))
+        .expect("associate")
+        .secret_code
+        .expose_secret()
+        .to_owned();
+    let key = TotpKey::from_secret_code(&secret).expect("base32");
+    h.pool
+        .verify_software_token(
+            MfaCaller::AccessToken(&tokens.access_token),
+            &totp_code(&key, &h),
+            None,
+        )
+        .expect("verified");
+    h.pool
+        .admin_set_user_mfa_preference(
+            JANE,
+            MfaPreferences::new()
+                .with(MfaFactor::SoftwareToken, MfaPreference::new(true, false))
+                .with(MfaFactor::Email, MfaPreference::new(true, false)),
+        )
+        .expect("both on, none preferred");
+    let client = oauth_client(&h);
+    let q = authorize_query(&client, "");
+    let mut b = Browser::default();
+    let html = body(&signed_in(&h, &mut b, &q));
+    assert!(html.contains("value=\"SOFTWARE_TOKEN_MFA\""), "{html}");
+    assert!(html.contains("value=\"EMAIL_OTP\""), "{html}");
+    let pending = hidden_value(&html, "pending");
+    let r = b.send(
+        &h,
+        "POST",
+        "/mfa",
+        &q,
+        &format!("_csrf={}&pending={pending}&answer=EMAIL_OTP", b.xsrf()),
+    );
+    let html = body(&r);
+    assert!(html.contains("We sent a code to"), "{html}");
+    let pending = hidden_value(&html, "pending");
+    let code = h.code_for(JANE);
+    let r = b.send(
+        &h,
+        "POST",
+        "/mfa",
+        &q,
+        &format!(
+            "_csrf={}&pending={pending}&code={}",
+            b.xsrf(),
+            code.expose_secret()
+        ),
+    );
+    assert!(is_uuid(
+        redirect_query(&r, CB).get("code").unwrap_or_default()
+    ));
 }
