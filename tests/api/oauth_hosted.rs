@@ -1330,3 +1330,26 @@ fn a_user_with_two_factors_chooses_one_then_answers_its_code() {
         redirect_query(&r, CB).get("code").unwrap_or_default()
     ));
 }
+
+#[test]
+fn a_raw_state_with_markup_is_escaped_in_the_page_and_kept_in_the_redirect() {
+    let (h, client) = setup();
+    let mut b = Browser::default();
+    let q = authorize_query(&client, "&state=\"><script>alert(1)</script>");
+    let html = body(&b.get(&h, "/login", &q));
+    assert!(!html.contains("<script"), "{html}");
+    assert!(
+        html.contains("state=&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;\""),
+        "{html}"
+    );
+    let r = b.sign_in(&h, &q, JANE, PASSWORD);
+    assert_eq!(
+        redirect_query(&r, CB).get("state"),
+        Some("\"><script>alert(1)</script>")
+    );
+    assert!(location(&r).ends_with("&state=%22%3E%3Cscript%3Ealert%281%29%3C%2Fscript%3E"));
+    // The continue page's links escape it too.
+    let html = body(&b.get(&h, "/login", &q));
+    assert!(html.contains("Sign in as a different user?"), "{html}");
+    assert!(!html.contains("<script"), "{html}");
+}
