@@ -51,6 +51,8 @@ use crate::{hex, random};
 pub(crate) const HOSTED_SESSION_LIFETIME: Duration = Duration::from_secs(3600);
 /// How long a pending hosted login waits for its challenge's answer.
 const PENDING_LIFETIME: Duration = Duration::from_secs(180);
+/// The longest sealed cookie or pending login opened, before any decoding.
+const MAX_SEALED_LEN: usize = 8192;
 /// The session tag of a hosted sign-in's proof (never leaves the engine).
 const PROOF: &str = "HOSTED_PROOF";
 /// How long a proof's carrier is valid: it is opened at once.
@@ -341,7 +343,13 @@ impl UserPool {
             challenge: challenge.name.as_str().to_owned(),
             username: challenge.username.clone(),
             session: challenge.session.clone(),
-            parameters: challenge.parameters.clone(),
+            // Only what the pages show: the user's attributes stay out.
+            parameters: challenge
+                .parameters
+                .iter()
+                .filter(|(k, _)| k.as_str() != "userAttributes")
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
             xsrf: xsrf.to_owned(),
             id: hex::encode(&random::bytes::<16>()?),
             expires_ms: self.now().saturating_add(PENDING_LIFETIME).unix_millis(),
@@ -495,7 +503,7 @@ impl UserPool {
     }
 
     fn open_hosted<T: serde::de::DeserializeOwned>(&self, what: &str, value: &str) -> Option<T> {
-        if value.len() > 4096 {
+        if value.len() > MAX_SEALED_LEN {
             return None;
         }
         let sealed = URL_SAFE_NO_PAD.decode(value).ok()?;
