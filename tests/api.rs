@@ -38,6 +38,7 @@ mod api {
     mod list;
     mod lockout;
     mod mfa;
+    mod oauth_hosted;
     mod properties;
     mod recovery;
     mod refresh;

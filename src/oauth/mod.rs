@@ -13,10 +13,19 @@
 //! * [`scope`]: which scopes a request is granted (§5.5, §7.4);
 //! * [`OAuthError`]: the protocol's error codes (§5.2, §7.2);
 //! * [`http`]: the request and response every endpoint takes and gives,
-//!   and [`handle`], which routes a request to its endpoint.
+//!   and [`handle`], which routes a request to its endpoint;
+//! * [`html`]: the escaping of the hosted pages.
+//!
+//! [`handle`] serves the browser side: `/oauth2/authorize`, the hosted
+//! sign-in page `/login` and the pages that follow it
+//! (`/forceChangePassword`, `/mfa`), sign-up (`/signup`, `/confirm`),
+//! password recovery (`/forgotPassword`, `/confirmForgotPassword`),
+//! `/logout` and `/error`.
 
 pub mod client_auth;
 pub mod form;
+mod hosted;
+pub mod html;
 pub mod http;
 pub mod pkce;
 pub mod scope;
@@ -30,9 +39,29 @@ use crate::UserPool;
 /// `404` with an empty body (§1.6 consequence 4).
 #[must_use]
 pub fn handle(pool: &UserPool, request: &OAuthRequest) -> OAuthResponse {
+    // HEAD is answered as GET, without the body.
+    if request.method == "HEAD" {
+        let get = OAuthRequest {
+            method: "GET".to_owned(),
+            ..request.clone()
+        };
+        let mut answer = handle(pool, &get);
+        answer.body.clear();
+        return answer;
+    }
     // The endpoints (§5–§11) are routed here as they land.
-    let _ = (pool, request);
-    OAuthResponse::new(404)
+    match request.path.as_str() {
+        "/oauth2/authorize" => hosted::authorize(pool, request),
+        "/login" => hosted::login(pool, request),
+        "/forceChangePassword" | "/mfa" => hosted::answer(pool, request),
+        "/signup" => hosted::sign_up(pool, request),
+        "/confirm" => hosted::confirm(pool, request),
+        "/forgotPassword" => hosted::forgot_password(pool, request),
+        "/confirmForgotPassword" => hosted::confirm_forgot_password(pool, request),
+        "/logout" => hosted::logout(pool, request),
+        "/error" => hosted::error_page(request),
+        _ => OAuthResponse::new(404),
+    }
 }
 
 /// An OAuth 2.0 error code, as the token endpoint's `{"error": …}` body and

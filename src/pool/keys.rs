@@ -51,6 +51,8 @@ pub(super) enum Sealed {
     /// Device SRP verifiers in device records (until re-sealed).
     #[allow(dead_code)] // Until ConfirmDevice lands.
     DeviceVerifier,
+    /// Hosted sign-in cookies and pending hosted logins (at most 1 hour).
+    Hosted,
 }
 
 /// The keys derived from one pool secret.
@@ -62,6 +64,7 @@ struct Derived {
     client_secret: SealKey,
     totp_secret: SealKey,
     device_verifier: SealKey,
+    hosted: SealKey,
 }
 
 impl Derived {
@@ -75,6 +78,7 @@ impl Derived {
             client_secret: SealKey::new(&*key("userpool/v1/client-secrets")?)?,
             totp_secret: SealKey::new(&*key("userpool/v1/totp-secrets")?)?,
             device_verifier: SealKey::new(&*key("userpool/v1/device-verifiers")?)?,
+            hosted: SealKey::new(&*key("userpool/v1/hosted-sign-in")?)?,
         })
     }
 
@@ -86,6 +90,7 @@ impl Derived {
             Sealed::ClientSecret => &self.client_secret,
             Sealed::TotpSecret => &self.totp_secret,
             Sealed::DeviceVerifier => &self.device_verifier,
+            Sealed::Hosted => &self.hosted,
         }
     }
 }

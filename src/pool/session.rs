@@ -72,6 +72,10 @@ pub(super) struct SessionExtra {
     /// The factor a correct code turns on (MFA required, the user had none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(super) enroll: Option<String>,
+    /// The sign-in came from the hosted page: its last step answers a
+    /// proof for a hosted session (`pool::oauth::hosted`), not tokens.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(super) hosted: bool,
 }
 
 impl SessionExtra {

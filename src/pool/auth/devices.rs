@@ -476,6 +476,7 @@ impl UserPool {
             user,
             auth_time: Timestamp::from_unix_millis(auth_ms),
             device_key: Some(device_key.to_owned()),
+            hosted: false,
         };
         self.device_tokens(client, proof, request.client_metadata.as_ref())
     }

@@ -623,7 +623,7 @@ impl UserPool {
         };
         self.complete_sign_in(
             client,
-            Authenticated::new(user, auth_time),
+            Authenticated::new(user, auth_time).on_hosted_page(state.extra.hosted),
             state.extra.device_key.clone(),
             metadata,
             source,

@@ -60,6 +60,9 @@ pub(super) struct Authenticated {
     auth_time: Timestamp,
     /// The `DEVICE_KEY` the sign-in presented, checked (§3 step 0).
     device_key: Option<String>,
+    /// The sign-in came from the hosted page (`pool::oauth::hosted`): it
+    /// ends in a proof for a hosted session, not in tokens.
+    hosted: bool,
 }
 
 impl Authenticated {
@@ -69,7 +72,14 @@ impl Authenticated {
             user,
             auth_time,
             device_key: None,
+            hosted: false,
         }
+    }
+
+    /// Marks a sign-in from the hosted page (see [`Authenticated::hosted`]).
+    pub(super) const fn on_hosted_page(mut self, hosted: bool) -> Self {
+        self.hosted = hosted;
+        self
     }
 
     /// The `DEVICE_KEY` the sign-in's request presented, not yet checked:
@@ -166,12 +176,14 @@ impl UserPool {
             (AuthFlow::UserPasswordAuth, Caller::Public) => {
                 not_enabled("USER_PASSWORD_AUTH flow not enabled for this client")?;
                 let auth = PasswordAuth::read(params)?;
-                self.password_sign_in(&client, &auth, request.client_metadata.as_ref(), now)
+                let metadata = request.client_metadata.as_ref();
+                self.password_sign_in(&client, &auth, metadata, false, now)
             }
             (AuthFlow::AdminUserPasswordAuth, Caller::Admin) => {
                 not_enabled("Auth flow not enabled for this client")?;
                 let auth = PasswordAuth::read(params)?;
-                self.password_sign_in(&client, &auth, request.client_metadata.as_ref(), now)
+                let metadata = request.client_metadata.as_ref();
+                self.password_sign_in(&client, &auth, metadata, false, now)
             }
             (AuthFlow::UserPasswordAuth, Caller::Admin)
             | (AuthFlow::AdminUserPasswordAuth, Caller::Public) => Err(Error::invalid_parameter(
@@ -228,11 +240,14 @@ impl UserPool {
     /// Argon2id, lockout bookkeeping and rehash, enabled. `metadata` is
     /// `InitiateAuth`'s `ClientMetadata`: the `validationData` of
     /// UserMigration and PreAuthentication, and of no other trigger.
-    fn password_sign_in(
+    /// `hosted`: the hosted sign-in page's check, which ends in a proof
+    /// for a hosted session ([`UserPool::complete_sign_in`]).
+    pub(in crate::pool) fn password_sign_in(
         &self,
         client: &AppClient,
         auth: &PasswordAuth<'_>,
         metadata: Option<&StringMap>,
+        hosted: bool,
         now: Timestamp,
     ) -> Result<AuthResponse> {
         let (username, password) = (auth.username, &auth.password);
@@ -342,7 +357,9 @@ impl UserPool {
         }
         self.finish_sign_in(
             client,
-            Authenticated::new(stored, now).presenting(auth.device_key),
+            Authenticated::new(stored, now)
+                .presenting(auth.device_key)
+                .on_hosted_page(hosted),
             // InitiateAuth's ClientMetadata goes no further (§1.3).
             None,
             TriggerSource::TokenGenerationAuthentication,
@@ -400,11 +417,12 @@ impl UserPool {
                     "Temporary password has expired and must be reset by an administrator.",
                 ));
             }
-            return self.new_password_challenge(client, &proof.user, proof.auth_time);
+            return self.new_password_challenge(client, &proof.user, proof.auth_time, proof.hosted);
         }
         proof.device_key =
             self.presented_device(&proof.user, proof.device_key.as_deref(), proof.auth_time)?;
-        let extra = SessionExtra::sign_in(proof.auth_time, source, proof.device_key.clone());
+        let mut extra = SessionExtra::sign_in(proof.auth_time, source, proof.device_key.clone());
+        extra.hosted = proof.hosted;
         if let Some(challenge) = self.second_factor(client, &proof, extra)? {
             return Ok(challenge);
         }
@@ -424,6 +442,12 @@ impl UserPool {
         metadata: Option<&StringMap>,
         source: TriggerSource,
     ) -> Result<AuthResponse> {
+        if proof.hosted {
+            // The hosted page knows no devices: PostAuthentication, then a
+            // proof for the hosted session instead of tokens.
+            self.post_authentication(client, &proof.user, false, metadata)?;
+            return self.hosted_proof(client, &proof.user, proof.auth_time);
+        }
         let (bound, new_device) =
             match self.device_challenge(client, &proof, device_key.as_deref(), source)? {
                 devices::DeviceStep::Challenge(challenge) => return Ok(challenge),
@@ -449,6 +473,7 @@ impl UserPool {
         client: &AppClient,
         user: &UserRecord,
         now: Timestamp,
+        hosted: bool,
     ) -> Result<AuthResponse> {
         let parameters = self.new_password_parameters(client, user)?;
         self.put_challenge(
@@ -456,7 +481,10 @@ impl UserPool {
             user,
             ChallengeName::NewPasswordRequired,
             parameters,
-            SessionExtra::default(),
+            SessionExtra {
+                hosted,
+                ..SessionExtra::default()
+            },
             now,
         )
     }
@@ -604,7 +632,8 @@ impl UserPool {
         self.finish_sign_in(
             client,
             Authenticated::new(stored, now)
-                .presenting(params::device_key(&request.challenge_responses)),
+                .presenting(params::device_key(&request.challenge_responses))
+                .on_hosted_page(state.extra.hosted),
             request.client_metadata.as_ref(),
             TriggerSource::TokenGenerationNewPasswordChallenge,
         )

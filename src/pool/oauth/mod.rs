@@ -4,6 +4,11 @@
 
 use crate::clock::Timestamp;
 
+pub(crate) mod authorize;
+pub(crate) mod hosted;
+// TEMPORARY: replaced by the grants branch at merge
+mod shim;
+
 /// What an authorization, proven by a hosted sign-in or a usable hosted
 /// session, grants: the input of a `code` or `token` (implicit) answer
 /// (§5.4). Constructed only by the hosted sign-in, after the user proved
