@@ -13,13 +13,15 @@
 //! * [`scope`]: which scopes a request is granted (§5.5, §7.4);
 //! * [`OAuthError`]: the protocol's error codes (§5.2, §7.2);
 //! * [`http`]: the request and response every endpoint takes and gives,
-//!   and [`handle`], which routes a request to its endpoint.
+//!   and [`handle`], which routes a request to its endpoint;
+//! * [`token`]: `/oauth2/token`, `/oauth2/userInfo` and `/oauth2/revoke`.
 
 pub mod client_auth;
 pub mod form;
 pub mod http;
 pub mod pkce;
 pub mod scope;
+pub mod token;
 
 pub use http::{Base, OAuthRequest, OAuthResponse};
 
@@ -31,8 +33,12 @@ use crate::UserPool;
 #[must_use]
 pub fn handle(pool: &UserPool, request: &OAuthRequest) -> OAuthResponse {
     // The endpoints (§5–§11) are routed here as they land.
-    let _ = (pool, request);
-    OAuthResponse::new(404)
+    match request.path.as_str() {
+        "/oauth2/token" => token::token(pool, request),
+        "/oauth2/userInfo" | "/oauth2/userinfo" => token::user_info(pool, request),
+        "/oauth2/revoke" => token::revoke(pool, request),
+        _ => OAuthResponse::new(404),
+    }
 }
 
 /// An OAuth 2.0 error code, as the token endpoint's `{"error": …}` body and
