@@ -37,6 +37,7 @@ mod api {
     mod list;
     mod lockout;
     mod mfa;
+    mod oauth_token;
     mod properties;
     mod recovery;
     mod refresh;

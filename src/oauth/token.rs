@@ -90,19 +90,35 @@ fn request_form(request: &OAuthRequest) -> Result<Form, OAuthError> {
     Ok(form)
 }
 
+/// A JSON object of `members` in the order given (serde_json's maps sort
+/// their keys).
+fn ordered_object(members: &[(&str, serde_json::Value)]) -> String {
+    let mut out = String::from("{");
+    for (i, (name, value)) in members.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&serde_json::Value::from(*name).to_string());
+        out.push(':');
+        out.push_str(&value.to_string());
+    }
+    out.push('}');
+    out
+}
+
 /// The JSON body of a successful token answer, members in §7.5's order.
 fn token_body(tokens: &OAuthTokens) -> String {
-    let mut map = serde_json::Map::new();
+    let mut members: Vec<(&str, serde_json::Value)> = Vec::with_capacity(5);
     if let Some(id) = &tokens.id_token {
-        map.insert("id_token".into(), id.clone().into());
+        members.push(("id_token", id.as_str().into()));
     }
-    map.insert("access_token".into(), tokens.access_token.clone().into());
+    members.push(("access_token", tokens.access_token.as_str().into()));
     if let Some(refresh) = &tokens.refresh_token {
-        map.insert("refresh_token".into(), refresh.clone().into());
+        members.push(("refresh_token", refresh.as_str().into()));
     }
-    map.insert("expires_in".into(), tokens.expires_in.into());
-    map.insert("token_type".into(), "Bearer".into());
-    serde_json::Value::Object(map).to_string()
+    members.push(("expires_in", tokens.expires_in.into()));
+    members.push(("token_type", "Bearer".into()));
+    ordered_object(&members)
 }
 
 /// `POST /oauth2/token` (§7): the `authorization_code`, `refresh_token`
@@ -187,14 +203,11 @@ pub fn user_info(pool: &UserPool, request: &OAuthRequest) -> OAuthResponse {
     };
     match pool.user_info(token) {
         Ok(claims) => {
-            let map: serde_json::Map<String, serde_json::Value> = claims
-                .into_iter()
-                .map(|(n, v)| (n, serde_json::Value::String(v)))
+            let members: Vec<(&str, serde_json::Value)> = claims
+                .iter()
+                .map(|(n, v)| (n.as_str(), serde_json::Value::from(v.as_str())))
                 .collect();
-            cors(OAuthResponse::json(
-                200,
-                serde_json::Value::Object(map).to_string(),
-            ))
+            cors(OAuthResponse::json(200, ordered_object(&members)))
         }
         Err(UserInfoError::InvalidToken) => userinfo_error(
             401,
