@@ -719,3 +719,121 @@ fn oauth_tokens_on_the_json_api() {
         (ErrorCode::NotAuthorized, "Invalid Access Token")
     );
 }
+
+#[test]
+fn pre_token_generation_sees_hosted_auth_then_refreshes_with_the_granted_scopes() {
+    use super::triggers_auth::{Hooks, hooked};
+    use userpool::triggers::{
+        PreTokenGenerationResponse, PreTokenGenerationVersion, Trigger, TriggerSource,
+    };
+    let (h, hooks) = hooked(
+        Hooks::new(&[Trigger::PreTokenGeneration])
+            .version(PreTokenGenerationVersion::V2)
+            .pre_token_generation(|_| Ok(PreTokenGenerationResponse::default())),
+    );
+    let web = add_client(
+        &h,
+        AppClientConfig::builder("web")
+            .allowed_oauth_flows_user_pool_client(true)
+            .allowed_oauth_flows([OAuthFlow::Code])
+            .allowed_oauth_scopes(["openid", "email"])
+            .callback_urls([REDIRECT]),
+    );
+    let sub = confirmed(&h, "jane@example.com");
+    let username = h.user("jane@example.com").username;
+    hooks.clear();
+    let code = issue_authorization_code(
+        &h.pool,
+        Grant {
+            client_id: web.id().to_owned(),
+            redirect_uri: REDIRECT.to_owned(),
+            redirect_defaulted: false,
+            scopes: vec!["openid".to_owned(), "email".to_owned()],
+            nonce: None,
+            code_challenge: Some(userpool::oauth::pkce::s256_challenge(
+                "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk",
+            )),
+            username,
+            sub,
+            auth_time: h.clock.now(),
+        },
+    )
+    .unwrap();
+    let exchange = |verifier: &str| {
+        handle(
+            &h.pool,
+            &request(
+                "POST",
+                "/oauth2/token",
+                &[("Content-Type", FORM)],
+                &format!(
+                    "grant_type=authorization_code&client_id={}&code={code}&redirect_uri={REDIRECT}&code_verifier={verifier}",
+                    web.id()
+                ),
+            ),
+        )
+    };
+    let r = exchange("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk");
+    assert_eq!(r.status, 200);
+    let refresh = body(&r)["refresh_token"].as_str().unwrap().to_owned();
+    let r = handle(
+        &h.pool,
+        &request(
+            "POST",
+            "/oauth2/token",
+            &[("Content-Type", FORM)],
+            &format!(
+                "grant_type=refresh_token&client_id={}&refresh_token={refresh}",
+                web.id()
+            ),
+        ),
+    );
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        hooks.sources(),
+        [
+            TriggerSource::TokenGenerationHostedAuth,
+            TriggerSource::TokenGenerationRefreshTokens
+        ]
+    );
+    for e in hooks.pre_token_generations() {
+        assert_eq!(e.request.scopes, ["openid", "email"]);
+    }
+}
+
+#[test]
+fn the_json_api_revokes_and_refreshes_oauth_refresh_tokens() {
+    let f = fixture();
+    let b = f.tokens(&["openid", "aws.cognito.signin.user.admin"]);
+    let refresh = b["refresh_token"].as_str().unwrap();
+    let r =
+        f.h.pool
+            .initiate_auth(userpool::InitiateAuthRequest::refresh(
+                f.web.clone(),
+                refresh.to_owned(),
+            ))
+            .unwrap()
+            .authentication_result
+            .unwrap();
+    let c = verified(&f, &r.access_token, None);
+    assert_eq!(c["scope"], "openid aws.cognito.signin.user.admin");
+    f.h.pool
+        .revoke_token(userpool::RevokeTokenRequest::new(
+            f.web.clone(),
+            refresh.to_owned(),
+        ))
+        .unwrap();
+    let r = f.post(
+        "/oauth2/token",
+        &format!(
+            "grant_type=refresh_token&client_id={}&refresh_token={refresh}",
+            f.web
+        ),
+    );
+    assert_error(&r, 400, "invalid_grant");
+    assert_eq!(
+        f.user_info("GET", b["access_token"].as_str().unwrap())
+            .status,
+        401
+    );
+}
