@@ -837,3 +837,71 @@ fn the_json_api_revokes_and_refreshes_oauth_refresh_tokens() {
         401
     );
 }
+
+#[test]
+fn grant_parameters_may_come_in_the_query_but_secrets_and_verifiers_may_not() {
+    let f = fixture();
+    let mut r = request(
+        "POST",
+        "/oauth2/token",
+        &[("Content-Type", FORM)],
+        &format!("client_id={}&client_secret={}", f.m2m, f.m2m_secret),
+    );
+    r.query = "grant_type=client_credentials&scope=api%2Fread".to_owned();
+    let answer = handle(&f.h.pool, &r);
+    assert_eq!(answer.status, 200);
+    r.query = format!(
+        "grant_type=client_credentials&client_secret={}",
+        f.m2m_secret
+    );
+    assert_error(&handle(&f.h.pool, &r), 400, "invalid_request");
+    r.query = "grant_type=client_credentials&code_verifier=x".to_owned();
+    assert_error(&handle(&f.h.pool, &r), 400, "invalid_request");
+    // A query that contradicts the body is a conflicting duplicate.
+    r.query = format!("client_id={}", f.web);
+    r.body = format!(
+        "grant_type=client_credentials&client_id={}&client_secret={}",
+        f.m2m, f.m2m_secret
+    )
+    .into_bytes();
+    assert_error(&handle(&f.h.pool, &r), 400, "invalid_request");
+}
+
+#[test]
+fn a_client_that_cannot_read_what_email_releases_gets_no_tokens_for_it() {
+    let f = fixture();
+    let narrow = add_client(
+        &f.h,
+        AppClientConfig::builder("narrow")
+            .read_attributes(["email"])
+            .allowed_oauth_flows_user_pool_client(true)
+            .allowed_oauth_flows([OAuthFlow::Code])
+            .allowed_oauth_scopes(["openid", "email"])
+            .callback_urls([REDIRECT]),
+    );
+    let (username, sub) = f.user();
+    let grant = |scopes: &[&str]| Grant {
+        client_id: narrow.id().to_owned(),
+        redirect_uri: REDIRECT.to_owned(),
+        redirect_defaulted: false,
+        scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
+        nonce: None,
+        code_challenge: None,
+        username: username.clone(),
+        sub: sub.clone(),
+        auth_time: f.h.clock.now(),
+    };
+    let exchange = |code: &str| {
+        f.post(
+            "/oauth2/token",
+            &format!(
+                "grant_type=authorization_code&client_id={}&code={code}&redirect_uri={REDIRECT}",
+                narrow.id()
+            ),
+        )
+    };
+    let code = issue_authorization_code(&f.h.pool, grant(&["openid", "email"])).unwrap();
+    assert_error(&exchange(&code), 400, "invalid_grant");
+    let code = issue_authorization_code(&f.h.pool, grant(&["openid"])).unwrap();
+    assert_eq!(exchange(&code).status, 200);
+}
