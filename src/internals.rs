@@ -91,3 +91,72 @@ pub mod schema {
         schema.validate_delete(current, names, writer)
     }
 }
+
+/// The engine side of the hosted sign-in that the OAuth endpoints' tests
+/// need: issuing an authorization code or implicit tokens for a user who
+/// proved their credentials (cognito-oauth.md §5.4).
+pub mod oauth {
+    use crate::clock::Timestamp;
+    use crate::pool::oauth::CodeGrant;
+    use crate::{Result, UserPool};
+
+    /// What a hosted sign-in grants, as `CodeGrant` holds it.
+    #[derive(Clone, Debug)]
+    pub struct Grant {
+        /// The app client.
+        pub client_id: String,
+        /// The `redirect_uri` (or the client's default).
+        pub redirect_uri: String,
+        /// Whether `redirect_uri` was the default.
+        pub redirect_defaulted: bool,
+        /// The granted scopes, in order.
+        pub scopes: Vec<String>,
+        /// The authorize request's `nonce`.
+        pub nonce: Option<String>,
+        /// The PKCE `S256` challenge.
+        pub code_challenge: Option<String>,
+        /// The internal username.
+        pub username: String,
+        /// The user's `sub`.
+        pub sub: String,
+        /// When they proved their credentials.
+        pub auth_time: Timestamp,
+    }
+
+    impl Grant {
+        fn into_code_grant(self) -> CodeGrant {
+            CodeGrant {
+                client_id: self.client_id,
+                redirect_uri: self.redirect_uri,
+                redirect_defaulted: self.redirect_defaulted,
+                scopes: self.scopes,
+                nonce: self.nonce,
+                code_challenge: self.code_challenge,
+                username: self.username,
+                sub: self.sub,
+                auth_time: self.auth_time,
+            }
+        }
+    }
+
+    /// A new authorization code for `grant`.
+    ///
+    /// # Errors
+    /// As the pool's `issue_authorization_code`.
+    pub fn issue_authorization_code(pool: &UserPool, grant: Grant) -> Result<String> {
+        pool.issue_authorization_code(&grant.into_code_grant())
+    }
+
+    /// The implicit answer's tokens for `grant`: access token, ID token
+    /// (with `openid`), lifetime.
+    ///
+    /// # Errors
+    /// As the pool's `issue_implicit_tokens`.
+    pub fn issue_implicit_tokens(
+        pool: &UserPool,
+        grant: Grant,
+    ) -> Result<(String, Option<String>, u64)> {
+        let t = pool.issue_implicit_tokens(&grant.into_code_grant())?;
+        Ok((t.access_token, t.id_token, t.expires_in))
+    }
+}

@@ -14,9 +14,12 @@
 //! * [`OAuthError`]: the protocol's error codes (§5.2, §7.2);
 //! * [`http`]: the request and response every endpoint takes and gives,
 //!   and [`handle`], which routes a request to its endpoint;
-//! * [`html`]: the escaping of the hosted pages.
+//! * [`html`]: the escaping of the hosted pages;
+//! * [`token`]: `/oauth2/token`, `/oauth2/userInfo` and `/oauth2/revoke`.
 //!
-//! [`handle`] serves the browser side: `/oauth2/authorize`, the hosted
+//! [`handle`] serves every endpoint of a domain: the token side
+//! (`/oauth2/token`, `/oauth2/userInfo`, `/oauth2/revoke`) and the browser
+//! side: `/oauth2/authorize`, the hosted
 //! sign-in page `/login` and the pages that follow it
 //! (`/forceChangePassword`, `/mfa`), sign-up (`/signup`, `/confirm`),
 //! password recovery (`/forgotPassword`, `/confirmForgotPassword`),
@@ -29,6 +32,7 @@ pub mod html;
 pub mod http;
 pub mod pkce;
 pub mod scope;
+pub mod token;
 
 pub use http::{Base, OAuthRequest, OAuthResponse};
 
@@ -60,6 +64,9 @@ pub fn handle(pool: &UserPool, request: &OAuthRequest) -> OAuthResponse {
         "/confirmForgotPassword" => hosted::confirm_forgot_password(pool, request),
         "/logout" => hosted::logout(pool, request),
         "/error" => hosted::error_page(request),
+        "/oauth2/token" => token::token(pool, request),
+        "/oauth2/userInfo" | "/oauth2/userinfo" => token::user_info(pool, request),
+        "/oauth2/revoke" => token::revoke(pool, request),
         _ => OAuthResponse::new(404),
     }
 }

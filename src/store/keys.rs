@@ -170,12 +170,19 @@ pub enum EphemeralKey {
         /// The keyed digest.
         digest: [u8; 32],
     },
+    /// An OAuth authorization code (cognito-oauth.md §5.4, §13.3) and the
+    /// grant it stands for, taken once by compare-and-swap. Keyed by the
+    /// SHA-256 of the code: the code itself is never stored.
+    AuthorizationCode {
+        /// The SHA-256 of the code.
+        digest: [u8; 32],
+    },
 }
 
 impl EphemeralKey {
     /// The kind of record, as its encoding starts: `code_guesses`,
     /// `code_sends`, `unknown_sign_in`, `unknown_code_guesses`,
-    /// `unknown_code_sends` or `device_sign_in`.
+    /// `unknown_code_sends`, `device_sign_in` or `authorization_code`.
     #[must_use]
     pub const fn kind(&self) -> &'static str {
         match self {
@@ -185,6 +192,7 @@ impl EphemeralKey {
             Self::UnknownCodeGuesses { .. } => "unknown_code_guesses",
             Self::UnknownCodeSends { .. } => "unknown_code_sends",
             Self::DeviceSignIn { .. } => "device_sign_in",
+            Self::AuthorizationCode { .. } => "authorization_code",
         }
     }
 
@@ -193,8 +201,8 @@ impl EphemeralKey {
     /// (the purpose as [`CodePurpose::as_str`] names it, which holds no
     /// `:`), `unknown_sign_in:` and the digest in lowercase hex, or
     /// `unknown_code_guesses:<purpose>:<digest>` and
-    /// `unknown_code_sends:<purpose>:<digest>`, or `device_sign_in:` and
-    /// the digest in lowercase hex. The one
+    /// `unknown_code_sends:<purpose>:<digest>`, or `device_sign_in:` or
+    /// `authorization_code:` and the digest in lowercase hex. The one
     /// encoding every store uses; it never changes, or stored records stop
     /// matching.
     #[must_use]
@@ -209,7 +217,9 @@ impl EphemeralKey {
                 s.push_str(username);
                 s
             }
-            Self::UnknownSignIn { digest } | Self::DeviceSignIn { digest } => {
+            Self::UnknownSignIn { digest }
+            | Self::DeviceSignIn { digest }
+            | Self::AuthorizationCode { digest } => {
                 encode(self.kind(), &crate::hex::encode(digest))
             }
             Self::UnknownCodeGuesses { digest, purpose }
@@ -232,9 +242,9 @@ impl EphemeralKey {
             Self::CodeGuesses { username, purpose } | Self::CodeSends { username, purpose } => {
                 self.kind().len() + 1 + purpose.as_str().len() + 1 + username.len()
             }
-            Self::UnknownSignIn { digest } | Self::DeviceSignIn { digest } => {
-                self.kind().len() + 1 + 2 * digest.len()
-            }
+            Self::UnknownSignIn { digest }
+            | Self::DeviceSignIn { digest }
+            | Self::AuthorizationCode { digest } => self.kind().len() + 1 + 2 * digest.len(),
             Self::UnknownCodeGuesses { digest, purpose }
             | Self::UnknownCodeSends { digest, purpose } => {
                 self.kind().len() + 1 + purpose.as_str().len() + 1 + 2 * digest.len()
@@ -249,7 +259,8 @@ impl EphemeralKey {
             Self::UnknownSignIn { .. }
             | Self::UnknownCodeGuesses { .. }
             | Self::UnknownCodeSends { .. }
-            | Self::DeviceSignIn { .. } => None,
+            | Self::DeviceSignIn { .. }
+            | Self::AuthorizationCode { .. } => None,
         }
     }
 }
@@ -266,7 +277,9 @@ impl fmt::Debug for EphemeralKey {
                 self.kind(),
                 purpose.as_str()
             ),
-            Self::UnknownSignIn { .. } | Self::DeviceSignIn { .. } => {
+            Self::UnknownSignIn { .. }
+            | Self::DeviceSignIn { .. }
+            | Self::AuthorizationCode { .. } => {
                 write!(f, "EphemeralKey({}: [redacted])", self.kind())
             }
         }

@@ -169,6 +169,9 @@ fn check_refresh_token(pool_id: &str, token: &RefreshTokenRecord) -> StoreResult
     if let Some(device_key) = &token.device_key {
         check_key("device key", device_key)?;
     }
+    if let Some(scope) = &token.scope {
+        check_value("scope", scope.len())?;
+    }
     Ok(())
 }
 

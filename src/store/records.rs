@@ -229,6 +229,11 @@ pub struct RefreshTokenRecord {
     /// The remembered device the tokens were bound to: the token refreshes
     /// only with this `DEVICE_KEY` (cognito-mfa-devices-passwordless.md §6.6).
     pub device_key: Option<String>,
+    /// The space-separated scopes granted by the OAuth token endpoint
+    /// (cognito-oauth.md §8.4), which a refresh reproduces; `None` for a
+    /// token issued by the JSON API (its access tokens carry
+    /// `aws.cognito.signin.user.admin` and its refreshes always an ID token).
+    pub scope: Option<String>,
 }
 
 impl fmt::Debug for RefreshTokenRecord {
@@ -244,6 +249,7 @@ impl fmt::Debug for RefreshTokenRecord {
             .field("issued_at", &self.issued_at)
             .field("expires_at", &self.expires_at)
             .field("replaced_at", &self.replaced_at)
+            .field("scope", &self.scope)
             .field("revoked", &self.revoked)
             .field("device_key", &self.device_key)
             .finish()

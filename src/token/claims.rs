@@ -85,6 +85,33 @@ pub struct AccessClaims {
     pub extra: BTreeMap<String, Value>,
 }
 
+/// The claims of a machine-to-machine access token, issued by the
+/// `client_credentials` grant (cognito-oauth.md §8.3): exactly these ten,
+/// in this order, none about a user. `sub` is the app client's id.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct ClientCredentialsClaims {
+    /// The app client's id.
+    pub sub: String,
+    /// Always [`TokenUse::Access`].
+    pub token_use: TokenUse,
+    /// The granted custom scopes, space-separated.
+    pub scope: String,
+    /// Equal to `iat`.
+    pub auth_time: i64,
+    /// The issuer.
+    pub iss: String,
+    /// Expiry (Unix seconds): `iat` plus the client's access-token validity.
+    pub exp: i64,
+    /// Issue time (Unix seconds).
+    pub iat: i64,
+    /// Always 2.
+    pub version: u8,
+    /// A UUID unique to this token.
+    pub jti: String,
+    /// The app client's id.
+    pub client_id: String,
+}
+
 /// The claims of an ID token (§6.4).
 ///
 /// Optional claims that are `None` are omitted, never `null`. There is

@@ -313,6 +313,25 @@ impl KeySet {
         self.access.sign(&self.rng, claims)
     }
 
+    /// Signs a machine-to-machine access token (cognito-oauth.md §8.3) with
+    /// the current access key, as [`sign_access`](Self::sign_access).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorCode::InternalError`](crate::ErrorCode::InternalError) if
+    /// `claims.token_use` is not [`TokenUse::Access`] or the signature fails.
+    pub(crate) fn sign_client_credentials(
+        &self,
+        claims: &super::claims::ClientCredentialsClaims,
+    ) -> Result<String> {
+        if claims.token_use != TokenUse::Access {
+            return Err(Error::internal(
+                "An access token must have token_use \"access\".",
+            ));
+        }
+        self.access.sign(&self.rng, claims)
+    }
+
     /// Signs an ID token with the current ID key: JWS compact serialisation,
     /// header `{"kid":"<ID kid>","alg":"RS256"}`, RS256.
     ///

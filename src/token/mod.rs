@@ -55,7 +55,9 @@ mod verify;
 mod tests;
 
 pub use claims::{AccessClaims, IdClaims, TokenUse};
-pub(crate) use claims::{GroupInfo, SCOPE_USER_ADMIN, group_claims, id_token_attributes};
+pub(crate) use claims::{
+    ClientCredentialsClaims, GroupInfo, SCOPE_USER_ADMIN, group_claims, id_token_attributes,
+};
 #[cfg(test)]
 pub(crate) use keys::tests::shared_keys;
 pub use keys::{KeySet, Pkcs8Pair};

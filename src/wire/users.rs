@@ -219,7 +219,10 @@ fn authentication_result_json(r: &AuthenticationResult) -> Value {
     if let Some(t) = &r.refresh_token {
         m.insert("RefreshToken".into(), json!(t));
     }
-    m.insert("IdToken".into(), json!(r.id_token));
+    // A refresh of an OAuth token granted without `openid` has no ID token.
+    if !r.id_token.is_empty() {
+        m.insert("IdToken".into(), json!(r.id_token));
+    }
     if let Some(d) = &r.new_device_metadata {
         m.insert(
             "NewDeviceMetadata".into(),

@@ -141,7 +141,7 @@ impl UserPool {
         client: &AppClient,
         user: &UserRecord,
         groups: &[GroupInfo],
-        source: TriggerSource,
+        (source, scope): (TriggerSource, Option<&str>),
         metadata: Option<&StringMap>,
     ) -> Result<Option<TokenOverrides>> {
         let Some(hooks) = self.hooks_for(Trigger::PreTokenGeneration) else {
@@ -159,7 +159,11 @@ impl UserPool {
         );
         request.client_metadata = metadata.cloned();
         if version != PreTokenGenerationVersion::V1 {
-            request.scopes = vec![SCOPE_USER_ADMIN.to_owned()];
+            // The OAuth endpoints' granted scopes; the JSON API's one scope.
+            request.scopes = scope.map_or_else(
+                || vec![SCOPE_USER_ADMIN.to_owned()],
+                |s| s.split(' ').map(str::to_owned).collect(),
+            );
         }
         let event = self
             .event(source, &user.username, Some(client.id()), request)

@@ -45,6 +45,10 @@ mod hooks;
 pub(super) mod mfa;
 mod overrides;
 mod tokens;
+
+#[cfg(test)]
+pub(in crate::pool) use tokens::at_hash;
+pub(in crate::pool) use tokens::{OAuthGrant, Stamps};
 mod types;
 
 pub use types::{
@@ -92,9 +96,9 @@ impl Authenticated {
 
 /// The two names of a refresh-token family: every token of one
 /// authentication, refreshes included, carries them.
-struct Family {
-    origin_jti: String,
-    event_id: String,
+pub(in crate::pool) struct Family {
+    pub(in crate::pool) origin_jti: String,
+    pub(in crate::pool) event_id: String,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

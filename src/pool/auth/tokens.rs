@@ -21,19 +21,52 @@ use crate::triggers::{StringMap, TriggerSource};
 
 /// What one token issue is made of, decided before anything is stored:
 /// the user's groups and what PreTokenGeneration answered about them.
-struct Prepared {
+pub(in crate::pool) struct Prepared {
     groups: Vec<GroupInfo>,
     overrides: Option<TokenOverrides>,
 }
 
 /// The stamps of one pair: its authentication's time and names, the
 /// device it is bound to, and now.
-struct Stamps {
-    auth_time: Timestamp,
-    origin_jti: Option<String>,
-    event_id: String,
-    device_key: Option<String>,
-    now: Timestamp,
+pub(in crate::pool) struct Stamps {
+    pub(in crate::pool) auth_time: Timestamp,
+    pub(in crate::pool) origin_jti: Option<String>,
+    pub(in crate::pool) event_id: String,
+    pub(in crate::pool) device_key: Option<String>,
+    pub(in crate::pool) now: Timestamp,
+    /// What the OAuth endpoints granted, for their tokens
+    /// (cognito-oauth.md §8.1, §8.2); `None` for the JSON API's.
+    pub(in crate::pool) oauth: Option<OAuthGrant>,
+}
+
+/// The OAuth side of a token issue: the granted scopes (space-separated,
+/// the access token's `scope`) and the authorize request's `nonce`.
+#[derive(Clone)]
+pub(in crate::pool) struct OAuthGrant {
+    pub(in crate::pool) scope: String,
+    pub(in crate::pool) nonce: Option<String>,
+}
+
+impl OAuthGrant {
+    /// Whether `openid` was granted: the ID token is issued only then.
+    pub(in crate::pool) fn has_openid(&self) -> bool {
+        self.scope.split(' ').any(|s| s == "openid")
+    }
+}
+
+/// An issued access token and, when one was issued, its ID token.
+pub(in crate::pool) struct SignedPair {
+    pub(in crate::pool) access_token: String,
+    pub(in crate::pool) id_token: Option<String>,
+    pub(in crate::pool) expires_in: u64,
+}
+
+/// OIDC Core §3.1.3.6's `at_hash`: base64url without padding of the left
+/// half (16 bytes) of the SHA-256 of the access token's ASCII.
+pub(in crate::pool) fn at_hash(access_token: &str) -> String {
+    use base64::Engine as _;
+    let digest = ring::digest::digest(&ring::digest::SHA256, access_token.as_bytes());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&digest.as_ref()[..16])
 }
 
 impl UserPool {
@@ -54,33 +87,38 @@ impl UserPool {
     /// Reads the user's groups and calls PreTokenGeneration (the hook runs
     /// here, before any token is signed or stored, so its refusal leaves
     /// nothing behind).
-    fn prepare_issue(
+    pub(in crate::pool) fn prepare_issue(
         &self,
         client: &AppClient,
         user: &UserRecord,
-        source: TriggerSource,
+        (source, scope): (TriggerSource, Option<&str>),
         metadata: Option<&StringMap>,
     ) -> Result<Prepared> {
         let groups = self.group_infos(&user.username)?;
-        let overrides = self.pre_token_generation(client, user, &groups, source, metadata)?;
+        let overrides =
+            self.pre_token_generation(client, user, &groups, (source, scope), metadata)?;
         Ok(Prepared { groups, overrides })
     }
 
     /// Signs an access and an ID token for `user` (no refresh token), with
-    /// PreTokenGeneration's answer applied.
-    fn sign_pair(
+    /// PreTokenGeneration's answer applied. For the OAuth endpoints
+    /// (`stamps.oauth`), the access token carries the granted `scope` and
+    /// `version: 2`, and the ID token (only with `openid`) `at_hash` and
+    /// the `nonce` (cognito-oauth.md §8.1, §8.2).
+    pub(in crate::pool) fn sign_pair(
         &self,
         client: &AppClient,
         user: &UserRecord,
         prepared: &Prepared,
         stamps: Stamps,
-    ) -> Result<(String, String, u64)> {
+    ) -> Result<SignedPair> {
         let Stamps {
             auth_time,
             origin_jti,
             event_id,
             device_key,
             now,
+            oauth,
         } = stamps;
         let validity = client.config().token_validity();
         let (groups, roles, preferred_role) = group_claims(&prepared.groups);
@@ -93,7 +131,9 @@ impl UserPool {
             origin_jti: origin_jti.clone(),
             event_id: event_id.clone(),
             token_use: TokenUse::Access,
-            scope: SCOPE_USER_ADMIN.to_owned(),
+            scope: oauth
+                .as_ref()
+                .map_or_else(|| SCOPE_USER_ADMIN.to_owned(), |o| o.scope.clone()),
             auth_time: auth_time.unix_seconds(),
             exp: iat + secs(validity.access_token()),
             iat,
@@ -123,21 +163,46 @@ impl UserPool {
             overrides.apply(&mut access, &mut id, client.id())?;
         }
         let signing = self.signing();
-        Ok((
-            signing.keys.sign_access(&access)?,
-            signing.keys.sign_id(&id)?,
-            validity.access_token().as_secs(),
-        ))
+        let Some(oauth) = oauth else {
+            return Ok(SignedPair {
+                access_token: signing.keys.sign_access(&access)?,
+                id_token: Some(signing.keys.sign_id(&id)?),
+                expires_in: validity.access_token().as_secs(),
+            });
+        };
+        access
+            .extra
+            .insert("version".to_owned(), serde_json::Value::from(2));
+        let access_token = signing.keys.sign_access(&access)?;
+        let id_token = if oauth.has_openid() {
+            id.attributes.insert(
+                "at_hash".to_owned(),
+                serde_json::Value::String(at_hash(&access_token)),
+            );
+            if let Some(nonce) = oauth.nonce {
+                id.attributes
+                    .insert("nonce".to_owned(), serde_json::Value::String(nonce));
+            }
+            Some(signing.keys.sign_id(&id)?)
+        } else {
+            None
+        };
+        Ok(SignedPair {
+            access_token,
+            id_token,
+            expires_in: validity.access_token().as_secs(),
+        })
     }
 
     /// Stores a new refresh token of the family (`origin_jti`, `event_id`),
-    /// bound to `device_key` when given, and returns it.
-    fn new_refresh(
+    /// bound to `device_key` when given, recording the OAuth `scope` it was
+    /// granted (`None` for the JSON API's), and returns it.
+    pub(in crate::pool) fn new_refresh(
         &self,
         client: &AppClient,
         user: &UserRecord,
         family: &Family,
-        (auth_time, device_key): (Timestamp, Option<&str>),
+        (auth_time, device_key, scope): (Timestamp, Option<&str>, Option<&str>),
         now: Timestamp,
     ) -> Result<String> {
         let (token, digest) = new_refresh_token()?;
@@ -154,6 +219,7 @@ impl UserPool {
             replaced_at: None,
             revoked: false,
             device_key: device_key.map(str::to_owned),
+            scope: scope.map(str::to_owned),
         };
         self.store()
             .put_refresh_token(self.id(), &record)
@@ -171,7 +237,7 @@ impl UserPool {
         metadata: Option<&StringMap>,
         source: TriggerSource,
     ) -> Result<AuthenticationResult> {
-        let prepared = self.prepare_issue(client, &proof.user, source, metadata)?;
+        let prepared = self.prepare_issue(client, &proof.user, (source, None), metadata)?;
         // The refresh family exists whether or not the tokens carry its
         // origin_jti: sign-out and disabling revoke it by its event_id too.
         let family = Family {
@@ -182,7 +248,7 @@ impl UserPool {
             .config()
             .enable_token_revocation()
             .then(|| family.origin_jti.clone());
-        let (access_token, id_token, expires_in) = self.sign_pair(
+        let pair = self.sign_pair(
             client,
             &proof.user,
             &prepared,
@@ -192,13 +258,14 @@ impl UserPool {
                 event_id: family.event_id.clone(),
                 device_key: proof.device_key.clone(),
                 now: proof.auth_time,
+                oauth: None,
             },
         )?;
         let refresh_token = self.new_refresh(
             client,
             &proof.user,
             &family,
-            (proof.auth_time, proof.device_key.as_deref()),
+            (proof.auth_time, proof.device_key.as_deref(), None),
             proof.auth_time,
         )?;
         // A user deleted while these tokens were being signed must not leave
@@ -210,11 +277,11 @@ impl UserPool {
             return Err(Error::user_not_found());
         }
         Ok(AuthenticationResult {
-            access_token,
-            expires_in,
+            access_token: pair.access_token,
+            expires_in: pair.expires_in,
             token_type: "Bearer".to_owned(),
             refresh_token: Some(refresh_token),
-            id_token,
+            id_token: pair.id_token.unwrap_or_default(),
             new_device_metadata: None,
         })
     }
@@ -232,7 +299,7 @@ impl UserPool {
     /// §6.6) refreshes only with `device_key` equal to that key, while the
     /// device is confirmed and not forgotten; else `Invalid Refresh Token`.
     /// A `device_key` given for an unbound token is ignored.
-    pub(super) fn refresh(
+    pub(in crate::pool) fn refresh(
         &self,
         client: &AppClient,
         (token, device_key): (&str, Option<&str>),
@@ -281,7 +348,10 @@ impl UserPool {
         let prepared = self.prepare_issue(
             client,
             &user,
-            TriggerSource::TokenGenerationRefreshTokens,
+            (
+                TriggerSource::TokenGenerationRefreshTokens,
+                record.scope.as_deref(),
+            ),
             metadata,
         )?;
         let next_refresh = if rotate {
@@ -329,7 +399,11 @@ impl UserPool {
                 client,
                 &user,
                 &family,
-                (record.auth_time, record.device_key.as_deref()),
+                (
+                    record.auth_time,
+                    record.device_key.as_deref(),
+                    record.scope.as_deref(),
+                ),
                 now,
             )?)
         } else {
@@ -341,7 +415,13 @@ impl UserPool {
             .then(|| record.origin_jti.clone());
         // A refresh continues the authentication: same auth_time, origin_jti
         // and event_id.
-        let (access_token, id_token, expires_in) = self.sign_pair(
+        // A refresh token of the OAuth endpoints reproduces the scopes it
+        // was granted; its ID tokens never carry a nonce (§8.2).
+        let oauth = record.scope.as_ref().map(|scope| OAuthGrant {
+            scope: scope.clone(),
+            nonce: None,
+        });
+        let pair = self.sign_pair(
             client,
             &user,
             &prepared,
@@ -351,14 +431,15 @@ impl UserPool {
                 event_id: record.event_id.clone(),
                 device_key: record.device_key.clone(),
                 now,
+                oauth,
             },
         )?;
         Ok(AuthenticationResult {
-            access_token,
-            expires_in,
+            access_token: pair.access_token,
+            expires_in: pair.expires_in,
             token_type: "Bearer".to_owned(),
             refresh_token: next_refresh,
-            id_token,
+            id_token: pair.id_token.unwrap_or_default(),
             new_device_metadata: None,
         })
     }

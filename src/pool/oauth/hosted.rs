@@ -429,6 +429,7 @@ impl UserPool {
             replaced_at: None,
             revoked: false,
             device_key: None,
+            scope: None,
         };
         self.store()
             .put_refresh_token(self.id(), &record)

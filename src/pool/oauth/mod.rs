@@ -3,17 +3,76 @@
 //! HTTP endpoints only translate.
 
 use crate::clock::Timestamp;
+use crate::error::Error;
+use crate::oauth::OAuthError;
 
 pub(crate) mod authorize;
+pub(crate) mod code;
+mod grants;
 pub(crate) mod hosted;
-// TEMPORARY: replaced by the grants branch at merge
-mod shim;
+#[cfg(test)]
+mod tests;
+
+/// Why a grant (`/oauth2/token`, `/oauth2/revoke`) failed: an OAuth error
+/// the endpoint answers as such, or the pool's own failure (its store, a
+/// trigger) that it answers as a server error.
+#[derive(Debug)]
+pub(crate) enum GrantError {
+    /// An OAuth error code (§7.2, §10).
+    OAuth(OAuthError),
+    /// The engine's failure.
+    Engine(Error),
+}
+
+impl From<OAuthError> for GrantError {
+    fn from(e: OAuthError) -> Self {
+        Self::OAuth(e)
+    }
+}
+
+impl From<Error> for GrantError {
+    fn from(e: Error) -> Self {
+        Self::Engine(e)
+    }
+}
+
+/// Why `/oauth2/userInfo` refused a token (§9).
+#[derive(Debug)]
+pub(crate) enum UserInfoError {
+    /// Invalid, expired, revoked, without `openid`, or its user gone.
+    InvalidToken,
+    /// The engine's failure.
+    Engine(Error),
+}
+
+/// The tokens of a `/oauth2/token` answer (§7.5).
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct OAuthTokens {
+    /// The ID token, only when `openid` was granted.
+    pub id_token: Option<String>,
+    /// The access token.
+    pub access_token: String,
+    /// A refresh token: from `authorization_code`, and from `refresh_token`
+    /// with rotation.
+    pub refresh_token: Option<String>,
+    /// The access token's lifetime in seconds.
+    pub expires_in: u64,
+}
+
+impl std::fmt::Debug for OAuthTokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OAuthTokens")
+            .field("id_token", &self.id_token.is_some())
+            .field("refresh_token", &self.refresh_token.is_some())
+            .field("expires_in", &self.expires_in)
+            .finish_non_exhaustive()
+    }
+}
 
 /// What an authorization, proven by a hosted sign-in or a usable hosted
 /// session, grants: the input of a `code` or `token` (implicit) answer
 /// (§5.4). Constructed only by the hosted sign-in, after the user proved
 /// their credentials.
-#[allow(dead_code)] // the endpoints that use it land next
 #[derive(Clone, PartialEq, Eq)]
 pub(crate) struct CodeGrant {
     /// The app client the authorization is for.
@@ -50,7 +109,6 @@ impl std::fmt::Debug for CodeGrant {
 
 /// The tokens of an implicit (`response_type=token`) answer (§5.4): no
 /// refresh token ever.
-#[allow(dead_code)] // the endpoints that use it land next
 #[derive(Clone, PartialEq, Eq)]
 pub(crate) struct ImplicitTokens {
     /// The access token.

@@ -100,6 +100,7 @@ macro_rules! store_conformance_tests {
                 concurrent_rotations_of_one_token_admit_exactly_one,
                 one_time_ids_are_consumed_exactly_once,
                 a_refresh_token_keeps_its_device_key,
+                a_refresh_token_keeps_its_oauth_scope,
             }
             ephemeral {
                 an_absent_record_is_inserted_with_zero_and_replaced_by_its_version,
@@ -310,6 +311,7 @@ fn sample_refresh(n: u8, username: &str, family: &str) -> RefreshTokenRecord {
         replaced_at: None,
         revoked: false,
         device_key: None,
+        scope: None,
     }
 }
 

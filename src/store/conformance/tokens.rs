@@ -157,3 +157,27 @@ pub fn a_refresh_token_keeps_its_device_key(s: &Arc<dyn Store>) {
     assert!(got.revoked);
     assert_eq!(got.device_key, bound.device_key);
 }
+
+/// The scopes an OAuth refresh token was granted come back as written
+/// (the longest a client may hold: 50 scopes of 256 bytes), and a token of
+/// the JSON API keeps none.
+pub fn a_refresh_token_keeps_its_oauth_scope(s: &Arc<dyn Store>) {
+    let mut oauth = sample_refresh(1, "alice", "fam-a");
+    let widest: Vec<String> = (0..50)
+        .map(|i| format!("{i:02}{}", "s".repeat(254)))
+        .collect();
+    oauth.scope = Some(format!("openid {}", widest.join(" ")));
+    let api = sample_refresh(2, "alice", "fam-b");
+    s.put_refresh_token(POOL, &oauth).unwrap();
+    s.put_refresh_token(POOL, &api).unwrap();
+    assert_eq!(
+        s.get_refresh_token(POOL, &[1; 32]).unwrap(),
+        Some(oauth.clone())
+    );
+    let got = s.get_refresh_token(POOL, &[2; 32]).unwrap().unwrap();
+    assert_eq!(got.scope, None);
+    s.revoke_token_family(POOL, "fam-a").unwrap();
+    let got = s.get_refresh_token(POOL, &[1; 32]).unwrap().unwrap();
+    assert!(got.revoked);
+    assert_eq!(got.scope, oauth.scope);
+}

@@ -98,6 +98,10 @@ fn ephemeral_keys_encode_kind_purpose_and_name() {
             EphemeralKey::DeviceSignIn { digest: [0x0F; 32] },
             "device_sign_in:0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f",
         ),
+        (
+            EphemeralKey::AuthorizationCode { digest: [0xA0; 32] },
+            "authorization_code:a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0",
+        ),
     ];
     for (key, stored) in cases {
         assert_eq!(key.encode(), stored);
@@ -122,6 +126,7 @@ fn ephemeral_keys_debug_without_names_or_digests() {
         },
         EphemeralKey::UnknownSignIn { digest: [0xCD; 32] },
         EphemeralKey::DeviceSignIn { digest: [0xCD; 32] },
+        EphemeralKey::AuthorizationCode { digest: [0xCD; 32] },
         EphemeralKey::UnknownCodeSends {
             digest: [0xCD; 32],
             purpose: CodePurpose::ForgotPassword,

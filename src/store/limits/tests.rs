@@ -450,6 +450,7 @@ fn token() -> RefreshTokenRecord {
         replaced_at: None,
         revoked: false,
         device_key: None,
+        scope: None,
     }
 }
 

@@ -18,6 +18,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/005_username_attribute.sql"),
     include_str!("migrations/006_user_mfa.sql"),
     include_str!("migrations/007_devices.sql"),
+    include_str!("migrations/008_refresh_scope.sql"),
 ];
 
 /// The advisory lock that serialises migrations (ASCII "userpool").

@@ -25,8 +25,8 @@ impl TokenStore for PostgresStore {
                          FOR KEY SHARE) \
                          INSERT INTO refresh_tokens (pool, digest, client_id, \
                          username, sub, origin_jti, event_id, auth_time, issued_at, expires_at, \
-                         replaced_at, device_key) \
-                         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 \
+                         replaced_at, device_key, scope) \
+                         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13 \
                          FROM pool_lock LEFT JOIN owner_lock ON true"
                     ),
                     &[
@@ -42,6 +42,7 @@ impl TokenStore for PostgresStore {
                         &v.expires_at,
                         &v.replaced_at,
                         &v.device_key,
+                        &v.scope,
                     ],
                 ),
                 || ConflictKey::RefreshToken,

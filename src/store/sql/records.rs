@@ -137,10 +137,10 @@ impl<'a> CodeValues<'a> {
 // ---------------------------------------------------------------- refresh tokens
 
 /// The stored columns [`refresh_token`] reads, from `refresh_tokens t`; a
-/// query adds, as the twelfth, whether the token's family is revoked.
+/// query adds, as the thirteenth, whether the token's family is revoked.
 pub(crate) const REFRESH_TOKEN_COLUMNS: &str = "t.digest, t.client_id, t.username, t.sub, \
      t.origin_jti, t.event_id, t.auth_time, t.issued_at, t.expires_at, t.replaced_at, \
-     t.device_key";
+     t.device_key, t.scope";
 
 /// A refresh token from a row of [`REFRESH_TOKEN_COLUMNS`] and `revoked`.
 pub(crate) fn refresh_token<R: SqlRow + ?Sized>(row: &R) -> StoreResult<RefreshTokenRecord> {
@@ -156,7 +156,8 @@ pub(crate) fn refresh_token<R: SqlRow + ?Sized>(row: &R) -> StoreResult<RefreshT
         expires_at: row.timestamp(8, "refresh token expires_at")?,
         replaced_at: row.opt_timestamp(9, "refresh token replaced_at")?,
         device_key: row.opt_text(10, "refresh token device_key")?,
-        revoked: row.boolean(11, "refresh token revoked")?,
+        scope: row.opt_text(11, "refresh token scope")?,
+        revoked: row.boolean(12, "refresh token revoked")?,
     })
 }
 
@@ -173,6 +174,7 @@ pub(crate) struct RefreshTokenValues<'a> {
     pub(crate) expires_at: i64,
     pub(crate) replaced_at: Option<i64>,
     pub(crate) device_key: Option<&'a str>,
+    pub(crate) scope: Option<&'a str>,
 }
 
 impl<'a> RefreshTokenValues<'a> {
@@ -189,6 +191,7 @@ impl<'a> RefreshTokenValues<'a> {
             expires_at: millis(token.expires_at),
             replaced_at: opt_millis(token.replaced_at),
             device_key: token.device_key.as_deref(),
+            scope: token.scope.as_deref(),
         }
     }
 }

@@ -17,6 +17,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/006_username_attribute.sql"),
     include_str!("migrations/007_user_mfa.sql"),
     include_str!("migrations/008_devices.sql"),
+    include_str!("migrations/009_refresh_scope.sql"),
 ];
 
 /// Applies the migrations `conn`'s database lacks, in one `BEGIN

@@ -18,8 +18,8 @@ impl TokenStore for SqliteStore {
         self.lock()
             .execute(
                 "INSERT INTO refresh_tokens (pool, digest, client_id, username, sub, origin_jti, \
-                 event_id, auth_time, issued_at, expires_at, replaced_at, device_key) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                 event_id, auth_time, issued_at, expires_at, replaced_at, device_key, scope) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
                 params![
                     pool_id,
                     v.digest,
@@ -33,6 +33,7 @@ impl TokenStore for SqliteStore {
                     v.expires_at,
                     v.replaced_at,
                     v.device_key,
+                    v.scope,
                 ],
             )
             .map_err(conflict_on(ConflictKey::RefreshToken))?;

@@ -92,6 +92,7 @@ fn every_field_round_trips() {
         replaced_at: Some(Timestamp::from_unix_millis(-1)),
         revoked: false,
         device_key: None,
+        scope: None,
     };
     s.put_refresh_token("p", &token).unwrap();
     assert_eq!(s.get_refresh_token("p", &[0; 32]).unwrap(), Some(token));
