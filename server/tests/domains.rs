@@ -93,10 +93,14 @@ async fn path_mode_reaches_registered_domains_only() {
     ] {
         let reply = send(&server, Method::GET, path, &own).await;
         assert!(reply.reached_a_domain(), "{path}");
-        // No endpoint is routed by `handle` yet: its 404, empty.
-        assert_eq!((reply.status, reply.body.as_str()), (404, ""), "{path}");
         assert!(!reply.headers.contains_key("strict-transport-security"));
     }
+    // The endpoints answer: the token endpoint takes POST only (§7.1), a
+    // path no endpoint has is handle's empty 404.
+    let token = send(&server, Method::GET, "/shop/oauth2/token", &own).await;
+    assert_eq!(token.status, 405);
+    let none = send(&server, Method::GET, "/shop", &own).await;
+    assert_eq!((none.status, none.body.as_str()), (404, ""));
     let reply = send(&server, Method::POST, "/shop/oauth2/token", &own).await;
     assert!(reply.reached_a_domain());
 
@@ -141,11 +145,8 @@ async fn host_mode_sends_the_whole_request_to_the_domain() {
         for path in ["/oauth2/token", "/", "/_health"] {
             let reply = send(&server, Method::GET, path, host).await;
             assert!(reply.reached_a_domain(), "{host}{path}");
-            assert_eq!(
-                (reply.status, reply.body.as_str()),
-                (404, ""),
-                "{host}{path}"
-            );
+            let expected = if path == "/oauth2/token" { 405 } else { 404 };
+            assert_eq!(reply.status, expected, "{host}{path}");
         }
     }
     // An amazoncognito.com name no pool has: an empty 404, nothing served.
