@@ -105,12 +105,13 @@ async fn a_tls_server_answers_https_and_sends_hsts_on_domain_answers() {
         .create_user_pool_domain(pool.id(), PoolDomain::new("shop", DomainKind::Prefix, 1))
         .unwrap();
     let hsts_value = Some("max-age=31536000 ; includeSubDomains".to_owned());
-    // Path mode, and Host mode under the domain's real name.
+    // Path mode, and Host mode under the domain's real name (a GET to the
+    // token endpoint is its 405, §7.1).
     let (status, hsts, _) = get(&server, "localhost", &authority, "/shop/oauth2/token").await;
-    assert_eq!((status, hsts), (404, hsts_value.clone()));
+    assert_eq!((status, hsts), (405, hsts_value.clone()));
     let name = "shop.auth.us-east-1.amazoncognito.com";
     let (status, hsts, _) = get(&server, name, name, "/oauth2/token").await;
-    assert_eq!((status, hsts), (404, hsts_value));
+    assert_eq!((status, hsts), (405, hsts_value));
 
     // The discovery document names https:// URLs.
     let path = format!("/{}/.well-known/openid-configuration", pool.id());
