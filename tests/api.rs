@@ -39,6 +39,7 @@ mod api {
     mod lockout;
     mod mfa;
     mod oauth_hosted;
+    mod oauth_m2m_hooks;
     mod oauth_token;
     mod properties;
     mod recovery;

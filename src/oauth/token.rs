@@ -12,6 +12,7 @@ use super::http::{OAuthRequest, OAuthResponse};
 use crate::UserPool;
 use crate::error::ErrorCode;
 use crate::pool::oauth::{GrantError, OAuthTokens, UserInfoError};
+use crate::triggers::StringMap;
 
 /// `WWW-Authenticate` of a malformed userInfo request (§9).
 const USERINFO_BAD_REQUEST: &str =
@@ -157,12 +158,28 @@ pub fn token(pool: &UserPool, request: &OAuthRequest) -> OAuthResponse {
             form.non_empty("code_verifier"),
         ),
         "refresh_token" => pool.refresh_token_grant(&credentials, form.non_empty("refresh_token")),
-        _ => pool.client_credentials_grant(&credentials, form.non_empty("scope")),
+        _ => match client_metadata(&form) {
+            Ok(metadata) => pool.client_credentials_grant(
+                &credentials,
+                form.non_empty("scope"),
+                metadata.as_ref(),
+            ),
+            Err(e) => Err(e.into()),
+        },
     };
     match result {
         Ok(tokens) => cors(OAuthResponse::json(200, token_body(&tokens))),
         Err(e) => grant_error(&e),
     }
+}
+
+/// `aws_client_metadata`: the `ClientMetadata` of a token request, a JSON
+/// object of strings, URL-encoded in the form; the PreTokenGeneration
+/// function is told it. Anything else in it is `invalid_request`.
+fn client_metadata(form: &Form) -> Result<Option<StringMap>, OAuthError> {
+    form.non_empty("aws_client_metadata")
+        .map(|json| serde_json::from_str::<StringMap>(json).map_err(|_| OAuthError::InvalidRequest))
+        .transpose()
 }
 
 /// A userInfo error: `status`, `WWW-Authenticate` and a JSON body

@@ -94,7 +94,9 @@ pub(crate) struct ClientCredentialsClaims {
     pub sub: String,
     /// Always [`TokenUse::Access`].
     pub token_use: TokenUse,
-    /// The granted custom scopes, space-separated.
+    /// The granted custom scopes, space-separated. Omitted when empty (a
+    /// PreTokenGeneration function suppressed every scope).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub scope: String,
     /// Equal to `iat`.
     pub auth_time: i64,
@@ -110,6 +112,9 @@ pub(crate) struct ClientCredentialsClaims {
     pub jti: String,
     /// The app client's id.
     pub client_id: String,
+    /// Claims a `V3_0` PreTokenGeneration function added, after the ten.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, Value>,
 }
 
 /// The claims of an ID token (§6.4).

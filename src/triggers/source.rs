@@ -196,7 +196,8 @@ sources! {
     PreAuthenticationAuthentication => "PreAuthentication_Authentication", PreAuthentication;
     /// `PostAuthentication_Authentication`: after a successful sign-in, before tokens.
     PostAuthenticationAuthentication => "PostAuthentication_Authentication", PostAuthentication;
-    /// `TokenGeneration_HostedAuth`: managed login (not simulated).
+    /// `TokenGeneration_HostedAuth`: tokens of the hosted sign-in (`code`
+    /// and implicit grants).
     TokenGenerationHostedAuth => "TokenGeneration_HostedAuth", PreTokenGeneration;
     /// `TokenGeneration_Authentication`: tokens at the end of a sign-in.
     TokenGenerationAuthentication => "TokenGeneration_Authentication", PreTokenGeneration;
@@ -206,7 +207,8 @@ sources! {
     TokenGenerationAuthenticateDevice => "TokenGeneration_AuthenticateDevice", PreTokenGeneration;
     /// `TokenGeneration_RefreshTokens`: tokens from a refresh token.
     TokenGenerationRefreshTokens => "TokenGeneration_RefreshTokens", PreTokenGeneration;
-    /// `TokenGeneration_ClientCredentials`: machine-to-machine tokens (V3 only; not simulated).
+    /// `TokenGeneration_ClientCredentials`: a machine-to-machine token of the
+    /// `client_credentials` grant; only `V3_0` functions are called for it.
     TokenGenerationClientCredentials => "TokenGeneration_ClientCredentials", PreTokenGeneration;
     /// `UserMigration_Authentication`: password sign-in of an unknown user.
     UserMigrationAuthentication => "UserMigration_Authentication", UserMigration;

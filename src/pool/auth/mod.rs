@@ -43,7 +43,7 @@ mod custom_session;
 mod devices;
 mod hooks;
 pub(super) mod mfa;
-mod overrides;
+pub(super) mod overrides;
 mod tokens;
 
 #[cfg(test)]

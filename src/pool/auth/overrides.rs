@@ -46,6 +46,8 @@
 //!   would be read as several scopes). `scopesToSuppress` are removed, added
 //!   ones included. With every scope suppressed, the token has no `scope`.
 
+use std::collections::BTreeMap;
+
 use serde_json::{Number, Value};
 
 use crate::token::{AccessClaims, IdClaims};
@@ -131,6 +133,49 @@ pub(super) fn apply(
             None => Ok(()),
         },
     }
+}
+
+/// Applies a `V3_0` function's `response` to a machine-to-machine token
+/// (`TokenGeneration_ClientCredentials`): its `accessTokenGeneration`
+/// only, by the access token's rules (protected claims untouched, `dev:`
+/// never added), to the token's `scope` and added claims. There is no ID
+/// token and no group to override.
+///
+/// # Errors
+/// `InvalidResponse` (`Unrecognizable lambda output`) for a scope to add
+/// that is empty or holds whitespace.
+pub(in crate::pool) fn apply_client_credentials(
+    response: &PreTokenGenerationResponse,
+    scope: &mut String,
+    extra: &mut BTreeMap<String, Value>,
+) -> Result<(), TriggerError> {
+    let Some(gen_access) = response
+        .claims_and_scope_override_details
+        .as_ref()
+        .and_then(|d| d.access_token_generation.as_ref())
+    else {
+        return Ok(());
+    };
+    if gen_access.scopes_to_add.iter().any(|s| !is_scope_token(s)) {
+        return Err(TriggerError::invalid_response(UNRECOGNIZABLE_OUTPUT));
+    }
+    for (name, value) in &gen_access.claims_to_add_or_override {
+        if editable(name, Token::Access)
+            && !name.starts_with("dev:")
+            && let Some(v) = json(value)
+        {
+            extra.insert(name.clone(), v);
+        }
+    }
+    for name in &gen_access.claims_to_suppress {
+        extra.remove(name);
+    }
+    edit_scope(
+        scope,
+        &gen_access.scopes_to_add,
+        &gen_access.scopes_to_suppress,
+    );
+    Ok(())
 }
 
 fn apply_v1(details: &ClaimsOverrideDetails, access: &mut AccessClaims, id: &mut IdClaims) {

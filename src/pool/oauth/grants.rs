@@ -3,6 +3,8 @@
 //! `/oauth2/revoke` (§10): every rule, which `crate::oauth`'s endpoints
 //! only translate to HTTP.
 
+use std::collections::BTreeMap;
+
 use subtle::ConstantTimeEq;
 
 use super::code::{StoredGrant, sha256};
@@ -14,14 +16,19 @@ use crate::oauth::OAuthError;
 use crate::oauth::client_auth::ClientCredentials;
 use crate::oauth::pkce;
 use crate::oauth::scope::client_credentials_scopes;
+use crate::pool::auth::overrides::apply_client_credentials;
 use crate::pool::auth::{Family, OAuthGrant, Stamps};
+use crate::pool::hooks::hook;
 use crate::pool::{UserPool, store_error};
 use crate::random;
 use crate::store::{StoreError, UserRecord, UserStatus};
 use crate::token::{
     ClientCredentialsClaims, TokenUse, parse_refresh_token_shape, refresh_token_digest,
 };
-use crate::triggers::TriggerSource;
+use crate::triggers::{
+    GroupConfiguration, PreTokenGenerationRequest, PreTokenGenerationVersion, StringMap, Trigger,
+    TriggerSource,
+};
 
 /// The attributes `profile` releases at `/oauth2/userInfo` (§9), besides
 /// every readable `custom:` attribute.
@@ -89,6 +96,7 @@ impl UserPool {
         &self,
         credentials: &ClientCredentials,
         scope: Option<&str>,
+        metadata: Option<&StringMap>,
     ) -> std::result::Result<OAuthTokens, GrantError> {
         let now = self.now();
         let client = self.oauth_client(credentials)?;
@@ -105,7 +113,7 @@ impl UserPool {
         })?;
         let validity = config.token_validity().access_token();
         let iat = now.unix_seconds();
-        let claims = ClientCredentialsClaims {
+        let mut claims = ClientCredentialsClaims {
             sub: client.id().to_owned(),
             token_use: TokenUse::Access,
             scope: scopes.join(" "),
@@ -116,7 +124,9 @@ impl UserPool {
             version: 2,
             jti: random::uuid_v4()?,
             client_id: client.id().to_owned(),
+            extra: BTreeMap::new(),
         };
+        self.client_credentials_hook(&client, &scopes, metadata, &mut claims)?;
         let access_token = self.signing().keys.sign_client_credentials(&claims)?;
         Ok(OAuthTokens {
             id_token: None,
@@ -124,6 +134,53 @@ impl UserPool {
             refresh_token: None,
             expires_in: validity.as_secs(),
         })
+    }
+
+    /// PreTokenGeneration for a machine-to-machine token
+    /// (`TokenGeneration_ClientCredentials`): only a `V3_0` function is
+    /// called (cognito-triggers.md §2.5: V1 and V2 customise user tokens
+    /// only), told the granted `scopes` and the request's
+    /// `aws_client_metadata`, with no user attributes and no groups; its
+    /// `accessTokenGeneration` edits the token's scope and claims, by the
+    /// access token's rules. **Choice** (the live event of this source is
+    /// not documented): the event's `userName` is the app client's id, the
+    /// token's `sub`. A function's failure fails the grant.
+    fn client_credentials_hook(
+        &self,
+        client: &AppClient,
+        scopes: &[String],
+        metadata: Option<&StringMap>,
+        claims: &mut ClientCredentialsClaims,
+    ) -> Result<()> {
+        let Some(hooks) = self.hooks_for(Trigger::PreTokenGeneration) else {
+            return Ok(());
+        };
+        let version = hooks.pre_token_generation_version();
+        if version != PreTokenGenerationVersion::V3 {
+            return Ok(());
+        }
+        let mut request = PreTokenGenerationRequest::new(
+            StringMap::new(),
+            GroupConfiguration::new(Vec::new(), Vec::new(), None),
+        );
+        request.scopes = scopes.to_vec();
+        request.client_metadata = metadata.cloned();
+        let event = self
+            .event(
+                TriggerSource::TokenGenerationClientCredentials,
+                client.id(),
+                Some(client.id()),
+                request,
+            )
+            .version(version.event_version());
+        let response = hook(
+            Trigger::PreTokenGeneration,
+            hooks.pre_token_generation(&event),
+        )?;
+        hook(
+            Trigger::PreTokenGeneration,
+            apply_client_credentials(&response, &mut claims.scope, &mut claims.extra),
+        )
     }
 
     /// The `authorization_code` grant (§7.3): the client authenticated,
