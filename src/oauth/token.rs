@@ -25,14 +25,16 @@ fn cors(response: OAuthResponse) -> OAuthResponse {
     response.with_header("Access-Control-Allow-Origin", "*")
 }
 
+/// The request headers a preflight allows: client authentication, the form's
+/// type, and `x-amz-user-agent`, which Amplify v6 sends with its token request
+/// (`completeOAuthFlow`); without it a browser refuses Amplify's exchange.
+const ALLOWED_HEADERS: &str = "authorization, content-type, x-amz-user-agent";
+
 /// The answer to a CORS preflight of one of the three endpoints.
 fn preflight(methods: &str) -> OAuthResponse {
     cors(OAuthResponse::new(204))
         .with_header("Access-Control-Allow-Methods", methods)
-        .with_header(
-            "Access-Control-Allow-Headers",
-            "authorization, content-type",
-        )
+        .with_header("Access-Control-Allow-Headers", ALLOWED_HEADERS)
         .with_header("Access-Control-Max-Age", "600")
 }
 

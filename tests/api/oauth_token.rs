@@ -393,7 +393,7 @@ fn malformed_token_requests() {
     );
     assert_eq!(
         r.header("access-control-allow-headers"),
-        Some("authorization, content-type")
+        Some("authorization, content-type, x-amz-user-agent")
     );
     assert_eq!(r.header("access-control-allow-credentials"), None);
     assert_eq!(

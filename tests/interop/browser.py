@@ -11,6 +11,7 @@ updates, sync, QUIC probes) are refused and slow every page down.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -49,14 +50,20 @@ def _find(env: str, *names: str) -> str:
 
 
 class Browser:
-    """One headless Chromium with a fresh profile; `close()` removes both."""
+    """One headless Chromium with a fresh profile; `close()` removes both.
 
-    def __init__(self) -> None:
+    `flags` are added to FLAGS (say, `--host-resolver-rules=...`);
+    `performance_log` records the DevTools network events, read with
+    `requests()`."""
+
+    def __init__(self, flags: tuple[str, ...] = (), performance_log: bool = False) -> None:
         self.profile = tempfile.mkdtemp(prefix="userpool-chromium.")
         options = webdriver.ChromeOptions()
         options.binary_location = _find("CHROMIUM", "chromium", "chromium-browser")
-        for flag in FLAGS:
+        for flag in (*FLAGS, *flags):
             options.add_argument(flag)
+        if performance_log:
+            options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
         options.add_argument(f"--user-data-dir={self.profile}")
         service = Service(executable_path=_find("CHROMEDRIVER", "chromedriver", "chromium-driver"))
         try:
@@ -73,6 +80,17 @@ class Browser:
         assert self.driver.save_screenshot(str(path)), f"no screenshot saved at {path}"
         assert path.stat().st_size > 0, f"empty screenshot {path}"
         return path
+
+    def requests(self) -> list[dict]:
+        """The requests the browser sent since the last call (needs
+        `performance_log`): DevTools `Network.requestWillBeSent` requests
+        (url, method, headers, postData) in order."""
+        sent = []
+        for entry in self.driver.get_log("performance"):
+            message = json.loads(entry["message"])["message"]
+            if message.get("method") == "Network.requestWillBeSent":
+                sent.append(message["params"]["request"])
+        return sent
 
     def close(self) -> None:
         try:

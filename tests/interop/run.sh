@@ -4,6 +4,7 @@
 #   bash tests/interop/run.sh            # every suite
 #   bash tests/interop/run.sh boto3 cli  # some suites: http cli boto3 (with oauth_clients) pycognito acijs jwt auth
 #                                        #   triggers custom_auth amplify mfa oauth oauth_node browser
+#                                        #   amplify_redirect
 #
 # Builds userpool-server (--release, reusing target/), starts it on a free
 # 127.0.0.1 port with --hashing test, installs the pinned Python clients into
@@ -24,7 +25,12 @@
 # target/oauth-screenshots/) on the first server; oauth_node (test_oauth.mjs:
 # openid-client discovering the pool, aws-jwt-verify) on a fourth server whose
 # pools' issuer is its own URL ($OAUTH_ISSUER_OPTION), as OIDC discovery
-# demands. Exits non-zero on any failure.
+# demands; amplify_redirect (test_amplify_redirect.py: aws-amplify v6
+# signInWithRedirect, refresh and signOut in headless chromium, from the web app
+# of amplify-web/ bundled by the pinned esbuild into target/amplify-web, and
+# one hosted sign-in in Host mode) on a fifth server over HTTPS with the
+# throwaway certificate of server/tests/fixtures, since Amplify always builds
+# https:// URLs. Exits non-zero on any failure.
 # Needs python3 (3.9+), node (18+) and npm; the registries for the first run;
 # for the browser suite, Debian's chromium and chromium-driver (.ci/run
 # installs them).
@@ -47,12 +53,14 @@ OFFLINE_LOG=$WORK/serverless-offline.log
 OFFLINE_PID=
 ISSUER_LOG=$WORK/local-issuer-server.log
 ISSUER_PID=
+TLS_LOG=$WORK/tls-server.log
+TLS_PID=
 # The server option that makes the pools' token issuer (and so the OpenID
 # configuration's `issuer`) the server's own URL, http://127.0.0.1:PORT/<poolId>
 # (cognito-oauth.md §12), for the oauth_node suite.
 OAUTH_ISSUER_OPTION=${OAUTH_ISSUER_OPTION:---issuer-mode local}
 
-ALL_SUITES=(http cli boto3 pycognito acijs jwt auth triggers custom_auth amplify mfa oauth oauth_node browser)
+ALL_SUITES=(http cli boto3 pycognito acijs jwt auth triggers custom_auth amplify mfa oauth oauth_node browser amplify_redirect)
 if [ $# -gt 0 ]; then SUITES=("$@"); else SUITES=("${ALL_SUITES[@]}"); fi
 wants() { local s; for s in "${SUITES[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
 for s in "${SUITES[@]}"; do
@@ -77,6 +85,7 @@ cleanup() {
   stop_server "$LAMBDA_PID"
   stop_server "$OFFLINE_PID"
   stop_server "$ISSUER_PID"
+  stop_server "$TLS_PID"
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -98,7 +107,7 @@ install_node() {
 install_python "$VENV" "$HERE/requirements.txt" >"$WORK/pip.log" 2>&1 &
 PIP_PID=$!
 NPM_PID=
-wants_node() { wants acijs || wants jwt || wants triggers || wants custom_auth || wants amplify || wants mfa || wants oauth_node; }
+wants_node() { wants acijs || wants jwt || wants triggers || wants custom_auth || wants amplify || wants mfa || wants oauth_node || wants amplify_redirect; }
 wants_lambda() { wants triggers || wants custom_auth || wants amplify; }
 if wants_node; then
   install_node >"$WORK/npm.log" 2>&1 &
@@ -179,6 +188,40 @@ if wants mfa; then
 fi
 wants oauth && suite oauth python test_oauth.py
 wants browser && suite browser python test_browser.py
+if wants amplify_redirect; then
+  # The web app bundled (never committed), then a server over TLS.
+  AMPLIFY_WEB=$TARGET_DIR/amplify-web
+  rm -rf "$AMPLIFY_WEB" && mkdir -p "$AMPLIFY_WEB" && cp "$HERE/amplify-web/index.html" "$AMPLIFY_WEB/"
+  TLS_PORT=
+  if ! (cd "$HERE" && node_modules/.bin/esbuild amplify-web/app.js --bundle --format=esm --target=es2022 \
+    --log-level=warning --outfile="$AMPLIFY_WEB/app.js"); then
+    echo "FAIL amplify_web_bundle: esbuild could not bundle amplify-web/app.js"
+    FAILED=$((FAILED + 1))
+  else
+    CERT=$ROOT/server/tests/fixtures/tls-cert.pem
+    say "server over TLS: userpool-server --port 0 --hashing test --tls-cert $CERT --tls-key ..."
+    "$TARGET_DIR/release/userpool-server" --port 0 --hashing test \
+      --tls-cert "$CERT" --tls-key "$ROOT/server/tests/fixtures/tls-key.pem" >"$TLS_LOG" 2>&1 &
+    TLS_PID=$!
+    for _ in $(seq 100); do
+      TLS_PORT=$(sed -n 's#.*listening on https://127\.0\.0\.1:\([0-9]*\).*#\1#p' "$TLS_LOG" | head -n1)
+      if [ -n "$TLS_PORT" ] && python -c "import ssl, urllib.request; urllib.request.urlopen('https://127.0.0.1:$TLS_PORT/_health', timeout=1, context=ssl.create_default_context(cafile='$CERT'))" 2>/dev/null; then
+        break
+      fi
+      TLS_PORT=
+      kill -0 "$TLS_PID" 2>/dev/null || break
+      sleep 0.1
+    done
+    if [ -z "$TLS_PORT" ]; then
+      cat "$TLS_LOG"
+      echo "FAIL tls_server: the server with --tls-cert did not start"
+      FAILED=$((FAILED + 1))
+    fi
+  fi
+  if [ -n "$TLS_PORT" ]; then
+    TLS_ENDPOINT=https://127.0.0.1:$TLS_PORT AMPLIFY_WEB=$AMPLIFY_WEB suite amplify_redirect python test_amplify_redirect.py
+  fi
+fi
 if wants oauth_node; then
   # OIDC discovery demands that the document's `issuer` be the URL it was
   # fetched under: a server whose pools' issuer is its own URL.
@@ -322,6 +365,10 @@ if [ -n "$ISSUER_PID" ] && ! kill -0 "$ISSUER_PID" 2>/dev/null; then
   echo "FAIL local_issuer_server: the server with $OAUTH_ISSUER_OPTION died during the run"
   FAILED=$((FAILED + 1))
 fi
+if [ -n "$TLS_PID" ] && ! kill -0 "$TLS_PID" 2>/dev/null; then
+  echo "FAIL tls_server: the server over TLS died during the run"
+  FAILED=$((FAILED + 1))
+fi
 if [ -n "$LAMBDA_PID" ] && ! kill -0 "$LAMBDA_PID" 2>/dev/null; then
   echo "FAIL lambda_server: the server with --lambda-endpoint died during the run"
   FAILED=$((FAILED + 1))
@@ -332,6 +379,10 @@ if [ "$FAILED" -ne 0 ]; then
   if [ -n "$ISSUER_PID" ]; then
     say "server with the local issuer: log (last 40 lines)"
     tail -n 40 "$ISSUER_LOG"
+  fi
+  if [ -n "$TLS_PID" ]; then
+    say "server over TLS: log (last 40 lines)"
+    tail -n 40 "$TLS_LOG"
   fi
   if [ -n "$LAMBDA_PID" ]; then
     say "server with Lambda triggers: log (last 40 lines)"
