@@ -15,7 +15,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import secrets
+import subprocess
 import urllib.parse
 from html.parser import HTMLParser
 
@@ -220,6 +222,25 @@ def verify_jwt(token: str, endpoint: str, pool_id: str, audience: str | None = N
     key = jwt.PyJWK(match[0]).key
     options = {"verify_aud": audience is not None}
     return jwt.decode(token, key, algorithms=["RS256"], issuer=issuer, audience=audience, options=options)
+
+
+def aws_jwt_verify(token: str, token_use: str, endpoint: str, pool_id: str, client_id: str) -> dict:
+    """Verifies a token with aws-jwt-verify's CognitoJwtVerifier (Node), the
+    JWKS fetched from the server and cached into the verifier; the claims."""
+    keys = requests.get(f"{endpoint}/{pool_id}/.well-known/jwks.json", timeout=10).json()
+    here = os.path.dirname(os.path.abspath(__file__))
+    done = subprocess.run(
+        ["node", os.path.join(here, "aws_jwt_verify.mjs")],
+        input=json.dumps(
+            {"poolId": pool_id, "clientId": client_id, "tokenUse": token_use, "token": token, "jwks": keys}
+        ),
+        capture_output=True,
+        text=True,
+        cwd=here,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
 
 
 def claims(token: str) -> dict:

@@ -42,7 +42,7 @@ os.environ["AWS_CA_BUNDLE"] = CERT
 os.environ["REQUESTS_CA_BUNDLE"] = CERT
 
 from harness import client, expect_error, run, test  # noqa: E402 - after the CA settings
-from oauth_common import make_pool, pkce_pair, query_of, verify_jwt  # noqa: E402
+from oauth_common import aws_jwt_verify, make_pool, pkce_pair, query_of, verify_jwt  # noqa: E402
 
 WEB = Path(os.environ["AMPLIFY_WEB"])
 SCOPES = ["openid", "email", "profile", "aws.cognito.signin.user.admin"]
@@ -215,6 +215,11 @@ def amplify_sign_in_with_redirect():
     assert access["client_id"] == fx["amplifyClientId"], access
     assert access["scope"].split() == SCOPES, access["scope"]
     assert access.get("origin_jti"), "no origin_jti: Amplify would not revoke on signOut"
+    # A backend checking them with aws-jwt-verify accepts both (issue 14's
+    # "done means": the browser's tokens are ones aws-jwt-verify accepts).
+    for use, t in (("id", id_token), ("access", text_of("#accessToken"))):
+        verified = aws_jwt_verify(t, use, TLS_ENDPOINT, fx["poolId"], fx["amplifyClientId"])
+        assert verified["token_use"] == use and verified["sub"] == claims["sub"], verified
     # Amplify files the tokens under the access token's `username`.
     stored = amplify_storage()
     assert stored.get("LastAuthUser") == access["username"] == fx["username"], stored.get("LastAuthUser")
