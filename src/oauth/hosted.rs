@@ -170,7 +170,7 @@ pub(crate) fn authorize(pool: &UserPool, request: &OAuthRequest) -> OAuthRespons
         Ok(c) => c,
         Err(r) => return r,
     };
-    let session = usable_session(pool, request).filter(|_| !ar.prompt_login);
+    let session = usable_session(pool, request).filter(|_| ar.may_reuse_session());
     match session {
         Some(proof) => issue(pool, base, &ar, &proof),
         None if ar.prompt_none => refusal(
@@ -359,7 +359,7 @@ pub(crate) fn login(pool: &UserPool, request: &OAuthRequest) -> OAuthResponse {
         Err(r) => return r,
     };
     let base = &request.base;
-    let session = usable_session(pool, request).filter(|_| !ar.prompt_login);
+    let session = usable_session(pool, request).filter(|_| ar.may_reuse_session());
     let Some((form, _)) = post else {
         if let Some(proof) = &session {
             return continue_page(pool, request, &ar, proof);

@@ -1353,3 +1353,36 @@ fn a_raw_state_with_markup_is_escaped_in_the_page_and_kept_in_the_redirect() {
     assert!(html.contains("Sign in as a different user?"), "{html}");
     assert!(!html.contains("<script"), "{html}");
 }
+
+/// Attack: a session opened through a client whose users sign in with the
+/// password form is replayed at `/oauth2/authorize` for another client of
+/// the pool that does not offer the form (`COGNITO` missing from its
+/// `SupportedIdentityProviders`, §3.3). The session must not sign the user
+/// in there: that client never takes the pool's own users.
+#[test]
+fn a_session_does_not_sign_in_through_a_client_without_cognito_as_provider() {
+    let (h, web) = setup();
+    let social = add_client(
+        &h,
+        AppClientConfig::builder("social")
+            .allowed_oauth_flows_user_pool_client(true)
+            .allowed_oauth_flows([OAuthFlow::Code])
+            .allowed_oauth_scopes(["openid"])
+            .callback_urls([CB]),
+    );
+    let mut b = Browser::default();
+    let r = signed_in(&h, &mut b, &authorize_query(&web, ""));
+    assert!(location(&r).starts_with(&format!("{CB}?code=")));
+    assert!(b.cookies.contains_key("cognito"));
+    let query = authorize_query(social.id(), "");
+    let r = b.get(&h, "/oauth2/authorize", &query);
+    assert_eq!(location(&r), format!("{BASE}/login?{query}"));
+    let r = b.get(&h, "/login", &query);
+    assert_eq!(
+        location(&r),
+        format!(
+            "{BASE}/error?error=unauthorized_client&client_id={}",
+            social.id()
+        )
+    );
+}
