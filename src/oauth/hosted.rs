@@ -85,6 +85,15 @@ fn refusal(base: &Base, query: &Form, refusal: Refusal) -> OAuthResponse {
     }
 }
 
+/// Whether `query` holds only what a URI's query may carry raw: visible
+/// ASCII but `#`. The hosted pages forward their query verbatim into
+/// `Location` and form actions, so a control character (CR/LF), a space,
+/// `#` or a non-ASCII byte a lax router let through must not reach them:
+/// it would split a header or cut the URL short.
+fn is_uri_query(query: &str) -> bool {
+    query.bytes().all(|b| b.is_ascii_graphic() && b != b'#')
+}
+
 /// The query checked as an authorization request (§5.2 steps 1–9), or the
 /// answer refusing it.
 fn checked(
@@ -92,6 +101,9 @@ fn checked(
     request: &OAuthRequest,
 ) -> Result<(Form, AuthorizeRequest), OAuthResponse> {
     let base = &request.base;
+    if !is_uri_query(&request.query) {
+        return Err(to_error_page(base, "invalid_request", None));
+    }
     let Ok(query) = Form::parse(&request.query) else {
         return Err(to_error_page(base, "invalid_request", None));
     };

@@ -1386,3 +1386,39 @@ fn a_session_does_not_sign_in_through_a_client_without_cognito_as_provider() {
         )
     );
 }
+
+/// Attack: a raw query carrying bytes no URI may hold (CR/LF, a space,
+/// `#`, non-ASCII) reaches the hosted endpoints through a router
+/// that does not check them. The endpoints forward their query verbatim
+/// into `Location` and form actions, so such a query would split a header
+/// or cut a URL short: it is refused to the error page instead, and no
+/// answer carries the byte.
+#[test]
+fn a_raw_query_with_bytes_no_uri_holds_is_refused_to_the_error_page() {
+    let (h, client) = setup();
+    for bad in [
+        "&x=a\r\nSet-Cookie:+evil=1",
+        "&x=a\nb",
+        "&x=a b",
+        "&x=a#b",
+        "&x=caf\u{e9}",
+    ] {
+        let query = authorize_query(&client, bad);
+        for path in ["/oauth2/authorize", "/login", "/signup", "/forgotPassword"] {
+            let mut b = Browser::default();
+            let r = b.get(&h, path, &query);
+            assert_eq!(
+                location(&r),
+                format!("{BASE}/error?error=invalid_request"),
+                "{path} {bad:?}"
+            );
+        }
+    }
+    // The same characters percent-encoded are ordinary values.
+    let query = authorize_query(&client, "&state=a%0D%0Ab%23c+d%22");
+    let mut b = Browser::default();
+    let r = b.get(&h, "/oauth2/authorize", &query);
+    assert_eq!(location(&r), format!("{BASE}/login?{query}"));
+    let r = signed_in(&h, &mut b, &query);
+    assert_eq!(redirect_query(&r, CB).get("state"), Some("a\r\nb#c d\""));
+}
