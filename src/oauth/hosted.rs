@@ -408,6 +408,13 @@ fn after_step(
     let base = &request.base;
     match step {
         HostedStep::SignedIn(proof) => {
+            // The session the browser presented is replaced: ended, so a
+            // copy of its cookie signs no one in (§6.3, §13.6).
+            if let Some(old) = request.cookie(SESSION_COOKIE).filter(|c| !c.is_empty())
+                && pool.end_hosted_session(old).is_err()
+            {
+                return failure(base);
+            }
             let Ok(value) = pool.start_hosted_session(&proof) else {
                 return failure(base);
             };

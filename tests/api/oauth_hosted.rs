@@ -1422,3 +1422,30 @@ fn a_raw_query_with_bytes_no_uri_holds_is_refused_to_the_error_page() {
     let r = signed_in(&h, &mut b, &query);
     assert_eq!(redirect_query(&r, CB).get("state"), Some("a\r\nb#c d\""));
 }
+
+/// Attack: a copy of the `cognito` cookie taken before the browser's user
+/// signed in again through the form (`prompt=login`, or after the session
+/// went stale on another client) kept working for the rest of its hour,
+/// though the browser had replaced it. A sign-in through the form now ends
+/// the session the browser presented, so only the new cookie signs in.
+#[test]
+fn signing_in_again_through_the_form_ends_the_session_it_replaces() {
+    let (h, client) = setup();
+    let mut b = Browser::default();
+    let query = authorize_query(&client, "");
+    signed_in(&h, &mut b, &query);
+    let first = b.cookies.get("cognito").cloned().expect("a session");
+    let login = format!("{query}&prompt=login");
+    let r = signed_in(&h, &mut b, &login);
+    assert!(location(&r).starts_with(&format!("{CB}?code=")));
+    let second = b.cookies.get("cognito").cloned().expect("a session");
+    assert_ne!(first, second);
+    // The new cookie signs in without the form ...
+    let r = b.get(&h, "/oauth2/authorize", &query);
+    assert!(location(&r).starts_with(&format!("{CB}?code=")));
+    // ... the copy of the old one no longer does.
+    let mut thief = Browser::default();
+    thief.cookies.insert("cognito".to_owned(), first);
+    let r = thief.get(&h, "/oauth2/authorize", &query);
+    assert_eq!(location(&r), format!("{BASE}/login?{query}"));
+}
