@@ -418,15 +418,22 @@ fn after_step(
             let Ok(value) = pool.start_hosted_session(&proof) else {
                 return failure(base);
             };
-            issue(pool, base, ar, &proof).with_header(
-                "Set-Cookie",
-                cookie(
-                    base,
-                    SESSION_COOKIE,
-                    &value,
-                    Some(HOSTED_SESSION_LIFETIME.as_secs()),
-                ),
-            )
+            // A new session, a new CSRF token: a pair known before the
+            // sign-in passes no form after it (§13.5).
+            let Ok(xsrf) = crate::random::uuid_v4() else {
+                return failure(base);
+            };
+            issue(pool, base, ar, &proof)
+                .with_header(
+                    "Set-Cookie",
+                    cookie(
+                        base,
+                        SESSION_COOKIE,
+                        &value,
+                        Some(HOSTED_SESSION_LIFETIME.as_secs()),
+                    ),
+                )
+                .with_header("Set-Cookie", cookie(base, XSRF_COOKIE, &xsrf, None))
         }
         HostedStep::Challenge(challenge) => challenge_page(pool, request, ar, challenge, message),
     }

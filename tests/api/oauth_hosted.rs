@@ -1449,3 +1449,39 @@ fn signing_in_again_through_the_form_ends_the_session_it_replaces() {
     let r = thief.get(&h, "/oauth2/authorize", &query);
     assert_eq!(location(&r), format!("{BASE}/login?{query}"));
 }
+
+/// Attack: CSRF-token fixation. A page's `XSRF-TOKEN` stayed valid after
+/// the sign-in it protected, so a token pair known before the sign-in (one
+/// planted by a cookie-tossing sibling host, or read off an unattended
+/// page) still passed the double-submit check on the signed-in session's
+/// forms. The token is rotated when the session opens (§13.5): the sign-in
+/// answer sets a fresh one, and the old pair no longer matches it.
+#[test]
+fn signing_in_rotates_the_csrf_token() {
+    let (h, client) = setup();
+    let mut b = Browser::default();
+    let query = authorize_query(&client, "");
+    let page = b.get(&h, "/login", &query);
+    assert_eq!(page.status, 200, "{}", body(&page));
+    let before = b.xsrf();
+    let r = b.sign_in(&h, &query, JANE, PASSWORD);
+    assert!(location(&r).starts_with(&format!("{CB}?code=")));
+    let rotated = set_cookie(&r, "XSRF-TOKEN").expect("a new XSRF-TOKEN");
+    assert_eq!(
+        rotated,
+        format!(
+            "XSRF-TOKEN={}; Path=/mydomain/; HttpOnly; SameSite=Lax",
+            b.xsrf()
+        )
+    );
+    assert_ne!(b.xsrf(), before);
+    // The old token against the browser's new cookie: refused.
+    let r = b.send(
+        &h,
+        "POST",
+        "/login",
+        &query,
+        &format!("_csrf={before}&reuse_session=true"),
+    );
+    assert_eq!(r.status, 403, "{}", body(&r));
+}
