@@ -179,10 +179,19 @@ async fn serve(state: &AppState, target: Box<Target>, request: Request) -> Respo
         Ok(collected) => collected.to_bytes().to_vec(),
         Err(_) => return finish(OAuthResponse::new(400), state.tls),
     };
+    // Values are read as UTF-8, an invalid byte replaced rather than the
+    // header dropped: a browser sends another application's non-ASCII
+    // cookie in the same `Cookie` header as the domain's own cookies, and
+    // dropping the header would lose those.
     let headers = parts
         .headers
         .iter()
-        .filter_map(|(n, v)| Some((n.as_str().to_owned(), v.to_str().ok()?.to_owned())))
+        .map(|(n, v)| {
+            (
+                n.as_str().to_owned(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
         .collect();
     let Target { pool, base, path } = *target;
     let oauth = OAuthRequest {

@@ -322,3 +322,63 @@ async fn a_local_issuer_is_the_discovery_url_prefix() {
     );
     server.shutdown().await.unwrap();
 }
+
+/// Attack (on availability): another application on the same host left a
+/// cookie whose value is UTF-8 (`lang=café`), so every `Cookie` header the
+/// browser sends holds non-ASCII bytes. The server used to drop such a
+/// header whole, so the hosted pages never saw their `XSRF-TOKEN` and
+/// refused every sign-in with `403`: the header is kept, its other cookies
+/// read as they are.
+#[tokio::test]
+async fn a_cookie_header_with_utf8_bytes_still_carries_the_csrf_token() {
+    use userpool::client::{AppClientConfig, OAuthFlow};
+    let (server, id) = server_with_domains().await;
+    let pool = server.registry().pool(&id).unwrap();
+    let client = pool
+        .create_user_pool_client(
+            AppClientConfig::builder("web")
+                .allowed_oauth_flows_user_pool_client(true)
+                .allowed_oauth_flows([OAuthFlow::Code])
+                .allowed_oauth_scopes(["openid"])
+                .callback_urls(["https://app.example.com/cb"])
+                .supported_identity_providers(["COGNITO"])
+                .build()
+                .unwrap(),
+        )
+        .unwrap();
+    let query = format!(
+        "response_type=code&client_id={}&redirect_uri=https%3A%2F%2Fapp.example.com%2Fcb",
+        client.id()
+    );
+    let stream = TcpStream::connect(server.addr()).await.unwrap();
+    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .unwrap();
+    let connection = tokio::spawn(connection);
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri(format!("/shop/login?{query}"))
+        .header("host", "127.0.0.1")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header(
+            "cookie",
+            hyper::header::HeaderValue::from_bytes("lang=caf\u{e9}; XSRF-TOKEN=tok".as_bytes())
+                .unwrap(),
+        )
+        .body(Full::new(Bytes::from_static(
+            b"_csrf=tok&username=nobody&password=Wr0ng%21pass",
+        )))
+        .unwrap();
+    let response = sender.send_request(request).await.unwrap();
+    let status = response.status().as_u16();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    let body = String::from_utf8(body.to_vec()).unwrap();
+    drop(sender);
+    connection.await.unwrap().unwrap();
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        body.contains("<p id=\"loginErrorMessage\" class=\"error\">User does not exist.</p>"),
+        "{body}"
+    );
+    server.shutdown().await.unwrap();
+}

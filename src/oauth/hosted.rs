@@ -85,6 +85,15 @@ fn refusal(base: &Base, query: &Form, refusal: Refusal) -> OAuthResponse {
     }
 }
 
+/// Whether `query` holds only what a URI's query may carry raw: visible
+/// ASCII but `#`. The hosted pages forward their query verbatim into
+/// `Location` and form actions, so a control character (CR/LF), a space,
+/// `#` or a non-ASCII byte a lax router let through must not reach them:
+/// it would split a header or cut the URL short.
+fn is_uri_query(query: &str) -> bool {
+    query.bytes().all(|b| b.is_ascii_graphic() && b != b'#')
+}
+
 /// The query checked as an authorization request (§5.2 steps 1–9), or the
 /// answer refusing it.
 fn checked(
@@ -92,6 +101,9 @@ fn checked(
     request: &OAuthRequest,
 ) -> Result<(Form, AuthorizeRequest), OAuthResponse> {
     let base = &request.base;
+    if !is_uri_query(&request.query) {
+        return Err(to_error_page(base, "invalid_request", None));
+    }
     let Ok(query) = Form::parse(&request.query) else {
         return Err(to_error_page(base, "invalid_request", None));
     };
@@ -170,7 +182,7 @@ pub(crate) fn authorize(pool: &UserPool, request: &OAuthRequest) -> OAuthRespons
         Ok(c) => c,
         Err(r) => return r,
     };
-    let session = usable_session(pool, request).filter(|_| !ar.prompt_login);
+    let session = usable_session(pool, request).filter(|_| ar.may_reuse_session());
     match session {
         Some(proof) => issue(pool, base, &ar, &proof),
         None if ar.prompt_none => refusal(
@@ -359,7 +371,7 @@ pub(crate) fn login(pool: &UserPool, request: &OAuthRequest) -> OAuthResponse {
         Err(r) => return r,
     };
     let base = &request.base;
-    let session = usable_session(pool, request).filter(|_| !ar.prompt_login);
+    let session = usable_session(pool, request).filter(|_| ar.may_reuse_session());
     let Some((form, _)) = post else {
         if let Some(proof) = &session {
             return continue_page(pool, request, &ar, proof);
@@ -396,18 +408,32 @@ fn after_step(
     let base = &request.base;
     match step {
         HostedStep::SignedIn(proof) => {
+            // The session the browser presented is replaced: ended, so a
+            // copy of its cookie signs no one in (§6.3, §13.6).
+            if let Some(old) = request.cookie(SESSION_COOKIE).filter(|c| !c.is_empty())
+                && pool.end_hosted_session(old).is_err()
+            {
+                return failure(base);
+            }
             let Ok(value) = pool.start_hosted_session(&proof) else {
                 return failure(base);
             };
-            issue(pool, base, ar, &proof).with_header(
-                "Set-Cookie",
-                cookie(
-                    base,
-                    SESSION_COOKIE,
-                    &value,
-                    Some(HOSTED_SESSION_LIFETIME.as_secs()),
-                ),
-            )
+            // A new session, a new CSRF token: a pair known before the
+            // sign-in passes no form after it (§13.5).
+            let Ok(xsrf) = crate::random::uuid_v4() else {
+                return failure(base);
+            };
+            issue(pool, base, ar, &proof)
+                .with_header(
+                    "Set-Cookie",
+                    cookie(
+                        base,
+                        SESSION_COOKIE,
+                        &value,
+                        Some(HOSTED_SESSION_LIFETIME.as_secs()),
+                    ),
+                )
+                .with_header("Set-Cookie", cookie(base, XSRF_COOKIE, &xsrf, None))
         }
         HostedStep::Challenge(challenge) => challenge_page(pool, request, ar, challenge, message),
     }

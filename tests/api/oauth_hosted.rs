@@ -1353,3 +1353,135 @@ fn a_raw_state_with_markup_is_escaped_in_the_page_and_kept_in_the_redirect() {
     assert!(html.contains("Sign in as a different user?"), "{html}");
     assert!(!html.contains("<script"), "{html}");
 }
+
+/// Attack: a session opened through a client whose users sign in with the
+/// password form is replayed at `/oauth2/authorize` for another client of
+/// the pool that does not offer the form (`COGNITO` missing from its
+/// `SupportedIdentityProviders`, §3.3). The session must not sign the user
+/// in there: that client never takes the pool's own users.
+#[test]
+fn a_session_does_not_sign_in_through_a_client_without_cognito_as_provider() {
+    let (h, web) = setup();
+    let social = add_client(
+        &h,
+        AppClientConfig::builder("social")
+            .allowed_oauth_flows_user_pool_client(true)
+            .allowed_oauth_flows([OAuthFlow::Code])
+            .allowed_oauth_scopes(["openid"])
+            .callback_urls([CB]),
+    );
+    let mut b = Browser::default();
+    let r = signed_in(&h, &mut b, &authorize_query(&web, ""));
+    assert!(location(&r).starts_with(&format!("{CB}?code=")));
+    assert!(b.cookies.contains_key("cognito"));
+    let query = authorize_query(social.id(), "");
+    let r = b.get(&h, "/oauth2/authorize", &query);
+    assert_eq!(location(&r), format!("{BASE}/login?{query}"));
+    let r = b.get(&h, "/login", &query);
+    assert_eq!(
+        location(&r),
+        format!(
+            "{BASE}/error?error=unauthorized_client&client_id={}",
+            social.id()
+        )
+    );
+}
+
+/// Attack: a raw query carrying bytes no URI may hold (CR/LF, a space,
+/// `#`, non-ASCII) reaches the hosted endpoints through a router
+/// that does not check them. The endpoints forward their query verbatim
+/// into `Location` and form actions, so such a query would split a header
+/// or cut a URL short: it is refused to the error page instead, and no
+/// answer carries the byte.
+#[test]
+fn a_raw_query_with_bytes_no_uri_holds_is_refused_to_the_error_page() {
+    let (h, client) = setup();
+    for bad in [
+        "&x=a\r\nSet-Cookie:+evil=1",
+        "&x=a\nb",
+        "&x=a b",
+        "&x=a#b",
+        "&x=caf\u{e9}",
+    ] {
+        let query = authorize_query(&client, bad);
+        for path in ["/oauth2/authorize", "/login", "/signup", "/forgotPassword"] {
+            let mut b = Browser::default();
+            let r = b.get(&h, path, &query);
+            assert_eq!(
+                location(&r),
+                format!("{BASE}/error?error=invalid_request"),
+                "{path} {bad:?}"
+            );
+        }
+    }
+    // The same characters percent-encoded are ordinary values.
+    let query = authorize_query(&client, "&state=a%0D%0Ab%23c+d%22");
+    let mut b = Browser::default();
+    let r = b.get(&h, "/oauth2/authorize", &query);
+    assert_eq!(location(&r), format!("{BASE}/login?{query}"));
+    let r = signed_in(&h, &mut b, &query);
+    assert_eq!(redirect_query(&r, CB).get("state"), Some("a\r\nb#c d\""));
+}
+
+/// Attack: a copy of the `cognito` cookie taken before the browser's user
+/// signed in again through the form (`prompt=login`, or after the session
+/// went stale on another client) kept working for the rest of its hour,
+/// though the browser had replaced it. A sign-in through the form now ends
+/// the session the browser presented, so only the new cookie signs in.
+#[test]
+fn signing_in_again_through_the_form_ends_the_session_it_replaces() {
+    let (h, client) = setup();
+    let mut b = Browser::default();
+    let query = authorize_query(&client, "");
+    signed_in(&h, &mut b, &query);
+    let first = b.cookies.get("cognito").cloned().expect("a session");
+    let login = format!("{query}&prompt=login");
+    let r = signed_in(&h, &mut b, &login);
+    assert!(location(&r).starts_with(&format!("{CB}?code=")));
+    let second = b.cookies.get("cognito").cloned().expect("a session");
+    assert_ne!(first, second);
+    // The new cookie signs in without the form ...
+    let r = b.get(&h, "/oauth2/authorize", &query);
+    assert!(location(&r).starts_with(&format!("{CB}?code=")));
+    // ... the copy of the old one no longer does.
+    let mut thief = Browser::default();
+    thief.cookies.insert("cognito".to_owned(), first);
+    let r = thief.get(&h, "/oauth2/authorize", &query);
+    assert_eq!(location(&r), format!("{BASE}/login?{query}"));
+}
+
+/// Attack: CSRF-token fixation. A page's `XSRF-TOKEN` stayed valid after
+/// the sign-in it protected, so a token pair known before the sign-in (one
+/// planted by a cookie-tossing sibling host, or read off an unattended
+/// page) still passed the double-submit check on the signed-in session's
+/// forms. The token is rotated when the session opens (§13.5): the sign-in
+/// answer sets a fresh one, and the old pair no longer matches it.
+#[test]
+fn signing_in_rotates_the_csrf_token() {
+    let (h, client) = setup();
+    let mut b = Browser::default();
+    let query = authorize_query(&client, "");
+    let page = b.get(&h, "/login", &query);
+    assert_eq!(page.status, 200, "{}", body(&page));
+    let before = b.xsrf();
+    let r = b.sign_in(&h, &query, JANE, PASSWORD);
+    assert!(location(&r).starts_with(&format!("{CB}?code=")));
+    let rotated = set_cookie(&r, "XSRF-TOKEN").expect("a new XSRF-TOKEN");
+    assert_eq!(
+        rotated,
+        format!(
+            "XSRF-TOKEN={}; Path=/mydomain/; HttpOnly; SameSite=Lax",
+            b.xsrf()
+        )
+    );
+    assert_ne!(b.xsrf(), before);
+    // The old token against the browser's new cookie: refused.
+    let r = b.send(
+        &h,
+        "POST",
+        "/login",
+        &query,
+        &format!("_csrf={before}&reuse_session=true"),
+    );
+    assert_eq!(r.status, 403, "{}", body(&r));
+}

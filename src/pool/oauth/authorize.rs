@@ -81,6 +81,15 @@ impl AuthorizeRequest {
         }
     }
 
+    /// Whether a usable hosted session may answer this request without the
+    /// form (§5.3, §6.3): not under `prompt=login` / `select_account`, and
+    /// only for a client that takes the pool's own users (`COGNITO` among
+    /// its providers, §3.3); any other client never signs them in, session
+    /// or not.
+    pub(crate) const fn may_reuse_session(&self) -> bool {
+        self.cognito && !self.prompt_login
+    }
+
     /// What `proof` grants under this request: the input of a code or of
     /// implicit tokens (§5.4).
     pub(crate) fn grant(&self, proof: &HostedProof) -> CodeGrant {
