@@ -71,7 +71,9 @@ enum Found {
 /// The domain a request with `host` and `path` is for, if any (Host
 /// mode first).
 async fn target(state: &AppState, host: String, path: String) -> Found {
-    let secure = state.tls;
+    // Over this server's own TLS, or behind a TLS proxy that `--public-url
+    // https://…` names: the browser speaks HTTPS, so cookies are `Secure`.
+    let secure = state.tls || state.public_url.starts_with("https://");
     let scheme = if secure { "https" } else { "http" };
     if may_be_domain_host(state, &host) {
         let wanted = host.clone();

@@ -382,3 +382,63 @@ async fn a_cookie_header_with_utf8_bytes_still_carries_the_csrf_token() {
     );
     server.shutdown().await.unwrap();
 }
+
+/// Behind a TLS proxy named by `--public-url https://…`, the browser speaks
+/// HTTPS although this server does not: the hosted pages' URLs are the
+/// public ones and their cookies `Secure`.
+#[tokio::test]
+async fn an_https_public_url_makes_the_hosted_cookies_secure() {
+    use userpool::client::{AppClientConfig, OAuthFlow};
+    for (public, secure) in [("https://id.example.com", true), ("", false)] {
+        let mut builder = Server::builder().hashing(Hashing::InsecureTest);
+        if !public.is_empty() {
+            builder = builder.public_url(public);
+        }
+        let server = builder.start().await.unwrap();
+        let registry = server.registry();
+        let pool = registry
+            .create_pool(PoolConfig::builder("web").build().unwrap())
+            .unwrap();
+        registry
+            .create_user_pool_domain(pool.id(), PoolDomain::new("shop", DomainKind::Prefix, 1))
+            .unwrap();
+        let client = pool
+            .create_user_pool_client(
+                AppClientConfig::builder("web")
+                    .allowed_oauth_flows_user_pool_client(true)
+                    .allowed_oauth_flows([OAuthFlow::Code])
+                    .allowed_oauth_scopes(["openid"])
+                    .callback_urls(["https://app.example.com/cb"])
+                    .supported_identity_providers(["COGNITO"])
+                    .build()
+                    .unwrap(),
+            )
+            .unwrap();
+        let path = format!(
+            "/shop/login?client_id={}&response_type=code&redirect_uri=https%3A%2F%2Fapp.example.com%2Fcb",
+            client.id()
+        );
+        let own = server.addr().to_string();
+        let reply = send(&server, Method::GET, &path, &own).await;
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        let cookie = reply
+            .headers
+            .get("set-cookie")
+            .and_then(|v| v.to_str().ok())
+            .unwrap()
+            .to_owned();
+        assert!(cookie.starts_with("XSRF-TOKEN="), "{cookie}");
+        assert_eq!(cookie.contains("; Secure"), secure, "{public}: {cookie}");
+        let base = if secure {
+            format!("{public}/shop/login?")
+        } else {
+            format!("http://{own}/shop/login?")
+        };
+        assert!(
+            reply.body.contains(&format!("action=\"{base}")),
+            "{}",
+            reply.body
+        );
+        server.shutdown().await.unwrap();
+    }
+}
