@@ -4,6 +4,8 @@
 //! when a field is omitted (cognito-protocol.md §4.2), and
 //! [`PoolConfigBuilder::build`] refuses what Cognito refuses.
 
+use std::collections::BTreeMap;
+
 use crate::error::{Constraint, Error, Result, Shown};
 
 mod definition;
@@ -12,6 +14,7 @@ mod lambda;
 mod mfa;
 mod mfa_rules;
 mod oauth;
+mod tags;
 pub(crate) use lambda::token_version_unavailable;
 
 /// The AWS account id in every ARN and `AWSAccountId` the engine emits
@@ -43,6 +46,8 @@ pub use oauth::{
     ResourceServerScope,
 };
 pub(crate) use oauth::{read_resource_server, resource_server_json, stored_resource_servers};
+pub(crate) use tags::check_tag_key;
+pub use tags::{MAX_TAG_KEY_LENGTH, MAX_TAG_VALUE_LENGTH, MAX_TAGS, check_tags};
 
 /// An attribute that can stand in for the username (`UsernameAttributes`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -175,6 +180,8 @@ pub struct PoolConfig {
     sms_authentication_message: Option<String>,
     domains: Vec<PoolDomain>,
     resource_servers: Vec<ResourceServer>,
+    tags: BTreeMap<String, String>,
+    deletion_protection: bool,
 }
 
 impl PoolConfig {
@@ -202,6 +209,8 @@ impl PoolConfig {
             sms_authentication_message: None,
             domains: Vec::new(),
             resource_servers: Vec::new(),
+            tags: BTreeMap::new(),
+            deletion_protection: false,
         }
     }
 
@@ -337,6 +346,20 @@ impl PoolConfig {
         self.tier
     }
 
+    /// The pool's tags (`UserPoolTags`; `TagResource`): stored and
+    /// reported, with no effect on the engine.
+    #[must_use]
+    pub fn tags(&self) -> &BTreeMap<String, String> {
+        &self.tags
+    }
+
+    /// Whether deletion protection is `ACTIVE`: `DeleteUserPool` is then
+    /// refused (see [`Registry::delete_pool`](crate::registry::Registry::delete_pool)).
+    #[must_use]
+    pub fn deletion_protection(&self) -> bool {
+        self.deletion_protection
+    }
+
     /// A builder holding this configuration, to change some of it
     /// (`UpdateUserPool`, `AddCustomAttributes`).
     #[must_use]
@@ -362,6 +385,8 @@ impl PoolConfig {
             sms_authentication_message: self.sms_authentication_message.clone(),
             domains: self.domains.clone(),
             resource_servers: self.resource_servers.clone(),
+            tags: self.tags.clone(),
+            deletion_protection: self.deletion_protection,
         }
     }
 
@@ -401,6 +426,8 @@ pub struct PoolConfigBuilder {
     sms_authentication_message: Option<String>,
     domains: Vec<PoolDomain>,
     resource_servers: Vec<ResourceServer>,
+    tags: BTreeMap<String, String>,
+    deletion_protection: bool,
 }
 
 impl PoolConfigBuilder {
@@ -512,6 +539,22 @@ impl PoolConfigBuilder {
         self
     }
 
+    /// The pool's tags (`UserPoolTags`), checked by
+    /// [`build`](Self::build) with AWS's tag rules (see [`check_tags`]).
+    #[must_use]
+    pub fn tags(mut self, tags: BTreeMap<String, String>) -> Self {
+        self.tags = tags;
+        self
+    }
+
+    /// `DeletionProtection`: `true` is `ACTIVE`, `false` (the default)
+    /// `INACTIVE`.
+    #[must_use]
+    pub fn deletion_protection(mut self, active: bool) -> Self {
+        self.deletion_protection = active;
+        self
+    }
+
     /// The pool's domains (`CreateUserPoolDomain`).
     #[must_use]
     pub fn domains(mut self, domains: Vec<PoolDomain>) -> Self {
@@ -600,6 +643,7 @@ impl PoolConfigBuilder {
             ));
         }
         let schema = Schema::new(self.standard, self.custom)?;
+        check_tags(&self.tags)?;
         self.lambda_config.validate()?;
         self.lambda_config.check_tier(self.tier)?;
         let mut mfa = self.mfa;
@@ -636,6 +680,8 @@ impl PoolConfigBuilder {
             sms_authentication_message: sms_message,
             domains: self.domains,
             resource_servers: self.resource_servers,
+            tags: self.tags,
+            deletion_protection: self.deletion_protection,
         })
     }
 }

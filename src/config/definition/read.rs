@@ -10,6 +10,8 @@
 //! [`PasswordPolicyBuilder::build`](crate::policy::PasswordPolicyBuilder::build),
 //! [`Schema::new`]).
 
+use std::collections::BTreeMap;
+
 use serde_json::Value;
 
 use super::lambda::{read_lambda_config, read_tier};
@@ -540,6 +542,9 @@ struct Settings {
     /// `None` when not given: the builder's plan stays.
     tier: Option<UserPoolTier>,
     mfa: MfaMembers,
+    /// `None` when not given: an update keeps the pool's tags.
+    tags: Option<BTreeMap<String, String>>,
+    deletion_protection: bool,
 }
 
 impl Settings {
@@ -598,6 +603,8 @@ impl Settings {
             lambda: read_lambda_config(input)?,
             tier,
             mfa,
+            tags: input.opt_str_map("UserPoolTags")?,
+            deletion_protection: read_deletion_protection(input)?,
         })
     }
 
@@ -612,8 +619,13 @@ impl Settings {
             Some(tier) => builder.tier(tier),
             None => builder,
         };
+        let builder = match self.tags {
+            Some(tags) => builder.tags(tags),
+            None => builder,
+        };
         let builder = self.mfa.apply(builder, current)?;
         Ok(builder
+            .deletion_protection(self.deletion_protection)
             .lambda_config(self.lambda)
             .password_policy(self.policy)
             .auto_verified_attributes(&self.auto_verified)
@@ -621,6 +633,19 @@ impl Settings {
             .allow_admin_create_user_only(self.allow_admin_create_user_only)
             .invite_message(self.invite)
             .account_recovery(&self.recovery))
+    }
+}
+
+/// `DeletionProtection`: `ACTIVE` is `true`; left out it is `INACTIVE`,
+/// also in `UpdateUserPool` (Cognito sets a member an update leaves out to
+/// its default, and `INACTIVE` is `CreateUserPool`'s default).
+fn read_deletion_protection(input: &Members<'_>) -> Read<bool> {
+    match input.opt_str("DeletionProtection")? {
+        None | Some("INACTIVE") => Ok(false),
+        Some("ACTIVE") => Ok(true),
+        Some(other) => {
+            Err(not_in_enum("DeletionProtection", other, &["ACTIVE", "INACTIVE"]).into())
+        }
     }
 }
 
@@ -827,17 +852,6 @@ fn read_recovery(input: &Members<'_>) -> Read<Vec<RecoveryMechanism>> {
 /// The members accepted only with a value that turns nothing on (see
 /// [`PoolConfig::from_create_user_pool_json`]).
 fn no_effect_members(input: &Members<'_>) -> Read<()> {
-    match input.opt_str("DeletionProtection")? {
-        None | Some("INACTIVE") => {}
-        Some("ACTIVE") => return Err(unsupported("DeletionProtection ACTIVE").into()),
-        Some(other) => {
-            return Err(not_in_enum("DeletionProtection", other, &["ACTIVE", "INACTIVE"]).into());
-        }
-    }
-    // No tags: an empty structure.
-    if let Some(m) = Members::optional("UserPoolTags", input.value("UserPoolTags"))? {
-        m.finish()?;
-    }
     if let Some(m) = Members::optional("EmailConfiguration", input.value("EmailConfiguration"))? {
         match m.opt_str("EmailSendingAccount")? {
             None | Some("COGNITO_DEFAULT") => {}

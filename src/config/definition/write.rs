@@ -88,6 +88,18 @@ pub(crate) fn config_members(config: &PoolConfig) -> Map<String, Value> {
         lambda_config_json(config.lambda_config()),
     );
     out.insert("UserPoolTier".into(), json!(config.tier().as_str()));
+    out.insert(
+        "DeletionProtection".into(),
+        json!(if config.deletion_protection() {
+            "ACTIVE"
+        } else {
+            "INACTIVE"
+        }),
+    );
+    // Cognito leaves `UserPoolTags` out of a pool that has none.
+    if !config.tags().is_empty() {
+        out.insert("UserPoolTags".into(), json!(config.tags()));
+    }
     mfa_members(config, &mut out);
     let policy = config.password_policy();
     out.insert(
