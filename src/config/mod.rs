@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use crate::error::{Constraint, Error, Result, Shown};
 
+mod add_ons;
 mod definition;
 mod domain;
 mod lambda;
@@ -24,6 +25,7 @@ pub const ACCOUNT_ID: &str = "000000000000";
 
 pub use crate::policy::{PasswordPolicy, PasswordPolicyBuilder};
 use crate::schema::{CustomAttribute, Schema, StandardAttribute};
+pub use add_ons::{AdvancedSecurityMode, UserPoolAddOns};
 pub use definition::DefinitionError;
 pub(crate) use definition::{
     config_members, create_config, email_mfa_json, lambda_config_json, read_mfa_request, read_mode,
@@ -182,6 +184,7 @@ pub struct PoolConfig {
     resource_servers: Vec<ResourceServer>,
     tags: BTreeMap<String, String>,
     deletion_protection: bool,
+    add_ons: UserPoolAddOns,
 }
 
 impl PoolConfig {
@@ -211,6 +214,7 @@ impl PoolConfig {
             resource_servers: Vec::new(),
             tags: BTreeMap::new(),
             deletion_protection: false,
+            add_ons: UserPoolAddOns::default(),
         }
     }
 
@@ -360,6 +364,13 @@ impl PoolConfig {
         self.deletion_protection
     }
 
+    /// `UserPoolAddOns` (threat protection): stored and reported, not
+    /// simulated.
+    #[must_use]
+    pub fn add_ons(&self) -> UserPoolAddOns {
+        self.add_ons
+    }
+
     /// A builder holding this configuration, to change some of it
     /// (`UpdateUserPool`, `AddCustomAttributes`).
     #[must_use]
@@ -387,6 +398,7 @@ impl PoolConfig {
             resource_servers: self.resource_servers.clone(),
             tags: self.tags.clone(),
             deletion_protection: self.deletion_protection,
+            add_ons: self.add_ons,
         }
     }
 
@@ -428,6 +440,7 @@ pub struct PoolConfigBuilder {
     resource_servers: Vec<ResourceServer>,
     tags: BTreeMap<String, String>,
     deletion_protection: bool,
+    add_ons: UserPoolAddOns,
 }
 
 impl PoolConfigBuilder {
@@ -555,6 +568,14 @@ impl PoolConfigBuilder {
         self
     }
 
+    /// `UserPoolAddOns`; [`build`](Self::build) refuses any threat
+    /// protection outside the `PLUS` plan.
+    #[must_use]
+    pub fn add_ons(mut self, add_ons: UserPoolAddOns) -> Self {
+        self.add_ons = add_ons;
+        self
+    }
+
     /// The pool's domains (`CreateUserPoolDomain`).
     #[must_use]
     pub fn domains(mut self, domains: Vec<PoolDomain>) -> Self {
@@ -644,6 +665,7 @@ impl PoolConfigBuilder {
         }
         let schema = Schema::new(self.standard, self.custom)?;
         check_tags(&self.tags)?;
+        self.add_ons.check(self.tier)?;
         self.lambda_config.validate()?;
         self.lambda_config.check_tier(self.tier)?;
         let mut mfa = self.mfa;
@@ -682,6 +704,7 @@ impl PoolConfigBuilder {
             resource_servers: self.resource_servers,
             tags: self.tags,
             deletion_protection: self.deletion_protection,
+            add_ons: self.add_ons,
         })
     }
 }

@@ -1,4 +1,4 @@
-//! Tags and deletion protection survive a restart: set on a registry over
+//! Tags, deletion protection and add-ons survive a restart: set on a registry over
 //! a `SqliteStore`, then a new registry over the same file lists the same
 //! tags and still refuses to delete the protected pool.
 
@@ -16,7 +16,8 @@ fn a_restarted_registry_keeps_tags_and_deletion_protection() {
         let r = open(&db);
         let pool = wire::Calls::create_pool(
             &r,
-            &json!({"PoolName": "web", "DeletionProtection": "ACTIVE",
+            &json!({"PoolName": "web", "DeletionProtection": "ACTIVE", "UserPoolTier": "PLUS",
+                    "UserPoolAddOns": {"AdvancedSecurityMode": "AUDIT"},
                     "UserPoolTags": {"env": "prod", "team": "id"}}),
         );
         let arn = r.describe(&pool)["Arn"].as_str().unwrap().to_owned();
@@ -41,6 +42,10 @@ fn a_restarted_registry_keeps_tags_and_deletion_protection() {
         json!({"cost": "42", "env": "prod"})
     );
     assert_eq!(described["DeletionProtection"], "ACTIVE");
+    assert_eq!(
+        described["UserPoolAddOns"],
+        json!({"AdvancedSecurityMode": "AUDIT"})
+    );
     let (kind, message) = r.refused("DeleteUserPool", &json!({"UserPoolId": pool}));
     assert_eq!(kind, "InvalidParameterException");
     assert!(message.starts_with("The user pool cannot be deleted because deletion protection"));

@@ -1,8 +1,8 @@
 //! `UserPoolTags`, the three tagging operations on the pool's ARN and
-//! `DeletionProtection`: stored, echoed by `DescribeUserPool`, changed by
+//! `DeletionProtection` and `UserPoolAddOns`: stored, echoed by `DescribeUserPool`, changed by
 //! `UpdateUserPool`, `TagResource` and `UntagResource`, refused with the
 //! exact `__type` and message, and `DeleteUserPool` refused while
-//! protection is `ACTIVE`.
+//! protection is `ACTIVE`; threat protection only on the `PLUS` plan.
 
 use serde_json::{Value, json};
 
@@ -202,4 +202,70 @@ fn deletion_protection_refuses_delete_until_an_update_turns_it_off() {
     );
     assert_eq!(kind, "InvalidParameterException");
     assert!(message.contains("[ACTIVE, INACTIVE]"), "{message}");
+}
+
+#[test]
+fn add_ons_are_stored_on_the_plus_plan_and_refused_below_it() {
+    let w = World::new();
+    let id = w.create_pool(&json!({"PoolName": "web", "UserPoolTier": "PLUS",
+        "UserPoolAddOns": {"AdvancedSecurityMode": "ENFORCED",
+            "AdvancedSecurityAdditionalFlows": {"CustomAuthMode": "AUDIT"}}}));
+    assert_eq!(
+        w.describe(&id)["UserPoolAddOns"],
+        json!({"AdvancedSecurityMode": "ENFORCED",
+               "AdvancedSecurityAdditionalFlows": {"CustomAuthMode": "AUDIT"}})
+    );
+    w.ok(
+        "UpdateUserPool",
+        &json!({"UserPoolId": id, "UserPoolAddOns": {"AdvancedSecurityMode": "AUDIT"}}),
+    );
+    assert_eq!(
+        w.describe(&id)["UserPoolAddOns"],
+        json!({"AdvancedSecurityMode": "AUDIT"})
+    );
+    // Left out of an update, it returns to its default.
+    w.ok("UpdateUserPool", &json!({"UserPoolId": id}));
+    assert_eq!(
+        w.describe(&id)["UserPoolAddOns"],
+        json!({"AdvancedSecurityMode": "OFF"})
+    );
+    for tier in ["ESSENTIALS", "LITE"] {
+        assert_eq!(
+            w.refused(
+                "CreateUserPool",
+                &json!({"PoolName": "x", "UserPoolTier": tier,
+                        "UserPoolAddOns": {"AdvancedSecurityMode": "AUDIT"}})
+            ),
+            (
+                "FeatureUnavailableInTierException".to_owned(),
+                format!(
+                    "Threat protection (UserPoolAddOns) is not available in the {tier} feature \
+                     plan; it needs PLUS."
+                )
+            )
+        );
+    }
+    let essentials = w.create_pool(&json!({"PoolName": "e",
+        "UserPoolAddOns": {"AdvancedSecurityMode": "OFF"}}));
+    let (kind, _) = w.refused(
+        "UpdateUserPool",
+        &json!({"UserPoolId": essentials,
+                "UserPoolAddOns": {"AdvancedSecurityMode": "OFF",
+                    "AdvancedSecurityAdditionalFlows": {"CustomAuthMode": "ENFORCED"}}}),
+    );
+    assert_eq!(kind, "FeatureUnavailableInTierException");
+    let (kind, message) = w.refused(
+        "CreateUserPool",
+        &json!({"PoolName": "x", "UserPoolTier": "PLUS",
+                "UserPoolAddOns": {"AdvancedSecurityMode": "OFF",
+                    "AdvancedSecurityAdditionalFlows": {"CustomAuthMode": "OFF"}}}),
+    );
+    assert_eq!(kind, "InvalidParameterException");
+    assert!(message.contains("[AUDIT, ENFORCED]"), "{message}");
+    let (kind, message) = w.refused(
+        "CreateUserPool",
+        &json!({"PoolName": "x", "UserPoolAddOns": {"AdvancedSecurityMode": "ON"}}),
+    );
+    assert_eq!(kind, "InvalidParameterException");
+    assert!(message.contains("[OFF, AUDIT, ENFORCED]"), "{message}");
 }
