@@ -24,6 +24,7 @@ mod wire {
     mod persist_domains;
     mod persist_mfa;
     mod persist_resource_servers;
+    mod persist_tags;
     mod pools;
     mod users;
 }

@@ -36,8 +36,8 @@ pub enum UserPoolTier {
     /// `ESSENTIALS`: the default plan.
     #[default]
     Essentials,
-    /// `PLUS`: Essentials with threat protection (which the engine does not
-    /// simulate; `UserPoolAddOns` stays refused unless `OFF`).
+    /// `PLUS`: Essentials with threat protection (`UserPoolAddOns` other
+    /// than `OFF`, stored but not simulated).
     Plus,
 }
 

@@ -4,14 +4,18 @@
 //! when a field is omitted (cognito-protocol.md §4.2), and
 //! [`PoolConfigBuilder::build`] refuses what Cognito refuses.
 
+use std::collections::BTreeMap;
+
 use crate::error::{Constraint, Error, Result, Shown};
 
+mod add_ons;
 mod definition;
 mod domain;
 mod lambda;
 mod mfa;
 mod mfa_rules;
 mod oauth;
+mod tags;
 pub(crate) use lambda::token_version_unavailable;
 
 /// The AWS account id in every ARN and `AWSAccountId` the engine emits
@@ -21,6 +25,7 @@ pub const ACCOUNT_ID: &str = "000000000000";
 
 pub use crate::policy::{PasswordPolicy, PasswordPolicyBuilder};
 use crate::schema::{CustomAttribute, Schema, StandardAttribute};
+pub use add_ons::{AdvancedSecurityMode, UserPoolAddOns};
 pub use definition::DefinitionError;
 pub(crate) use definition::{
     config_members, create_config, email_mfa_json, lambda_config_json, read_mfa_request, read_mode,
@@ -43,6 +48,8 @@ pub use oauth::{
     ResourceServerScope,
 };
 pub(crate) use oauth::{read_resource_server, resource_server_json, stored_resource_servers};
+pub(crate) use tags::check_tag_key;
+pub use tags::{MAX_TAG_KEY_LENGTH, MAX_TAG_VALUE_LENGTH, MAX_TAGS, check_tags};
 
 /// An attribute that can stand in for the username (`UsernameAttributes`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -175,6 +182,9 @@ pub struct PoolConfig {
     sms_authentication_message: Option<String>,
     domains: Vec<PoolDomain>,
     resource_servers: Vec<ResourceServer>,
+    tags: BTreeMap<String, String>,
+    deletion_protection: bool,
+    add_ons: UserPoolAddOns,
 }
 
 impl PoolConfig {
@@ -202,6 +212,9 @@ impl PoolConfig {
             sms_authentication_message: None,
             domains: Vec::new(),
             resource_servers: Vec::new(),
+            tags: BTreeMap::new(),
+            deletion_protection: false,
+            add_ons: UserPoolAddOns::default(),
         }
     }
 
@@ -337,6 +350,27 @@ impl PoolConfig {
         self.tier
     }
 
+    /// The pool's tags (`UserPoolTags`; `TagResource`): stored and
+    /// reported, with no effect on the engine.
+    #[must_use]
+    pub fn tags(&self) -> &BTreeMap<String, String> {
+        &self.tags
+    }
+
+    /// Whether deletion protection is `ACTIVE`: `DeleteUserPool` is then
+    /// refused (see [`Registry::delete_pool`](crate::registry::Registry::delete_pool)).
+    #[must_use]
+    pub fn deletion_protection(&self) -> bool {
+        self.deletion_protection
+    }
+
+    /// `UserPoolAddOns` (threat protection): stored and reported, not
+    /// simulated.
+    #[must_use]
+    pub fn add_ons(&self) -> UserPoolAddOns {
+        self.add_ons
+    }
+
     /// A builder holding this configuration, to change some of it
     /// (`UpdateUserPool`, `AddCustomAttributes`).
     #[must_use]
@@ -362,6 +396,9 @@ impl PoolConfig {
             sms_authentication_message: self.sms_authentication_message.clone(),
             domains: self.domains.clone(),
             resource_servers: self.resource_servers.clone(),
+            tags: self.tags.clone(),
+            deletion_protection: self.deletion_protection,
+            add_ons: self.add_ons,
         }
     }
 
@@ -401,6 +438,9 @@ pub struct PoolConfigBuilder {
     sms_authentication_message: Option<String>,
     domains: Vec<PoolDomain>,
     resource_servers: Vec<ResourceServer>,
+    tags: BTreeMap<String, String>,
+    deletion_protection: bool,
+    add_ons: UserPoolAddOns,
 }
 
 impl PoolConfigBuilder {
@@ -512,6 +552,30 @@ impl PoolConfigBuilder {
         self
     }
 
+    /// The pool's tags (`UserPoolTags`), checked by
+    /// [`build`](Self::build) with AWS's tag rules (see [`check_tags`]).
+    #[must_use]
+    pub fn tags(mut self, tags: BTreeMap<String, String>) -> Self {
+        self.tags = tags;
+        self
+    }
+
+    /// `DeletionProtection`: `true` is `ACTIVE`, `false` (the default)
+    /// `INACTIVE`.
+    #[must_use]
+    pub fn deletion_protection(mut self, active: bool) -> Self {
+        self.deletion_protection = active;
+        self
+    }
+
+    /// `UserPoolAddOns`; [`build`](Self::build) refuses any threat
+    /// protection outside the `PLUS` plan.
+    #[must_use]
+    pub fn add_ons(mut self, add_ons: UserPoolAddOns) -> Self {
+        self.add_ons = add_ons;
+        self
+    }
+
     /// The pool's domains (`CreateUserPoolDomain`).
     #[must_use]
     pub fn domains(mut self, domains: Vec<PoolDomain>) -> Self {
@@ -600,6 +664,8 @@ impl PoolConfigBuilder {
             ));
         }
         let schema = Schema::new(self.standard, self.custom)?;
+        check_tags(&self.tags)?;
+        self.add_ons.check(self.tier)?;
         self.lambda_config.validate()?;
         self.lambda_config.check_tier(self.tier)?;
         let mut mfa = self.mfa;
@@ -636,6 +702,9 @@ impl PoolConfigBuilder {
             sms_authentication_message: sms_message,
             domains: self.domains,
             resource_servers: self.resource_servers,
+            tags: self.tags,
+            deletion_protection: self.deletion_protection,
+            add_ons: self.add_ons,
         })
     }
 }

@@ -850,11 +850,25 @@ impl Registry {
     /// the store).
     ///
     /// # Errors
-    /// `ResourceNotFoundException`; `InvalidParameterException` `User pool
+    /// `ResourceNotFoundException`; `InvalidParameterException` `The user
+    /// pool cannot be deleted because deletion protection is activated.
+    /// Deletion protection must be inactivated first.` while
+    /// `DeletionProtection` is `ACTIVE`; `InvalidParameterException` `User pool
     /// cannot be deleted. It has a domain configured that should be deleted
     /// first.` (cognito-oauth.md §1.4) while the pool has a domain;
     /// `InternalErrorException` if the store fails.
     pub fn delete_pool(&self, id: &str) -> Result<()> {
+        // The message is this engine's choice: AWS documents only the
+        // exception (`InvalidParameterException`), not its text.
+        if self
+            .entry(id)
+            .is_ok_and(|e| e.pool.config().deletion_protection())
+        {
+            return Err(Error::invalid_parameter(
+                "The user pool cannot be deleted because deletion protection is activated. \
+                 Deletion protection must be inactivated first.",
+            ));
+        }
         if self
             .entry(id)
             .is_ok_and(|e| !e.pool.config().domains().is_empty())

@@ -1,6 +1,6 @@
 //! Pool and app-client operations: `CreateUserPool`, `DescribeUserPool`,
 //! `ListUserPools`, `UpdateUserPool`, `DeleteUserPool`, `AddCustomAttributes`,
-//! `SetUserPoolMfaConfig`, `GetUserPoolMfaConfig`, the five app-client operations, the five resource-server operations (cognito-oauth.md §2.2) and the four user pool domain operations (§1.2–§1.4) (cognito-protocol.md §4.2, §4.3, §7,
+//! `SetUserPoolMfaConfig`, `GetUserPoolMfaConfig`, the five app-client operations, the five resource-server operations (cognito-oauth.md §2.2) and the four user pool domain operations (§1.2–§1.4), the three tagging operations on a pool's ARN (cognito-protocol.md §4.2, §4.3, §7,
 //! Appendix A).
 //!
 //! Every handler reads every member it implements, then calls
@@ -25,6 +25,7 @@ mod describe;
 mod domains;
 mod mfa;
 mod resource_servers;
+mod tags;
 
 /// The operations of this module.
 pub(super) static HANDLERS: &[(&str, Handler)] = &[
@@ -65,6 +66,9 @@ pub(super) static HANDLERS: &[(&str, Handler)] = &[
     ("DescribeUserPoolDomain", domains::describe_user_pool_domain),
     ("UpdateUserPoolDomain", domains::update_user_pool_domain),
     ("DeleteUserPoolDomain", domains::delete_user_pool_domain),
+    ("TagResource", tags::tag_resource),
+    ("UntagResource", tags::untag_resource),
+    ("ListTagsForResource", tags::list_tags_for_resource),
 ];
 
 /// The largest page `ListUserPools` returns (model `PoolQueryLimitType`).
@@ -120,8 +124,8 @@ fn update_user_pool(r: &Registry, input: &Members<'_>) -> Read<Value> {
     Ok(json!({}))
 }
 
-/// `DeleteUserPool`. Deletion protection is never on, so it always
-/// proceeds; the users stay in the store (see [`Registry::delete_pool`]).
+/// `DeleteUserPool`: refused while deletion protection is `ACTIVE` or
+/// the pool has a domain (see [`Registry::delete_pool`]).
 fn delete_user_pool(r: &Registry, input: &Members<'_>) -> Read<Value> {
     let id = input.str("UserPoolId")?;
     input.finish()?;

@@ -446,5 +446,29 @@ def resource_servers_round_trip():
     )
 
 
+@test()
+def tags_and_deletion_protection_round_trip():
+    """botocore parses the tagging answers and the echoed members, and an
+    ACTIVE pool refuses DeleteUserPool until an update turns it off."""
+    pool = cognito.create_user_pool(
+        PoolName="boto3-tags", UserPoolTags={"env": "prod"}, DeletionProtection="ACTIVE"
+    )["UserPool"]
+    assert pool["UserPoolTags"] == {"env": "prod"}, pool.get("UserPoolTags")
+    assert pool["DeletionProtection"] == "ACTIVE", pool.get("DeletionProtection")
+    arn = pool["Arn"]
+    cognito.tag_resource(ResourceArn=arn, Tags={"team": "id"})
+    cognito.untag_resource(ResourceArn=arn, TagKeys=["env"])
+    assert cognito.list_tags_for_resource(ResourceArn=arn)["Tags"] == {"team": "id"}
+    e = expect_error("InvalidParameterException", cognito.delete_user_pool, UserPoolId=pool["Id"])
+    assert "deletion protection is activated" in e.response["Error"]["Message"], e.response
+    expect_error(
+        "ResourceNotFoundException",
+        cognito.list_tags_for_resource,
+        ResourceArn=arn.replace(pool["Id"], "us-east-1_Missing1"),
+    )
+    cognito.update_user_pool(UserPoolId=pool["Id"], DeletionProtection="INACTIVE")
+    cognito.delete_user_pool(UserPoolId=pool["Id"])
+
+
 if __name__ == "__main__":
     raise SystemExit(run())

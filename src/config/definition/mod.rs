@@ -165,17 +165,28 @@ impl PoolConfig {
     ///   `ManagedLoginVersion`, `Version`, `CustomDomainConfig` for a custom
     ///   domain), each checked by [`PoolDomain::validate`](crate::config::PoolDomain::validate).
     ///
+    /// * `UserPoolTags`: stored and reported (checked by
+    ///   [`check_tags`](crate::config::check_tags)); `UpdateUserPool`
+    ///   without it keeps the pool's tags.
+    /// * `DeletionProtection` (`ACTIVE`, `INACTIVE`; `INACTIVE` when left
+    ///   out, also by `UpdateUserPool`, which sets an omitted member to its
+    ///   default): `ACTIVE` makes `DeleteUserPool` refuse.
+    /// * `UserPoolAddOns` (`AdvancedSecurityMode` `OFF`, `AUDIT`,
+    ///   `ENFORCED`; `AdvancedSecurityAdditionalFlows.CustomAuthMode`
+    ///   `AUDIT`, `ENFORCED`): stored and reported, `OFF` when left out
+    ///   (also by `UpdateUserPool`); anything but `OFF` needs the `PLUS` plan
+    ///   (`FeatureUnavailableInTierException`). Threat protection itself
+    ///   (risk scoring) is not simulated.
+    ///
     /// Accepted with no effect, because the value given is the behaviour the
-    /// engine has anyway: `DeletionProtection: "INACTIVE"`, `UserPoolTags:
-    /// {}`, `EmailConfiguration` with at most `EmailSendingAccount:
+    /// engine has anyway: `EmailConfiguration` with at most `EmailSendingAccount:
     /// "COGNITO_DEFAULT"`, `UserAttributeUpdateSettings` with an empty
-    /// `AttributesRequireVerificationBeforeUpdate`, `UserPoolAddOns:
-    /// {"AdvancedSecurityMode": "OFF"}` and
+    /// `AttributesRequireVerificationBeforeUpdate`, and
     /// `Policies.SignInPolicy.AllowedFirstAuthFactors: ["PASSWORD"]`.
     ///
-    /// Everything else is refused by name: tags, SES settings,
+    /// Everything else is refused by name: SES settings,
     /// `SmsConfiguration.EumsSms`, link verification (`EmailMessageByLink`,
-    /// `CONFIRM_WITH_LINK`), deletion protection, advanced security,
+    /// `CONFIRM_WITH_LINK`),
     /// `KeyConfiguration`, `IssuerConfiguration`, and any member the model
     /// does not have.
     ///

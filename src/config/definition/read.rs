@@ -10,14 +10,16 @@
 //! [`PasswordPolicyBuilder::build`](crate::policy::PasswordPolicyBuilder::build),
 //! [`Schema::new`]).
 
+use std::collections::BTreeMap;
+
 use serde_json::Value;
 
 use super::lambda::{read_lambda_config, read_tier};
 use super::mfa::MfaMembers;
 use crate::config::{
-    AliasAttribute, EmailStyle, InviteMessageTemplate, LambdaConfig, PoolConfig, PoolConfigBuilder,
-    RecoveryMechanism, UserPoolTier, UsernameAttribute, VerificationMessageTemplate,
-    VerifiedAttribute,
+    AdvancedSecurityMode, AliasAttribute, EmailStyle, InviteMessageTemplate, LambdaConfig,
+    PoolConfig, PoolConfigBuilder, RecoveryMechanism, UserPoolAddOns, UserPoolTier,
+    UsernameAttribute, VerificationMessageTemplate, VerifiedAttribute,
 };
 use crate::error::Error;
 use crate::json::{
@@ -540,6 +542,10 @@ struct Settings {
     /// `None` when not given: the builder's plan stays.
     tier: Option<UserPoolTier>,
     mfa: MfaMembers,
+    /// `None` when not given: an update keeps the pool's tags.
+    tags: Option<BTreeMap<String, String>>,
+    deletion_protection: bool,
+    add_ons: UserPoolAddOns,
 }
 
 impl Settings {
@@ -598,6 +604,9 @@ impl Settings {
             lambda: read_lambda_config(input)?,
             tier,
             mfa,
+            tags: input.opt_str_map("UserPoolTags")?,
+            deletion_protection: read_deletion_protection(input)?,
+            add_ons: read_add_ons(input)?,
         })
     }
 
@@ -612,8 +621,14 @@ impl Settings {
             Some(tier) => builder.tier(tier),
             None => builder,
         };
+        let builder = match self.tags {
+            Some(tags) => builder.tags(tags),
+            None => builder,
+        };
         let builder = self.mfa.apply(builder, current)?;
         Ok(builder
+            .deletion_protection(self.deletion_protection)
+            .add_ons(self.add_ons)
             .lambda_config(self.lambda)
             .password_policy(self.policy)
             .auto_verified_attributes(&self.auto_verified)
@@ -621,6 +636,59 @@ impl Settings {
             .allow_admin_create_user_only(self.allow_admin_create_user_only)
             .invite_message(self.invite)
             .account_recovery(&self.recovery))
+    }
+}
+
+/// `UserPoolAddOns`: left out, threat protection is `OFF` (also in
+/// `UpdateUserPool`, which sets an omitted member to its default).
+fn read_add_ons(input: &Members<'_>) -> Read<UserPoolAddOns> {
+    const MODES: [AdvancedSecurityMode; 3] = [
+        AdvancedSecurityMode::Off,
+        AdvancedSecurityMode::Audit,
+        AdvancedSecurityMode::Enforced,
+    ];
+    let Some(m) = Members::optional("UserPoolAddOns", input.value("UserPoolAddOns"))? else {
+        return Ok(UserPoolAddOns::default());
+    };
+    let mode_of = |path: &str, value: &str, allowed: &[AdvancedSecurityMode]| {
+        allowed
+            .iter()
+            .copied()
+            .find(|a| a.as_str() == value)
+            .ok_or_else(|| {
+                Failure::from(not_in_enum(
+                    path,
+                    value,
+                    &allowed.iter().map(|a| a.as_str()).collect::<Vec<_>>(),
+                ))
+            })
+    };
+    let mode = mode_of(
+        &m.path_of("AdvancedSecurityMode"),
+        m.str("AdvancedSecurityMode")?,
+        &MODES,
+    )?;
+    let mut custom = None;
+    if let Some(flows) = m.opt_obj("AdvancedSecurityAdditionalFlows")? {
+        if let Some(v) = flows.opt_str("CustomAuthMode")? {
+            custom = Some(mode_of(&flows.path_of("CustomAuthMode"), v, &MODES[1..])?);
+        }
+        flows.finish()?;
+    }
+    m.finish()?;
+    Ok(UserPoolAddOns::new(mode).with_custom_auth_mode(custom))
+}
+
+/// `DeletionProtection`: `ACTIVE` is `true`; left out it is `INACTIVE`,
+/// also in `UpdateUserPool` (Cognito sets a member an update leaves out to
+/// its default, and `INACTIVE` is `CreateUserPool`'s default).
+fn read_deletion_protection(input: &Members<'_>) -> Read<bool> {
+    match input.opt_str("DeletionProtection")? {
+        None | Some("INACTIVE") => Ok(false),
+        Some("ACTIVE") => Ok(true),
+        Some(other) => {
+            Err(not_in_enum("DeletionProtection", other, &["ACTIVE", "INACTIVE"]).into())
+        }
     }
 }
 
@@ -827,17 +895,6 @@ fn read_recovery(input: &Members<'_>) -> Read<Vec<RecoveryMechanism>> {
 /// The members accepted only with a value that turns nothing on (see
 /// [`PoolConfig::from_create_user_pool_json`]).
 fn no_effect_members(input: &Members<'_>) -> Read<()> {
-    match input.opt_str("DeletionProtection")? {
-        None | Some("INACTIVE") => {}
-        Some("ACTIVE") => return Err(unsupported("DeletionProtection ACTIVE").into()),
-        Some(other) => {
-            return Err(not_in_enum("DeletionProtection", other, &["ACTIVE", "INACTIVE"]).into());
-        }
-    }
-    // No tags: an empty structure.
-    if let Some(m) = Members::optional("UserPoolTags", input.value("UserPoolTags"))? {
-        m.finish()?;
-    }
     if let Some(m) = Members::optional("EmailConfiguration", input.value("EmailConfiguration"))? {
         match m.opt_str("EmailSendingAccount")? {
             None | Some("COGNITO_DEFAULT") => {}
@@ -862,13 +919,6 @@ fn no_effect_members(input: &Members<'_>) -> Read<()> {
         const LIST: &str = "AttributesRequireVerificationBeforeUpdate";
         if m.opt_str_list(LIST)?.is_some_and(|l| !l.is_empty()) {
             return Err(unsupported(&m.path_of(LIST)).into());
-        }
-        m.finish()?;
-    }
-    if let Some(m) = Members::optional("UserPoolAddOns", input.value("UserPoolAddOns"))? {
-        let mode = m.str("AdvancedSecurityMode")?;
-        if mode != "OFF" {
-            return Err(unsupported(&format!("UserPoolAddOns.AdvancedSecurityMode {mode}")).into());
         }
         m.finish()?;
     }

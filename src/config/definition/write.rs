@@ -88,6 +88,24 @@ pub(crate) fn config_members(config: &PoolConfig) -> Map<String, Value> {
         lambda_config_json(config.lambda_config()),
     );
     out.insert("UserPoolTier".into(), json!(config.tier().as_str()));
+    out.insert(
+        "DeletionProtection".into(),
+        json!(if config.deletion_protection() {
+            "ACTIVE"
+        } else {
+            "INACTIVE"
+        }),
+    );
+    let add_ons = config.add_ons();
+    let mut add_ons_json = json!({"AdvancedSecurityMode": add_ons.advanced_security_mode.as_str()});
+    if let Some(m) = add_ons.custom_auth_mode {
+        add_ons_json["AdvancedSecurityAdditionalFlows"] = json!({"CustomAuthMode": m.as_str()});
+    }
+    out.insert("UserPoolAddOns".into(), add_ons_json);
+    // Cognito leaves `UserPoolTags` out of a pool that has none.
+    if !config.tags().is_empty() {
+        out.insert("UserPoolTags".into(), json!(config.tags()));
+    }
     mfa_members(config, &mut out);
     let policy = config.password_policy();
     out.insert(

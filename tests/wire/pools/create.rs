@@ -397,11 +397,6 @@ fn invalid_configurations_are_refused_and_create_nothing() {
              is required/optional",
         ),
         (
-            "deletion protection",
-            with(q(), "DeletionProtection", json!("ACTIVE")),
-            "DeletionProtection ACTIVE",
-        ),
-        (
             "password history, which is not enforced",
             {
                 let mut b = q();

@@ -17,6 +17,7 @@ mod lambda;
 mod mfa;
 mod oauth_clients;
 mod resource_servers;
+mod tags;
 
 use serde_json::Value;
 use userpool::config::PoolConfig;
