@@ -165,15 +165,19 @@ impl PoolConfig {
     ///   `ManagedLoginVersion`, `Version`, `CustomDomainConfig` for a custom
     ///   domain), each checked by [`PoolDomain::validate`](crate::config::PoolDomain::validate).
     ///
+    /// * `EmailConfiguration` (`EmailSendingAccount`, `SourceArn`, `From`,
+    ///   `ReplyToEmailAddress`, `ConfigurationSet`), checked by
+    ///   [`EmailConfiguration::validate`](crate::config::EmailConfiguration::validate):
+    ///   stored, written back, and the sender of the pool's email messages.
+    ///
     /// Accepted with no effect, because the value given is the behaviour the
     /// engine has anyway: `DeletionProtection: "INACTIVE"`, `UserPoolTags:
-    /// {}`, `EmailConfiguration` with at most `EmailSendingAccount:
-    /// "COGNITO_DEFAULT"`, `UserAttributeUpdateSettings` with an empty
+    /// {}`, `UserAttributeUpdateSettings` with an empty
     /// `AttributesRequireVerificationBeforeUpdate`, `UserPoolAddOns:
     /// {"AdvancedSecurityMode": "OFF"}` and
     /// `Policies.SignInPolicy.AllowedFirstAuthFactors: ["PASSWORD"]`.
     ///
-    /// Everything else is refused by name: tags, SES settings,
+    /// Everything else is refused by name: tags,
     /// `SmsConfiguration.EumsSms`, link verification (`EmailMessageByLink`,
     /// `CONFIRM_WITH_LINK`), deletion protection, advanced security,
     /// `KeyConfiguration`, `IssuerConfiguration`, and any member the model
