@@ -65,6 +65,13 @@ pub struct Message {
     pub medium: DeliveryMedium,
     /// Why it is sent.
     pub kind: MessageKind,
+    /// The email's sender, from the pool's `EmailConfiguration` (see
+    /// [`PoolConfig::email_sender`](crate::config::PoolConfig::email_sender));
+    /// `None` for SMS.
+    pub from: Option<String>,
+    /// The email's `ReplyToEmailAddress`, when the pool's
+    /// `EmailConfiguration` gives one; `None` for SMS.
+    pub reply_to: Option<String>,
     /// The email subject; `None` for SMS.
     pub subject: Option<String>,
     /// The rendered text, code included.
@@ -83,6 +90,8 @@ impl fmt::Debug for Message {
             .field("destination", &self.destination)
             .field("medium", &self.medium)
             .field("kind", &self.kind)
+            .field("from", &self.from)
+            .field("reply_to", &self.reply_to)
             .field("subject", &self.subject)
             .field("body", &"[redacted]")
             .field("code", &self.code)
@@ -261,6 +270,8 @@ mod tests {
             destination: format!("{user}@example.com"),
             medium: DeliveryMedium::Email,
             kind: MessageKind::ResendCode,
+            from: None,
+            reply_to: None,
             subject: None,
             body: format!("code {n:06}"),
             code: Code::new(format!("{n:06}")),

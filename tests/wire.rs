@@ -22,6 +22,7 @@ mod wire {
     mod hooks_metadata;
     mod persist;
     mod persist_domains;
+    mod persist_email;
     mod persist_mfa;
     mod persist_resource_servers;
     mod persist_tags;

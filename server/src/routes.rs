@@ -716,6 +716,7 @@ async fn outbox_messages(
                 "username": m.username,
                 "destination": m.destination,
                 "medium": m.medium.as_str(),
+                "from": m.from,
                 "subject": m.subject,
                 "body": m.body,
                 "code": m.code.expose_secret(),

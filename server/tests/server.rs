@@ -216,6 +216,8 @@ async fn sign_up_confirm_and_sign_in_over_http_give_a_token_the_jwks_route_verif
     assert_eq!(message["username"], "jane");
     assert_eq!(message["destination"], "jane@example.com");
     assert_eq!(message["medium"], "EMAIL");
+    // A pool without EmailConfiguration sends from Cognito's address.
+    assert_eq!(message["from"], "no-reply@verificationemail.com");
     let code = message["code"].as_str().unwrap().to_owned();
     assert!(
         code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()),
@@ -294,6 +296,40 @@ async fn sign_up_confirm_and_sign_in_over_http_give_a_token_the_jwks_route_verif
 }
 
 // ----- the HTTP shell -----
+
+#[tokio::test]
+async fn the_outbox_shows_the_sender_of_a_developer_email_configuration() {
+    let server = builder().start().await.unwrap();
+    let pool = ok(
+        &server,
+        "CreateUserPool",
+        json!({"PoolName": "ses", "AutoVerifiedAttributes": ["email"],
+               "EmailConfiguration": {
+                   "EmailSendingAccount": "DEVELOPER",
+                   "SourceArn": "arn:aws:ses:us-east-1:123456789012:identity/example.com",
+                   "From": "Example <no-reply@example.com>"}}),
+    )
+    .await;
+    let pool_id = pool["UserPool"]["Id"].as_str().unwrap().to_owned();
+    let client = ok(
+        &server,
+        "CreateUserPoolClient",
+        json!({"UserPoolId": pool_id, "ClientName": "web"}),
+    )
+    .await;
+    let client_id = client["UserPoolClient"]["ClientId"].as_str().unwrap();
+    ok(
+        &server,
+        "SignUp",
+        json!({"ClientId": client_id, "Username": "jane", "Password": PASSWORD,
+               "UserAttributes": [{"Name": "email", "Value": "jane@example.com"}]}),
+    )
+    .await;
+    let outbox = get(&server, &format!("/_outbox?pool_id={pool_id}")).await;
+    let messages = outbox.json()["messages"].as_array().unwrap().clone();
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert_eq!(messages[0]["from"], "Example <no-reply@example.com>");
+}
 
 #[tokio::test]
 async fn an_unknown_operation_is_cognitos_error_body_with_its_headers() {

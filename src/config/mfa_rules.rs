@@ -200,8 +200,9 @@ pub(crate) fn refuse(violations: Vec<Violation>) -> Result<()> {
 ///
 /// The specification wants email MFA to require
 /// `EmailConfiguration.EmailSendingAccount = DEVELOPER` (§1.3, a choice).
-/// This engine does not model `EmailConfiguration` yet and delivers every
-/// email through its `MessageSender`, so it does not require it.
+/// This engine stores `EmailConfiguration` (for the sender of each email)
+/// but delivers every email through its `MessageSender`, so it does not
+/// require it.
 pub(crate) fn validate(
     mfa: &MfaSettings,
     sms_message: Option<&str>,
@@ -261,8 +262,8 @@ impl PoolConfig {
     ///
     /// Email MFA does not require `EmailConfiguration.EmailSendingAccount =
     /// DEVELOPER`, which the specification recommends (§1.3, a choice):
-    /// this engine does not model `EmailConfiguration` yet and delivers
-    /// every email through its `MessageSender`. For the same reason the
+    /// this engine takes `EmailConfiguration` only for the sender and
+    /// delivers every email through its `MessageSender`. For the same reason the
     /// SMS factor needs no `SmsConfiguration`: SMS codes go through the
     /// `MessageSender` too.
     pub fn with_mfa_config(&self, request: &MfaConfigRequest) -> Result<Self> {

@@ -11,6 +11,7 @@ use crate::error::{Constraint, Error, Result, Shown};
 mod add_ons;
 mod definition;
 mod domain;
+mod email;
 mod lambda;
 mod mfa;
 mod mfa_rules;
@@ -37,6 +38,7 @@ pub use domain::{
 pub(crate) use domain::{
     custom_domain_config_json, domain_not_found, domain_of_another_pool, read_custom_domain_config,
 };
+pub use email::{DEFAULT_EMAIL_SENDER, EmailConfiguration, EmailSendingAccount};
 pub use lambda::{LambdaConfig, LambdaVersion, UserPoolTier, VersionedLambda};
 pub use mfa::{
     DEFAULT_MFA_MESSAGE, DEFAULT_MFA_SUBJECT, DeviceConfiguration, EmailMfa, MfaFactor, MfaMode,
@@ -180,6 +182,7 @@ pub struct PoolConfig {
     device_configuration: Option<DeviceConfiguration>,
     sms_configuration: Option<SmsConfiguration>,
     sms_authentication_message: Option<String>,
+    email_configuration: Option<EmailConfiguration>,
     domains: Vec<PoolDomain>,
     resource_servers: Vec<ResourceServer>,
     tags: BTreeMap<String, String>,
@@ -210,6 +213,7 @@ impl PoolConfig {
             device_configuration: None,
             sms_configuration: None,
             sms_authentication_message: None,
+            email_configuration: None,
             domains: Vec::new(),
             resource_servers: Vec::new(),
             tags: BTreeMap::new(),
@@ -343,6 +347,23 @@ impl PoolConfig {
         self.sms_authentication_message.as_deref()
     }
 
+    /// `EmailConfiguration`, as given (`None` when the pool has none:
+    /// Cognito's default sending).
+    #[must_use]
+    pub fn email_configuration(&self) -> Option<&EmailConfiguration> {
+        self.email_configuration.as_ref()
+    }
+
+    /// The sender of the pool's email messages (see
+    /// [`EmailConfiguration::sender`]).
+    #[must_use]
+    pub fn email_sender(&self) -> String {
+        self.email_configuration.as_ref().map_or_else(
+            || DEFAULT_EMAIL_SENDER.to_owned(),
+            EmailConfiguration::sender,
+        )
+    }
+
     /// The feature plan (`UserPoolTier`). Defaults to
     /// [`UserPoolTier::Essentials`], Cognito's default for new pools.
     #[must_use]
@@ -394,6 +415,7 @@ impl PoolConfig {
             device_configuration: self.device_configuration,
             sms_configuration: self.sms_configuration.clone(),
             sms_authentication_message: self.sms_authentication_message.clone(),
+            email_configuration: self.email_configuration.clone(),
             domains: self.domains.clone(),
             resource_servers: self.resource_servers.clone(),
             tags: self.tags.clone(),
@@ -436,6 +458,7 @@ pub struct PoolConfigBuilder {
     device_configuration: Option<DeviceConfiguration>,
     sms_configuration: Option<SmsConfiguration>,
     sms_authentication_message: Option<String>,
+    email_configuration: Option<EmailConfiguration>,
     domains: Vec<PoolDomain>,
     resource_servers: Vec<ResourceServer>,
     tags: BTreeMap<String, String>,
@@ -598,6 +621,14 @@ impl PoolConfigBuilder {
         self
     }
 
+    /// `EmailConfiguration`, checked by [`build`](Self::build) (see
+    /// [`EmailConfiguration::validate`]).
+    #[must_use]
+    pub fn email_configuration(mut self, config: Option<EmailConfiguration>) -> Self {
+        self.email_configuration = config;
+        self
+    }
+
     /// `SmsAuthenticationMessage`, the SMS MFA message. When the SMS factor
     /// is on, [`build`](Self::build) makes the two agree: the factor's own
     /// [`SmsMfa::message`] wins when set, else it takes this one.
@@ -618,7 +649,8 @@ impl PoolConfigBuilder {
     /// chosen; the recovery setting is empty-but-given incorrectly (more than
     /// two entries, duplicates, `AdminOnly` combined with another); or the
     /// schema is invalid (see [`Schema::new`]); or the Lambda configuration
-    /// is invalid (see [`LambdaConfig`]).
+    /// is invalid (see [`LambdaConfig`]); or the `EmailConfiguration` is
+    /// (see [`EmailConfiguration::validate`]).
     ///
     /// The MFA settings: a template (`SmsAuthenticationMessage`,
     /// `EmailMfaConfiguration.Message` / `Subject`) or `SmsConfiguration`
@@ -666,6 +698,9 @@ impl PoolConfigBuilder {
         let schema = Schema::new(self.standard, self.custom)?;
         check_tags(&self.tags)?;
         self.add_ons.check(self.tier)?;
+        if let Some(email) = &self.email_configuration {
+            email.validate()?;
+        }
         self.lambda_config.validate()?;
         self.lambda_config.check_tier(self.tier)?;
         let mut mfa = self.mfa;
@@ -700,6 +735,7 @@ impl PoolConfigBuilder {
             device_configuration: self.device_configuration,
             sms_configuration: self.sms_configuration,
             sms_authentication_message: sms_message,
+            email_configuration: self.email_configuration,
             domains: self.domains,
             resource_servers: self.resource_servers,
             tags: self.tags,

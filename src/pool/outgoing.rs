@@ -322,12 +322,26 @@ impl UserPool {
                     (None, body)
                 }
             };
+            let (from, reply_to) = match medium {
+                DeliveryMedium::Email => {
+                    let config = self.config();
+                    (
+                        Some(config.email_sender()),
+                        config
+                            .email_configuration()
+                            .and_then(|c| c.reply_to.clone()),
+                    )
+                }
+                DeliveryMedium::Sms => (None, None),
+            };
             deliveries.push(Delivery::Pool(Message {
                 pool_id: self.id().to_owned(),
                 username: user.username.clone(),
                 destination: destination.clone(),
                 medium: *medium,
                 kind: occasion.kind,
+                from,
+                reply_to,
                 subject,
                 body,
                 code: code.clone(),

@@ -62,6 +62,7 @@ def sign_up_sends_code():
     assert m["body"] == f"Thanks for signing up Your verification code is {m['code']}", m["body"]
     assert len(m["code"]) == 6 and m["code"].isdigit()
     assert m["destination"] == EMAIL and m["medium"] == "EMAIL"
+    assert m["from"] == "no-reply@verificationemail.com", m["from"]
 
 
 @test("sign_up_sends_code")
@@ -447,6 +448,7 @@ def resource_servers_round_trip():
 
 
 @test()
+<<<<<<< HEAD
 def tags_and_deletion_protection_round_trip():
     """botocore parses the tagging answers and the echoed members, and an
     ACTIVE pool refuses DeleteUserPool until an update turns it off."""
@@ -468,6 +470,29 @@ def tags_and_deletion_protection_round_trip():
     )
     cognito.update_user_pool(UserPoolId=pool["Id"], DeletionProtection="INACTIVE")
     cognito.delete_user_pool(UserPoolId=pool["Id"])
+=======
+def developer_email_configuration_round_trip():
+    """A pool sending through SES (DEVELOPER) is accepted and described back;
+    From with COGNITO_DEFAULT is refused with Cognito's message."""
+    email = {
+        "EmailSendingAccount": "DEVELOPER",
+        "SourceArn": "arn:aws:ses:us-east-1:123456789012:identity/example.com",
+        "From": "Example <no-reply@example.com>",
+        "ReplyToEmailAddress": "support@example.com",
+    }
+    pool = cognito.create_user_pool(PoolName="boto3-ses", EmailConfiguration=email)["UserPool"]
+    assert pool["EmailConfiguration"] == email, pool["EmailConfiguration"]
+    described = cognito.describe_user_pool(UserPoolId=pool["Id"])["UserPool"]
+    assert described["EmailConfiguration"] == email, described["EmailConfiguration"]
+    e = expect_error(
+        "InvalidParameterException",
+        cognito.create_user_pool,
+        PoolName="boto3-default-from",
+        EmailConfiguration={"EmailSendingAccount": "COGNITO_DEFAULT", "From": "a@example.com"},
+    )
+    message = e.response["Error"]["Message"]
+    assert message == "Cannot configure From email address for default email configuration", message
+>>>>>>> email
 
 
 if __name__ == "__main__":

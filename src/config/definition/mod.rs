@@ -177,14 +177,17 @@ impl PoolConfig {
     ///   (also by `UpdateUserPool`); anything but `OFF` needs the `PLUS` plan
     ///   (`FeatureUnavailableInTierException`). Threat protection itself
     ///   (risk scoring) is not simulated.
+    /// * `EmailConfiguration` (`EmailSendingAccount`, `SourceArn`, `From`,
+    ///   `ReplyToEmailAddress`, `ConfigurationSet`), checked by
+    ///   [`EmailConfiguration::validate`](crate::config::EmailConfiguration::validate):
+    ///   stored, written back, and the sender of the pool's email messages.
     ///
     /// Accepted with no effect, because the value given is the behaviour the
-    /// engine has anyway: `EmailConfiguration` with at most `EmailSendingAccount:
-    /// "COGNITO_DEFAULT"`, `UserAttributeUpdateSettings` with an empty
+    /// engine has anyway: `UserAttributeUpdateSettings` with an empty
     /// `AttributesRequireVerificationBeforeUpdate`, and
     /// `Policies.SignInPolicy.AllowedFirstAuthFactors: ["PASSWORD"]`.
     ///
-    /// Everything else is refused by name: SES settings,
+    /// Everything else is refused by name:
     /// `SmsConfiguration.EumsSms`, link verification (`EmailMessageByLink`,
     /// `CONFIRM_WITH_LINK`),
     /// `KeyConfiguration`, `IssuerConfiguration`, and any member the model

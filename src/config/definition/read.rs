@@ -17,9 +17,10 @@ use serde_json::Value;
 use super::lambda::{read_lambda_config, read_tier};
 use super::mfa::MfaMembers;
 use crate::config::{
-    AdvancedSecurityMode, AliasAttribute, EmailStyle, InviteMessageTemplate, LambdaConfig,
-    PoolConfig, PoolConfigBuilder, RecoveryMechanism, UserPoolAddOns, UserPoolTier,
-    UsernameAttribute, VerificationMessageTemplate, VerifiedAttribute,
+    AdvancedSecurityMode, AliasAttribute, EmailConfiguration, EmailSendingAccount, EmailStyle,
+    InviteMessageTemplate, LambdaConfig, PoolConfig, PoolConfigBuilder, RecoveryMechanism,
+    UserPoolAddOns, UserPoolTier, UsernameAttribute, VerificationMessageTemplate,
+    VerifiedAttribute,
 };
 use crate::error::Error;
 use crate::json::{
@@ -546,6 +547,8 @@ struct Settings {
     tags: Option<BTreeMap<String, String>>,
     deletion_protection: bool,
     add_ons: UserPoolAddOns,
+    /// Left out, Cognito's default sending (UpdateUserPool resets it).
+    email: Option<EmailConfiguration>,
 }
 
 impl Settings {
@@ -607,6 +610,7 @@ impl Settings {
             tags: input.opt_str_map("UserPoolTags")?,
             deletion_protection: read_deletion_protection(input)?,
             add_ons: read_add_ons(input)?,
+            email: read_email_configuration(input)?,
         })
     }
 
@@ -629,6 +633,7 @@ impl Settings {
         Ok(builder
             .deletion_protection(self.deletion_protection)
             .add_ons(self.add_ons)
+            .email_configuration(self.email)
             .lambda_config(self.lambda)
             .password_policy(self.policy)
             .auto_verified_attributes(&self.auto_verified)
@@ -892,26 +897,38 @@ fn read_recovery(input: &Members<'_>) -> Read<Vec<RecoveryMechanism>> {
     Ok(ranked.into_iter().map(|(_, m)| m).collect())
 }
 
+/// `EmailConfiguration` (`EmailConfigurationType`), checked by
+/// [`EmailConfiguration::validate`] when the configuration is built.
+fn read_email_configuration(input: &Members<'_>) -> Read<Option<EmailConfiguration>> {
+    const MEMBER: &str = "EmailConfiguration";
+    let Some(m) = Members::optional(MEMBER, input.value(MEMBER))? else {
+        return Ok(None);
+    };
+    let sending_account = match m.opt_str("EmailSendingAccount")? {
+        None => EmailSendingAccount::CognitoDefault,
+        Some(s) => EmailSendingAccount::parse(s).ok_or_else(|| {
+            not_in_enum(
+                "EmailConfiguration.EmailSendingAccount",
+                s,
+                &["COGNITO_DEFAULT", "DEVELOPER"],
+            )
+        })?,
+    };
+    let owned = |s: Option<&str>| s.map(str::to_owned);
+    let out = EmailConfiguration {
+        sending_account,
+        source_arn: owned(m.opt_str("SourceArn")?),
+        from: owned(m.opt_str("From")?),
+        reply_to: owned(m.opt_str("ReplyToEmailAddress")?),
+        configuration_set: owned(m.opt_str("ConfigurationSet")?),
+    };
+    m.finish()?;
+    Ok(Some(out))
+}
+
 /// The members accepted only with a value that turns nothing on (see
 /// [`PoolConfig::from_create_user_pool_json`]).
 fn no_effect_members(input: &Members<'_>) -> Read<()> {
-    if let Some(m) = Members::optional("EmailConfiguration", input.value("EmailConfiguration"))? {
-        match m.opt_str("EmailSendingAccount")? {
-            None | Some("COGNITO_DEFAULT") => {}
-            Some("DEVELOPER") => {
-                return Err(unsupported("EmailConfiguration.EmailSendingAccount DEVELOPER").into());
-            }
-            Some(other) => {
-                return Err(not_in_enum(
-                    "EmailConfiguration.EmailSendingAccount",
-                    other,
-                    &["COGNITO_DEFAULT", "DEVELOPER"],
-                )
-                .into());
-            }
-        }
-        m.finish()?;
-    }
     if let Some(m) = Members::optional(
         "UserAttributeUpdateSettings",
         input.value("UserAttributeUpdateSettings"),

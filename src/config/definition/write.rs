@@ -6,7 +6,10 @@ use serde_json::{Map, Value, json};
 
 use super::lambda::lambda_config_json;
 use super::mfa::{factor_blocks, mfa_members};
-use crate::config::{AliasAttribute, EmailStyle, PoolConfig, RecoveryMechanism, UsernameAttribute};
+use crate::config::{
+    AliasAttribute, EmailConfiguration, EmailStyle, PoolConfig, RecoveryMechanism,
+    UsernameAttribute,
+};
 use crate::schema::{
     AttributeDataType, CustomAttribute, STANDARD_ATTRIBUTES, Schema, StandardAttributeInfo,
 };
@@ -107,6 +110,9 @@ pub(crate) fn config_members(config: &PoolConfig) -> Map<String, Value> {
         out.insert("UserPoolTags".into(), json!(config.tags()));
     }
     mfa_members(config, &mut out);
+    if let Some(email) = config.email_configuration() {
+        out.insert("EmailConfiguration".into(), email_configuration_json(email));
+    }
     let policy = config.password_policy();
     out.insert(
         "Policies".into(),
@@ -318,4 +324,25 @@ fn recovery_name(m: RecoveryMechanism) -> &'static str {
         RecoveryMechanism::VerifiedPhoneNumber => "verified_phone_number",
         RecoveryMechanism::AdminOnly => "admin_only",
     }
+}
+
+/// `EmailConfigurationType` as given (members left out stay out; the
+/// account always, `COGNITO_DEFAULT` when it was left out).
+fn email_configuration_json(c: &EmailConfiguration) -> Value {
+    let mut out = Map::new();
+    out.insert(
+        "EmailSendingAccount".into(),
+        json!(c.sending_account.as_str()),
+    );
+    for (name, value) in [
+        ("SourceArn", &c.source_arn),
+        ("From", &c.from),
+        ("ReplyToEmailAddress", &c.reply_to),
+        ("ConfigurationSet", &c.configuration_set),
+    ] {
+        if let Some(v) = value {
+            out.insert(name.into(), json!(v));
+        }
+    }
+    Value::Object(out)
 }

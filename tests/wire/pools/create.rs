@@ -298,16 +298,12 @@ fn members_that_turn_nothing_on_are_accepted() {
     let body = with(
         with(
             with(
-                with(
-                    with(quickstart_json(), "DeletionProtection", json!("INACTIVE")),
-                    "UserPoolTier",
-                    json!("ESSENTIALS"),
-                ),
-                "LambdaConfig",
-                json!({}),
+                with(quickstart_json(), "DeletionProtection", json!("INACTIVE")),
+                "UserPoolTier",
+                json!("ESSENTIALS"),
             ),
-            "EmailConfiguration",
-            json!({"EmailSendingAccount": "COGNITO_DEFAULT"}),
+            "LambdaConfig",
+            json!({}),
         ),
         "UserPoolAddOns",
         json!({"AdvancedSecurityMode": "OFF"}),

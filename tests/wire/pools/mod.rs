@@ -13,6 +13,7 @@ mod changes;
 mod clients;
 mod create;
 mod domains;
+mod email;
 mod lambda;
 mod mfa;
 mod oauth_clients;
