@@ -134,6 +134,9 @@ const OPERATIONS: &[&str] = &[
     "DescribeUserPoolDomain",
     "UpdateUserPoolDomain",
     "DeleteUserPoolDomain",
+    "AddUserPoolClientSecret",
+    "ListUserPoolClientSecrets",
+    "DeleteUserPoolClientSecret",
     // With the service prefix, and unknown names.
     "AWSCognitoIdentityProviderService.AdminGetUser",
     "AWSCognitoIdentityProviderService.InitiateAuth",

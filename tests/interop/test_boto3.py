@@ -446,5 +446,28 @@ def resource_servers_round_trip():
     )
 
 
+@test("create_pool_and_client")
+def client_secret_rotation():
+    pool = S["pool"]
+    c = cognito.create_user_pool_client(UserPoolId=pool, ClientName="boto3-rotating", GenerateSecret=True)[
+        "UserPoolClient"
+    ]
+    first = cognito.list_user_pool_client_secrets(UserPoolId=pool, ClientId=c["ClientId"])["ClientSecrets"]
+    assert len(first) == 1 and "ClientSecretValue" not in first[0], first
+    added = cognito.add_user_pool_client_secret(UserPoolId=pool, ClientId=c["ClientId"])["ClientSecretDescriptor"]
+    assert len(added["ClientSecretValue"]) == 51 and added["ClientSecretId"].startswith(c["ClientId"] + "--"), added
+    e = expect_error(
+        "LimitExceededException", cognito.add_user_pool_client_secret, UserPoolId=pool, ClientId=c["ClientId"]
+    )
+    assert e.response["Error"]["Message"] == "An app client can have at most 2 client secrets.", e.response
+    cognito.delete_user_pool_client_secret(
+        UserPoolId=pool, ClientId=c["ClientId"], ClientSecretId=first[0]["ClientSecretId"]
+    )
+    left = cognito.list_user_pool_client_secrets(UserPoolId=pool, ClientId=c["ClientId"])["ClientSecrets"]
+    assert [s["ClientSecretId"] for s in left] == [added["ClientSecretId"]], left
+    described = cognito.describe_user_pool_client(UserPoolId=pool, ClientId=c["ClientId"])["UserPoolClient"]
+    assert described["ClientSecret"] == added["ClientSecretValue"]
+
+
 if __name__ == "__main__":
     raise SystemExit(run())
