@@ -21,6 +21,7 @@ mod wire {
     mod custom_auth;
     mod hooks_metadata;
     mod persist;
+    mod persist_client_secrets;
     mod persist_domains;
     mod persist_email;
     mod persist_mfa;

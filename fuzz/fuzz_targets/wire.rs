@@ -137,6 +137,9 @@ const OPERATIONS: &[&str] = &[
     "TagResource",
     "UntagResource",
     "ListTagsForResource",
+    "AddUserPoolClientSecret",
+    "ListUserPoolClientSecrets",
+    "DeleteUserPoolClientSecret",
     // With the service prefix, and unknown names.
     "AWSCognitoIdentityProviderService.AdminGetUser",
     "AWSCognitoIdentityProviderService.InitiateAuth",

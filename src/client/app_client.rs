@@ -21,7 +21,9 @@ pub(super) const ID_ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
 #[derive(Clone, Debug)]
 pub struct AppClient {
     id: String,
-    secret: Option<ClientSecret>,
+    /// Oldest first; empty for a public client, at most
+    /// [`AppClient::MAX_SECRETS`] (`AddUserPoolClientSecret`).
+    secrets: Vec<ClientSecretDescriptor>,
     config: AppClientConfig,
     created_at: Timestamp,
     modified_at: Timestamp,
@@ -34,6 +36,9 @@ impl AppClient {
     pub const GENERATED_SECRET_CHARS: usize = 51;
     /// Longest client id accepted by [`AppClient::from_parts`] (model `ClientIdType`).
     pub const MAX_ID_CHARS: usize = 128;
+    /// The most secrets a client holds at once (two, for rotation without
+    /// downtime: `AddUserPoolClientSecret`).
+    pub const MAX_SECRETS: usize = 2;
 
     /// A new client created at `now`: a fresh 26-character id, and a fresh
     /// 51-character secret if the configuration asks for one, both drawn from
@@ -51,9 +56,10 @@ impl AppClient {
             None if config.generate_secret => Some(generate_client_secret()?),
             None => None,
         };
+        let secrets = Self::original_secret(&id, secret, now);
         Ok(Self {
             id,
-            secret,
+            secrets,
             config,
             created_at: now,
             modified_at: now,
@@ -90,10 +96,10 @@ impl AppClient {
                 },
             ));
         }
-        let secret = config.client_secret.take();
+        let secrets = Self::original_secret(&id, config.client_secret.take(), created_at);
         Ok(Self {
             id,
-            secret,
+            secrets,
             config,
             created_at,
             modified_at,
@@ -103,14 +109,14 @@ impl AppClient {
     /// A client read back from a store: its parts are already validated.
     pub(crate) const fn restore(
         id: String,
-        secret: Option<ClientSecret>,
+        secrets: Vec<ClientSecretDescriptor>,
         config: AppClientConfig,
         created_at: Timestamp,
         modified_at: Timestamp,
     ) -> Self {
         Self {
             id,
-            secret,
+            secrets,
             config,
             created_at,
             modified_at,
@@ -124,11 +130,28 @@ impl AppClient {
         config.client_secret = None;
         Self {
             id: self.id.clone(),
-            secret: self.secret.clone(),
+            secrets: self.secrets.clone(),
             config,
             created_at: self.created_at,
             modified_at: now,
         }
+    }
+
+    /// The client's first secret, if it has one, as a descriptor created
+    /// with the client.
+    pub(crate) fn original_secret(
+        client_id: &str,
+        secret: Option<ClientSecret>,
+        created_at: Timestamp,
+    ) -> Vec<ClientSecretDescriptor> {
+        secret
+            .map(|value| ClientSecretDescriptor {
+                id: secret_id(client_id, created_at.unix_millis()),
+                value,
+                created_at,
+            })
+            .into_iter()
+            .collect()
     }
 
     /// The client id (`ClientId`).
@@ -137,10 +160,106 @@ impl AppClient {
         &self.id
     }
 
-    /// The client secret, if the client is confidential.
+    /// The client secret, if the client is confidential: during a rotation
+    /// (two secrets), the older one. This is the `ClientSecret`
+    /// `DescribeUserPoolClient` shows and the hosted pages use; every secret
+    /// in [`secrets`](Self::secrets) is accepted wherever one is checked.
     #[must_use]
-    pub const fn secret(&self) -> Option<&ClientSecret> {
-        self.secret.as_ref()
+    pub fn secret(&self) -> Option<&ClientSecret> {
+        self.secrets.first().map(ClientSecretDescriptor::secret)
+    }
+
+    /// Every secret of the client, oldest first: none for a public client,
+    /// at most [`MAX_SECRETS`](Self::MAX_SECRETS).
+    #[must_use]
+    pub fn secrets(&self) -> &[ClientSecretDescriptor] {
+        &self.secrets
+    }
+
+    /// This client with one more secret, created at `now`: `value`, or a
+    /// fresh generated one (`AddUserPoolClientSecret`). The secret's id is
+    /// `<client id>--<creation time in epoch milliseconds>`, the time moved
+    /// on by a millisecond if a secret of the client already has that id.
+    ///
+    /// A `value` that is not 24–64 characters of `[\w+]` is refused first,
+    /// as model validation (`InvalidParameterException`, value hidden).
+    /// Messages chosen here (Cognito documents the exceptions, not their
+    /// texts): a client without a secret is refused with
+    /// `InvalidParameterException` `Client <id> is not configured with a
+    /// secret.`; a third secret with `LimitExceededException` `An app client
+    /// can have at most 2 client secrets.`
+    pub(crate) fn with_added_secret(
+        &self,
+        value: Option<ClientSecret>,
+        now: Timestamp,
+    ) -> Result<(Self, ClientSecretDescriptor)> {
+        if let Some(v) = &value
+            && let Some(problem) =
+                super::config::secret_format_problem(v.expose_secret(), "clientSecret")
+        {
+            return Err(Error::validation(vec![problem]));
+        }
+        if self.secrets.is_empty() {
+            return Err(Error::invalid_parameter(format!(
+                "Client {} is not configured with a secret.",
+                self.id
+            )));
+        }
+        if self.secrets.len() >= Self::MAX_SECRETS {
+            return Err(Error::new(
+                crate::ErrorCode::LimitExceeded,
+                format!(
+                    "An app client can have at most {} client secrets.",
+                    Self::MAX_SECRETS
+                ),
+            ));
+        }
+        let value = match value {
+            Some(v) => v,
+            None => generate_client_secret()?,
+        };
+        let mut millis = now.unix_millis();
+        while self
+            .secrets
+            .iter()
+            .any(|s| s.id == secret_id(&self.id, millis))
+        {
+            millis = millis.saturating_add(1);
+        }
+        let added = ClientSecretDescriptor {
+            id: secret_id(&self.id, millis),
+            value,
+            created_at: Timestamp::from_unix_millis(millis),
+        };
+        let mut next = self.clone();
+        next.secrets.push(added.clone());
+        next.modified_at = now;
+        Ok((next, added))
+    }
+
+    /// This client without the secret `secret_id`
+    /// (`DeleteUserPoolClientSecret`).
+    ///
+    /// Messages chosen here (undocumented by Cognito): an unknown id is
+    /// `ResourceNotFoundException` `Client secret <id> does not exist.`;
+    /// the client's only secret is `InvalidParameterException` `The last
+    /// client secret of an app client cannot be deleted.`
+    pub(crate) fn without_secret(&self, secret_id: &str, now: Timestamp) -> Result<Self> {
+        let Some(at) = self.secrets.iter().position(|s| s.id == secret_id) else {
+            return Err(Error::new(
+                crate::ErrorCode::ResourceNotFound,
+                format!("Client secret {secret_id} does not exist."),
+            ));
+        };
+        if self.secrets.len() == 1 {
+            return Err(Error::invalid_parameter(
+                "The last client secret of an app client cannot be deleted.",
+            ));
+        }
+        let mut next = self.clone();
+        next.secrets.remove(at);
+        next.modified_at = now;
+        Ok(next)
     }
 
     /// The client's settings. Its [`client_secret`](AppClientConfig::client_secret)
@@ -161,6 +280,12 @@ impl AppClient {
     pub const fn modified_at(&self) -> Timestamp {
         self.modified_at
     }
+}
+
+/// The id of a client secret created at `unix_millis`
+/// (`<client id>--<epoch create time>`, model `ClientSecretDescriptorType`).
+pub(crate) fn secret_id(client_id: &str, unix_millis: i64) -> String {
+    format!("{client_id}--{unix_millis}")
 }
 
 /// A fresh client id: 26 characters from `[a-z0-9]`, each uniform

@@ -58,13 +58,14 @@ mod oauth_tests;
 mod tests;
 
 pub use app_client::AppClient;
+pub(crate) use app_client::secret_id;
 pub use config::{
     AppClientConfig, AppClientConfigBuilder, PreventUserExistenceErrors, RefreshTokenRotation,
 };
 pub use flows::AuthFlow;
 pub(crate) use oauth::check_against_pool;
 pub use oauth::{MAX_SCOPES, MAX_URLS, OAuthFlow, STANDARD_SCOPES, is_standard_scope};
-pub use secret::{ClientSecret, secret_hash};
-pub(crate) use secret::{check_client_secret, check_secret_hash};
+pub use secret::{ClientSecret, ClientSecretDescriptor, secret_hash};
+pub(crate) use secret::{check_client_secret, check_secret_hash, matches_a_secret};
 use validity::{Member, check_validity};
 pub use validity::{TokenUnit, TokenValidity, TokenValidityBuilder, TokenValidityUnits};

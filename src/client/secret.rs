@@ -8,6 +8,7 @@ use ring::hmac;
 use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
+use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 
 use super::*;
@@ -63,6 +64,49 @@ impl From<String> for ClientSecret {
 }
 
 // ---------------------------------------------------------------------------
+// ClientSecretDescriptor
+// ---------------------------------------------------------------------------
+
+/// One secret of an app client (model `ClientSecretDescriptorType`): its id,
+/// its value and when it was created. A client holds up to two during a
+/// rotation (`AddUserPoolClientSecret`); its `Debug` form redacts the value.
+#[derive(Clone, Debug)]
+pub struct ClientSecretDescriptor {
+    pub(super) id: String,
+    pub(super) value: ClientSecret,
+    pub(super) created_at: Timestamp,
+}
+
+impl ClientSecretDescriptor {
+    /// `ClientSecretId`: `<client id>--<creation time in epoch milliseconds>`.
+    #[must_use]
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The secret (`ClientSecretValue`).
+    #[must_use]
+    pub const fn secret(&self) -> &ClientSecret {
+        &self.value
+    }
+
+    /// `ClientSecretCreateDate`.
+    #[must_use]
+    pub const fn created_at(&self) -> Timestamp {
+        self.created_at
+    }
+
+    /// A descriptor read back from a store.
+    pub(crate) const fn restore(id: String, value: ClientSecret, created_at: Timestamp) -> Self {
+        Self {
+            id,
+            value,
+            created_at,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
 // SECRET_HASH and raw secret checks
 // ---------------------------------------------------------------------------
 
@@ -88,7 +132,9 @@ pub fn secret_hash(client_secret: &ClientSecret, username: &str, client_id: &str
 ///   ignores `SECRET_HASH` for public clients, and so do we.
 /// * A client with a secret requires the hash, and compares it with
 ///   [`secret_hash`] in constant time (over the encoded form, so only the
-///   canonical padded base64 Cognito's clients send is accepted).
+///   canonical padded base64 Cognito's clients send is accepted). During a
+///   rotation a hash under either secret is accepted; both are computed and
+///   compared, with no early exit.
 ///
 /// # Errors
 ///
@@ -103,17 +149,21 @@ pub(crate) fn check_secret_hash(
     username: &str,
     provided: Option<&str>,
 ) -> Result<()> {
-    let Some(secret) = client.secret() else {
+    if client.secrets().is_empty() {
         return Ok(());
-    };
+    }
     let Some(provided) = provided else {
         return Err(Error::not_authorized(format!(
             "Client {} is configured with secret but SECRET_HASH was not received",
             client.id()
         )));
     };
-    let expected = Zeroizing::new(secret_hash(secret, username, client.id()));
-    if bool::from(expected.as_bytes().ct_eq(provided.as_bytes())) {
+    let mut good = subtle::Choice::from(0);
+    for s in client.secrets() {
+        let expected = Zeroizing::new(secret_hash(&s.value, username, client.id()));
+        good |= expected.as_bytes().ct_eq(provided.as_bytes());
+    }
+    if bool::from(good) {
         Ok(())
     } else {
         Err(Error::not_authorized(format!(
@@ -128,8 +178,9 @@ pub(crate) fn check_secret_hash(
 ///
 /// * A client without a secret: always `true`, whatever was provided (as
 ///   with `SECRET_HASH`, a public client has nothing to check).
-/// * A client with a secret: `true` only if `provided` equals it, compared in
-///   constant time; a missing secret is `false`.
+/// * A client with a secret: `true` only if `provided` equals one of its
+///   secrets (two during a rotation), compared in constant time against
+///   each with no early exit; a missing secret is `false`.
 ///
 /// It returns a `bool` rather than an error because the two operations
 /// answer differently (cognito-protocol.md §4.10, Appendix A): `RevokeToken`
@@ -140,11 +191,23 @@ pub(crate) fn check_secret_hash(
 /// picks the error.
 #[must_use]
 pub(crate) fn check_client_secret(client: &AppClient, provided: Option<&str>) -> bool {
-    match (client.secret(), provided) {
-        (None, _) => true,
-        (Some(_), None) => false,
-        (Some(secret), Some(provided)) => {
-            bool::from(secret.expose_secret().as_bytes().ct_eq(provided.as_bytes()))
-        }
+    if client.secrets().is_empty() {
+        return true;
     }
+    provided.is_some_and(|p| matches_a_secret(client, p))
+}
+
+/// Whether `provided` equals one of `client`'s secrets: compared in
+/// constant time against every secret, with no early exit.
+#[must_use]
+pub(crate) fn matches_a_secret(client: &AppClient, provided: &str) -> bool {
+    let mut good = subtle::Choice::from(0);
+    for s in client.secrets() {
+        good |= s
+            .value
+            .expose_secret()
+            .as_bytes()
+            .ct_eq(provided.as_bytes());
+    }
+    bool::from(good)
 }

@@ -43,6 +43,18 @@ pub(super) static HANDLERS: &[(&str, Handler)] = &[
     ("UpdateUserPoolClient", clients::update_user_pool_client),
     ("DeleteUserPoolClient", clients::delete_user_pool_client),
     (
+        "AddUserPoolClientSecret",
+        clients::add_user_pool_client_secret,
+    ),
+    (
+        "ListUserPoolClientSecrets",
+        clients::list_user_pool_client_secrets,
+    ),
+    (
+        "DeleteUserPoolClientSecret",
+        clients::delete_user_pool_client_secret,
+    ),
+    (
         "CreateResourceServer",
         resource_servers::create_resource_server,
     ),

@@ -905,3 +905,72 @@ fn a_client_that_cannot_read_what_email_releases_gets_no_tokens_for_it() {
     let code = issue_authorization_code(&f.h.pool, grant(&["openid"])).unwrap();
     assert_eq!(exchange(&code).status, 200);
 }
+
+#[test]
+fn during_a_secret_rotation_either_secret_authenticates_at_token_and_revoke() {
+    let f = fixture();
+    let new_secret = "rotatedSecret0123456789abcdef";
+    let added =
+        f.h.pool
+            .add_user_pool_client_secret(&f.m2m, Some(new_secret.into()))
+            .unwrap();
+    let token_with = |secret: &str| {
+        handle(
+            &f.h.pool,
+            &request(
+                "POST",
+                "/oauth2/token",
+                &[
+                    ("Authorization", &basic(&f.m2m, secret)),
+                    ("Content-Type", FORM),
+                ],
+                "grant_type=client_credentials",
+            ),
+        )
+    };
+    let revoke_with = |secret: &str| {
+        handle(
+            &f.h.pool,
+            &request(
+                "POST",
+                "/oauth2/revoke",
+                &[
+                    ("Authorization", &basic(&f.m2m, secret)),
+                    ("Content-Type", FORM),
+                ],
+                "token=not-a-refresh-token",
+            ),
+        )
+    };
+    assert_eq!(token_with(&f.m2m_secret).status, 200);
+    assert_eq!(token_with(new_secret).status, 200);
+    assert_error(
+        &token_with("wrongSecret0123456789abcdefg"),
+        400,
+        "invalid_client",
+    );
+    // Revoke authenticates the client first: a wrong secret is
+    // invalid_client, either right one gets past it.
+    assert_error(
+        &revoke_with("wrongSecret0123456789abcdefg"),
+        401,
+        "invalid_client",
+    );
+    for secret in [f.m2m_secret.as_str(), new_secret] {
+        let r = revoke_with(secret);
+        assert_ne!(
+            String::from_utf8_lossy(&r.body),
+            "{\"error\":\"invalid_client\"}"
+        );
+    }
+    // The original secret deleted: only the new one works.
+    let original = f.h.pool.list_user_pool_client_secrets(&f.m2m).unwrap()[0]
+        .id()
+        .to_owned();
+    assert_ne!(original, added.id());
+    f.h.pool
+        .delete_user_pool_client_secret(&f.m2m, &original)
+        .unwrap();
+    assert_error(&token_with(&f.m2m_secret), 400, "invalid_client");
+    assert_eq!(token_with(new_secret).status, 200);
+}

@@ -448,7 +448,6 @@ def resource_servers_round_trip():
 
 
 @test()
-<<<<<<< HEAD
 def tags_and_deletion_protection_round_trip():
     """botocore parses the tagging answers and the echoed members, and an
     ACTIVE pool refuses DeleteUserPool until an update turns it off."""
@@ -470,7 +469,9 @@ def tags_and_deletion_protection_round_trip():
     )
     cognito.update_user_pool(UserPoolId=pool["Id"], DeletionProtection="INACTIVE")
     cognito.delete_user_pool(UserPoolId=pool["Id"])
-=======
+
+
+@test()
 def developer_email_configuration_round_trip():
     """A pool sending through SES (DEVELOPER) is accepted and described back;
     From with COGNITO_DEFAULT is refused with Cognito's message."""
@@ -492,7 +493,29 @@ def developer_email_configuration_round_trip():
     )
     message = e.response["Error"]["Message"]
     assert message == "Cannot configure From email address for default email configuration", message
->>>>>>> email
+
+
+@test("create_pool_and_client")
+def client_secret_rotation():
+    pool = S["pool"]
+    c = cognito.create_user_pool_client(UserPoolId=pool, ClientName="boto3-rotating", GenerateSecret=True)[
+        "UserPoolClient"
+    ]
+    first = cognito.list_user_pool_client_secrets(UserPoolId=pool, ClientId=c["ClientId"])["ClientSecrets"]
+    assert len(first) == 1 and "ClientSecretValue" not in first[0], first
+    added = cognito.add_user_pool_client_secret(UserPoolId=pool, ClientId=c["ClientId"])["ClientSecretDescriptor"]
+    assert len(added["ClientSecretValue"]) == 51 and added["ClientSecretId"].startswith(c["ClientId"] + "--"), added
+    e = expect_error(
+        "LimitExceededException", cognito.add_user_pool_client_secret, UserPoolId=pool, ClientId=c["ClientId"]
+    )
+    assert e.response["Error"]["Message"] == "An app client can have at most 2 client secrets.", e.response
+    cognito.delete_user_pool_client_secret(
+        UserPoolId=pool, ClientId=c["ClientId"], ClientSecretId=first[0]["ClientSecretId"]
+    )
+    left = cognito.list_user_pool_client_secrets(UserPoolId=pool, ClientId=c["ClientId"])["ClientSecrets"]
+    assert [s["ClientSecretId"] for s in left] == [added["ClientSecretId"]], left
+    described = cognito.describe_user_pool_client(UserPoolId=pool, ClientId=c["ClientId"])["UserPoolClient"]
+    assert described["ClientSecret"] == added["ClientSecretValue"]
 
 
 if __name__ == "__main__":

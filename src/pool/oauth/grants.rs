@@ -71,11 +71,10 @@ impl UserPool {
             Err(e) if is_internal(&e) => return Err(GrantError::Engine(e)),
             Err(_) => return Err(OAuthError::InvalidClient.into()),
         };
+        // During a rotation either secret authenticates the client.
         let good = match (client.secret(), credentials.client_secret.as_deref()) {
             (None, None) => true,
-            (Some(secret), Some(given)) => {
-                bool::from(secret.expose_secret().as_bytes().ct_eq(given.as_bytes()))
-            }
+            (Some(_), Some(given)) => crate::client::matches_a_secret(&client, given),
             _ => false,
         };
         if good {

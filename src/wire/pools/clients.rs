@@ -14,8 +14,9 @@ use serde_json::{Map, Value, json};
 use super::super::timestamp;
 use super::{page_token, resume_after};
 use crate::client::{
-    AppClient, AppClientConfig, AppClientConfigBuilder, AuthFlow, ClientSecret, OAuthFlow,
-    PreventUserExistenceErrors, RefreshTokenRotation, TokenUnit, TokenValidity, TokenValidityUnits,
+    AppClient, AppClientConfig, AppClientConfigBuilder, AuthFlow, ClientSecret,
+    ClientSecretDescriptor, OAuthFlow, PreventUserExistenceErrors, RefreshTokenRotation, TokenUnit,
+    TokenValidity, TokenValidityUnits,
 };
 use crate::json::{Failure, Members, Read, in_range, is_empty, not_in_enum, unsupported};
 use crate::registry::Registry;
@@ -110,6 +111,56 @@ pub(super) fn delete_user_pool_client(r: &Registry, input: &Members<'_>) -> Read
     input.finish()?;
     pool.delete_user_pool_client(id)?;
     Ok(json!({}))
+}
+
+/// `AddUserPoolClientSecret`. As the model documents, `ClientSecretValue`
+/// is in the answer only when the secret was generated here, not when the
+/// caller gave it.
+pub(super) fn add_user_pool_client_secret(r: &Registry, input: &Members<'_>) -> Read<Value> {
+    let pool = r.pool(input.str("UserPoolId")?)?;
+    let id = input.str("ClientId")?;
+    let given = input.opt_str("ClientSecret")?.map(ClientSecret::new);
+    input.finish()?;
+    let generated = given.is_none();
+    let added = pool.add_user_pool_client_secret(id, given)?;
+    let mut out = secret_json(&added);
+    if generated && let Value::Object(m) = &mut out {
+        m.insert(
+            "ClientSecretValue".into(),
+            json!(added.secret().expose_secret()),
+        );
+    }
+    Ok(json!({"ClientSecretDescriptor": out}))
+}
+
+/// `ListUserPoolClientSecrets`: every secret's id and creation date, never
+/// its value. A client has at most two, so there is one page and no
+/// `NextToken` in the answer; a `NextToken` given is accepted and ignored.
+pub(super) fn list_user_pool_client_secrets(r: &Registry, input: &Members<'_>) -> Read<Value> {
+    let pool = r.pool(input.str("UserPoolId")?)?;
+    let id = input.str("ClientId")?;
+    let _ = input.opt_str("NextToken")?;
+    input.finish()?;
+    let secrets = pool.list_user_pool_client_secrets(id)?;
+    Ok(json!({"ClientSecrets": secrets.iter().map(secret_json).collect::<Vec<_>>()}))
+}
+
+/// `DeleteUserPoolClientSecret`.
+pub(super) fn delete_user_pool_client_secret(r: &Registry, input: &Members<'_>) -> Read<Value> {
+    let pool = r.pool(input.str("UserPoolId")?)?;
+    let id = input.str("ClientId")?;
+    let secret_id = input.str("ClientSecretId")?;
+    input.finish()?;
+    pool.delete_user_pool_client_secret(id, secret_id)?;
+    Ok(json!({}))
+}
+
+/// A `ClientSecretDescriptorType` without its value.
+fn secret_json(s: &ClientSecretDescriptor) -> Value {
+    json!({
+        "ClientSecretId": s.id(),
+        "ClientSecretCreateDate": timestamp(s.created_at()),
+    })
 }
 
 /// The members `CreateUserPoolClient` and `UpdateUserPoolClient` share.
