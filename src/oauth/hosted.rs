@@ -484,13 +484,7 @@ fn challenge_page(
             );
             for attr in list_parameter(&challenge.parameters, "requiredAttributes") {
                 let name = attr.strip_prefix("userAttributes.").unwrap_or(&attr);
-                let field = format!("requiredAttributes[{name}]");
-                fields.push_str(&format!(
-                    "<label for=\"{f}\">{label}</label><input id=\"{f}\" name=\"{f}\" type=\"{t}\" required>",
-                    f = escape_attr(&field),
-                    label = escape_html(name),
-                    t = input_type(name),
-                ));
+                fields.push_str(&pages::attribute_input(name, ""));
             }
             ("/forceChangePassword", "Change password", fields)
         }
@@ -591,17 +585,6 @@ fn code_input(label: &str) -> String {
 inputmode=\"numeric\" autocomplete=\"one-time-code\" required>",
         escape_html(label)
     )
-}
-
-/// A sensible input type for a standard attribute.
-fn input_type(name: &str) -> &'static str {
-    match name {
-        "email" => "email",
-        "phone_number" => "tel",
-        "birthdate" => "date",
-        "website" | "picture" | "profile" => "url",
-        _ => "text",
-    }
 }
 
 /// `POST /forceChangePassword` and `POST /mfa`: the answer to the

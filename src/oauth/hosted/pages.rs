@@ -9,7 +9,7 @@
 
 use super::{
     OAuthRequest, OAuthResponse, code_input, error_line, escape_attr, escape_html, form_page,
-    hidden, input_type, login_url, page_url, post_start,
+    hidden, login_url, page_url, post_start,
 };
 use crate::UserPool;
 use crate::config::UsernameAttribute;
@@ -66,6 +66,33 @@ name=\"confirmPassword\" type=\"password\" autocomplete=\"new-password\" require
     out
 }
 
+/// The input of a required attribute, `requiredAttributes[<name>]`, as
+/// the sign-up and new-password pages both ask for one: a readable label,
+/// a sensible type and `autocomplete`, `value` pre-filled.
+pub(super) fn attribute_input(name: &str, value: &str) -> String {
+    let field = format!("requiredAttributes[{name}]");
+    format!(
+        "<label for=\"{f}\">{label}</label><input id=\"{f}\" name=\"{f}\" type=\"{t}\" \
+autocomplete=\"{a}\" required value=\"{v}\">",
+        f = escape_attr(&field),
+        label = escape_html(&label_of(name)),
+        t = input_type(name),
+        a = autocomplete(name),
+        v = escape_attr(value),
+    )
+}
+
+/// A sensible input type for a standard attribute.
+fn input_type(name: &str) -> &'static str {
+    match name {
+        "email" => "email",
+        "phone_number" => "tel",
+        "birthdate" => "date",
+        "website" | "picture" | "profile" => "url",
+        _ => "text",
+    }
+}
+
 fn autocomplete(name: &str) -> &'static str {
     match name {
         "email" => "email",
@@ -120,16 +147,8 @@ fn sign_up_page(pool: &UserPool, request: &OAuthRequest, shown: &Shown<'_>) -> O
     let action = page_url(base, "/signup", &request.query);
     let mut fields = username_input(pool, shown.form.get("username").unwrap_or(""));
     for name in sign_up_attributes(pool) {
-        let field = format!("requiredAttributes[{name}]");
-        fields.push_str(&format!(
-            "<label for=\"{f}\">{label}</label><input id=\"{f}\" name=\"{f}\" type=\"{t}\" \
-autocomplete=\"{a}\" required value=\"{v}\">",
-            f = escape_attr(&field),
-            label = escape_html(&label_of(&name)),
-            t = input_type(&name),
-            a = autocomplete(&name),
-            v = escape_attr(shown.form.get(&field).unwrap_or("")),
-        ));
+        let value = shown.form.get(&format!("requiredAttributes[{name}]"));
+        fields.push_str(&attribute_input(&name, value.unwrap_or("")));
     }
     fields.push_str(&password_inputs(false, "Password"));
     let message = message_line(shown.message);
